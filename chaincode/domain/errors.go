@@ -1,0 +1,69 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code is a stable error code. Only a string crosses from the chaincode to a
+// client, so every refusal starts with its code and a colon; gateways map the
+// code back to a typed error.
+type Code string
+
+// Error codes shared by every contract.
+const (
+	CodeInvalidArgument Code = "INVALID_ARGUMENT"
+	CodeNotFound        Code = "NOT_FOUND"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeInternal        Code = "INTERNAL"
+)
+
+// Error is a refusal with a stable code.
+type Error struct {
+	Code Code
+	Msg  string
+	Err  error // cause, if any
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Msg, e.Err)
+	}
+	return string(e.Code) + ": " + e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes a coded error.
+func Errorf(code Code, format string, args ...any) error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Wrap makes a coded error around a cause.
+func Wrap(code Code, err error, format string, args ...any) error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// CodeOf returns the code of err: the code of an *Error in its chain, or the
+// code prefix of its message (as received over the wire), or "".
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	msg := err.Error()
+	i := strings.Index(msg, ": ")
+	if i <= 0 {
+		return ""
+	}
+	for _, r := range msg[:i] {
+		if !(r >= 'A' && r <= 'Z' || r == '_') {
+			return ""
+		}
+	}
+	return Code(msg[:i])
+}

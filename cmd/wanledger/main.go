@@ -1,0 +1,45 @@
+// Command wanledger runs and operates the wanledger network: up, down,
+// status, logs, peer-env, the chaincode server and its external builder.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRoot().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wanledger:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "wanledger",
+		Short:         "The trust layer of Anhui's digital government on Hyperledger Fabric",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	var opts networkOptions
+	opts.register(root)
+	root.AddCommand(
+		newUp(&opts),
+		newDown(&opts),
+		newStatus(&opts),
+		newPeerEnv(&opts),
+		newLogs(&opts),
+		newFabric(),
+		newChaincode(),
+		newBuilder(),
+	)
+	return root
+}

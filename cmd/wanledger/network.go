@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/fabricbin"
+)
+
+// networkOptions are the flags shared by the network commands.
+type networkOptions struct {
+	home     string
+	basePort int
+}
+
+func (o *networkOptions) register(root *cobra.Command) {
+	root.PersistentFlags().StringVar(&o.home, "home", "", "run directory (default $"+network.EnvHome+" or ./.wanledger)")
+	root.PersistentFlags().IntVar(&o.basePort, "base-port", network.DefaultBasePort, "first of the network's loopback ports")
+}
+
+// open returns the network; build says whether missing Fabric tools are built.
+func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network, error) {
+	home := o.home
+	if home == "" {
+		h, err := network.DefaultHome()
+		if err != nil {
+			return nil, err
+		}
+		home = h
+	}
+	topo := network.Default()
+	topo.BasePort = o.basePort
+	var fab fabricbin.Install
+	var err error
+	if build {
+		fab, err = fabricbin.Ensure(cmd.Context(), cmd.ErrOrStderr())
+	} else {
+		fab, err = fabricbin.Find()
+	}
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return network.New(topo, home, fab, self, cmd.OutOrStdout())
+}
+
+func newUp(o *networkOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "up",
+		Short: "Bring the network up (idempotent; resumes the same ledgers after down)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			nw, err := o.open(cmd, true)
+			if err != nil {
+				return err
+			}
+			_, err = nw.Up(cmd.Context())
+			return err
+		},
+	}
+}
+
+func newDown(o *networkOptions) *cobra.Command {
+	var purge bool
+	c := &cobra.Command{
+		Use:   "down",
+		Short: "Stop every process of the network by PID (--purge also removes the run directory)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			nw, err := o.open(cmd, false)
+			if err != nil {
+				return err
+			}
+			return nw.Down(purge)
+		},
+	}
+	c.Flags().BoolVar(&purge, "purge", false, "also remove the run directory: ledgers, keys and logs")
+	return c
+}
+
+func newStatus(o *networkOptions) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "status",
+		Short: "Show every node: PID, ports, health and channel heights",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			nw, err := o.open(cmd, false)
+			if err != nil {
+				return err
+			}
+			st, err := nw.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(st)
+			}
+			return network.PrintStatus(cmd.OutOrStdout(), st)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func newPeerEnv(o *networkOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "peer-env ORG",
+		Short: "Print the environment in which Fabric's peer CLI acts as ORG's admin",
+		Example: `  eval "$(wanledger peer-env hefei)"
+  peer chaincode query -C anhui -n wanledger -c '{"Args":["registry:Version"]}'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			nw, err := o.open(cmd, false)
+			if err != nil {
+				return err
+			}
+			env, err := nw.AdminEnv(args[0])
+			if err != nil {
+				return err
+			}
+			return printExports(cmd.OutOrStdout(), env)
+		},
+	}
+}
+
+// printExports writes shell export lines, single-quoted.
+func printExports(w io.Writer, env []string) error {
+	sort.Strings(env)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, err := fmt.Fprintf(w, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newLogs(o *networkOptions) *cobra.Command {
+	var follow bool
+	var lines int
+	c := &cobra.Command{
+		Use:   "logs NODE",
+		Short: "Print the end of a node's log (-f to follow)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			nw, err := o.open(cmd, false)
+			if err != nil {
+				return err
+			}
+			if _, ok := nw.Topo.Node(args[0]); !ok {
+				var names []string
+				for _, n := range nw.Topo.Nodes() {
+					names = append(names, n.Name)
+				}
+				return fmt.Errorf("no node %q; nodes are: %s", args[0], strings.Join(names, ", "))
+			}
+			return network.Tail(cmd.Context(), cmd.OutOrStdout(), nw.Home.LogFile(args[0]), lines, follow)
+		},
+	}
+	c.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing what is appended")
+	c.Flags().IntVarP(&lines, "lines", "n", 40, "how many lines from the end")
+	return c
+}
+
+func newFabric() *cobra.Command {
+	c := &cobra.Command{Use: "fabric", Short: "Manage the Fabric tools"}
+	c.AddCommand(&cobra.Command{
+		Use:   "build",
+		Short: "Build the pinned, patched Fabric tools into the cache (once per version)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			inst, err := fabricbin.Ensure(cmd.Context(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), inst.BinDir)
+			return nil
+		},
+	})
+	return c
+}

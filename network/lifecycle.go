@@ -1,0 +1,312 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ordererChannels lists the channels an orderer has joined.
+func (nw *Network) ordererChannels(ctx context.Context, n Node) ([]string, error) {
+	out, err := nw.fabric(ctx, nil, "osnadmin", append([]string{"channel", "list"}, nw.osnadminFlags(n)...)...)
+	if err != nil {
+		return nil, err
+	}
+	// osnadmin prints "Status: 200" and then the JSON body.
+	i := strings.IndexByte(out, '{')
+	if i < 0 {
+		return nil, fmt.Errorf("osnadmin channel list: unexpected output %q", out)
+	}
+	var list struct {
+		Channels []struct {
+			Name string `json:"name"`
+		} `json:"channels"`
+	}
+	if err := json.Unmarshal([]byte(out[i:]), &list); err != nil {
+		return nil, fmt.Errorf("osnadmin channel list: %w", err)
+	}
+	var names []string
+	for _, c := range list.Channels {
+		names = append(names, c.Name)
+	}
+	return names, nil
+}
+
+func (nw *Network) osnadminFlags(n Node) []string {
+	for _, o := range nw.Topo.OrdererOrgs {
+		if o.Name == n.Org {
+			admin := nw.Home.OrdererAdminTLS(o)
+			return []string{"-o", n.AdminAddr(), "--ca-file", nw.Home.NodeTLS(n).CA,
+				"--client-cert", admin.Cert, "--client-key", admin.Key}
+		}
+	}
+	panic("orderer node without organisation: " + n.Name) // Topology.Nodes builds both from one list
+}
+
+func (nw *Network) ensureOrdererChannels(ctx context.Context) (bool, error) {
+	changed := false
+	for _, n := range nw.Topo.NodesOf(KindOrderer) {
+		have, err := nw.ordererChannels(ctx, n)
+		if err != nil {
+			return changed, err
+		}
+		for _, c := range nw.Topo.Channels {
+			if slices.Contains(have, c.Name) {
+				continue
+			}
+			args := append([]string{"channel", "join", "--channelID", c.Name, "--config-block", nw.Home.GenesisBlock(c.Name)}, nw.osnadminFlags(n)...)
+			if _, err := nw.fabric(ctx, nil, "osnadmin", args...); err != nil {
+				return changed, err
+			}
+			nw.detail("%s joined %s", n.Name, c.Name)
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// peerCLI runs `peer` as the organisation's admin.
+func (nw *Network) peerCLI(ctx context.Context, org string, args ...string) (string, error) {
+	env, err := nw.AdminEnv(org)
+	if err != nil {
+		return "", err
+	}
+	return nw.fabric(ctx, env, "peer", args...)
+}
+
+// PeerChannels lists the channels the organisation's peer has joined.
+func (nw *Network) PeerChannels(ctx context.Context, org string) ([]string, error) {
+	out, err := nw.peerCLI(ctx, org, "channel", "list")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.Contains(l, " ") && !strings.HasSuffix(l, ":") {
+			names = append(names, l)
+		}
+	}
+	return names, nil
+}
+
+func (nw *Network) ensurePeerChannels(ctx context.Context) (bool, error) {
+	changed := false
+	for _, o := range nw.Topo.Orgs {
+		have, err := nw.PeerChannels(ctx, o.Name)
+		if err != nil {
+			return changed, err
+		}
+		for _, c := range nw.Topo.ChannelsOf(o.Name) {
+			if slices.Contains(have, c.Name) {
+				continue
+			}
+			if _, err := nw.peerCLI(ctx, o.Name, "channel", "join", "-b", nw.Home.GenesisBlock(c.Name)); err != nil {
+				return changed, err
+			}
+			nw.detail("peer.%s joined %s", o.Name, c.Name)
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// waitGossip waits until every peer knows every other member peer of each of
+// its channels; until then endorsement plans across organisations fail.
+func (nw *Network) waitGossip(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	for {
+		missing := nw.gossipMissing(ctx)
+		if len(missing) == 0 {
+			if d := time.Since(start); d > time.Second {
+				nw.detail("all peers see each other after %s", d.Round(100*time.Millisecond))
+			}
+			return false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("peers do not see each other: %s", strings.Join(missing, "; "))
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func (nw *Network) gossipMissing(ctx context.Context) []string {
+	var missing []string
+	for _, o := range nw.Topo.Orgs {
+		p := nw.Topo.Peer(o.Name)
+		m, err := Scrape(ctx, p.OperationsAddr())
+		if err != nil {
+			missing = append(missing, fmt.Sprintf("%s: %v", p.Name, err))
+			continue
+		}
+		for _, c := range nw.Topo.ChannelsOf(o.Name) {
+			known, _ := m.Channel("gossip_membership_total_peers_known", c.Name)
+			if want := len(c.Members) - 1; int(known) < want {
+				missing = append(missing, fmt.Sprintf("%s knows %d of %d on %s", p.Name, int(known), want, c.Name))
+			}
+		}
+	}
+	return missing
+}
+
+func (nw *Network) ensureInstalled(ctx context.Context) (bool, error) {
+	id, _, err := nw.PackageID()
+	if err != nil {
+		return false, err
+	}
+	changed := false
+	for _, o := range nw.Topo.Orgs {
+		out, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
+		if err != nil {
+			return changed, err
+		}
+		var q struct {
+			Installed []struct {
+				PackageID string `json:"package_id"`
+			} `json:"installed_chaincodes"`
+		}
+		if err := json.Unmarshal([]byte(out), &q); err != nil {
+			return changed, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
+		}
+		if slices.ContainsFunc(q.Installed, func(c struct {
+			PackageID string `json:"package_id"`
+		}) bool {
+			return c.PackageID == id
+		}) {
+			continue
+		}
+		if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage()); err != nil {
+			return changed, err
+		}
+		nw.detail("installed on peer.%s", o.Name)
+		changed = true
+	}
+	return changed, nil
+}
+
+// committedSequence returns the sequence of the chaincode definition
+// committed on the channel, or 0.
+func (nw *Network) committedSequence(ctx context.Context, c Channel) (int, error) {
+	out, err := nw.peerCLI(ctx, c.Members[0], "lifecycle", "chaincode", "querycommitted", "-C", c.Name, "-n", ChaincodeName, "--output", "json")
+	if err != nil {
+		if strings.Contains(err.Error(), "namespace "+ChaincodeName+" is not defined") {
+			return 0, nil
+		}
+		return 0, err
+	}
+	var q struct {
+		Sequence int `json:"sequence"`
+	}
+	if err := json.Unmarshal([]byte(out), &q); err != nil {
+		return 0, fmt.Errorf("querycommitted on %s: %w", c.Name, err)
+	}
+	return q.Sequence, nil
+}
+
+func (nw *Network) definitionFlags(c Channel) ([]string, error) {
+	ord := nw.Topo.NodesOf(KindOrderer)[0]
+	id, _, err := nw.PackageID()
+	if err != nil {
+		return nil, err
+	}
+	return []string{"-o", ord.ListenAddr(), "--tls", "--cafile", nw.Home.NodeTLS(ord).CA,
+		"-C", c.Name, "-n", ChaincodeName, "-v", ChaincodeVersion,
+		"--sequence", strconv.Itoa(ChaincodeSequence), "--package-id", id}, nil
+}
+
+func (nw *Network) ensureApproved(ctx context.Context) (bool, error) {
+	changed := false
+	for _, c := range nw.Topo.Channels {
+		seq, err := nw.committedSequence(ctx, c)
+		if err != nil {
+			return changed, err
+		}
+		if seq >= ChaincodeSequence {
+			continue
+		}
+		flags, err := nw.definitionFlags(c)
+		if err != nil {
+			return changed, err
+		}
+		approvals, err := nw.approvals(ctx, c, flags)
+		if err != nil {
+			return changed, err
+		}
+		for _, m := range c.Members {
+			org, _ := nw.Topo.Org(m)
+			if approvals[org.MSPID] {
+				continue
+			}
+			args := append([]string{"lifecycle", "chaincode", "approveformyorg", "--waitForEventTimeout", "60s"}, flags...)
+			if _, err := nw.peerCLI(ctx, m, args...); err != nil {
+				return changed, err
+			}
+			nw.detail("%s approved on %s", org.MSPID, c.Name)
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// approvals tells which members approved the definition.
+func (nw *Network) approvals(ctx context.Context, c Channel, flags []string) (map[string]bool, error) {
+	args := append([]string{"lifecycle", "chaincode", "checkcommitreadiness", "--output", "json"}, withoutPackageID(flags)...)
+	out, err := nw.peerCLI(ctx, c.Members[0], args...)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Approvals map[string]bool `json:"approvals"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		return nil, fmt.Errorf("checkcommitreadiness on %s: %w", c.Name, err)
+	}
+	return r.Approvals, nil
+}
+
+func withoutPackageID(flags []string) []string {
+	var out []string
+	for i := 0; i < len(flags); i++ {
+		if flags[i] == "--package-id" {
+			i++
+			continue
+		}
+		out = append(out, flags[i])
+	}
+	return out
+}
+
+func (nw *Network) ensureCommitted(ctx context.Context) (bool, error) {
+	changed := false
+	for _, c := range nw.Topo.Channels {
+		seq, err := nw.committedSequence(ctx, c)
+		if err != nil {
+			return changed, err
+		}
+		if seq >= ChaincodeSequence {
+			continue
+		}
+		flags, err := nw.definitionFlags(c)
+		if err != nil {
+			return changed, err
+		}
+		args := append([]string{"lifecycle", "chaincode", "commit", "--waitForEventTimeout", "60s"}, withoutPackageID(flags)...)
+		for _, m := range c.Members {
+			org, _ := nw.Topo.Org(m)
+			args = append(args, "--peerAddresses", nw.Topo.Peer(m).ListenAddr(), "--tlsRootCertFiles", nw.Home.OrgTLSCA(org))
+		}
+		if _, err := nw.peerCLI(ctx, c.Members[0], args...); err != nil {
+			return changed, err
+		}
+		nw.detail("%s %s committed on %s (sequence %d)", ChaincodeName, ChaincodeVersion, c.Name, ChaincodeSequence)
+		changed = true
+	}
+	return changed, nil
+}

@@ -1,0 +1,443 @@
+// Package network brings up, inspects and stops the project's Hyperledger
+// Fabric network as native processes: Raft orderers, one peer per
+// organisation, and one chaincode-as-a-service server per organisation.
+//
+// Everything it makes lives in a run directory (Home). Up is idempotent: it
+// does only what is missing, and after Down it resumes the same ledgers.
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wanledger/wanledger/network/ccaas"
+	"github.com/wanledger/wanledger/network/fabricbin"
+	"github.com/wanledger/wanledger/network/proc"
+)
+
+// ChaincodeName is the name the chaincode is defined under on every channel.
+const ChaincodeName = "wanledger"
+
+// ChaincodeVersion and ChaincodeSequence are its definition. Raising the
+// sequence upgrades the definition on the next up.
+const (
+	ChaincodeVersion  = "0.1.0"
+	ChaincodeSequence = 1
+)
+
+// ChaincodeLabel is the package label.
+const ChaincodeLabel = ChaincodeName + "_" + ChaincodeVersion
+
+// Network is a topology materialised in a run directory.
+type Network struct {
+	Topo   Topology
+	Home   Home
+	Fabric fabricbin.Install
+	// Self is the wanledger executable: the chaincode servers and the external
+	// builder run it.
+	Self string
+	// Out receives progress lines.
+	Out io.Writer
+}
+
+// New checks the topology and returns a network rooted at home.
+func New(topo Topology, home string, fabric fabricbin.Install, self string, out io.Writer) (*Network, error) {
+	if err := topo.Validate(); err != nil {
+		return nil, err
+	}
+	if !filepath.IsAbs(home) || !filepath.IsAbs(self) {
+		return nil, fmt.Errorf("home %q and executable %q must be absolute paths", home, self)
+	}
+	if out == nil {
+		out = io.Discard
+	}
+	return &Network{Topo: topo, Home: Home(home), Fabric: fabric, Self: self, Out: out}, nil
+}
+
+// stateFile records the topology the run directory was made for.
+const stateFile = "network.json"
+
+// checkHome makes sure an existing run directory was made for this topology:
+// its certificates and genesis blocks name the ports.
+func (nw *Network) checkHome() error {
+	want, err := json.MarshalIndent(nw.Topo, "", "  ")
+	if err != nil {
+		return err
+	}
+	p := nw.Home.Path(stateFile)
+	have, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		_, err := writeIfChanged(p, append(want, '\n'), 0o644)
+		return err
+	case err != nil:
+		return err
+	}
+	var t Topology
+	if err := json.Unmarshal(have, &t); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	if string(mustJSON(t)) != string(mustJSON(nw.Topo)) {
+		return fmt.Errorf("%s was made for another topology (base port %d, asked %d): use the same settings, or `wanledger down --purge` first", nw.Home, t.BasePort, nw.Topo.BasePort)
+	}
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v) // plain structs of strings and ints always encode
+	return b
+}
+
+// step prints a numbered progress line.
+func (nw *Network) step(format string, args ...any) {
+	fmt.Fprintf(nw.Out, "==> "+format+"\n", args...)
+}
+
+func (nw *Network) detail(format string, args ...any) {
+	fmt.Fprintf(nw.Out, "    "+format+"\n", args...)
+}
+
+// Up brings the whole network up and reports whether it changed anything.
+func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
+	start := time.Now()
+	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
+		return false, err
+	}
+	if err := nw.checkHome(); err != nil {
+		return false, err
+	}
+	steps := []struct {
+		name string
+		fn   func(context.Context) (bool, error)
+	}{
+		{"crypto material (cryptogen, NodeOUs on)", nw.ensureCrypto},
+		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
+		{"chaincode package and external builder", nw.ensurePackage},
+		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
+		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},
+		{"orderers join channels (osnadmin)", nw.ensureOrdererChannels},
+		{"peers join channels", nw.ensurePeerChannels},
+		{"gossip membership", nw.waitGossip},
+		{"chaincode installed on every peer", nw.ensureInstalled},
+		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
+		{"chaincode approved by every member", nw.ensureApproved},
+		{"chaincode committed", nw.ensureCommitted},
+	}
+	for i, s := range steps {
+		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
+		c, err := s.fn(ctx)
+		if err != nil {
+			return changed, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if !c {
+			nw.detail("unchanged")
+		}
+		changed = changed || c
+	}
+	if changed {
+		nw.step("network up in %s", time.Since(start).Round(100*time.Millisecond))
+	} else {
+		nw.step("network already up: nothing changed")
+	}
+	return changed, nil
+}
+
+func (nw *Network) ensureCrypto(ctx context.Context) (bool, error) {
+	cfg, err := nw.Topo.RenderCryptoConfig(nw.Home)
+	if err != nil {
+		return false, err
+	}
+	cfgPath := filepath.Join(nw.Home.Config(), "crypto-config.yaml")
+	wrote, err := writeIfChanged(cfgPath, cfg, 0o644)
+	if err != nil {
+		return false, err
+	}
+	if _, err := os.Stat(nw.Home.Crypto()); err == nil {
+		if wrote {
+			return false, fmt.Errorf("%s exists but its cryptogen input changed: `wanledger down --purge` to start afresh", nw.Home.Crypto())
+		}
+		return false, nil
+	}
+	tmp := nw.Home.Crypto() + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		return false, err
+	}
+	if _, err := nw.fabric(ctx, nil, "cryptogen", "generate", "--config", cfgPath, "--output", tmp); err != nil {
+		return false, err
+	}
+	nw.detail("generated certificates for %d organisations", len(nw.Topo.Orgs)+len(nw.Topo.OrdererOrgs))
+	return true, os.Rename(tmp, nw.Home.Crypto())
+}
+
+func (nw *Network) ensureGenesis(ctx context.Context) (bool, error) {
+	cfg, err := nw.Topo.RenderConfigtx(nw.Home)
+	if err != nil {
+		return false, err
+	}
+	if _, err := writeIfChanged(filepath.Join(nw.Home.Config(), "configtx.yaml"), cfg, 0o644); err != nil {
+		return false, err
+	}
+	changed := false
+	for _, c := range nw.Topo.Channels {
+		block := nw.Home.GenesisBlock(c.Name)
+		if _, err := os.Stat(block); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(block), 0o755); err != nil {
+			return changed, err
+		}
+		if _, err := nw.fabric(ctx, nil, "configtxgen", "-configPath", nw.Home.Config(),
+			"-profile", profileName(c.Name), "-channelID", c.Name, "-outputBlock", block+".tmp"); err != nil {
+			return changed, err
+		}
+		if err := os.Rename(block+".tmp", block); err != nil {
+			return changed, err
+		}
+		nw.detail("genesis block of %s", c.Name)
+		changed = true
+	}
+	return changed, nil
+}
+
+// PackageID returns the chaincode package's ID, writing the package first.
+func (nw *Network) PackageID() (string, bool, error) {
+	pkg, err := ccaas.Package(ChaincodeLabel)
+	if err != nil {
+		return "", false, err
+	}
+	wrote, err := writeIfChanged(nw.Home.ChaincodePackage(), pkg, 0o644)
+	return ccaas.PackageID(ChaincodeLabel, pkg), wrote, err
+}
+
+func (nw *Network) ensurePackage(context.Context) (bool, error) {
+	id, wrote, err := nw.PackageID()
+	if err != nil {
+		return false, err
+	}
+	b, err := ccaas.InstallBuilder(filepath.Join(nw.Home.Builders(), "ccaas"), nw.Self)
+	if err != nil {
+		return false, err
+	}
+	if wrote || b {
+		nw.detail("package %s", id)
+	}
+	return wrote || b, nil
+}
+
+// fabric runs a Fabric tool and returns its standard output. env, if not nil,
+// is added to the process environment.
+func (nw *Network) fabric(ctx context.Context, env []string, tool string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, nw.Fabric.Path(tool), args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = string(nw.Home)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("%s %s: %w: %s", tool, strings.Join(args[:min(len(args), 3)], " "), err, lastLines(stderr.String()+stdout.String(), 6))
+	}
+	return stdout.String(), nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ensureNodes starts every node of a kind that is not running, then waits for
+// all of them to be ready.
+func (nw *Network) ensureNodes(ctx context.Context, kind Kind) (bool, error) {
+	changed := false
+	nodes := nw.Topo.NodesOf(kind)
+	for _, n := range nodes {
+		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err == nil {
+			continue
+		} else if !errors.Is(err, proc.ErrNotRunning) {
+			return changed, err
+		}
+		if err := nw.startNode(n); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	for _, n := range nodes {
+		if err := nw.waitReady(ctx, n); err != nil {
+			return changed, err
+		}
+	}
+	if changed {
+		nw.detail("%d %s nodes ready", len(nodes), kind)
+	}
+	return changed, nil
+}
+
+// StartNode starts one node that is not running.
+func (nw *Network) StartNode(ctx context.Context, name string) error {
+	n, ok := nw.Topo.Node(name)
+	if !ok {
+		return fmt.Errorf("no node %q", name)
+	}
+	if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err == nil {
+		return fmt.Errorf("%s is already running", name)
+	}
+	if err := nw.startNode(n); err != nil {
+		return err
+	}
+	return nw.waitReady(ctx, n)
+}
+
+func (nw *Network) startNode(n Node) error {
+	for _, p := range n.Ports() {
+		if !portFree(p) {
+			return fmt.Errorf("start %s: port %d is in use by another process", n.Name, p)
+		}
+	}
+	spec, err := nw.spec(n)
+	if err != nil {
+		return err
+	}
+	h, err := proc.Start(spec)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", n.Name, err)
+	}
+	nw.detail("started %-18s pid %-7d %s", n.Name, h.PID, n.ListenAddr())
+	return nil
+}
+
+func (nw *Network) spec(n Node) (proc.Spec, error) {
+	dir := nw.Home.NodeDir(n.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return proc.Spec{}, err
+	}
+	s := proc.Spec{Dir: dir, LogFile: nw.Home.LogFile(n.Name), PIDFile: nw.Home.PIDFile(n.Name)}
+	var env []string
+	var err error
+	switch n.Kind {
+	case KindOrderer:
+		s.Path = nw.Fabric.Path("orderer")
+		env, err = nw.ordererEnv(n)
+	case KindPeer:
+		s.Path, s.Args = nw.Fabric.Path("peer"), []string{"node", "start"}
+		env, err = nw.peerEnv(n)
+	case KindChaincode:
+		s.Path, s.Args = nw.Self, []string{"chaincode", "serve"}
+		env, err = nw.chaincodeEnv(n)
+	}
+	if err != nil {
+		return proc.Spec{}, err
+	}
+	s.Env = append(baseEnv(), env...)
+	return s, nil
+}
+
+// baseEnv is the environment every node inherits: only what a process needs,
+// so the operator's CORE_* or ORDERER_* variables cannot leak in.
+func baseEnv() []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "LANG"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// waitReady waits until the node answers: /healthz for orderers and peers, a
+// TCP accept for chaincode servers.
+func (nw *Network) waitReady(ctx context.Context, n Node) error {
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	var last error
+	for {
+		h, err := proc.Read(nw.Home.PIDFile(n.Name))
+		if err != nil {
+			return fmt.Errorf("%s exited; last lines of %s:\n%s", n.Name, nw.Home.LogFile(n.Name), tail(nw.Home.LogFile(n.Name), 15))
+		}
+		_ = h
+		if n.Kind == KindChaincode {
+			if dialable(n.ListenAddr()) {
+				return nil
+			}
+			last = fmt.Errorf("%s not accepting connections", n.ListenAddr())
+		} else if last = Healthy(ctx, n.OperationsAddr()); last == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready: %v (log: %s)", n.Name, last, nw.Home.LogFile(n.Name))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// tail returns the last n lines of a file, for error messages.
+func tail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	return lastLines(string(b), n)
+}
+
+// Down stops every node, chaincode servers first, by PID: SIGTERM, then
+// SIGKILL after a grace period. purge also removes the run directory.
+func (nw *Network) Down(purge bool) error {
+	nodes := nw.Topo.Nodes()
+	var errs []error
+	stopped := 0
+	for i := len(nodes) - 1; i >= 0; i-- {
+		n := nodes[i]
+		h, err := proc.Read(nw.Home.PIDFile(n.Name))
+		if errors.Is(err, proc.ErrNotRunning) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		forced, err := h.Stop(15 * time.Second)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stop %s: %w", n.Name, err))
+			continue
+		}
+		how := "stopped"
+		if forced {
+			how = "killed after the grace period"
+		}
+		nw.detail("%-18s pid %-7d %s", n.Name, h.PID, how)
+		if err := os.Remove(nw.Home.PIDFile(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		stopped++
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if stopped == 0 {
+		nw.step("nothing was running")
+	} else {
+		nw.step("stopped %d processes", stopped)
+	}
+	if purge {
+		if err := os.RemoveAll(string(nw.Home)); err != nil {
+			return err
+		}
+		nw.step("removed %s", nw.Home)
+	}
+	return nil
+}
+
+// Handle returns the running process of a node.
+func (nw *Network) Handle(name string) (proc.Handle, error) {
+	return proc.Read(nw.Home.PIDFile(name))
+}

@@ -1,0 +1,269 @@
+package network
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Org is a peer organisation: it runs one peer and one chaincode server.
+type Org struct {
+	Name  string // short name, lower case: "hefei"
+	MSPID string // "HefeiMSP"
+}
+
+// Domain is the organisation's cryptogen domain.
+func (o Org) Domain() string { return o.Name + "." + TLD }
+
+// OrdererOrg is an organisation that runs one Raft orderer.
+type OrdererOrg struct {
+	Name  string // short name of the province that runs it: "anhui"
+	MSPID string // "AnhuiOrdererMSP"
+}
+
+// Domain is the orderer organisation's cryptogen domain.
+func (o OrdererOrg) Domain() string { return "ord." + o.Name + "." + TLD }
+
+// Channel is an application channel and its member organisations.
+type Channel struct {
+	Name    string
+	Members []string // peer organisation names
+}
+
+// TLD is the top-level domain of every node name. Nodes are reached on the
+// loopback address; the names exist only in certificates.
+const TLD = "wanledger"
+
+// Topology is the whole network: who runs what, and on which ports.
+type Topology struct {
+	Orgs        []Org
+	OrdererOrgs []OrdererOrg
+	Channels    []Channel
+	// BasePort is the first port; each node takes a block of PortStride ports.
+	BasePort int
+}
+
+// PortStride is the number of ports reserved for each node.
+const PortStride = 10
+
+// DefaultBasePort is the first port of the default local network.
+const DefaultBasePort = 17000
+
+// Default is the network of DESIGN §2: the province, two cities and the three
+// Yangtze River Delta partner provinces; three orderers run by three
+// different provinces.
+func Default() Topology {
+	return Topology{
+		Orgs: []Org{
+			{Name: "anhui", MSPID: "AnhuiMSP"},
+			{Name: "hefei", MSPID: "HefeiMSP"},
+			{Name: "wuhu", MSPID: "WuhuMSP"},
+			{Name: "shanghai", MSPID: "ShanghaiMSP"},
+			{Name: "jiangsu", MSPID: "JiangsuMSP"},
+			{Name: "zhejiang", MSPID: "ZhejiangMSP"},
+		},
+		OrdererOrgs: []OrdererOrg{
+			{Name: "anhui", MSPID: "AnhuiOrdererMSP"},
+			{Name: "shanghai", MSPID: "ShanghaiOrdererMSP"},
+			{Name: "zhejiang", MSPID: "ZhejiangOrdererMSP"},
+		},
+		Channels: []Channel{
+			{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}},
+			{Name: "delta", Members: []string{"anhui", "shanghai", "jiangsu", "zhejiang"}},
+		},
+		BasePort: DefaultBasePort,
+	}
+}
+
+// Validate rejects a topology that cannot run.
+func (t Topology) Validate() error {
+	if len(t.Orgs) == 0 {
+		return fmt.Errorf("topology: no peer organisations")
+	}
+	if n := len(t.OrdererOrgs); n == 0 || n%2 == 0 {
+		return fmt.Errorf("topology: Raft needs an odd number of orderers, got %d", n)
+	}
+	seen := map[string]bool{}
+	for _, o := range t.Orgs {
+		if !validName(o.Name) || o.MSPID == "" {
+			return fmt.Errorf("topology: bad organisation %q/%q", o.Name, o.MSPID)
+		}
+		if seen[o.Name] || seen[o.MSPID] {
+			return fmt.Errorf("topology: organisation %s defined twice", o.Name)
+		}
+		seen[o.Name], seen[o.MSPID] = true, true
+	}
+	for _, o := range t.OrdererOrgs {
+		if !validName(o.Name) || o.MSPID == "" || seen[o.MSPID] || seen["ord."+o.Name] {
+			return fmt.Errorf("topology: bad or duplicate orderer organisation %q/%q", o.Name, o.MSPID)
+		}
+		seen[o.MSPID], seen["ord."+o.Name] = true, true
+	}
+	for _, c := range t.Channels {
+		if !validName(c.Name) || len(c.Members) == 0 {
+			return fmt.Errorf("topology: bad channel %q", c.Name)
+		}
+		for _, m := range c.Members {
+			if _, ok := t.Org(m); !ok {
+				return fmt.Errorf("topology: channel %s names unknown organisation %q", c.Name, m)
+			}
+		}
+	}
+	last := t.BasePort + PortStride*len(t.Nodes())
+	if t.BasePort < 1024 || last > 65535 {
+		return fmt.Errorf("topology: ports %d-%d out of range", t.BasePort, last)
+	}
+	return nil
+}
+
+// validName accepts lower-case names usable in domains, channel names and paths.
+func validName(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Org returns the peer organisation with the given short name or MSP ID.
+func (t Topology) Org(name string) (Org, bool) {
+	for _, o := range t.Orgs {
+		if o.Name == name || o.MSPID == name || strings.EqualFold(o.Name, name) {
+			return o, true
+		}
+	}
+	return Org{}, false
+}
+
+// Channel returns the named channel.
+func (t Topology) Channel(name string) (Channel, bool) {
+	for _, c := range t.Channels {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Channel{}, false
+}
+
+// ChannelsOf returns the channels the organisation belongs to.
+func (t Topology) ChannelsOf(org string) []Channel {
+	var out []Channel
+	for _, c := range t.Channels {
+		if slices.Contains(c.Members, org) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Kind is what a node is.
+type Kind string
+
+// Node kinds.
+const (
+	KindOrderer   Kind = "orderer"
+	KindPeer      Kind = "peer"
+	KindChaincode Kind = "chaincode"
+)
+
+// Node is one process of the network.
+type Node struct {
+	Name   string // "peer.hefei", "orderer.anhui", "chaincode.hefei"
+	Kind   Kind
+	Org    string // short organisation name
+	MSPID  string
+	Host   string // certificate host name: "peer0.hefei.wanledger"
+	Domain string // cryptogen domain of its organisation
+	Index  int    // position in start order; fixes its ports
+	base   int
+}
+
+// Port offsets inside a node's block.
+const (
+	offListen     = 0 // orderer and peer gRPC, chaincode server
+	offAdmin      = 1 // orderer channel participation; peer chaincode listener
+	offOperations = 2 // /healthz and /metrics
+)
+
+// ListenAddr is the node's main gRPC address.
+func (n Node) ListenAddr() string { return n.addr(offListen) }
+
+// AdminAddr is the orderer's channel participation address.
+func (n Node) AdminAddr() string { return n.addr(offAdmin) }
+
+// ChaincodeAddr is the peer's listener for chaincodes that dial in.
+func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
+
+// OperationsAddr serves /healthz and /metrics (orderers and peers).
+func (n Node) OperationsAddr() string { return n.addr(offOperations) }
+
+// Ports lists the ports the node listens on.
+func (n Node) Ports() []int {
+	switch n.Kind {
+	case KindChaincode:
+		return []int{n.port(offListen)}
+	default:
+		return []int{n.port(offListen), n.port(offAdmin), n.port(offOperations)}
+	}
+}
+
+func (n Node) port(off int) int { return n.base + PortStride*n.Index + off }
+
+func (n Node) addr(off int) string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port(off)))
+}
+
+// Nodes lists every process in start order: orderers, peers, chaincode servers.
+func (t Topology) Nodes() []Node {
+	var out []Node
+	add := func(n Node) {
+		n.Index, n.base = len(out), t.BasePort
+		out = append(out, n)
+	}
+	for _, o := range t.OrdererOrgs {
+		add(Node{Name: "orderer." + o.Name, Kind: KindOrderer, Org: o.Name, MSPID: o.MSPID,
+			Host: "orderer." + o.Domain(), Domain: o.Domain()})
+	}
+	for _, o := range t.Orgs {
+		add(Node{Name: "peer." + o.Name, Kind: KindPeer, Org: o.Name, MSPID: o.MSPID,
+			Host: "peer0." + o.Domain(), Domain: o.Domain()})
+	}
+	for _, o := range t.Orgs {
+		add(Node{Name: "chaincode." + o.Name, Kind: KindChaincode, Org: o.Name, MSPID: o.MSPID,
+			Host: "ccaas." + o.Domain(), Domain: o.Domain()})
+	}
+	return out
+}
+
+// Node returns the named node.
+func (t Topology) Node(name string) (Node, bool) {
+	for _, n := range t.Nodes() {
+		if n.Name == name {
+			return n, true
+		}
+	}
+	return Node{}, false
+}
+
+// NodesOf returns the nodes of one kind.
+func (t Topology) NodesOf(k Kind) []Node {
+	var out []Node
+	for _, n := range t.Nodes() {
+		if n.Kind == k {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Peer returns the organisation's peer.
+func (t Topology) Peer(org string) Node {
+	n, _ := t.Node("peer." + org)
+	return n
+}
