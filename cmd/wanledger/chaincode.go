@@ -15,7 +15,16 @@ func newChaincode() *cobra.Command {
 		Short: "Run the chaincode as a service (configured by CHAINCODE_* variables)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return server.Serve(server.FromEnv())
+			// The shim's server has no stop: on SIGTERM the process exits and
+			// the peer reconnects to its successor on the next invocation.
+			errc := make(chan error, 1)
+			go func() { errc <- server.Serve(server.FromEnv()) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-cmd.Context().Done():
+				return nil
+			}
 		},
 	})
 	return c
