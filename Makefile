@@ -1,0 +1,46 @@
+# wanledger: the two commands a new user needs are `make up` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/wanledger
+
+.PHONY: up down purge status test unit integration check fabric build clean
+
+## up: build wanledger and the Fabric tools (cached), then bring the network up
+up: build
+	$(BIN) up
+
+## down: stop every process of the network
+down: build
+	$(BIN) down
+
+## purge: stop the network and remove its run directory
+purge: build
+	$(BIN) down --purge
+
+status: build
+	$(BIN) status
+
+## test: static checks, unit tests and the integration tests on a real network
+test: check fabric
+	$(GO) test -race -count=1 -timeout 40m ./...
+
+## unit: everything but the tests that start the network
+unit:
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
+
+integration: fabric
+	$(GO) test -race -count=1 -timeout 40m -v ./network/integration/
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## fabric: build the pinned, patched Fabric tools once into the cache
+fabric: build
+	$(BIN) fabric build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/wanledger
+
+clean:
+	rm -rf bin

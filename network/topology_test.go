@@ -1,0 +1,99 @@
+package network
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultTopologyIsValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaultTopologyMatchesTheDesign(t *testing.T) {
+	topo := Default()
+	if got := len(topo.NodesOf(KindOrderer)); got != 3 {
+		t.Errorf("%d orderers, want 3", got)
+	}
+	orgs := map[string]bool{}
+	for _, o := range topo.OrdererOrgs {
+		orgs[o.MSPID] = true
+	}
+	if len(orgs) != 3 {
+		t.Errorf("orderers run by %d organisations, want 3 different ones", len(orgs))
+	}
+	anhui, _ := topo.Channel("anhui")
+	delta, _ := topo.Channel("delta")
+	if strings.Join(anhui.Members, ",") != "anhui,hefei,wuhu" {
+		t.Errorf("anhui members = %v", anhui.Members)
+	}
+	if strings.Join(delta.Members, ",") != "anhui,shanghai,jiangsu,zhejiang" {
+		t.Errorf("delta members = %v", delta.Members)
+	}
+	if got := len(topo.ChannelsOf("anhui")); got != 2 {
+		t.Errorf("the province is on %d channels, want 2", got)
+	}
+}
+
+func TestEveryNodeHasItsOwnPorts(t *testing.T) {
+	topo := Default()
+	seenPort, seenName := map[int]string{}, map[string]bool{}
+	for _, n := range topo.Nodes() {
+		if seenName[n.Name] {
+			t.Errorf("node name %s used twice", n.Name)
+		}
+		seenName[n.Name] = true
+		for _, p := range n.Ports() {
+			if other, ok := seenPort[p]; ok {
+				t.Errorf("port %d used by %s and %s", p, other, n.Name)
+			}
+			seenPort[p] = n.Name
+			if p < topo.BasePort || p >= topo.BasePort+PortStride*len(topo.Nodes()) {
+				t.Errorf("%s port %d outside its block", n.Name, p)
+			}
+		}
+	}
+	if got := topo.Peer("hefei").ListenAddr(); got != "127.0.0.1:17040" {
+		t.Errorf("Hefei's peer listens on %s", got)
+	}
+}
+
+func TestValidateRejectsBrokenTopologies(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Topology)
+		want   string
+	}{
+		{"an even number of orderers", func(t *Topology) { t.OrdererOrgs = t.OrdererOrgs[:2] }, "odd number"},
+		{"no organisations", func(t *Topology) { t.Orgs = nil }, "no peer organisations"},
+		{"a channel member that does not exist", func(t *Topology) { t.Channels[0].Members = append(t.Channels[0].Members, "nanjing") }, "unknown organisation"},
+		{"an organisation name with capitals", func(t *Topology) { t.Orgs[0].Name = "Anhui" }, "bad organisation"},
+		{"an organisation defined twice", func(t *Topology) { t.Orgs[1] = t.Orgs[0] }, "defined twice"},
+		{"a channel name with a space", func(t *Topology) { t.Channels[0].Name = "an hui" }, "bad channel"},
+		{"ports beyond 65535", func(t *Topology) { t.BasePort = 65500 }, "out of range"},
+		{"privileged ports", func(t *Topology) { t.BasePort = 80 }, "out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			topo := Default()
+			tt.change(&topo)
+			err := topo.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOrgFindsByNameOrMSPID(t *testing.T) {
+	topo := Default()
+	for _, q := range []string{"hefei", "HefeiMSP", "Hefei"} {
+		if o, ok := topo.Org(q); !ok || o.MSPID != "HefeiMSP" {
+			t.Errorf("Org(%q) = %v, %v", q, o, ok)
+		}
+	}
+	if _, ok := topo.Org("nanjing"); ok {
+		t.Error("found an organisation that does not exist")
+	}
+}
