@@ -16,12 +16,7 @@ const LogSpec = "info:gossip.discovery,gossip.comm=warning"
 func (nw *Network) ordererEnv(n Node) ([]string, error) {
 	dir := nw.Home.NodeDir(n.Name)
 	tls := nw.Home.NodeTLS(n)
-	var ord OrdererOrg
-	for _, o := range nw.Topo.OrdererOrgs {
-		if o.Name == n.Org {
-			ord = o
-		}
-	}
+	ord := nw.Topo.ordererOrg(n)
 	cfg, err := nw.nodeConfigDir(n, "orderer.yaml", nil)
 	if err != nil {
 		return nil, err
@@ -150,6 +145,9 @@ func (nw *Network) clientEnv(orgName, user string) ([]string, error) {
 	org, ok := nw.Topo.Org(orgName)
 	if !ok {
 		return nil, fmt.Errorf("unknown organisation %q (one of %s)", orgName, strings.Join(nw.orgNames(), ", "))
+	}
+	if _, err := os.Stat(nw.Home.Crypto()); err != nil {
+		return nil, fmt.Errorf("no network in %s yet: run `wanledger up` first", nw.Home)
 	}
 	p := nw.Topo.Peer(org.Name)
 	cfg, err := nw.peerConfigDir(p)

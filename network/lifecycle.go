@@ -36,15 +36,12 @@ func (nw *Network) ordererChannels(ctx context.Context, n Node) ([]string, error
 	return names, nil
 }
 
+// osnadminFlags connects osnadmin to the orderer's admin endpoint as its
+// organisation's admin.
 func (nw *Network) osnadminFlags(n Node) []string {
-	for _, o := range nw.Topo.OrdererOrgs {
-		if o.Name == n.Org {
-			admin := nw.Home.OrdererAdminTLS(o)
-			return []string{"-o", n.AdminAddr(), "--ca-file", nw.Home.NodeTLS(n).CA,
-				"--client-cert", admin.Cert, "--client-key", admin.Key}
-		}
-	}
-	panic("orderer node without organisation: " + n.Name) // Topology.Nodes builds both from one list
+	admin := nw.Home.OrdererAdminTLS(nw.Topo.ordererOrg(n))
+	return []string{"-o", n.AdminAddr(), "--ca-file", nw.Home.NodeTLS(n).CA,
+		"--client-cert", admin.Cert, "--client-key", admin.Key}
 }
 
 func (nw *Network) ensureOrdererChannels(ctx context.Context) (bool, error) {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -85,15 +86,10 @@ func (nw *Network) checkHome() error {
 	if err := json.Unmarshal(have, &t); err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
-	if string(mustJSON(t)) != string(mustJSON(nw.Topo)) {
+	if !reflect.DeepEqual(t, nw.Topo) {
 		return fmt.Errorf("%s was made for another topology (base port %d, asked %d): use the same settings, or `wanledger down --purge` first", nw.Home, t.BasePort, nw.Topo.BasePort)
 	}
 	return nil
-}
-
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v) // plain structs of strings and ints always encode
-	return b
 }
 
 // step prints a numbered progress line.
@@ -359,11 +355,9 @@ func (nw *Network) waitReady(ctx context.Context, n Node) error {
 	defer cancel()
 	var last error
 	for {
-		h, err := proc.Read(nw.Home.PIDFile(n.Name))
-		if err != nil {
+		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err != nil {
 			return fmt.Errorf("%s exited; last lines of %s:\n%s", n.Name, nw.Home.LogFile(n.Name), tail(nw.Home.LogFile(n.Name), 15))
 		}
-		_ = h
 		if n.Kind == KindChaincode {
 			if dialable(n.ListenAddr()) {
 				return nil

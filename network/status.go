@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -101,7 +102,7 @@ func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 		var heights []string
 		for ch, h := range n.Heights {
 			mark := ""
-			if contains(n.Leader, ch) {
+			if slices.Contains(n.Leader, ch) {
 				mark = "*"
 			}
 			heights = append(heights, fmt.Sprintf("%s=%d%s", ch, h, mark))
@@ -119,13 +120,4 @@ func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 	}
 	_, err := fmt.Fprintln(w, "(* marks the Raft leader of a channel)")
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

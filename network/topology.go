@@ -262,6 +262,17 @@ func (t Topology) NodesOf(k Kind) []Node {
 	return out
 }
 
+// ordererOrg returns the organisation that runs an orderer node. Nodes builds
+// orderer nodes from OrdererOrgs, so there always is one.
+func (t Topology) ordererOrg(n Node) OrdererOrg {
+	for _, o := range t.OrdererOrgs {
+		if o.Name == n.Org {
+			return o
+		}
+	}
+	return OrdererOrg{}
+}
+
 // Peer returns the organisation's peer.
 func (t Topology) Peer(org string) Node {
 	n, _ := t.Node("peer." + org)

@@ -124,7 +124,10 @@ type recordingState struct {
 	payload []byte
 }
 
-func (r *recordingState) Emit(name string, p []byte) error { r.payload = p; return r.memState.Emit(name, p) }
+func (r *recordingState) Emit(name string, p []byte) error {
+	r.payload = p
+	return r.memState.Emit(name, p)
+}
 
 func TestCodeOfReadsWrappedAndWireErrors(t *testing.T) {
 	tests := []struct {

@@ -198,14 +198,14 @@ func readStat(pid int) (stat, error) {
 	if len(f) < 22 {
 		return stat{}, fmt.Errorf("malformed /proc/%d/stat", pid)
 	}
-	var s stat
-	s.state = f[0][0]
-	s.utime, _ = strconv.ParseUint(f[11], 10, 64)
-	s.stime, _ = strconv.ParseUint(f[12], 10, 64)
-	s.start, err = strconv.ParseUint(f[19], 10, 64)
-	if err != nil {
+	s := stat{state: f[0][0]}
+	var errs [4]error
+	s.utime, errs[0] = strconv.ParseUint(f[11], 10, 64)
+	s.stime, errs[1] = strconv.ParseUint(f[12], 10, 64)
+	s.start, errs[2] = strconv.ParseUint(f[19], 10, 64)
+	s.rssPages, errs[3] = strconv.ParseInt(f[21], 10, 64)
+	if err := errors.Join(errs[:]...); err != nil {
 		return stat{}, fmt.Errorf("malformed /proc/%d/stat: %w", pid, err)
 	}
-	s.rssPages, _ = strconv.ParseInt(f[21], 10, 64)
 	return s, nil
 }

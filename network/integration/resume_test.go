@@ -1,0 +1,54 @@
+package integration
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+func TestUpAfterDownResumesTheSameLedgers(t *testing.T) {
+	env := nettest.Get(t)
+	ctx := t.Context()
+	st, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "User1"), "anhui"), "before-down")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := peerChainInfo(ctx, env, "wuhu", "anhui")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := env.Net.Down(false); err != nil {
+		t.Fatal(err)
+	}
+	if left := nettest.Leftovers(string(env.Net.Home)); len(left) > 0 {
+		t.Fatalf("processes left after down: %v", left)
+	}
+	changed, err := env.Net.Up(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !changed {
+		t.Error("up after down reported no change")
+	}
+
+	after, err := peerChainInfo(ctx, env, "wuhu", "anhui")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Height < before.Height {
+		t.Errorf("height went from %d to %d across down and up", before.Height, after.Height)
+	}
+	out, err := registry(env.Gateway(t, "hefei", "User1"), "anhui").EvaluateWithContext(ctx, "GetGatewayEndpoint", clientArgs("WuhuMSP")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), st.TransactionID) {
+		t.Errorf("after down and up GetGatewayEndpoint = %s, want the write of %s", out, st.TransactionID)
+	}
+	// Writes work again.
+	if _, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "User1"), "anhui"), "after-up"); err != nil {
+		t.Fatal(err)
+	}
+}
