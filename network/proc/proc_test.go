@@ -104,10 +104,8 @@ func TestUsageReportsMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Kill() })
-	u, err := h.Usage()
-	if err != nil || u.RSSBytes <= 0 {
-		t.Errorf("Usage = %+v, %v", u, err)
-	}
+	// Right after fork the child may not have exec'd yet and has no pages.
+	waitFor(t, func() bool { u, err := h.Usage(); return err == nil && u.RSSBytes > 0 })
 }
 
 func waitFor(t *testing.T, cond func() bool) {
