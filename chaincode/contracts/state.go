@@ -1,52 +1,100 @@
-// Package contracts holds the chaincode's thin contracts: each method decodes
-// its arguments, calls the domain with a State adapted from the Fabric stub,
-// and encodes the result.
+// Package contracts holds the chaincode's thin contracts. Each transaction
+// takes string arguments, decodes them strictly, calls the domain with a
+// State over the stub, and returns JSON. Errors keep the domain's stable
+// code prefix.
 package contracts
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/chaincode/stubstate"
 )
 
-// stubState adapts a transaction context to domain.State.
-type stubState struct {
-	ctx contractapi.TransactionContextInterface
+func state(ctx contractapi.TransactionContextInterface) domain.State {
+	return stubstate.New(ctx.GetStub(), ctx.GetClientIdentity())
 }
 
-var _ domain.State = stubState{}
+// Argument size limits.
+const (
+	MaxArg      = 64 << 10
+	MaxBatchArg = 1 << 20
+)
 
-func state(ctx contractapi.TransactionContextInterface) domain.State { return stubState{ctx: ctx} }
-
-func (s stubState) Get(key string) ([]byte, error) { return s.ctx.GetStub().GetState(key) }
-
-func (s stubState) Put(key string, value []byte) error { return s.ctx.GetStub().PutState(key, value) }
-
-func (s stubState) Emit(name string, payload []byte) error {
-	return s.ctx.GetStub().SetEvent(name, payload)
+// Decode reads one JSON argument into a T: no unknown fields, no trailing
+// data, at most max bytes.
+func Decode[T any](what, arg string, max int) (T, error) {
+	var v T
+	if len(arg) > max {
+		return v, domain.Errorf(domain.CodeTooLarge, "%s is %d bytes; the limit is %d", what, len(arg), max)
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(arg)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, domain.Errorf(domain.CodeInvalidArgument, "%s is not valid JSON of the expected shape: %s", what, jsonMsg(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return v, domain.Errorf(domain.CodeInvalidArgument, "%s has data after its JSON value", what)
+	}
+	return v, nil
 }
 
-func (s stubState) TxID() string { return s.ctx.GetStub().GetTxID() }
-
-func (s stubState) TxTime() (time.Time, error) {
-	ts, err := s.ctx.GetStub().GetTxTimestamp()
-	if err != nil {
-		return time.Time{}, err
+// jsonMsg keeps decoder messages short and free of the input's bytes.
+func jsonMsg(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at offset %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q wants %s", te.Field, te.Type)
 	}
-	return ts.AsTime().UTC(), nil
+	msg := err.Error()
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return msg
 }
 
-func (s stubState) Caller() (domain.Caller, error) {
-	ci := s.ctx.GetClientIdentity()
-	msp, err := ci.GetMSPID()
-	if err != nil {
-		return domain.Caller{}, fmt.Errorf("client MSP ID: %w", err)
+// pageArgs reads a page size ("" for the default) and a bookmark.
+func pageArgs(size, bookmark string) (int32, string, error) {
+	if size == "" {
+		return 0, bookmark, nil
 	}
-	id, err := ci.GetID()
+	n, err := strconv.ParseInt(size, 10, 32)
 	if err != nil {
-		return domain.Caller{}, fmt.Errorf("client ID: %w", err)
+		return 0, "", domain.Errorf(domain.CodeInvalidArgument, "page size %.20q is not a number", size)
 	}
-	return domain.Caller{MSPID: msp, ID: id}, nil
+	return int32(n), bookmark, nil
+}
+
+// timeArg reads an RFC 3339 time, or the zero time for "".
+func timeArg(what, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, domain.Errorf(domain.CodeInvalidArgument, "%s %.40q is not an RFC 3339 time", what, s)
+	}
+	return t.UTC(), nil
+}
+
+// reply encodes a domain result.
+func reply(v any, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", domain.Wrap(domain.CodeInternal, err, "encode result")
+	}
+	return string(b), nil
 }

@@ -11,13 +11,27 @@ import (
 // code back to a typed error.
 type Code string
 
-// Error codes shared by every contract.
+// Error codes. They are part of the API: never rename one.
 const (
-	CodeInvalidArgument Code = "INVALID_ARGUMENT"
-	CodeNotFound        Code = "NOT_FOUND"
-	CodeForbidden       Code = "FORBIDDEN"
-	CodeInternal        Code = "INTERNAL"
+	CodeInvalidArgument   Code = "INVALID_ARGUMENT"
+	CodeTooLarge          Code = "TOO_LARGE"
+	CodeNotFound          Code = "NOT_FOUND"
+	CodeAlreadyExists     Code = "ALREADY_EXISTS"
+	CodeForbidden         Code = "FORBIDDEN"
+	CodeNotAccredited     Code = "NOT_ACCREDITED"
+	CodeWrongRegion       Code = "WRONG_REGION"
+	CodeSealInvalid       Code = "SEAL_INVALID"
+	CodeBadSignature      Code = "BAD_SIGNATURE"
+	CodeSchemaMismatch    Code = "SCHEMA_MISMATCH"
+	CodeValidityTooLong   Code = "VALIDITY_TOO_LONG"
+	CodeInvalidTransition Code = "INVALID_TRANSITION"
+	CodeInternal          Code = "INTERNAL"
 )
+
+// Codes lists every code, for documentation and for the gateway's mapping.
+var Codes = []Code{CodeInvalidArgument, CodeTooLarge, CodeNotFound, CodeAlreadyExists, CodeForbidden,
+	CodeNotAccredited, CodeWrongRegion, CodeSealInvalid, CodeBadSignature, CodeSchemaMismatch,
+	CodeValidityTooLong, CodeInvalidTransition, CodeInternal}
 
 // Error is a refusal with a stable code.
 type Error struct {

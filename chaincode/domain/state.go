@@ -1,23 +1,50 @@
 // Package domain holds the ledger's types and rules. It knows nothing of the
 // Fabric shim: contracts hand it a State, and it returns values or coded
-// errors.
+// errors. Everything here is deterministic: time comes from the transaction,
+// and nothing ranges over a map into state or output.
 package domain
 
 import "time"
 
 // State is what the domain needs from a transaction: its world state, its
 // events, its time and its caller. Contracts adapt the Fabric stub to it.
+//
+// As in Fabric, a transaction does not read its own writes: Get returns the
+// committed value.
 type State interface {
 	Get(key string) ([]byte, error) // nil, nil when absent
 	Put(key string, value []byte) error
+	// Key builds a composite key; Page lists the keys that extend a partial
+	// one, pageSize at a time, resuming after bookmark ("" for the start).
+	Key(objectType string, attrs ...string) (string, error)
+	Page(objectType string, attrs []string, pageSize int32, bookmark string) (kvs []KV, next string, err error)
+	History(key string) ([]Change, error)
+	// RequireEndorsers sets the key-level endorsement policy of key: every
+	// later change needs the endorsement of a peer of each organisation.
+	RequireEndorsers(key string, mspIDs ...string) error
 	Emit(name string, payload []byte) error
 	TxID() string
 	TxTime() (time.Time, error)
 	Caller() (Caller, error)
 }
 
+// KV is one entry of a range.
+type KV struct {
+	Key   string
+	Value []byte
+}
+
+// Change is one committed version of a key.
+type Change struct {
+	TxID    string    `json:"txId"`
+	Time    time.Time `json:"time"`
+	Deleted bool      `json:"deleted"`
+	Value   []byte    `json:"-"`
+}
+
 // Caller is the client identity that signed the proposal.
 type Caller struct {
 	MSPID string
-	ID    string // the certificate's subject and issuer, as the shim's client identity gives it
+	ID    string // "x509::<subject>::<issuer>"
+	Admin bool   // the certificate carries the admin organisational unit
 }

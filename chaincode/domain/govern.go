@@ -1,0 +1,70 @@
+package domain
+
+import "strings"
+
+// The governments on the ledger: each organisation belongs to a province,
+// and each province owns a two-digit prefix of the national administrative
+// division codes (GB/T 2260) its regions use. A new organisation is added
+// here and by a chaincode upgrade, on the record.
+var provinceOf = []struct{ msp, province, prefix string }{
+	{"AnhuiMSP", "AnhuiMSP", "34"},
+	{"HefeiMSP", "AnhuiMSP", "34"},
+	{"WuhuMSP", "AnhuiMSP", "34"},
+	{"ShanghaiMSP", "ShanghaiMSP", "31"},
+	{"JiangsuMSP", "JiangsuMSP", "32"},
+	{"ZhejiangMSP", "ZhejiangMSP", "33"},
+}
+
+// ProvinceOf returns the province organisation an organisation belongs to.
+func ProvinceOf(msp string) (string, bool) {
+	for _, p := range provinceOf {
+		if p.msp == msp {
+			return p.province, true
+		}
+	}
+	return "", false
+}
+
+// IsProvince reports whether the organisation is a province's own.
+func IsProvince(msp string) bool {
+	p, ok := ProvinceOf(msp)
+	return ok && p == msp
+}
+
+// regionPrefix is the division-code prefix of a province organisation.
+func regionPrefix(province string) string {
+	for _, p := range provinceOf {
+		if p.msp == province {
+			return p.prefix
+		}
+	}
+	return ""
+}
+
+// validRegion accepts a six-digit administrative division code.
+func validRegion(r string) bool {
+	if len(r) != 6 {
+		return false
+	}
+	for _, c := range r {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// regionCovers reports whether an accreditation for region a covers a
+// licence in region r: the same code, or a's province (xx0000) or city
+// (xxxx00) containing r.
+func regionCovers(a, r string) bool {
+	switch {
+	case a == r:
+		return true
+	case strings.HasSuffix(a, "0000"):
+		return a[:2] == r[:2]
+	case strings.HasSuffix(a, "00"):
+		return a[:4] == r[:4]
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// SealKey is an agency's SM2 e-seal key (电子印章). A key signs only inside
+// its validity window and before its revocation takes effect; a rotation
+// ends the old key's window where the new one's starts, so what the old key
+// signed while valid stays verifiable.
+type SealKey struct {
+	KeyID        string      `json:"keyId"`
+	AgencyID     string      `json:"agencyId"`
+	MSPID        string      `json:"mspId"`
+	PublicKey    string      `json:"publicKey"` // hex uncompressed SM2 point
+	ValidFrom    time.Time   `json:"validFrom"`
+	ValidTo      time.Time   `json:"validTo"`
+	SupersededBy string      `json:"supersededBy,omitempty"`
+	Revocation   *Revocation `json:"revocation,omitempty"`
+	Record
+}
+
+// Revocation records why and from when something stopped being valid.
+type Revocation struct {
+	Reason      string    `json:"reason"`
+	EffectiveAt time.Time `json:"effectiveAt"`
+	RecordedAt  time.Time `json:"recordedAt"`
+}
+
+// Events of seal keys.
+const (
+	EventSealKeyRegistered = "registry.SealKeyRegistered"
+	EventSealKeyRotated    = "registry.SealKeyRotated"
+	EventSealKeyRevoked    = "registry.SealKeyRevoked"
+)
+
+const objSeal = "seal"
+
+// RegisterSealKey records a new seal key of one of the caller
+// organisation's accredited agencies. Only that organisation's admin may,
+// and later changes need its endorsement.
+func RegisterSealKey(s State, k SealKey) (*SealKey, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNewSeal(s, tx, &k); err != nil {
+		return nil, err
+	}
+	if err := putSeal(s, tx, &k); err != nil {
+		return nil, err
+	}
+	return &k, emit(s, EventSealKeyRegistered, &k)
+}
+
+func checkNewSeal(s State, tx txContext, k *SealKey) error {
+	if err := checkID("seal key ID", k.KeyID); err != nil {
+		return err
+	}
+	a, err := accreditation(s, k.AgencyID)
+	if err != nil {
+		return err
+	}
+	if !tx.caller.Admin || tx.caller.MSPID != a.MSPID {
+		return Errorf(CodeForbidden, "only %s's admin registers seal keys of agency %s", a.MSPID, k.AgencyID)
+	}
+	if _, err := gm.ParsePublicKeyHex(k.PublicKey); err != nil {
+		return Wrap(CodeInvalidArgument, err, "seal public key")
+	}
+	if err := checkWindow("seal key", k.ValidFrom, k.ValidTo); err != nil {
+		return err
+	}
+	sk, err := key(s, objSeal, k.KeyID)
+	if err != nil {
+		return err
+	}
+	if old, err := s.Get(sk); err != nil {
+		return Wrap(CodeInternal, err, "read seal key")
+	} else if old != nil {
+		return Errorf(CodeAlreadyExists, "seal key %s exists", k.KeyID)
+	}
+	k.MSPID, k.SupersededBy, k.Revocation = a.MSPID, "", nil
+	return nil
+}
+
+func putSeal(s State, tx txContext, k *SealKey) error {
+	k.Record = tx.record()
+	sk, err := key(s, objSeal, k.KeyID)
+	if err != nil {
+		return err
+	}
+	if err := putJSON(s, sk, k); err != nil {
+		return err
+	}
+	if err := s.RequireEndorsers(sk, k.MSPID); err != nil {
+		return Wrap(CodeInternal, err, "endorsement policy of seal key %s", k.KeyID)
+	}
+	return nil
+}
+
+// Rotation is the result of RotateSealKey.
+type Rotation struct {
+	Old *SealKey `json:"old"`
+	New *SealKey `json:"new"`
+}
+
+// RotateSealKey replaces a key: the new key is valid from now, and the old
+// one's window ends now.
+func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	old, err := sealKey(s, oldKeyID)
+	if err != nil {
+		return nil, err
+	}
+	if old.SupersededBy != "" || old.Revocation != nil || !tx.now.Before(old.ValidTo) {
+		return nil, Errorf(CodeInvalidTransition, "seal key %s is superseded, revoked or expired", oldKeyID)
+	}
+	next.AgencyID, next.ValidFrom = old.AgencyID, tx.now
+	if err := checkNewSeal(s, tx, &next); err != nil {
+		return nil, err
+	}
+	old.ValidTo, old.SupersededBy = tx.now, next.KeyID
+	if err := putSeal(s, tx, old); err != nil {
+		return nil, err
+	}
+	if err := putSeal(s, tx, &next); err != nil {
+		return nil, err
+	}
+	r := &Rotation{Old: old, New: &next}
+	return r, emit(s, EventSealKeyRotated, r)
+}
+
+// RevokeSealKey revokes a key from effectiveAt, which may lie in the past:
+// signatures it made from then on are invalid.
+func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealKey, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+		return nil, err
+	}
+	k, err := sealKey(s, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.caller.Admin || tx.caller.MSPID != k.MSPID {
+		return nil, Errorf(CodeForbidden, "only %s's admin revokes its seal keys", k.MSPID)
+	}
+	if k.Revocation != nil {
+		return nil, Errorf(CodeInvalidTransition, "seal key %s is revoked already", keyID)
+	}
+	if effectiveAt.IsZero() {
+		effectiveAt = tx.now
+	}
+	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt.UTC(), RecordedAt: tx.now}
+	if err := putSeal(s, tx, k); err != nil {
+		return nil, err
+	}
+	return k, emit(s, EventSealKeyRevoked, k)
+}
+
+// GetSealKey returns a seal key.
+func GetSealKey(s State, keyID string) (*SealKey, error) {
+	if _, err := requireReader(s); err != nil {
+		return nil, err
+	}
+	return sealKey(s, keyID)
+}
+
+func sealKey(s State, keyID string) (*SealKey, error) {
+	if err := checkID("seal key ID", keyID); err != nil {
+		return nil, err
+	}
+	var k SealKey
+	if err := mustGet(s, "seal key", keyID, &k, objSeal, keyID); err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+// ListSealKeys lists seal keys.
+func ListSealKeys(s State, size int32, bookmark string) (Page[SealKey], error) {
+	if _, err := requireReader(s); err != nil {
+		return Page[SealKey]{}, err
+	}
+	return listJSON[SealKey](s, size, bookmark, objSeal)
+}
+
+// ValidAt checks that the key could sign at t.
+func (k *SealKey) ValidAt(t time.Time) error {
+	switch {
+	case k.Revocation != nil && !t.Before(k.Revocation.EffectiveAt):
+		return Errorf(CodeSealInvalid, "seal key %s is revoked since %s", k.KeyID, k.Revocation.EffectiveAt.Format(time.RFC3339))
+	case !within(t, k.ValidFrom, k.ValidTo):
+		return Errorf(CodeSealInvalid, "seal key %s is valid %s to %s", k.KeyID, k.ValidFrom.Format(time.RFC3339), k.ValidTo.Format(time.RFC3339))
+	}
+	return nil
+}

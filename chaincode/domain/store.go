@@ -1,0 +1,163 @@
+package domain
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// EventVersion is the version of every event envelope.
+const EventVersion = 1
+
+// Event is the envelope of every chaincode event. Fabric keeps one event
+// per transaction, so each operation emits exactly one.
+type Event struct {
+	Version int    `json:"version"`
+	Type    string `json:"type"`
+	TxID    string `json:"txId"`
+	Payload any    `json:"payload"`
+}
+
+// Record is what every stored object carries about its last change.
+type Record struct {
+	UpdatedAt time.Time `json:"updatedAt"`
+	UpdatedBy string    `json:"updatedBy"` // MSP ID of the caller
+	TxID      string    `json:"txId"`
+}
+
+// txContext is the caller and time of the running transaction.
+type txContext struct {
+	caller Caller
+	now    time.Time
+	txID   string
+}
+
+func (t txContext) record() Record {
+	return Record{UpdatedAt: t.now, UpdatedBy: t.caller.MSPID, TxID: t.txID}
+}
+
+func begin(s State) (txContext, error) {
+	caller, err := s.Caller()
+	if err != nil {
+		return txContext{}, Wrap(CodeForbidden, err, "identify caller")
+	}
+	now, err := s.TxTime()
+	if err != nil {
+		return txContext{}, Wrap(CodeInternal, err, "transaction time")
+	}
+	return txContext{caller: caller, now: now.UTC().Truncate(time.Second), txID: s.TxID()}, nil
+}
+
+func key(s State, objectType string, attrs ...string) (string, error) {
+	k, err := s.Key(objectType, attrs...)
+	if err != nil {
+		return "", Wrap(CodeInvalidArgument, err, "key %s", objectType)
+	}
+	return k, nil
+}
+
+func putJSON(s State, k string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Wrap(CodeInternal, err, "encode %q", k)
+	}
+	if err := s.Put(k, b); err != nil {
+		return Wrap(CodeInternal, err, "write %q", k)
+	}
+	return nil
+}
+
+func getJSON(s State, k string, v any) (bool, error) {
+	b, err := s.Get(k)
+	if err != nil {
+		return false, Wrap(CodeInternal, err, "read %q", k)
+	}
+	if b == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, Wrap(CodeInternal, err, "decode %q", k)
+	}
+	return true, nil
+}
+
+// mustGet reads an object that must exist.
+func mustGet(s State, what, id string, v any, objectType string, attrs ...string) error {
+	k, err := key(s, objectType, attrs...)
+	if err != nil {
+		return err
+	}
+	found, err := getJSON(s, k, v)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return Errorf(CodeNotFound, "no %s %q", what, id)
+	}
+	return nil
+}
+
+func emit(s State, name string, payload any) error {
+	b, err := json.Marshal(Event{Version: EventVersion, Type: name, TxID: s.TxID(), Payload: payload})
+	if err != nil {
+		return Wrap(CodeInternal, err, "encode event %s", name)
+	}
+	if err := s.Emit(name, b); err != nil {
+		return Wrap(CodeInternal, err, "emit %s", name)
+	}
+	return nil
+}
+
+// Page is one page of a listing.
+type Page[T any] struct {
+	Items    []T    `json:"items"`
+	Bookmark string `json:"bookmark"` // "" on the last page
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+func pageSize(n int32) (int32, error) {
+	switch {
+	case n == 0:
+		return DefaultPageSize, nil
+	case n < 0 || n > MaxPageSize:
+		return 0, Errorf(CodeInvalidArgument, "page size must be 1 to %d", MaxPageSize)
+	}
+	return n, nil
+}
+
+// listJSON decodes one page of objects stored under a partial composite key.
+func listJSON[T any](s State, size int32, bookmark string, objectType string, attrs ...string) (Page[T], error) {
+	return listPage(s, size, bookmark, func(b []byte) (T, error) {
+		var v T
+		err := json.Unmarshal(b, &v)
+		return v, err
+	}, objectType, attrs...)
+}
+
+// listPage reads one page of values stored under a partial composite key.
+func listPage[T any](s State, size int32, bookmark string, decode func([]byte) (T, error), objectType string, attrs ...string) (Page[T], error) {
+	n, err := pageSize(size)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	if len(bookmark) > 1024 {
+		return Page[T]{}, Errorf(CodeInvalidArgument, "bookmark too long")
+	}
+	kvs, next, err := s.Page(objectType, attrs, n, bookmark)
+	if err != nil {
+		return Page[T]{}, Wrap(CodeInternal, err, "list %s", objectType)
+	}
+	p := Page[T]{Items: make([]T, 0, len(kvs)), Bookmark: next}
+	for _, kv := range kvs {
+		v, err := decode(kv.Value)
+		if err != nil {
+			return Page[T]{}, Wrap(CodeInternal, err, "decode %q", kv.Key)
+		}
+		p.Items = append(p.Items, v)
+	}
+	return p, nil
+}

@@ -1,0 +1,336 @@
+// Package fakestub is the project's in-memory Fabric ledger for chaincode
+// tests: world state with composite keys, paginated range and history
+// queries, one event per transaction, creator identities, transaction time,
+// and key-level endorsement policies checked when a transaction commits.
+//
+// Like a peer, a transaction reads only committed state (never its own
+// writes), and its writes apply only when it commits, all or nothing.
+package fakestub
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Version is one committed version of a key.
+type Version struct {
+	TxID    string
+	Time    time.Time
+	Value   []byte
+	Deleted bool
+}
+
+// Event is a committed chaincode event.
+type Event struct {
+	TxID    string
+	Name    string
+	Payload []byte
+}
+
+// Ledger is a channel's committed state.
+type Ledger struct {
+	channel string
+
+	mu      sync.Mutex
+	state   map[string][]byte
+	vparams map[string][]byte
+	history map[string][]Version
+	events  []Event
+	txs     int
+}
+
+// New returns an empty ledger of a channel.
+func New(channel string) *Ledger {
+	return &Ledger{channel: channel, state: map[string][]byte{}, vparams: map[string][]byte{}, history: map[string][]Version{}}
+}
+
+// Events returns the committed events, oldest first.
+func (l *Ledger) Events() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.events)
+}
+
+// Get returns a committed value.
+func (l *Ledger) Get(key string) []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.state[key]
+}
+
+// EndorsersOf returns the organisations the key-level policy of key
+// requires, or nil if it has none.
+func (l *Ledger) EndorsersOf(key string) ([]string, error) {
+	l.mu.Lock()
+	p := l.vparams[key]
+	l.mu.Unlock()
+	if p == nil {
+		return nil, nil
+	}
+	ep, err := statebased.NewStateEP(p)
+	if err != nil {
+		return nil, err
+	}
+	orgs := ep.ListOrgs()
+	sort.Strings(orgs)
+	return orgs, nil
+}
+
+// Tx is one transaction: a shim.ChaincodeStubInterface. Methods the project
+// does not use are left to the embedded nil interface and panic if called.
+type Tx struct {
+	shim.ChaincodeStubInterface
+
+	l       *Ledger
+	id      string
+	args    [][]byte
+	creator []byte
+	at      time.Time
+
+	writes  map[string][]byte // nil value: delete
+	order   []string
+	vparams map[string][]byte
+	event   *Event
+	events  int
+}
+
+// Begin starts a transaction by the identity (see Identity.Serialize) at a
+// time, with chaincode arguments.
+func (l *Ledger) Begin(creator []byte, at time.Time, args ...string) *Tx {
+	l.mu.Lock()
+	l.txs++
+	id := fmt.Sprintf("tx%06d", l.txs)
+	l.mu.Unlock()
+	t := &Tx{l: l, id: id, creator: creator, at: at, writes: map[string][]byte{}, vparams: map[string][]byte{}}
+	for _, a := range args {
+		t.args = append(t.args, []byte(a))
+	}
+	return t
+}
+
+// ErrEndorsementPolicy means a write broke a key-level endorsement policy.
+var ErrEndorsementPolicy = errors.New("ENDORSEMENT_POLICY_FAILURE")
+
+// Commit validates the writes against the committed key-level policies with
+// the given endorsing organisations, then applies them.
+func (t *Tx) Commit(endorsers ...string) error {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	for _, k := range t.order {
+		p := t.l.vparams[k]
+		if p == nil {
+			continue
+		}
+		ep, err := statebased.NewStateEP(p)
+		if err != nil {
+			return err
+		}
+		for _, org := range ep.ListOrgs() {
+			if !slices.Contains(endorsers, org) {
+				return fmt.Errorf("%w: key %q needs %s to endorse", ErrEndorsementPolicy, k, org)
+			}
+		}
+	}
+	for _, k := range t.order {
+		v := t.writes[k]
+		t.l.history[k] = append(t.l.history[k], Version{TxID: t.id, Time: t.at, Value: v, Deleted: v == nil})
+		if v == nil {
+			delete(t.l.state, k)
+		} else {
+			t.l.state[k] = v
+		}
+	}
+	for k, p := range t.vparams {
+		t.l.vparams[k] = p
+	}
+	if t.event != nil {
+		t.l.events = append(t.l.events, *t.event)
+	}
+	return nil
+}
+
+// EventCount is how many times the transaction set an event (Fabric keeps
+// only the last).
+func (t *Tx) EventCount() int { return t.events }
+
+// Event returns the transaction's event, if any.
+func (t *Tx) Event() *Event { return t.event }
+
+// Writes lists the keys the transaction wrote, in order.
+func (t *Tx) Writes() []string { return slices.Clone(t.order) }
+
+func (t *Tx) GetArgs() [][]byte { return t.args }
+
+func (t *Tx) GetStringArgs() []string {
+	out := make([]string, len(t.args))
+	for i, a := range t.args {
+		out[i] = string(a)
+	}
+	return out
+}
+
+func (t *Tx) GetFunctionAndParameters() (string, []string) {
+	a := t.GetStringArgs()
+	if len(a) == 0 {
+		return "", nil
+	}
+	return a[0], a[1:]
+}
+
+func (t *Tx) GetTxID() string                   { return t.id }
+func (t *Tx) GetChannelID() string              { return t.l.channel }
+func (t *Tx) GetCreator() ([]byte, error)       { return t.creator, nil }
+func (t *Tx) GetDecorations() map[string][]byte { return nil }
+
+func (t *Tx) GetTxTimestamp() (*timestamppb.Timestamp, error) { return timestamppb.New(t.at), nil }
+
+func (t *Tx) GetState(key string) ([]byte, error) {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	return slices.Clone(t.l.state[key]), nil
+}
+
+func (t *Tx) PutState(key string, value []byte) error {
+	if key == "" {
+		return errors.New("key must not be an empty string")
+	}
+	if !utf8.ValidString(key) {
+		return fmt.Errorf("key %q is not valid UTF-8", key)
+	}
+	if len(value) == 0 {
+		return t.DelState(key)
+	}
+	t.write(key, slices.Clone(value))
+	return nil
+}
+
+func (t *Tx) DelState(key string) error {
+	t.write(key, nil)
+	return nil
+}
+
+func (t *Tx) write(key string, v []byte) {
+	if _, ok := t.writes[key]; !ok {
+		t.order = append(t.order, key)
+	}
+	t.writes[key] = v
+}
+
+func (t *Tx) SetStateValidationParameter(key string, ep []byte) error {
+	if _, err := statebased.NewStateEP(ep); err != nil {
+		return err
+	}
+	t.vparams[key] = slices.Clone(ep)
+	return nil
+}
+
+func (t *Tx) GetStateValidationParameter(key string) ([]byte, error) {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	return slices.Clone(t.l.vparams[key]), nil
+}
+
+func (t *Tx) SetEvent(name string, payload []byte) error {
+	if name == "" {
+		return errors.New("event name can not be empty string")
+	}
+	t.events++
+	t.event = &Event{TxID: t.id, Name: name, Payload: slices.Clone(payload)}
+	return nil
+}
+
+func (t *Tx) CreateCompositeKey(objectType string, attributes []string) (string, error) {
+	return shim.CreateCompositeKey(objectType, attributes)
+}
+
+func (t *Tx) SplitCompositeKey(key string) (string, []string, error) {
+	// The shim's own splitter is a method of its stub; composite keys are
+	// "\x00" objectType "\x00" (attr "\x00")*.
+	if !strings.HasPrefix(key, "\x00") {
+		return "", nil, fmt.Errorf("%q is not a composite key", key)
+	}
+	parts := strings.Split(key[1:], "\x00")
+	return parts[0], parts[1 : len(parts)-1], nil
+}
+
+func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys []string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+	prefix, err := shim.CreateCompositeKey(objectType, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pageSize <= 0 {
+		return nil, nil, errors.New("page size must be positive")
+	}
+	t.l.mu.Lock()
+	var all []string
+	for k := range t.l.state {
+		if strings.HasPrefix(k, prefix) && (bookmark == "" || k >= bookmark) {
+			all = append(all, k)
+		}
+	}
+	sort.Strings(all)
+	next := ""
+	if len(all) > int(pageSize) {
+		next = all[pageSize]
+		all = all[:pageSize]
+	}
+	kvs := make([]*queryresult.KV, 0, len(all))
+	for _, k := range all {
+		kvs = append(kvs, &queryresult.KV{Namespace: "fake", Key: k, Value: slices.Clone(t.l.state[k])})
+	}
+	t.l.mu.Unlock()
+	return &kvIterator{kvs: kvs}, &peer.QueryResponseMetadata{FetchedRecordsCount: int32(len(kvs)), Bookmark: next}, nil
+}
+
+func (t *Tx) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	// Like a peer, newest first.
+	var mods []*queryresult.KeyModification
+	for _, v := range slices.Backward(t.l.history[key]) {
+		mods = append(mods, &queryresult.KeyModification{TxId: v.TxID, Value: slices.Clone(v.Value), Timestamp: timestamppb.New(v.Time), IsDelete: v.Deleted})
+	}
+	return &historyIterator{mods: mods}, nil
+}
+
+type kvIterator struct {
+	kvs []*queryresult.KV
+	i   int
+}
+
+func (it *kvIterator) HasNext() bool { return it.i < len(it.kvs) }
+func (it *kvIterator) Close() error  { return nil }
+func (it *kvIterator) Next() (*queryresult.KV, error) {
+	if !it.HasNext() {
+		return nil, errors.New("no more results")
+	}
+	it.i++
+	return it.kvs[it.i-1], nil
+}
+
+type historyIterator struct {
+	mods []*queryresult.KeyModification
+	i    int
+}
+
+func (it *historyIterator) HasNext() bool { return it.i < len(it.mods) }
+func (it *historyIterator) Close() error  { return nil }
+func (it *historyIterator) Next() (*queryresult.KeyModification, error) {
+	if !it.HasNext() {
+		return nil, errors.New("no more results")
+	}
+	it.i++
+	return it.mods[it.i-1], nil
+}
