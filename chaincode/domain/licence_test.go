@@ -88,7 +88,9 @@ func TestIssueRefusals(t *testing.T) {
 			if who == "" {
 				who = "hefei-issuer"
 			}
-			_, err := w.run(who, func(s domain.State) (any, error) { return domain.Issue(s, domain.IssueRequest{Content: c, Signature: sig}) })
+			_, err := w.run(who, func(s domain.State) (any, error) {
+				return domain.Issue(s, domain.IssueRequest{Content: c, Signature: sig})
+			})
 			wantCode(t, err, tt.want)
 			if w.l.Get("\x00licence\x00"+c.ID+"\x00") != nil {
 				t.Error("a refused licence is on the ledger")
@@ -153,7 +155,9 @@ func TestSealKeyTimeRules(t *testing.T) {
 func TestAccreditationRules(t *testing.T) {
 	t.Run("a withdrawn accreditation stops issuance", func(t *testing.T) {
 		w := newWorld(t).setUp()
-		w.must("anhui-admin", func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, agency, "merged into another bureau") })
+		w.must("anhui-admin", func(s domain.State) (any, error) {
+			return domain.WithdrawAccreditation(s, agency, "merged into another bureau")
+		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
 		wantCode(t, err, domain.CodeNotAccredited)
 	})
@@ -330,7 +334,9 @@ func TestBatchIssueIsAllOrNothing(t *testing.T) {
 	if w.l.Get("\x00licence\x00B-4\x00") != nil {
 		t.Error("a refused batch left a licence")
 	}
-	_, err = w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.IssueBatch(s, make([]domain.IssueRequest, domain.MaxBatch+1)) })
+	_, err = w.run("hefei-issuer", func(s domain.State) (any, error) {
+		return domain.IssueBatch(s, make([]domain.IssueRequest, domain.MaxBatch+1))
+	})
 	wantCode(t, err, domain.CodeTooLarge)
 }
 
@@ -393,7 +399,9 @@ func TestRolesAreBoundByTheirOwnOrganisationsAdmin(t *testing.T) {
 	wantCode(t, err, domain.CodeForbidden)
 	_, err = w.run("hefei-admin", func(s domain.State) (any, error) { return domain.BindRole(s, "x509::CN=a::CN=b", "superuser", "") })
 	wantCode(t, err, domain.CodeInvalidArgument)
-	_, err = w.run("hefei-admin", func(s domain.State) (any, error) { return domain.BindRole(s, "x509::CN=a::CN=b", domain.RoleIssuer, "") })
+	_, err = w.run("hefei-admin", func(s domain.State) (any, error) {
+		return domain.BindRole(s, "x509::CN=a::CN=b", domain.RoleIssuer, "")
+	})
 	wantCode(t, err, domain.CodeInvalidArgument)
 	b := w.must("hefei-admin", func(s domain.State) (any, error) {
 		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk, "")
@@ -408,8 +416,12 @@ func TestRolesAreBoundByTheirOwnOrganisationsAdmin(t *testing.T) {
 	})
 	_, err = w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.ListRoles(s, 0, "") })
 	wantCode(t, err, domain.CodeForbidden)
-	w.must("hefei-admin", func(s domain.State) (any, error) { return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk) })
-	_, err = w.run("hefei-admin", func(s domain.State) (any, error) { return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk) })
+	w.must("hefei-admin", func(s domain.State) (any, error) {
+		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk)
+	})
+	_, err = w.run("hefei-admin", func(s domain.State) (any, error) {
+		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk)
+	})
 	wantCode(t, err, domain.CodeInvalidTransition)
 }
 

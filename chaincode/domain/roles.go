@@ -37,8 +37,8 @@ const (
 )
 
 const (
-	objRole      = "role"
-	maxClientID  = 1024
+	objRole     = "role"
+	maxClientID = 1024
 )
 
 // BindRole lets an organisation's admin give one of its own client
