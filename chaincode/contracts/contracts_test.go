@@ -1,0 +1,195 @@
+package contracts
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/chaincode/fakestub"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// chain drives the assembled chaincode, through contractapi, on the fake
+// ledger: arguments go in as strings, results and errors come out as a peer
+// would return them.
+type chain struct {
+	t   testing.TB
+	cc  *contractapi.ContractChaincode
+	l   *fakestub.Ledger
+	now time.Time
+	ids map[string]*fakestub.Identity
+}
+
+func newChain(t testing.TB) *chain {
+	t.Helper()
+	cc, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &chain{t: t, cc: cc, l: fakestub.New("anhui"), now: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC), ids: map[string]*fakestub.Identity{}}
+	for _, s := range []struct {
+		name, msp string
+		admin     bool
+	}{{"anhui-admin", "AnhuiMSP", true}, {"hefei-admin", "HefeiMSP", true}, {"hefei-issuer", "HefeiMSP", false}, {"wuhu-verifier", "WuhuMSP", false}, {"wuhu-admin", "WuhuMSP", true}} {
+		id, err := fakestub.NewIdentity(s.msp, s.name, s.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ids[s.name] = id
+	}
+	return c
+}
+
+// call invokes fn with args as who and commits on success, endorsed by all.
+func (c *chain) call(who, fn string, args ...string) (string, error) {
+	c.t.Helper()
+	c.now = c.now.Add(time.Second)
+	tx := c.l.Begin(c.ids[who].Serialize(), c.now, append([]string{fn}, args...)...)
+	resp := c.cc.Invoke(tx)
+	if resp.Status != 200 {
+		return "", &wireError{resp.Message}
+	}
+	if err := tx.Commit("AnhuiMSP", "HefeiMSP", "WuhuMSP"); err != nil {
+		return "", err
+	}
+	return string(resp.Payload), nil
+}
+
+type wireError struct{ msg string }
+
+func (e *wireError) Error() string { return e.msg }
+
+func (c *chain) must(who, fn string, args ...string) string {
+	c.t.Helper()
+	out, err := c.call(who, fn, args...)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", who, fn, err)
+	}
+	return out
+}
+
+func jsonArg(t testing.TB, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// setUp defines a type, accredits Hefei's agency, registers its seal and
+// binds roles, all through the contracts.
+func (c *chain) setUp(seal *gm.PrivateKey) {
+	lt := domain.LicenceType{Code: "business-licence", Name: "营业执照", MaxValidityDays: 3650,
+		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}
+	c.must("anhui-admin", "registry:PutLicenceType", jsonArg(c.t, lt))
+	c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(c.t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
+		Types: []string{"business-licence"}, Region: "340100", ValidFrom: c.now.Add(-time.Hour), ValidTo: c.now.AddDate(1, 0, 0)}))
+	c.must("hefei-admin", "registry:RegisterSealKey", jsonArg(c.t, domain.SealKey{KeyID: "seal-1", AgencyID: "hefei-amr",
+		PublicKey: seal.Public().Hex(), ValidFrom: c.now.Add(-time.Hour), ValidTo: c.now.AddDate(1, 0, 0)}))
+	var me Identity
+	if err := json.Unmarshal([]byte(c.must("hefei-issuer", "registry:WhoAmI")), &me); err != nil {
+		c.t.Fatal(err)
+	}
+	c.must("hefei-admin", "registry:BindRole", me.ClientID, "issuer", "hefei-amr")
+	c.must("wuhu-admin", "registry:BindRole", c.ids["wuhu-verifier"].ClientID(), "verifier", "")
+}
+
+func issueRequest(t testing.TB, seal *gm.PrivateKey, holder *gm.PrivateKey, id string, at time.Time) domain.IssueRequest {
+	d, err := credential.FieldDigestOf(id, "name", []byte("0123456789abcdef"), "合肥示例")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := credential.HolderPseudonym([]byte("province-secret-salt"), "340104199001011234")
+	content := credential.Content{ID: id, Type: "business-licence", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "seal-1",
+		HolderPseudonym: p, HolderPublicKey: holder.Public().Hex(), Fields: []credential.FieldDigest{{Name: "name", Digest: d}},
+		ValidFrom: at.Truncate(time.Second), ValidTo: at.Truncate(time.Second).AddDate(3, 0, 0)}
+	sig, err := credential.Sign(seal, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return domain.IssueRequest{Content: content, Signature: hex.EncodeToString(sig)}
+}
+
+func TestTheLicenceLifecycleThroughTheContracts(t *testing.T) {
+	c := newChain(t)
+	seal, _ := gm.GenerateKey()
+	holder, _ := gm.GenerateKey()
+	c.setUp(seal)
+	req := issueRequest(t, seal, holder, "BL-1", c.now)
+	c.must("hefei-issuer", "licence:Issue", jsonArg(t, req))
+
+	var l domain.Licence
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:Get", "BL-1")), &l); err != nil {
+		t.Fatal(err)
+	}
+	if l.Status != domain.StatusActive || l.Signature != req.Signature {
+		t.Errorf("licence = %+v", l)
+	}
+	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "not mine", "")
+	if domain.CodeOf(err) != domain.CodeForbidden {
+		t.Errorf("a Wuhu verifier revoked: %v", err)
+	}
+	c.must("hefei-issuer", "licence:Revoke", "BL-1", "forged papers", c.now.Add(-time.Minute).Format(time.RFC3339))
+	var a domain.StatusAnswer
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:StatusAt", "BL-1", c.now.Format(time.RFC3339))), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != domain.StatusRevoked {
+		t.Errorf("status now = %s", a.Status)
+	}
+	var h []domain.Version
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:History", "BL-1")), &h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 2 || h[1].Licence.Status != domain.StatusRevoked || h[0].TxID == h[1].TxID {
+		t.Errorf("history = %+v", h)
+	}
+	events := c.l.Events()
+	if last := events[len(events)-1]; last.Name != domain.EventLicenceStatusChanged {
+		t.Errorf("last event %s", last.Name)
+	}
+}
+
+func TestMalformedArgumentsGetStableCodes(t *testing.T) {
+	c := newChain(t)
+	tests := []struct {
+		name string
+		fn   string
+		args []string
+		want domain.Code
+	}{
+		{"unknown fields", "registry:PutLicenceType", []string{`{"code":"x","surprise":1}`}, domain.CodeInvalidArgument},
+		{"not JSON", "licence:Issue", []string{`{"content":`}, domain.CodeInvalidArgument},
+		{"trailing data", "licence:Issue", []string{`{} {}`}, domain.CodeInvalidArgument},
+		{"a wrong type", "registry:GrantAccreditation", []string{`{"types":"x"}`}, domain.CodeInvalidArgument},
+		{"an oversized argument", "licence:Issue", []string{`"` + strings.Repeat("a", MaxArg) + `"`}, domain.CodeTooLarge},
+		{"a bad time", "licence:StatusAt", []string{"BL-1", "yesterday"}, domain.CodeInvalidArgument},
+		{"no time", "licence:StatusAt", []string{"BL-1", ""}, domain.CodeInvalidArgument},
+		{"a bad page size", "licence:ListByIssuer", []string{"hefei-amr", "ten", ""}, domain.CodeInvalidArgument},
+		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, domain.CodeInvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.call("anhui-admin", tt.fn, tt.args...)
+			if domain.CodeOf(err) != tt.want {
+				t.Errorf("%s: %v, want %s", tt.fn, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOnlyTransactionsAreExported(t *testing.T) {
+	c := newChain(t)
+	_, err := c.call("anhui-admin", "licence:GetEvaluateTransactions")
+	if err == nil {
+		t.Error("a contract helper is callable as a transaction")
+	}
+	if _, err := c.call("anhui-admin", "registry:Version"); err != nil {
+		t.Errorf("Version: %v", err)
+	}
+}
