@@ -107,7 +107,7 @@ func issueRequest(t testing.TB, seal *gm.PrivateKey, holder *gm.PrivateKey, id s
 	p, _ := credential.HolderPseudonym([]byte("province-secret-salt"), "340104199001011234")
 	content := credential.Content{ID: id, Type: "business-licence", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "seal-1",
 		HolderPseudonym: p, HolderPublicKey: holder.Public().Hex(), Fields: []credential.FieldDigest{{Name: "name", Digest: d}},
-		ValidFrom: at.Truncate(time.Second), ValidTo: at.Truncate(time.Second).AddDate(3, 0, 0)}
+		ValidFrom: at.Truncate(time.Second).Add(-time.Hour), ValidTo: at.Truncate(time.Second).AddDate(3, 0, 0)}
 	sig, err := credential.Sign(seal, content)
 	if err != nil {
 		t.Fatal(err)
