@@ -76,8 +76,7 @@ func (c Content) SigningBytes() ([]byte, error) {
 			return nil, err
 		}
 	}
-	var e canon.Encoder
-	e.List(func(l *canon.Encoder) {
+	return encodeList(func(l *canon.Encoder) {
 		l.String(TagLicence).String(c.ID).String(c.Type).String(c.AgencyID).String(c.Region).String(c.SealKeyID)
 		l.Bytes(pseudonym).Bytes(holderKey)
 		l.List(func(fl *canon.Encoder) {
@@ -87,11 +86,6 @@ func (c Content) SigningBytes() ([]byte, error) {
 		})
 		l.Time(c.ValidFrom).Time(c.ValidTo)
 	})
-	b, err := e.Result()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrEncoding, err)
-	}
-	return b, nil
 }
 
 func decodeHex(s string, n int, what string) ([]byte, error) {
@@ -134,11 +128,25 @@ func FieldDigestOf(licenceID, name string, salt []byte, value string) (string, e
 	if len(salt) < MinSaltLen {
 		return "", fmt.Errorf("%w: salt of %s is %d bytes, want at least %d", ErrEncoding, name, len(salt), MinSaltLen)
 	}
+	return digest(func(l *canon.Encoder) { l.String(TagField).String(licenceID).String(name).Bytes(salt).String(value) })
+}
+
+// encodeList encodes one list of the values items appends.
+func encodeList(items func(*canon.Encoder)) ([]byte, error) {
 	var e canon.Encoder
-	e.List(func(l *canon.Encoder) { l.String(TagField).String(licenceID).String(name).Bytes(salt).String(value) })
+	e.List(items)
 	b, err := e.Result()
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrEncoding, err)
+		return nil, fmt.Errorf("%w: %v", ErrEncoding, err)
+	}
+	return b, nil
+}
+
+// digest is the hex SM3 of a list's encoding.
+func digest(items func(*canon.Encoder)) (string, error) {
+	b, err := encodeList(items)
+	if err != nil {
+		return "", err
 	}
 	return gm.SM3Hex(b), nil
 }
@@ -151,11 +159,5 @@ func HolderPseudonym(provinceSalt []byte, citizenID string) (string, error) {
 	if len(provinceSalt) < MinSaltLen {
 		return "", fmt.Errorf("%w: province salt shorter than %d bytes", ErrEncoding, MinSaltLen)
 	}
-	var e canon.Encoder
-	e.List(func(l *canon.Encoder) { l.String(TagHolder).Bytes(provinceSalt).String(citizenID) })
-	b, err := e.Result()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrEncoding, err)
-	}
-	return gm.SM3Hex(b), nil
+	return digest(func(l *canon.Encoder) { l.String(TagHolder).Bytes(provinceSalt).String(citizenID) })
 }

@@ -1,0 +1,40 @@
+package contracts
+
+import (
+	"testing"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+)
+
+// FuzzDecodeArguments feeds arbitrary strings to every argument decoder of
+// the contracts: none may panic, and every refusal carries a stable code.
+func FuzzDecodeArguments(f *testing.F) {
+	f.Add(`{"content":{"id":"BL-1","type":"t","fields":[{"name":"a","digest":"00"}],"validFrom":"2026-01-01T00:00:00Z"},"signature":"3006"}`)
+	f.Add(`[{"content":{}}]`)
+	f.Add(`{"code":"x","fields":[{"name":"n","type":"string","required":true}],"maxValidityDays":1}`)
+	f.Add(`2026-11-29T10:00:00+08:00`)
+	f.Fuzz(func(t *testing.T, arg string) {
+		coded := func(err error) {
+			if err != nil && domain.CodeOf(err) == "" {
+				t.Fatalf("uncoded error %v", err)
+			}
+		}
+		if r, err := Decode[domain.IssueRequest]("r", arg, MaxArg); err == nil {
+			r.Content.SigningBytes() //nolint:errcheck // only panics matter here
+		} else {
+			coded(err)
+		}
+		_, err := Decode[[]domain.IssueRequest]("rs", arg, MaxBatchArg)
+		coded(err)
+		_, err = Decode[domain.LicenceType]("t", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.Accreditation]("a", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.RenewRequest]("rr", arg, MaxArg)
+		coded(err)
+		_, err = timeArg("t", arg)
+		coded(err)
+		_, _, err = pageArgs(arg, "")
+		coded(err)
+	})
+}
