@@ -13,8 +13,10 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
 )
 
 // Load reads the signing certificate and private key of an MSP directory
@@ -88,4 +90,24 @@ func Connect(mspID, mspDir string, conn grpc.ClientConnInterface, opts ...client
 	}
 	opts = append([]client.ConnectOption{client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(conn)}, opts...)
 	return client.Connect(id, opts...)
+}
+
+// ErrorMessage returns err's message followed by the messages of the peers'
+// error details that fabric-gateway attaches (where a chaincode's refusal,
+// with its code prefix, is found).
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	st, ok := status.FromError(err)
+	if !ok {
+		return msg
+	}
+	for _, d := range st.Details() {
+		if ed, ok := d.(*gateway.ErrorDetail); ok {
+			msg += "; " + ed.GetMspId() + ": " + ed.GetMessage()
+		}
+	}
+	return msg
 }

@@ -1,0 +1,215 @@
+package integration
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/chaincode/contracts"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// contract returns a contract of the chaincode on anhui for a user of org.
+func contract(t *testing.T, env *nettest.Env, org, user, name string) *client.Contract {
+	return env.Gateway(t, org, user).GetNetwork("anhui").GetContractWithName(network.ChaincodeName, name)
+}
+
+// submit submits a transaction and returns its result and transaction ID.
+func submit(ctx context.Context, c *client.Contract, fn string, args ...string) ([]byte, string, error) {
+	res, commit, err := c.SubmitAsyncWithContext(ctx, fn, client.WithArguments(args...))
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := commit.StatusWithContext(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if !st.Successful {
+		return nil, st.TransactionID, &commitError{st}
+	}
+	return res, st.TransactionID, nil
+}
+
+type commitError struct{ st *client.Status }
+
+func (e *commitError) Error() string { return "transaction " + e.st.TransactionID + " invalid: " + e.st.Code.String() }
+
+func mustSubmit(t *testing.T, c *client.Contract, fn string, args ...string) string {
+	t.Helper()
+	_, tx, err := submit(t.Context(), c, fn, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", fn, err)
+	}
+	return tx
+}
+
+func toJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// clientID asks the ledger how it names the caller.
+func clientID(t *testing.T, c *client.Contract) string {
+	out, err := c.EvaluateWithContext(t.Context(), "WhoAmI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id contracts.Identity
+	if err := json.Unmarshal(out, &id); err != nil {
+		t.Fatal(err)
+	}
+	return id.ClientID
+}
+
+// TestLicenceLifecycleOnTheRealNetwork: the province defines a type and
+// accredits a Hefei agency; Hefei registers its seal and binds an issuer;
+// the issuer issues and changes the licence's status; a Wuhu identity cannot
+// revoke it, a Shanghai identity cannot touch anhui, and History shows every
+// change with its transaction.
+func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
+	env := nettest.Get(t)
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Second)
+
+	anhuiAdmin := contract(t, env, "anhui", "Admin", "registry")
+	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, domain.LicenceType{Code: "business-licence", Name: "营业执照",
+		MaxValidityDays: 3650, MutualRecognition: true,
+		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}, {Name: "creditCode", Type: domain.FieldString, Required: true}}}))
+	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
+		Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}))
+
+	seal, err := gm.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
+	mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: "hefei-amr-seal-1", AgencyID: "hefei-amr",
+		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
+	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, contract(t, env, "hefei", "User1", "registry")), "issuer", "hefei-amr")
+	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
+	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, contract(t, env, "wuhu", "User1", "registry")), "verifier", "")
+
+	// Hefei's issuer issues.
+	holder, _ := gm.GenerateKey()
+	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
+	c := credential.Content{ID: "BL-IT-0001", Type: "business-licence", AgencyID: "hefei-amr", Region: "340104",
+		SealKeyID: "hefei-amr-seal-1", HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(),
+		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(5, 0, 0)}
+	for _, f := range []struct{ name, value string }{{"creditCode", "91340100MA2XXXXX1Q"}, {"name", "合肥示例科技有限公司"}} {
+		salt := make([]byte, 16)
+		rand.Read(salt)
+		d, _ := credential.FieldDigestOf(c.ID, f.name, salt, f.value)
+		c.Fields = append(c.Fields, credential.FieldDigest{Name: f.name, Digest: d})
+	}
+	sig, err := credential.Sign(seal, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := contract(t, env, "hefei", "User1", "licence")
+	var txs []string
+	txs = append(txs, mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)})))
+
+	// Wuhu cannot revoke it: neither its admin nor a Wuhu client.
+	for _, user := range []string{"Admin", "User1"} {
+		_, _, err := submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", c.ID, "not ours", "")
+		if err == nil || !strings.Contains(fabricid.ErrorMessage(err), "FORBIDDEN") {
+			t.Errorf("Wuhu %s revoked a Hefei licence: %v", user, err)
+		}
+	}
+	// Shanghai cannot touch anhui at all.
+	gw, err := env.GatewayOver(env.Conn(t, "hefei"), "shanghai", "Admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gw.Close()
+	shanghai := gw.GetNetwork("anhui").GetContractWithName(network.ChaincodeName, "licence")
+	if _, err := shanghai.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID)); err == nil {
+		t.Error("a Shanghai admin read a licence on anhui")
+	}
+	if _, _, err := submit(ctx, shanghai, "Revoke", c.ID, "intrusion", ""); err == nil {
+		t.Error("a Shanghai admin revoked a licence on anhui")
+	}
+
+	// The issuer changes the status; each change is its own transaction.
+	txs = append(txs, mustSubmit(t, issuer, "Suspend", c.ID, "inspection"))
+	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed"))
+	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "forged papers", now.Format(time.RFC3339)))
+
+	// A Wuhu verifier sees the whole history, and the licence revoked.
+	verifier := contract(t, env, "wuhu", "User1", "licence")
+	out, err := verifier.EvaluateWithContext(ctx, "History", client.WithArguments(c.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h []domain.Version
+	if err := json.Unmarshal(out, &h); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range h {
+		got = append(got, v.TxID)
+	}
+	if strings.Join(got, ",") != strings.Join(txs, ",") {
+		t.Errorf("history transactions %v, want %v", got, txs)
+	}
+	want := []domain.Status{domain.StatusActive, domain.StatusSuspended, domain.StatusActive, domain.StatusRevoked}
+	for i, v := range h {
+		if i < len(want) && v.Licence.Status != want[i] {
+			t.Errorf("version %d is %s, want %s", i, v.Licence.Status, want[i])
+		}
+	}
+	out, err = verifier.EvaluateWithContext(ctx, "StatusAt", client.WithArguments(c.ID, now.Add(time.Second).Format(time.RFC3339)))
+	if err != nil || !strings.Contains(string(out), `"status":"revoked"`) {
+		t.Errorf("StatusAt after the revocation: %s, %v", out, err)
+	}
+
+	// The licence's key-level policy: a status change that Hefei's peer did
+	// not endorse fails validation, whoever asks.
+	c2 := c
+	c2.ID = "BL-IT-0002"
+	sig2, err := credential.Sign(seal, c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c2, Signature: hex.EncodeToString(sig2)}))
+	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "inspection")
+	if st.Successful || st.Code.String() != "ENDORSEMENT_POLICY_FAILURE" {
+		t.Errorf("a suspension endorsed by Anhui and Wuhu only: %s", st.Code)
+	}
+}
+
+// submitEndorsedBy submits with endorsements from the named organisations
+// only and returns the commit status.
+func submitEndorsedBy(t *testing.T, c *client.Contract, orgs []string, fn string, args ...string) *client.Status {
+	t.Helper()
+	p, err := c.NewProposal(fn, client.WithArguments(args...), client.WithEndorsingOrganizations(orgs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := p.EndorseWithContext(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit, err := tx.SubmitWithContext(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := commit.StatusWithContext(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
