@@ -42,7 +42,9 @@ func submit(ctx context.Context, c *client.Contract, fn string, args ...string) 
 
 type commitError struct{ st *client.Status }
 
-func (e *commitError) Error() string { return "transaction " + e.st.TransactionID + " invalid: " + e.st.Code.String() }
+func (e *commitError) Error() string {
+	return "transaction " + e.st.TransactionID + " invalid: " + e.st.Code.String()
+}
 
 func mustSubmit(t *testing.T, c *client.Contract, fn string, args ...string) string {
 	t.Helper()
