@@ -53,12 +53,5 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoin
 
 // GetGatewayEndpoint returns an organisation's gateway endpoint.
 func GetGatewayEndpoint(s State, msp string) (*GatewayEndpoint, error) {
-	if err := checkID("MSP ID", msp); err != nil {
-		return nil, err
-	}
-	var ep GatewayEndpoint
-	if err := mustGet(s, "gateway endpoint for", msp, &ep, objEndpoint, msp); err != nil {
-		return nil, err
-	}
-	return &ep, nil
+	return load[GatewayEndpoint](s, "MSP ID", "gateway endpoint for", objEndpoint, msp)
 }

@@ -113,14 +113,11 @@ func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, er
 	if err != nil {
 		return nil, err
 	}
-	if err := checkID("agency ID", agencyID); err != nil {
-		return nil, err
-	}
 	if err := checkText("reason", reason, MaxReasonLen); err != nil {
 		return nil, err
 	}
-	var a Accreditation
-	if err := mustGet(s, "accreditation of agency", agencyID, &a, objAccreditation, agencyID); err != nil {
+	a, err := load[Accreditation](s, "agency ID", "accreditation of agency", objAccreditation, agencyID)
+	if err != nil {
 		return nil, err
 	}
 	if !tx.caller.Admin || tx.caller.MSPID != a.Province {
@@ -134,10 +131,10 @@ func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, er
 	if err != nil {
 		return nil, err
 	}
-	if err := putJSON(s, k, &a); err != nil {
+	if err := putJSON(s, k, a); err != nil {
 		return nil, err
 	}
-	return &a, emit(s, EventAccreditationWithdrawn, &a)
+	return a, emit(s, EventAccreditationWithdrawn, a)
 }
 
 // GetAccreditation returns an agency's accreditation.
@@ -149,25 +146,16 @@ func GetAccreditation(s State, agencyID string) (*Accreditation, error) {
 }
 
 func accreditation(s State, agencyID string) (*Accreditation, error) {
-	if err := checkID("agency ID", agencyID); err != nil {
-		return nil, err
+	a, err := load[Accreditation](s, "agency ID", "accreditation of agency", objAccreditation, agencyID)
+	if CodeOf(err) == CodeNotFound {
+		return nil, Errorf(CodeNotAccredited, "agency %s is not accredited", agencyID)
 	}
-	var a Accreditation
-	if err := mustGet(s, "accreditation of agency", agencyID, &a, objAccreditation, agencyID); err != nil {
-		if CodeOf(err) == CodeNotFound {
-			return nil, Errorf(CodeNotAccredited, "agency %s is not accredited", agencyID)
-		}
-		return nil, err
-	}
-	return &a, nil
+	return a, err
 }
 
 // ListAccreditations lists accreditations.
 func ListAccreditations(s State, size int32, bookmark string) (Page[Accreditation], error) {
-	if _, err := requireReader(s); err != nil {
-		return Page[Accreditation]{}, err
-	}
-	return listJSON[Accreditation](s, size, bookmark, objAccreditation)
+	return listForReaders[Accreditation](s, size, bookmark, objAccreditation)
 }
 
 // ActiveAt checks that the accreditation allows issuing the type in the

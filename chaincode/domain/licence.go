@@ -384,14 +384,7 @@ func putLicence(s State, l *Licence) error {
 }
 
 func licence(s State, id string) (*Licence, error) {
-	if err := checkID("licence ID", id); err != nil {
-		return nil, err
-	}
-	var l Licence
-	if err := mustGet(s, "licence", id, &l, objLicence, id); err != nil {
-		return nil, err
-	}
-	return &l, nil
+	return load[Licence](s, "licence ID", "licence", objLicence, id)
 }
 
 // GetLicence returns a licence.

@@ -174,22 +174,12 @@ func GetSealKey(s State, keyID string) (*SealKey, error) {
 }
 
 func sealKey(s State, keyID string) (*SealKey, error) {
-	if err := checkID("seal key ID", keyID); err != nil {
-		return nil, err
-	}
-	var k SealKey
-	if err := mustGet(s, "seal key", keyID, &k, objSeal, keyID); err != nil {
-		return nil, err
-	}
-	return &k, nil
+	return load[SealKey](s, "seal key ID", "seal key", objSeal, keyID)
 }
 
 // ListSealKeys lists seal keys.
 func ListSealKeys(s State, size int32, bookmark string) (Page[SealKey], error) {
-	if _, err := requireReader(s); err != nil {
-		return Page[SealKey]{}, err
-	}
-	return listJSON[SealKey](s, size, bookmark, objSeal)
+	return listForReaders[SealKey](s, size, bookmark, objSeal)
 }
 
 // ValidAt checks that the key could sign at t.

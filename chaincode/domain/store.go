@@ -96,6 +96,27 @@ func mustGet(s State, what, id string, v any, objectType string, attrs ...string
 	return nil
 }
 
+// load reads the object stored under one ID, checking the ID first; idName
+// names the ID and what the object in errors.
+func load[T any](s State, idName, what, objectType, id string) (*T, error) {
+	if err := checkID(idName, id); err != nil {
+		return nil, err
+	}
+	var v T
+	if err := mustGet(s, what, id, &v, objectType, id); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// listForReaders lists the objects of a type for any reader.
+func listForReaders[T any](s State, size int32, bookmark, objectType string) (Page[T], error) {
+	if _, err := requireReader(s); err != nil {
+		return Page[T]{}, err
+	}
+	return listJSON[T](s, size, bookmark, objectType)
+}
+
 func emit(s State, name string, payload any) error {
 	b, err := json.Marshal(Event{Version: EventVersion, Type: name, TxID: s.TxID(), Payload: payload})
 	if err != nil {

@@ -129,20 +129,10 @@ func GetLicenceType(s State, code string) (*LicenceType, error) {
 }
 
 func licenceType(s State, code string) (*LicenceType, error) {
-	if err := checkID("type code", code); err != nil {
-		return nil, err
-	}
-	var t LicenceType
-	if err := mustGet(s, "licence type", code, &t, objType, code); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return load[LicenceType](s, "type code", "licence type", objType, code)
 }
 
 // ListLicenceTypes lists licence types.
 func ListLicenceTypes(s State, size int32, bookmark string) (Page[LicenceType], error) {
-	if _, err := requireReader(s); err != nil {
-		return Page[LicenceType]{}, err
-	}
-	return listJSON[LicenceType](s, size, bookmark, objType)
+	return listForReaders[LicenceType](s, size, bookmark, objType)
 }
