@@ -348,8 +348,8 @@ func baseEnv() []string {
 	return env
 }
 
-// waitReady waits until the node answers: /healthz for orderers and peers, a
-// TCP accept for chaincode servers.
+// waitReady waits until the node accepts connections on its listen address
+// and, for orderers and peers, its /healthz answers OK.
 func (nw *Network) waitReady(ctx context.Context, n Node) error {
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
@@ -358,12 +358,16 @@ func (nw *Network) waitReady(ctx context.Context, n Node) error {
 		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err != nil {
 			return fmt.Errorf("%s exited; last lines of %s:\n%s", n.Name, nw.Home.LogFile(n.Name), tail(nw.Home.LogFile(n.Name), 15))
 		}
-		if n.Kind == KindChaincode {
-			if dialable(n.ListenAddr()) {
-				return nil
-			}
+		// The operations endpoint comes up before the gRPC listener, so
+		// orderers and peers are ready when both answer.
+		last = nil
+		if n.Kind != KindChaincode {
+			last = Healthy(ctx, n.OperationsAddr())
+		}
+		if last == nil && !dialable(n.ListenAddr()) {
 			last = fmt.Errorf("%s not accepting connections", n.ListenAddr())
-		} else if last = Healthy(ctx, n.OperationsAddr()); last == nil {
+		}
+		if last == nil {
 			return nil
 		}
 		select {
