@@ -12,7 +12,7 @@ const (
 
 // all returns every contract of the chaincode.
 func all() []contractapi.ContractInterface {
-	return []contractapi.ContractInterface{NewRegistry(), NewLicence()}
+	return []contractapi.ContractInterface{NewRegistry(), NewLicence(), NewShare(), NewAudit(), NewHandoff()}
 }
 
 // ContractNames lists the chaincode's contracts.

@@ -25,13 +25,19 @@ const (
 	CodeSchemaMismatch    Code = "SCHEMA_MISMATCH"
 	CodeValidityTooLong   Code = "VALIDITY_TOO_LONG"
 	CodeInvalidTransition Code = "INVALID_TRANSITION"
+	CodeNotActive         Code = "AUTHORIZATION_INACTIVE"
+	CodePurposeMismatch   Code = "PURPOSE_MISMATCH"
+	CodeFieldsNotGranted  Code = "FIELDS_NOT_GRANTED"
+	CodeUsesExhausted     Code = "USES_EXHAUSTED"
+	CodeSubjectNotCovered Code = "SUBJECT_NOT_COVERED"
 	CodeInternal          Code = "INTERNAL"
 )
 
 // Codes lists every code, for documentation and for the gateway's mapping.
 var Codes = []Code{CodeInvalidArgument, CodeTooLarge, CodeNotFound, CodeAlreadyExists, CodeForbidden,
 	CodeNotAccredited, CodeWrongRegion, CodeSealInvalid, CodeBadSignature, CodeSchemaMismatch,
-	CodeValidityTooLong, CodeInvalidTransition, CodeInternal}
+	CodeValidityTooLong, CodeInvalidTransition, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted,
+	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal}
 
 // Error is a refusal with a stable code.
 type Error struct {

@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The governments on the ledger: each organisation belongs to a province,
 // and each province owns a two-digit prefix of the national administrative
@@ -13,6 +16,25 @@ var provinceOf = []struct{ msp, province, prefix string }{
 	{"ShanghaiMSP", "ShanghaiMSP", "31"},
 	{"JiangsuMSP", "JiangsuMSP", "32"},
 	{"ZhejiangMSP", "ZhejiangMSP", "33"},
+}
+
+// channelMembers are the organisations of each channel.
+var channelMembers = []struct {
+	channel string
+	members []string
+}{
+	{"anhui", []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}},
+	{"delta", []string{"AnhuiMSP", "ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}},
+}
+
+// MemberOf reports whether an organisation is a member of the channel.
+func MemberOf(channel, msp string) bool {
+	for _, c := range channelMembers {
+		if c.channel == channel {
+			return slices.Contains(c.members, msp)
+		}
+	}
+	return false
 }
 
 // ProvinceOf returns the province organisation an organisation belongs to.

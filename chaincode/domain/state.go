@@ -14,16 +14,21 @@ import "time"
 type State interface {
 	Get(key string) ([]byte, error) // nil, nil when absent
 	Put(key string, value []byte) error
+	Del(key string) error
 	// Key builds a composite key; Page lists the keys that extend a partial
 	// one, pageSize at a time, resuming after bookmark ("" for the start).
 	Key(objectType string, attrs ...string) (string, error)
 	Page(objectType string, attrs []string, pageSize int32, bookmark string) (kvs []KV, next string, err error)
+	// Range lists simple (non-composite) keys in [start, end), pageSize at
+	// a time; Fabric allows range queries over simple keys only.
+	Range(start, end string, pageSize int32, bookmark string) (kvs []KV, next string, err error)
 	History(key string) ([]Change, error)
 	// RequireEndorsers sets the key-level endorsement policy of key: every
 	// later change needs the endorsement of a peer of each organisation.
 	RequireEndorsers(key string, mspIDs ...string) error
 	Emit(name string, payload []byte) error
 	TxID() string
+	Channel() string
 	TxTime() (time.Time, error)
 	Caller() (Caller, error)
 }

@@ -270,13 +270,19 @@ func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys
 	if err != nil {
 		return nil, nil, err
 	}
+	return t.page(func(k string) bool { return strings.HasPrefix(k, prefix) && (bookmark == "" || k >= bookmark) }, pageSize)
+}
+
+// page returns the first pageSize committed keys, in order, that match, and
+// the next key as the bookmark.
+func (t *Tx) page(match func(string) bool, pageSize int32) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
 	if pageSize <= 0 {
 		return nil, nil, errors.New("page size must be positive")
 	}
 	t.l.mu.Lock()
 	var all []string
 	for k := range t.l.state {
-		if strings.HasPrefix(k, prefix) && (bookmark == "" || k >= bookmark) {
+		if match(k) {
 			all = append(all, k)
 		}
 	}
@@ -292,6 +298,18 @@ func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys
 	}
 	t.l.mu.Unlock()
 	return &kvIterator{kvs: kvs}, &peer.QueryResponseMetadata{FetchedRecordsCount: int32(len(kvs)), Bookmark: next}, nil
+}
+
+func (t *Tx) GetStateByRangeWithPagination(start, end string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+	for _, k := range []string{start, end} {
+		if strings.HasPrefix(k, "\x00") {
+			return nil, nil, fmt.Errorf("first character of the key [%s] contains a null character which is not allowed", k)
+		}
+	}
+	if bookmark != "" && bookmark > start {
+		start = bookmark
+	}
+	return t.page(func(k string) bool { return k >= start && (end == "" || k < end) && !strings.HasPrefix(k, "\x00") }, pageSize)
 }
 
 func (t *Tx) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {

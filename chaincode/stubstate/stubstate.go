@@ -11,6 +11,7 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -31,6 +32,18 @@ func (s *State) Get(key string) ([]byte, error) { return s.stub.GetState(key) }
 
 func (s *State) Put(key string, value []byte) error { return s.stub.PutState(key, value) }
 
+func (s *State) Del(key string) error { return s.stub.DelState(key) }
+
+func (s *State) Channel() string { return s.stub.GetChannelID() }
+
+func (s *State) Range(start, end string, pageSize int32, bookmark string) ([]domain.KV, string, error) {
+	it, meta, err := s.stub.GetStateByRangeWithPagination(start, end, pageSize, bookmark)
+	if err != nil {
+		return nil, "", err
+	}
+	return drain(it, meta, pageSize)
+}
+
 func (s *State) Key(objectType string, attrs ...string) (string, error) {
 	return s.stub.CreateCompositeKey(objectType, attrs)
 }
@@ -40,6 +53,11 @@ func (s *State) Page(objectType string, attrs []string, pageSize int32, bookmark
 	if err != nil {
 		return nil, "", err
 	}
+	return drain(it, meta, pageSize)
+}
+
+// drain reads one page of a query; the bookmark is "" after the last page.
+func drain(it shim.StateQueryIteratorInterface, meta *peer.QueryResponseMetadata, pageSize int32) ([]domain.KV, string, error) {
 	defer it.Close()
 	var out []domain.KV
 	for it.HasNext() {
