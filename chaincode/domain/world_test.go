@@ -47,6 +47,8 @@ func newWorld(t testing.TB) *world {
 		{"anhui-admin", "AnhuiMSP", true}, {"hefei-admin", "HefeiMSP", true}, {"wuhu-admin", "WuhuMSP", true},
 		{"shanghai-admin", "ShanghaiMSP", true}, {"hefei-clerk", "HefeiMSP", false}, {"hefei-issuer", "HefeiMSP", false},
 		{"wuhu-issuer", "WuhuMSP", false}, {"hefei-verifier", "HefeiMSP", false}, {"wuhu-verifier", "WuhuMSP", false},
+		{"hefei-owner", "HefeiMSP", false}, {"wuhu-requester", "WuhuMSP", false}, {"anhui-auditor", "AnhuiMSP", false},
+		{"wuhu-clerk", "WuhuMSP", false}, {"shanghai-clerk", "ShanghaiMSP", false},
 	} {
 		id, err := fakestub.NewIdentity(spec.msp, spec.name, spec.admin)
 		if err != nil {

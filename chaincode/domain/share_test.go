@@ -1,0 +1,236 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+func digest(s string) string { return gm.SM3Hex([]byte(s)) }
+
+// sharing binds the sharing roles and grants Wuhu three uses of two fields
+// of Hefei's household dataset.
+func sharing(t *testing.T) *world {
+	w := newWorld(t)
+	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
+	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
+	w.bind("hefei-admin", "hefei-clerk", domain.RoleClerk, "")
+	w.bind("wuhu-admin", "wuhu-clerk", domain.RoleClerk, "")
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, authorization()) })
+	return w
+}
+
+func authorization() domain.Authorization {
+	return domain.Authorization{ID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
+		Purpose: "social-assistance", LegalBasis: "社会救助暂行办法 第十一条", ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
+}
+
+func access(fields ...string) domain.AccessRequest {
+	return domain.AccessRequest{AuthorizationID: "AUTH-1", DatasetID: "hefei.household", Fields: fields, Purpose: "social-assistance",
+		RequestDigest: digest("request"), ResponseDigest: digest("response")}
+}
+
+func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
+	w := sharing(t)
+	for i := range 3 {
+		rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*domain.AccessRecord)
+		if rec.Kind != domain.KindAccess || rec.Owner != "HefeiMSP" || rec.Requester != "WuhuMSP" || rec.ID == "" || !rec.At.Equal(w.now) {
+			t.Errorf("record %d = %+v", i, rec)
+		}
+	}
+	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
+	wantCode(t, err, domain.CodeUsesExhausted)
+	a := w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, "AUTH-1") }).(*domain.Authorization)
+	if a.Uses != 3 {
+		t.Errorf("uses = %d", a.Uses)
+	}
+	if orgs, _ := w.l.EndorsersOf("\x00authorization\x00AUTH-1\x00"); strings.Join(orgs, ",") != "HefeiMSP" {
+		t.Errorf("every use needs the owner's endorsement; policy = %v", orgs)
+	}
+}
+
+func TestRecordAccessRefusals(t *testing.T) {
+	tests := []struct {
+		name string
+		who  string
+		edit func(*domain.AccessRequest)
+		when time.Time
+		want domain.Code
+	}{
+		{"the owner itself", "hefei-owner", nil, time.Time{}, domain.CodeForbidden},
+		{"a requester-organisation identity without the role", "wuhu-clerk", nil, time.Time{}, domain.CodeForbidden},
+		{"another purpose", "", func(r *domain.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, domain.CodePurposeMismatch},
+		{"a field not granted", "", func(r *domain.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, domain.CodeFieldsNotGranted},
+		{"another dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "hefei.tax" }, time.Time{}, domain.CodeFieldsNotGranted},
+		{"after the window", "", nil, t0.AddDate(0, 2, 0), domain.CodeNotActive},
+		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, time.Time{}, domain.CodeNotFound},
+		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, time.Time{}, domain.CodeInvalidArgument},
+		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, time.Time{}, domain.CodeTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := sharing(t)
+			r := access("address")
+			if tt.edit != nil {
+				tt.edit(&r)
+			}
+			if !tt.when.IsZero() {
+				w.now = tt.when
+			}
+			who := tt.who
+			if who == "" {
+				who = "wuhu-requester"
+			}
+			_, err := w.run(who, func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+			wantCode(t, err, tt.want)
+		})
+	}
+	t.Run("a revoked authorization", func(t *testing.T) {
+		w := sharing(t)
+		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "purpose achieved") })
+		_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
+		wantCode(t, err, domain.CodeNotActive)
+	})
+	t.Run("a subject outside the consent", func(t *testing.T) {
+		w := sharing(t)
+		a := authorization()
+		a.ID, a.LegalBasis, a.ConsentDigest, a.Subjects = "AUTH-C", "", digest("consent form"), []string{digest("citizen-1")}
+		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+		r := access("address")
+		r.AuthorizationID, r.Subjects = "AUTH-C", []string{digest("citizen-2")}
+		_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+		wantCode(t, err, domain.CodeSubjectNotCovered)
+		r.Subjects = []string{digest("citizen-1")}
+		w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+	})
+}
+
+func TestGrantRefusals(t *testing.T) {
+	tests := []struct {
+		name string
+		who  string
+		edit func(*domain.Authorization)
+		want domain.Code
+	}{
+		{"without the data-owner role", "hefei-clerk", nil, domain.CodeForbidden},
+		{"to a non-member of the channel", "", func(a *domain.Authorization) { a.Requester = "ShanghaiMSP" }, domain.CodeInvalidArgument},
+		{"to the owner itself", "", func(a *domain.Authorization) { a.Requester = "HefeiMSP" }, domain.CodeInvalidArgument},
+		{"without legal basis or consent", "", func(a *domain.Authorization) { a.LegalBasis = "" }, domain.CodeInvalidArgument},
+		{"subjects without a consent", "", func(a *domain.Authorization) { a.Subjects = []string{digest("x")} }, domain.CodeInvalidArgument},
+		{"no fields", "", func(a *domain.Authorization) { a.Fields = nil }, domain.CodeInvalidArgument},
+		{"negative uses", "", func(a *domain.Authorization) { a.MaxUses = -1 }, domain.CodeInvalidArgument},
+		{"a duplicate ID", "", func(a *domain.Authorization) { a.ID = "AUTH-1" }, domain.CodeAlreadyExists},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := sharing(t)
+			a := authorization()
+			a.ID = "AUTH-2"
+			if tt.edit != nil {
+				tt.edit(&a)
+			}
+			who := tt.who
+			if who == "" {
+				who = "hefei-owner"
+			}
+			_, err := w.run(who, func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+			wantCode(t, err, tt.want)
+		})
+	}
+}
+
+func TestDenialsAndTraces(t *testing.T) {
+	w := sharing(t)
+	w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
+	deny := domain.DenialRequest{AuthorizationID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
+		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, Detail: "income is not granted"}
+	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
+	wantCode(t, err, domain.CodeForbidden)
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
+	bad := deny
+	bad.Reason = "BECAUSE"
+	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, bad) })
+	wantCode(t, err, domain.CodeInvalidArgument)
+
+	trace := func(who string, q domain.TraceQuery) (domain.Page[*domain.AccessRecord], error) {
+		v, err := w.run(who, func(s domain.State) (any, error) { return domain.Trace(s, q) })
+		if err != nil {
+			return domain.Page[*domain.AccessRecord]{}, err
+		}
+		return v.(domain.Page[*domain.AccessRecord]), nil
+	}
+	p, err := trace("anhui-auditor", domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 2 || p.Items[0].Kind != domain.KindAccess || p.Items[1].Kind != domain.KindDenial {
+		t.Errorf("trace by dataset = %+v", p.Items)
+	}
+	if p, _ := trace("anhui-auditor", domain.TraceQuery{By: domain.TraceByTime, From: t0.Add(time.Hour)}); len(p.Items) != 0 {
+		t.Errorf("a window after the accesses holds %d", len(p.Items))
+	}
+	if p, err := trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByRequester, Key: "WuhuMSP"}); err != nil || len(p.Items) != 2 {
+		t.Errorf("the requester's own trace: %v, %v", p.Items, err)
+	}
+	if p, err := trace("hefei-owner", domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-1"}); err != nil || len(p.Items) != 2 {
+		t.Errorf("a party's trace of its authorization: %v, %v", p.Items, err)
+	}
+	_, err = trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household"})
+	wantCode(t, err, domain.CodeForbidden)
+	_, err = trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByRequester, Key: "HefeiMSP"})
+	wantCode(t, err, domain.CodeForbidden)
+	_, err = trace("anhui-auditor", domain.TraceQuery{By: "colour", Key: "x"})
+	wantCode(t, err, domain.CodeInvalidArgument)
+}
+
+func TestTracePagesWithBookmarksAndBySubject(t *testing.T) {
+	w := sharing(t)
+	a := authorization()
+	a.ID, a.MaxUses = "AUTH-U", 0
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+	subject := digest("citizen-1")
+	for range 7 {
+		r := access("members")
+		r.AuthorizationID, r.Subjects = "AUTH-U", []string{subject}
+		w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+	}
+	var got []*domain.AccessRecord
+	q := domain.TraceQuery{By: domain.TraceBySubject, Key: subject, PageSize: 3}
+	for pages := 1; ; pages++ {
+		v := w.must("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) }).(domain.Page[*domain.AccessRecord])
+		got = append(got, v.Items...)
+		if v.Bookmark == "" {
+			if pages != 3 {
+				t.Errorf("%d pages", pages)
+			}
+			break
+		}
+		q.Bookmark = v.Bookmark
+	}
+	if len(got) != 7 {
+		t.Fatalf("traced %d of 7", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].At.Before(got[i-1].At) {
+			t.Error("trace not in time order")
+		}
+	}
+	q.Bookmark = "ix/dataset/other/"
+	_, err := w.run("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) })
+	wantCode(t, err, domain.CodeInvalidArgument)
+}
+
+func TestVerifyComparesBodiesWithTheDigests(t *testing.T) {
+	w := sharing(t)
+	rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*domain.AccessRecord)
+	v := w.must("anhui-auditor", func(s domain.State) (any, error) {
+		return domain.VerifyAccess(s, rec.ID, []byte("request"), []byte("tampered"))
+	}).(*domain.Verification)
+	if !v.RequestMatches || v.ResponseMatches {
+		t.Errorf("verification = %+v", v)
+	}
+}
