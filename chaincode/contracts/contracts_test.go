@@ -172,6 +172,12 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		{"no time", "licence:StatusAt", []string{"BL-1", ""}, domain.CodeInvalidArgument},
 		{"a bad page size", "licence:ListByIssuer", []string{"hefei-amr", "ten", ""}, domain.CodeInvalidArgument},
 		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, domain.CodeInvalidArgument},
+		{"an access request with an unknown field", "share:RecordAccess", []string{`{"authorizationId":"A","why":"x"}`}, domain.CodeInvalidArgument},
+		{"a denial that is a list", "share:RecordDenial", []string{`[]`}, domain.CodeInvalidArgument},
+		{"a trace with a bad time", "audit:Trace", []string{`{"by":"time","from":"noon"}`}, domain.CodeInvalidArgument},
+		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, domain.CodeTooLarge},
+		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, domain.CodeInvalidArgument},
+		{"a handoff list with a bad status", "handoff:List", []string{"AnhuiMSP", "lost", "", ""}, domain.CodeInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

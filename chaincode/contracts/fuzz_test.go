@@ -13,6 +13,8 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`[{"content":{}}]`)
 	f.Add(`{"code":"x","fields":[{"name":"n","type":"string","required":true}],"maxValidityDays":1}`)
 	f.Add(`2026-11-29T10:00:00+08:00`)
+	f.Add(`{"authorizationId":"A","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
+	f.Add(`{"by":"dataset","key":"d","from":"2026-01-01T00:00:00Z","pageSize":10}`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
 			if err != nil && domain.CodeOf(err) == "" {
@@ -31,6 +33,16 @@ func FuzzDecodeArguments(f *testing.F) {
 		_, err = Decode[domain.Accreditation]("a", arg, MaxArg)
 		coded(err)
 		_, err = Decode[domain.RenewRequest]("rr", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.Authorization]("au", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.AccessRequest]("ar", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.DenialRequest]("dr", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.TraceQuery]("tq", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.Handoff]("h", arg, MaxArg)
 		coded(err)
 		_, err = timeArg("t", arg)
 		coded(err)

@@ -39,3 +39,52 @@ func BenchmarkStatusAt(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecordAccess records one access per transaction against an
+// unlimited authorization.
+func BenchmarkRecordAccess(b *testing.B) {
+	w := newWorld(b)
+	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
+	a := authorization()
+	a.MaxUses = 0
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+	r := access("address")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTraceOver100k pages through a 50-record window of a trail of
+// 100,000 access records by dataset.
+func BenchmarkTraceOver100k(b *testing.B) {
+	w := newWorld(b)
+	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
+	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
+	a := authorization()
+	a.MaxUses, a.ValidTo = 0, t0.AddDate(1, 0, 0)
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+	r := access("address")
+	const n = 100_000
+	for range n {
+		if _, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	mid := t0.Add(n / 2 * time.Second)
+	q := domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household", From: mid, To: mid.Add(time.Hour), PageSize: 50}
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := w.run("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.(domain.Page[*domain.AccessRecord]).Items) != 50 {
+			b.Fatal("short page")
+		}
+	}
+}

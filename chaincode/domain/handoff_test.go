@@ -26,7 +26,9 @@ func TestHandoffStateMachine(t *testing.T) {
 	start := func(s domain.State) (*domain.Handoff, error) { return domain.Start(s, "HO-1") }
 	accept := func(s domain.State) (*domain.Handoff, error) { return domain.Accept(s, "HO-1") }
 	cancel := func(s domain.State) (*domain.Handoff, error) { return domain.Cancel(s, "HO-1", "applicant withdrew") }
-	complete := func(s domain.State) (*domain.Handoff, error) { return domain.Complete(s, "HO-1", digest("certificate")) }
+	complete := func(s domain.State) (*domain.Handoff, error) {
+		return domain.Complete(s, "HO-1", digest("certificate"))
+	}
 
 	wantCode(t, step("wuhu-clerk", start), domain.CodeInvalidTransition)
 	wantCode(t, step("hefei-clerk", accept), domain.CodeForbidden)
@@ -88,7 +90,9 @@ func TestHandoffOverdueAndLists(t *testing.T) {
 	if got := list("hefei-clerk", "HefeiMSP", domain.HandoffCancelled); strings.Join(got, ",") != "HO-2" {
 		t.Errorf("Hefei's cancelled handoffs: %v", got)
 	}
-	_, err := w.run("wuhu-clerk", func(s domain.State) (any, error) { return domain.ListHandoffs(s, "HefeiMSP", domain.HandoffOpen, 0, "") })
+	_, err := w.run("wuhu-clerk", func(s domain.State) (any, error) {
+		return domain.ListHandoffs(s, "HefeiMSP", domain.HandoffOpen, 0, "")
+	})
 	wantCode(t, err, domain.CodeForbidden)
 }
 

@@ -45,6 +45,8 @@ type Ledger struct {
 
 	mu      sync.Mutex
 	state   map[string][]byte
+	sorted  []string // keys of state in order, rebuilt when stale
+	stale   bool
 	vparams map[string][]byte
 	history map[string][]Version
 	events  []Event
@@ -146,10 +148,14 @@ func (t *Tx) Commit(endorsers ...string) error {
 	for _, k := range t.order {
 		v := t.writes[k]
 		t.l.history[k] = append(t.l.history[k], Version{TxID: t.id, Time: t.at, Value: v, Deleted: v == nil})
+		_, had := t.l.state[k]
 		if v == nil {
 			delete(t.l.state, k)
 		} else {
 			t.l.state[k] = v
+		}
+		if had != (v != nil) {
+			t.l.stale = true
 		}
 	}
 	for k, p := range t.vparams {
@@ -270,23 +276,32 @@ func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys
 	if err != nil {
 		return nil, nil, err
 	}
-	return t.page(func(k string) bool { return strings.HasPrefix(k, prefix) && (bookmark == "" || k >= bookmark) }, pageSize)
+	start := prefix
+	if bookmark > start {
+		start = bookmark
+	}
+	return t.page(start, prefix+string(utf8.MaxRune), pageSize)
 }
 
-// page returns the first pageSize committed keys, in order, that match, and
-// the next key as the bookmark.
-func (t *Tx) page(match func(string) bool, pageSize int32) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+// page returns the first pageSize committed keys in [start, end) (no end
+// if end is ""), in order, and the key after them as the bookmark.
+func (t *Tx) page(start, end string, pageSize int32) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
 	if pageSize <= 0 {
 		return nil, nil, errors.New("page size must be positive")
 	}
 	t.l.mu.Lock()
-	var all []string
-	for k := range t.l.state {
-		if match(k) {
-			all = append(all, k)
+	if t.l.stale || len(t.l.sorted) != len(t.l.state) {
+		t.l.sorted = t.l.sorted[:0]
+		for k := range t.l.state {
+			t.l.sorted = append(t.l.sorted, k)
 		}
+		sort.Strings(t.l.sorted)
+		t.l.stale = false
 	}
-	sort.Strings(all)
+	var all []string
+	for i := sort.SearchStrings(t.l.sorted, start); i < len(t.l.sorted) && (end == "" || t.l.sorted[i] < end) && len(all) <= int(pageSize); i++ {
+		all = append(all, t.l.sorted[i])
+	}
 	next := ""
 	if len(all) > int(pageSize) {
 		next = all[pageSize]
@@ -306,10 +321,13 @@ func (t *Tx) GetStateByRangeWithPagination(start, end string, pageSize int32, bo
 			return nil, nil, fmt.Errorf("first character of the key [%s] contains a null character which is not allowed", k)
 		}
 	}
-	if bookmark != "" && bookmark > start {
+	if start < "\x01" {
+		start = "\x01" // simple keys only
+	}
+	if bookmark > start {
 		start = bookmark
 	}
-	return t.page(func(k string) bool { return k >= start && (end == "" || k < end) && !strings.HasPrefix(k, "\x00") }, pageSize)
+	return t.page(start, end, pageSize)
 }
 
 func (t *Tx) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {
