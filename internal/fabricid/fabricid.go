@@ -4,16 +4,21 @@
 package fabricid
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
@@ -110,4 +115,74 @@ func ErrorMessage(err error) string {
 		}
 	}
 	return msg
+}
+
+// CommitError is a transaction that was ordered but not committed as valid.
+type CommitError struct {
+	Status *client.Status
+}
+
+func (e *CommitError) Error() string {
+	return fmt.Sprintf("transaction %s failed validation: %s", e.Status.TransactionID, e.Status.Code)
+}
+
+// Submit endorses, submits and waits for the commit of a transaction. It
+// starts again from endorsement, up to attempts times in all and after a
+// short random pause, when another transaction changed what this one read:
+// the commit failed with an MVCC read conflict, or the endorsing peers,
+// at different heights, returned different results. Any other failure
+// returns at once.
+func Submit(ctx context.Context, c *client.Contract, name string, attempts int, args ...string) ([]byte, *client.Status, error) {
+	for i := 1; ; i++ {
+		res, st, err := submitOnce(ctx, c, name, args)
+		if err == nil || i >= attempts || !readConflict(err) {
+			return res, st, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, st, ctx.Err()
+		case <-time.After(time.Duration(20+rand.IntN(180)) * time.Millisecond):
+		}
+	}
+}
+
+func submitOnce(ctx context.Context, c *client.Contract, name string, args []string) ([]byte, *client.Status, error) {
+	res, commit, err := c.SubmitAsyncWithContext(ctx, name, client.WithArguments(args...))
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := commit.StatusWithContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Successful {
+		return nil, st, &CommitError{Status: st}
+	}
+	return res, st, nil
+}
+
+// mismatch is how a peer's gateway reports endorsers that disagree.
+const mismatch = "ProposalResponsePayloads do not match"
+
+// readConflict tells whether err is an MVCC read conflict, at commit or
+// caught at endorsement.
+func readConflict(err error) bool {
+	var ce *CommitError
+	if errors.As(err, &ce) {
+		return ce.Status.Code == peer.TxValidationCode_MVCC_READ_CONFLICT
+	}
+	var ee *client.EndorseError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	for _, d := range st.Details() {
+		if ed, ok := d.(*gateway.ErrorDetail); ok && ed.GetMessage() == mismatch {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -150,30 +151,32 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed"))
 	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "forged papers", now.Format(time.RFC3339)))
 
-	// A Wuhu verifier sees the whole history, and the licence revoked.
+	// A Wuhu verifier sees the whole history, and the licence revoked, once
+	// Wuhu's peer has the last block.
 	verifier := contract(t, env, "wuhu", "User1", "licence")
-	out, err := verifier.EvaluateWithContext(ctx, "History", client.WithArguments(c.ID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h []domain.Version
-	if err := json.Unmarshal(out, &h); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, v := range h {
-		got = append(got, v.TxID)
-	}
-	if strings.Join(got, ",") != strings.Join(txs, ",") {
-		t.Errorf("history transactions %v, want %v", got, txs)
-	}
 	want := []domain.Status{domain.StatusActive, domain.StatusSuspended, domain.StatusActive, domain.StatusRevoked}
-	for i, v := range h {
-		if i < len(want) && v.Licence.Status != want[i] {
-			t.Errorf("version %d is %s, want %s", i, v.Licence.Status, want[i])
+	eventually(t, 10*time.Second, func() error {
+		out, err := verifier.EvaluateWithContext(ctx, "History", client.WithArguments(c.ID))
+		if err != nil {
+			return err
 		}
-	}
-	out, err = verifier.EvaluateWithContext(ctx, "StatusAt", client.WithArguments(c.ID, now.Add(time.Second).Format(time.RFC3339)))
+		var h []domain.Version
+		if err := json.Unmarshal(out, &h); err != nil {
+			return err
+		}
+		var got []string
+		for i, v := range h {
+			got = append(got, v.TxID)
+			if i < len(want) && v.Licence.Status != want[i] {
+				return fmt.Errorf("version %d is %s, want %s", i, v.Licence.Status, want[i])
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(txs, ",") {
+			return fmt.Errorf("history transactions %v, want %v", got, txs)
+		}
+		return nil
+	})
+	out, err := verifier.EvaluateWithContext(ctx, "StatusAt", client.WithArguments(c.ID, now.Add(time.Second).Format(time.RFC3339)))
 	if err != nil || !strings.Contains(string(out), `"status":"revoked"`) {
 		t.Errorf("StatusAt after the revocation: %s, %v", out, err)
 	}

@@ -1,8 +1,10 @@
 package integration
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -40,13 +42,14 @@ func TestUpAfterDownResumesTheSameLedgers(t *testing.T) {
 	if after.Height < before.Height {
 		t.Errorf("height went from %d to %d across down and up", before.Height, after.Height)
 	}
-	out, err := registry(env.Gateway(t, "hefei", "User1"), "anhui").EvaluateWithContext(ctx, "GetGatewayEndpoint", clientArgs("WuhuMSP")...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(out), st.TransactionID) {
-		t.Errorf("after down and up GetGatewayEndpoint = %s, want the write of %s", out, st.TransactionID)
-	}
+	reader := registry(env.Gateway(t, "hefei", "User1"), "anhui")
+	eventually(t, 30*time.Second, func() error {
+		out, err := reader.EvaluateWithContext(ctx, "GetGatewayEndpoint", clientArgs("WuhuMSP")...)
+		if err == nil && !strings.Contains(string(out), st.TransactionID) {
+			err = fmt.Errorf("after down and up GetGatewayEndpoint = %s, want the write of %s", out, st.TransactionID)
+		}
+		return err
+	})
 	// Writes work again.
 	if _, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "User1"), "anhui"), "after-up"); err != nil {
 		t.Fatal(err)

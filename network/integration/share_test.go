@@ -1,0 +1,155 @@
+package integration
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// bindRoles binds each org's User1 to roles, as the org's admin.
+func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...domain.Role) {
+	t.Helper()
+	admin := contract(t, env, org, "Admin", "registry")
+	id := clientID(t, contract(t, env, org, "User1", "registry"))
+	for _, r := range roles {
+		mustSubmit(t, admin, "BindRole", id, string(r), "")
+	}
+}
+
+// TestAtMostMaxUsesAccessesCommit sends 50 concurrent accesses against an
+// authorization of 10 uses: exactly 10 commit, and each other one fails
+// with a stable code. Then a denial is recorded, and an auditor's trace
+// returns all of them.
+func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
+	env := nettest.Get(t)
+	ctx := t.Context()
+	bindRoles(t, env, "hefei", domain.RoleDataOwner)
+	bindRoles(t, env, "wuhu", domain.RoleRequester)
+	bindRoles(t, env, "anhui", domain.RoleAuditor)
+
+	now := time.Now().UTC().Truncate(time.Second)
+	owner := contract(t, env, "hefei", "User1", "share")
+	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
+		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "社会救助暂行办法",
+		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
+
+	requester := contract(t, env, "wuhu", "User1", "share")
+	req := toJSON(t, domain.AccessRequest{AuthorizationID: "AUTH-IT-1", DatasetID: "hefei.household", Fields: []string{"address"},
+		Purpose: "social-assistance", RequestDigest: gm.SM3Hex([]byte("req")), ResponseDigest: gm.SM3Hex([]byte("resp"))})
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		ok       int
+		failures = map[string]int{}
+	)
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A requester retries an access that lost a race for the counter.
+			_, _, err := fabricid.Submit(ctx, requester, "RecordAccess", 30, req)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				ok++
+				return
+			}
+			failures[failureCode(err)]++
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d committed; failures by code: %v", ok, failures)
+	if ok != 10 {
+		t.Errorf("%d accesses committed, want exactly 10", ok)
+	}
+	for code, n := range failures {
+		if code != string(domain.CodeUsesExhausted) && code != peer.TxValidationCode_MVCC_READ_CONFLICT.String() {
+			t.Errorf("%d accesses failed without a stable code: %s", n, code)
+		}
+	}
+
+	// The provider refuses one more, on the record.
+	mustSubmit(t, owner, "RecordDenial", toJSON(t, domain.DenialRequest{AuthorizationID: "AUTH-IT-1", Requester: "WuhuMSP",
+		DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance", Reason: domain.CodeUsesExhausted}))
+
+	// The auditor's own peer may commit the last block a moment later.
+	auditor := contract(t, env, "anhui", "User1", "audit")
+	q := toJSON(t, domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-IT-1", PageSize: 100})
+	eventually(t, 10*time.Second, func() error {
+		out, err := auditor.EvaluateWithContext(ctx, "Trace", client.WithArguments(q))
+		if err != nil {
+			return errors.New(fabricid.ErrorMessage(err))
+		}
+		var p domain.Page[*domain.AccessRecord]
+		if err := json.Unmarshal(out, &p); err != nil {
+			return err
+		}
+		kinds := map[string]int{}
+		for _, r := range p.Items {
+			kinds[r.Kind]++
+		}
+		if kinds[domain.KindAccess] != 10 || kinds[domain.KindDenial] != 1 {
+			return fmt.Errorf("trace holds %v, want 10 accesses and 1 denial", kinds)
+		}
+		return nil
+	})
+}
+
+// failureCode names why a submission failed: the chaincode's code, or the
+// validation code of a transaction that did not commit.
+func failureCode(err error) string {
+	var ce *fabricid.CommitError
+	if errors.As(err, &ce) {
+		return ce.Status.Code.String()
+	}
+	if c := domain.CodeOf(errorFromMessage(fabricid.ErrorMessage(err))); c != "" {
+		return string(c)
+	}
+	return fabricid.ErrorMessage(err)
+}
+
+// errorFromMessage finds a coded chaincode message inside a gateway error.
+func errorFromMessage(msg string) error {
+	for _, part := range strings.Split(msg, "; ") {
+		if i := strings.Index(part, "chaincode response 500, "); i >= 0 {
+			return fmt.Errorf("%s", part[i+len("chaincode response 500, "):])
+		}
+		if _, rest, ok := strings.Cut(part, ": "); ok && domain.CodeOf(fmt.Errorf("%s", rest)) != "" {
+			return fmt.Errorf("%s", rest)
+		}
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+// TestHandoffNeedsBothOrganisationsAfterAcceptance: a transition after
+// acceptance that Hefei (the origin) did not endorse fails validation.
+func TestHandoffNeedsBothOrganisationsAfterAcceptance(t *testing.T) {
+	env := nettest.Get(t)
+	bindRoles(t, env, "hefei", domain.RoleClerk)
+	bindRoles(t, env, "wuhu", domain.RoleClerk)
+	origin := contract(t, env, "hefei", "User1", "handoff")
+	target := contract(t, env, "wuhu", "User1", "handoff")
+	mustSubmit(t, origin, "Open", toJSON(t, domain.Handoff{ID: "HO-IT-1", Target: "WuhuMSP", ServiceItem: "household-transfer",
+		ApplicantPseudonym: gm.SM3Hex([]byte("applicant")), Deadline: time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour)}))
+	mustSubmit(t, target, "Accept", "HO-IT-1")
+
+	st := submitEndorsedBy(t, target, []string{"WuhuMSP", "AnhuiMSP"}, "Start", "HO-IT-1")
+	if st.Successful || st.Code != peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE {
+		t.Errorf("a transition without the origin's endorsement: %s", st.Code)
+	}
+	st = submitEndorsedBy(t, target, []string{"WuhuMSP", "HefeiMSP"}, "Start", "HO-IT-1")
+	if !st.Successful {
+		t.Errorf("a transition endorsed by both: %s", st.Code)
+	}
+}
