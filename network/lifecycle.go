@@ -66,6 +66,50 @@ func (nw *Network) ensureOrdererChannels(ctx context.Context) (bool, error) {
 	return changed, nil
 }
 
+// waitLeaders waits until every channel's Raft cluster has a leader;
+// until then, and for a few seconds after a restart, every submit fails.
+func (nw *Network) waitLeaders(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		leaders, missing := nw.RaftLeaders(ctx)
+		if len(missing) == 0 {
+			for _, c := range nw.Topo.Channels {
+				nw.detail("%s: leader %s", c.Name, leaders[c.Name])
+			}
+			return false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("no Raft leader on %s", strings.Join(missing, ", "))
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// RaftLeaders returns the orderer leading each channel, and the channels
+// that have none now.
+func (nw *Network) RaftLeaders(ctx context.Context) (leaders map[string]string, missing []string) {
+	leaders = map[string]string{}
+	for _, o := range nw.Topo.NodesOf(KindOrderer) {
+		m, err := Scrape(ctx, o.OperationsAddr())
+		if err != nil {
+			continue
+		}
+		for _, c := range nw.Topo.Channels {
+			if v, _ := m.Channel("consensus_etcdraft_is_leader", c.Name); v == 1 {
+				leaders[c.Name] = o.Name
+			}
+		}
+	}
+	for _, c := range nw.Topo.Channels {
+		if leaders[c.Name] == "" {
+			missing = append(missing, c.Name)
+		}
+	}
+	return leaders, missing
+}
+
 // peerCLI runs `peer` as the organisation's admin.
 func (nw *Network) peerCLI(ctx context.Context, org string, args ...string) (string, error) {
 	env, err := nw.AdminEnv(org)

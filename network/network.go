@@ -120,6 +120,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
 		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},
 		{"orderers join channels (osnadmin)", nw.ensureOrdererChannels},
+		{"Raft leaders elected", nw.waitLeaders},
 		{"peers join channels", nw.ensurePeerChannels},
 		{"gossip membership", nw.waitGossip},
 		{"chaincode installed on every peer", nw.ensureInstalled},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 	"google.golang.org/protobuf/proto"
@@ -76,19 +77,8 @@ func registry(gw *client.Gateway, channel string) *client.Contract {
 
 // setEndpoint submits SetGatewayEndpoint and waits for its commit.
 func setEndpoint(ctx context.Context, c *client.Contract, peerID string) (*client.Status, error) {
-	_, commit, err := c.SubmitAsyncWithContext(ctx, "SetGatewayEndpoint",
-		client.WithArguments(peerID, `["/ip4/127.0.0.1/tcp/4001"]`))
-	if err != nil {
-		return nil, err
-	}
-	st, err := commit.StatusWithContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Successful {
-		return st, fmt.Errorf("transaction %s invalid: %s", st.TransactionID, st.Code)
-	}
-	return st, nil
+	_, st, err := fabricid.Submit(ctx, c, "SetGatewayEndpoint", 1, peerID, `["/ip4/127.0.0.1/tcp/4001"]`)
+	return st, err
 }
 
 // writer submits transactions from several goroutines until stopped and

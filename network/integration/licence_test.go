@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -25,35 +24,13 @@ func contract(t *testing.T, env *nettest.Env, org, user, name string) *client.Co
 	return env.Gateway(t, org, user).GetNetwork("anhui").GetContractWithName(network.ChaincodeName, name)
 }
 
-// submit submits a transaction and returns its result and transaction ID.
-func submit(ctx context.Context, c *client.Contract, fn string, args ...string) ([]byte, string, error) {
-	res, commit, err := c.SubmitAsyncWithContext(ctx, fn, client.WithArguments(args...))
-	if err != nil {
-		return nil, "", err
-	}
-	st, err := commit.StatusWithContext(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if !st.Successful {
-		return nil, st.TransactionID, &commitError{st}
-	}
-	return res, st.TransactionID, nil
-}
-
-type commitError struct{ st *client.Status }
-
-func (e *commitError) Error() string {
-	return "transaction " + e.st.TransactionID + " invalid: " + e.st.Code.String()
-}
-
 func mustSubmit(t *testing.T, c *client.Contract, fn string, args ...string) string {
 	t.Helper()
-	_, tx, err := submit(t.Context(), c, fn, args...)
+	_, st, err := fabricid.Submit(t.Context(), c, fn, 1, args...)
 	if err != nil {
-		t.Fatalf("%s: %v", fn, err)
+		t.Fatalf("%s: %v", fn, fabricid.ErrorMessage(err))
 	}
-	return tx
+	return st.TransactionID
 }
 
 func toJSON(t *testing.T, v any) string {
@@ -127,7 +104,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 
 	// Wuhu cannot revoke it: neither its admin nor a Wuhu client.
 	for _, user := range []string{"Admin", "User1"} {
-		_, _, err := submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", c.ID, "not ours", "")
+		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "not ours", "")
 		if err == nil || !strings.Contains(fabricid.ErrorMessage(err), "FORBIDDEN") {
 			t.Errorf("Wuhu %s revoked a Hefei licence: %v", user, err)
 		}
@@ -142,7 +119,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	if _, err := shanghai.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID)); err == nil {
 		t.Error("a Shanghai admin read a licence on anhui")
 	}
-	if _, _, err := submit(ctx, shanghai, "Revoke", c.ID, "intrusion", ""); err == nil {
+	if _, _, err := fabricid.Submit(ctx, shanghai, "Revoke", 1, c.ID, "intrusion", ""); err == nil {
 		t.Error("a Shanghai admin revoked a licence on anhui")
 	}
 

@@ -282,17 +282,13 @@ func raftLeader(t *testing.T, env *nettest.Env, channel string) network.Node {
 	t.Helper()
 	var leader network.Node
 	eventually(t, time.Minute, func() error {
-		for _, o := range env.Net.Topo.NodesOf(network.KindOrderer) {
-			m, err := network.Scrape(t.Context(), o.OperationsAddr())
-			if err != nil {
-				continue
-			}
-			if v, _ := m.Channel("consensus_etcdraft_is_leader", channel); v == 1 {
-				leader = o
-				return nil
-			}
+		leaders, _ := env.Net.RaftLeaders(t.Context())
+		n, ok := env.Net.Topo.Node(leaders[channel])
+		if !ok {
+			return fmt.Errorf("no Raft leader on %s", channel)
 		}
-		return fmt.Errorf("no Raft leader on %s", channel)
+		leader = n
+		return nil
 	})
 	return leader
 }
