@@ -127,6 +127,8 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
 		{"chaincode approved by every member", nw.ensureApproved},
 		{"chaincode committed", nw.ensureCommitted},
+		{"gateway API keys", nw.ensureKeys},
+		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
 	}
 	for i, s := range steps {
 		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
@@ -329,6 +331,11 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 	case KindChaincode:
 		s.Path, s.Args = nw.Self, []string{"chaincode", "serve"}
 		env, err = nw.chaincodeEnv(n)
+	case KindGateway:
+		var cfg string
+		if cfg, err = nw.writeGatewayConfig(n); err == nil {
+			s.Path, s.Args = nw.Self, []string{"gateway", "--config", cfg}
+		}
 	}
 	if err != nil {
 		return proc.Spec{}, err

@@ -69,6 +69,13 @@ func (nw *Network) addMetrics(ctx context.Context, n Node, s *NodeStatus) {
 	if err != nil {
 		return
 	}
+	if n.Kind == KindGateway {
+		// A gateway's height is its cache's, on the channel it serves.
+		if h, ok := m["wanledger_gateway_cache_height"]; ok {
+			s.Heights = map[string]int{nw.Topo.ChannelsOf(n.Org)[0].Name: int(h)}
+		}
+		return
+	}
 	chans := nw.Topo.Channels
 	if n.Kind == KindPeer {
 		chans = nw.Topo.ChannelsOf(n.Org)

@@ -170,6 +170,7 @@ const (
 	KindOrderer   Kind = "orderer"
 	KindPeer      Kind = "peer"
 	KindChaincode Kind = "chaincode"
+	KindGateway   Kind = "gateway"
 )
 
 // Node is one process of the network.
@@ -200,13 +201,19 @@ func (n Node) AdminAddr() string { return n.addr(offAdmin) }
 // ChaincodeAddr is the peer's listener for chaincodes that dial in.
 func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
 
-// OperationsAddr serves /healthz and /metrics (orderers and peers).
-func (n Node) OperationsAddr() string { return n.addr(offOperations) }
+// OperationsAddr serves /healthz and /metrics: a gateway serves them beside
+// its API.
+func (n Node) OperationsAddr() string {
+	if n.Kind == KindGateway {
+		return n.ListenAddr()
+	}
+	return n.addr(offOperations)
+}
 
 // Ports lists the ports the node listens on.
 func (n Node) Ports() []int {
 	switch n.Kind {
-	case KindChaincode:
+	case KindChaincode, KindGateway:
 		return []int{n.port(offListen)}
 	default:
 		return []int{n.port(offListen), n.port(offAdmin), n.port(offOperations)}
@@ -219,7 +226,8 @@ func (n Node) addr(off int) string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port(off)))
 }
 
-// Nodes lists every process in start order: orderers, peers, chaincode servers.
+// Nodes lists every process in start order: orderers, peers, chaincode
+// servers, gateways.
 func (t Topology) Nodes() []Node {
 	var out []Node
 	add := func(n Node) {
@@ -237,6 +245,9 @@ func (t Topology) Nodes() []Node {
 	for _, o := range t.Orgs {
 		add(Node{Name: "chaincode." + o.Name, Kind: KindChaincode, Org: o.Name, MSPID: o.MSPID,
 			Host: "ccaas." + o.Domain(), Domain: o.Domain()})
+	}
+	for _, o := range t.Orgs {
+		add(Node{Name: "gateway." + o.Name, Kind: KindGateway, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()})
 	}
 	return out
 }

@@ -40,6 +40,7 @@ func newRoot() *cobra.Command {
 		newFabric(),
 		newChaincode(),
 		newBuilder(),
+		newGateway(),
 	)
 	return root
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/gateway"
+)
+
+func newGateway() *cobra.Command {
+	var config string
+	c := &cobra.Command{
+		Use:   "gateway",
+		Short: "Run an organisation's gateway (HTTP API, Fabric client, cache)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := gateway.LoadConfig(config)
+			if err != nil {
+				return err
+			}
+			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "gateway", "org", cfg.Org)
+			return gateway.Run(cmd.Context(), cfg, log)
+		},
+	}
+	c.Flags().StringVar(&config, "config", "", "the gateway's configuration file")
+	c.MarkFlagRequired("config") //nolint:errcheck // the flag exists
+	return c
+}

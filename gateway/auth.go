@@ -1,0 +1,108 @@
+package gateway
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Gateway roles: the ledger's roles, plus admin for keys bound to the
+// organisation's admin identity.
+const RoleAdmin = "admin"
+
+// APIKey is a stored key: only a hash of its secret is kept. Each key acts
+// as one Fabric identity and holds some roles.
+type APIKey struct {
+	ID       string   `json:"id"`
+	Hash     string   `json:"hash"` // hex SHA-256 of the whole key
+	Identity string   `json:"identity"`
+	Roles    []string `json:"roles"`
+}
+
+// Keys checks API keys. Keys look like "wl_<id>_<secret>".
+type Keys struct {
+	byID map[string]APIKey
+}
+
+// Auth errors.
+var (
+	ErrNoKey    = errors.New("no valid API key")
+	ErrNoRole   = errors.New("the key lacks the role")
+	keyPrefix   = "wl_"
+	secretBytes = 24
+)
+
+// LoadKeys reads a keys file.
+func LoadKeys(path string) (*Keys, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var list []APIKey
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	k := &Keys{byID: map[string]APIKey{}}
+	for _, key := range list {
+		if key.ID == "" || len(key.Hash) != 64 || key.Identity == "" {
+			return nil, fmt.Errorf("%s: malformed key %q", path, key.ID)
+		}
+		k.byID[key.ID] = key
+	}
+	return k, nil
+}
+
+// NewKey makes a key for an identity and roles: the secret to hand out once,
+// and what to store.
+func NewKey(identity string, roles ...string) (secret string, stored APIKey, err error) {
+	idb := make([]byte, 6)
+	sb := make([]byte, secretBytes)
+	if _, err := rand.Read(idb); err != nil {
+		return "", APIKey{}, err
+	}
+	if _, err := rand.Read(sb); err != nil {
+		return "", APIKey{}, err
+	}
+	id := hex.EncodeToString(idb)
+	secret = keyPrefix + id + "_" + hex.EncodeToString(sb)
+	return secret, APIKey{ID: id, Hash: hashKey(secret), Identity: identity, Roles: roles}, nil
+}
+
+func hashKey(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// Check returns the key a presented secret belongs to.
+func (k *Keys) Check(secret string) (APIKey, error) {
+	rest, ok := strings.CutPrefix(secret, keyPrefix)
+	if !ok {
+		return APIKey{}, ErrNoKey
+	}
+	id, _, ok := strings.Cut(rest, "_")
+	if !ok {
+		return APIKey{}, ErrNoKey
+	}
+	key, ok := k.byID[id]
+	if !ok || subtle.ConstantTimeCompare([]byte(hashKey(secret)), []byte(key.Hash)) != 1 {
+		return APIKey{}, ErrNoKey
+	}
+	return key, nil
+}
+
+// Has reports whether the key holds one of the roles.
+func (key APIKey) Has(roles ...string) bool {
+	for _, r := range roles {
+		if slices.Contains(key.Roles, r) {
+			return true
+		}
+	}
+	return false
+}

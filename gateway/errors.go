@@ -1,0 +1,114 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// APIError is the one error shape of the API: {"code": ..., "message": ...}.
+// Err, the detail, is logged and never sent.
+type APIError struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Err     error  `json:"-"`
+}
+
+func (e *APIError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+// GetStatus lets huma send the right HTTP status.
+func (e *APIError) GetStatus() int { return e.Status }
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+func apiError(status int, code, format string, args ...any) *APIError {
+	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Gateway-side codes, beside the chaincode's.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeBadRequest      = "BAD_REQUEST"
+	CodeUnavailable     = "UNAVAILABLE"
+	CodeConflict        = "CONFLICT"
+	CodeEndorsement     = "ENDORSEMENT_FAILED"
+)
+
+// statusOf maps each chaincode code to an HTTP status, once, here.
+var statusOf = map[domain.Code]int{
+	domain.CodeInvalidArgument:   http.StatusBadRequest,
+	domain.CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	domain.CodeNotFound:          http.StatusNotFound,
+	domain.CodeAlreadyExists:     http.StatusConflict,
+	domain.CodeForbidden:         http.StatusForbidden,
+	domain.CodeNotAccredited:     http.StatusUnprocessableEntity,
+	domain.CodeWrongRegion:       http.StatusUnprocessableEntity,
+	domain.CodeSealInvalid:       http.StatusUnprocessableEntity,
+	domain.CodeBadSignature:      http.StatusUnprocessableEntity,
+	domain.CodeSchemaMismatch:    http.StatusUnprocessableEntity,
+	domain.CodeValidityTooLong:   http.StatusUnprocessableEntity,
+	domain.CodeInvalidTransition: http.StatusConflict,
+	domain.CodeNotActive:         http.StatusForbidden,
+	domain.CodePurposeMismatch:   http.StatusForbidden,
+	domain.CodeFieldsNotGranted:  http.StatusForbidden,
+	domain.CodeUsesExhausted:     http.StatusConflict,
+	domain.CodeSubjectNotCovered: http.StatusForbidden,
+	domain.CodeInternal:          http.StatusBadGateway,
+}
+
+const chaincodeResponse = "chaincode response 500, "
+
+// fromLedger turns an error of a Fabric call into an API error: the
+// chaincode's own code where a peer returned one, else what the client
+// library or the commit said.
+func fromLedger(err error) *APIError {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	msg := fabricid.ErrorMessage(err)
+	if i := strings.Index(msg, chaincodeResponse); i >= 0 {
+		refusal := msg[i+len(chaincodeResponse):]
+		if j := strings.Index(refusal, "; "); j >= 0 {
+			refusal = refusal[:j]
+		}
+		if code := domain.CodeOf(errors.New(refusal)); code != "" {
+			st, ok := statusOf[code]
+			if !ok {
+				st = http.StatusBadRequest
+			}
+			return &APIError{Status: st, Code: string(code), Message: strings.TrimPrefix(refusal, string(code)+": "), Err: err}
+		}
+	}
+	var ce *fabricid.CommitError
+	switch {
+	case errors.As(err, &ce):
+		return &APIError{Status: http.StatusConflict, Code: CodeConflict, Message: "the transaction did not commit: " + ce.Status.Code.String(), Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &APIError{Status: http.StatusGatewayTimeout, Code: CodeUnavailable, Message: "the ledger did not answer in time", Err: err}
+	}
+	if st, ok := status.FromError(err); ok {
+		switch st.Code() {
+		case codes.Unavailable, codes.DeadlineExceeded:
+			return &APIError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "the ledger is unavailable", Err: err}
+		case codes.Aborted, codes.FailedPrecondition:
+			return &APIError{Status: http.StatusBadGateway, Code: CodeEndorsement, Message: "the peers could not endorse the transaction", Err: err}
+		case codes.PermissionDenied:
+			return &APIError{Status: http.StatusForbidden, Code: string(domain.CodeForbidden), Message: "the ledger refused this identity", Err: err}
+		}
+	}
+	return &APIError{Status: http.StatusBadGateway, Code: CodeUnavailable, Message: "the ledger call failed", Err: err}
+}

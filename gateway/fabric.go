@@ -1,0 +1,206 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+	"time"
+)
+
+// Ledger is what the API needs of Fabric: submit and evaluate as one of
+// the organisation's identities.
+type Ledger interface {
+	Submit(ctx context.Context, identity, contract, fn string, args ...string) (Result, error)
+	Evaluate(ctx context.Context, identity, contract, fn string, args ...string) ([]byte, error)
+}
+
+// Result is a committed transaction.
+type Result struct {
+	Payload []byte
+	TxID    string
+	Block   uint64
+}
+
+// Fabric is the Ledger over one gRPC connection to the organisation's peer,
+// shared by a fabric-gateway client per identity.
+type Fabric struct {
+	conn    *grpc.ClientConn
+	gws     map[string]*client.Gateway
+	channel string
+	cc      string
+}
+
+var _ Ledger = (*Fabric)(nil)
+
+// submitAttempts bounds the retries of read conflicts.
+const submitAttempts = 5
+
+// DialFabric connects to the peer as each configured identity.
+func DialFabric(c *Config) (*Fabric, error) {
+	conn, err := fabricid.Dial(c.Peer.Address, c.Peer.TLSCA)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode}
+	for _, id := range c.Identities {
+		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn,
+			client.WithEvaluateTimeout(5*time.Second), client.WithEndorseTimeout(15*time.Second),
+			client.WithSubmitTimeout(5*time.Second), client.WithCommitStatusTimeout(time.Minute))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("identity %s: %w", id.Name, err)
+		}
+		f.gws[id.Name] = gw
+	}
+	return f, nil
+}
+
+// Close closes the clients and the connection.
+func (f *Fabric) Close() error {
+	for _, gw := range f.gws {
+		gw.Close()
+	}
+	return f.conn.Close()
+}
+
+func (f *Fabric) contract(identity, name string) (*client.Contract, error) {
+	gw, ok := f.gws[identity]
+	if !ok {
+		return nil, fmt.Errorf("no identity %q configured", identity)
+	}
+	return gw.GetNetwork(f.channel).GetContractWithName(f.cc, name), nil
+}
+
+// Submit submits and waits for the commit, retrying read conflicts only.
+func (f *Fabric) Submit(ctx context.Context, identity, contract, fn string, args ...string) (Result, error) {
+	c, err := f.contract(identity, contract)
+	if err != nil {
+		return Result{}, err
+	}
+	payload, st, err := fabricid.Submit(ctx, c, fn, submitAttempts, args...)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Payload: payload, TxID: st.TransactionID, Block: st.BlockNumber}, nil
+}
+
+// Evaluate runs a query.
+func (f *Fabric) Evaluate(ctx context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
+	c, err := f.contract(identity, contract)
+	if err != nil {
+		return nil, err
+	}
+	return c.EvaluateWithContext(ctx, fn, client.WithArguments(args...))
+}
+
+// anyGateway returns one of the clients, for channel-level reads.
+func (f *Fabric) anyGateway() *client.Gateway {
+	for _, gw := range f.gws {
+		return gw
+	}
+	return nil
+}
+
+// Blocks streams the channel's blocks from start.
+func (f *Fabric) Blocks(ctx context.Context, start uint64) (<-chan *common.Block, error) {
+	return f.anyGateway().GetNetwork(f.channel).BlockEvents(ctx, client.WithStartBlock(start))
+}
+
+// Height asks the peer for the channel's height.
+func (f *Fabric) Height(ctx context.Context) (uint64, error) {
+	out, err := f.anyGateway().GetNetwork(f.channel).GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(f.channel))
+	if err != nil {
+		return 0, err
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(out, &info); err != nil {
+		return 0, err
+	}
+	return info.GetHeight(), nil
+}
+
+// txEvent is a chaincode event of a valid transaction in a block.
+type txEvent struct {
+	TxID    string
+	Name    string
+	Payload []byte
+}
+
+// blockEvents extracts the chaincode events of the valid transactions of a
+// block, in order.
+func blockEvents(b *common.Block, chaincode string) ([]txEvent, error) {
+	var filter []byte
+	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
+		filter = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
+	}
+	var out []txEvent
+	for i, data := range b.GetData().GetData() {
+		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
+			continue
+		}
+		ev, err := envelopeEvent(data)
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
+		}
+		if ev != nil && ev.Name != "" && ev.chaincode == chaincode {
+			out = append(out, ev.txEvent)
+		}
+	}
+	return out, nil
+}
+
+type envEvent struct {
+	txEvent
+	chaincode string
+}
+
+// envelopeEvent unpacks envelope → payload → transaction → action →
+// proposal response payload → chaincode action → event. Config and other
+// non-endorser transactions have none.
+func envelopeEvent(data []byte) (*envEvent, error) {
+	var env common.Envelope
+	if err := proto.Unmarshal(data, &env); err != nil {
+		return nil, err
+	}
+	var payload common.Payload
+	if err := proto.Unmarshal(env.GetPayload(), &payload); err != nil {
+		return nil, err
+	}
+	var ch common.ChannelHeader
+	if err := proto.Unmarshal(payload.GetHeader().GetChannelHeader(), &ch); err != nil {
+		return nil, err
+	}
+	if common.HeaderType(ch.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
+		return nil, nil
+	}
+	var tx peer.Transaction
+	if err := proto.Unmarshal(payload.GetData(), &tx); err != nil {
+		return nil, err
+	}
+	if len(tx.GetActions()) == 0 {
+		return nil, nil
+	}
+	var cap peer.ChaincodeActionPayload
+	if err := proto.Unmarshal(tx.GetActions()[0].GetPayload(), &cap); err != nil {
+		return nil, err
+	}
+	var prp peer.ProposalResponsePayload
+	if err := proto.Unmarshal(cap.GetAction().GetProposalResponsePayload(), &prp); err != nil {
+		return nil, err
+	}
+	var action peer.ChaincodeAction
+	if err := proto.Unmarshal(prp.GetExtension(), &action); err != nil {
+		return nil, err
+	}
+	var ev peer.ChaincodeEvent
+	if err := proto.Unmarshal(action.GetEvents(), &ev); err != nil {
+		return nil, err
+	}
+	return &envEvent{txEvent: txEvent{TxID: ch.GetTxId(), Name: ev.GetEventName(), Payload: ev.GetPayload()}, chaincode: ev.GetChaincodeId()}, nil
+}

@@ -1,0 +1,157 @@
+package gateway
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// Disclosure is one field a holder discloses: its value and salt.
+type Disclosure struct {
+	Name  string `json:"name" maxLength:"64"`
+	Value string `json:"value" maxLength:"4096"`
+	Salt  string `json:"salt" maxLength:"128" doc:"hex"`
+}
+
+// VerifyRequest asks whether a presented licence is valid.
+type VerifyRequest struct {
+	LicenceID string       `json:"licenceId" minLength:"1" maxLength:"64"`
+	Disclosed []Disclosure `json:"disclosed,omitempty" maxItems:"64"`
+	At        *time.Time   `json:"at,omitempty" doc:"the time to judge at; now if absent"`
+}
+
+// Check is one reason of a verdict.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Verdict is the answer to a verification.
+type Verdict struct {
+	LicenceID   string        `json:"licenceId"`
+	Valid       bool          `json:"valid"`
+	Status      domain.Status `json:"status,omitempty"`
+	At          time.Time     `json:"at"`
+	Checks      []Check       `json:"checks"`
+	BlockHeight uint64        `json:"blockHeight"`
+	Source      string        `json:"source"` // "cache" or "ledger"
+	Stale       bool          `json:"stale"`
+}
+
+// Check names.
+const (
+	CheckFound      = "licence-found"
+	CheckAccredited = "issuer-accredited-at-issuance"
+	CheckSeal       = "seal-valid"
+	CheckStatus     = "status-active"
+	CheckWindow     = "within-validity"
+	CheckFields     = "disclosed-fields-match"
+)
+
+// records is where verification reads: the cache, or the ledger.
+type records interface {
+	Licence(id string) (*domain.Licence, error)
+	Accreditation(agency string) (*domain.Accreditation, error)
+	SealKey(id string) (*domain.SealKey, error)
+}
+
+// errNotFound is what a records source returns for an unknown object.
+var errNotFound = errors.New("not found")
+
+// judge verifies a licence against records at a time.
+func judge(r records, req VerifyRequest, at time.Time) Verdict {
+	v := Verdict{LicenceID: req.LicenceID, At: at}
+	add := func(name string, err error) bool {
+		c := Check{Name: name, OK: err == nil}
+		if err != nil {
+			c.Detail = err.Error()
+		}
+		v.Checks = append(v.Checks, c)
+		return err == nil
+	}
+	l, err := r.Licence(req.LicenceID)
+	if !add(CheckFound, err) {
+		return v
+	}
+	add(CheckAccredited, accredited(r, l))
+	add(CheckSeal, sealed(r, l))
+	st := l.StatusAt(at)
+	v.Status = st.Status
+	switch st.Status {
+	case domain.StatusExpired, domain.StatusNotYetValid:
+		add(CheckWindow, fmt.Errorf("%s at %s (valid %s to %s)", st.Status, at.Format(time.RFC3339), l.ValidFrom.Format(time.RFC3339), l.ValidTo.Format(time.RFC3339)))
+		add(CheckStatus, fmt.Errorf("%s", st.Status))
+	default:
+		add(CheckWindow, nil)
+		if st.Status == domain.StatusActive {
+			add(CheckStatus, nil)
+		} else {
+			add(CheckStatus, fmt.Errorf("%s since %s: %s", st.Status, st.Change.EffectiveAt.Format(time.RFC3339), st.Change.Reason))
+		}
+	}
+	if len(req.Disclosed) > 0 {
+		add(CheckFields, fieldsMatch(l, req.Disclosed))
+	}
+	v.Valid = !slices.ContainsFunc(v.Checks, func(c Check) bool { return !c.OK })
+	return v
+}
+
+func accredited(r records, l *domain.Licence) error {
+	a, err := r.Accreditation(l.AgencyID)
+	if err != nil {
+		return fmt.Errorf("agency %s: %w", l.AgencyID, err)
+	}
+	return a.ActiveAt(l.IssuedAt, l.Type, l.Region)
+}
+
+// sealed checks the seal key belongs to the agency, was valid when the
+// licence was issued, and that its signature verifies over the content.
+func sealed(r records, l *domain.Licence) error {
+	k, err := r.SealKey(l.SealKeyID)
+	if err != nil {
+		return fmt.Errorf("seal key %s: %w", l.SealKeyID, err)
+	}
+	if k.AgencyID != l.AgencyID {
+		return fmt.Errorf("seal key %s belongs to %s", k.KeyID, k.AgencyID)
+	}
+	if err := k.ValidAt(l.IssuedAt); err != nil {
+		return err
+	}
+	pub, err := gm.ParsePublicKeyHex(k.PublicKey)
+	if err != nil {
+		return err
+	}
+	sig, err := hex.DecodeString(l.Signature)
+	if err != nil {
+		return fmt.Errorf("signature is not hex")
+	}
+	return credential.Verify(pub, l.Content, sig)
+}
+
+func fieldsMatch(l *domain.Licence, disclosed []Disclosure) error {
+	for _, d := range disclosed {
+		i := slices.IndexFunc(l.Fields, func(f credential.FieldDigest) bool { return f.Name == d.Name })
+		if i < 0 {
+			return fmt.Errorf("the licence has no field %q", d.Name)
+		}
+		salt, err := hex.DecodeString(d.Salt)
+		if err != nil {
+			return fmt.Errorf("the salt of %s is not hex", d.Name)
+		}
+		got, err := credential.FieldDigestOf(l.ID, d.Name, salt, d.Value)
+		if err != nil {
+			return err
+		}
+		if got != l.Fields[i].Digest {
+			return fmt.Errorf("field %s does not match its digest", d.Name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wanledger/wanledger/gateway"
+)
+
+// Demo API keys: one for the admin identity, one per role for User1.
+var demoKeyRoles = []string{"issuer", "verifier", "data-owner", "requester", "auditor", "clerk"}
+
+// DemoKey is a key `up` made for trying the gateway out.
+type DemoKey struct {
+	Key      string   `json:"key"`
+	Identity string   `json:"identity"`
+	Roles    []string `json:"roles"`
+	Gateway  string   `json:"gateway"`
+}
+
+// KeysFile and DemoKeysFile are an organisation's stored key hashes and the
+// demo keys' secrets (readable by the operator only).
+func (h Home) KeysFile(org string) string     { return h.Path("gateways", org, "keys.json") }
+func (h Home) DemoKeysFile(org string) string { return h.Path("gateways", org, "demo-keys.json") }
+
+// ensureKeys makes each organisation's demo API keys once.
+func (nw *Network) ensureKeys(context.Context) (bool, error) {
+	changed := false
+	for _, o := range nw.Topo.Orgs {
+		if _, err := os.Stat(nw.Home.KeysFile(o.Name)); err == nil {
+			continue
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return changed, err
+		}
+		gw, _ := nw.Topo.Node("gateway." + o.Name)
+		var stored []gateway.APIKey
+		var demo []DemoKey
+		add := func(identity string, roles ...string) error {
+			secret, k, err := gateway.NewKey(identity, roles...)
+			if err != nil {
+				return err
+			}
+			stored = append(stored, k)
+			demo = append(demo, DemoKey{Key: secret, Identity: identity, Roles: roles, Gateway: "http://" + gw.ListenAddr()})
+			return nil
+		}
+		if err := add("Admin", gateway.RoleAdmin); err != nil {
+			return changed, err
+		}
+		for _, r := range demoKeyRoles {
+			if err := add("User1", r); err != nil {
+				return changed, err
+			}
+		}
+		if err := writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600); err != nil {
+			return changed, err
+		}
+		if err := writeJSONFile(nw.Home.KeysFile(o.Name), stored, 0o600); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	if changed {
+		nw.detail("demo API keys in %s", nw.Home.Path("gateways", "<org>", "demo-keys.json"))
+	}
+	return changed, nil
+}
+
+func writeJSONFile(path string, v any, mode os.FileMode) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = writeIfChanged(path, append(b, '\n'), mode)
+	return err
+}
+
+// writeGatewayConfig writes a gateway's configuration: it serves its
+// organisation's first channel through its own peer.
+func (nw *Network) writeGatewayConfig(n Node) (string, error) {
+	org, _ := nw.Topo.Org(n.Org)
+	chans := nw.Topo.ChannelsOf(n.Org)
+	if len(chans) == 0 {
+		return "", fmt.Errorf("%s is on no channel", n.Org)
+	}
+	admin, _ := nw.Home.User(org, "Admin")
+	user, _ := nw.Home.User(org, "User1")
+	cfg := gateway.Config{
+		Org: org.Name, MSPID: org.MSPID, Listen: n.ListenAddr(),
+		Peer:         gateway.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
+		Channel:      chans[0].Name,
+		Chaincode:    ChaincodeName,
+		Identities:   []gateway.Identity{{Name: "Admin", MSPDir: admin}, {Name: "User1", MSPDir: user}},
+		KeysFile:     nw.Home.KeysFile(org.Name),
+		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),
+		MaxStaleness: gateway.Duration{Duration: 10 * time.Second},
+	}
+	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
+	return path, writeJSONFile(path, cfg, 0o644)
+}
