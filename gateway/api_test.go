@@ -1,0 +1,313 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/gm"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// fakeLedger answers the API's Fabric calls from canned results.
+type fakeLedger struct {
+	mu     sync.Mutex
+	calls  []string
+	result []byte
+	err    error
+}
+
+func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, args ...string) (Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, identity+" "+contract+":"+fn)
+	if f.err != nil {
+		return Result{}, f.err
+	}
+	return Result{Payload: f.result, TxID: "tx1", Block: 7}, nil
+}
+
+func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, identity+" "+contract+":"+fn)
+	return f.result, f.err
+}
+
+type fixture struct {
+	t      *testing.T
+	g      *Gateway
+	srv    *httptest.Server
+	ledger *fakeLedger
+	store  *cache.Store
+	keys   map[string]string // role → secret
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f := &fixture{t: t, ledger: &fakeLedger{result: []byte(`{}`)}, store: store, keys: map[string]string{}}
+	keys := &Keys{byID: map[string]APIKey{}}
+	for _, role := range append([]string{RoleAdmin}, "issuer", "verifier", "auditor", "clerk") {
+		secret, k, err := NewKey("User1", role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys.byID[k.ID], f.keys[role] = k, secret
+	}
+	cfg := &Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: Duration{10 * time.Second}}
+	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, keys)
+	f.g.lastSync.Store(time.Now().UnixNano())
+	f.srv = httptest.NewServer(f.g.Handler())
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// do sends a request as a role ("" for no key) and decodes the answer.
+func (f *fixture) do(method, path, role string, body []byte) (int, map[string]any) {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+f.keys[role])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		f.t.Fatalf("%s %s: not JSON: %s", method, path, b)
+	}
+	return resp.StatusCode, out
+}
+
+// writes are every endpoint that takes a body, with a role allowed to call it.
+var writes = []struct{ method, path, role string }{
+	{http.MethodPost, "/v1/licences", "issuer"},
+	{http.MethodPost, "/v1/licences/batch", "issuer"},
+	{http.MethodPost, "/v1/licences/L1/suspend", "issuer"},
+	{http.MethodPost, "/v1/licences/L1/reinstate", "issuer"},
+	{http.MethodPost, "/v1/licences/L1/revoke", "issuer"},
+	{http.MethodPost, "/v1/licences/L1/renew", "issuer"},
+	{http.MethodPost, "/v1/verify", "verifier"},
+	{http.MethodPut, "/v1/registry/types/T1", RoleAdmin},
+	{http.MethodPost, "/v1/registry/accreditations", RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals", RoleAdmin},
+	{http.MethodPost, "/v1/registry/roles", RoleAdmin},
+}
+
+func TestEveryEndpointNeedsAValidKey(t *testing.T) {
+	f := newFixture(t)
+	for _, w := range append(writes, struct{ method, path, role string }{http.MethodGet, "/v1/licences/L1", "verifier"}) {
+		st, body := f.do(w.method, w.path, "", []byte(`{}`))
+		if st != http.StatusUnauthorized || body["code"] != CodeUnauthenticated {
+			t.Errorf("%s %s without a key: %d %v", w.method, w.path, st, body)
+		}
+		f.keys["forged"] = "wl_000000000000_" + strings.Repeat("ab", 24)
+		if st, _ := f.do(w.method, w.path, "forged", []byte(`{}`)); st != http.StatusUnauthorized {
+			t.Errorf("%s %s with a forged key: %d", w.method, w.path, st)
+		}
+	}
+	if len(f.ledger.calls) != 0 {
+		t.Errorf("unauthenticated requests reached the ledger: %v", f.ledger.calls)
+	}
+}
+
+func TestAKeyWithoutTheRoleIsForbidden(t *testing.T) {
+	f := newFixture(t)
+	for _, w := range writes {
+		role := "clerk"
+		st, body := f.do(w.method, w.path, role, []byte(`{bad json`))
+		if st != http.StatusForbidden || body["code"] != string(domain.CodeForbidden) {
+			t.Errorf("%s %s as a clerk: %d %v", w.method, w.path, st, body)
+		}
+	}
+}
+
+func TestMalformedBodiesGetAStableClientError(t *testing.T) {
+	f := newFixture(t)
+	for _, w := range writes {
+		for name, body := range map[string][]byte{
+			"broken JSON":  []byte(`{"a":`),
+			"wrong types":  []byte(`{"content":5,"reason":7,"licenceId":[],"code":{},"clientId":1}`),
+			"a JSON array": []byte(`[1,2]`),
+			"too large":    bytes.Repeat([]byte("a"), maxBatchBody+1),
+		} {
+			st, out := f.do(w.method, w.path, w.role, body)
+			code, _ := out["code"].(string)
+			if st < 400 || st >= 500 || code == "" || out["message"] == nil {
+				t.Errorf("%s %s with %s: %d %v", w.method, w.path, name, st, out)
+			}
+		}
+	}
+	if len(f.ledger.calls) != 0 {
+		t.Errorf("malformed requests reached the ledger: %v", f.ledger.calls)
+	}
+}
+
+func TestChaincodeRefusalsMapToStatusesOnce(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+		code string
+	}{
+		{"a chaincode refusal", detailed("NOT_ACCREDITED: agency x may not issue y"), http.StatusUnprocessableEntity, "NOT_ACCREDITED"},
+		{"a missing licence", detailed("NOT_FOUND: no licence \"L1\""), http.StatusNotFound, "NOT_FOUND"},
+		{"a transition", detailed("INVALID_TRANSITION: licence L1 is revoked"), http.StatusConflict, "INVALID_TRANSITION"},
+		{"a lost race", &fabricid.CommitError{Status: &client.Status{Code: peer.TxValidationCode_MVCC_READ_CONFLICT}}, http.StatusConflict, CodeConflict},
+		{"no peer", status.Error(codes.Unavailable, "connection refused"), http.StatusServiceUnavailable, CodeUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.ledger.err = tt.err
+			st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"inspection"}`))
+			if st != tt.want || out["code"] != tt.code {
+				t.Errorf("%d %v, want %d %s", st, out, tt.want, tt.code)
+			}
+			if msg, _ := out["message"].(string); strings.Contains(msg, "rpc error") || strings.Contains(msg, "127.0.0.1") {
+				t.Errorf("the client saw internal detail: %q", msg)
+			}
+		})
+	}
+}
+
+// detailed is an error as fabric-gateway returns a peer's chaincode refusal.
+func detailed(msg string) error {
+	st, err := status.New(codes.Aborted, "failed to endorse transaction, see attached details for more info").WithDetails(
+		&gwproto.ErrorDetail{Address: "127.0.0.1:7051", MspId: "HefeiMSP", Message: "chaincode response 500, " + msg})
+	if err != nil {
+		panic(err)
+	}
+	return st.Err()
+}
+
+func TestWritesReturnTheTransaction(t *testing.T) {
+	f := newFixture(t)
+	f.ledger.result = []byte(`{"id":"L1","status":"suspended"}`)
+	st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"inspection"}`))
+	if st != http.StatusOK || out["txId"] != "tx1" || out["blockNumber"] != float64(7) {
+		t.Errorf("%d %v", st, out)
+	}
+	if f.ledger.calls[0] != "User1 licence:Suspend" {
+		t.Errorf("calls = %v", f.ledger.calls)
+	}
+}
+
+func TestOpenAPIDocumentIsServed(t *testing.T) {
+	f := newFixture(t)
+	st, doc := f.do(http.MethodGet, "/v1/openapi.json", "", nil)
+	if st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	for _, p := range []string{"/v1/licences", "/v1/verify", "/v1/licences/{id}/revoke", "/v1/registry/roles"} {
+		if _, ok := paths[p]; !ok {
+			t.Errorf("the document lacks %s", p)
+		}
+	}
+}
+
+// sealedWorld puts an accredited agency, its seal key and a licence into
+// the cache through chaincode events, and returns the field salts and the
+// event of the licence's revocation, for a later block.
+func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, revocation cache.Event) {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	seal, _ := gm.GenerateKey()
+	holder, _ := gm.GenerateKey()
+	pseudonym, _ := credential.HolderPseudonym([]byte("province-secret-salt"), "340104199001011234")
+	c := credential.Content{ID: "L1", Type: "business-licence", AgencyID: "hefei-amr", Region: "340104", SealKeyID: "K1",
+		HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}
+	salts = map[string]string{}
+	for _, fv := range []struct{ name, value string }{{"creditCode", "91340100MA2XXXXX1Q"}, {"name", "合肥示例"}} {
+		salt := make([]byte, 16)
+		rand.Read(salt)
+		d, _ := credential.FieldDigestOf(c.ID, fv.name, salt, fv.value)
+		c.Fields = append(c.Fields, credential.FieldDigest{Name: fv.name, Digest: d})
+		salts[fv.name] = hex.EncodeToString(salt)
+	}
+	sig, _ := credential.Sign(seal, c)
+	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), Status: domain.StatusActive,
+		StatusHistory: []domain.StatusChange{{Status: domain.StatusActive, EffectiveAt: c.ValidFrom}}}
+	ev := func(name string, p any) cache.Event {
+		b, _ := json.Marshal(domain.Event{Version: domain.EventVersion, Type: name, TxID: "tx", Payload: p})
+		return cache.Event{Name: name, Payload: b}
+	}
+	events := []cache.Event{
+		ev(domain.EventAccreditationGranted, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		ev(domain.EventSealKeyRegistered, domain.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		ev(domain.EventLicenceIssued, l),
+	}
+	h, _ := store.Height()
+	if _, err := store.ApplyBlock(h, events); err != nil {
+		t.Fatal(err)
+	}
+	revoked := *l
+	revoked.Status = domain.StatusRevoked
+	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), domain.StatusChange{Status: domain.StatusRevoked, Reason: "fraud", EffectiveAt: now.Add(-30 * time.Second)})
+	return salts, ev(domain.EventLicenceStatusChanged, &revoked)
+}
+
+func TestVerifyAnswersFromTheCache(t *testing.T) {
+	f := newFixture(t)
+	salts, revocation := sealedWorld(t, f.store)
+	body := func(value string) []byte {
+		b, _ := json.Marshal(VerifyRequest{LicenceID: "L1", Disclosed: []Disclosure{{Name: "creditCode", Value: value, Salt: salts["creditCode"]}}})
+		return b
+	}
+	st, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q"))
+	if st != http.StatusOK || v["valid"] != true || v["source"] != "cache" || v["blockHeight"] != float64(1) {
+		t.Fatalf("%d %v", st, v)
+	}
+	if _, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("forged")); v["valid"] != false {
+		t.Errorf("a wrong field value verified: %v", v)
+	}
+	if len(f.ledger.calls) != 0 {
+		t.Errorf("a cache verification called the ledger: %v", f.ledger.calls)
+	}
+
+	// The revocation's block reaches the cache; the verdict changes.
+	if _, err := f.store.ApplyBlock(1, []cache.Event{revocation}); err != nil {
+		t.Fatal(err)
+	}
+	if _, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q")); v["valid"] != false || v["status"] != "revoked" || v["blockHeight"] != float64(2) {
+		t.Errorf("after the revocation: %v", v)
+	}
+
+	// A cache that has not confirmed it is current says so.
+	f.g.lastSync.Store(time.Now().Add(-time.Minute).UnixNano())
+	if _, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q")); v["stale"] != true || v["valid"] != false {
+		t.Errorf("a stale cache: %v", v)
+	}
+}
