@@ -31,10 +31,6 @@ var readerRoles = func() []string {
 	return out
 }()
 
-type licenceID struct {
-	ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
-}
-
 // withHeight wraps a read answer with the block height it reflects.
 type withHeight[T any] struct {
 	Body struct {
@@ -106,8 +102,8 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	// Licences.
 	huma.Register(api, op("get-licence", http.MethodGet, "/v1/licences/{id}", "A licence, from the cache or (fresh) the ledger", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
-			licenceID
-			Fresh bool `query:"fresh" doc:"read the ledger instead of the cache"`
+			ID    string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
+			Fresh bool   `query:"fresh" doc:"read the ledger instead of the cache"`
 		}) (*withHeight[*domain.Licence], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
@@ -116,12 +112,14 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.Licence, error) { return r.Licence(in.ID) })
 		})
 	huma.Register(api, op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "Every committed version of a licence", "licences", readerRoles...),
-		func(ctx context.Context, in *licenceID) (*withHeight[[]domain.Version], error) {
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
+		}) (*withHeight[[]domain.Version], error) {
 			return evaluate[[]domain.Version](g, ctx, "licence", "History", []string{in.ID})
 		})
 	huma.Register(api, op("licence-status", http.MethodGet, "/v1/licences/{id}/status", "A licence's status at a time", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
-			licenceID
+			ID string    `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			At time.Time `query:"at" doc:"RFC 3339; now if absent"`
 		}) (*withHeight[*domain.StatusAnswer], error) {
 			at := in.At
@@ -167,7 +165,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		fn := strings.ToUpper(action[:1]) + action[1:]
 		huma.Register(api, op(action+"-licence", http.MethodPost, "/v1/licences/{id}/"+action, fn+" a licence", "licences", issuer),
 			func(ctx context.Context, in *struct {
-				licenceID
+				ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 				Body statusBody
 			}) (*txResult[*domain.Licence], error) {
 				args := []string{in.ID, in.Body.Reason}
@@ -183,7 +181,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	}
 	huma.Register(api, op("renew-licence", http.MethodPost, "/v1/licences/{id}/renew", "Renew a licence with a new seal signature", "licences", issuer),
 		func(ctx context.Context, in *struct {
-			licenceID
+			ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			Body domain.RenewRequest
 		}) (*txResult[*domain.Licence], error) {
 			if in.Body.ID != in.ID {

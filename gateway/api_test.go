@@ -39,7 +39,7 @@ type fakeLedger struct {
 func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, args ...string) (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, identity+" "+contract+":"+fn)
+	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))
 	if f.err != nil {
 		return Result{}, f.err
 	}
@@ -49,7 +49,7 @@ func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, ar
 func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, identity+" "+contract+":"+fn)
+	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))
 	return f.result, f.err
 }
 
@@ -219,7 +219,7 @@ func TestWritesReturnTheTransaction(t *testing.T) {
 	if st != http.StatusOK || out["txId"] != "tx1" || out["blockNumber"] != float64(7) {
 		t.Errorf("%d %v", st, out)
 	}
-	if f.ledger.calls[0] != "User1 licence:Suspend" {
+	if f.ledger.calls[0] != "User1 licence:Suspend L1|inspection" {
 		t.Errorf("calls = %v", f.ledger.calls)
 	}
 }
@@ -309,5 +309,22 @@ func TestVerifyAnswersFromTheCache(t *testing.T) {
 	f.g.lastSync.Store(time.Now().Add(-time.Minute).UnixNano())
 	if _, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q")); v["stale"] != true || v["valid"] != false {
 		t.Errorf("a stale cache: %v", v)
+	}
+}
+
+func TestPathParametersReachTheLedger(t *testing.T) {
+	f := newFixture(t)
+	f.ledger.result = []byte(`{"id":"L1"}`)
+	if st, out := f.do(http.MethodPost, "/v1/licences/L1/revoke", "issuer", []byte(`{"reason":"fraud"}`)); st != http.StatusOK {
+		t.Fatalf("%d %v", st, out)
+	}
+	if got := f.ledger.calls[0]; got != "User1 licence:Revoke L1|fraud|" {
+		t.Errorf("the ledger got %q", got)
+	}
+	if st, out := f.do(http.MethodGet, "/v1/licences/L1?fresh=true", "verifier", nil); st != http.StatusOK || out["source"] != "ledger" {
+		t.Errorf("fresh read: %d %v", st, out)
+	}
+	if st, _ := f.do(http.MethodGet, "/v1/licences/bad%20id", "verifier", nil); st != http.StatusBadRequest {
+		t.Errorf("an ID outside the pattern: %d", st)
 	}
 }

@@ -1,0 +1,261 @@
+package integration
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// gw calls an organisation's gateway with one of the demo keys `up` made.
+type gw struct {
+	t   *testing.T
+	url string
+	key string
+}
+
+func gatewayAs(t *testing.T, env *nettest.Env, org, role string) gw {
+	t.Helper()
+	b, err := os.ReadFile(env.Net.Home.DemoKeysFile(org))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []network.DemoKey
+	if err := json.Unmarshal(b, &keys); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if slices.Contains(k.Roles, role) {
+			return gw{t: t, url: k.Gateway, key: k.Key}
+		}
+	}
+	t.Fatalf("no demo key of %s with role %s", org, role)
+	return gw{}
+}
+
+// call sends a request and decodes the JSON answer into out (if not nil).
+func (g gw) call(method, path string, body, out any) int {
+	g.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(g.t.Context(), method, g.url+path, r)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if g.key != "" {
+		req.Header.Set("Authorization", "Bearer "+g.key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			g.t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+func (g gw) must(method, path string, body, out any) {
+	g.t.Helper()
+	var raw json.RawMessage
+	if st := g.call(method, path, body, &raw); st != http.StatusOK {
+		g.t.Fatalf("%s %s: %d %s", method, path, st, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			g.t.Fatal(err)
+		}
+	}
+}
+
+type txAnswer struct {
+	TxID        string          `json:"txId"`
+	BlockNumber uint64          `json:"blockNumber"`
+	Data        json.RawMessage `json:"data"`
+}
+
+// gatewayWorld sets up, through the gateways, a type, an accredited Hefei
+// agency with a seal, and an issuer of it, and returns a function issuing
+// licences through Hefei's gateway.
+func gatewayWorld(t *testing.T, env *nettest.Env, agency string) func(id string) (salts map[string]string) {
+	now := time.Now().UTC().Truncate(time.Second)
+	sealID := agency + "-seal"
+	anhuiAdmin := gatewayAs(t, env, "anhui", gateway.RoleAdmin)
+	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", domain.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
+		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
+		Types: []string{"gw-licence"}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	seal, _ := gm.GenerateKey()
+	hefeiAdmin := gatewayAs(t, env, "hefei", gateway.RoleAdmin)
+	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
+		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	issuer := gatewayAs(t, env, "hefei", "issuer")
+	var who struct {
+		Data struct {
+			ClientID string `json:"clientId"`
+		} `json:"data"`
+	}
+	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
+	hefeiAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
+	// Wuhu's verifier identity may read the ledger too (fresh reads).
+	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
+	wuhuVerifier.must(http.MethodGet, "/v1/whoami", nil, &who)
+	gatewayAs(t, env, "wuhu", gateway.RoleAdmin).must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "verifier"}, nil)
+
+	holder, _ := gm.GenerateKey()
+	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
+	return func(id string) map[string]string {
+		c := credential.Content{ID: id, Type: "gw-licence", AgencyID: agency, Region: "340104", SealKeyID: sealID,
+			HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
+		salt := make([]byte, 16)
+		rand.Read(salt)
+		d, _ := credential.FieldDigestOf(id, "name", salt, "合肥示例")
+		c.Fields = []credential.FieldDigest{{Name: "name", Digest: d}}
+		sig, _ := credential.Sign(seal, c)
+		issuer.must(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, nil)
+		return map[string]string{"name": hex.EncodeToString(salt)}
+	}
+}
+
+func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *testing.T) {
+	env := nettest.Get(t)
+	issue := gatewayWorld(t, env, "hefei-gw-1")
+	salts := issue("GW-0001")
+	verifier := gatewayAs(t, env, "wuhu", "verifier")
+	req := gateway.VerifyRequest{LicenceID: "GW-0001", Disclosed: []gateway.Disclosure{{Name: "name", Value: "合肥示例", Salt: salts["name"]}}}
+
+	var v gateway.Verdict
+	eventually(t, 10*time.Second, func() error {
+		verifier.must(http.MethodPost, "/v1/verify", req, &v)
+		if !v.Valid {
+			return fmt.Errorf("verdict %+v", v)
+		}
+		return nil
+	})
+	if v.Source != "cache" || v.BlockHeight == 0 {
+		t.Errorf("verdict from %s at height %d", v.Source, v.BlockHeight)
+	}
+
+	var rev txAnswer
+	gatewayAs(t, env, "hefei", "issuer").must(http.MethodPost, "/v1/licences/GW-0001/revoke", map[string]string{"reason": "forged papers"}, &rev)
+	// The first verdict that reflects the revocation's block says revoked.
+	eventually(t, 10*time.Second, func() error {
+		verifier.must(http.MethodPost, "/v1/verify", req, &v)
+		if v.BlockHeight <= rev.BlockNumber {
+			return fmt.Errorf("Wuhu's cache at height %d, the revocation is in block %d", v.BlockHeight, rev.BlockNumber)
+		}
+		return nil
+	})
+	if v.Valid || v.Status != domain.StatusRevoked {
+		t.Errorf("at height %d (revocation in block %d) the verdict is %+v", v.BlockHeight, rev.BlockNumber, v)
+	}
+	var fresh gateway.Verdict
+	verifier.must(http.MethodPost, "/v1/verify?fresh=true", req, &fresh)
+	if fresh.Source != "ledger" || fresh.Status != domain.StatusRevoked {
+		t.Errorf("fresh verdict %+v", fresh)
+	}
+}
+
+func TestGatewayRefusesWithoutKeyOrRoleAndMalformedBodies(t *testing.T) {
+	env := nettest.Get(t)
+	nokey := gatewayAs(t, env, "hefei", "issuer")
+	nokey.key = ""
+	var e gateway.APIError
+	if st := nokey.call(http.MethodGet, "/v1/licences/GW-0001", nil, &e); st != http.StatusUnauthorized || e.Code != gateway.CodeUnauthenticated {
+		t.Errorf("no key: %d %+v", st, e)
+	}
+	clerk := gatewayAs(t, env, "hefei", "clerk")
+	if st := clerk.call(http.MethodPost, "/v1/licences", map[string]string{}, &e); st != http.StatusForbidden || e.Code != string(domain.CodeForbidden) {
+		t.Errorf("no role: %d %+v", st, e)
+	}
+	issuer := gatewayAs(t, env, "hefei", "issuer")
+	if st := issuer.call(http.MethodPost, "/v1/licences", []int{1}, &e); st != http.StatusBadRequest || e.Code == "" {
+		t.Errorf("malformed: %d %+v", st, e)
+	}
+	// A refusal of the chaincode keeps its code.
+	if st := issuer.call(http.MethodPost, "/v1/licences/NO-SUCH/suspend", map[string]string{"reason": "x"}, &e); st != http.StatusNotFound || e.Code != string(domain.CodeNotFound) {
+		t.Errorf("unknown licence: %d %+v", st, e)
+	}
+}
+
+// TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger kills Wuhu's
+// gateway with SIGKILL while Hefei revokes licences, restarts it, and
+// compares its cache with the ledger, licence by licence.
+func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) {
+	env := nettest.Get(t)
+	issue := gatewayWorld(t, env, "hefei-gw-2")
+	var ids []string
+	for i := range 8 {
+		id := fmt.Sprintf("GW-K-%02d", i)
+		issue(id)
+		ids = append(ids, id)
+	}
+	issuer := gatewayAs(t, env, "hefei", "issuer")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, id := range ids {
+			var e json.RawMessage
+			issuer.call(http.MethodPost, "/v1/licences/"+id+"/revoke", map[string]string{"reason": "recall"}, &e)
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	h, err := env.Net.Handle("gateway.wuhu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if !h.WaitExit(10 * time.Second) {
+		t.Fatal("gateway survived SIGKILL")
+	}
+	<-done
+	if err := env.Net.StartNode(t.Context(), "gateway.wuhu"); err != nil {
+		t.Fatal(err)
+	}
+	verifier := gatewayAs(t, env, "wuhu", "verifier")
+	eventually(t, 30*time.Second, func() error {
+		for _, id := range ids {
+			var cached, ledger struct {
+				Data domain.Licence `json:"data"`
+			}
+			if st := verifier.call(http.MethodGet, "/v1/licences/"+id, nil, &cached); st != http.StatusOK {
+				return fmt.Errorf("%s from the cache: %d", id, st)
+			}
+			verifier.must(http.MethodGet, "/v1/licences/"+id+"?fresh=true", nil, &ledger)
+			if cached.Data.Status != ledger.Data.Status || cached.Data.TxID != ledger.Data.TxID {
+				return fmt.Errorf("%s: cache %s@%s, ledger %s@%s", id, cached.Data.Status, cached.Data.TxID, ledger.Data.Status, ledger.Data.TxID)
+			}
+		}
+		return nil
+	})
+}
