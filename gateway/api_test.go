@@ -54,7 +54,7 @@ func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, 
 }
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	g      *Gateway
 	srv    *httptest.Server
 	ledger *fakeLedger
@@ -62,7 +62,7 @@ type fixture struct {
 	keys   map[string]string // role → secret
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
