@@ -93,7 +93,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 
 	// op describes an operation; a key without one of roles gets 403
 	// before its request is read.
-	op := func(id, method, path, summary, tag string, roles ...string) huma.Operation {
+	var op opFunc = func(id, method, path, summary, tag string, roles ...string) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
 			MaxBodyBytes: maxBody, Middlewares: huma.Middlewares{g.observe(id), g.requireRoles(api, roles)}}
 	}
@@ -283,6 +283,9 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		}) (*txResult[*domain.RoleBinding], error) {
 			return submitArgs[*domain.RoleBinding](g, ctx, "registry", "BindRole", in.Body.ClientID, in.Body.Role, in.Body.AgencyID)
 		})
+	g.registerRegistryChanges(api, op)
+	g.registerSharing(api, op)
+	g.registerHandoffs(api, op)
 }
 
 // observe counts and times each request of an operation.

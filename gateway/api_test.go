@@ -71,8 +71,12 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(func() { store.Close() })
 	f := &fixture{t: t, ledger: &fakeLedger{result: []byte(`{}`)}, store: store, keys: map[string]string{}}
 	keys := &Keys{byID: map[string]APIKey{}}
-	for _, role := range append([]string{RoleAdmin}, "issuer", "verifier", "auditor", "clerk") {
-		secret, k, err := NewKey("User1", role)
+	for _, role := range []string{RoleAdmin, "issuer", "verifier", "auditor", "clerk", "data-owner", "requester", "none"} {
+		roles := []string{role}
+		if role == "none" {
+			roles = nil
+		}
+		secret, k, err := NewKey("User1", roles...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,6 +127,18 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/accreditations", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals", RoleAdmin},
 	{http.MethodPost, "/v1/registry/roles", RoleAdmin},
+	{http.MethodPost, "/v1/registry/accreditations/A1/withdraw", RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals/K1/rotate", RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals/K1/revoke", RoleAdmin},
+	{http.MethodPost, "/v1/authorizations", "data-owner"},
+	{http.MethodPost, "/v1/authorizations/A1/revoke", "data-owner"},
+	{http.MethodPost, "/v1/accesses", "requester"},
+	{http.MethodPost, "/v1/denials", "data-owner"},
+	{http.MethodPost, "/v1/audit/verify", "auditor"},
+	{http.MethodPost, "/v1/handoffs", "clerk"},
+	{http.MethodPost, "/v1/handoffs/H1/accept", "clerk"},
+	{http.MethodPost, "/v1/handoffs/H1/complete", "clerk"},
+	{http.MethodPost, "/v1/handoffs/H1/cancel", "clerk"},
 }
 
 func TestEveryEndpointNeedsAValidKey(t *testing.T) {
@@ -145,10 +161,14 @@ func TestEveryEndpointNeedsAValidKey(t *testing.T) {
 func TestAKeyWithoutTheRoleIsForbidden(t *testing.T) {
 	f := newFixture(t)
 	for _, w := range writes {
-		role := "clerk"
-		st, body := f.do(w.method, w.path, role, []byte(`{bad json`))
+		st, body := f.do(w.method, w.path, "none", []byte(`{bad json`))
 		if st != http.StatusForbidden || body["code"] != string(domain.CodeForbidden) {
-			t.Errorf("%s %s as a clerk: %d %v", w.method, w.path, st, body)
+			t.Errorf("%s %s with a key of no role: %d %v", w.method, w.path, st, body)
+		}
+		if w.role != RoleAdmin && w.role != "auditor" {
+			if st, _ := f.do(w.method, w.path, RoleAdmin, []byte(`{}`)); st != http.StatusForbidden {
+				t.Errorf("%s %s with the admin key: %d", w.method, w.path, st)
+			}
 		}
 	}
 }

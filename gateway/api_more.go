@@ -1,0 +1,170 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/wanledger/wanledger/chaincode/domain"
+)
+
+// opFunc describes an operation with the roles that may call it.
+type opFunc func(id, method, path, summary, tag string, roles ...string) huma.Operation
+
+type reasonBody struct {
+	Reason string `json:"reason" minLength:"1" maxLength:"512"`
+}
+
+func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
+	huma.Register(api, op("withdraw-accreditation", http.MethodPost, "/v1/registry/accreditations/{agency}/withdraw", "Withdraw an accreditation (province admin)", "registry", RoleAdmin),
+		func(ctx context.Context, in *struct {
+			Agency string `path:"agency" maxLength:"64"`
+			Body   reasonBody
+		}) (*txResult[*domain.Accreditation], error) {
+			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Agency, in.Body.Reason)
+		})
+	huma.Register(api, op("rotate-seal", http.MethodPost, "/v1/registry/seals/{keyId}/rotate", "Replace a seal key from now (its organisation's admin)", "registry", RoleAdmin),
+		func(ctx context.Context, in *struct {
+			KeyID string `path:"keyId" maxLength:"64"`
+			Body  domain.SealKey
+		}) (*txResult[*domain.Rotation], error) {
+			b, err := json.Marshal(in.Body)
+			if err != nil {
+				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the body cannot be encoded")
+			}
+			return submitArgs[*domain.Rotation](g, ctx, "registry", "RotateSealKey", in.KeyID, string(b))
+		})
+	huma.Register(api, op("revoke-seal", http.MethodPost, "/v1/registry/seals/{keyId}/revoke", "Revoke a seal key, possibly from a past time (its organisation's admin)", "registry", RoleAdmin),
+		func(ctx context.Context, in *struct {
+			KeyID string `path:"keyId" maxLength:"64"`
+			Body  struct {
+				Reason      string    `json:"reason" minLength:"1" maxLength:"512"`
+				EffectiveAt time.Time `json:"effectiveAt,omitempty"`
+			}
+		}) (*txResult[*domain.SealKey], error) {
+			return submitArgs[*domain.SealKey](g, ctx, "registry", "RevokeSealKey", in.KeyID, in.Body.Reason, timeArg(in.Body.EffectiveAt))
+		})
+}
+
+func timeArg(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func (g *Gateway) registerSharing(api huma.API, op opFunc) {
+	owner, requester := string(domain.RoleDataOwner), string(domain.RoleRequester)
+	huma.Register(api, op("grant-authorization", http.MethodPost, "/v1/authorizations", "Grant a data-sharing authorization (data-owner)", "sharing", owner),
+		func(ctx context.Context, in *struct{ Body domain.Authorization }) (*txResult[*domain.Authorization], error) {
+			return submit[*domain.Authorization](g, ctx, "share", "Grant", in.Body)
+		})
+	huma.Register(api, op("revoke-authorization", http.MethodPost, "/v1/authorizations/{id}/revoke", "Revoke an authorization (data-owner)", "sharing", owner),
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body reasonBody
+		}) (*txResult[*domain.Authorization], error) {
+			return submitArgs[*domain.Authorization](g, ctx, "share", "Revoke", in.ID, in.Body.Reason)
+		})
+	huma.Register(api, op("get-authorization", http.MethodGet, "/v1/authorizations/{id}", "An authorization (its parties, auditors)", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" maxLength:"64"`
+		}) (*withHeight[*domain.Authorization], error) {
+			return evaluate[*domain.Authorization](g, ctx, "share", "Get", []string{in.ID})
+		})
+	huma.Register(api, op("list-authorizations", http.MethodGet, "/v1/authorizations", "Authorizations an organisation granted (owner=) or was granted (requester=)", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			Owner     string `query:"owner" maxLength:"64"`
+			Requester string `query:"requester" maxLength:"64"`
+			Limit     int    `query:"limit" minimum:"0" maximum:"200"`
+			Cursor    string `query:"cursor" maxLength:"1024"`
+		}) (*withHeight[domain.Page[*domain.Authorization]], error) {
+			if (in.Owner == "") == (in.Requester == "") {
+				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "give exactly one of owner and requester")
+			}
+			fn, msp := "ListByOwner", in.Owner
+			if in.Requester != "" {
+				fn, msp = "ListByRequester", in.Requester
+			}
+			return evaluate[domain.Page[*domain.Authorization]](g, ctx, "share", fn, []string{msp, limitArg(in.Limit), in.Cursor})
+		})
+	huma.Register(api, op("record-access", http.MethodPost, "/v1/accesses", "Record an access under an authorization (requester)", "sharing", requester),
+		func(ctx context.Context, in *struct{ Body domain.AccessRequest }) (*txResult[*domain.AccessRecord], error) {
+			return submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body)
+		})
+	huma.Register(api, op("record-denial", http.MethodPost, "/v1/denials", "Record a refused access (the provider's data-owner)", "sharing", owner),
+		func(ctx context.Context, in *struct{ Body domain.DenialRequest }) (*txResult[*domain.AccessRecord], error) {
+			return submit[*domain.AccessRecord](g, ctx, "share", "RecordDenial", in.Body)
+		})
+	huma.Register(api, op("trace", http.MethodGet, "/v1/audit/trace", "Accesses and denials by one dimension in a time window", "audit", readerRoles...),
+		func(ctx context.Context, in *struct {
+			By     string    `query:"by" enum:"dataset,requester,owner,subject,authorization,time"`
+			Key    string    `query:"key" maxLength:"64"`
+			From   time.Time `query:"from"`
+			To     time.Time `query:"to"`
+			Limit  int       `query:"limit" minimum:"0" maximum:"200"`
+			Cursor string    `query:"cursor" maxLength:"1024"`
+		}) (*withHeight[domain.Page[*domain.AccessRecord]], error) {
+			q, err := json.Marshal(domain.TraceQuery{By: in.By, Key: in.Key, From: in.From, To: in.To, PageSize: int32(in.Limit), Bookmark: in.Cursor})
+			if err != nil {
+				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the query cannot be encoded")
+			}
+			return evaluate[domain.Page[*domain.AccessRecord]](g, ctx, "audit", "Trace", []string{string(q)})
+		})
+	verify := op("verify-access", http.MethodPost, "/v1/audit/verify", "Whether request and response bodies match an access record", "audit", readerRoles...)
+	verify.MaxBodyBytes = maxBatchBody
+	huma.Register(api, verify, func(ctx context.Context, in *struct {
+		Body struct {
+			AccessID string `json:"accessId" minLength:"1" maxLength:"128"`
+			Request  string `json:"request"`
+			Response string `json:"response"`
+		}
+	}) (*withHeight[*domain.Verification], error) {
+		return evaluate[*domain.Verification](g, ctx, "audit", "Verify", []string{in.Body.AccessID, in.Body.Request, in.Body.Response})
+	})
+}
+
+func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
+	clerk := string(domain.RoleClerk)
+	huma.Register(api, op("open-handoff", http.MethodPost, "/v1/handoffs", "Open a handoff to another region (clerk)", "handoffs", clerk),
+		func(ctx context.Context, in *struct{ Body domain.Handoff }) (*txResult[*domain.Handoff], error) {
+			return submit[*domain.Handoff](g, ctx, "handoff", "Open", in.Body)
+		})
+	type moveBody struct {
+		Reason       string `json:"reason,omitempty" maxLength:"512"`
+		ResultDigest string `json:"resultDigest,omitempty" maxLength:"64" doc:"complete only: SM3 of the result, hex"`
+	}
+	for _, m := range []struct{ action, fn string }{{"accept", "Accept"}, {"reject", "Reject"}, {"start", "Start"}, {"complete", "Complete"}, {"cancel", "Cancel"}} {
+		huma.Register(api, op(m.action+"-handoff", http.MethodPost, "/v1/handoffs/{id}/"+m.action, m.fn+" a handoff (clerk)", "handoffs", clerk),
+			func(ctx context.Context, in *struct {
+				ID   string `path:"id" maxLength:"64"`
+				Body moveBody
+			}) (*txResult[*domain.Handoff], error) {
+				args := []string{in.ID}
+				switch m.fn {
+				case "Reject", "Cancel":
+					args = append(args, in.Body.Reason)
+				case "Complete":
+					args = append(args, in.Body.ResultDigest)
+				}
+				return submitArgs[*domain.Handoff](g, ctx, "handoff", m.fn, args...)
+			})
+	}
+	huma.Register(api, op("get-handoff", http.MethodGet, "/v1/handoffs/{id}", "A handoff, marked overdue past its deadline", "handoffs", readerRoles...),
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" maxLength:"64"`
+		}) (*withHeight[*domain.HandoffView], error) {
+			return evaluate[*domain.HandoffView](g, ctx, "handoff", "Get", []string{in.ID})
+		})
+	huma.Register(api, op("list-handoffs", http.MethodGet, "/v1/handoffs", "An organisation's handoffs in one status", "handoffs", readerRoles...),
+		func(ctx context.Context, in *struct {
+			Org    string `query:"org" required:"true" maxLength:"64"`
+			Status string `query:"status" required:"true" enum:"open,accepted,rejected,in-progress,completed,cancelled"`
+			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+			Cursor string `query:"cursor" maxLength:"1024"`
+		}) (*withHeight[domain.Page[domain.HandoffView]], error) {
+			return evaluate[domain.Page[domain.HandoffView]](g, ctx, "handoff", "List", []string{in.Org, in.Status, limitArg(in.Limit), in.Cursor})
+		})
+}
