@@ -42,5 +42,6 @@ func newRoot() *cobra.Command {
 		newBuilder(),
 		newGateway(),
 	)
+	root.AddCommand(newClientCommands(&opts)...)
 	return root
 }

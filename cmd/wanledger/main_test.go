@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -36,4 +38,60 @@ func TestCommandsRejectWrongArguments(t *testing.T) {
 			t.Errorf("wanledger %v succeeded", args)
 		}
 	}
+}
+
+func TestClientCommandsCallTheGatewayAndPrintTables(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v1/licences/L1/revoke"):
+			w.WriteHeader(http.StatusConflict)
+			w.Write([]byte(`{"code":"INVALID_TRANSITION","message":"licence L1 is revoked"}`))
+		case r.URL.Path == "/v1/verify":
+			w.Write([]byte(`{"licenceId":"L1","valid":false,"status":"revoked","blockHeight":9,"source":"cache","checks":[{"name":"status-active","ok":false,"detail":"revoked"}]}`))
+		default:
+			w.Write([]byte(`{"blockHeight":9,"source":"cache","data":{"items":[{"id":"L1","status":"active"}],"bookmark":"next"}}`))
+		}
+	}))
+	defer srv.Close()
+	run := func(args ...string) (string, error) {
+		root := newRoot()
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs(append(args, "--url", srv.URL, "--key", "wl_k_s"))
+		err := root.Execute()
+		return out.String(), err
+	}
+	out, err := run("licence", "list", "--issuer", "hefei-amr")
+	if err != nil || !hasRow(out, "ID", "STATUS") || !hasRow(out, "L1", "active") || !strings.Contains(out, "--cursor 'next'") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	out, err = run("verify", "L1", "--field", "name=合肥:0011")
+	if err != nil || !strings.Contains(out, "L1 NOT VALID") || !strings.Contains(out, "FAIL status-active: revoked") {
+		t.Errorf("verify: %v\n%s", err, out)
+	}
+	_, err = run("licence", "revoke", "L1", "--reason", "fraud")
+	if err == nil || !strings.Contains(err.Error(), "INVALID_TRANSITION") {
+		t.Errorf("revoke: %v", err)
+	}
+	if _, err := run("licence", "revoke", "L1"); err == nil {
+		t.Error("revoke without --reason ran")
+	}
+	want := []string{"GET /v1/licences?issuer=hefei-amr Bearer wl_k_s", "POST /v1/verify Bearer wl_k_s", "POST /v1/licences/L1/revoke Bearer wl_k_s"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// hasRow reports whether a line of out holds exactly these fields.
+func hasRow(out string, fields ...string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Join(strings.Fields(l), " ") == strings.Join(fields, " ") {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,73 @@
+// Package apiclient is a small client of a gateway's HTTP API, for the
+// command line and for tests.
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// Client calls one gateway with one API key.
+type Client struct {
+	URL  string // e.g. http://127.0.0.1:17160
+	Key  string
+	HTTP *http.Client
+}
+
+// New returns a client with a sensible timeout.
+func New(url, key string) *Client {
+	return &Client{URL: url, Key: key, HTTP: &http.Client{Timeout: 2 * time.Minute}}
+}
+
+// Error is an API error answer.
+type Error struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message) }
+
+// Do sends a request with a JSON body (if not nil) and decodes a JSON
+// answer into out (if not nil). A non-2xx answer is an *Error.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		e := &Error{Status: resp.StatusCode}
+		if json.Unmarshal(b, e) != nil || e.Code == "" {
+			e.Code, e.Message = "HTTP_ERROR", string(b)
+		}
+		return e
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
