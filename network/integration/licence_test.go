@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -177,14 +178,20 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 // only and returns the commit status.
 func submitEndorsedBy(t *testing.T, c *client.Contract, orgs []string, fn string, args ...string) *client.Status {
 	t.Helper()
-	p, err := c.NewProposal(fn, client.WithArguments(args...), client.WithEndorsingOrganizations(orgs...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := p.EndorseWithContext(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The named peers may not have committed the latest block yet; endorse
+	// again until they have.
+	var tx *client.Transaction
+	eventually(t, 15*time.Second, func() error {
+		p, err := c.NewProposal(fn, client.WithArguments(args...), client.WithEndorsingOrganizations(orgs...))
+		if err != nil {
+			return err
+		}
+		tx, err = p.EndorseWithContext(t.Context())
+		if err != nil {
+			return errors.New(fabricid.ErrorMessage(err))
+		}
+		return nil
+	})
 	commit, err := tx.SubmitWithContext(t.Context())
 	if err != nil {
 		t.Fatal(err)
