@@ -300,15 +300,15 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return o.call(cmd, http.MethodGet, "/v1/licences/"+pathEscape(a[0])+"/history", nil)
 		}}
-	var holder, issuer, cursor, limit string
+	var holder, issuer string
+	pg := &page{}
 	list := &cobra.Command{Use: "list", Short: "Licences of a holder or an issuing agency", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/licences"+query("holder", holder, "issuer", issuer, "limit", limit, "cursor", cursor), nil)
+			return o.call(cmd, http.MethodGet, "/v1/licences"+query("holder", holder, "issuer", issuer, "limit", pg.limit, "cursor", pg.cursor), nil)
 		}}
+	pg.register(list)
 	list.Flags().StringVar(&holder, "holder", "", "holder pseudonym")
 	list.Flags().StringVar(&issuer, "issuer", "", "issuing agency ID")
-	list.Flags().StringVar(&limit, "limit", "", "page size")
-	list.Flags().StringVar(&cursor, "cursor", "", "the next page's cursor")
 	issue := &cobra.Command{Use: "issue FILE", Short: "Issue licences: a JSON issue request, or a list of them (issued 50 at a time)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0]) }}
 	var reason, effectiveAt string
@@ -359,6 +359,14 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 	return []*cobra.Command{licence, verify, o.shareCommands(), o.auditCommands(), o.handoffCommands()}
 }
 
+// page is the paging flags of a listing.
+type page struct{ limit, cursor string }
+
+func (p *page) register(c *cobra.Command) {
+	c.Flags().StringVar(&p.limit, "limit", "", "page size")
+	c.Flags().StringVar(&p.cursor, "cursor", "", "the next page's cursor")
+}
+
 func boolArg(b bool) string {
 	if b {
 		return "true"
@@ -397,15 +405,15 @@ func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
 func (o *clientOptions) shareCommands() *cobra.Command {
 	c := &cobra.Command{Use: "share", Short: "Data-sharing authorizations and accesses, through a gateway"}
 	o.register(c)
-	var owner, requester, limit, cursor, reason string
+	var owner, requester, reason string
+	pg := &page{}
 	list := &cobra.Command{Use: "list", Short: "Authorizations by --owner or --requester", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/authorizations"+query("owner", owner, "requester", requester, "limit", limit, "cursor", cursor), nil)
+			return o.call(cmd, http.MethodGet, "/v1/authorizations"+query("owner", owner, "requester", requester, "limit", pg.limit, "cursor", pg.cursor), nil)
 		}}
+	pg.register(list)
 	list.Flags().StringVar(&owner, "owner", "", "owner MSP ID")
 	list.Flags().StringVar(&requester, "requester", "", "requester MSP ID")
-	list.Flags().StringVar(&limit, "limit", "", "page size")
-	list.Flags().StringVar(&cursor, "cursor", "", "the next page's cursor")
 	revoke := &cobra.Command{Use: "revoke ID", Short: "Revoke an authorization", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return o.call(cmd, http.MethodPost, "/v1/authorizations/"+pathEscape(a[0])+"/revoke", map[string]string{"reason": reason})
@@ -424,18 +432,18 @@ func (o *clientOptions) shareCommands() *cobra.Command {
 func (o *clientOptions) auditCommands() *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "The access trail, through a gateway"}
 	o.register(c)
-	var by, key, from, to, limit, cursor string
+	var by, key, from, to string
+	pg := &page{}
 	trace := &cobra.Command{Use: "trace", Short: "Accesses and denials by one dimension in a time window", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/audit/trace"+query("by", by, "key", key, "from", from, "to", to, "limit", limit, "cursor", cursor), nil)
+			return o.call(cmd, http.MethodGet, "/v1/audit/trace"+query("by", by, "key", key, "from", from, "to", to, "limit", pg.limit, "cursor", pg.cursor), nil)
 		}}
+	pg.register(trace)
 	trace.Flags().StringVar(&by, "by", "", "dataset, requester, owner, subject, authorization or time (required)")
 	trace.MarkFlagRequired("by") //nolint:errcheck // the flag exists
 	trace.Flags().StringVar(&key, "key", "", "the dataset ID, MSP ID, pseudonym or authorization ID")
 	trace.Flags().StringVar(&from, "from", "", "RFC 3339 start of the window")
 	trace.Flags().StringVar(&to, "to", "", "RFC 3339 end of the window (exclusive)")
-	trace.Flags().StringVar(&limit, "limit", "", "page size")
-	trace.Flags().StringVar(&cursor, "cursor", "", "the next page's cursor")
 	c.AddCommand(trace, o.fileCommand("verify FILE", "Check bodies against an access record (JSON {accessId, request, response})", "/v1/audit/verify"))
 	return c
 }
@@ -443,15 +451,15 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 func (o *clientOptions) handoffCommands() *cobra.Command {
 	c := &cobra.Command{Use: "handoff", Short: "Cross-region service handoffs, through a gateway"}
 	o.register(c)
-	var org, status, limit, cursor string
+	var org, status string
+	pg := &page{}
 	list := &cobra.Command{Use: "list", Short: "An organisation's handoffs in a status", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/handoffs"+query("org", org, "status", status, "limit", limit, "cursor", cursor), nil)
+			return o.call(cmd, http.MethodGet, "/v1/handoffs"+query("org", org, "status", status, "limit", pg.limit, "cursor", pg.cursor), nil)
 		}}
+	pg.register(list)
 	list.Flags().StringVar(&org, "org", "", "MSP ID (required)")
 	list.Flags().StringVar(&status, "status", "open", "open, accepted, rejected, in-progress, completed or cancelled")
-	list.Flags().StringVar(&limit, "limit", "", "page size")
-	list.Flags().StringVar(&cursor, "cursor", "", "the next page's cursor")
 	list.MarkFlagRequired("org") //nolint:errcheck // the flag exists
 	c.AddCommand(o.fileCommand("open FILE", "Open a handoff (JSON)", "/v1/handoffs"), o.getCommand("get ID", "Show a handoff", "/v1/handoffs/"), list)
 	var reason, result string
