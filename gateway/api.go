@@ -301,12 +301,22 @@ func (g *Gateway) observe(operation string) func(huma.Context, func(huma.Context
 type keyContext struct{}
 
 // requireKey answers 401 to any /v1 request without a valid API key
-// ("Authorization: Bearer <key>"), before anything else reads the request,
-// and hands the key to the handlers. The OpenAPI document is public.
+// ("Authorization: Bearer <key>") or, on the mutual-TLS listener, a client
+// certificate bound to a key, before anything else reads the request, and
+// hands the key to the handlers. The OpenAPI document is public.
 func (g *Gateway) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v1/openapi") {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
+			key, err := g.keys.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
+			if err != nil {
+				writeAPIError(w, apiError(http.StatusUnauthorized, CodeUnauthenticated, "the client certificate is bound to no key"))
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyContext{}, key)))
 			return
 		}
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

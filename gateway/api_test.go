@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -346,5 +347,47 @@ func TestPathParametersReachTheLedger(t *testing.T) {
 	}
 	if st, _ := f.do(http.MethodGet, "/v1/licences/bad%20id", "verifier", nil); st != http.StatusBadRequest {
 		t.Errorf("an ID outside the pattern: %d", st)
+	}
+}
+
+func TestKeysFileBindsSecretsOrCertificates(t *testing.T) {
+	dir := t.TempDir()
+	write := func(v any) string {
+		b, _ := json.Marshal(v)
+		p := dir + "/keys.json"
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	secret, k, err := NewKey("User1", "verifier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := LoadKeys(write([]APIKey{k, {ID: "cert-User1", CertSubject: "User1@hefei.wanledger", Identity: "User1", Roles: []string{"issuer"}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := keys.Check(secret); err != nil || got.Identity != "User1" {
+		t.Errorf("Check = %+v, %v", got, err)
+	}
+	if _, err := keys.Check(secret + "x"); err == nil {
+		t.Error("a changed secret passed")
+	}
+	if got, err := keys.ForCert("User1@hefei.wanledger"); err != nil || !got.Has("issuer") {
+		t.Errorf("ForCert = %+v, %v", got, err)
+	}
+	if _, err := keys.ForCert("User1@wuhu.wanledger"); err == nil {
+		t.Error("an unbound certificate passed")
+	}
+	for name, bad := range map[string]APIKey{
+		"no identity":      {ID: "a", Hash: strings.Repeat("0", 64)},
+		"hash and subject": {ID: "a", Hash: strings.Repeat("0", 64), CertSubject: "x", Identity: "U"},
+		"neither":          {ID: "a", Identity: "U"},
+		"a hash too short": {ID: "a", Hash: "abc", Identity: "U"},
+	} {
+		if _, err := LoadKeys(write([]APIKey{bad})); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
 	}
 }

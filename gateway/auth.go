@@ -20,15 +20,19 @@ const RoleAdmin = "admin"
 // APIKey is a stored key: only a hash of its secret is kept. Each key acts
 // as one Fabric identity and holds some roles.
 type APIKey struct {
-	ID       string   `json:"id"`
-	Hash     string   `json:"hash"` // hex SHA-256 of the whole key
-	Identity string   `json:"identity"`
-	Roles    []string `json:"roles"`
+	ID   string `json:"id"`
+	Hash string `json:"hash,omitempty"` // hex SHA-256 of the whole key
+	// CertSubject binds the entry to a client certificate's common name
+	// instead of a secret (mutual TLS).
+	CertSubject string   `json:"certSubject,omitempty"`
+	Identity    string   `json:"identity"`
+	Roles       []string `json:"roles"`
 }
 
 // Keys checks API keys. Keys look like "wl_<id>_<secret>".
 type Keys struct {
-	byID map[string]APIKey
+	byID   map[string]APIKey
+	byCert map[string]APIKey
 }
 
 // Auth errors.
@@ -49,12 +53,16 @@ func LoadKeys(path string) (*Keys, error) {
 	if err := json.Unmarshal(b, &list); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	k := &Keys{byID: map[string]APIKey{}}
+	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
 	for _, key := range list {
-		if key.ID == "" || len(key.Hash) != 64 || key.Identity == "" {
-			return nil, fmt.Errorf("%s: malformed key %q", path, key.ID)
+		switch {
+		case key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != ""):
+			return nil, fmt.Errorf("%s: malformed key %q: it needs an ID, an identity, and a hash or a certificate subject", path, key.ID)
+		case key.CertSubject != "":
+			k.byCert[key.CertSubject] = key
+		default:
+			k.byID[key.ID] = key
 		}
-		k.byID[key.ID] = key
 	}
 	return k, nil
 }
@@ -92,6 +100,16 @@ func (k *Keys) Check(secret string) (APIKey, error) {
 	}
 	key, ok := k.byID[id]
 	if !ok || subtle.ConstantTimeCompare([]byte(hashKey(secret)), []byte(key.Hash)) != 1 {
+		return APIKey{}, ErrNoKey
+	}
+	return key, nil
+}
+
+// ForCert returns the entry bound to a verified client certificate's
+// common name.
+func (k *Keys) ForCert(commonName string) (APIKey, error) {
+	key, ok := k.byCert[commonName]
+	if !ok {
 		return APIKey{}, ErrNoKey
 	}
 	return key, nil

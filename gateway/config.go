@@ -29,6 +29,17 @@ type Config struct {
 	// MaxStaleness is how long the cache may go without confirming it has
 	// every block before answers say they are stale.
 	MaxStaleness Duration `json:"maxStaleness"`
+	// MTLS, if set, serves the same API over mutual TLS to clients with
+	// certificates from the organisation's CA, bound to keys by subject.
+	MTLS *MTLSConfig `json:"mtls,omitempty"`
+}
+
+// MTLSConfig is the mutual-TLS listener.
+type MTLSConfig struct {
+	Listen   string `json:"listen"`
+	Cert     string `json:"cert"`     // PEM server certificate
+	Key      string `json:"key"`      // PEM key
+	ClientCA string `json:"clientCa"` // PEM CA of the clients' certificates
 }
 
 // PeerConfig is the organisation's peer.
@@ -112,6 +123,16 @@ func (c *Config) validate() error {
 	}
 	if len(c.Identities) == 0 {
 		errs = append(errs, errors.New("at least one identity is required"))
+	}
+	if m := c.MTLS; m != nil {
+		if _, _, err := net.SplitHostPort(m.Listen); err != nil {
+			errs = append(errs, fmt.Errorf("mtls.listen: %w", err))
+		}
+		for what, f := range map[string]string{"mtls.cert": m.Cert, "mtls.key": m.Key, "mtls.clientCa": m.ClientCA} {
+			if _, err := os.Stat(f); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", what, err))
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for _, id := range c.Identities {

@@ -2,12 +2,15 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -85,14 +88,13 @@ func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	return g.Serve(ctx)
 }
 
-// Serve runs the cache follower and the HTTP server until ctx ends.
+// Serve runs the cache follower and the HTTP servers (plain, and mutual
+// TLS if configured) until ctx ends, then shuts them down gracefully.
 func (g *Gateway) Serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", g.cfg.Listen)
+	listeners, err := g.listen()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -100,22 +102,75 @@ func (g *Gateway) Serve(ctx context.Context) error {
 		defer close(done)
 		g.follow(ctx)
 	}()
-	g.log.Info("gateway listening", "addr", ln.Addr().String(), "org", g.cfg.MSPID, "channel", g.cfg.Channel)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	var servers []*http.Server
+	errc := make(chan error, len(listeners))
+	for _, ln := range listeners {
+		srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+		servers = append(servers, srv)
+		g.log.Info("gateway listening", "addr", ln.Addr().String(), "org", g.cfg.MSPID, "channel", g.cfg.Channel)
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
-	case err := <-errc:
-		cancel()
-		<-done
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
 	}
+	cancel()
 	shut, stop := context.WithTimeout(context.Background(), 10*time.Second)
 	defer stop()
-	err = srv.Shutdown(shut)
+	for _, srv := range servers {
+		err = errors.Join(err, ignoreClosed(srv.Shutdown(shut)))
+	}
 	<-done
 	g.log.Info("gateway stopped")
+	return ignoreClosed(err)
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
 	return err
+}
+
+// listen opens the plain listener and, if configured, the mutual-TLS one,
+// which accepts only clients whose certificate the configured CA issued.
+func (g *Gateway) listen() ([]net.Listener, error) {
+	ln, err := net.Listen("tcp", g.cfg.Listen)
+	if err != nil {
+		return nil, err
+	}
+	m := g.cfg.MTLS
+	if m == nil {
+		return []net.Listener{ln}, nil
+	}
+	cfg, err := mtlsConfig(m)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	tl, err := tls.Listen("tcp", m.Listen, cfg)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return []net.Listener{ln, tl}, nil
+}
+
+func mtlsConfig(m *MTLSConfig) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(m.Cert, m.Key)
+	if err != nil {
+		return nil, fmt.Errorf("mtls: %w", err)
+	}
+	ca, err := os.ReadFile(m.ClientCA)
+	if err != nil {
+		return nil, fmt.Errorf("mtls: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(ca) {
+		return nil, fmt.Errorf("mtls: %s holds no certificate", m.ClientCA)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12}, nil
 }
 
 // Handler is the whole HTTP surface: the API under /v1 and operations.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/wanledger/wanledger/gateway"
@@ -28,37 +29,40 @@ type DemoKey struct {
 func (h Home) KeysFile(org string) string     { return h.Path("gateways", org, "keys.json") }
 func (h Home) DemoKeysFile(org string) string { return h.Path("gateways", org, "demo-keys.json") }
 
-// ensureKeys makes each organisation's demo API keys once.
+// ensureKeys makes each organisation's demo API keys once, and binds its
+// Admin and User1 client certificates to keys for the mutual-TLS listener.
 func (nw *Network) ensureKeys(context.Context) (bool, error) {
 	changed := false
 	for _, o := range nw.Topo.Orgs {
-		if _, err := os.Stat(nw.Home.KeysFile(o.Name)); err == nil {
-			continue
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return changed, err
-		}
-		gw, _ := nw.Topo.Node("gateway." + o.Name)
 		var stored []gateway.APIKey
-		var demo []DemoKey
-		add := func(identity string, roles ...string) error {
-			secret, k, err := gateway.NewKey(identity, roles...)
-			if err != nil {
-				return err
+		switch b, err := os.ReadFile(nw.Home.KeysFile(o.Name)); {
+		case err == nil:
+			if err := json.Unmarshal(b, &stored); err != nil {
+				return changed, fmt.Errorf("%s: %w", nw.Home.KeysFile(o.Name), err)
 			}
-			stored = append(stored, k)
-			demo = append(demo, DemoKey{Key: secret, Identity: identity, Roles: roles, Gateway: "http://" + gw.ListenAddr()})
-			return nil
-		}
-		if err := add("Admin", gateway.RoleAdmin); err != nil {
+		case !errors.Is(err, os.ErrNotExist):
 			return changed, err
 		}
-		for _, r := range demoKeyRoles {
-			if err := add("User1", r); err != nil {
+		added := false
+		if len(stored) == 0 {
+			keys, err := nw.demoKeys(o)
+			if err != nil {
 				return changed, err
 			}
+			stored, added = keys, true
 		}
-		if err := writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600); err != nil {
-			return changed, err
+		for _, c := range []struct {
+			user  string
+			roles []string
+		}{{"Admin", []string{gateway.RoleAdmin}}, {"User1", demoKeyRoles}} {
+			subject := c.user + "@" + o.Domain()
+			if !slices.ContainsFunc(stored, func(k gateway.APIKey) bool { return k.CertSubject == subject }) {
+				stored = append(stored, gateway.APIKey{ID: "cert-" + c.user, CertSubject: subject, Identity: c.user, Roles: c.roles})
+				added = true
+			}
+		}
+		if !added {
+			continue
 		}
 		if err := writeJSONFile(nw.Home.KeysFile(o.Name), stored, 0o600); err != nil {
 			return changed, err
@@ -69,6 +73,32 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 		nw.detail("demo API keys in %s", nw.Home.Path("gateways", "<org>", "demo-keys.json"))
 	}
 	return changed, nil
+}
+
+// demoKeys makes an organisation's demo keys, writes their secrets to its
+// demo keys file, and returns what to store.
+func (nw *Network) demoKeys(o Org) ([]gateway.APIKey, error) {
+	gw, _ := nw.Topo.Node("gateway." + o.Name)
+	var stored []gateway.APIKey
+	var demo []DemoKey
+	add := func(identity string, roles ...string) error {
+		secret, k, err := gateway.NewKey(identity, roles...)
+		if err != nil {
+			return err
+		}
+		stored = append(stored, k)
+		demo = append(demo, DemoKey{Key: secret, Identity: identity, Roles: roles, Gateway: "http://" + gw.ListenAddr()})
+		return nil
+	}
+	if err := add("Admin", gateway.RoleAdmin); err != nil {
+		return nil, err
+	}
+	for _, r := range demoKeyRoles {
+		if err := add("User1", r); err != nil {
+			return nil, err
+		}
+	}
+	return stored, writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600)
 }
 
 func writeJSONFile(path string, v any, mode os.FileMode) error {
@@ -100,6 +130,12 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),
 		MaxStaleness: gateway.Duration{Duration: 10 * time.Second},
 	}
+	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
+	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {
+		return "", fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
+	}
+	cfg.MTLS = &gateway.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
+		ClientCA: nw.Home.OrgTLSCA(org)}
 	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
 	return path, writeJSONFile(path, cfg, 0o644)
 }

@@ -111,6 +111,9 @@ func (h Home) OrgTLSCA(o Org) string {
 	return filepath.Join(h.orgDir(o), "tlsca", "tlsca."+o.Domain()+"-cert.pem")
 }
 
+// OrgTLSCAKey is the private key of the peer organisation's TLS CA.
+func (h Home) OrgTLSCAKey(o Org) string { return filepath.Join(h.orgDir(o), "tlsca", "priv_sk") }
+
 // OrdererTLSCA is the orderer organisation's TLS CA certificate.
 func (h Home) OrdererTLSCA(o OrdererOrg) string {
 	return filepath.Join(h.ordererOrgDir(o), "tlsca", "tlsca."+o.Domain()+"-cert.pem")

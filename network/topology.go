@@ -198,6 +198,9 @@ func (n Node) ListenAddr() string { return n.addr(offListen) }
 // AdminAddr is the orderer's channel participation address.
 func (n Node) AdminAddr() string { return n.addr(offAdmin) }
 
+// MTLSAddr is a gateway's mutual-TLS listener.
+func (n Node) MTLSAddr() string { return n.addr(offAdmin) }
+
 // ChaincodeAddr is the peer's listener for chaincodes that dial in.
 func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
 
@@ -213,8 +216,10 @@ func (n Node) OperationsAddr() string {
 // Ports lists the ports the node listens on.
 func (n Node) Ports() []int {
 	switch n.Kind {
-	case KindChaincode, KindGateway:
+	case KindChaincode:
 		return []int{n.port(offListen)}
+	case KindGateway:
+		return []int{n.port(offListen), n.port(offAdmin)}
 	default:
 		return []int{n.port(offListen), n.port(offAdmin), n.port(offOperations)}
 	}

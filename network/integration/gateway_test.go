@@ -3,6 +3,8 @@ package integration
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,4 +261,46 @@ func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) 
 		}
 		return nil
 	})
+}
+
+// TestMutualTLSMapsOrganisationCertificatesToIdentities: on the mTLS
+// listener, Hefei's User1 TLS client certificate acts as User1; Wuhu's
+// certificate is refused in the handshake.
+func TestMutualTLSMapsOrganisationCertificatesToIdentities(t *testing.T) {
+	env := nettest.Get(t)
+	hefei, _ := env.Net.Topo.Org("hefei")
+	wuhu, _ := env.Net.Topo.Org("wuhu")
+	node, _ := env.Net.Topo.Node("gateway.hefei")
+	clientFor := func(o network.Org) *http.Client {
+		_, tlsFiles := env.Net.Home.User(o, "User1")
+		cert, err := tls.LoadX509KeyPair(tlsFiles.Cert, tlsFiles.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ca, err := os.ReadFile(env.Net.Home.OrgTLSCA(hefei))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(ca)
+		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}}}}
+	}
+	resp, err := clientFor(hefei).Get("https://" + node.MTLSAddr() + "/v1/whoami")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var who struct {
+		Data struct {
+			MSPID    string `json:"mspId"`
+			ClientID string `json:"clientId"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&who); err != nil || resp.StatusCode != http.StatusOK || who.Data.MSPID != "HefeiMSP" || !strings.Contains(who.Data.ClientID, "CN=User1@hefei.wanledger") {
+		t.Errorf("whoami over mTLS: %d %+v %v", resp.StatusCode, who, err)
+	}
+	if resp, err := clientFor(wuhu).Get("https://" + node.MTLSAddr() + "/v1/whoami"); err == nil {
+		resp.Body.Close()
+		t.Errorf("Wuhu's certificate was accepted by Hefei's gateway: %d", resp.StatusCode)
+	}
 }
