@@ -232,12 +232,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, false, func(r records) (*domain.LicenceType, error) {
-				if s, ok := r.(*cache.Store); ok {
-					return s.LicenceType(in.Code)
-				}
-				return nil, errNotFound
-			})
+			return readThrough(g, ctx, key, false, func(records) (*domain.LicenceType, error) { return g.store.LicenceType(in.Code) })
 		})
 	huma.Register(api, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Accredit an agency (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
