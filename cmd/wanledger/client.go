@@ -233,6 +233,9 @@ func cell(v any) string {
 	case nil:
 		return "-"
 	case string:
+		if x == "" {
+			return "-"
+		}
 		s = x
 	case map[string]any, []any:
 		b, _ := json.Marshal(x)
