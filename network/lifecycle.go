@@ -197,6 +197,11 @@ func (nw *Network) gossipMissing(ctx context.Context) []string {
 	return missing
 }
 
+// installed is one package in `peer lifecycle chaincode queryinstalled`.
+type installed struct {
+	PackageID string `json:"package_id"`
+}
+
 func (nw *Network) ensureInstalled(ctx context.Context) (bool, error) {
 	id, _, err := nw.PackageID()
 	if err != nil {
@@ -209,18 +214,12 @@ func (nw *Network) ensureInstalled(ctx context.Context) (bool, error) {
 			return changed, err
 		}
 		var q struct {
-			Installed []struct {
-				PackageID string `json:"package_id"`
-			} `json:"installed_chaincodes"`
+			Installed []installed `json:"installed_chaincodes"`
 		}
 		if err := json.Unmarshal([]byte(out), &q); err != nil {
 			return changed, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
 		}
-		if slices.ContainsFunc(q.Installed, func(c struct {
-			PackageID string `json:"package_id"`
-		}) bool {
-			return c.PackageID == id
-		}) {
+		if slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }) {
 			continue
 		}
 		if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage()); err != nil {
