@@ -279,7 +279,7 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 		salts[fv.name] = hex.EncodeToString(salt)
 	}
 	sig, _ := credential.Sign(seal, c)
-	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), Status: domain.StatusActive,
+	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), Status: domain.StatusActive,
 		StatusHistory: []domain.StatusChange{{Status: domain.StatusActive, EffectiveAt: c.ValidFrom}}}
 	ev := func(name string, p any) cache.Event {
 		b, _ := json.Marshal(domain.Event{Version: domain.EventVersion, Type: name, TxID: "tx", Payload: p})

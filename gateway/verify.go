@@ -112,7 +112,8 @@ func accredited(r records, l *domain.Licence) error {
 }
 
 // sealed checks the seal key belongs to the agency, was valid when the
-// licence was issued, and that its signature verifies over the content.
+// content was sealed (issued or last renewed), and that its signature
+// verifies over the content.
 func sealed(r records, l *domain.Licence) error {
 	k, err := r.SealKey(l.SealKeyID)
 	if err != nil {
@@ -121,7 +122,7 @@ func sealed(r records, l *domain.Licence) error {
 	if k.AgencyID != l.AgencyID {
 		return fmt.Errorf("seal key %s belongs to %s", k.KeyID, k.AgencyID)
 	}
-	if err := k.ValidAt(l.IssuedAt); err != nil {
+	if err := k.ValidAt(l.SealedAt); err != nil {
 		return err
 	}
 	pub, err := gm.ParsePublicKeyHex(k.PublicKey)

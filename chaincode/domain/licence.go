@@ -41,6 +41,7 @@ type Licence struct {
 	Signature     string         `json:"signature"` // hex DER SM2 signature by the seal key
 	IssuerMSP     string         `json:"issuerMsp"`
 	IssuedAt      time.Time      `json:"issuedAt"`
+	SealedAt      time.Time      `json:"sealedAt"` // when the current content was sealed: issuance or the last renewal
 	IssueTxID     string         `json:"issueTxId"`
 	Status        Status         `json:"status"`
 	StatusHistory []StatusChange `json:"statusHistory"`
@@ -173,7 +174,7 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	}
 	l := &Licence{
 		Content: c, Signature: req.Signature, IssuerMSP: tx.caller.MSPID,
-		IssuedAt: tx.now, IssueTxID: tx.txID, Status: StatusActive,
+		IssuedAt: tx.now, SealedAt: tx.now, IssueTxID: tx.txID, Status: StatusActive,
 		StatusHistory: []StatusChange{{Status: StatusActive, EffectiveAt: c.ValidFrom, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID}},
 		Record:        tx.record(),
 	}
@@ -351,7 +352,7 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 	if err := checkSeal(s, tx.now, c, r.Signature); err != nil {
 		return nil, err
 	}
-	l.Content, l.Signature, l.Record = c, r.Signature, tx.record()
+	l.Content, l.Signature, l.SealedAt, l.Record = c, r.Signature, tx.now, tx.record()
 	if err := putLicence(s, l); err != nil {
 		return nil, err
 	}

@@ -382,8 +382,8 @@ func TestRenewExtendsAndReseals(t *testing.T) {
 	r := w.must("hefei-issuer", func(s domain.State) (any, error) {
 		return domain.Renew(s, domain.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo, SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
 	}).(*domain.Licence)
-	if !r.ValidTo.Equal(c.ValidTo) {
-		t.Errorf("valid-to = %s", r.ValidTo)
+	if !r.ValidTo.Equal(c.ValidTo) || !r.SealedAt.Equal(w.now) || !r.IssuedAt.Equal(l.IssuedAt) {
+		t.Errorf("renewed: valid-to %s, sealed at %s, issued at %s", r.ValidTo, r.SealedAt, r.IssuedAt)
 	}
 	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) {
 		return domain.Renew(s, domain.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo.AddDate(1, 0, 0), SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
