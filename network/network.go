@@ -127,6 +127,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
 		{"chaincode approved by every member", nw.ensureApproved},
 		{"chaincode committed", nw.ensureCommitted},
+		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
 	}

@@ -304,3 +304,21 @@ func TestMutualTLSMapsOrganisationCertificatesToIdentities(t *testing.T) {
 		t.Errorf("Wuhu's certificate was accepted by Hefei's gateway: %d", resp.StatusCode)
 	}
 }
+
+// TestDemoKeysWorkOutOfTheBox: up bound the demo identities' roles on the
+// ledger, so a demo key reads through the ledger without further set-up.
+func TestDemoKeysWorkOutOfTheBox(t *testing.T) {
+	env := nettest.Get(t)
+	for _, c := range []struct{ org, role, path string }{
+		{"wuhu", "verifier", "/v1/licences?issuer=nobody"},
+		{"shanghai", "auditor", "/v1/audit/trace?by=time"},
+		{"hefei", "clerk", "/v1/handoffs?org=HefeiMSP&status=open"},
+	} {
+		var page struct {
+			Source string `json:"source"`
+		}
+		if st := gatewayAs(t, env, c.org, c.role).call(http.MethodGet, c.path, nil, &page); st != http.StatusOK || page.Source != "ledger" {
+			t.Errorf("%s %s %s: %d %+v", c.org, c.role, c.path, st, page)
+		}
+	}
+}
