@@ -225,7 +225,12 @@ func (g *Gateway) follow(ctx context.Context) {
 	if g.chain == nil {
 		return
 	}
-	go g.pollHeight(ctx)
+	polled := make(chan struct{})
+	go func() { // ends with ctx, before follow returns
+		defer close(polled)
+		g.pollHeight(ctx)
+	}()
+	defer func() { <-polled }()
 	for ctx.Err() == nil {
 		if err := g.followOnce(ctx); err != nil && ctx.Err() == nil {
 			g.log.Warn("block stream ended; reconnecting", "err", err)
