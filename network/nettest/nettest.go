@@ -122,10 +122,16 @@ func (prefixWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// freeBase finds a block of n free loopback ports.
+// freeBase finds a block of n free loopback ports below the kernel's
+// ephemeral range, so that no outgoing connection of the test can take a
+// node's port while the node is stopped for a restart.
 func freeBase(n int) (int, error) {
+	low := ephemeralLow()
+	if low-n <= 10000 {
+		return 0, fmt.Errorf("the ephemeral port range starts at %d: no room below it", low)
+	}
 	for range 50 {
-		base := 20000 + 100*rand.IntN(400)
+		base := 10000 + rand.IntN(low-n-10000)
 		free := true
 		for p := base; p < base+n && free; p++ {
 			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
@@ -140,6 +146,24 @@ func freeBase(n int) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no block of %d free loopback ports found", n)
+}
+
+// ephemeralLow is the first port the kernel hands out to outgoing
+// connections (32768 if it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 32768
+	}
+	return n
 }
 
 // stop stops the network by PID and then looks for any process still
