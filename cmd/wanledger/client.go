@@ -303,15 +303,8 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return o.call(cmd, http.MethodGet, "/v1/licences/"+pathEscape(a[0])+"/history", nil)
 		}}
-	var holder, issuer string
-	pg := &page{}
-	list := &cobra.Command{Use: "list", Short: "Licences of a holder or an issuing agency", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/licences"+query("holder", holder, "issuer", issuer, "limit", pg.limit, "cursor", pg.cursor), nil)
-		}}
-	pg.register(list)
-	list.Flags().StringVar(&holder, "holder", "", "holder pseudonym")
-	list.Flags().StringVar(&issuer, "issuer", "", "issuing agency ID")
+	list := o.queryCommand("list", "Licences of a holder or an issuing agency", "/v1/licences",
+		param{name: "holder", usage: "holder pseudonym"}, param{name: "issuer", usage: "issuing agency ID"})
 	issue := &cobra.Command{Use: "issue FILE", Short: "Issue licences: a JSON issue request, or a list of them (issued 50 at a time)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0]) }}
 	var reason, effectiveAt string
@@ -362,12 +355,44 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 	return []*cobra.Command{licence, verify, o.shareCommands(), o.auditCommands(), o.handoffCommands()}
 }
 
-// page is the paging flags of a listing.
-type page struct{ limit, cursor string }
+// param is a query parameter of a listing, set by the flag of its name.
+type param struct {
+	name, usage, def string
+	required         bool
+}
 
-func (p *page) register(c *cobra.Command) {
-	c.Flags().StringVar(&p.limit, "limit", "", "page size")
-	c.Flags().StringVar(&p.cursor, "cursor", "", "the next page's cursor")
+// queryCommand GETs path with its parameters and the paging flags --limit
+// and --cursor as the query.
+func (o *clientOptions) queryCommand(use, short, path string, params ...param) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var kv []string
+			for _, name := range append(paramNames(params), "limit", "cursor") {
+				v, err := cmd.Flags().GetString(name)
+				if err != nil {
+					return err
+				}
+				kv = append(kv, name, v)
+			}
+			return o.call(cmd, http.MethodGet, path+query(kv...), nil)
+		}}
+	for _, p := range params {
+		c.Flags().String(p.name, p.def, p.usage)
+		if p.required {
+			c.MarkFlagRequired(p.name) //nolint:errcheck // the flag exists
+		}
+	}
+	c.Flags().String("limit", "", "page size")
+	c.Flags().String("cursor", "", "the next page's cursor")
+	return c
+}
+
+func paramNames(params []param) []string {
+	names := make([]string, len(params))
+	for i, p := range params {
+		names[i] = p.name
+	}
+	return names
 }
 
 func boolArg(b bool) string {
@@ -408,15 +433,9 @@ func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
 func (o *clientOptions) shareCommands() *cobra.Command {
 	c := &cobra.Command{Use: "share", Short: "Data-sharing authorizations and accesses, through a gateway"}
 	o.register(c)
-	var owner, requester, reason string
-	pg := &page{}
-	list := &cobra.Command{Use: "list", Short: "Authorizations by --owner or --requester", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/authorizations"+query("owner", owner, "requester", requester, "limit", pg.limit, "cursor", pg.cursor), nil)
-		}}
-	pg.register(list)
-	list.Flags().StringVar(&owner, "owner", "", "owner MSP ID")
-	list.Flags().StringVar(&requester, "requester", "", "requester MSP ID")
+	var reason string
+	list := o.queryCommand("list", "Authorizations by --owner or --requester", "/v1/authorizations",
+		param{name: "owner", usage: "owner MSP ID"}, param{name: "requester", usage: "requester MSP ID"})
 	revoke := &cobra.Command{Use: "revoke ID", Short: "Revoke an authorization", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return o.call(cmd, http.MethodPost, "/v1/authorizations/"+pathEscape(a[0])+"/revoke", map[string]string{"reason": reason})
@@ -435,18 +454,11 @@ func (o *clientOptions) shareCommands() *cobra.Command {
 func (o *clientOptions) auditCommands() *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "The access trail, through a gateway"}
 	o.register(c)
-	var by, key, from, to string
-	pg := &page{}
-	trace := &cobra.Command{Use: "trace", Short: "Accesses and denials by one dimension in a time window", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/audit/trace"+query("by", by, "key", key, "from", from, "to", to, "limit", pg.limit, "cursor", pg.cursor), nil)
-		}}
-	pg.register(trace)
-	trace.Flags().StringVar(&by, "by", "", "dataset, requester, owner, subject, authorization or time (required)")
-	trace.MarkFlagRequired("by") //nolint:errcheck // the flag exists
-	trace.Flags().StringVar(&key, "key", "", "the dataset ID, MSP ID, pseudonym or authorization ID")
-	trace.Flags().StringVar(&from, "from", "", "RFC 3339 start of the window")
-	trace.Flags().StringVar(&to, "to", "", "RFC 3339 end of the window (exclusive)")
+	trace := o.queryCommand("trace", "Accesses and denials by one dimension in a time window", "/v1/audit/trace",
+		param{name: "by", usage: "dataset, requester, owner, subject, authorization or time", required: true},
+		param{name: "key", usage: "the dataset ID, MSP ID, pseudonym or authorization ID"},
+		param{name: "from", usage: "RFC 3339 start of the window"},
+		param{name: "to", usage: "RFC 3339 end of the window (exclusive)"})
 	c.AddCommand(trace, o.fileCommand("verify FILE", "Check bodies against an access record (JSON {accessId, request, response})", "/v1/audit/verify"))
 	return c
 }
@@ -454,16 +466,9 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 func (o *clientOptions) handoffCommands() *cobra.Command {
 	c := &cobra.Command{Use: "handoff", Short: "Cross-region service handoffs, through a gateway"}
 	o.register(c)
-	var org, status string
-	pg := &page{}
-	list := &cobra.Command{Use: "list", Short: "An organisation's handoffs in a status", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.call(cmd, http.MethodGet, "/v1/handoffs"+query("org", org, "status", status, "limit", pg.limit, "cursor", pg.cursor), nil)
-		}}
-	pg.register(list)
-	list.Flags().StringVar(&org, "org", "", "MSP ID (required)")
-	list.Flags().StringVar(&status, "status", "open", "open, accepted, rejected, in-progress, completed or cancelled")
-	list.MarkFlagRequired("org") //nolint:errcheck // the flag exists
+	list := o.queryCommand("list", "An organisation's handoffs in a status", "/v1/handoffs",
+		param{name: "org", usage: "MSP ID", required: true},
+		param{name: "status", usage: "open, accepted, rejected, in-progress, completed or cancelled", def: "open"})
 	c.AddCommand(o.fileCommand("open FILE", "Open a handoff (JSON)", "/v1/handoffs"), o.getCommand("get ID", "Show a handoff", "/v1/handoffs/"), list)
 	var reason, result string
 	for _, action := range []string{"accept", "reject", "start", "complete", "cancel"} {

@@ -80,7 +80,14 @@ func TestClientCommandsCallTheGatewayAndPrintTables(t *testing.T) {
 	if _, err := run("licence", "revoke", "L1"); err == nil {
 		t.Error("revoke without --reason ran")
 	}
-	want := []string{"GET /v1/licences?issuer=hefei-amr Bearer wl_k_s", "POST /v1/verify Bearer wl_k_s", "POST /v1/licences/L1/revoke Bearer wl_k_s"}
+	if _, err := run("handoff", "list", "--org", "WuhuMSP", "--limit", "5"); err != nil {
+		t.Errorf("handoff list: %v", err)
+	}
+	if _, err := run("audit", "trace"); err == nil {
+		t.Error("trace without --by ran")
+	}
+	want := []string{"GET /v1/licences?issuer=hefei-amr Bearer wl_k_s", "POST /v1/verify Bearer wl_k_s", "POST /v1/licences/L1/revoke Bearer wl_k_s",
+		"GET /v1/handoffs?limit=5&org=WuhuMSP&status=open Bearer wl_k_s"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s", strings.Join(got, "\n"))
 	}
