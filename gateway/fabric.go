@@ -3,14 +3,15 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
-	"time"
 )
 
 // Ledger is what the API needs of Fabric: submit and evaluate as one of
@@ -125,21 +126,14 @@ func (f *Fabric) Height(ctx context.Context) (uint64, error) {
 	return info.GetHeight(), nil
 }
 
-// txEvent is a chaincode event of a valid transaction in a block.
-type txEvent struct {
-	TxID    string
-	Name    string
-	Payload []byte
-}
-
-// blockEvents extracts the chaincode events of the valid transactions of a
-// block, in order.
-func blockEvents(b *common.Block, chaincode string) ([]txEvent, error) {
+// blockEvents extracts the chaincode's events from the valid transactions
+// of a block, in order.
+func blockEvents(b *common.Block, chaincode string) ([]cache.Event, error) {
 	var filter []byte
 	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
 		filter = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
 	}
-	var out []txEvent
+	var out []cache.Event
 	for i, data := range b.GetData().GetData() {
 		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
 			continue
@@ -148,22 +142,17 @@ func blockEvents(b *common.Block, chaincode string) ([]txEvent, error) {
 		if err != nil {
 			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
 		}
-		if ev != nil && ev.Name != "" && ev.chaincode == chaincode {
-			out = append(out, ev.txEvent)
+		if ev.GetEventName() != "" && ev.GetChaincodeId() == chaincode {
+			out = append(out, cache.Event{Name: ev.GetEventName(), Payload: ev.GetPayload()})
 		}
 	}
 	return out, nil
 }
 
-type envEvent struct {
-	txEvent
-	chaincode string
-}
-
 // envelopeEvent unpacks envelope → payload → transaction → action →
 // proposal response payload → chaincode action → event. Config and other
-// non-endorser transactions have none.
-func envelopeEvent(data []byte) (*envEvent, error) {
+// non-endorser transactions have none (nil).
+func envelopeEvent(data []byte) (*peer.ChaincodeEvent, error) {
 	var env common.Envelope
 	if err := proto.Unmarshal(data, &env); err != nil {
 		return nil, err
@@ -202,5 +191,5 @@ func envelopeEvent(data []byte) (*envEvent, error) {
 	if err := proto.Unmarshal(action.GetEvents(), &ev); err != nil {
 		return nil, err
 	}
-	return &envEvent{txEvent: txEvent{TxID: ch.GetTxId(), Name: ev.GetEventName(), Payload: ev.GetPayload()}, chaincode: ev.GetChaincodeId()}, nil
+	return &ev, nil
 }

@@ -258,11 +258,7 @@ func (g *Gateway) followOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		evs := make([]cache.Event, len(events))
-		for i, e := range events {
-			evs[i] = cache.Event{Name: e.Name, Payload: e.Payload}
-		}
-		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), evs); err != nil {
+		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), events); err != nil {
 			return err
 		}
 		g.noteHeight()
