@@ -94,10 +94,8 @@ func Open(s State, h Handoff) (*Handoff, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old, err := s.Get(k); err != nil {
-		return nil, Wrap(CodeInternal, err, "read handoff")
-	} else if old != nil {
-		return nil, Errorf(CodeAlreadyExists, "handoff %s exists", h.ID)
+	if err := mustBeNew(s, k, "handoff", h.ID); err != nil {
+		return nil, err
 	}
 	h.Origin, h.Status, h.ResultDigest, h.Record = tx.caller.MSPID, HandoffOpen, "", tx.record()
 	h.History = []HandoffChange{{Status: HandoffOpen, At: tx.now, TxID: tx.txID, By: tx.caller.MSPID}}

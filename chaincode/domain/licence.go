@@ -167,10 +167,8 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old, err := s.Get(k); err != nil {
-		return nil, Wrap(CodeInternal, err, "read licence")
-	} else if old != nil {
-		return nil, Errorf(CodeAlreadyExists, "licence %s exists", c.ID)
+	if err := mustBeNew(s, k, "licence", c.ID); err != nil {
+		return nil, err
 	}
 	l := &Licence{
 		Content: c, Signature: req.Signature, IssuerMSP: tx.caller.MSPID,

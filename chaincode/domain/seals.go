@@ -76,10 +76,8 @@ func checkNewSeal(s State, tx txContext, k *SealKey) error {
 	if err != nil {
 		return err
 	}
-	if old, err := s.Get(sk); err != nil {
-		return Wrap(CodeInternal, err, "read seal key")
-	} else if old != nil {
-		return Errorf(CodeAlreadyExists, "seal key %s exists", k.KeyID)
+	if err := mustBeNew(s, sk, "seal key", k.KeyID); err != nil {
+		return err
 	}
 	k.MSPID, k.SupersededBy, k.Revocation = a.MSPID, "", nil
 	return nil

@@ -131,10 +131,8 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old, err := s.Get(k); err != nil {
-		return nil, Wrap(CodeInternal, err, "read authorization")
-	} else if old != nil {
-		return nil, Errorf(CodeAlreadyExists, "authorization %s exists", a.ID)
+	if err := mustBeNew(s, k, "authorization", a.ID); err != nil {
+		return nil, err
 	}
 	a.Owner, a.Uses, a.GrantedBy, a.Revocation, a.Record = tx.caller.MSPID, 0, b.ClientID, nil, tx.record()
 	if err := putJSON(s, k, &a); err != nil {

@@ -80,6 +80,18 @@ func getJSON(s State, k string, v any) (bool, error) {
 	return true, nil
 }
 
+// mustBeNew refuses a key that is already taken: IDs are never reused.
+func mustBeNew(s State, k, what, id string) error {
+	old, err := s.Get(k)
+	if err != nil {
+		return Wrap(CodeInternal, err, "read %s", what)
+	}
+	if old != nil {
+		return Errorf(CodeAlreadyExists, "%s %s exists", what, id)
+	}
+	return nil
+}
+
 // mustGet reads an object that must exist.
 func mustGet(s State, what, id string, v any, objectType string, attrs ...string) error {
 	k, err := key(s, objectType, attrs...)
