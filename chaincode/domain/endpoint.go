@@ -41,11 +41,7 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoin
 		return nil, err
 	}
 	ep := &GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
-	k, err := key(s, objEndpoint, tx.caller.MSPID)
-	if err != nil {
-		return nil, err
-	}
-	if err := putJSON(s, k, ep); err != nil {
+	if err := putAt(s, ep, objEndpoint, tx.caller.MSPID); err != nil {
 		return nil, err
 	}
 	return ep, emit(s, EventGatewayEndpointSet, ep)

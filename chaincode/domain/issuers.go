@@ -127,11 +127,7 @@ func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, er
 		return nil, Errorf(CodeInvalidTransition, "accreditation of %s was withdrawn already", agencyID)
 	}
 	a.Withdrawn, a.Record = &Withdraw{At: tx.now, Reason: reason}, tx.record()
-	k, err := key(s, objAccreditation, agencyID)
-	if err != nil {
-		return nil, err
-	}
-	if err := putJSON(s, k, a); err != nil {
+	if err := putAt(s, a, objAccreditation, agencyID); err != nil {
 		return nil, err
 	}
 	return a, emit(s, EventAccreditationWithdrawn, a)

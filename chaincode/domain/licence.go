@@ -374,13 +374,7 @@ func licenceForIssuer(s State, tx txContext, id string) (*Licence, error) {
 	return l, nil
 }
 
-func putLicence(s State, l *Licence) error {
-	k, err := key(s, objLicence, l.ID)
-	if err != nil {
-		return err
-	}
-	return putJSON(s, k, l)
-}
+func putLicence(s State, l *Licence) error { return putAt(s, l, objLicence, l.ID) }
 
 func licence(s State, id string) (*Licence, error) {
 	return load[Licence](s, "licence ID", "licence", objLicence, id)

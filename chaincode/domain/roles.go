@@ -96,11 +96,7 @@ func UnbindRole(s State, clientID string, role Role) (*RoleBinding, error) {
 		return nil, Errorf(CodeInvalidTransition, "role %s of %s is already unbound", role, clientID)
 	}
 	b.Revoked, b.Record = true, tx.record()
-	k, err := key(s, objRole, tx.caller.MSPID, clientID, string(role))
-	if err != nil {
-		return nil, err
-	}
-	if err := putJSON(s, k, &b); err != nil {
+	if err := putAt(s, &b, objRole, tx.caller.MSPID, clientID, string(role)); err != nil {
 		return nil, err
 	}
 	return &b, emit(s, EventRoleUnbound, &b)

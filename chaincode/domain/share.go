@@ -176,13 +176,7 @@ func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 	return a, emit(s, EventAuthorizationRevoked, a)
 }
 
-func putAuthorization(s State, a *Authorization) error {
-	k, err := key(s, objAuthorization, a.ID)
-	if err != nil {
-		return err
-	}
-	return putJSON(s, k, a)
-}
+func putAuthorization(s State, a *Authorization) error { return putAt(s, a, objAuthorization, a.ID) }
 
 // GetAuthorization returns an authorization to its parties and auditors.
 func GetAuthorization(s State, id string) (*Authorization, error) {

@@ -66,6 +66,15 @@ func putJSON(s State, k string, v any) error {
 	return nil
 }
 
+// putAt stores v under the composite key of objectType and attrs.
+func putAt(s State, v any, objectType string, attrs ...string) error {
+	k, err := key(s, objectType, attrs...)
+	if err != nil {
+		return err
+	}
+	return putJSON(s, k, v)
+}
+
 func getJSON(s State, k string, v any) (bool, error) {
 	b, err := s.Get(k)
 	if err != nil {
