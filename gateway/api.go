@@ -450,7 +450,7 @@ func (g *Gateway) verify(ctx context.Context, key APIKey, req VerifyRequest, fre
 	v := judge(src, req, at)
 	v.BlockHeight, v.Source = height, source
 	if !fresh {
-		_, v.Stale = g.lag()
+		v.Stale = g.stale()
 		if v.Stale {
 			v.Valid = false
 			v.Checks = append(v.Checks, Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s; ask again with fresh=true", g.cfg.MaxStaleness.Duration)})

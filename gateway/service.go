@@ -204,7 +204,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // lag is how many blocks the cache is behind the peer, and whether it is
-// stale: not confirmed current within MaxStaleness.
+// stale.
 func (g *Gateway) lag() (uint64, bool) {
 	h, err := g.store.Height()
 	if err != nil {
@@ -214,8 +214,13 @@ func (g *Gateway) lag() (uint64, bool) {
 	if p := g.peerHeight.Load(); p > h {
 		lag = p - h
 	}
-	last := time.Unix(0, g.lastSync.Load())
-	return lag, time.Since(last) > g.cfg.MaxStaleness.Duration
+	return lag, g.stale()
+}
+
+// stale reports whether the cache has gone without confirming it has every
+// block for longer than MaxStaleness.
+func (g *Gateway) stale() bool {
+	return time.Since(time.Unix(0, g.lastSync.Load())) > g.cfg.MaxStaleness.Duration
 }
 
 // follow applies every block to the cache from its height on, and keeps
