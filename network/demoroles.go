@@ -37,7 +37,7 @@ func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 			}
 			if n > 0 {
 				changed = true
-				nw.detail("%s: User1 bound to %d roles on %s", o.MSPID, n, nw.Topo.ChannelsOf(o.Name)[0].Name)
+				nw.detail("%s: User1 bound to %d roles on %s", o.MSPID, n, nw.Topo.GatewayChannel(o.Name))
 			}
 		}()
 	}
@@ -61,7 +61,7 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		return 0, err
 	}
 	defer conn.Close()
-	channel := nw.Topo.ChannelsOf(o.Name)[0].Name
+	channel := nw.Topo.GatewayChannel(o.Name)
 	registry := func(user string) (*client.Contract, func(), error) {
 		msp, _ := nw.Home.User(o, user)
 		gw, err := fabricid.Connect(o.MSPID, msp, conn)

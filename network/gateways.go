@@ -111,19 +111,15 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 }
 
 // writeGatewayConfig writes a gateway's configuration: it serves its
-// organisation's first channel through its own peer.
+// organisation's gateway channel through its own peer.
 func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	org, _ := nw.Topo.Org(n.Org)
-	chans := nw.Topo.ChannelsOf(n.Org)
-	if len(chans) == 0 {
-		return "", fmt.Errorf("%s is on no channel", n.Org)
-	}
 	admin, _ := nw.Home.User(org, "Admin")
 	user, _ := nw.Home.User(org, "User1")
 	cfg := gateway.Config{
 		Org: org.Name, MSPID: org.MSPID, Listen: n.ListenAddr(),
 		Peer:         gateway.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
-		Channel:      chans[0].Name,
+		Channel:      nw.Topo.GatewayChannel(n.Org),
 		Chaincode:    ChaincodeName,
 		Identities:   []gateway.Identity{{Name: "Admin", MSPDir: admin}, {Name: "User1", MSPDir: user}},
 		KeysFile:     nw.Home.KeysFile(org.Name),

@@ -72,7 +72,7 @@ func (nw *Network) addMetrics(ctx context.Context, n Node, s *NodeStatus) {
 	if n.Kind == KindGateway {
 		// A gateway's height is its cache's, on the channel it serves.
 		if h, ok := m["wanledger_gateway_cache_height"]; ok {
-			s.Heights = map[string]int{nw.Topo.ChannelsOf(n.Org)[0].Name: int(h)}
+			s.Heights = map[string]int{nw.Topo.GatewayChannel(n.Org): int(h)}
 		}
 		return
 	}

@@ -111,6 +111,11 @@ func (t Topology) Validate() error {
 			}
 		}
 	}
+	for _, o := range t.Orgs {
+		if len(t.ChannelsOf(o.Name)) == 0 {
+			return fmt.Errorf("topology: organisation %s is on no channel", o.Name)
+		}
+	}
 	last := t.BasePort + PortStride*len(t.Nodes())
 	if t.BasePort < 1024 || last > 65535 {
 		return fmt.Errorf("topology: ports %d-%d out of range", t.BasePort, last)
@@ -161,6 +166,10 @@ func (t Topology) ChannelsOf(org string) []Channel {
 	}
 	return out
 }
+
+// GatewayChannel is the channel an organisation's gateway serves: the
+// first it belongs to (Validate ensures there is one).
+func (t Topology) GatewayChannel(org string) string { return t.ChannelsOf(org)[0].Name }
 
 // Kind is what a node is.
 type Kind string

@@ -73,6 +73,7 @@ func TestValidateRejectsBrokenTopologies(t *testing.T) {
 		{"a channel name with a space", func(t *Topology) { t.Channels[0].Name = "an hui" }, "bad channel"},
 		{"ports beyond 65535", func(t *Topology) { t.BasePort = 65500 }, "out of range"},
 		{"privileged ports", func(t *Topology) { t.BasePort = 80 }, "out of range"},
+		{"an organisation on no channel", func(t *Topology) { t.Orgs = append(t.Orgs, Org{Name: "nanjing", MSPID: "NanjingMSP"}) }, "on no channel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
