@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,16 +11,14 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/wanledger/wanledger/chaincode/contracts"
 	"github.com/wanledger/wanledger/chaincode/domain"
-	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/fabricid"
-	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 )
 
 // contract returns a contract of the chaincode on anhui for a user of org.
 func contract(t *testing.T, env *nettest.Env, org, user, name string) *client.Contract {
-	return env.Gateway(t, org, user).GetNetwork("anhui").GetContractWithName(network.ChaincodeName, name)
+	return contractOn(t, env, "anhui", org, user, name)
 }
 
 func mustSubmit(t *testing.T, c *client.Contract, fn string, args ...string) string {
@@ -65,43 +61,15 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	ctx := t.Context()
 	now := time.Now().UTC().Truncate(time.Second)
 
-	anhuiAdmin := contract(t, env, "anhui", "Admin", "registry")
-	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, domain.LicenceType{Code: "business-licence", Name: "营业执照",
-		MaxValidityDays: 3650, MutualRecognition: true,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}, {Name: "creditCode", Type: domain.FieldString, Required: true}}}))
-	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
-		Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}))
-
-	seal, err := gm.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
-	mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: "hefei-amr-seal-1", AgencyID: "hefei-amr",
-		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
-	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, contract(t, env, "hefei", "User1", "registry")), "issuer", "hefei-amr")
+	seal := hefeiAgency(t, env, "hefei-amr", "hefei-amr-seal-1", now)
 	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
 	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, contract(t, env, "wuhu", "User1", "registry")), "verifier", "")
 
 	// Hefei's issuer issues.
-	holder, _ := gm.GenerateKey()
-	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
-	c := credential.Content{ID: "BL-IT-0001", Type: "business-licence", AgencyID: "hefei-amr", Region: "340104",
-		SealKeyID: "hefei-amr-seal-1", HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(),
-		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(5, 0, 0)}
-	for _, f := range []struct{ name, value string }{{"creditCode", "91340100MA2XXXXX1Q"}, {"name", "合肥示例科技有限公司"}} {
-		salt := make([]byte, 16)
-		rand.Read(salt)
-		d, _ := credential.FieldDigestOf(c.ID, f.name, salt, f.value)
-		c.Fields = append(c.Fields, credential.FieldDigest{Name: f.name, Digest: d})
-	}
-	sig, err := credential.Sign(seal, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sig := businessLicence(t, "BL-IT-0001", "hefei-amr", "hefei-amr-seal-1", seal, now)
 	issuer := contract(t, env, "hefei", "User1", "licence")
 	var txs []string
-	txs = append(txs, mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)})))
+	txs = append(txs, issue(t, issuer, c, sig))
 
 	// Wuhu cannot revoke it: neither its admin nor a Wuhu client.
 	for _, user := range []string{"Admin", "User1"} {
@@ -161,13 +129,8 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 
 	// The licence's key-level policy: a status change that Hefei's peer did
 	// not endorse fails validation, whoever asks.
-	c2 := c
-	c2.ID = "BL-IT-0002"
-	sig2, err := credential.Sign(seal, c2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c2, Signature: hex.EncodeToString(sig2)}))
+	c2, sig2 := businessLicence(t, "BL-IT-0002", "hefei-amr", "hefei-amr-seal-1", seal, now)
+	issue(t, issuer, c2, sig2)
 	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "inspection")
 	if st.Successful || st.Code.String() != "ENDORSEMENT_POLICY_FAILURE" {
 		t.Errorf("a suspension endorsed by Anhui and Wuhu only: %s", st.Code)

@@ -17,14 +17,10 @@ import (
 	"github.com/wanledger/wanledger/network/nettest"
 )
 
-// bindRoles binds each org's User1 to roles, as the org's admin.
+// bindRoles binds each org's User1 to roles on anhui, as the org's admin.
 func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...domain.Role) {
 	t.Helper()
-	admin := contract(t, env, org, "Admin", "registry")
-	id := clientID(t, contract(t, env, org, "User1", "registry"))
-	for _, r := range roles {
-		mustSubmit(t, admin, "BindRole", id, string(r), "")
-	}
+	bindRolesOn(t, env, "anhui", org, roles...)
 }
 
 // TestAtMostMaxUsesAccessesCommit sends 50 concurrent accesses against an
