@@ -27,14 +27,22 @@ var channelMembers = []struct {
 	{"delta", []string{"AnhuiMSP", "ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}},
 }
 
-// MemberOf reports whether an organisation is a member of the channel.
-func MemberOf(channel, msp string) bool {
+// ChannelMembers returns the MSP IDs of a channel's member organisations,
+// or nil for a channel the ledger does not know. It is the one source of
+// channel membership: key-level endorsement policies count their majority
+// over it.
+func ChannelMembers(channel string) []string {
 	for _, c := range channelMembers {
 		if c.channel == channel {
-			return slices.Contains(c.members, msp)
+			return slices.Clone(c.members)
 		}
 	}
-	return false
+	return nil
+}
+
+// MemberOf reports whether an organisation is a member of the channel.
+func MemberOf(channel, msp string) bool {
+	return slices.Contains(ChannelMembers(channel), msp)
 }
 
 // ProvinceOf returns the province organisation an organisation belongs to.

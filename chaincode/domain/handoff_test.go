@@ -37,8 +37,8 @@ func TestHandoffStateMachine(t *testing.T) {
 	if err := step("wuhu-clerk", accept); err != nil {
 		t.Fatal(err)
 	}
-	if orgs, _ := w.l.EndorsersOf("\x00handoff\x00HO-1\x00"); strings.Join(orgs, ",") != "HefeiMSP,WuhuMSP" {
-		t.Errorf("after acceptance the policy is %v", orgs)
+	if p, _ := w.l.PolicyOf("\x00handoff\x00HO-1\x00"); p != "AND(HefeiMSP.peer, WuhuMSP.peer)" {
+		t.Errorf("after acceptance the policy is %q", p)
 	}
 	wantCode(t, step("hefei-clerk", cancel), domain.CodeInvalidTransition)
 	// From acceptance on, one organisation's endorsement is not enough.

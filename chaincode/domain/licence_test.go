@@ -21,8 +21,8 @@ func TestAnAccreditedIssuerIssuesAVerifiedLicence(t *testing.T) {
 		t.Errorf("event %s %v", name, p["id"])
 	}
 	k := "\x00licence\x00BL-0001\x00"
-	if orgs, err := w.l.EndorsersOf(k); err != nil || strings.Join(orgs, ",") != "HefeiMSP" {
-		t.Errorf("key-level policy of the licence = %v, %v; want HefeiMSP", orgs, err)
+	if p, err := w.l.PolicyOf(k); err != nil || p != "AND(HefeiMSP.peer, OR(AnhuiMSP.peer, WuhuMSP.peer))" {
+		t.Errorf("key-level policy of the licence = %q, %v; want Hefei and a majority", p, err)
 	}
 	if strings.Contains(string(w.l.Get(k)), "340104199001011234") || strings.Contains(string(w.l.Get(k)), "合肥") {
 		t.Error("personal data reached the ledger")

@@ -1,7 +1,6 @@
 package domain_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -48,8 +47,8 @@ func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
 	if a.Uses != 3 {
 		t.Errorf("uses = %d", a.Uses)
 	}
-	if orgs, _ := w.l.EndorsersOf("\x00authorization\x00AUTH-1\x00"); strings.Join(orgs, ",") != "HefeiMSP" {
-		t.Errorf("every use needs the owner's endorsement; policy = %v", orgs)
+	if p, _ := w.l.PolicyOf("\x00authorization\x00AUTH-1\x00"); p != "AND(HefeiMSP.peer, OR(AnhuiMSP.peer, WuhuMSP.peer))" {
+		t.Errorf("every use needs the owner's endorsement and a majority; policy = %q", p)
 	}
 }
 

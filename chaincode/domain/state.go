@@ -23,8 +23,13 @@ type State interface {
 	// a time; Fabric allows range queries over simple keys only.
 	Range(start, end string, pageSize int32, bookmark string) (kvs []KV, next string, err error)
 	History(key string) ([]Change, error)
-	// RequireEndorsers sets the key-level endorsement policy of key: every
-	// later change needs the endorsement of a peer of each organisation.
+	// RequireEndorsers sets the key-level endorsement policy of key to
+	// "the owners and a majority of the channel's members": every later
+	// change needs the endorsement of a peer of each owner organisation
+	// (mspIDs) and of peers of more than half of the channel's members,
+	// the owners counted among them. In Fabric a key-level policy replaces
+	// the chaincode's majority policy for that key, so it repeats the
+	// majority rather than relying on it.
 	RequireEndorsers(key string, mspIDs ...string) error
 	Emit(name string, payload []byte) error
 	TxID() string

@@ -17,7 +17,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
@@ -72,22 +71,28 @@ func (l *Ledger) Get(key string) []byte {
 	return l.state[key]
 }
 
-// EndorsersOf returns the organisations the key-level policy of key
-// requires, or nil if it has none.
-func (l *Ledger) EndorsersOf(key string) ([]string, error) {
+// PolicyOf describes the key-level policy of key (see Policy), or returns
+// "" if it has none.
+func (l *Ledger) PolicyOf(key string) (string, error) {
 	l.mu.Lock()
 	p := l.vparams[key]
 	l.mu.Unlock()
 	if p == nil {
-		return nil, nil
+		return "", nil
 	}
-	ep, err := statebased.NewStateEP(p)
-	if err != nil {
-		return nil, err
+	return Policy(p)
+}
+
+// EndorsedBy reports whether endorsements by peers of orgs, one each,
+// satisfy the key-level policy of key; a key without one needs none.
+func (l *Ledger) EndorsedBy(key string, orgs ...string) (bool, error) {
+	l.mu.Lock()
+	p := l.vparams[key]
+	l.mu.Unlock()
+	if p == nil {
+		return true, nil
 	}
-	orgs := ep.ListOrgs()
-	sort.Strings(orgs)
-	return orgs, nil
+	return Satisfied(p, orgs...)
 }
 
 // Tx is one transaction: a shim.ChaincodeStubInterface. Methods the project
@@ -135,14 +140,12 @@ func (t *Tx) Commit(endorsers ...string) error {
 		if p == nil {
 			continue
 		}
-		ep, err := statebased.NewStateEP(p)
+		pol, err := parsePolicy(p)
 		if err != nil {
 			return err
 		}
-		for _, org := range ep.ListOrgs() {
-			if !slices.Contains(endorsers, org) {
-				return fmt.Errorf("%w: key %q needs %s to endorse", ErrEndorsementPolicy, k, org)
-			}
+		if !pol.satisfiedBy(endorsers) {
+			return fmt.Errorf("%w: key %q needs %s; endorsed by %s", ErrEndorsementPolicy, k, pol, strings.Join(endorsers, ", "))
 		}
 	}
 	for _, k := range t.order {
@@ -235,7 +238,7 @@ func (t *Tx) write(key string, v []byte) {
 }
 
 func (t *Tx) SetStateValidationParameter(key string, ep []byte) error {
-	if _, err := statebased.NewStateEP(ep); err != nil {
+	if _, err := parsePolicy(ep); err != nil {
 		return err
 	}
 	t.vparams[key] = slices.Clone(ep)

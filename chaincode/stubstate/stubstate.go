@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/chaincode/domain"
+	"google.golang.org/protobuf/proto"
 )
 
 // State is a domain.State over a stub.
@@ -91,19 +91,19 @@ func (s *State) History(key string) ([]domain.Change, error) {
 	return out, nil
 }
 
+// RequireEndorsers sets key's validation parameter to the policy "every
+// owner (mspIDs) and a majority of the channel's members" (see
+// ownersAndMajority), over the members domain.ChannelMembers names.
 func (s *State) RequireEndorsers(key string, mspIDs ...string) error {
-	ep, err := statebased.NewStateEP(nil)
+	p, err := ownersAndMajority(mspIDs, domain.ChannelMembers(s.Channel()))
 	if err != nil {
 		return err
 	}
-	if err := ep.AddOrgs(statebased.RoleTypePeer, mspIDs...); err != nil {
-		return err
-	}
-	p, err := ep.Policy()
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(p)
 	if err != nil {
 		return err
 	}
-	return s.stub.SetStateValidationParameter(key, p)
+	return s.stub.SetStateValidationParameter(key, b)
 }
 
 func (s *State) Emit(name string, payload []byte) error { return s.stub.SetEvent(name, payload) }
