@@ -51,6 +51,8 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 		c, sig := businessLicence(t, "BL-SBE-0001", "hefei-sbe", "hefei-sbe-seal-1", seal, now)
 		issue(t, issuer, c, sig)
 		wantOwnerAndMajority(t, issuer, hefeiRefused, hefeiEnough, "Suspend", c.ID, "inspection")
+		// The gateway plans the endorsements of the nested policy itself.
+		mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed")
 	})
 
 	t.Run("seal key", func(t *testing.T) {
@@ -96,5 +98,6 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 		mustSubmit(t, target, "Accept", "HO-SBE-1")
 		wantOwnerAndMajority(t, target, [][]string{{"JiangsuMSP"}, {"ShanghaiMSP", "JiangsuMSP"}, {"JiangsuMSP", "AnhuiMSP", "ZhejiangMSP"}},
 			[]string{"ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}, "Start", "HO-SBE-1")
+		mustSubmit(t, target, "Complete", "HO-SBE-1", gm.SM3Hex([]byte("result")))
 	})
 }
