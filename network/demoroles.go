@@ -96,14 +96,8 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		return 0, err
 	}
 	defer closeAdmin()
-	out, err := admin.EvaluateWithContext(ctx, "ListRoles", client.WithArguments("200", ""))
+	bound, err := listRoles(ctx, admin)
 	if err != nil {
-		return 0, fmt.Errorf("ListRoles: %s", fabricid.ErrorMessage(err))
-	}
-	var bound struct {
-		Items []roleBinding `json:"items"`
-	}
-	if err := json.Unmarshal(out, &bound); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -115,7 +109,7 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if slices.ContainsFunc(bound.Items, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
+		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
 			continue
 		}
 		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, ""); err != nil {
@@ -124,6 +118,31 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// listRoles reads every role binding of the caller's organisation
+// (registry:ListRoles, page by page).
+func listRoles(ctx context.Context, registry *client.Contract) ([]roleBinding, error) {
+	var all []roleBinding
+	bookmark := ""
+	for {
+		out, err := registry.EvaluateWithContext(ctx, "ListRoles", client.WithArguments("200", bookmark))
+		if err != nil {
+			return nil, fmt.Errorf("ListRoles: %s", fabricid.ErrorMessage(err))
+		}
+		var page struct {
+			Items    []roleBinding `json:"items"`
+			Bookmark string        `json:"bookmark"`
+		}
+		if err := json.Unmarshal(out, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.Bookmark == "" || page.Bookmark == bookmark || len(page.Items) == 0 {
+			return all, nil
+		}
+		bookmark = page.Bookmark
+	}
 }
 
 // clientIDOf asks the ledger for a user's client ID (registry:WhoAmI).
