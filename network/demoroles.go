@@ -5,19 +5,40 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/wanledger/wanledger/internal/fabricid"
 )
 
-// demoLedgerRoles are the roles `up` binds User1 to on the ledger, so that
-// the demo keys work at once. The issuer role names an agency, which only
-// an accreditation creates, so it is left to the organisation's admin.
-var demoLedgerRoles = []string{"verifier", "data-owner", "requester", "auditor", "clerk"}
+// demoRoles are the roles of the demo keys. Each acts as a Fabric identity
+// of its own, the cryptogen user DemoUser names, bound on the ledger to that
+// role alone. cryptogen names users User1…UserN only; User1 is no demo
+// identity but a plain client with no role.
+var demoRoles = []string{"issuer", "verifier", "data-owner", "requester", "auditor", "clerk"}
 
-// ensureDemoRoles binds each organisation's User1 to the demo roles on the
-// channel its gateway serves, as the organisation's admin.
+// cryptogenUsers is how many users cryptogen makes per organisation: User1
+// and one per demo role.
+var cryptogenUsers = 1 + len(demoRoles)
+
+// DemoUser returns the cryptogen user ("User2"…) a demo role's key acts as,
+// or "" for a role that has no demo key.
+func DemoUser(role string) string {
+	i := slices.Index(demoRoles, role)
+	if i < 0 {
+		return ""
+	}
+	return "User" + strconv.Itoa(i+2)
+}
+
+// unboundAtUp is the demo role `up` leaves unbound: the issuer role names an
+// agency, which only an accreditation creates, so the organisation's admin
+// binds it.
+const unboundAtUp = "issuer"
+
+// ensureDemoRoles binds each organisation's demo identities to their roles
+// on the channel its gateway serves, as the organisation's admin.
 func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 	var (
 		wg      sync.WaitGroup
@@ -37,7 +58,7 @@ func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 			}
 			if n > 0 {
 				changed = true
-				nw.detail("%s: User1 bound to %d roles on %s", o.MSPID, n, nw.Topo.GatewayChannel(o.Name))
+				nw.detail("%s: %d demo identities bound to their roles on %s", o.MSPID, n, nw.Topo.GatewayChannel(o.Name))
 			}
 		}()
 	}
@@ -70,46 +91,76 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		}
 		return gw.GetNetwork(channel).GetContractWithName(ChaincodeName, "registry"), func() { gw.Close() }, nil
 	}
-	user, closeUser, err := registry("User1")
-	if err != nil {
-		return 0, err
-	}
-	defer closeUser()
 	admin, closeAdmin, err := registry("Admin")
 	if err != nil {
 		return 0, err
 	}
 	defer closeAdmin()
-
-	out, err := user.EvaluateWithContext(ctx, "WhoAmI")
+	bound, err := listRoles(ctx, admin)
 	if err != nil {
-		return 0, fmt.Errorf("WhoAmI: %s", fabricid.ErrorMessage(err))
+		return 0, err
+	}
+	n := 0
+	for _, role := range demoRoles {
+		if role == unboundAtUp {
+			continue
+		}
+		id, err := clientIDOf(ctx, registry, DemoUser(role))
+		if err != nil {
+			return n, err
+		}
+		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
+			continue
+		}
+		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, ""); err != nil {
+			return n, fmt.Errorf("bind %s to %s: %s", DemoUser(role), role, fabricid.ErrorMessage(err))
+		}
+		n++
+	}
+	return n, nil
+}
+
+// listRoles reads every role binding of the caller's organisation
+// (registry:ListRoles, page by page).
+func listRoles(ctx context.Context, registry *client.Contract) ([]roleBinding, error) {
+	var all []roleBinding
+	bookmark := ""
+	for {
+		out, err := registry.EvaluateWithContext(ctx, "ListRoles", client.WithArguments("200", bookmark))
+		if err != nil {
+			return nil, fmt.Errorf("ListRoles: %s", fabricid.ErrorMessage(err))
+		}
+		var page struct {
+			Items    []roleBinding `json:"items"`
+			Bookmark string        `json:"bookmark"`
+		}
+		if err := json.Unmarshal(out, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.Bookmark == "" || page.Bookmark == bookmark || len(page.Items) == 0 {
+			return all, nil
+		}
+		bookmark = page.Bookmark
+	}
+}
+
+// clientIDOf asks the ledger for a user's client ID (registry:WhoAmI).
+func clientIDOf(ctx context.Context, registry func(string) (*client.Contract, func(), error), user string) (string, error) {
+	c, closeC, err := registry(user)
+	if err != nil {
+		return "", err
+	}
+	defer closeC()
+	out, err := c.EvaluateWithContext(ctx, "WhoAmI")
+	if err != nil {
+		return "", fmt.Errorf("WhoAmI as %s: %s", user, fabricid.ErrorMessage(err))
 	}
 	var me struct {
 		ClientID string `json:"clientId"`
 	}
 	if err := json.Unmarshal(out, &me); err != nil {
-		return 0, err
+		return "", err
 	}
-	out, err = admin.EvaluateWithContext(ctx, "ListRoles", client.WithArguments("200", ""))
-	if err != nil {
-		return 0, fmt.Errorf("ListRoles: %s", fabricid.ErrorMessage(err))
-	}
-	var bound struct {
-		Items []roleBinding `json:"items"`
-	}
-	if err := json.Unmarshal(out, &bound); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, role := range demoLedgerRoles {
-		if slices.ContainsFunc(bound.Items, func(b roleBinding) bool { return b.ClientID == me.ClientID && b.Role == role && !b.Revoked }) {
-			continue
-		}
-		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, me.ClientID, role, ""); err != nil {
-			return n, fmt.Errorf("bind %s: %s", role, fabricid.ErrorMessage(err))
-		}
-		n++
-	}
-	return n, nil
+	return me.ClientID, nil
 }

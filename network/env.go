@@ -62,6 +62,7 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		return nil, err
 	}
 	cc, _ := nw.Topo.Node("chaincode." + n.Org)
+	link := nw.Home.ChaincodeTLS(org)
 	builder := fmt.Sprintf("[{name: ccaas, path: %s, propagateEnvironment: [%s]}]",
 		filepath.Join(nw.Home.Builders(), "ccaas"), strings.Join(ccaas.PropagatedEnv, ", "))
 	return []string{
@@ -90,9 +91,10 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		"CORE_METRICS_PROVIDER=prometheus",
 		"CORE_CHAINCODE_EXTERNALBUILDERS=" + builder,
 		ccaas.EnvAddress + "=" + cc.ListenAddr(),
-		ccaas.EnvRootCert + "=" + nw.Home.OrgTLSCA(org),
-		ccaas.EnvClientCert + "=" + tls.Cert,
-		ccaas.EnvClientKey + "=" + tls.Key,
+		// The link to the chaincode server has a CA of its own (ADR 0011).
+		ccaas.EnvRootCert + "=" + link.CA,
+		ccaas.EnvClientCert + "=" + link.PeerCert,
+		ccaas.EnvClientKey + "=" + link.PeerKey,
 	}, nil
 }
 
@@ -102,14 +104,15 @@ func (nw *Network) chaincodeEnv(n Node) ([]string, error) {
 		return nil, err
 	}
 	org, _ := nw.Topo.Org(n.Org)
-	tls := nw.Home.NodeTLS(n)
+	link := nw.Home.ChaincodeTLS(org)
 	return []string{
 		server.EnvID + "=" + id,
 		server.EnvAddress + "=" + n.ListenAddr(),
-		server.EnvTLSCert + "=" + tls.Cert,
-		server.EnvTLSKey + "=" + tls.Key,
-		// Only the organisation's own peer (its TLS CA) may connect.
-		server.EnvClientCA + "=" + nw.Home.OrgTLSCA(org),
+		server.EnvTLSCert + "=" + link.ServerCert,
+		server.EnvTLSKey + "=" + link.ServerKey,
+		// Only the organisation's own peer may connect: the link's CA issued
+		// one client certificate, the peer's (ADR 0011).
+		server.EnvClientCA + "=" + link.CA,
 	}, nil
 }
 

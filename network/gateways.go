@@ -13,9 +13,6 @@ import (
 	"github.com/wanledger/wanledger/gateway"
 )
 
-// Demo API keys: one for the admin identity, one per role for User1.
-var demoKeyRoles = []string{"issuer", "verifier", "data-owner", "requester", "auditor", "clerk"}
-
 // DemoKey is a key `up` made for trying the gateway out.
 type DemoKey struct {
 	Key      string   `json:"key"`
@@ -29,8 +26,9 @@ type DemoKey struct {
 func (h Home) KeysFile(org string) string     { return h.Path("gateways", org, "keys.json") }
 func (h Home) DemoKeysFile(org string) string { return h.Path("gateways", org, "demo-keys.json") }
 
-// ensureKeys makes each organisation's demo API keys once, and binds its
-// Admin and User1 client certificates to keys for the mutual-TLS listener.
+// ensureKeys makes each organisation's demo API keys once, and binds the
+// TLS client certificates of its Admin and of each demo role's identity to
+// keys for the mutual-TLS listener.
 func (nw *Network) ensureKeys(context.Context) (bool, error) {
 	changed := false
 	for _, o := range nw.Topo.Orgs {
@@ -51,13 +49,10 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 			}
 			stored, added = keys, true
 		}
-		for _, c := range []struct {
-			user  string
-			roles []string
-		}{{"Admin", []string{gateway.RoleAdmin}}, {"User1", demoKeyRoles}} {
+		for _, c := range demoIdentities() {
 			subject := c.user + "@" + o.Domain()
 			if !slices.ContainsFunc(stored, func(k gateway.APIKey) bool { return k.CertSubject == subject }) {
-				stored = append(stored, gateway.APIKey{ID: "cert-" + c.user, CertSubject: subject, Identity: c.user, Roles: c.roles})
+				stored = append(stored, gateway.APIKey{ID: "cert-" + c.user, CertSubject: subject, Identity: c.user, Roles: []string{c.role}})
 				added = true
 			}
 		}
@@ -90,15 +85,25 @@ func (nw *Network) demoKeys(o Org) ([]gateway.APIKey, error) {
 		demo = append(demo, DemoKey{Key: secret, Identity: identity, Roles: roles, Gateway: "http://" + gw.ListenAddr()})
 		return nil
 	}
-	if err := add("Admin", gateway.RoleAdmin); err != nil {
-		return nil, err
-	}
-	for _, r := range demoKeyRoles {
-		if err := add("User1", r); err != nil {
+	for _, c := range demoIdentities() {
+		if err := add(c.user, c.role); err != nil {
 			return nil, err
 		}
 	}
 	return stored, writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600)
+}
+
+// demoIdentity is a demo key's Fabric identity (a cryptogen user) and role.
+type demoIdentity struct{ user, role string }
+
+// demoIdentities are the Admin with the admin role, then each demo role's
+// own identity.
+func demoIdentities() []demoIdentity {
+	ids := []demoIdentity{{"Admin", gateway.RoleAdmin}}
+	for _, r := range demoRoles {
+		ids = append(ids, demoIdentity{DemoUser(r), r})
+	}
+	return ids
 }
 
 func writeJSONFile(path string, v any, mode os.FileMode) error {
@@ -114,14 +119,17 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 // organisation's gateway channel through its own peer.
 func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	org, _ := nw.Topo.Org(n.Org)
-	admin, _ := nw.Home.User(org, "Admin")
-	user, _ := nw.Home.User(org, "User1")
+	var ids []gateway.Identity
+	for _, c := range demoIdentities() {
+		msp, _ := nw.Home.User(org, c.user)
+		ids = append(ids, gateway.Identity{Name: c.user, MSPDir: msp})
+	}
 	cfg := gateway.Config{
 		Org: org.Name, MSPID: org.MSPID, Listen: n.ListenAddr(),
 		Peer:         gateway.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
 		Channel:      nw.Topo.GatewayChannel(n.Org),
 		Chaincode:    ChaincodeName,
-		Identities:   []gateway.Identity{{Name: "Admin", MSPDir: admin}, {Name: "User1", MSPDir: user}},
+		Identities:   ids,
 		KeysFile:     nw.Home.KeysFile(org.Name),
 		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),
 		MaxStaleness: gateway.Duration{Duration: 10 * time.Second},

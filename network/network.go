@@ -115,6 +115,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		fn   func(context.Context) (bool, error)
 	}{
 		{"crypto material (cryptogen, NodeOUs on)", nw.ensureCrypto},
+		{"peer-to-chaincode TLS (a CA per organisation)", nw.ensureChaincodeTLS},
 		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
 		{"chaincode package and external builder", nw.ensurePackage},
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},

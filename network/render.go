@@ -44,10 +44,11 @@ type renderData struct {
 	Consenters   []renderConsenter
 	Channels     []renderChannel
 	BatchTimeout string
+	Users        int // cryptogen users per peer organisation
 }
 
 func (t Topology) renderData(h Home) renderData {
-	d := renderData{BatchTimeout: BatchTimeout}
+	d := renderData{BatchTimeout: BatchTimeout, Users: cryptogenUsers}
 	for _, o := range t.Orgs {
 		p := t.Peer(o.Name)
 		d.Orgs = append(d.Orgs, renderOrg{Org: o, MSPDir: h.OrgMSP(o), AnchorHost: "127.0.0.1", AnchorPort: p.port(offListen)})

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -15,6 +16,37 @@ import (
 	"time"
 )
 
+// issuer is a CA that signs certificates: its certificate and key.
+type issuer struct {
+	cert *x509.Certificate
+	key  crypto.Signer
+}
+
+// loadIssuer reads a CA (cryptogen's TLS CA: PEM certificate and PKCS #8 key).
+func loadIssuer(caCertFile, caKeyFile string) (issuer, error) {
+	caCert, err := readPEM(caCertFile, "CERTIFICATE")
+	if err != nil {
+		return issuer{}, err
+	}
+	ca, err := x509.ParseCertificate(caCert)
+	if err != nil {
+		return issuer{}, err
+	}
+	caKeyDER, err := readPEM(caKeyFile, "PRIVATE KEY")
+	if err != nil {
+		return issuer{}, err
+	}
+	caKey, err := x509.ParsePKCS8PrivateKey(caKeyDER)
+	if err != nil {
+		return issuer{}, err
+	}
+	signer, ok := caKey.(crypto.Signer)
+	if !ok {
+		return issuer{}, fmt.Errorf("%s: not a signing key", caKeyFile)
+	}
+	return issuer{cert: ca, key: signer}, nil
+}
+
 // issueServerCert writes dir/server.crt and dir/server.key, a TLS server
 // certificate for host and the loopback names signed by a CA (cryptogen's
 // TLS CA: PEM certificate and PKCS #8 key), unless they exist.
@@ -23,54 +55,62 @@ func issueServerCert(caCertFile, caKeyFile, host, dir string) error {
 	if _, err := os.Stat(certFile); err == nil {
 		return nil
 	}
-	caCert, err := readPEM(caCertFile, "CERTIFICATE")
-	if err != nil {
-		return err
-	}
-	ca, err := x509.ParseCertificate(caCert)
-	if err != nil {
-		return err
-	}
-	caKeyDER, err := readPEM(caKeyFile, "PRIVATE KEY")
-	if err != nil {
-		return err
-	}
-	caKey, err := x509.ParsePKCS8PrivateKey(caKeyDER)
-	if err != nil {
-		return err
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: host, Organization: ca.Subject.Organization},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.AddDate(10, 0, 0),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{host, "localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	ca, err := loadIssuer(caCertFile, caKeyFile)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	return ca.issue(host, x509.ExtKeyUsageServerAuth, certFile, keyFile)
+}
+
+// issue writes a new key (0600) and a certificate for cn signed by the CA,
+// good for one use: a server certificate names cn and the loopback names, a
+// client certificate names nothing.
+func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, certFile, keyFile string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
 		return err
+	}
+	tmpl := &x509.Certificate{
+		Subject:     pkix.Name{CommonName: cn, Organization: ca.cert.Subject.Organization},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{usage},
+	}
+	if usage == x509.ExtKeyUsageServerAuth {
+		tmpl.DNSNames, tmpl.IPAddresses = []string{cn, "localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
+	}
+	der, err := sign(tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		return err
+	}
+	return writeKeyPair(certFile, der, keyFile, key)
+}
+
+// sign completes tmpl with a random serial and a ten-year validity and signs
+// it (a self-signed CA when parent is tmpl).
+func sign(tmpl, parent *x509.Certificate, pub crypto.PublicKey, key crypto.Signer) ([]byte, error) {
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tmpl.SerialNumber, tmpl.NotBefore, tmpl.NotAfter = serial, now.Add(-time.Hour), now.AddDate(10, 0, 0)
+	return x509.CreateCertificate(rand.Reader, tmpl, parent, pub, key)
+}
+
+// writeKeyPair writes a PEM certificate (0644) and, if key is not nil, its
+// PKCS #8 key (0600).
+func writeKeyPair(certFile string, der []byte, keyFile string, key crypto.Signer) error {
+	if key != nil {
+		keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 }

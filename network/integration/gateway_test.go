@@ -264,15 +264,15 @@ func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) 
 }
 
 // TestMutualTLSMapsOrganisationCertificatesToIdentities: on the mTLS
-// listener, Hefei's User1 TLS client certificate acts as User1; Wuhu's
-// certificate is refused in the handshake.
+// listener, the TLS client certificate of Hefei's verifier identity acts as
+// that identity; Wuhu's certificate is refused in the handshake.
 func TestMutualTLSMapsOrganisationCertificatesToIdentities(t *testing.T) {
 	env := nettest.Get(t)
 	hefei, _ := env.Net.Topo.Org("hefei")
 	wuhu, _ := env.Net.Topo.Org("wuhu")
 	node, _ := env.Net.Topo.Node("gateway.hefei")
 	clientFor := func(o network.Org) *http.Client {
-		_, tlsFiles := env.Net.Home.User(o, "User1")
+		_, tlsFiles := env.Net.Home.User(o, network.DemoUser("verifier"))
 		cert, err := tls.LoadX509KeyPair(tlsFiles.Cert, tlsFiles.Key)
 		if err != nil {
 			t.Fatal(err)
@@ -296,7 +296,7 @@ func TestMutualTLSMapsOrganisationCertificatesToIdentities(t *testing.T) {
 			ClientID string `json:"clientId"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&who); err != nil || resp.StatusCode != http.StatusOK || who.Data.MSPID != "HefeiMSP" || !strings.Contains(who.Data.ClientID, "CN=User1@hefei.wanledger") {
+	if err := json.NewDecoder(resp.Body).Decode(&who); err != nil || resp.StatusCode != http.StatusOK || who.Data.MSPID != "HefeiMSP" || !strings.Contains(who.Data.ClientID, "CN="+network.DemoUser("verifier")+"@hefei.wanledger") {
 		t.Errorf("whoami over mTLS: %d %+v %v", resp.StatusCode, who, err)
 	}
 	if resp, err := clientFor(wuhu).Get("https://" + node.MTLSAddr() + "/v1/whoami"); err == nil {

@@ -1,0 +1,155 @@
+package network
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/wanledger/wanledger/gateway"
+	"gopkg.in/yaml.v3"
+)
+
+func TestEachDemoRoleHasItsOwnCryptogenUser(t *testing.T) {
+	b, err := Default().RenderCryptoConfig(Home("/run/wl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		PeerOrgs []struct {
+			Name  string `yaml:"Name"`
+			Users struct {
+				Count int `yaml:"Count"`
+			} `yaml:"Users"`
+			Specs []struct {
+				Hostname string `yaml:"Hostname"`
+			} `yaml:"Specs"`
+		} `yaml:"PeerOrgs"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]bool{}
+	for _, r := range demoRoles {
+		u := DemoUser(r)
+		if u == "" || u == "User1" || users[u] {
+			t.Errorf("role %s acts as %q", r, u)
+		}
+		users[u] = true
+	}
+	for _, o := range doc.PeerOrgs {
+		// cryptogen makes User1…UserCount: every demo user must be among them.
+		for u := range users {
+			var i int
+			if _, err := fmt.Sscanf(u, "User%d", &i); err != nil || i > o.Users.Count {
+				t.Errorf("%s: %d users, no %s", o.Name, o.Users.Count, u)
+			}
+		}
+		if len(o.Specs) != 0 {
+			t.Errorf("%s: cryptogen still makes hosts %+v", o.Name, o.Specs)
+		}
+	}
+	if DemoUser("admin") != "" || DemoUser("nobody") != "" {
+		t.Error("a role without a demo key has a demo user")
+	}
+}
+
+func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
+	nw := testNetwork(t)
+	if _, err := nw.ensureKeys(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	hefei, _ := nw.Topo.Org("hefei")
+	b, err := os.ReadFile(nw.Home.DemoKeysFile("hefei"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var demo []DemoKey
+	if err := json.Unmarshal(b, &demo); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, k := range demo {
+		want := DemoUser(k.Roles[0])
+		if k.Roles[0] == gateway.RoleAdmin {
+			want = "Admin"
+		}
+		if len(k.Roles) != 1 || k.Identity != want || seen[k.Identity] {
+			t.Errorf("demo key %s %v: want identity %s, once", k.Identity, k.Roles, want)
+		}
+		seen[k.Identity] = true
+	}
+	if len(demo) != 1+len(demoRoles) {
+		t.Errorf("%d demo keys, want %d", len(demo), 1+len(demoRoles))
+	}
+	b, err = os.ReadFile(nw.Home.KeysFile("hefei"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []gateway.APIKey
+	if err := json.Unmarshal(b, &stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range demoRoles {
+		subject := DemoUser(r) + "@" + hefei.Domain()
+		i := slices.IndexFunc(stored, func(k gateway.APIKey) bool { return k.CertSubject == subject })
+		if i < 0 || stored[i].Identity != DemoUser(r) || !slices.Equal(stored[i].Roles, []string{r}) {
+			t.Errorf("certificate %s: %+v", subject, stored)
+		}
+	}
+	if slices.ContainsFunc(stored, func(k gateway.APIKey) bool { return k.Identity == "User1" }) {
+		t.Error("a key still acts as User1")
+	}
+	// A second run keeps the keys.
+	if changed, err := nw.ensureKeys(t.Context()); err != nil || changed {
+		t.Errorf("second run: changed %v, %v", changed, err)
+	}
+}
+
+func TestGatewayActsAsAdminAndTheDemoRolesIdentities(t *testing.T) {
+	nw := testNetwork(t)
+	hefei, _ := nw.Topo.Org("hefei")
+	// The organisation's TLS CA, which issues the gateway's certificate.
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: "tlsca"}, KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true}
+	der, err := sign(tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(nw.Home.OrgTLSCA(hefei)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeKeyPair(nw.Home.OrgTLSCA(hefei), der, nw.Home.OrgTLSCAKey(hefei), key); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := nw.Topo.Node("gateway.hefei")
+	path, err := nw.writeGatewayConfig(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg gateway.Config
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, id := range cfg.Identities {
+		names = append(names, id.Name)
+		if msp, _ := nw.Home.User(hefei, id.Name); id.MSPDir != msp {
+			t.Errorf("identity %s uses %s", id.Name, id.MSPDir)
+		}
+	}
+	if want := []string{"Admin", "User2", "User3", "User4", "User5", "User6", "User7"}; !slices.Equal(names, want) {
+		t.Errorf("gateway identities %v, want %v", names, want)
+	}
+}
