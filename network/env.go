@@ -64,7 +64,7 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 	cc, _ := nw.Topo.Node("chaincode." + n.Org)
 	builder := fmt.Sprintf("[{name: ccaas, path: %s, propagateEnvironment: [%s]}]",
 		filepath.Join(nw.Home.Builders(), "ccaas"), strings.Join(ccaas.PropagatedEnv, ", "))
-	return []string{
+	env := []string{
 		"FABRIC_CFG_PATH=" + cfg,
 		"FABRIC_LOGGING_SPEC=" + LogSpec,
 		"CORE_PEER_ID=" + n.Host,
@@ -93,7 +93,8 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		ccaas.EnvRootCert + "=" + nw.Home.OrgTLSCA(org),
 		ccaas.EnvClientCert + "=" + tls.Cert,
 		ccaas.EnvClientKey + "=" + tls.Key,
-	}, nil
+	}
+	return append(env, nw.Topo.TimeWindow.env()...), nil
 }
 
 func (nw *Network) chaincodeEnv(n Node) ([]string, error) {
