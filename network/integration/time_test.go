@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -108,7 +109,9 @@ func submitAt(t *testing.T, c *rogue.Client, at time.Time, endorsers []string, f
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Submit(t.Context(), p, endorsers...)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	return c.Submit(ctx, p, endorsers...)
 }
 
 // mustRefuseTime submits with a chosen time and checks that every
