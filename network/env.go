@@ -65,7 +65,7 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 	link := nw.Home.ChaincodeTLS(org)
 	builder := fmt.Sprintf("[{name: ccaas, path: %s, propagateEnvironment: [%s]}]",
 		filepath.Join(nw.Home.Builders(), "ccaas"), strings.Join(ccaas.PropagatedEnv, ", "))
-	return []string{
+	env := []string{
 		"FABRIC_CFG_PATH=" + cfg,
 		"FABRIC_LOGGING_SPEC=" + LogSpec,
 		"CORE_PEER_ID=" + n.Host,
@@ -95,7 +95,8 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		ccaas.EnvRootCert + "=" + link.CA,
 		ccaas.EnvClientCert + "=" + link.PeerCert,
 		ccaas.EnvClientKey + "=" + link.PeerKey,
-	}, nil
+	}
+	return append(env, nw.Topo.TimeWindow.env()...), nil
 }
 
 func (nw *Network) chaincodeEnv(n Node) ([]string, error) {

@@ -43,6 +43,9 @@ type Topology struct {
 	Channels    []Channel
 	// BasePort is the first port; each node takes a block of PortStride ports.
 	BasePort int
+	// TimeWindow bounds the proposal timestamps the peers endorse. It is a
+	// setting of each start, not recorded with the run directory.
+	TimeWindow TimeWindow `json:"-"`
 }
 
 // PortStride is the number of ports reserved for each node.
@@ -73,7 +76,8 @@ func Default() Topology {
 			{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}},
 			{Name: "delta", Members: []string{"anhui", "shanghai", "jiangsu", "zhejiang"}},
 		},
-		BasePort: DefaultBasePort,
+		BasePort:   DefaultBasePort,
+		TimeWindow: DefaultTimeWindow(),
 	}
 }
 
@@ -115,6 +119,9 @@ func (t Topology) Validate() error {
 		if len(t.ChannelsOf(o.Name)) == 0 {
 			return fmt.Errorf("topology: organisation %s is on no channel", o.Name)
 		}
+	}
+	if err := t.TimeWindow.Validate(); err != nil {
+		return fmt.Errorf("topology: %w", err)
 	}
 	last := t.BasePort + PortStride*len(t.Nodes())
 	if t.BasePort < 1024 || last > 65535 {

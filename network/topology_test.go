@@ -3,6 +3,7 @@ package network
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultTopologyIsValid(t *testing.T) {
@@ -74,6 +75,9 @@ func TestValidateRejectsBrokenTopologies(t *testing.T) {
 		{"ports beyond 65535", func(t *Topology) { t.BasePort = 65500 }, "out of range"},
 		{"privileged ports", func(t *Topology) { t.BasePort = 80 }, "out of range"},
 		{"an organisation on no channel", func(t *Topology) { t.Orgs = append(t.Orgs, Org{Name: "nanjing", MSPID: "NanjingMSP"}) }, "on no channel"},
+		{"a negative past time window", func(t *Topology) { t.TimeWindow.Past = -time.Minute }, "past side -1m0s is out of range"},
+		{"a zero future time window", func(t *Topology) { t.TimeWindow.Future = 0 }, "future side 0s is out of range"},
+		{"a future time window of a day", func(t *Topology) { t.TimeWindow.Future = 24 * time.Hour }, "future side 24h0m0s is out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,3 +102,15 @@ func hasRow(out string, fields ...string) bool {
 	}
 	return false
 }
+
+func TestUpRejectsAnAbsurdProposalTimeWindow(t *testing.T) {
+	for _, flag := range []string{"--proposal-past-window=-1m", "--proposal-future-window=48h", "--proposal-future-window=0"} {
+		root := newRoot()
+		root.SetArgs([]string{"up", "--home", t.TempDir(), flag})
+		root.SetOut(&bytes.Buffer{})
+		root.SetErr(&bytes.Buffer{})
+		if err := root.Execute(); err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("wanledger up %s: %v, want an out-of-range error", flag, err)
+		}
+	}
+}

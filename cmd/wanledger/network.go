@@ -17,6 +17,9 @@ import (
 type networkOptions struct {
 	home     string
 	basePort int
+	// window is the proposal time window; only up sets it, the other
+	// commands start no peer.
+	window *network.TimeWindow
 }
 
 func (o *networkOptions) register(root *cobra.Command) {
@@ -36,6 +39,13 @@ func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network,
 	}
 	topo := network.Default()
 	topo.BasePort = o.basePort
+	if o.window != nil {
+		topo.TimeWindow = *o.window
+	}
+	// Refuse bad settings before a possibly long build of the Fabric tools.
+	if err := topo.Validate(); err != nil {
+		return nil, err
+	}
 	var fab fabricbin.Install
 	var err error
 	if build {
@@ -54,11 +64,13 @@ func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network,
 }
 
 func newUp(o *networkOptions) *cobra.Command {
-	return &cobra.Command{
+	win := network.DefaultTimeWindow()
+	c := &cobra.Command{
 		Use:   "up",
 		Short: "Bring the network up (idempotent; resumes the same ledgers after down)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.window = &win
 			nw, err := o.open(cmd, true)
 			if err != nil {
 				return err
@@ -67,6 +79,11 @@ func newUp(o *networkOptions) *cobra.Command {
 			return err
 		},
 	}
+	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,
+		"peers refuse a proposal whose timestamp is further behind their clock than this (1s to 1h)")
+	c.Flags().DurationVar(&win.Future, "proposal-future-window", win.Future,
+		"peers refuse a proposal whose timestamp is further ahead of their clock than this (1s to 1h)")
+	return c
 }
 
 func newDown(o *networkOptions) *cobra.Command {
