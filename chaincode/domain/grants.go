@@ -61,7 +61,8 @@ func grants(s State, ag *Agency) ([]*Accreditation, error) {
 
 // grantInForce returns the agency's grant that allows the type in the
 // region at t: of several, the latest granted. With none, the refusal is
-// the latest grant's.
+// that of the latest grant running at t (a type or region it lacks), or
+// else of the latest grant.
 func grantInForce(s State, agencyID string, t time.Time, typeCode, region string) (*Accreditation, error) {
 	ag, err := agencyRecord(s, agencyID)
 	if err != nil {
@@ -71,20 +72,31 @@ func grantInForce(s State, agencyID string, t time.Time, typeCode, region string
 	if err != nil {
 		return nil, err
 	}
-	var first error
+	var latest, running error
 	for _, a := range all {
 		err := a.ActiveAt(t, typeCode, region)
-		if err == nil {
+		switch {
+		case err == nil:
 			return a, nil
-		}
-		if first == nil {
-			first = err
+		case running == nil && a.runningAt(t):
+			running = err
+		case latest == nil:
+			latest = err
 		}
 	}
-	if first == nil {
-		first = Errorf(CodeNotAccredited, "agency %s has no grant", agencyID)
+	switch {
+	case running != nil:
+		return nil, running
+	case latest != nil:
+		return nil, latest
 	}
-	return nil, first
+	return nil, Errorf(CodeNotAccredited, "agency %s has no grant", agencyID)
+}
+
+// runningAt reports whether the grant is inside its period and not
+// withdrawn at t.
+func (a *Accreditation) runningAt(t time.Time) bool {
+	return within(t, a.ValidFrom, a.ValidTo) && (a.Withdrawn == nil || t.Before(a.Withdrawn.At))
 }
 
 // liveGrant checks that the agency holds a grant that is neither withdrawn
