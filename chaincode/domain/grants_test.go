@@ -92,7 +92,7 @@ func TestTheGrantInForce(t *testing.T) {
 	w.grant("anhui-admin", domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP", Types: []string{typeBiz, "food-licence"},
 		Region: "340104", ValidFrom: y1, ValidTo: y1.AddDate(1, 0, 0)}) // grant 2: both types, one district
 	w.grant("anhui-admin", grantFor(t0.AddDate(0, 6, 0), t0.AddDate(3, 0, 0))) // grant 3
-	w.withdraw("anhui-admin", agency+":000003")                                  // withdrawn at once
+	w.withdraw("anhui-admin", agency+":000003")                                // withdrawn at once
 	tests := []struct {
 		name, typ, region string
 		at                time.Time
