@@ -93,12 +93,6 @@ func grantInForce(s State, agencyID string, t time.Time, typeCode, region string
 	return nil, Errorf(CodeNotAccredited, "agency %s has no grant", agencyID)
 }
 
-// runningAt reports whether the grant is inside its period and not
-// withdrawn at t.
-func (a *Accreditation) runningAt(t time.Time) bool {
-	return within(t, a.ValidFrom, a.ValidTo) && (a.Withdrawn == nil || t.Before(a.Withdrawn.At))
-}
-
 // liveGrant checks that the agency holds a grant that is neither withdrawn
 // nor ended at t (it may start later), and returns the agency.
 func liveGrant(s State, agencyID string, t time.Time) (*Agency, error) {

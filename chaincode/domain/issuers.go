@@ -197,7 +197,7 @@ func WithdrawAccreditation(s State, grantID, reason string) (*Accreditation, err
 // ActiveAt checks that the grant allows issuing the type in the region at t.
 func (a *Accreditation) ActiveAt(t time.Time, typeCode, region string) error {
 	switch {
-	case a.Withdrawn != nil && !t.Before(a.Withdrawn.At):
+	case a.withdrawnBy(t):
 		return Errorf(CodeNotAccredited, "grant %s was withdrawn at %s", a.GrantID, a.Withdrawn.At.Format(time.RFC3339))
 	case !within(t, a.ValidFrom, a.ValidTo):
 		return Errorf(CodeNotAccredited, "grant %s is valid %s to %s", a.GrantID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
@@ -207,6 +207,17 @@ func (a *Accreditation) ActiveAt(t time.Time, typeCode, region string) error {
 		return Errorf(CodeWrongRegion, "grant %s is for region %s, not %s", a.GrantID, a.Region, region)
 	}
 	return nil
+}
+
+// withdrawnBy reports whether the grant was withdrawn at or before t.
+func (a *Accreditation) withdrawnBy(t time.Time) bool {
+	return a.Withdrawn != nil && !t.Before(a.Withdrawn.At)
+}
+
+// runningAt reports whether the grant is inside its period and not
+// withdrawn at t.
+func (a *Accreditation) runningAt(t time.Time) bool {
+	return within(t, a.ValidFrom, a.ValidTo) && !a.withdrawnBy(t)
 }
 
 // grantID names an agency's grant: "<agencyID>:<seq, six digits>".
