@@ -234,22 +234,28 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return readThrough(g, ctx, key, false, func(records) (*domain.LicenceType, error) { return g.store.LicenceType(in.Code) })
 		})
-	huma.Register(api, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Accredit an agency (province admin)", "registry", RoleAdmin),
+	huma.Register(api, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Grant an agency a new accreditation (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Body domain.Accreditation
 		}) (*txResult[*domain.Accreditation], error) {
 			return submit[*domain.Accreditation](g, ctx, "registry", "GrantAccreditation", in.Body)
 		})
-	huma.Register(api, op("get-accreditation", http.MethodGet, "/v1/registry/accreditations/{agency}", "An agency's accreditation", "registry", readerRoles...),
+	huma.Register(api, op("get-agency", http.MethodGet, "/v1/registry/accreditations/{agency}", "An agency's owner and every grant it has had, from the ledger", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Agency string `path:"agency" maxLength:"64"`
-			Fresh  bool   `query:"fresh"`
+		}) (*withHeight[*domain.AgencyGrants], error) {
+			return evaluate[*domain.AgencyGrants](g, ctx, "registry", "GetAgency", []string{in.Agency})
+		})
+	huma.Register(api, op("get-grant", http.MethodGet, "/v1/registry/grants/{grant}", "One accreditation grant", "registry", readerRoles...),
+		func(ctx context.Context, in *struct {
+			Grant string `path:"grant" maxLength:"80"`
+			Fresh bool   `query:"fresh"`
 		}) (*withHeight[*domain.Accreditation], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.Accreditation, error) { return r.Accreditation(in.Agency) })
+			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.Accreditation, error) { return r.Grant(in.Grant) })
 		})
 	huma.Register(api, op("register-seal", http.MethodPost, "/v1/registry/seals", "Register an agency's seal key (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {

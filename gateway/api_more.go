@@ -18,12 +18,12 @@ type reasonBody struct {
 }
 
 func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
-	huma.Register(api, op("withdraw-accreditation", http.MethodPost, "/v1/registry/accreditations/{agency}/withdraw", "Withdraw an accreditation (province admin)", "registry", RoleAdmin),
+	huma.Register(api, op("withdraw-grant", http.MethodPost, "/v1/registry/grants/{grant}/withdraw", "Withdraw one accreditation grant (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
-			Agency string `path:"agency" maxLength:"64"`
-			Body   reasonBody
+			Grant string `path:"grant" maxLength:"80"`
+			Body  reasonBody
 		}) (*txResult[*domain.Accreditation], error) {
-			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Agency, in.Body.Reason)
+			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Grant, in.Body.Reason)
 		})
 	huma.Register(api, op("rotate-seal", http.MethodPost, "/v1/registry/seals/{keyId}/rotate", "Replace a seal key from now (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {

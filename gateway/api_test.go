@@ -128,7 +128,7 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/accreditations", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals", RoleAdmin},
 	{http.MethodPost, "/v1/registry/roles", RoleAdmin},
-	{http.MethodPost, "/v1/registry/accreditations/A1/withdraw", RoleAdmin},
+	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/rotate", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/revoke", RoleAdmin},
 	{http.MethodPost, "/v1/authorizations", "data-owner"},
@@ -279,14 +279,14 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 		salts[fv.name] = hex.EncodeToString(salt)
 	}
 	sig, _ := credential.Sign(seal, c)
-	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), Status: domain.StatusActive,
+	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), GrantID: "hefei-amr:000001", Status: domain.StatusActive,
 		StatusHistory: []domain.StatusChange{{Status: domain.StatusActive, EffectiveAt: c.ValidFrom}}}
 	ev := func(name string, p any) cache.Event {
 		b, _ := json.Marshal(domain.Event{Version: domain.EventVersion, Type: name, TxID: "tx", Payload: p})
 		return cache.Event{Name: name, Payload: b}
 	}
 	events := []cache.Event{
-		ev(domain.EventAccreditationGranted, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		ev(domain.EventAccreditationGranted, domain.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
 		ev(domain.EventSealKeyRegistered, domain.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
 		ev(domain.EventLicenceIssued, l),
 	}

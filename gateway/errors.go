@@ -67,6 +67,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeUsesExhausted:     http.StatusConflict,
 	domain.CodeSubjectNotCovered: http.StatusForbidden,
 	domain.CodeInternal:          http.StatusBadGateway,
+	domain.CodeAgencyTaken:       http.StatusConflict,
 }
 
 const chaincodeResponse = "chaincode response 500, "

@@ -331,9 +331,9 @@ func (r ledgerRecords) Licence(id string) (*domain.Licence, error) {
 	return &l, r.get("licence", "Get", id, &l)
 }
 
-func (r ledgerRecords) Accreditation(agency string) (*domain.Accreditation, error) {
+func (r ledgerRecords) Grant(id string) (*domain.Accreditation, error) {
 	var a domain.Accreditation
-	return &a, r.get("registry", "GetAccreditation", agency, &a)
+	return &a, r.get("registry", "GetGrant", id, &a)
 }
 
 func (r ledgerRecords) SealKey(id string) (*domain.SealKey, error) {

@@ -58,7 +58,7 @@ const (
 // records is where verification reads: the cache, or the ledger.
 type records interface {
 	Licence(id string) (*domain.Licence, error)
-	Accreditation(agency string) (*domain.Accreditation, error)
+	Grant(id string) (*domain.Accreditation, error)
 	SealKey(id string) (*domain.SealKey, error)
 }
 
@@ -103,12 +103,17 @@ func judge(r records, req VerifyRequest, at time.Time) Verdict {
 	return v
 }
 
+// accredited checks the grant the licence names allowed it when its
+// content was sealed; later grants and withdrawals do not change that.
 func accredited(r records, l *domain.Licence) error {
-	a, err := r.Accreditation(l.AgencyID)
-	if err != nil {
-		return fmt.Errorf("agency %s: %w", l.AgencyID, err)
+	if l.GrantID == "" {
+		return l.CheckGrant(&domain.Accreditation{})
 	}
-	return a.ActiveAt(l.IssuedAt, l.Type, l.Region)
+	a, err := r.Grant(l.GrantID)
+	if err != nil {
+		return fmt.Errorf("grant %s: %w", l.GrantID, err)
+	}
+	return l.CheckGrant(a)
 }
 
 // sealed checks the seal key belongs to the agency, was valid when the

@@ -178,6 +178,13 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, domain.CodeTooLarge},
 		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, domain.CodeInvalidArgument},
 		{"a handoff list with a bad status", "handoff:List", []string{"AnhuiMSP", "lost", "", ""}, domain.CodeInvalidArgument},
+		{"a withdrawal by agency ID, not grant ID", "registry:WithdrawAccreditation", []string{"hefei-amr", "merged"}, domain.CodeInvalidArgument},
+		{"a grant ID with a short sequence", "registry:GetGrant", []string{"hefei-amr:1"}, domain.CodeInvalidArgument},
+		{"a grant ID with a bad agency", "registry:GetGrant", []string{"hefei amr:000001"}, domain.CodeInvalidArgument},
+		{"a grant in force without a time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", ""}, domain.CodeInvalidArgument},
+		{"a grant in force at a bad time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", "soon"}, domain.CodeInvalidArgument},
+		{"an agency that was never accredited", "registry:GetAgency", []string{"nobody"}, domain.CodeNotAccredited},
+		{"a grant check of no licence", "licence:CheckGrant", []string{"BL-404"}, domain.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +193,44 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 				t.Errorf("%s: %v, want %s", tt.fn, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestGrantsThroughTheContracts(t *testing.T) {
+	c := newChain(t)
+	seal, _ := gm.GenerateKey()
+	holder, _ := gm.GenerateKey()
+	c.setUp(seal)
+	c.must("hefei-issuer", "licence:Issue", jsonArg(t, issueRequest(t, seal, holder, "BL-1", c.now)))
+	c.must("anhui-admin", "registry:WithdrawAccreditation", "hefei-amr:000001", "reorganised")
+	var g domain.Accreditation
+	if err := json.Unmarshal([]byte(c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
+		Types: []string{"business-licence"}, Region: "340100", ValidFrom: c.now, ValidTo: c.now.AddDate(1, 0, 0)}))), &g); err != nil {
+		t.Fatal(err)
+	}
+	if g.GrantID != "hefei-amr:000002" {
+		t.Errorf("the second grant is %q", g.GrantID)
+	}
+	var check domain.GrantCheck
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:CheckGrant", "BL-1")), &check); err != nil {
+		t.Fatal(err)
+	}
+	if !check.InForce || check.GrantID != "hefei-amr:000001" {
+		t.Errorf("grant check %+v", check)
+	}
+	var at domain.Accreditation
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GrantAt", "hefei-amr", "business-licence", "340104", c.now.Format(time.RFC3339))), &at); err != nil {
+		t.Fatal(err)
+	}
+	if at.GrantID != g.GrantID {
+		t.Errorf("grant in force now %s", at.GrantID)
+	}
+	var ag domain.AgencyGrants
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GetAgency", "hefei-amr")), &ag); err != nil {
+		t.Fatal(err)
+	}
+	if len(ag.Grants) != 2 || ag.MSPID != "HefeiMSP" {
+		t.Errorf("agency %+v", ag)
 	}
 }
 

@@ -15,6 +15,7 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`2026-11-29T10:00:00+08:00`)
 	f.Add(`{"authorizationId":"A","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
 	f.Add(`{"by":"dataset","key":"d","from":"2026-01-01T00:00:00Z","pageSize":10}`)
+	f.Add(`{"grantId":"a:000001","seq":1,"agencyId":"a","mspId":"HefeiMSP","types":["t"],"region":"340100","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
 			if err != nil && domain.CodeOf(err) == "" {
@@ -45,6 +46,8 @@ func FuzzDecodeArguments(f *testing.F) {
 		_, err = Decode[domain.Handoff]("h", arg, MaxArg)
 		coded(err)
 		_, err = timeArg("t", arg)
+		coded(err)
+		_, err = requiredTime("t", arg)
 		coded(err)
 		_, _, err = pageArgs(arg, "")
 		coded(err)

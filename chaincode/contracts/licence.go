@@ -19,7 +19,7 @@ func NewLicence() *Licence {
 
 // GetEvaluateTransactions lists the licence contract's queries.
 func (l *Licence) GetEvaluateTransactions() []string {
-	return []string{"Get", "StatusAt", "History", "ListByHolder", "ListByIssuer"}
+	return []string{"Get", "StatusAt", "CheckGrant", "History", "ListByHolder", "ListByIssuer"}
 }
 
 // Issue verifies and records a licence: a JSON IssueRequest.
@@ -75,14 +75,17 @@ func (l *Licence) Get(ctx contractapi.TransactionContextInterface, id string) (s
 
 // StatusAt returns a licence's status at a time (RFC 3339).
 func (l *Licence) StatusAt(ctx contractapi.TransactionContextInterface, id, at string) (string, error) {
-	t, err := timeArg("time", at)
+	t, err := requiredTime("time", at)
 	if err != nil {
 		return "", err
 	}
-	if t.IsZero() {
-		return "", domain.Errorf(domain.CodeInvalidArgument, "StatusAt needs a time")
-	}
 	return reply(domain.StatusAt(state(ctx), id, t))
+}
+
+// CheckGrant answers whether the grant a licence names was in force for it
+// when its content was sealed.
+func (l *Licence) CheckGrant(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.CheckLicenceGrant(state(ctx), id))
 }
 
 // History lists every committed version of a licence with its transaction.

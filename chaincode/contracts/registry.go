@@ -20,7 +20,7 @@ func NewRegistry() *Registry {
 
 // GetEvaluateTransactions lists the registry's queries.
 func (r *Registry) GetEvaluateTransactions() []string {
-	return []string{"Version", "WhoAmI", "GetLicenceType", "ListLicenceTypes", "GetAccreditation", "ListAccreditations",
+	return []string{"Version", "WhoAmI", "GetLicenceType", "ListLicenceTypes", "GetAgency", "GetGrant", "GrantAt", "ListAccreditations",
 		"GetSealKey", "ListSealKeys", "ListRoles", "GetGatewayEndpoint"}
 }
 
@@ -75,7 +75,7 @@ func (r *Registry) ListLicenceTypes(ctx contractapi.TransactionContextInterface,
 	return reply(domain.ListLicenceTypes(state(ctx), n, b))
 }
 
-// GrantAccreditation accredits an agency (a province admin).
+// GrantAccreditation records a new grant for an agency (a province admin).
 func (r *Registry) GrantAccreditation(ctx contractapi.TransactionContextInterface, accreditation string) (string, error) {
 	a, err := Decode[domain.Accreditation]("accreditation", accreditation, MaxArg)
 	if err != nil {
@@ -84,14 +84,29 @@ func (r *Registry) GrantAccreditation(ctx contractapi.TransactionContextInterfac
 	return reply(domain.GrantAccreditation(state(ctx), a))
 }
 
-// WithdrawAccreditation ends an agency's accreditation now.
-func (r *Registry) WithdrawAccreditation(ctx contractapi.TransactionContextInterface, agencyID, reason string) (string, error) {
-	return reply(domain.WithdrawAccreditation(state(ctx), agencyID, reason))
+// WithdrawAccreditation ends one grant now ("<agency ID>:<sequence>").
+func (r *Registry) WithdrawAccreditation(ctx contractapi.TransactionContextInterface, grantID, reason string) (string, error) {
+	return reply(domain.WithdrawAccreditation(state(ctx), grantID, reason))
 }
 
-// GetAccreditation returns an agency's accreditation.
-func (r *Registry) GetAccreditation(ctx contractapi.TransactionContextInterface, agencyID string) (string, error) {
-	return reply(domain.GetAccreditation(state(ctx), agencyID))
+// GetAgency returns an agency's owner and every grant it has had.
+func (r *Registry) GetAgency(ctx contractapi.TransactionContextInterface, agencyID string) (string, error) {
+	return reply(domain.GetAgency(state(ctx), agencyID))
+}
+
+// GetGrant returns one grant.
+func (r *Registry) GetGrant(ctx contractapi.TransactionContextInterface, grantID string) (string, error) {
+	return reply(domain.GetGrant(state(ctx), grantID))
+}
+
+// GrantAt returns the agency's grant in force for a type and region at a
+// time (RFC 3339).
+func (r *Registry) GrantAt(ctx contractapi.TransactionContextInterface, agencyID, typeCode, region, at string) (string, error) {
+	t, err := requiredTime("time", at)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.GrantAt(state(ctx), agencyID, typeCode, region, t))
 }
 
 // ListAccreditations lists accreditations.

@@ -87,6 +87,14 @@ func timeArg(what, s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// requiredTime reads an RFC 3339 time that may not be "".
+func requiredTime(what, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, domain.Errorf(domain.CodeInvalidArgument, "%s is required", what)
+	}
+	return timeArg(what, s)
+}
+
 // reply encodes a domain result.
 func reply(v any, err error) (string, error) {
 	if err != nil {

@@ -31,13 +31,14 @@ const (
 	CodeUsesExhausted     Code = "USES_EXHAUSTED"
 	CodeSubjectNotCovered Code = "SUBJECT_NOT_COVERED"
 	CodeInternal          Code = "INTERNAL"
+	CodeAgencyTaken       Code = "AGENCY_TAKEN"
 )
 
 // Codes lists every code, for documentation and for the gateway's mapping.
 var Codes = []Code{CodeInvalidArgument, CodeTooLarge, CodeNotFound, CodeAlreadyExists, CodeForbidden,
 	CodeNotAccredited, CodeWrongRegion, CodeSealInvalid, CodeBadSignature, CodeSchemaMismatch,
 	CodeValidityTooLong, CodeInvalidTransition, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted,
-	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal}
+	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal, CodeAgencyTaken}
 
 // Error is a refusal with a stable code.
 type Error struct {

@@ -1,14 +1,20 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
 
-// Accreditation lets an agency issue some licence types in a region for a
-// time. The province grants it; from then on, changing it needs the
-// endorsement of both the province's and the agency organisation's peers.
+// Accreditation is one grant: it lets an agency issue some licence types in
+// a region for a period. A grant is never overwritten: a later grant (a
+// yearly renewal, a re-accreditation) is a new record with the next
+// sequence number, and a withdrawal ends one grant and stays on it. The
+// province grants it; from then on, changing it needs the endorsement of
+// both the province's and the agency organisation's peers.
 type Accreditation struct {
+	GrantID   string    `json:"grantId,omitempty"` // "<agencyID>:<seq>", set by the ledger
+	Seq       int       `json:"seq,omitempty"`     // 1 for the agency's first grant, set by the ledger
 	AgencyID  string    `json:"agencyId"`
 	MSPID     string    `json:"mspId"`    // the agency's organisation
 	Province  string    `json:"province"` // the granting province
@@ -20,80 +26,134 @@ type Accreditation struct {
 	Record
 }
 
-// Withdraw records when and why an accreditation ended early.
+// Withdraw records when and why a grant ended early.
 type Withdraw struct {
 	At     time.Time `json:"at"`
 	Reason string    `json:"reason"`
 }
 
-// Events of accreditations.
+// Agency is the owner of an agency ID, for good: the province that first
+// accredited it and the organisation the agency belongs to. No other
+// province or organisation may ever hold a grant for the ID.
+type Agency struct {
+	AgencyID string `json:"agencyId"`
+	MSPID    string `json:"mspId"`
+	Province string `json:"province"`
+	LastSeq  int    `json:"lastSeq"` // the sequence number of the agency's latest grant
+	Record
+}
+
+// Events of accreditations; both carry the grant.
 const (
 	EventAccreditationGranted   = "registry.AccreditationGranted"
 	EventAccreditationWithdrawn = "registry.AccreditationWithdrawn"
 )
 
-const objAccreditation = "accreditation"
+// Object types: an agency under ("agency", agencyID), a grant under
+// ("grant", agencyID, seq as six digits), so an agency's grants list in
+// sequence order.
+const (
+	objAgency = "agency"
+	objGrant  = "grant"
+	// MaxGrants bounds an agency's grants, and so the reads that finding
+	// the grant in force costs.
+	MaxGrants = 200
+)
 
-// GrantAccreditation accredits an agency of one of the province's
-// organisations for types the province owns, in one of its regions.
+// GrantAccreditation records a new grant for an agency of one of the
+// province's organisations, for types the province owns, in one of its
+// regions. The first grant makes the agency ID the province's and the
+// organisation's for good. Grants of one agency may overlap (a renewal
+// granted before the current grant ends, or grants of other types).
 func GrantAccreditation(s State, a Accreditation) (*Accreditation, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkGrant(s, tx, &a); err != nil {
+		return nil, err
+	}
+	ag, err := agencyRecord(s, a.AgencyID)
+	switch {
+	case CodeOf(err) == CodeNotAccredited:
+		ag = &Agency{AgencyID: a.AgencyID, MSPID: a.MSPID, Province: tx.caller.MSPID}
+	case err != nil:
+		return nil, err
+	case ag.Province != tx.caller.MSPID || ag.MSPID != a.MSPID:
+		return nil, Errorf(CodeAgencyTaken, "agency ID %s belongs to %s of %s", a.AgencyID, ag.MSPID, ag.Province)
+	case ag.LastSeq >= MaxGrants:
+		return nil, Errorf(CodeTooLarge, "agency %s has %d grants, the most it may have", a.AgencyID, MaxGrants)
+	}
+	ag.LastSeq++
+	ag.Record = tx.record()
+	a.Seq, a.GrantID = ag.LastSeq, grantID(a.AgencyID, ag.LastSeq)
+	a.Province, a.Withdrawn, a.Record = tx.caller.MSPID, nil, tx.record()
+	if err := putOwned(s, ag, a.Province, a.MSPID, objAgency, a.AgencyID); err != nil {
+		return nil, err
+	}
+	if err := putOwned(s, &a, a.Province, a.MSPID, objGrant, a.AgencyID, seqAttr(a.Seq)); err != nil {
+		return nil, err
+	}
+	return &a, emit(s, EventAccreditationGranted, &a)
+}
+
+// checkGrant checks a grant request of the caller.
+func checkGrant(s State, tx txContext, a *Accreditation) error {
 	if !tx.caller.Admin || !IsProvince(tx.caller.MSPID) {
-		return nil, Errorf(CodeForbidden, "only a province's admin grants accreditations")
+		return Errorf(CodeForbidden, "only a province's admin grants accreditations")
 	}
 	if err := checkID("agency ID", a.AgencyID); err != nil {
-		return nil, err
+		return err
 	}
 	if p, ok := ProvinceOf(a.MSPID); !ok || p != tx.caller.MSPID {
-		return nil, Errorf(CodeForbidden, "%s is not an organisation of %s", a.MSPID, tx.caller.MSPID)
+		return Errorf(CodeForbidden, "%s is not an organisation of %s", a.MSPID, tx.caller.MSPID)
+	}
+	// The grant's key-level policy needs the agency organisation's peers:
+	// off the channel, it could never be withdrawn.
+	if !MemberOf(s.Channel(), a.MSPID) {
+		return Errorf(CodeForbidden, "%s is not a member of channel %s", a.MSPID, s.Channel())
 	}
 	if !validRegion(a.Region) {
-		return nil, Errorf(CodeInvalidArgument, "region %q is not a six-digit division code", a.Region)
+		return Errorf(CodeInvalidArgument, "region %q is not a six-digit division code", a.Region)
 	}
 	if a.Region[:2] != regionPrefix(tx.caller.MSPID) {
-		return nil, Errorf(CodeWrongRegion, "region %s is outside %s", a.Region, tx.caller.MSPID)
+		return Errorf(CodeWrongRegion, "region %s is outside %s", a.Region, tx.caller.MSPID)
 	}
 	if err := checkWindow("accreditation", a.ValidFrom, a.ValidTo); err != nil {
-		return nil, err
+		return err
 	}
 	if len(a.Types) == 0 || len(a.Types) > MaxTypes {
-		return nil, Errorf(CodeInvalidArgument, "an accreditation names 1 to %d types", MaxTypes)
+		return Errorf(CodeInvalidArgument, "an accreditation names 1 to %d types", MaxTypes)
 	}
 	for i, code := range a.Types {
 		t, err := licenceType(s, code)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if t.Province != tx.caller.MSPID {
-			return nil, Errorf(CodeForbidden, "type %s belongs to %s", code, t.Province)
+			return Errorf(CodeForbidden, "type %s belongs to %s", code, t.Province)
 		}
 		if slices.Contains(a.Types[:i], code) {
-			return nil, Errorf(CodeInvalidArgument, "type %s named twice", code)
+			return Errorf(CodeInvalidArgument, "type %s named twice", code)
 		}
 	}
-	k, err := key(s, objAccreditation, a.AgencyID)
+	return nil
+}
+
+// putOwned stores v and requires the endorsement of the province and the
+// agency organisation for every later change of it.
+func putOwned(s State, v any, province, msp, objectType string, attrs ...string) error {
+	k, err := key(s, objectType, attrs...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var old Accreditation
-	found, err := getJSON(s, k, &old)
-	if err != nil {
-		return nil, err
+	if err := putJSON(s, k, v); err != nil {
+		return err
 	}
-	if found && old.Withdrawn == nil && tx.now.Before(old.ValidTo) {
-		return nil, Errorf(CodeAlreadyExists, "agency %s is accredited until %s; withdraw it first", a.AgencyID, old.ValidTo.Format(time.RFC3339))
+	if err := s.RequireEndorsers(k, uniq(province, msp)...); err != nil {
+		return Wrap(CodeInternal, err, "endorsement policy of %s %v", objectType, attrs)
 	}
-	a.Province, a.Withdrawn, a.Record = tx.caller.MSPID, nil, tx.record()
-	if err := putJSON(s, k, &a); err != nil {
-		return nil, err
-	}
-	if err := s.RequireEndorsers(k, uniq(tx.caller.MSPID, a.MSPID)...); err != nil {
-		return nil, Wrap(CodeInternal, err, "endorsement policy of accreditation %s", a.AgencyID)
-	}
-	return &a, emit(s, EventAccreditationGranted, &a)
+	return nil
 }
 
 func uniq(ids ...string) []string {
@@ -106,9 +166,10 @@ func uniq(ids ...string) []string {
 	return out
 }
 
-// WithdrawAccreditation ends an accreditation now. The granting province's
-// admin asks; the key-level policy needs both organisations to endorse.
-func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, error) {
+// WithdrawAccreditation ends one grant now. The granting province's admin
+// asks; the key-level policy needs both organisations to endorse. The
+// agency's other grants are untouched.
+func WithdrawAccreditation(s State, grantID, reason string) (*Accreditation, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -116,56 +177,50 @@ func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, er
 	if err := checkText("reason", reason, MaxReasonLen); err != nil {
 		return nil, err
 	}
-	a, err := load[Accreditation](s, "agency ID", "accreditation of agency", objAccreditation, agencyID)
+	a, err := grant(s, grantID)
 	if err != nil {
 		return nil, err
 	}
 	if !tx.caller.Admin || tx.caller.MSPID != a.Province {
-		return nil, Errorf(CodeForbidden, "only %s's admin withdraws this accreditation", a.Province)
+		return nil, Errorf(CodeForbidden, "only %s's admin withdraws grant %s", a.Province, grantID)
 	}
 	if a.Withdrawn != nil {
-		return nil, Errorf(CodeInvalidTransition, "accreditation of %s was withdrawn already", agencyID)
+		return nil, Errorf(CodeInvalidTransition, "grant %s was withdrawn already", grantID)
 	}
 	a.Withdrawn, a.Record = &Withdraw{At: tx.now, Reason: reason}, tx.record()
-	if err := putAt(s, a, objAccreditation, agencyID); err != nil {
+	if err := putAt(s, a, objGrant, a.AgencyID, seqAttr(a.Seq)); err != nil {
 		return nil, err
 	}
 	return a, emit(s, EventAccreditationWithdrawn, a)
 }
 
-// GetAccreditation returns an agency's accreditation.
-func GetAccreditation(s State, agencyID string) (*Accreditation, error) {
-	if _, err := requireReader(s); err != nil {
-		return nil, err
-	}
-	return accreditation(s, agencyID)
-}
-
-func accreditation(s State, agencyID string) (*Accreditation, error) {
-	a, err := load[Accreditation](s, "agency ID", "accreditation of agency", objAccreditation, agencyID)
-	if CodeOf(err) == CodeNotFound {
-		return nil, Errorf(CodeNotAccredited, "agency %s is not accredited", agencyID)
-	}
-	return a, err
-}
-
-// ListAccreditations lists accreditations.
-func ListAccreditations(s State, size int32, bookmark string) (Page[Accreditation], error) {
-	return listForReaders[Accreditation](s, size, bookmark, objAccreditation)
-}
-
-// ActiveAt checks that the accreditation allows issuing the type in the
-// region at t.
+// ActiveAt checks that the grant allows issuing the type in the region at t.
 func (a *Accreditation) ActiveAt(t time.Time, typeCode, region string) error {
 	switch {
-	case a.Withdrawn != nil && !t.Before(a.Withdrawn.At):
-		return Errorf(CodeNotAccredited, "accreditation of %s was withdrawn at %s", a.AgencyID, a.Withdrawn.At.Format(time.RFC3339))
+	case a.withdrawnBy(t):
+		return Errorf(CodeNotAccredited, "grant %s was withdrawn at %s", a.GrantID, a.Withdrawn.At.Format(time.RFC3339))
 	case !within(t, a.ValidFrom, a.ValidTo):
-		return Errorf(CodeNotAccredited, "accreditation of %s is valid %s to %s", a.AgencyID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
+		return Errorf(CodeNotAccredited, "grant %s is valid %s to %s", a.GrantID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
 	case !slices.Contains(a.Types, typeCode):
-		return Errorf(CodeNotAccredited, "agency %s may not issue %s", a.AgencyID, typeCode)
+		return Errorf(CodeNotAccredited, "grant %s does not cover type %s", a.GrantID, typeCode)
 	case !validRegion(region) || !regionCovers(a.Region, region):
-		return Errorf(CodeWrongRegion, "agency %s is accredited for region %s, not %s", a.AgencyID, a.Region, region)
+		return Errorf(CodeWrongRegion, "grant %s is for region %s, not %s", a.GrantID, a.Region, region)
 	}
 	return nil
 }
+
+// withdrawnBy reports whether the grant was withdrawn at or before t.
+func (a *Accreditation) withdrawnBy(t time.Time) bool {
+	return a.Withdrawn != nil && !t.Before(a.Withdrawn.At)
+}
+
+// runningAt reports whether the grant is inside its period and not
+// withdrawn at t.
+func (a *Accreditation) runningAt(t time.Time) bool {
+	return within(t, a.ValidFrom, a.ValidTo) && !a.withdrawnBy(t)
+}
+
+// grantID names an agency's grant: "<agencyID>:<seq, six digits>".
+func grantID(agencyID string, seq int) string { return agencyID + ":" + seqAttr(seq) }
+
+func seqAttr(seq int) string { return fmt.Sprintf("%06d", seq) }

@@ -42,6 +42,7 @@ type Licence struct {
 	IssuerMSP     string         `json:"issuerMsp"`
 	IssuedAt      time.Time      `json:"issuedAt"`
 	SealedAt      time.Time      `json:"sealedAt"` // when the current content was sealed: issuance or the last renewal
+	GrantID       string         `json:"grantId"`  // the agency's grant in force at SealedAt, which verdicts judge by
 	IssueTxID     string         `json:"issueTxId"`
 	Status        Status         `json:"status"`
 	StatusHistory []StatusChange `json:"statusHistory"`
@@ -141,15 +142,12 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := accreditation(s, c.AgencyID)
+	a, err := grantInForce(s, c.AgencyID, tx.now, c.Type, c.Region)
 	if err != nil {
 		return nil, err
 	}
 	if a.MSPID != tx.caller.MSPID {
 		return nil, Errorf(CodeForbidden, "agency %s belongs to %s", c.AgencyID, a.MSPID)
-	}
-	if err := a.ActiveAt(tx.now, c.Type, c.Region); err != nil {
-		return nil, err
 	}
 	if err := checkSchema(t, c.Fields); err != nil {
 		return nil, err
@@ -172,7 +170,7 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	}
 	l := &Licence{
 		Content: c, Signature: req.Signature, IssuerMSP: tx.caller.MSPID,
-		IssuedAt: tx.now, SealedAt: tx.now, IssueTxID: tx.txID, Status: StatusActive,
+		IssuedAt: tx.now, SealedAt: tx.now, GrantID: a.GrantID, IssueTxID: tx.txID, Status: StatusActive,
 		StatusHistory: []StatusChange{{Status: StatusActive, EffectiveAt: c.ValidFrom, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID}},
 		Record:        tx.record(),
 	}
@@ -311,8 +309,9 @@ type RenewRequest struct {
 	Signature string    `json:"signature"` // over the content with the new valid-to and seal key
 }
 
-// Renew extends a licence that is not revoked. The agency must still be
-// accredited, and the window from now must fit the type's maximum.
+// Renew extends a licence that is not revoked. The agency must hold a grant
+// in force now, which the licence then names, and the window from now must
+// fit the type's maximum.
 func Renew(s State, r RenewRequest) (*Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -332,11 +331,8 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := accreditation(s, l.AgencyID)
+	a, err := grantInForce(s, l.AgencyID, tx.now, l.Type, l.Region)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.ActiveAt(tx.now, l.Type, l.Region); err != nil {
 		return nil, err
 	}
 	if err := checkValidity(t, l.ValidFrom, r.ValidTo, tx.now); err != nil {
@@ -350,7 +346,7 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 	if err := checkSeal(s, tx.now, c, r.Signature); err != nil {
 		return nil, err
 	}
-	l.Content, l.Signature, l.SealedAt, l.Record = c, r.Signature, tx.now, tx.record()
+	l.Content, l.Signature, l.SealedAt, l.GrantID, l.Record = c, r.Signature, tx.now, a.GrantID, tx.record()
 	if err := putLicence(s, l); err != nil {
 		return nil, err
 	}

@@ -156,7 +156,7 @@ func TestAccreditationRules(t *testing.T) {
 	t.Run("a withdrawn accreditation stops issuance", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		w.must("anhui-admin", func(s domain.State) (any, error) {
-			return domain.WithdrawAccreditation(s, agency, "merged into another bureau")
+			return domain.WithdrawAccreditation(s, grant1, "merged into another bureau")
 		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
 		wantCode(t, err, domain.CodeNotAccredited)
@@ -164,7 +164,7 @@ func TestAccreditationRules(t *testing.T) {
 	t.Run("withdrawal needs both organisations to endorse", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		_, err := w.runEndorsed("anhui-admin", []string{"AnhuiMSP", "WuhuMSP"}, func(s domain.State) (any, error) {
-			return domain.WithdrawAccreditation(s, agency, "no reason")
+			return domain.WithdrawAccreditation(s, grant1, "no reason")
 		})
 		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
 			t.Errorf("withdrawal without Hefei's endorsement: %v", err)

@@ -39,8 +39,9 @@ const (
 const objSeal = "seal"
 
 // RegisterSealKey records a new seal key of one of the caller
-// organisation's accredited agencies. Only that organisation's admin may,
-// and later changes need its endorsement.
+// organisation's agencies that holds a grant still running (not withdrawn,
+// not ended; it may start later). Only that organisation's admin may, and
+// later changes need its endorsement.
 func RegisterSealKey(s State, k SealKey) (*SealKey, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -59,7 +60,7 @@ func checkNewSeal(s State, tx txContext, k *SealKey) error {
 	if err := checkID("seal key ID", k.KeyID); err != nil {
 		return err
 	}
-	a, err := accreditation(s, k.AgencyID)
+	a, err := liveGrant(s, k.AgencyID, tx.now)
 	if err != nil {
 		return err
 	}

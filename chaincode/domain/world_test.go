@@ -35,6 +35,7 @@ const (
 	agency  = "hefei-amr"
 	typeBiz = "business-licence"
 	sealID  = "hefei-amr-seal-1"
+	grant1  = agency + ":000001" // the agency's first grant, made by setUp
 )
 
 func newWorld(t testing.TB) *world {

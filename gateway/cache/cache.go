@@ -1,5 +1,5 @@
 // Package cache is a gateway's Badger cache of what verification needs:
-// licences, licence types, accreditations and seal keys, kept from the
+// licences, licence types, accreditation grants and seal keys, kept from the
 // chaincode events of every block. Each block's updates and the new height
 // commit in one Badger transaction, so a crash never leaves them apart, and
 // the cache resumes from its height.
@@ -40,7 +40,7 @@ var heightKey = []byte("meta/height")
 const (
 	pLicence = "lic/"
 	pType    = "type/"
-	pAccr    = "acc/"
+	pGrant   = "grant/"
 	pSeal    = "seal/"
 )
 
@@ -148,7 +148,7 @@ func apply(txn *badger.Txn, ev Event) error {
 	case domain.EventLicenceTypePut:
 		return putKeyed[domain.LicenceType](txn, env.Payload, func(t domain.LicenceType) string { return pType + t.Code })
 	case domain.EventAccreditationGranted, domain.EventAccreditationWithdrawn:
-		return putKeyed[domain.Accreditation](txn, env.Payload, func(a domain.Accreditation) string { return pAccr + a.AgencyID })
+		return putKeyed[domain.Accreditation](txn, env.Payload, func(a domain.Accreditation) string { return pGrant + a.GrantID })
 	case domain.EventSealKeyRegistered, domain.EventSealKeyRevoked:
 		return putKeyed[domain.SealKey](txn, env.Payload, func(k domain.SealKey) string { return pSeal + k.KeyID })
 	case domain.EventSealKeyRotated:
@@ -211,9 +211,9 @@ func (s *Store) Licence(id string) (*domain.Licence, error) {
 	return get[domain.Licence](s, pLicence+id)
 }
 
-// Accreditation returns an agency's cached accreditation.
-func (s *Store) Accreditation(agency string) (*domain.Accreditation, error) {
-	return get[domain.Accreditation](s, pAccr+agency)
+// Grant returns a cached accreditation grant by its ID ("<agency ID>:<sequence>").
+func (s *Store) Grant(id string) (*domain.Accreditation, error) {
+	return get[domain.Accreditation](s, pGrant+id)
 }
 
 // SealKey returns a cached seal key.

@@ -68,7 +68,7 @@ func TestEveryCachedEventKindIsStored(t *testing.T) {
 	events := []Event{
 		event(t, domain.EventLicenceBatchIssued, domain.BatchResult{Count: 2, Licences: []*domain.Licence{licence("B1", domain.StatusActive), licence("B2", domain.StatusActive)}}),
 		event(t, domain.EventLicenceTypePut, domain.LicenceType{Code: "T"}),
-		event(t, domain.EventAccreditationGranted, domain.Accreditation{AgencyID: "A"}),
+		event(t, domain.EventAccreditationGranted, domain.Accreditation{GrantID: "A:000001", AgencyID: "A", Seq: 1}),
 		event(t, domain.EventSealKeyRotated, domain.Rotation{Old: &domain.SealKey{KeyID: "K1", SupersededBy: "K2"}, New: &domain.SealKey{KeyID: "K2"}}),
 		event(t, domain.EventGatewayEndpointSet, domain.GatewayEndpoint{MSPID: "X"}),
 	}
@@ -82,7 +82,7 @@ func TestEveryCachedEventKindIsStored(t *testing.T) {
 	if _, err := s.LicenceType("T"); err != nil {
 		t.Error(err)
 	}
-	if _, err := s.Accreditation("A"); err != nil {
+	if _, err := s.Grant("A:000001"); err != nil {
 		t.Error(err)
 	}
 	if k, err := s.SealKey("K1"); err != nil || k.SupersededBy != "K2" {

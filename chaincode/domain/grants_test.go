@@ -1,0 +1,261 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/chaincode/fakestub"
+)
+
+// grantFor is a grant request for the Hefei agency of business licences in
+// Hefei city, valid [from, to).
+func grantFor(from, to time.Time) domain.Accreditation {
+	return domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP", Types: []string{typeBiz}, Region: "340100", ValidFrom: from, ValidTo: to}
+}
+
+func (w *world) grant(who string, a domain.Accreditation) *domain.Accreditation {
+	w.t.Helper()
+	return w.must(who, func(s domain.State) (any, error) { return domain.GrantAccreditation(s, a) }).(*domain.Accreditation)
+}
+
+func (w *world) withdraw(who, grantID string) {
+	w.t.Helper()
+	w.must(who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, grantID, "reorganised") })
+}
+
+// grantCheck asks the ledger whether a licence's grant was in force when it
+// was sealed.
+func (w *world) grantCheck(id string) *domain.GrantCheck {
+	w.t.Helper()
+	return w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.CheckLicenceGrant(s, id) }).(*domain.GrantCheck)
+}
+
+func TestAReaccreditedAgencysOldLicenceStaysValid(t *testing.T) {
+	w := newWorld(t).setUp()
+	l := w.issue("BL-1")
+	if l.GrantID != grant1 {
+		t.Fatalf("licence names grant %q, want %s", l.GrantID, grant1)
+	}
+	w.withdraw("anhui-admin", grant1)
+	g2 := w.grant("anhui-admin", grantFor(w.now, t0.AddDate(3, 0, 0)))
+	if g2.GrantID != agency+":000002" || g2.Seq != 2 {
+		t.Fatalf("second grant %s (seq %d)", g2.GrantID, g2.Seq)
+	}
+	if c := w.grantCheck("BL-1"); !c.InForce || c.GrantID != grant1 || c.Grant == nil || c.Grant.Withdrawn == nil {
+		t.Errorf("the licence sealed before the withdrawal: %+v", c)
+	}
+	if l2 := w.issue("BL-2"); l2.GrantID != g2.GrantID {
+		t.Errorf("a licence issued after re-accreditation names %s", l2.GrantID)
+	}
+	ag := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.GetAgency(s, agency) }).(*domain.AgencyGrants)
+	if ag.LastSeq != 2 || ag.Province != "AnhuiMSP" || len(ag.Grants) != 2 || ag.Grants[0].GrantID != g2.GrantID || ag.Grants[1].Withdrawn == nil {
+		t.Errorf("agency %+v", ag)
+	}
+}
+
+func TestAYearlyRenewalKeepsLastYearsLicencesValid(t *testing.T) {
+	w := newWorld(t).setUp()
+	w.issue("BL-1")
+	// setUp's grant ends at t0+2y; after it ends, the province grants the
+	// next period, and the agency registers a key for it.
+	end := t0.AddDate(2, 0, 0)
+	w.now = end.Add(time.Hour)
+	g2 := w.grant("anhui-admin", grantFor(end, end.AddDate(1, 0, 0)))
+	if c := w.grantCheck("BL-1"); !c.InForce || c.GrantID != grant1 {
+		t.Errorf("last period's licence after the renewal: %+v", c)
+	}
+	w.must("hefei-admin", func(s domain.State) (any, error) {
+		return domain.RegisterSealKey(s, domain.SealKey{KeyID: "hefei-amr-seal-2", AgencyID: agency, PublicKey: w.seal.Public().Hex(), ValidFrom: end, ValidTo: end.AddDate(1, 0, 0)})
+	})
+	renewed := w.must("hefei-issuer", func(s domain.State) (any, error) {
+		l, err := domain.GetLicence(s, "BL-1")
+		if err != nil {
+			return nil, err
+		}
+		c := l.Content
+		c.ValidTo, c.SealKeyID = c.ValidTo.AddDate(1, 0, 0), "hefei-amr-seal-2"
+		return domain.Renew(s, domain.RenewRequest{ID: c.ID, ValidTo: c.ValidTo, SealKeyID: c.SealKeyID, Signature: w.request(c).Signature})
+	}).(*domain.Licence)
+	if renewed.GrantID != g2.GrantID {
+		t.Errorf("a renewal names grant %s, want %s", renewed.GrantID, g2.GrantID)
+	}
+	if c := w.grantCheck("BL-1"); !c.InForce || c.GrantID != g2.GrantID {
+		t.Errorf("the renewed licence: %+v", c)
+	}
+}
+
+func TestTheGrantInForce(t *testing.T) {
+	w := newWorld(t).setUp() // grant 1: [t0-1d, t0+2y), business licences, Hefei city
+	y1 := t0.AddDate(1, 0, 0)
+	w.grant("anhui-admin", domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP", Types: []string{typeBiz, "food-licence"},
+		Region: "340104", ValidFrom: y1, ValidTo: y1.AddDate(1, 0, 0)}) // grant 2: both types, one district
+	w.grant("anhui-admin", grantFor(t0.AddDate(0, 6, 0), t0.AddDate(3, 0, 0))) // grant 3
+	w.withdraw("anhui-admin", agency+":000003")                                // withdrawn at once
+	tests := []struct {
+		name, typ, region string
+		at                time.Time
+		want              string
+		code              domain.Code
+	}{
+		{"only the first grant runs", typeBiz, "340104", t0, grant1, ""},
+		{"the latest grant that covers wins", typeBiz, "340104", y1.Add(time.Hour), agency + ":000002", ""},
+		{"a region only the older grant covers", typeBiz, "340111", y1.Add(time.Hour), grant1, ""},
+		{"a type only the newer grant covers", "food-licence", "340104", y1.Add(time.Hour), agency + ":000002", ""},
+		{"a withdrawn grant is never in force later", typeBiz, "340111", t0.AddDate(2, 1, 0), "", domain.CodeNotAccredited},
+		{"before every grant", typeBiz, "340104", t0.AddDate(-1, 0, 0), "", domain.CodeNotAccredited},
+		{"a region no grant covers", typeBiz, "340200", t0, "", domain.CodeWrongRegion},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := w.run("hefei-verifier", func(s domain.State) (any, error) { return domain.GrantAt(s, agency, tt.typ, tt.region, tt.at) })
+			if tt.code != "" {
+				wantCode(t, err, tt.code)
+				return
+			}
+			if err != nil || v.(*domain.Accreditation).GrantID != tt.want {
+				t.Errorf("GrantAt = %v, %v; want %s", v, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAGrantIsWithdrawnAloneAndStaysOnRecord(t *testing.T) {
+	w := newWorld(t).setUp()
+	w.grant("anhui-admin", grantFor(t0, t0.AddDate(1, 0, 0)))
+	w.withdraw("anhui-admin", grant1)
+	g := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.GetGrant(s, grant1) }).(*domain.Accreditation)
+	if g.Withdrawn == nil || g.Withdrawn.Reason != "reorganised" || g.Seq != 1 {
+		t.Errorf("withdrawn grant %+v", g)
+	}
+	if l := w.issue("BL-1"); l.GrantID != agency+":000002" {
+		t.Errorf("the other grant still allows issuing; licence names %s", l.GrantID)
+	}
+	for _, tt := range []struct {
+		name, who, id string
+		code          domain.Code
+	}{
+		{"twice", "anhui-admin", grant1, domain.CodeInvalidTransition},
+		{"an unknown grant", "anhui-admin", agency + ":000009", domain.CodeNotFound},
+		{"an agency ID alone", "anhui-admin", agency, domain.CodeInvalidArgument},
+		{"a sequence out of range", "anhui-admin", agency + ":000000", domain.CodeInvalidArgument},
+		{"by the agency's organisation", "hefei-admin", agency + ":000002", domain.CodeForbidden},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := w.run(tt.who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, tt.id, "x") })
+			wantCode(t, err, tt.code)
+		})
+	}
+}
+
+func TestSealKeysNeedARunningGrant(t *testing.T) {
+	w := newWorld(t)
+	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
+	register := func(id string) error {
+		_, err := w.run("hefei-admin", func(s domain.State) (any, error) {
+			return domain.RegisterSealKey(s, domain.SealKey{KeyID: id, AgencyID: agency, PublicKey: w.seal.Public().Hex(), ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)})
+		})
+		return err
+	}
+	wantCode(t, register("k1"), domain.CodeNotAccredited) // never accredited
+	w.grant("anhui-admin", grantFor(t0.AddDate(0, 1, 0), t0.AddDate(1, 0, 0)))
+	if err := register("k2"); err != nil { // a grant that starts later
+		t.Errorf("a key for a grant not yet begun: %v", err)
+	}
+	w.withdraw("anhui-admin", grant1)
+	wantCode(t, register("k3"), domain.CodeNotAccredited) // only a withdrawn grant
+}
+
+// deltaWorld is the delta channel with a Shanghai type, agency, seal key
+// and issuer, and a Jiangsu admin.
+func deltaWorld(t *testing.T) *world {
+	w := newWorld(t)
+	w.l = fakestub.New("delta")
+	for _, spec := range []struct{ name, msp string }{{"jiangsu-admin", "JiangsuMSP"}, {"shanghai-issuer", "ShanghaiMSP"}, {"anhui-admin", "AnhuiMSP"}} {
+		id, err := fakestub.NewIdentity(spec.msp, spec.name, spec.name != "shanghai-issuer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.ids[spec.name] = id
+	}
+	sh := businessType()
+	sh.Code = "sh-biz"
+	w.must("shanghai-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, sh) })
+	w.grant("shanghai-admin", domain.Accreditation{AgencyID: "sh-amr", MSPID: "ShanghaiMSP", Types: []string{"sh-biz"}, Region: "310000", ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(1, 0, 0)})
+	w.must("shanghai-admin", func(s domain.State) (any, error) {
+		return domain.RegisterSealKey(s, domain.SealKey{KeyID: "sh-seal", AgencyID: "sh-amr", PublicKey: w.seal.Public().Hex(), ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(1, 0, 0)})
+	})
+	w.bind("shanghai-admin", "shanghai-issuer", domain.RoleIssuer, "sh-amr")
+	w.bind("shanghai-admin", "shanghai-clerk", domain.RoleVerifier, "")
+	return w
+}
+
+func TestAnAgencyIDBelongsForGoodToItsFirstProvince(t *testing.T) {
+	w := deltaWorld(t)
+	c := w.content("SH-1")
+	c.Type, c.AgencyID, c.Region, c.SealKeyID = "sh-biz", "sh-amr", "310104", "sh-seal"
+	w.must("shanghai-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(c)) })
+	w.withdraw("shanghai-admin", "sh-amr:000001")
+
+	js := businessType()
+	js.Code = "js-biz"
+	w.must("jiangsu-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, js) })
+	_, err := w.run("jiangsu-admin", func(s domain.State) (any, error) {
+		return domain.GrantAccreditation(s, domain.Accreditation{AgencyID: "sh-amr", MSPID: "JiangsuMSP", Types: []string{"js-biz"}, Region: "320000", ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)})
+	})
+	wantCode(t, err, domain.CodeAgencyTaken)
+	v := w.must("shanghai-clerk", func(s domain.State) (any, error) { return domain.CheckLicenceGrant(s, "SH-1") }).(*domain.GrantCheck)
+	if !v.InForce || v.Grant.Province != "ShanghaiMSP" {
+		t.Errorf("Shanghai's licence after the refused take-over: %+v", v)
+	}
+}
+
+func TestAnAgencyIDStaysWithItsOrganisation(t *testing.T) {
+	w := newWorld(t).setUp()
+	g := grantFor(t0, t0.AddDate(1, 0, 0))
+	g.MSPID, g.Region = "WuhuMSP", "340200"
+	_, err := w.run("anhui-admin", func(s domain.State) (any, error) { return domain.GrantAccreditation(s, g) })
+	wantCode(t, err, domain.CodeAgencyTaken)
+}
+
+func TestAGrantToAnOrganisationOffTheChannelIsRefused(t *testing.T) {
+	w := deltaWorld(t)
+	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
+	_, err := w.run("anhui-admin", func(s domain.State) (any, error) {
+		return domain.GrantAccreditation(s, grantFor(t0, t0.AddDate(1, 0, 0))) // to HefeiMSP, not on delta
+	})
+	wantCode(t, err, domain.CodeForbidden)
+	if err == nil || !strings.Contains(err.Error(), "not a member of channel delta") {
+		t.Errorf("refusal %v", err)
+	}
+}
+
+func TestAVerdictJudgesTheGrantAtSealing(t *testing.T) {
+	g := grantFor(t0, t0.AddDate(1, 0, 0))
+	g.GrantID = grant1
+	withdrawn := g
+	withdrawn.Withdrawn = &domain.Withdraw{At: t0.AddDate(0, 1, 0), Reason: "x"}
+	l := &domain.Licence{GrantID: grant1, SealedAt: t0.Add(time.Hour)}
+	l.ID, l.AgencyID, l.Type, l.Region = "BL-1", agency, typeBiz, "340104"
+	later := *l
+	later.SealedAt = t0.AddDate(0, 2, 0)
+	other := *l
+	other.GrantID = agency + ":000002"
+	none := *l
+	none.GrantID = ""
+	for _, tt := range []struct {
+		name string
+		l    *domain.Licence
+		g    *domain.Accreditation
+		code domain.Code
+	}{
+		{"sealed while the grant ran", l, &g, ""},
+		{"sealed before a later withdrawal", l, &withdrawn, ""},
+		{"sealed after the withdrawal", &later, &withdrawn, domain.CodeNotAccredited},
+		{"another grant than the one named", &other, &g, domain.CodeNotAccredited},
+		{"a licence naming no grant", &none, &g, domain.CodeNotAccredited},
+	} {
+		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.l.CheckGrant(tt.g), tt.code) })
+	}
+}

@@ -1,0 +1,191 @@
+package integration
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// agencyDesk drives one agency through its organisations' gateways: the
+// province admin grants and withdraws, the organisation admin registers a
+// seal and binds an issuer, the issuer issues.
+type agencyDesk struct {
+	t                    *testing.T
+	province, org        gw // admins
+	issuer               gw
+	agency, typ, region  string
+	seal                 *gm.PrivateKey
+	sealID, sealedRegion string
+}
+
+type grantAnswer struct {
+	Data domain.Accreditation `json:"data"`
+}
+
+func (d *agencyDesk) grant(mspID string, from, to time.Time) domain.Accreditation {
+	d.t.Helper()
+	var out grantAnswer
+	d.province.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: d.agency, MSPID: mspID,
+		Types: []string{d.typ}, Region: d.region, ValidFrom: from, ValidTo: to}, &out)
+	return out.Data
+}
+
+func (d *agencyDesk) withdraw(grantID string) {
+	d.t.Helper()
+	d.province.must(http.MethodPost, "/v1/registry/grants/"+grantID+"/withdraw", map[string]string{"reason": "reorganised"}, nil)
+}
+
+// setUp defines the type, grants the first period, registers a seal key
+// and binds the organisation's issuer identity to the agency.
+func (d *agencyDesk) setUp(mspID string, from, to time.Time) domain.Accreditation {
+	d.t.Helper()
+	d.province.must(http.MethodPut, "/v1/registry/types/"+d.typ, domain.LicenceType{Code: d.typ, Name: "认可测试证照", MaxValidityDays: 365,
+		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
+	g := d.grant(mspID, from, to)
+	d.seal, _ = gm.GenerateKey()
+	d.sealID = d.agency + "-seal"
+	d.org.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: d.sealID, AgencyID: d.agency,
+		PublicKey: d.seal.Public().Hex(), ValidFrom: from, ValidTo: time.Now().UTC().Truncate(time.Second).AddDate(1, 0, 0)}, nil)
+	var who struct {
+		Data struct {
+			ClientID string `json:"clientId"`
+		} `json:"data"`
+	}
+	d.issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
+	d.org.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": d.agency}, nil)
+	return g
+}
+
+// issue issues a licence and returns the grant it names and the salt of
+// its one field.
+func (d *agencyDesk) issue(id string) (grantID, salt string) {
+	d.t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	holder, _ := gm.GenerateKey()
+	pseudonym, _ := credential.HolderPseudonym([]byte("province-secret"), "310104199001011234")
+	c := credential.Content{ID: id, Type: d.typ, AgencyID: d.agency, Region: d.sealedRegion, SealKeyID: d.sealID,
+		HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
+	s := make([]byte, 16)
+	rand.Read(s)
+	dg, _ := credential.FieldDigestOf(id, "name", s, "示例")
+	c.Fields = []credential.FieldDigest{{Name: "name", Digest: dg}}
+	sig, _ := credential.Sign(d.seal, c)
+	var out struct {
+		Data domain.Licence `json:"data"`
+	}
+	d.issuer.must(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &out)
+	return out.Data.GrantID, hex.EncodeToString(s)
+}
+
+// stillValid checks a licence verifies through a gateway, from its cache
+// and from the ledger, and that the chaincode finds its grant in force.
+func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, grantID string) {
+	t.Helper()
+	req := gateway.VerifyRequest{LicenceID: id, Disclosed: []gateway.Disclosure{{Name: "name", Value: "示例", Salt: salt}}}
+	eventually(t, 20*time.Second, func() error {
+		var v gateway.Verdict
+		verifier.must(http.MethodPost, "/v1/verify", req, &v)
+		if !v.Valid || v.Source != "cache" {
+			return fmt.Errorf("cache verdict on %s: %+v", id, v)
+		}
+		return nil
+	})
+	var fresh gateway.Verdict
+	verifier.must(http.MethodPost, "/v1/verify?fresh=true", req, &fresh)
+	if !fresh.Valid || fresh.Source != "ledger" {
+		t.Errorf("fresh verdict on %s: %+v", id, fresh)
+	}
+	out, err := licences.EvaluateWithContext(t.Context(), "CheckGrant", client.WithArguments(id))
+	if err != nil {
+		t.Fatalf("CheckGrant %s: %v", id, err)
+	}
+	var c domain.GrantCheck
+	if err := json.Unmarshal(out, &c); err != nil {
+		t.Fatal(err)
+	}
+	if !c.InForce || c.GrantID != grantID {
+		t.Errorf("the chaincode on %s's grant: %+v, want %s in force", id, c, grantID)
+	}
+	out, err = licences.EvaluateWithContext(t.Context(), "StatusAt", client.WithArguments(id, time.Now().UTC().Format(time.RFC3339)))
+	if err != nil {
+		t.Fatalf("StatusAt %s: %v", id, err)
+	}
+	var st domain.StatusAnswer
+	if err := json.Unmarshal(out, &st); err != nil || st.Status != domain.StatusActive {
+		t.Errorf("StatusAt %s: %+v, %v", id, st, err)
+	}
+}
+
+// On anhui: a Hefei agency's licence stays valid at Wuhu's gateway and on
+// the chaincode after its grant is withdrawn and the agency is accredited
+// again, and after the grant ends and the next period is granted.
+func TestAnOldLicenceOutlivesReaccreditationAndYearlyRenewal(t *testing.T) {
+	env := nettest.Get(t)
+	d := &agencyDesk{t: t, province: gatewayAs(t, env, "anhui", gateway.RoleAdmin), org: gatewayAs(t, env, "hefei", gateway.RoleAdmin),
+		issuer: gatewayAs(t, env, "hefei", "issuer"), agency: "hefei-accr", typ: "accr-licence", region: "340100", sealedRegion: "340104"}
+	now := time.Now().UTC().Truncate(time.Second)
+	// The first period is short, so that the test sees it end.
+	periodEnd := now.Add(2 * time.Minute)
+	g1 := d.setUp("HefeiMSP", now.Add(-time.Hour), periodEnd)
+	l1Grant, l1Salt := d.issue("ACCR-L1")
+	if l1Grant != g1.GrantID || g1.GrantID != "hefei-accr:000001" {
+		t.Fatalf("licence names %q, the grant is %q", l1Grant, g1.GrantID)
+	}
+	verifier := gatewayAs(t, env, "wuhu", "verifier")
+	licences := contract(t, env, "wuhu", "User1", "licence")
+
+	// Withdrawn, then accredited again for the rest of the period.
+	d.withdraw(g1.GrantID)
+	g2 := d.grant("HefeiMSP", time.Now().UTC().Truncate(time.Second), periodEnd)
+	l2Grant, l2Salt := d.issue("ACCR-L2")
+	if g2.GrantID != "hefei-accr:000002" || l2Grant != g2.GrantID {
+		t.Fatalf("second grant %q, licence 2 names %q", g2.GrantID, l2Grant)
+	}
+	stillValid(t, verifier, licences, "ACCR-L1", l1Salt, g1.GrantID)
+
+	// The period ends; the province grants the next one.
+	time.Sleep(time.Until(periodEnd.Add(time.Second)))
+	g3 := d.grant("HefeiMSP", periodEnd, periodEnd.AddDate(1, 0, 0))
+	l3Grant, _ := d.issue("ACCR-L3")
+	if l3Grant != g3.GrantID || g3.GrantID != "hefei-accr:000003" {
+		t.Fatalf("third grant %q, licence 3 names %q", g3.GrantID, l3Grant)
+	}
+	stillValid(t, verifier, licences, "ACCR-L1", l1Salt, g1.GrantID)
+	stillValid(t, verifier, licences, "ACCR-L2", l2Salt, g2.GrantID)
+}
+
+// On delta: Shanghai withdraws its agency's grant; Jiangsu's grant of the
+// same agency ID is refused, and Shanghai's older licence still verifies.
+func TestAnotherProvinceCannotTakeOverAWithdrawnAgencyID(t *testing.T) {
+	env := nettest.Get(t)
+	d := &agencyDesk{t: t, province: gatewayAs(t, env, "shanghai", gateway.RoleAdmin), org: gatewayAs(t, env, "shanghai", gateway.RoleAdmin),
+		issuer: gatewayAs(t, env, "shanghai", "issuer"), agency: "sh-accr", typ: "sh-accr-licence", region: "310000", sealedRegion: "310104"}
+	now := time.Now().UTC().Truncate(time.Second)
+	g1 := d.setUp("ShanghaiMSP", now.Add(-time.Hour), now.AddDate(1, 0, 0))
+	_, salt := d.issue("SH-ACCR-1")
+	d.withdraw(g1.GrantID)
+
+	jiangsu := gatewayAs(t, env, "jiangsu", gateway.RoleAdmin)
+	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", domain.LicenceType{Code: "js-accr-licence", Name: "江苏测试证照", MaxValidityDays: 365,
+		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
+	var e gateway.APIError
+	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: d.agency, MSPID: "JiangsuMSP",
+		Types: []string{"js-accr-licence"}, Region: "320000", ValidFrom: now, ValidTo: now.AddDate(1, 0, 0)}, &e)
+	if st != http.StatusConflict || e.Code != string(domain.CodeAgencyTaken) {
+		t.Errorf("Jiangsu's grant of Shanghai's agency ID: %d %+v", st, e)
+	}
+	licences := env.Gateway(t, "zhejiang", "User1").GetNetwork("delta").GetContractWithName(network.ChaincodeName, "licence")
+	stillValid(t, gatewayAs(t, env, "zhejiang", "verifier"), licences, "SH-ACCR-1", salt, g1.GrantID)
+}
