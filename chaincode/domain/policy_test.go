@@ -34,7 +34,7 @@ func TestOwnedRecordsNeedTheirOwnersAndAMajority(t *testing.T) {
 		{"licence type", "\x00type\x00" + typeBiz + "\x00", anhui,
 			[][]string{{"AnhuiMSP", "HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP", "WuhuMSP"}}},
 		// Two owners on anhui are a majority already.
-		{"accreditation", "\x00accreditation\x00" + agency + "\x00", "AND(AnhuiMSP.peer, HefeiMSP.peer)",
+		{"accreditation grant", "\x00grant\x00" + agency + "\x00000001\x00", "AND(AnhuiMSP.peer, HefeiMSP.peer)",
 			[][]string{{"AnhuiMSP", "HefeiMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}, {"HefeiMSP", "WuhuMSP"}}},
 		{"handoff after acceptance", "\x00handoff\x00HO-1\x00", "AND(HefeiMSP.peer, WuhuMSP.peer)",
 			[][]string{{"HefeiMSP", "WuhuMSP"}}, [][]string{{"HefeiMSP"}, {"WuhuMSP"}, {"AnhuiMSP", "WuhuMSP"}, {"AnhuiMSP", "HefeiMSP"}}},

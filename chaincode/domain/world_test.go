@@ -104,9 +104,9 @@ func (w *world) bind(admin, who string, role domain.Role, agencyID string) {
 }
 
 // run executes f as a transaction by the named identity and commits it,
-// endorsed by every organisation, if f succeeds.
+// endorsed by every member of the world's channel, if f succeeds.
 func (w *world) run(who string, f func(domain.State) (any, error)) (any, error) {
-	return w.runEndorsed(who, []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP", "ShanghaiMSP"}, f)
+	return w.runEndorsed(who, domain.ChannelMembers(w.l.Channel()), f)
 }
 
 func (w *world) runEndorsed(who string, endorsers []string, f func(domain.State) (any, error)) (any, error) {

@@ -64,6 +64,9 @@ func (l *Ledger) Events() []Event {
 	return slices.Clone(l.events)
 }
 
+// Channel is the ledger's channel.
+func (l *Ledger) Channel() string { return l.channel }
+
 // Get returns a committed value.
 func (l *Ledger) Get(key string) []byte {
 	l.mu.Lock()
