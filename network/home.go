@@ -92,7 +92,7 @@ func (h Home) nodeCryptoDir(n Node, sub string) string {
 }
 
 // User returns the MSP directory and TLS client material of a user of a peer
-// organisation ("Admin" or "User1").
+// organisation ("Admin", or "User1" … "User7": see DemoUser).
 func (h Home) User(o Org, user string) (msp string, tls TLS) {
 	d := filepath.Join(h.orgDir(o), "users", user+"@"+o.Domain())
 	t := filepath.Join(d, "tls")

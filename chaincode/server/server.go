@@ -1,5 +1,7 @@
 // Package server runs the chaincode as a service (CCaaS): a gRPC server that
-// the organisation's peer dials, with mutual TLS.
+// the organisation's peer dials, with mutual TLS. Whoever it accepts as a
+// client drives the chaincode, so the client CA must be one that certified
+// the peer alone (the network gives the link a CA of its own, ADR 0011).
 package server
 
 import (
@@ -17,7 +19,7 @@ const (
 	EnvAddress  = "CHAINCODE_SERVER_ADDRESS" // host:port to listen on
 	EnvTLSCert  = "CHAINCODE_TLS_CERT"       // PEM file
 	EnvTLSKey   = "CHAINCODE_TLS_KEY"        // PEM file
-	EnvClientCA = "CHAINCODE_CLIENT_CA"      // PEM file of the CA of the peers' client certificates
+	EnvClientCA = "CHAINCODE_CLIENT_CA"      // PEM file of the only CA trusted for client certificates
 	EnvTLSOff   = "CHAINCODE_TLS_DISABLED"   // "true" turns TLS off (never in the network this project runs)
 )
 
