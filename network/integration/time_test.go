@@ -124,6 +124,7 @@ func mustRefuseTime(t *testing.T, c *rogue.Client, at time.Time, endorsers []str
 		t.Errorf("%s dated %s: committed with validation code %s, want every peer to refuse it", fn, at.Format(time.RFC3339), code)
 		return
 	}
+	t.Logf("%s dated %s: %v", fn, at.Format(time.RFC3339), err)
 	for _, org := range endorsers {
 		var found bool
 		for _, e := range unjoin(err) {
