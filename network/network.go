@@ -86,6 +86,7 @@ func (nw *Network) checkHome() error {
 	if err := json.Unmarshal(have, &t); err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
+	t.TimeWindow = nw.Topo.TimeWindow // a setting of each start, not recorded
 	if !reflect.DeepEqual(t, nw.Topo) {
 		return fmt.Errorf("%s was made for another topology (base port %d, asked %d): use the same settings, or `wanledger down --purge` first", nw.Home, t.BasePort, nw.Topo.BasePort)
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/wanledger/wanledger/network/fabricbin"
 )
 
 func TestTimeWindowRendersIntoThePeerEnvironment(t *testing.T) {
@@ -32,5 +34,31 @@ func TestTimeWindowBounds(t *testing.T) {
 		if err := w.Validate(); err == nil {
 			t.Errorf("Validate(%+v) accepted it", w)
 		}
+	}
+}
+
+func TestARunDirectoryAcceptsAnotherTimeWindow(t *testing.T) {
+	home := t.TempDir()
+	topo := Default()
+	nw, err := New(topo, home, fabricbin.Install{}, "/bin/true", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.checkHome(); err != nil {
+		t.Fatal(err)
+	}
+	topo.TimeWindow = TimeWindow{Past: 2 * time.Minute, Future: 10 * time.Second}
+	if nw, err = New(topo, home, fabricbin.Install{}, "/bin/true", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.checkHome(); err != nil {
+		t.Errorf("a new window on the same run directory: %v", err)
+	}
+	topo.BasePort++
+	if nw, err = New(topo, home, fabricbin.Install{}, "/bin/true", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.checkHome(); err == nil {
+		t.Error("another base port on the same run directory was accepted")
 	}
 }

@@ -124,6 +124,7 @@ func mustRefuseTime(t *testing.T, c *rogue.Client, at time.Time, endorsers []str
 		t.Errorf("%s dated %s: committed with validation code %s, want every peer to refuse it", fn, at.Format(time.RFC3339), code)
 		return
 	}
+	t.Logf("%s dated %s: %v", fn, at.Format(time.RFC3339), err)
 	for _, org := range endorsers {
 		var found bool
 		for _, e := range unjoin(err) {
@@ -148,8 +149,11 @@ func unjoin(err error) []error {
 // mustNotExist checks through Hefei's peer that a licence is not on the ledger.
 func mustNotExist(t *testing.T, env *nettest.Env, id string) {
 	t.Helper()
-	_, err := contract(t, env, "hefei", "Admin", "licence").EvaluateWithContext(t.Context(), "Get", client.WithArguments(id))
-	if msg := fabricid.ErrorMessage(err); !strings.Contains(msg, string(domain.CodeNotFound)) {
+	out, err := contract(t, env, "hefei", "Admin", "licence").EvaluateWithContext(t.Context(), "Get", client.WithArguments(id))
+	switch msg := fabricid.ErrorMessage(err); {
+	case err == nil:
+		t.Errorf("licence %s is on the ledger: %.200s", id, out)
+	case !strings.Contains(msg, string(domain.CodeNotFound)):
 		t.Errorf("licence %s: Get answered %q, want %s", id, msg, domain.CodeNotFound)
 	}
 }
