@@ -71,7 +71,13 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	var txs []string
 	txs = append(txs, issue(t, issuer, c, sig))
 
-	// Wuhu cannot revoke it: neither its admin nor a Wuhu client.
+	// Once Wuhu's peer has the licence, Wuhu cannot revoke it: neither its
+	// admin nor a Wuhu client.
+	wuhuLicences := contract(t, env, "wuhu", "Admin", "licence")
+	eventually(t, 10*time.Second, func() error {
+		_, err := wuhuLicences.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID))
+		return err
+	})
 	for _, user := range []string{"Admin", "User1"} {
 		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "not ours", "")
 		if err == nil || !strings.Contains(fabricid.ErrorMessage(err), "FORBIDDEN") {
