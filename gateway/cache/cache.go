@@ -167,13 +167,13 @@ func keyedBy[T any](attrs func(*T) []string) func([]byte) ([]string, error) {
 // that key is dropped: the ledger no longer holds a record there that a
 // verifier could rely on.
 func (s *Store) apply(txn *badger.Txn, block uint64, w Write) error {
-	typ, attrs, ok := splitKey(w.Key)
-	if !ok || len(w.Key) > maxKeyLen {
+	if len(w.Key) > maxKeyLen {
 		return nil // not a cached object
 	}
-	decode, ok := objects[typ]
-	if !ok {
-		return nil // not a cached object
+	typ, attrs, ok := splitKey(w.Key)
+	decode, cached := objects[typ]
+	if !ok || !cached {
+		return nil
 	}
 	k := cacheKey(w.Key)
 	if w.Delete {
