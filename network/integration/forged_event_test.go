@@ -44,16 +44,17 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	}
 	fabricGW := env.Gateway(t, "hefei", gatewayAs(t, env, "hefei", "issuer").identity)
 	licences := fabricGW.GetNetwork("anhui").GetContractWithName(network.ChaincodeName, "licence")
+	// ledgerLicence reads a licence on Hefei's peer, once it has the block.
 	ledgerLicence := func(id string) domain.Licence {
 		t.Helper()
-		out, err := licences.EvaluateWithContext(ctx, "Get", client.WithArguments(id))
-		if err != nil {
-			t.Fatalf("Get %s: %s", id, fabricid.ErrorMessage(err))
-		}
 		var l domain.Licence
-		if err := json.Unmarshal(out, &l); err != nil {
-			t.Fatal(err)
-		}
+		eventually(t, 15*time.Second, func() error {
+			out, err := licences.EvaluateWithContext(ctx, "Get", client.WithArguments(id))
+			if err != nil {
+				return fmt.Errorf("Get %s: %s", id, fabricid.ErrorMessage(err))
+			}
+			return json.Unmarshal(out, &l)
+		})
 		return l
 	}
 

@@ -127,6 +127,12 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
 	orgAdmin := gatewayAs(t, env, org, gateway.RoleAdmin)
+	eventually(t, 15*time.Second, func() error { // the organisation's peer has the accreditation's block
+		if st := orgAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
+			return fmt.Errorf("%s's gateway does not know accreditation %s yet: %d", org, agency, st)
+		}
+		return nil
+	})
 	orgAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, org, "issuer")
