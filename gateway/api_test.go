@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
@@ -260,9 +261,9 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 }
 
 // sealedWorld puts an accredited agency, its seal key and a licence into
-// the cache through chaincode events, and returns the field salts and the
-// event of the licence's revocation, for a later block.
-func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, revocation cache.Event) {
+// the cache through the writes a block would carry, and returns the field
+// salts and the write of the licence's revocation, for a later block.
+func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, revocation cache.Write) {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	seal, _ := gm.GenerateKey()
@@ -281,23 +282,27 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 	sig, _ := credential.Sign(seal, c)
 	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), GrantID: "hefei-amr:000001", Status: domain.StatusActive,
 		StatusHistory: []domain.StatusChange{{Status: domain.StatusActive, EffectiveAt: c.ValidFrom}}}
-	ev := func(name string, p any) cache.Event {
-		b, _ := json.Marshal(domain.Event{Version: domain.EventVersion, Type: name, TxID: "tx", Payload: p})
-		return cache.Event{Name: name, Payload: b}
+	put := func(typ, id string, v any) cache.Write {
+		k, err := shim.CreateCompositeKey(typ, strings.Split(id, "\x00"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(v)
+		return cache.Write{Key: k, Value: b}
 	}
-	events := []cache.Event{
-		ev(domain.EventAccreditationGranted, domain.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
-		ev(domain.EventSealKeyRegistered, domain.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
-		ev(domain.EventLicenceIssued, l),
+	writes := []cache.Write{
+		put("grant", "hefei-amr\x00000001", domain.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		put("seal", "K1", domain.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		put("licence", "L1", l),
 	}
 	h, _ := store.Height()
-	if _, err := store.ApplyBlock(h, events); err != nil {
+	if _, err := store.ApplyBlock(h, writes); err != nil {
 		t.Fatal(err)
 	}
 	revoked := *l
 	revoked.Status = domain.StatusRevoked
 	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), domain.StatusChange{Status: domain.StatusRevoked, Reason: "fraud", EffectiveAt: now.Add(-30 * time.Second)})
-	return salts, ev(domain.EventLicenceStatusChanged, &revoked)
+	return salts, put("licence", "L1", &revoked)
 }
 
 func TestVerifyAnswersFromTheCache(t *testing.T) {
@@ -319,7 +324,7 @@ func TestVerifyAnswersFromTheCache(t *testing.T) {
 	}
 
 	// The revocation's block reaches the cache; the verdict changes.
-	if _, err := f.store.ApplyBlock(1, []cache.Event{revocation}); err != nil {
+	if _, err := f.store.ApplyBlock(1, []cache.Write{revocation}); err != nil {
 		t.Fatal(err)
 	}
 	if _, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q")); v["valid"] != false || v["status"] != "revoked" || v["blockHeight"] != float64(2) {

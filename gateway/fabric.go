@@ -7,8 +7,6 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
-	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
@@ -124,72 +122,4 @@ func (f *Fabric) Height(ctx context.Context) (uint64, error) {
 		return 0, err
 	}
 	return info.GetHeight(), nil
-}
-
-// blockEvents extracts the chaincode's events from the valid transactions
-// of a block, in order.
-func blockEvents(b *common.Block, chaincode string) ([]cache.Event, error) {
-	var filter []byte
-	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
-		filter = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
-	}
-	var out []cache.Event
-	for i, data := range b.GetData().GetData() {
-		if i < len(filter) && peer.TxValidationCode(filter[i]) != peer.TxValidationCode_VALID {
-			continue
-		}
-		ev, err := envelopeEvent(data)
-		if err != nil {
-			return nil, fmt.Errorf("block %d tx %d: %w", b.GetHeader().GetNumber(), i, err)
-		}
-		if ev.GetEventName() != "" && ev.GetChaincodeId() == chaincode {
-			out = append(out, cache.Event{Name: ev.GetEventName(), Payload: ev.GetPayload()})
-		}
-	}
-	return out, nil
-}
-
-// envelopeEvent unpacks envelope → payload → transaction → action →
-// proposal response payload → chaincode action → event. Config and other
-// non-endorser transactions have none (nil).
-func envelopeEvent(data []byte) (*peer.ChaincodeEvent, error) {
-	var env common.Envelope
-	if err := proto.Unmarshal(data, &env); err != nil {
-		return nil, err
-	}
-	var payload common.Payload
-	if err := proto.Unmarshal(env.GetPayload(), &payload); err != nil {
-		return nil, err
-	}
-	var ch common.ChannelHeader
-	if err := proto.Unmarshal(payload.GetHeader().GetChannelHeader(), &ch); err != nil {
-		return nil, err
-	}
-	if common.HeaderType(ch.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
-		return nil, nil
-	}
-	var tx peer.Transaction
-	if err := proto.Unmarshal(payload.GetData(), &tx); err != nil {
-		return nil, err
-	}
-	if len(tx.GetActions()) == 0 {
-		return nil, nil
-	}
-	var cap peer.ChaincodeActionPayload
-	if err := proto.Unmarshal(tx.GetActions()[0].GetPayload(), &cap); err != nil {
-		return nil, err
-	}
-	var prp peer.ProposalResponsePayload
-	if err := proto.Unmarshal(cap.GetAction().GetProposalResponsePayload(), &prp); err != nil {
-		return nil, err
-	}
-	var action peer.ChaincodeAction
-	if err := proto.Unmarshal(prp.GetExtension(), &action); err != nil {
-		return nil, err
-	}
-	var ev peer.ChaincodeEvent
-	if err := proto.Unmarshal(action.GetEvents(), &ev); err != nil {
-		return nil, err
-	}
-	return &ev, nil
 }

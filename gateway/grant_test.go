@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/gateway/cache"
 )
@@ -41,16 +42,20 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			salts, _ := sealedWorld(t, f.store) // L1, sealed a minute ago under grant 1
-			var events []cache.Event
+			var writes []cache.Write
 			for _, g := range tt.grants {
-				name := domain.EventAccreditationGranted
-				if g.Withdrawn != nil {
-					name = domain.EventAccreditationWithdrawn
+				attrs, err := domain.GrantKeyAttrs(g.GrantID)
+				if err != nil {
+					t.Fatal(err)
 				}
-				b, _ := json.Marshal(domain.Event{Version: domain.EventVersion, Type: name, TxID: "tx", Payload: g})
-				events = append(events, cache.Event{Name: name, Payload: b})
+				k, err := shim.CreateCompositeKey("grant", attrs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := json.Marshal(g)
+				writes = append(writes, cache.Write{Key: k, Value: b})
 			}
-			if _, err := f.store.ApplyBlock(1, events); err != nil {
+			if _, err := f.store.ApplyBlock(1, writes); err != nil {
 				t.Fatal(err)
 			}
 			b, _ := json.Marshal(VerifyRequest{LicenceID: "L1", Disclosed: []Disclosure{{Name: "creditCode", Value: "91340100MA2XXXXX1Q", Salt: salts["creditCode"]}}})

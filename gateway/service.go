@@ -223,9 +223,9 @@ func (g *Gateway) stale() bool {
 	return time.Since(time.Unix(0, g.lastSync.Load())) > g.cfg.MaxStaleness.Duration
 }
 
-// follow applies every block to the cache from its height on, and keeps
-// the peer's height to measure the lag. It reconnects after errors and
-// returns when ctx ends.
+// follow applies every block's validated writes to the cache from its
+// height on (chaincode events play no part), and keeps the peer's height to
+// measure the lag. It reconnects after errors and returns when ctx ends.
 func (g *Gateway) follow(ctx context.Context) {
 	if g.chain == nil {
 		return
@@ -259,11 +259,11 @@ func (g *Gateway) followOnce(ctx context.Context) error {
 		return err
 	}
 	for b := range blocks {
-		events, err := blockEvents(b, g.cfg.Chaincode)
+		writes, err := cache.BlockWrites(b, g.cfg.Chaincode)
 		if err != nil {
 			return err
 		}
-		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), events); err != nil {
+		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), writes); err != nil {
 			return err
 		}
 		g.noteHeight()

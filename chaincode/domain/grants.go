@@ -32,6 +32,17 @@ func parseGrantID(id string) (agencyID string, seq int, err error) {
 	return id[:i], seq, nil
 }
 
+// GrantKeyAttrs returns the attributes of a grant's composite key
+// ("grant", agency ID, six-digit sequence) for its ID "<agencyID>:<seq>",
+// or INVALID_ARGUMENT for a malformed ID.
+func GrantKeyAttrs(id string) ([]string, error) {
+	agencyID, seq, err := parseGrantID(id)
+	if err != nil {
+		return nil, err
+	}
+	return []string{agencyID, seqAttr(seq)}, nil
+}
+
 // grant reads one grant by its ID.
 func grant(s State, id string) (*Accreditation, error) {
 	agencyID, seq, err := parseGrantID(id)

@@ -1,8 +1,9 @@
 // Package cache is a gateway's Badger cache of what verification needs:
 // licences, licence types, accreditation grants and seal keys, kept from the
-// chaincode events of every block. Each block's updates and the new height
-// commit in one Badger transaction, so a crash never leaves them apart, and
-// the cache resumes from its height.
+// validated write sets of every block (see BlockWrites), never from
+// chaincode events. Each block's updates and the new height commit in one
+// Badger transaction, so a crash never leaves them apart, and the cache
+// resumes from its height.
 package cache
 
 import (
@@ -11,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/wanledger/wanledger/chaincode/domain"
@@ -18,72 +21,77 @@ import (
 
 // Store is the cache.
 type Store struct {
-	db *badger.DB
+	db  *badger.DB
+	log *slog.Logger
 }
 
-// Open opens (or creates) the cache in dir.
+// Open opens (or creates) the cache in dir. A cache written in another
+// format (an older version's) is emptied, to be rebuilt from block 0.
 func Open(dir string, log *slog.Logger) (*Store, error) {
 	opts := badger.DefaultOptions(dir).WithLogger(badgerLogger{log}).WithLoggingLevel(badger.WARNING)
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, log: log}
+	if err := s.checkFormat(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open cache %s: %w", dir, err)
+	}
+	return s, nil
 }
 
 // Close closes the cache.
 func (s *Store) Close() error { return s.db.Close() }
 
-var heightKey = []byte("meta/height")
-
-// Key prefixes of cached objects.
-const (
-	pLicence = "lic/"
-	pType    = "type/"
-	pGrant   = "grant/"
-	pSeal    = "seal/"
+var (
+	heightKey = []byte("meta/height")
+	formatKey = []byte("meta/format")
 )
 
-// Height is the number of blocks the cache reflects: the next block it
-// expects.
-func (s *Store) Height() (uint64, error) {
-	var h uint64
+// format names the cache's layout: ledger keys under statePrefix, filled
+// from write sets. Caches of earlier versions, filled from chaincode events,
+// have no format and may hold what no validated write said.
+const format = "write-sets/1"
+
+func (s *Store) checkFormat() error {
+	var have []byte
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(heightKey)
+		item, err := txn.Get(formatKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		return item.Value(func(v []byte) error {
-			if len(v) != 8 {
-				return fmt.Errorf("corrupt height of %d bytes", len(v))
-			}
-			h = binary.BigEndian.Uint64(v)
-			return nil
-		})
+		have, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil || string(have) == format {
+		return err
+	}
+	s.log.Info("cache of another format: rebuilding it from block 0", "format", string(have), "want", format)
+	if err := s.db.DropAll(); err != nil {
+		return err
+	}
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(formatKey, []byte(format)) })
+}
+
+// Height is the number of blocks the cache reflects: the next block it
+// expects.
+func (s *Store) Height() (uint64, error) {
+	var h uint64
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		h, err = heightIn(txn)
+		return err
 	})
 	return h, err
 }
 
-// Event is one chaincode event of a valid transaction.
-type Event struct {
-	Name    string
-	Payload []byte
-}
-
-// envelope is the chaincode's event envelope.
-type envelope struct {
-	Version int             `json:"version"`
-	Type    string          `json:"type"`
-	TxID    string          `json:"txId"`
-	Payload json.RawMessage `json:"payload"`
-}
-
-// ApplyBlock applies a block's events and moves the height past it, in one
-// transaction. A block below the height was applied already and is skipped.
-func (s *Store) ApplyBlock(number uint64, events []Event) (applied bool, err error) {
+// ApplyBlock applies a block's writes (BlockWrites) and moves the height
+// past it, in one transaction. A block below the height was applied already
+// and is skipped; one beyond it is refused.
+func (s *Store) ApplyBlock(number uint64, writes []Write) (applied bool, err error) {
 	err = s.db.Update(func(txn *badger.Txn) error {
 		h, err := heightIn(txn)
 		if err != nil {
@@ -95,9 +103,9 @@ func (s *Store) ApplyBlock(number uint64, events []Event) (applied bool, err err
 		if number > h {
 			return fmt.Errorf("block %d arrived while the cache expects %d", number, h)
 		}
-		for _, ev := range events {
-			if err := apply(txn, ev); err != nil {
-				return fmt.Errorf("block %d event %s: %w", number, ev.Name, err)
+		for _, w := range writes {
+			if err := s.apply(txn, number, w); err != nil {
+				return fmt.Errorf("block %d key %q: %w", number, w.Key, err)
 			}
 		}
 		applied = true
@@ -118,80 +126,118 @@ func heightIn(txn *badger.Txn) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("corrupt height of %d bytes", len(v))
+	}
 	return binary.BigEndian.Uint64(v), nil
 }
 
-// apply stores what one event changed.
-func apply(txn *badger.Txn, ev Event) error {
-	var env envelope
-	if err := json.Unmarshal(ev.Payload, &env); err != nil {
-		return err
-	}
-	if env.Version != domain.EventVersion {
-		return fmt.Errorf("event version %d, want %d", env.Version, domain.EventVersion)
-	}
-	switch ev.Name {
-	case domain.EventLicenceIssued, domain.EventLicenceStatusChanged, domain.EventLicenceRenewed:
-		return putLicence(txn, env.Payload)
-	case domain.EventLicenceBatchIssued:
-		var b struct {
-			Licences []json.RawMessage `json:"licences"`
-		}
-		if err := json.Unmarshal(env.Payload, &b); err != nil {
-			return err
-		}
-		for _, l := range b.Licences {
-			if err := putLicence(txn, l); err != nil {
-				return err
-			}
-		}
-	case domain.EventLicenceTypePut:
-		return putKeyed[domain.LicenceType](txn, env.Payload, func(t domain.LicenceType) string { return pType + t.Code })
-	case domain.EventAccreditationGranted, domain.EventAccreditationWithdrawn:
-		return putKeyed[domain.Accreditation](txn, env.Payload, func(a domain.Accreditation) string { return pGrant + a.GrantID })
-	case domain.EventSealKeyRegistered, domain.EventSealKeyRevoked:
-		return putKeyed[domain.SealKey](txn, env.Payload, func(k domain.SealKey) string { return pSeal + k.KeyID })
-	case domain.EventSealKeyRotated:
-		var r struct {
-			Old json.RawMessage `json:"old"`
-			New json.RawMessage `json:"new"`
-		}
-		if err := json.Unmarshal(env.Payload, &r); err != nil {
-			return err
-		}
-		for _, k := range []json.RawMessage{r.Old, r.New} {
-			if err := putKeyed[domain.SealKey](txn, k, func(k domain.SealKey) string { return pSeal + k.KeyID }); err != nil {
-				return err
-			}
-		}
-	}
-	return nil // other events concern nothing cached
+// Object types of the chaincode's composite keys (chaincode/domain) that
+// the cache keeps.
+const (
+	objLicence = "licence"
+	objType    = "type"
+	objGrant   = "grant"
+	objSeal    = "seal"
+)
+
+// objects are the cached object types, by composite-key object type: each
+// decodes a written value and names the key attributes that value belongs
+// under. Caching another type is one line here (and a getter).
+var objects = map[string]func(value []byte) (attrs []string, err error){
+	objLicence: keyedBy(func(l *domain.Licence) []string { return []string{l.ID} }),
+	objType:    keyedBy(func(t *domain.LicenceType) []string { return []string{t.Code} }),
+	objGrant: keyedBy(func(a *domain.Accreditation) []string {
+		attrs, _ := domain.GrantKeyAttrs(a.GrantID) // nil for a malformed ID: not cached
+		return attrs
+	}),
+	objSeal: keyedBy(func(k *domain.SealKey) []string { return []string{k.KeyID} }),
 }
 
-func putLicence(txn *badger.Txn, raw []byte) error {
-	return putKeyed[domain.Licence](txn, raw, func(l domain.Licence) string { return pLicence + l.ID })
+func keyedBy[T any](attrs func(*T) []string) func([]byte) ([]string, error) {
+	return func(b []byte) ([]string, error) {
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, err
+		}
+		return attrs(&v), nil
+	}
 }
 
-// putKeyed stores an object's JSON under the key it names.
-func putKeyed[T any](txn *badger.Txn, raw []byte, keyOf func(T) string) error {
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return err
+// apply stores one write of a cached object type under its ledger key; a
+// delete removes it. A value that does not decode as its type, or names
+// another object than its key, is not cached, and what was cached under
+// that key is dropped: the ledger no longer holds a record there that a
+// verifier could rely on.
+func (s *Store) apply(txn *badger.Txn, block uint64, w Write) error {
+	if len(w.Key) > maxKeyLen {
+		return nil // not a cached object
 	}
-	k := keyOf(v)
-	if k == "" {
-		return errors.New("object without an ID")
+	typ, attrs, ok := splitKey(w.Key)
+	decode, cached := objects[typ]
+	if !ok || !cached {
+		return nil
 	}
-	return txn.Set([]byte(k), raw)
+	k := cacheKey(w.Key)
+	if w.Delete {
+		return txn.Delete(k)
+	}
+	named, err := decode(w.Value)
+	if err == nil && !slices.Equal(named, attrs) {
+		err = fmt.Errorf("the value names %q", named)
+	}
+	if err != nil {
+		s.log.Warn("a validated write is not a consistent record; not cached", "block", block, "type", typ, "key", attrs, "err", err)
+		return txn.Delete(k)
+	}
+	return txn.Set(k, w.Value)
+}
+
+// maxKeyLen bounds the ledger keys of cached objects, far above any the
+// chaincode makes (IDs are short) and far below Badger's key limit.
+const maxKeyLen = 1024
+
+// statePrefix precedes ledger keys in the cache, apart from meta/ keys.
+const statePrefix = "state/"
+
+func cacheKey(ledgerKey string) []byte { return []byte(statePrefix + ledgerKey) }
+
+// compositeKey is Fabric's composite key: "\x00" type "\x00" (attr "\x00")*.
+func compositeKey(typ string, attrs ...string) string {
+	var b strings.Builder
+	b.WriteString("\x00" + typ + "\x00")
+	for _, a := range attrs {
+		b.WriteString(a + "\x00")
+	}
+	return b.String()
+}
+
+// splitKey parses a composite key into its object type and (at least one)
+// attributes.
+func splitKey(k string) (typ string, attrs []string, ok bool) {
+	if len(k) < 2 || k[0] != 0 || k[len(k)-1] != 0 {
+		return "", nil, false
+	}
+	parts := strings.Split(k[1:len(k)-1], "\x00")
+	if len(parts) < 2 {
+		return "", nil, false
+	}
+	return parts[0], parts[1:], true
 }
 
 // ErrNotCached means the cache has no such object.
 var ErrNotCached = errors.New("not in the cache")
 
-func get[T any](s *Store, key string) (*T, error) {
+// get reads the cached object of a type under its key attributes.
+func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
+	for _, a := range attrs {
+		if a == "" || strings.ContainsRune(a, 0) {
+			return nil, ErrNotCached
+		}
+	}
 	var v T
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte(key))
+		item, err := txn.Get(cacheKey(compositeKey(typ, attrs...)))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return ErrNotCached
 		}
@@ -208,27 +254,33 @@ func get[T any](s *Store, key string) (*T, error) {
 
 // Licence returns a cached licence.
 func (s *Store) Licence(id string) (*domain.Licence, error) {
-	return get[domain.Licence](s, pLicence+id)
+	return get[domain.Licence](s, objLicence, id)
 }
 
 // Grant returns a cached accreditation grant by its ID ("<agency ID>:<sequence>").
 func (s *Store) Grant(id string) (*domain.Accreditation, error) {
-	return get[domain.Accreditation](s, pGrant+id)
+	attrs, err := domain.GrantKeyAttrs(id)
+	if err != nil {
+		return nil, ErrNotCached
+	}
+	return get[domain.Accreditation](s, objGrant, attrs...)
 }
 
 // SealKey returns a cached seal key.
-func (s *Store) SealKey(id string) (*domain.SealKey, error) { return get[domain.SealKey](s, pSeal+id) }
+func (s *Store) SealKey(id string) (*domain.SealKey, error) {
+	return get[domain.SealKey](s, objSeal, id)
+}
 
 // LicenceType returns a cached licence type.
 func (s *Store) LicenceType(code string) (*domain.LicenceType, error) {
-	return get[domain.LicenceType](s, pType+code)
+	return get[domain.LicenceType](s, objType, code)
 }
 
 // Licences lists every cached licence, for comparing the cache with the ledger.
 func (s *Store) Licences() (map[string]*domain.Licence, error) {
 	out := map[string]*domain.Licence{}
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pLicence), PrefetchValues: true})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: cacheKey(compositeKey(objLicence)), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var l domain.Licence

@@ -26,9 +26,10 @@ import (
 
 // gw calls an organisation's gateway with one of the demo keys `up` made.
 type gw struct {
-	t   *testing.T
-	url string
-	key string
+	t        *testing.T
+	url      string
+	key      string
+	identity string // the Fabric identity the key acts as
 }
 
 func gatewayAs(t *testing.T, env *nettest.Env, org, role string) gw {
@@ -43,7 +44,7 @@ func gatewayAs(t *testing.T, env *nettest.Env, org, role string) gw {
 	}
 	for _, k := range keys {
 		if slices.Contains(k.Roles, role) {
-			return gw{t: t, url: k.Gateway, key: k.Key}
+			return gw{t: t, url: k.Gateway, key: k.Key, identity: k.Identity}
 		}
 	}
 	t.Fatalf("no demo key of %s with role %s", org, role)
@@ -109,25 +110,39 @@ type txAnswer struct {
 // agency with a seal, and an issuer of it, and returns a function issuing
 // licences through Hefei's gateway.
 func gatewayWorld(t *testing.T, env *nettest.Env, agency string) func(id string) (salts map[string]string) {
+	return issuerWorld(t, env, "hefei", "340100", agency)
+}
+
+// issuerWorld is gatewayWorld for an agency of any Anhui city organisation
+// accredited in its region (a six-digit city code), issuing through that
+// organisation's gateway.
+func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) func(id string) (salts map[string]string) {
+	o, _ := env.Net.Topo.Org(org)
 	now := time.Now().UTC().Truncate(time.Second)
 	sealID := agency + "-seal"
 	anhuiAdmin := gatewayAs(t, env, "anhui", gateway.RoleAdmin)
 	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", domain.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
 		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
-		Types: []string{"gw-licence"}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: agency, MSPID: o.MSPID,
+		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
-	hefeiAdmin := gatewayAs(t, env, "hefei", gateway.RoleAdmin)
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
+	orgAdmin := gatewayAs(t, env, org, gateway.RoleAdmin)
+	eventually(t, 15*time.Second, func() error { // the organisation's peer has the accreditation's block
+		if st := orgAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
+			return fmt.Errorf("%s's gateway does not know accreditation %s yet: %d", org, agency, st)
+		}
+		return nil
+	})
+	orgAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
-	issuer := gatewayAs(t, env, "hefei", "issuer")
+	issuer := gatewayAs(t, env, org, "issuer")
 	var who struct {
 		Data struct {
 			ClientID string `json:"clientId"`
 		} `json:"data"`
 	}
 	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
+	orgAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
 	// Wuhu's verifier identity may read the ledger too (fresh reads).
 	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
 	wuhuVerifier.must(http.MethodGet, "/v1/whoami", nil, &who)
@@ -136,7 +151,7 @@ func gatewayWorld(t *testing.T, env *nettest.Env, agency string) func(id string)
 	holder, _ := gm.GenerateKey()
 	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
 	return func(id string) map[string]string {
-		c := credential.Content{ID: id, Type: "gw-licence", AgencyID: agency, Region: "340104", SealKeyID: sealID,
+		c := credential.Content{ID: id, Type: "gw-licence", AgencyID: agency, Region: region, SealKeyID: sealID,
 			HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
 		salt := make([]byte, 16)
 		rand.Read(salt)
