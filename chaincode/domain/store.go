@@ -171,6 +171,19 @@ func pageSize(n int32) (int32, error) {
 	return n, nil
 }
 
+// maxKeyRune ends a partial composite key's range, as in Fabric.
+const maxKeyRune = "\U0010FFFF"
+
+// checkBookmark accepts "" or a bookmark in [start, end): Fabric resumes a
+// paged query at the bookmark itself, so one outside the query's own range
+// would list other records.
+func checkBookmark(bookmark, start, end string) error {
+	if bookmark != "" && (len(bookmark) > 1024 || bookmark < start || bookmark >= end) {
+		return Errorf(CodeInvalidArgument, "bookmark does not belong to this query")
+	}
+	return nil
+}
+
 // listJSON decodes one page of objects stored under a partial composite key.
 func listJSON[T any](s State, size int32, bookmark string, objectType string, attrs ...string) (Page[T], error) {
 	return listPage(s, size, bookmark, func(b []byte) (T, error) {
@@ -186,8 +199,12 @@ func listPage[T any](s State, size int32, bookmark string, decode func([]byte) (
 	if err != nil {
 		return Page[T]{}, err
 	}
-	if len(bookmark) > 1024 {
-		return Page[T]{}, Errorf(CodeInvalidArgument, "bookmark too long")
+	prefix, err := key(s, objectType, attrs...)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	if err := checkBookmark(bookmark, prefix, prefix+maxKeyRune); err != nil {
+		return Page[T]{}, err
 	}
 	kvs, next, err := s.Page(objectType, attrs, n, bookmark)
 	if err != nil {

@@ -276,8 +276,9 @@ func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys
 	if err != nil {
 		return nil, nil, err
 	}
+	// Like a peer, resume at the bookmark whatever it is.
 	start := prefix
-	if bookmark > start {
+	if bookmark != "" {
 		start = bookmark
 	}
 	return t.page(start, prefix+string(utf8.MaxRune), pageSize)
@@ -324,8 +325,8 @@ func (t *Tx) GetStateByRangeWithPagination(start, end string, pageSize int32, bo
 	if start < "\x01" {
 		start = "\x01" // simple keys only
 	}
-	if bookmark > start {
-		start = bookmark
+	if bookmark != "" {
+		start = bookmark // like a peer, whatever the bookmark is
 	}
 	return t.page(start, end, pageSize)
 }
