@@ -427,18 +427,18 @@ func TestRolesAreBoundByTheirOwnOrganisationsAdmin(t *testing.T) {
 
 func TestGatewayEndpoints(t *testing.T) {
 	w := newWorld(t)
-	ep := w.must("hefei-clerk", func(s domain.State) (any, error) {
+	ep := w.must("hefei-admin", func(s domain.State) (any, error) {
 		return domain.SetGatewayEndpoint(s, "12D3KooWxyz", []string{"/ip4/127.0.0.1/tcp/4001"})
 	}).(*domain.GatewayEndpoint)
 	if ep.MSPID != "HefeiMSP" {
 		t.Errorf("endpoint = %+v", ep)
 	}
 	for name, args := range map[string][]string{"no peer ID": {""}, "a slash in the peer ID": {"a/b"}, "no address": {"p"}, "a host:port": {"p", "127.0.0.1:1"}} {
-		_, err := w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.SetGatewayEndpoint(s, args[0], args[1:]) })
+		_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.SetGatewayEndpoint(s, args[0], args[1:]) })
 		if domain.CodeOf(err) != domain.CodeInvalidArgument {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	_, err := w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
+	_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
 	wantCode(t, err, domain.CodeNotFound)
 }
