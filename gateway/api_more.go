@@ -57,6 +57,23 @@ func timeArg(t time.Time) string {
 
 func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 	owner, requester := string(domain.RoleDataOwner), string(domain.RoleRequester)
+	huma.Register(api, op("register-dataset", http.MethodPost, "/v1/datasets", "Register a dataset of the caller's organisation (data-owner, admin)", "sharing", owner, RoleAdmin),
+		func(ctx context.Context, in *struct{ Body domain.Dataset }) (*txResult[*domain.Dataset], error) {
+			return submit[*domain.Dataset](g, ctx, "share", "RegisterDataset", in.Body)
+		})
+	huma.Register(api, op("get-dataset", http.MethodGet, "/v1/datasets/{id}", "A dataset: its owner, schema and description", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" maxLength:"64"`
+		}) (*withHeight[*domain.Dataset], error) {
+			return evaluate[*domain.Dataset](g, ctx, "share", "GetDataset", []string{in.ID})
+		})
+	huma.Register(api, op("list-datasets", http.MethodGet, "/v1/datasets", "Registered datasets", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+			Cursor string `query:"cursor" maxLength:"1024"`
+		}) (*withHeight[domain.Page[domain.Dataset]], error) {
+			return evaluate[domain.Page[domain.Dataset]](g, ctx, "share", "ListDatasets", []string{limitArg(in.Limit), in.Cursor})
+		})
 	huma.Register(api, op("grant-authorization", http.MethodPost, "/v1/authorizations", "Grant a data-sharing authorization (data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct{ Body domain.Authorization }) (*txResult[*domain.Authorization], error) {
 			return submit[*domain.Authorization](g, ctx, "share", "Grant", in.Body)

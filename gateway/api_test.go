@@ -131,6 +131,7 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/accreditations/A1/withdraw", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/rotate", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/revoke", RoleAdmin},
+	{http.MethodPost, "/v1/datasets", RoleAdmin},
 	{http.MethodPost, "/v1/authorizations", "data-owner"},
 	{http.MethodPost, "/v1/authorizations/A1/revoke", "data-owner"},
 	{http.MethodPost, "/v1/accesses", "requester"},

@@ -174,6 +174,7 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, domain.CodeInvalidArgument},
 		{"an access request with an unknown field", "share:RecordAccess", []string{`{"authorizationId":"A","why":"x"}`}, domain.CodeInvalidArgument},
 		{"a denial that is a list", "share:RecordDenial", []string{`[]`}, domain.CodeInvalidArgument},
+		{"a dataset with an unknown field", "share:RegisterDataset", []string{`{"id":"d","owner2":"x"}`}, domain.CodeInvalidArgument},
 		{"a trace with a bad time", "audit:Trace", []string{`{"by":"time","from":"noon"}`}, domain.CodeInvalidArgument},
 		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, domain.CodeTooLarge},
 		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, domain.CodeInvalidArgument},

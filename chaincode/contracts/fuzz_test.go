@@ -14,6 +14,7 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`{"code":"x","fields":[{"name":"n","type":"string","required":true}],"maxValidityDays":1}`)
 	f.Add(`2026-11-29T10:00:00+08:00`)
 	f.Add(`{"authorizationId":"A","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
+	f.Add(`{"id":"hefei.household","fields":[{"name":"address","type":"string","required":true}],"description":"d"}`)
 	f.Add(`{"by":"dataset","key":"d","from":"2026-01-01T00:00:00Z","pageSize":10}`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
@@ -33,6 +34,8 @@ func FuzzDecodeArguments(f *testing.F) {
 		_, err = Decode[domain.Accreditation]("a", arg, MaxArg)
 		coded(err)
 		_, err = Decode[domain.RenewRequest]("rr", arg, MaxArg)
+		coded(err)
+		_, err = Decode[domain.Dataset]("ds", arg, MaxArg)
 		coded(err)
 		_, err = Decode[domain.Authorization]("au", arg, MaxArg)
 		coded(err)

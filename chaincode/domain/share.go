@@ -78,7 +78,8 @@ func checkSubjects(subjects []string) error {
 }
 
 // GrantAuthorization records an authorization from the caller's
-// organisation, whose data-owner the caller must be. Every later change
+// organisation, whose data-owner the caller must be, on a dataset the
+// organisation registered, for fields of its schema. Every later change
 // to it, each use included, needs the owner organisation's endorsement.
 func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	tx, err := begin(s)
@@ -101,6 +102,9 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 		return nil, Errorf(CodeInvalidArgument, "an organisation needs no authorization for its own data")
 	}
 	if err := checkFieldList(a.Fields); err != nil {
+		return nil, err
+	}
+	if err := grantable(s, tx.caller.MSPID, a.DatasetID, a.Fields); err != nil {
 		return nil, err
 	}
 	if a.LegalBasis == "" && a.ConsentDigest == "" {

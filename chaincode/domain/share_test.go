@@ -20,8 +20,14 @@ func sharing(t *testing.T) *world {
 	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
 	w.bind("hefei-admin", "hefei-clerk", domain.RoleClerk, "")
 	w.bind("wuhu-admin", "wuhu-clerk", domain.RoleClerk, "")
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, authorization()) })
 	return w
+}
+
+func household() domain.Dataset {
+	return domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口", Fields: []domain.FieldSpec{
+		{Name: "address", Type: domain.FieldString, Required: true}, {Name: "members", Type: domain.FieldNumber}, {Name: "income", Type: domain.FieldNumber}}}
 }
 
 func authorization() domain.Authorization {

@@ -431,7 +431,7 @@ func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
 }
 
 func (o *clientOptions) shareCommands() *cobra.Command {
-	c := &cobra.Command{Use: "share", Short: "Data-sharing authorizations and accesses, through a gateway"}
+	c := &cobra.Command{Use: "share", Short: "Datasets, data-sharing authorizations and accesses, through a gateway"}
 	o.register(c)
 	var reason string
 	list := o.queryCommand("list", "Authorizations by --owner or --requester", "/v1/authorizations",
@@ -443,7 +443,10 @@ func (o *clientOptions) shareCommands() *cobra.Command {
 	revoke.Flags().StringVar(&reason, "reason", "", "why (required)")
 	revoke.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
 	c.AddCommand(
-		o.fileCommand("grant FILE", "Grant an authorization (JSON)", "/v1/authorizations"),
+		o.fileCommand("register-dataset FILE", "Register a dataset of your organisation (JSON: id, fields, description)", "/v1/datasets"),
+		o.getCommand("dataset ID", "Show a dataset", "/v1/datasets/"),
+		o.queryCommand("datasets", "Registered datasets", "/v1/datasets"),
+		o.fileCommand("grant FILE", "Grant an authorization on a dataset your organisation registered (JSON)", "/v1/authorizations"),
 		o.fileCommand("access FILE", "Record an access (JSON access request)", "/v1/accesses"),
 		o.fileCommand("deny FILE", "Record a refused access (JSON denial)", "/v1/denials"),
 		o.getCommand("get ID", "Show an authorization", "/v1/authorizations/"),

@@ -40,6 +40,8 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 
 	now := time.Now().UTC().Truncate(time.Second)
 	owner := contract(t, env, "hefei", "User1", "share")
+	mustSubmit(t, owner, "RegisterDataset", toJSON(t, domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
+		Fields: []domain.FieldSpec{{Name: "address", Type: domain.FieldString}, {Name: "members", Type: domain.FieldNumber}}}))
 	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
 		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "社会救助暂行办法",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
