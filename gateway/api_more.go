@@ -48,6 +48,17 @@ func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
 		})
 }
 
+// deniedAsError answers an access the ledger refused, and recorded as a
+// denial, with 403 and the denial's reason code, ID and block.
+func deniedAsError(res *txResult[*domain.AccessRecord], err error) (*txResult[*domain.AccessRecord], error) {
+	if err != nil || res.Body.Data == nil || res.Body.Data.Kind != domain.KindDenial {
+		return res, err
+	}
+	d := res.Body.Data
+	return nil, &APIError{Status: http.StatusForbidden, Code: d.Reason, DenialID: d.ID, BlockNumber: res.Body.BlockNumber,
+		Message: "the access was refused; the refusal is on the trail as denial " + d.ID}
+}
+
 func timeArg(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -109,7 +120,7 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 		})
 	huma.Register(api, op("record-access", http.MethodPost, "/v1/accesses", "Record an access under an authorization (requester)", "sharing", requester),
 		func(ctx context.Context, in *struct{ Body domain.AccessRequest }) (*txResult[*domain.AccessRecord], error) {
-			return submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body)
+			return deniedAsError(submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body))
 		})
 	huma.Register(api, op("record-denial", http.MethodPost, "/v1/denials", "Record a refused access (the provider's data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct{ Body domain.DenialRequest }) (*txResult[*domain.AccessRecord], error) {

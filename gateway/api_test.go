@@ -392,3 +392,19 @@ func TestKeysFileBindsSecretsOrCertificates(t *testing.T) {
 		}
 	}
 }
+
+// An access the ledger refused comes back as 403 with the denial's reason
+// code, ID and block; a granted one as 200.
+func TestARefusedAccessIsA403WithItsDenial(t *testing.T) {
+	f := newFixture(t)
+	body := []byte(`{"authorizationId":"A1","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
+	f.ledger.result = []byte(`{"id":"tx1","kind":"denial","reason":"USES_EXHAUSTED","owner":"HefeiMSP","requester":"WuhuMSP"}`)
+	st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body)
+	if st != http.StatusForbidden || out["code"] != string(domain.CodeUsesExhausted) || out["denialId"] != "tx1" || out["blockNumber"] != float64(7) {
+		t.Errorf("a denial: %d %v", st, out)
+	}
+	f.ledger.result = []byte(`{"id":"tx1","kind":"access","owner":"HefeiMSP","requester":"WuhuMSP"}`)
+	if st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body); st != http.StatusOK {
+		t.Errorf("an access: %d %v", st, out)
+	}
+}
