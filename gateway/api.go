@@ -159,7 +159,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	})
 	type statusBody struct {
 		Reason      string    `json:"reason" minLength:"1" maxLength:"512"`
-		EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"revocations only; may lie in the past"`
+		EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"revocations only; now or in the past, never in the future"`
 	}
 	for _, action := range []string{"suspend", "reinstate", "revoke"} {
 		fn := strings.ToUpper(action[:1]) + action[1:]

@@ -267,7 +267,8 @@ func Reinstate(s State, id, reason string) (*Licence, error) {
 }
 
 // Revoke revokes a licence for good, effective at effectiveAt ("invalid
-// since"), which may lie in the past; zero means now.
+// since"), which may lie in the past but not in the future; zero means now.
+// So the stored status is always the status now, as StatusAt answers it.
 func Revoke(s State, id, reason string, effectiveAt time.Time) (*Licence, error) {
 	return changeStatus(s, id, StatusRevoked, reason, effectiveAt, StatusActive, StatusSuspended)
 }
@@ -287,10 +288,9 @@ func changeStatus(s State, id string, to Status, reason string, effectiveAt time
 	if !slices.Contains(from, l.Status) {
 		return nil, Errorf(CodeInvalidTransition, "licence %s is %s; it cannot become %s", id, l.Status, to)
 	}
-	if effectiveAt.IsZero() {
-		effectiveAt = tx.now
+	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
+		return nil, err
 	}
-	effectiveAt = effectiveAt.UTC()
 	if effectiveAt.Before(l.ValidFrom) {
 		return nil, Errorf(CodeInvalidArgument, "effective time %s is before the licence was valid", effectiveAt.Format(time.RFC3339))
 	}

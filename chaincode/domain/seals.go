@@ -133,8 +133,8 @@ func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
 	return r, emit(s, EventSealKeyRotated, r)
 }
 
-// RevokeSealKey revokes a key from effectiveAt, which may lie in the past:
-// signatures it made from then on are invalid.
+// RevokeSealKey revokes a key from effectiveAt, which may lie in the past
+// but not in the future: signatures it made from then on are invalid.
 func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealKey, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -153,10 +153,10 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealK
 	if k.Revocation != nil {
 		return nil, Errorf(CodeInvalidTransition, "seal key %s is revoked already", keyID)
 	}
-	if effectiveAt.IsZero() {
-		effectiveAt = tx.now
+	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
+		return nil, err
 	}
-	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt.UTC(), RecordedAt: tx.now}
+	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now}
 	if err := putSeal(s, tx, k); err != nil {
 		return nil, err
 	}

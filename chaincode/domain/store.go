@@ -35,6 +35,21 @@ func (t txContext) record() Record {
 	return Record{UpdatedAt: t.now, UpdatedBy: t.caller.MSPID, TxID: t.txID}
 }
 
+// effective is when a change given effectiveAt takes effect: now for the
+// zero time, else effectiveAt, which may lie in the past but not after the
+// transaction. A change is never scheduled for later: stored state and the
+// status at any time answered from the history could then disagree.
+func (t txContext) effective(effectiveAt time.Time) (time.Time, error) {
+	switch {
+	case effectiveAt.IsZero():
+		return t.now, nil
+	case effectiveAt.After(t.now):
+		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s is after the transaction's time %s: submit a change when it is due",
+			effectiveAt.UTC().Format(time.RFC3339), t.now.Format(time.RFC3339))
+	}
+	return effectiveAt.UTC(), nil
+}
+
 func begin(s State) (txContext, error) {
 	caller, err := s.Caller()
 	if err != nil {

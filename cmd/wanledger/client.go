@@ -320,7 +320,7 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		c.Flags().StringVar(&reason, "reason", "", "why (required)")
 		c.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
 		if action == "revoke" {
-			c.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: invalid since (may be past)")
+			c.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: invalid since (past or now, never future)")
 		}
 		return c
 	}
