@@ -130,11 +130,11 @@ func TestTheLicenceLifecycleThroughTheContracts(t *testing.T) {
 	if l.Status != domain.StatusActive || l.Signature != req.Signature {
 		t.Errorf("licence = %+v", l)
 	}
-	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "not mine", "")
+	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "FRAUD", "")
 	if domain.CodeOf(err) != domain.CodeForbidden {
 		t.Errorf("a Wuhu verifier revoked: %v", err)
 	}
-	c.must("hefei-issuer", "licence:Revoke", "BL-1", "forged papers", c.now.Add(-time.Minute).Format(time.RFC3339))
+	c.must("hefei-issuer", "licence:Revoke", "BL-1", "FRAUD", c.now.Add(-time.Minute).Format(time.RFC3339))
 	var a domain.StatusAnswer
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:StatusAt", "BL-1", c.now.Format(time.RFC3339))), &a); err != nil {
 		t.Fatal(err)

@@ -30,9 +30,9 @@ type AccessRecord struct {
 	RequestDigest   string    `json:"requestDigest,omitempty"`
 	ResponseDigest  string    `json:"responseDigest,omitempty"`
 	Subjects        []string  `json:"subjects,omitempty"`
-	Reason          string    `json:"reason,omitempty"` // denials: the refusal's code
-	Detail          string    `json:"detail,omitempty"`
-	RecordedBy      string    `json:"recordedBy"` // MSP ID of the submitter
+	Reason          string    `json:"reason,omitempty"`       // denials: the refusal's code
+	DetailDigest    string    `json:"detailDigest,omitempty"` // denials: SM3 of the provider's text, kept off the ledger
+	RecordedBy      string    `json:"recordedBy"`             // MSP ID of the submitter
 	At              time.Time `json:"at"`
 }
 
@@ -157,7 +157,7 @@ type DenialRequest struct {
 	Purpose         string   `json:"purpose"`
 	RequestDigest   string   `json:"requestDigest,omitempty"`
 	Reason          Code     `json:"reason"`
-	Detail          string   `json:"detail,omitempty"`
+	DetailDigest    string   `json:"detailDigest,omitempty"` // SM3 of a text the provider keeps, hex
 }
 
 // RecordDenial records an attempt the provider refused. The provider's
@@ -192,8 +192,8 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 	if !slices.Contains(DenialReasons, d.Reason) {
 		return nil, Errorf(CodeInvalidArgument, "reason %q is not a denial reason", d.Reason)
 	}
-	if d.Detail != "" {
-		if err := checkText("detail", d.Detail, MaxReasonLen); err != nil {
+	if d.DetailDigest != "" {
+		if err := checkDigest("detail digest", d.DetailDigest); err != nil {
 			return nil, err
 		}
 	}
@@ -213,7 +213,7 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 	}
 	rec := &AccessRecord{ID: tx.txID, Kind: KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,
 		Requester: d.Requester, RequesterID: d.RequesterID, DatasetID: d.DatasetID, Fields: d.Fields, Purpose: d.Purpose,
-		RequestDigest: d.RequestDigest, Reason: string(d.Reason), Detail: d.Detail, RecordedBy: tx.caller.MSPID, At: tx.now}
+		RequestDigest: d.RequestDigest, Reason: string(d.Reason), DetailDigest: d.DetailDigest, RecordedBy: tx.caller.MSPID, At: tx.now}
 	return rec, writeAccess(s, rec)
 }
 

@@ -113,7 +113,7 @@ func WithdrawAccreditation(s State, agencyID, reason string) (*Accreditation, er
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonAccreditationWithdrawal, reason); err != nil {
 		return nil, err
 	}
 	a, err := load[Accreditation](s, "agency ID", "accreditation of agency", objAccreditation, agencyID)

@@ -22,7 +22,8 @@ type SealKey struct {
 	Record
 }
 
-// Revocation records why and from when something stopped being valid.
+// Revocation records why (a reason code, see ParseReason) and from when
+// something stopped being valid.
 type Revocation struct {
 	Reason      string    `json:"reason"`
 	EffectiveAt time.Time `json:"effectiveAt"`
@@ -140,7 +141,7 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealK
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonSealKeyRevocation, reason); err != nil {
 		return nil, err
 	}
 	k, err := sealKey(s, keyID)

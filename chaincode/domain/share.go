@@ -16,7 +16,7 @@ type Authorization struct {
 	DatasetID     string      `json:"datasetId"`
 	Fields        []string    `json:"fields"`
 	Purpose       string      `json:"purpose"`                 // purpose code
-	LegalBasis    string      `json:"legalBasis,omitempty"`    // a law or regulation reference
+	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (see ParseReason)
 	ConsentDigest string      `json:"consentDigest,omitempty"` // SM3 of the consent record, hex
 	Subjects      []string    `json:"subjects,omitempty"`      // pseudonyms the consent covers; empty: any
 	ValidFrom     time.Time   `json:"validFrom"`
@@ -111,7 +111,7 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 		return nil, Errorf(CodeInvalidArgument, "give a legal basis or a consent digest")
 	}
 	if a.LegalBasis != "" {
-		if err := checkText("legal basis", a.LegalBasis, MaxNameLen); err != nil {
+		if err := checkReason(ReasonLegalBasis, a.LegalBasis); err != nil {
 			return nil, err
 		}
 	}
@@ -151,13 +151,14 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	return &a, emit(s, EventAuthorizationGranted, &a)
 }
 
-// RevokeAuthorization ends an authorization now; the owner's data-owner asks.
+// RevokeAuthorization ends an authorization now, for a reason code (see
+// ParseReason); the owner's data-owner asks.
 func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonAuthorizationRevocation, reason); err != nil {
 		return nil, err
 	}
 	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)

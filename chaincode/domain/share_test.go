@@ -32,7 +32,7 @@ func household() domain.Dataset {
 
 func authorization() domain.Authorization {
 	return domain.Authorization{ID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
-		Purpose: "social-assistance", LegalBasis: "社会救助暂行办法 第十一条", ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
+		Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES:" + digest("社会救助暂行办法 第十一条"), ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
 }
 
 func access(fields ...string) domain.AccessRequest {
@@ -148,7 +148,7 @@ func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 	}
 	t.Run("a revoked authorization", func(t *testing.T) {
 		w := sharing(t)
-		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "purpose achieved") })
+		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "PURPOSE_ACHIEVED") })
 		wantDenial(t, w, access("address"), domain.CodeNotActive)
 	})
 	t.Run("a subject outside the consent", func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestDenialsAndTraces(t *testing.T) {
 	w := sharing(t)
 	w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
 	deny := domain.DenialRequest{AuthorizationID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, Detail: "income is not granted"}
+		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, DetailDigest: digest("income is not granted")}
 	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
 	wantCode(t, err, domain.CodeForbidden)
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })

@@ -72,6 +72,18 @@ func (l *Ledger) Get(key string) []byte {
 	return l.state[key]
 }
 
+// Keys returns the committed keys, in order.
+func (l *Ledger) Keys() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := make([]string, 0, len(l.state))
+	for k := range l.state {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // EndorsersOf returns the organisations the key-level policy of key
 // requires, or nil if it has none.
 func (l *Ledger) EndorsersOf(key string) ([]string, error) {

@@ -307,18 +307,18 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		param{name: "holder", usage: "holder pseudonym"}, param{name: "issuer", usage: "issuing agency ID"})
 	issue := &cobra.Command{Use: "issue FILE", Short: "Issue licences: a JSON issue request, or a list of them (issued 50 at a time)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0]) }}
-	var reason, effectiveAt string
+	var r reasonFlags
+	var effectiveAt string
 	change := func(action string) *cobra.Command {
 		c := &cobra.Command{Use: action + " ID", Short: strings.ToUpper(action[:1]) + action[1:] + " a licence", Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, a []string) error {
-				body := map[string]string{"reason": reason}
+				body := r.body()
 				if effectiveAt != "" {
 					body["effectiveAt"] = effectiveAt
 				}
 				return o.call(cmd, http.MethodPost, "/v1/licences/"+pathEscape(a[0])+"/"+action, body)
 			}}
-		c.Flags().StringVar(&reason, "reason", "", "why (required)")
-		c.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
+		r.add(c)
 		if action == "revoke" {
 			c.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: invalid since (past or now, never future)")
 		}
@@ -433,15 +433,14 @@ func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
 func (o *clientOptions) shareCommands() *cobra.Command {
 	c := &cobra.Command{Use: "share", Short: "Datasets, data-sharing authorizations and accesses, through a gateway"}
 	o.register(c)
-	var reason string
+	var r reasonFlags
 	list := o.queryCommand("list", "Authorizations by --owner or --requester", "/v1/authorizations",
 		param{name: "owner", usage: "owner MSP ID"}, param{name: "requester", usage: "requester MSP ID"})
 	revoke := &cobra.Command{Use: "revoke ID", Short: "Revoke an authorization", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return o.call(cmd, http.MethodPost, "/v1/authorizations/"+pathEscape(a[0])+"/revoke", map[string]string{"reason": reason})
+			return o.call(cmd, http.MethodPost, "/v1/authorizations/"+pathEscape(a[0])+"/revoke", r.body())
 		}}
-	revoke.Flags().StringVar(&reason, "reason", "", "why (required)")
-	revoke.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
+	r.add(revoke)
 	c.AddCommand(
 		o.fileCommand("register-dataset FILE", "Register a dataset of your organisation (JSON: id, fields, description)", "/v1/datasets"),
 		o.getCommand("dataset ID", "Show a dataset", "/v1/datasets/"),
@@ -473,16 +472,20 @@ func (o *clientOptions) handoffCommands() *cobra.Command {
 		param{name: "org", usage: "MSP ID", required: true},
 		param{name: "status", usage: "open, accepted, rejected, in-progress, completed or cancelled", def: "open"})
 	c.AddCommand(o.fileCommand("open FILE", "Open a handoff (JSON)", "/v1/handoffs"), o.getCommand("get ID", "Show a handoff", "/v1/handoffs/"), list)
-	var reason, result string
+	var r reasonFlags
+	var result string
 	for _, action := range []string{"accept", "reject", "start", "complete", "cancel"} {
 		m := &cobra.Command{Use: action + " ID", Short: strings.ToUpper(action[:1]) + action[1:] + " a handoff", Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, a []string) error {
-				return o.call(cmd, http.MethodPost, "/v1/handoffs/"+pathEscape(a[0])+"/"+action, map[string]string{"reason": reason, "resultDigest": result})
+				body := r.body()
+				if result != "" {
+					body["resultDigest"] = result
+				}
+				return o.call(cmd, http.MethodPost, "/v1/handoffs/"+pathEscape(a[0])+"/"+action, body)
 			}}
 		switch action {
 		case "reject", "cancel":
-			m.Flags().StringVar(&reason, "reason", "", "why (required)")
-			m.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
+			r.add(m)
 		case "complete":
 			m.Flags().StringVar(&result, "result", "", "SM3 digest of the result, hex (required)")
 			m.MarkFlagRequired("result") //nolint:errcheck // the flag exists
@@ -510,4 +513,25 @@ func (o *clientOptions) getCommand(use, short, prefix string) *cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return o.call(cmd, http.MethodGet, prefix+pathEscape(a[0]), nil)
 		}}
+}
+
+// reasonFlags are --reason CODE and --reason-text TEXT: the gateway puts the
+// code and the text's SM3 digest on the ledger, never the text.
+type reasonFlags struct{ code, text string }
+
+func (r *reasonFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&r.code, "reason", "", "reason code, from the lists in docs/chaincode.md (required)")
+	c.Flags().StringVar(&r.text, "reason-text", "", "free text; only its SM3 digest goes on the ledger, keep the text yourself")
+	c.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
+}
+
+func (r *reasonFlags) body() map[string]string {
+	b := map[string]string{}
+	if r.code != "" {
+		b["reason"] = r.code
+	}
+	if r.text != "" {
+		b["reasonText"] = r.text
+	}
+	return b
 }

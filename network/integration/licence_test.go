@@ -105,7 +105,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 
 	// Wuhu cannot revoke it: neither its admin nor a Wuhu client.
 	for _, user := range []string{"Admin", "User1"} {
-		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "not ours", "")
+		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "FRAUD", "")
 		if err == nil || !strings.Contains(fabricid.ErrorMessage(err), "FORBIDDEN") {
 			t.Errorf("Wuhu %s revoked a Hefei licence: %v", user, err)
 		}
@@ -120,14 +120,14 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	if _, err := shanghai.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID)); err == nil {
 		t.Error("a Shanghai admin read a licence on anhui")
 	}
-	if _, _, err := fabricid.Submit(ctx, shanghai, "Revoke", 1, c.ID, "intrusion", ""); err == nil {
+	if _, _, err := fabricid.Submit(ctx, shanghai, "Revoke", 1, c.ID, "FRAUD", ""); err == nil {
 		t.Error("a Shanghai admin revoked a licence on anhui")
 	}
 
 	// The issuer changes the status; each change is its own transaction.
-	txs = append(txs, mustSubmit(t, issuer, "Suspend", c.ID, "inspection"))
-	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed"))
-	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "forged papers", now.Format(time.RFC3339)))
+	txs = append(txs, mustSubmit(t, issuer, "Suspend", c.ID, "INVESTIGATION"))
+	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "INVESTIGATION_CLOSED"))
+	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "FRAUD", now.Format(time.RFC3339)))
 
 	// A Wuhu verifier sees the whole history, and the licence revoked, once
 	// Wuhu's peer has the last block.
@@ -168,7 +168,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c2, Signature: hex.EncodeToString(sig2)}))
-	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "inspection")
+	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "INVESTIGATION")
 	if st.Successful || st.Code.String() != "ENDORSEMENT_POLICY_FAILURE" {
 		t.Errorf("a suspension endorsed by Anhui and Wuhu only: %s", st.Code)
 	}

@@ -45,7 +45,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	mustSubmit(t, owner, "RegisterDataset", toJSON(t, domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
 		Fields: []domain.FieldSpec{{Name: "address", Type: domain.FieldString}, {Name: "members", Type: domain.FieldNumber}}}))
 	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "社会救助暂行办法",
+		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
 
 	requester := contract(t, env, "wuhu", "User1", "share")
