@@ -158,8 +158,8 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		return submit[*domain.BatchResult](g, ctx, "licence", "IssueBatch", in.Body)
 	})
 	type statusBody struct {
-		Reason      string    `json:"reason" minLength:"1" maxLength:"512"`
-		EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"revocations only; may lie in the past"`
+		ReasonBody
+		EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"revocations only; now or in the past, never in the future"`
 	}
 	for _, action := range []string{"suspend", "reinstate", "revoke"} {
 		fn := strings.ToUpper(action[:1]) + action[1:]
@@ -168,7 +168,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 				ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 				Body statusBody
 			}) (*txResult[*domain.Licence], error) {
-				args := []string{in.ID, in.Body.Reason}
+				args := []string{in.ID, in.Body.arg()}
 				if fn == "Revoke" {
 					at := ""
 					if !in.Body.EffectiveAt.IsZero() {

@@ -8,22 +8,37 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/gm"
 )
 
 // opFunc describes an operation with the roles that may call it.
 type opFunc func(id, method, path, summary, tag string, roles ...string) huma.Operation
 
-type reasonBody struct {
-	Reason string `json:"reason" minLength:"1" maxLength:"512"`
+// ReasonBody is a reason code and, optionally, its free text. The ledger
+// gets the code and the text's SM3 digest ("CODE:DIGEST"), never the text,
+// which the caller keeps.
+type ReasonBody struct {
+	Reason     string `json:"reason" minLength:"1" maxLength:"64" pattern:"^[A-Z0-9_]+$" doc:"a code of the reason list of this change (docs/chaincode.md)"`
+	ReasonText string `json:"reasonText,omitempty" maxLength:"4096" doc:"free text; only its SM3 digest goes on the ledger"`
+}
+
+func (r ReasonBody) arg() string { return codeAndDigest(r.Reason, r.ReasonText) }
+
+// codeAndDigest is a code, with ":" and the SM3 digest of text if any.
+func codeAndDigest(code, text string) string {
+	if text == "" {
+		return code
+	}
+	return domain.Reason{Code: code, Digest: gm.SM3Hex([]byte(text))}.String()
 }
 
 func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
 	huma.Register(api, op("withdraw-grant", http.MethodPost, "/v1/registry/grants/{grant}/withdraw", "Withdraw one accreditation grant (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Grant string `path:"grant" maxLength:"80"`
-			Body  reasonBody
+			Body  ReasonBody
 		}) (*txResult[*domain.Accreditation], error) {
-			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Grant, in.Body.Reason)
+			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Grant, in.Body.arg())
 		})
 	huma.Register(api, op("rotate-seal", http.MethodPost, "/v1/registry/seals/{keyId}/rotate", "Replace a seal key from now (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -40,12 +55,23 @@ func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
 		func(ctx context.Context, in *struct {
 			KeyID string `path:"keyId" maxLength:"64"`
 			Body  struct {
-				Reason      string    `json:"reason" minLength:"1" maxLength:"512"`
-				EffectiveAt time.Time `json:"effectiveAt,omitempty"`
+				ReasonBody
+				EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"now or in the past, never in the future"`
 			}
 		}) (*txResult[*domain.SealKey], error) {
-			return submitArgs[*domain.SealKey](g, ctx, "registry", "RevokeSealKey", in.KeyID, in.Body.Reason, timeArg(in.Body.EffectiveAt))
+			return submitArgs[*domain.SealKey](g, ctx, "registry", "RevokeSealKey", in.KeyID, in.Body.arg(), timeArg(in.Body.EffectiveAt))
 		})
+}
+
+// deniedAsError answers an access the ledger refused, and recorded as a
+// denial, with 403 and the denial's reason code, ID and block.
+func deniedAsError(res *txResult[*domain.AccessRecord], err error) (*txResult[*domain.AccessRecord], error) {
+	if err != nil || res.Body.Data == nil || res.Body.Data.Kind != domain.KindDenial {
+		return res, err
+	}
+	d := res.Body.Data
+	return nil, &APIError{Status: http.StatusForbidden, Code: d.Reason, DenialID: d.ID, BlockNumber: res.Body.BlockNumber,
+		Message: "the access was refused; the refusal is on the trail as denial " + d.ID}
 }
 
 func timeArg(t time.Time) string {
@@ -57,16 +83,46 @@ func timeArg(t time.Time) string {
 
 func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 	owner, requester := string(domain.RoleDataOwner), string(domain.RoleRequester)
+	huma.Register(api, op("register-dataset", http.MethodPost, "/v1/datasets", "Register a dataset of the caller's organisation (data-owner, admin)", "sharing", owner, RoleAdmin),
+		func(ctx context.Context, in *struct {
+			Body struct {
+				ID          string             `json:"id" minLength:"1" maxLength:"64"`
+				Fields      []domain.FieldSpec `json:"fields" minItems:"1" maxItems:"64"`
+				Description string             `json:"description" minLength:"1" maxLength:"1024"`
+			}
+		}) (*txResult[*domain.Dataset], error) {
+			return submit[*domain.Dataset](g, ctx, "share", "RegisterDataset", domain.Dataset{ID: in.Body.ID, Fields: in.Body.Fields, Description: in.Body.Description})
+		})
+	huma.Register(api, op("get-dataset", http.MethodGet, "/v1/datasets/{id}", "A dataset: its owner, schema and description", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" maxLength:"64"`
+		}) (*withHeight[*domain.Dataset], error) {
+			return evaluate[*domain.Dataset](g, ctx, "share", "GetDataset", []string{in.ID})
+		})
+	huma.Register(api, op("list-datasets", http.MethodGet, "/v1/datasets", "Registered datasets", "sharing", readerRoles...),
+		func(ctx context.Context, in *struct {
+			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+			Cursor string `query:"cursor" maxLength:"1024"`
+		}) (*withHeight[domain.Page[domain.Dataset]], error) {
+			return evaluate[domain.Page[domain.Dataset]](g, ctx, "share", "ListDatasets", []string{limitArg(in.Limit), in.Cursor})
+		})
 	huma.Register(api, op("grant-authorization", http.MethodPost, "/v1/authorizations", "Grant a data-sharing authorization (data-owner)", "sharing", owner),
-		func(ctx context.Context, in *struct{ Body domain.Authorization }) (*txResult[*domain.Authorization], error) {
-			return submit[*domain.Authorization](g, ctx, "share", "Grant", in.Body)
+		func(ctx context.Context, in *struct {
+			Body struct {
+				domain.Authorization
+				LegalBasisText string `json:"legalBasisText,omitempty" maxLength:"4096" doc:"free text of the legal basis; only its SM3 digest goes on the ledger"`
+			}
+		}) (*txResult[*domain.Authorization], error) {
+			a := in.Body.Authorization
+			a.LegalBasis = codeAndDigest(a.LegalBasis, in.Body.LegalBasisText)
+			return submit[*domain.Authorization](g, ctx, "share", "Grant", a)
 		})
 	huma.Register(api, op("revoke-authorization", http.MethodPost, "/v1/authorizations/{id}/revoke", "Revoke an authorization (data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct {
 			ID   string `path:"id" maxLength:"64"`
-			Body reasonBody
+			Body ReasonBody
 		}) (*txResult[*domain.Authorization], error) {
-			return submitArgs[*domain.Authorization](g, ctx, "share", "Revoke", in.ID, in.Body.Reason)
+			return submitArgs[*domain.Authorization](g, ctx, "share", "Revoke", in.ID, in.Body.arg())
 		})
 	huma.Register(api, op("get-authorization", http.MethodGet, "/v1/authorizations/{id}", "An authorization (its parties, auditors)", "sharing", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -92,11 +148,20 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 		})
 	huma.Register(api, op("record-access", http.MethodPost, "/v1/accesses", "Record an access under an authorization (requester)", "sharing", requester),
 		func(ctx context.Context, in *struct{ Body domain.AccessRequest }) (*txResult[*domain.AccessRecord], error) {
-			return submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body)
+			return deniedAsError(submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body))
 		})
 	huma.Register(api, op("record-denial", http.MethodPost, "/v1/denials", "Record a refused access (the provider's data-owner)", "sharing", owner),
-		func(ctx context.Context, in *struct{ Body domain.DenialRequest }) (*txResult[*domain.AccessRecord], error) {
-			return submit[*domain.AccessRecord](g, ctx, "share", "RecordDenial", in.Body)
+		func(ctx context.Context, in *struct {
+			Body struct {
+				domain.DenialRequest
+				DetailText string `json:"detailText,omitempty" maxLength:"4096" doc:"free text; only its SM3 digest goes on the ledger"`
+			}
+		}) (*txResult[*domain.AccessRecord], error) {
+			d := in.Body.DenialRequest
+			if in.Body.DetailText != "" {
+				d.DetailDigest = gm.SM3Hex([]byte(in.Body.DetailText))
+			}
+			return submit[*domain.AccessRecord](g, ctx, "share", "RecordDenial", d)
 		})
 	huma.Register(api, op("trace", http.MethodGet, "/v1/audit/trace", "Accesses and denials by one dimension in a time window", "audit", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -133,7 +198,8 @@ func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
 			return submit[*domain.Handoff](g, ctx, "handoff", "Open", in.Body)
 		})
 	type moveBody struct {
-		Reason       string `json:"reason,omitempty" maxLength:"512"`
+		Reason       string `json:"reason,omitempty" maxLength:"64" doc:"reject and cancel only: a code of their reason lists"`
+		ReasonText   string `json:"reasonText,omitempty" maxLength:"4096" doc:"free text; only its SM3 digest goes on the ledger"`
 		ResultDigest string `json:"resultDigest,omitempty" maxLength:"64" doc:"complete only: SM3 of the result, hex"`
 	}
 	for _, m := range []struct{ action, fn string }{{"accept", "Accept"}, {"reject", "Reject"}, {"start", "Start"}, {"complete", "Complete"}, {"cancel", "Cancel"}} {
@@ -145,7 +211,7 @@ func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
 				args := []string{in.ID}
 				switch m.fn {
 				case "Reject", "Cancel":
-					args = append(args, in.Body.Reason)
+					args = append(args, codeAndDigest(in.Body.Reason, in.Body.ReasonText))
 				case "Complete":
 					args = append(args, in.Body.ResultDigest)
 				}

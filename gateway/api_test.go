@@ -132,6 +132,7 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/rotate", RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/revoke", RoleAdmin},
+	{http.MethodPost, "/v1/datasets", RoleAdmin},
 	{http.MethodPost, "/v1/authorizations", "data-owner"},
 	{http.MethodPost, "/v1/authorizations/A1/revoke", "data-owner"},
 	{http.MethodPost, "/v1/accesses", "requester"},
@@ -213,7 +214,7 @@ func TestChaincodeRefusalsMapToStatusesOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.ledger.err = tt.err
-			st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"inspection"}`))
+			st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"INVESTIGATION"}`))
 			if st != tt.want || out["code"] != tt.code {
 				t.Errorf("%d %v, want %d %s", st, out, tt.want, tt.code)
 			}
@@ -237,11 +238,11 @@ func detailed(msg string) error {
 func TestWritesReturnTheTransaction(t *testing.T) {
 	f := newFixture(t)
 	f.ledger.result = []byte(`{"id":"L1","status":"suspended"}`)
-	st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"inspection"}`))
+	st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"INVESTIGATION"}`))
 	if st != http.StatusOK || out["txId"] != "tx1" || out["blockNumber"] != float64(7) {
 		t.Errorf("%d %v", st, out)
 	}
-	if f.ledger.calls[0] != "User1 licence:Suspend L1|inspection" {
+	if f.ledger.calls[0] != "User1 licence:Suspend L1|INVESTIGATION" {
 		t.Errorf("calls = %v", f.ledger.calls)
 	}
 }
@@ -301,7 +302,7 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 	}
 	revoked := *l
 	revoked.Status = domain.StatusRevoked
-	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), domain.StatusChange{Status: domain.StatusRevoked, Reason: "fraud", EffectiveAt: now.Add(-30 * time.Second)})
+	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), domain.StatusChange{Status: domain.StatusRevoked, Reason: "FRAUD", EffectiveAt: now.Add(-30 * time.Second)})
 	return salts, put("licence", "L1", &revoked)
 }
 
@@ -341,10 +342,10 @@ func TestVerifyAnswersFromTheCache(t *testing.T) {
 func TestPathParametersReachTheLedger(t *testing.T) {
 	f := newFixture(t)
 	f.ledger.result = []byte(`{"id":"L1"}`)
-	if st, out := f.do(http.MethodPost, "/v1/licences/L1/revoke", "issuer", []byte(`{"reason":"fraud"}`)); st != http.StatusOK {
+	if st, out := f.do(http.MethodPost, "/v1/licences/L1/revoke", "issuer", []byte(`{"reason":"FRAUD"}`)); st != http.StatusOK {
 		t.Fatalf("%d %v", st, out)
 	}
-	if got := f.ledger.calls[0]; got != "User1 licence:Revoke L1|fraud|" {
+	if got := f.ledger.calls[0]; got != "User1 licence:Revoke L1|FRAUD|" {
 		t.Errorf("the ledger got %q", got)
 	}
 	if st, out := f.do(http.MethodGet, "/v1/licences/L1?fresh=true", "verifier", nil); st != http.StatusOK || out["source"] != "ledger" {
@@ -394,5 +395,55 @@ func TestKeysFileBindsSecretsOrCertificates(t *testing.T) {
 		if _, err := LoadKeys(write([]APIKey{bad})); err == nil {
 			t.Errorf("%s: loaded", name)
 		}
+	}
+}
+
+// An access the ledger refused comes back as 403 with the denial's reason
+// code, ID and block; a granted one as 200.
+func TestARefusedAccessIsA403WithItsDenial(t *testing.T) {
+	f := newFixture(t)
+	body := []byte(`{"authorizationId":"A1","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
+	f.ledger.result = []byte(`{"id":"tx1","kind":"denial","reason":"USES_EXHAUSTED","owner":"HefeiMSP","requester":"WuhuMSP"}`)
+	st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body)
+	if st != http.StatusForbidden || out["code"] != string(domain.CodeUsesExhausted) || out["denialId"] != "tx1" || out["blockNumber"] != float64(7) {
+		t.Errorf("a denial: %d %v", st, out)
+	}
+	f.ledger.result = []byte(`{"id":"tx1","kind":"access","owner":"HefeiMSP","requester":"WuhuMSP"}`)
+	if st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body); st != http.StatusOK {
+		t.Errorf("an access: %d %v", st, out)
+	}
+}
+
+// Free text of a reason, a legal basis or a denial never reaches the
+// ledger: the gateway sends the code and the text's SM3 digest.
+func TestFreeTextStaysOffTheLedger(t *testing.T) {
+	const text = "张三（340104199001011234）伪造材料"
+	sum := gm.SM3Hex([]byte(text))
+	for _, tc := range []struct {
+		path, role, body, want string
+	}{
+		{"/v1/licences/L1/suspend", "issuer", `{"reason":"INVESTIGATION","reasonText":"` + text + `"}`, "licence:Suspend L1|INVESTIGATION:" + sum},
+		{"/v1/licences/L1/revoke", "issuer", `{"reason":"FRAUD","reasonText":"` + text + `"}`, "licence:Revoke L1|FRAUD:" + sum + "|"},
+		{"/v1/authorizations/A1/revoke", "data-owner", `{"reason":"MISUSE","reasonText":"` + text + `"}`, "share:Revoke A1|MISUSE:" + sum},
+		{"/v1/handoffs/H1/reject", "clerk", `{"reason":"INCOMPLETE_DOCUMENTS","reasonText":"` + text + `"}`, "handoff:Reject H1|INCOMPLETE_DOCUMENTS:" + sum},
+		{"/v1/registry/seals/K1/revoke", RoleAdmin, `{"reason":"KEY_LOST","reasonText":"` + text + `"}`, "registry:RevokeSealKey K1|KEY_LOST:" + sum + "|"},
+		{"/v1/registry/grants/A1:000001/withdraw", RoleAdmin, `{"reason":"MISCONDUCT","reasonText":"` + text + `"}`, "registry:WithdrawAccreditation A1:000001|MISCONDUCT:" + sum},
+		{"/v1/licences/L1/suspend", "issuer", `{"reason":"INVESTIGATION"}`, "licence:Suspend L1|INVESTIGATION"},
+		{"/v1/datasets", "data-owner", `{"id":"d","fields":[{"name":"x","type":"string","required":true}],"description":"户籍"}`, `share:RegisterDataset {"id":"d","owner":""`},
+		{"/v1/authorizations", "data-owner", `{"id":"A1","requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","legalBasis":"PIPL_13_3_LEGAL_DUTY","legalBasisText":"` + text + `","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z","maxUses":0,"owner":"","uses":0,"grantedBy":"","updatedAt":"2026-01-01T00:00:00Z","updatedBy":"","txId":""}`, `"legalBasis":"PIPL_13_3_LEGAL_DUTY:` + sum + `"`},
+		{"/v1/denials", "data-owner", `{"requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","reason":"BAD_SIGNATURE","detailText":"` + text + `"}`, `"detailDigest":"` + sum + `"`},
+	} {
+		f := newFixture(t)
+		if st, out := f.do(http.MethodPost, tc.path, tc.role, []byte(tc.body)); st != http.StatusOK {
+			t.Errorf("%s: %d %v", tc.path, st, out)
+			continue
+		}
+		if len(f.ledger.calls) != 1 || !strings.Contains(f.ledger.calls[0], tc.want) || strings.Contains(f.ledger.calls[0], "340104") {
+			t.Errorf("%s sent %v, want %s and no text", tc.path, f.ledger.calls, tc.want)
+		}
+	}
+	f := newFixture(t)
+	if st, _ := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"the holder cheated"}`)); st != http.StatusBadRequest || len(f.ledger.calls) != 0 {
+		t.Errorf("free text as the code: %d, calls %v", st, f.ledger.calls)
 	}
 }

@@ -13,13 +13,16 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// APIError is the one error shape of the API: {"code": ..., "message": ...}.
-// Err, the detail, is logged and never sent.
+// APIError is the one error shape of the API: {"code": ..., "message": ...},
+// plus, for an access the ledger refused and recorded, the denial record's
+// ID (its transaction) and block. Err, the detail, is logged and never sent.
 type APIError struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Err     error  `json:"-"`
+	Status      int    `json:"-"`
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	DenialID    string `json:"denialId,omitempty"`
+	BlockNumber uint64 `json:"blockNumber,omitempty"`
+	Err         error  `json:"-"`
 }
 
 func (e *APIError) Error() string {

@@ -21,7 +21,7 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}
 	withdrawnAt := func(at time.Time) domain.Accreditation {
 		g := first
-		g.Withdrawn = &domain.Withdraw{At: at, Reason: "reorganised"}
+		g.Withdrawn = &domain.Withdraw{At: at, Reason: "REORGANISATION"}
 		return g
 	}
 	next := func(from, to time.Time) domain.Accreditation {
@@ -80,13 +80,13 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 func TestGrantEndpointsReachTheLedger(t *testing.T) {
 	f := newFixture(t)
 	f.ledger.result = []byte(`{"grantId":"hefei-amr:000001"}`)
-	if st, out := f.do(http.MethodPost, "/v1/registry/grants/hefei-amr:000001/withdraw", RoleAdmin, []byte(`{"reason":"merged"}`)); st != http.StatusOK {
+	if st, out := f.do(http.MethodPost, "/v1/registry/grants/hefei-amr:000001/withdraw", RoleAdmin, []byte(`{"reason":"REORGANISATION"}`)); st != http.StatusOK {
 		t.Fatalf("%d %v", st, out)
 	}
 	if st, out := f.do(http.MethodGet, "/v1/registry/accreditations/hefei-amr", "verifier", nil); st != http.StatusOK || out["source"] != "ledger" {
 		t.Fatalf("%d %v", st, out)
 	}
-	want := []string{"User1 registry:WithdrawAccreditation hefei-amr:000001|merged", "User1 registry:GetAgency hefei-amr"}
+	want := []string{"User1 registry:WithdrawAccreditation hefei-amr:000001|REORGANISATION", "User1 registry:GetAgency hefei-amr"}
 	if strings.Join(f.ledger.calls, ";") != strings.Join(want, ";") {
 		t.Errorf("the ledger got %q", f.ledger.calls)
 	}

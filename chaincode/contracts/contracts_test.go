@@ -130,11 +130,11 @@ func TestTheLicenceLifecycleThroughTheContracts(t *testing.T) {
 	if l.Status != domain.StatusActive || l.Signature != req.Signature {
 		t.Errorf("licence = %+v", l)
 	}
-	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "not mine", "")
+	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "FRAUD", "")
 	if domain.CodeOf(err) != domain.CodeForbidden {
 		t.Errorf("a Wuhu verifier revoked: %v", err)
 	}
-	c.must("hefei-issuer", "licence:Revoke", "BL-1", "forged papers", c.now.Add(-time.Minute).Format(time.RFC3339))
+	c.must("hefei-issuer", "licence:Revoke", "BL-1", "FRAUD", c.now.Add(-time.Minute).Format(time.RFC3339))
 	var a domain.StatusAnswer
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:StatusAt", "BL-1", c.now.Format(time.RFC3339))), &a); err != nil {
 		t.Fatal(err)
@@ -174,11 +174,12 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, domain.CodeInvalidArgument},
 		{"an access request with an unknown field", "share:RecordAccess", []string{`{"authorizationId":"A","why":"x"}`}, domain.CodeInvalidArgument},
 		{"a denial that is a list", "share:RecordDenial", []string{`[]`}, domain.CodeInvalidArgument},
+		{"a dataset with an unknown field", "share:RegisterDataset", []string{`{"id":"d","owner2":"x"}`}, domain.CodeInvalidArgument},
 		{"a trace with a bad time", "audit:Trace", []string{`{"by":"time","from":"noon"}`}, domain.CodeInvalidArgument},
 		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, domain.CodeTooLarge},
 		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, domain.CodeInvalidArgument},
 		{"a handoff list with a bad status", "handoff:List", []string{"AnhuiMSP", "lost", "", ""}, domain.CodeInvalidArgument},
-		{"a withdrawal by agency ID, not grant ID", "registry:WithdrawAccreditation", []string{"hefei-amr", "merged"}, domain.CodeInvalidArgument},
+		{"a withdrawal by agency ID, not grant ID", "registry:WithdrawAccreditation", []string{"hefei-amr", "REORGANISATION"}, domain.CodeInvalidArgument},
 		{"a grant ID with a short sequence", "registry:GetGrant", []string{"hefei-amr:1"}, domain.CodeInvalidArgument},
 		{"a grant ID with a bad agency", "registry:GetGrant", []string{"hefei amr:000001"}, domain.CodeInvalidArgument},
 		{"a grant in force without a time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", ""}, domain.CodeInvalidArgument},
@@ -202,7 +203,7 @@ func TestGrantsThroughTheContracts(t *testing.T) {
 	holder, _ := gm.GenerateKey()
 	c.setUp(seal)
 	c.must("hefei-issuer", "licence:Issue", jsonArg(t, issueRequest(t, seal, holder, "BL-1", c.now)))
-	c.must("anhui-admin", "registry:WithdrawAccreditation", "hefei-amr:000001", "reorganised")
+	c.must("anhui-admin", "registry:WithdrawAccreditation", "hefei-amr:000001", "REORGANISATION")
 	var g domain.Accreditation
 	if err := json.Unmarshal([]byte(c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: c.now, ValidTo: c.now.AddDate(1, 0, 0)}))), &g); err != nil {

@@ -14,6 +14,10 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`{"code":"x","fields":[{"name":"n","type":"string","required":true}],"maxValidityDays":1}`)
 	f.Add(`2026-11-29T10:00:00+08:00`)
 	f.Add(`{"authorizationId":"A","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
+	f.Add(`{"id":"hefei.household","fields":[{"name":"address","type":"string","required":true}],"description":"d"}`)
+	f.Add(`{"requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","reason":"BAD_SIGNATURE","detailDigest":"00"}`)
+	f.Add(`FRAUD:66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0`)
+	f.Add(`OTHER`)
 	f.Add(`{"by":"dataset","key":"d","from":"2026-01-01T00:00:00Z","pageSize":10}`)
 	f.Add(`{"grantId":"a:000001","seq":1,"agencyId":"a","mspId":"HefeiMSP","types":["t"],"region":"340100","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`)
 	f.Fuzz(func(t *testing.T, arg string) {
@@ -35,6 +39,8 @@ func FuzzDecodeArguments(f *testing.F) {
 		coded(err)
 		_, err = Decode[domain.RenewRequest]("rr", arg, MaxArg)
 		coded(err)
+		_, err = Decode[domain.Dataset]("ds", arg, MaxArg)
+		coded(err)
 		_, err = Decode[domain.Authorization]("au", arg, MaxArg)
 		coded(err)
 		_, err = Decode[domain.AccessRequest]("ar", arg, MaxArg)
@@ -45,6 +51,10 @@ func FuzzDecodeArguments(f *testing.F) {
 		coded(err)
 		_, err = Decode[domain.Handoff]("h", arg, MaxArg)
 		coded(err)
+		for _, l := range domain.ReasonLists {
+			_, err = domain.ParseReason(l.Kind, arg)
+			coded(err)
+		}
 		_, err = timeArg("t", arg)
 		coded(err)
 		_, err = requiredTime("t", arg)

@@ -5,8 +5,8 @@ import (
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
-// Share is the data-sharing contract: authorizations and the accesses and
-// denials recorded against them.
+// Share is the data-sharing contract: datasets, authorizations and the
+// accesses and denials recorded against them.
 type Share struct {
 	contractapi.Contract
 }
@@ -20,7 +20,7 @@ func NewShare() *Share {
 
 // GetEvaluateTransactions lists the share contract's queries.
 func (c *Share) GetEvaluateTransactions() []string {
-	return []string{"Get", "ListByOwner", "ListByRequester"}
+	return []string{"Get", "ListByOwner", "ListByRequester", "GetDataset", "ListDatasets"}
 }
 
 // Grant records an authorization from the caller's organisation (a data-owner).
@@ -78,4 +78,28 @@ func (c *Share) RecordDenial(ctx contractapi.TransactionContextInterface, denial
 		return "", err
 	}
 	return reply(domain.RecordDenial(state(ctx), d))
+}
+
+// RegisterDataset registers a dataset of the caller's organisation (its
+// admin or a data-owner, as a JSON Dataset).
+func (c *Share) RegisterDataset(ctx contractapi.TransactionContextInterface, dataset string) (string, error) {
+	d, err := Decode[domain.Dataset]("dataset", dataset, MaxArg)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.RegisterDataset(state(ctx), d))
+}
+
+// GetDataset returns a dataset.
+func (c *Share) GetDataset(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.GetDataset(state(ctx), id))
+}
+
+// ListDatasets lists the registered datasets.
+func (c *Share) ListDatasets(ctx contractapi.TransactionContextInterface, pageSize, bookmark string) (string, error) {
+	n, b, err := pageArgs(pageSize, bookmark)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.ListDatasets(state(ctx), n, b))
 }

@@ -29,8 +29,8 @@ func BenchmarkIssue(b *testing.B) {
 func BenchmarkStatusAt(b *testing.B) {
 	w := newWorld(b).setUp()
 	w.issue("BL-1")
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "inspection") })
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "passed") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED") })
 	at := t0.Add(24 * time.Hour)
 	b.ResetTimer()
 	for b.Loop() {

@@ -23,8 +23,16 @@ const EventGatewayEndpointSet = "registry.GatewayEndpointSet"
 
 const objEndpoint = "endpoint"
 
-// SetGatewayEndpoint records the calling organisation's gateway endpoint.
+// SetGatewayEndpoint records the calling organisation's gateway endpoint;
+// only an admin of that organisation sets it (FORBIDDEN otherwise).
 func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoint, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.caller.Admin {
+		return nil, Errorf(CodeForbidden, "only an admin of %s sets its gateway endpoint", tx.caller.MSPID)
+	}
 	if peerID == "" || len(peerID) > MaxPeerIDLen || strings.ContainsAny(peerID, " \t\r\n/") {
 		return nil, Errorf(CodeInvalidArgument, "peer ID must be 1 to %d characters without spaces or slashes", MaxPeerIDLen)
 	}
@@ -35,10 +43,6 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoin
 		if !strings.HasPrefix(a, "/") || len(a) > MaxAddrLen || strings.ContainsAny(a, " \t\r\n") {
 			return nil, Errorf(CodeInvalidArgument, "address %.40q is not a multiaddress of at most %d characters", a, MaxAddrLen)
 		}
-	}
-	tx, err := begin(s)
-	if err != nil {
-		return nil, err
 	}
 	ep := &GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
 	if err := putAt(s, ep, objEndpoint, tx.caller.MSPID); err != nil {

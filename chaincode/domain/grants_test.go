@@ -22,7 +22,7 @@ func (w *world) grant(who string, a domain.Accreditation) *domain.Accreditation 
 
 func (w *world) withdraw(who, grantID string) {
 	w.t.Helper()
-	w.must(who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, grantID, "reorganised") })
+	w.must(who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, grantID, "REORGANISATION") })
 }
 
 // grantCheck asks the ledger whether a licence's grant was in force when it
@@ -126,7 +126,7 @@ func TestAGrantIsWithdrawnAloneAndStaysOnRecord(t *testing.T) {
 	w.grant("anhui-admin", grantFor(t0, t0.AddDate(1, 0, 0)))
 	w.withdraw("anhui-admin", grant1)
 	g := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.GetGrant(s, grant1) }).(*domain.Accreditation)
-	if g.Withdrawn == nil || g.Withdrawn.Reason != "reorganised" || g.Seq != 1 {
+	if g.Withdrawn == nil || g.Withdrawn.Reason != "REORGANISATION" || g.Seq != 1 {
 		t.Errorf("withdrawn grant %+v", g)
 	}
 	if l := w.issue("BL-1"); l.GrantID != agency+":000002" {
@@ -143,7 +143,7 @@ func TestAGrantIsWithdrawnAloneAndStaysOnRecord(t *testing.T) {
 		{"by the agency's organisation", "hefei-admin", agency + ":000002", domain.CodeForbidden},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := w.run(tt.who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, tt.id, "x") })
+			_, err := w.run(tt.who, func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, tt.id, "MISCONDUCT") })
 			wantCode(t, err, tt.code)
 		})
 	}

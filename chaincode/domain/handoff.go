@@ -40,7 +40,7 @@ type Handoff struct {
 // HandoffChange is one transition.
 type HandoffChange struct {
 	Status HandoffStatus `json:"status"`
-	Reason string        `json:"reason,omitempty"`
+	Reason string        `json:"reason,omitempty"` // a reason code, see ParseReason
 	At     time.Time     `json:"at"`
 	TxID   string        `json:"txId"`
 	By     string        `json:"by"`
@@ -118,15 +118,16 @@ func handoffIndex(h *Handoff, msp string) string {
 type transition struct {
 	to     HandoffStatus
 	from   []HandoffStatus
-	origin bool // the origin acts; else the target
+	origin bool       // the origin acts; else the target
+	reason ReasonKind // the reason it needs, if any
 }
 
 var (
-	trAccept   = transition{HandoffAccepted, []HandoffStatus{HandoffOpen}, false}
-	trReject   = transition{HandoffRejected, []HandoffStatus{HandoffOpen}, false}
-	trStart    = transition{HandoffInProgress, []HandoffStatus{HandoffAccepted}, false}
-	trComplete = transition{HandoffCompleted, []HandoffStatus{HandoffInProgress}, false}
-	trCancel   = transition{HandoffCancelled, []HandoffStatus{HandoffOpen}, true}
+	trAccept   = transition{HandoffAccepted, []HandoffStatus{HandoffOpen}, false, ""}
+	trReject   = transition{HandoffRejected, []HandoffStatus{HandoffOpen}, false, ReasonHandoffRejection}
+	trStart    = transition{HandoffInProgress, []HandoffStatus{HandoffAccepted}, false, ""}
+	trComplete = transition{HandoffCompleted, []HandoffStatus{HandoffInProgress}, false, ""}
+	trCancel   = transition{HandoffCancelled, []HandoffStatus{HandoffOpen}, true, ReasonHandoffCancellation}
 )
 
 // Accept takes the handoff on (the target's clerk). From here on both
@@ -155,10 +156,12 @@ func move(s State, id string, tr transition, reason, result string) (*Handoff, e
 	if err != nil {
 		return nil, err
 	}
-	if reason != "" || tr.to == HandoffRejected || tr.to == HandoffCancelled {
-		if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if tr.reason != "" {
+		if err := checkReason(tr.reason, reason); err != nil {
 			return nil, err
 		}
+	} else if reason != "" {
+		return nil, Errorf(CodeInvalidArgument, "a handoff becomes %s without a reason", tr.to)
 	}
 	h, err := load[Handoff](s, "handoff ID", "handoff", objHandoff, id)
 	if err != nil {

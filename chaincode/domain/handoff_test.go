@@ -25,7 +25,7 @@ func TestHandoffStateMachine(t *testing.T) {
 	}
 	start := func(s domain.State) (*domain.Handoff, error) { return domain.Start(s, "HO-1") }
 	accept := func(s domain.State) (*domain.Handoff, error) { return domain.Accept(s, "HO-1") }
-	cancel := func(s domain.State) (*domain.Handoff, error) { return domain.Cancel(s, "HO-1", "applicant withdrew") }
+	cancel := func(s domain.State) (*domain.Handoff, error) { return domain.Cancel(s, "HO-1", "APPLICANT_WITHDREW") }
 	complete := func(s domain.State) (*domain.Handoff, error) {
 		return domain.Complete(s, "HO-1", digest("certificate"))
 	}
@@ -65,7 +65,7 @@ func TestHandoffOverdueAndLists(t *testing.T) {
 	other := handoff()
 	other.ID = "HO-2"
 	w.must("hefei-clerk", func(s domain.State) (any, error) { return domain.Open(s, other) })
-	w.must("hefei-clerk", func(s domain.State) (any, error) { return domain.Cancel(s, "HO-2", "duplicate") })
+	w.must("hefei-clerk", func(s domain.State) (any, error) { return domain.Cancel(s, "HO-2", "DUPLICATE") })
 
 	w.now = t0.AddDate(0, 0, 11)
 	v := w.must("wuhu-clerk", func(s domain.State) (any, error) { return domain.GetHandoff(s, "HO-1") }).(*domain.HandoffView)

@@ -39,8 +39,8 @@ func ixRange(s State, index, attr string, from, to time.Time, size int32, bookma
 	if !to.IsZero() {
 		end = p + to.UTC().Format(ixTime)
 	}
-	if bookmark != "" && (!strings.HasPrefix(bookmark, p) || len(bookmark) > 1024) {
-		return Page[string]{}, Errorf(CodeInvalidArgument, "bookmark does not belong to this query")
+	if err := checkBookmark(bookmark, start, end); err != nil {
+		return Page[string]{}, err
 	}
 	kvs, next, err := s.Range(start, end, n, bookmark)
 	if err != nil {

@@ -174,7 +174,7 @@ func WithdrawAccreditation(s State, grantID, reason string) (*Accreditation, err
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonAccreditationWithdrawal, reason); err != nil {
 		return nil, err
 	}
 	a, err := grant(s, grantID)

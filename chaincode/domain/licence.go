@@ -27,7 +27,7 @@ const (
 // StatusChange is one entry of a licence's status history.
 type StatusChange struct {
 	Status      Status    `json:"status"`
-	Reason      string    `json:"reason,omitempty"`
+	Reason      string    `json:"reason,omitempty"` // "CODE" or "CODE:SM3 digest" (see ParseReason)
 	EffectiveAt time.Time `json:"effectiveAt"`
 	RecordedAt  time.Time `json:"recordedAt"`
 	TxID        string    `json:"txId"`
@@ -256,26 +256,29 @@ func checkSeal(s State, now time.Time, c credential.Content, sigHex string) erro
 
 // Suspend suspends an active licence from now.
 func Suspend(s State, id, reason string) (*Licence, error) {
-	return changeStatus(s, id, StatusSuspended, reason, time.Time{}, StatusActive)
+	return changeStatus(s, id, StatusSuspended, ReasonLicenceSuspension, reason, time.Time{}, StatusActive)
 }
 
 // Reinstate lifts a suspension from now.
 func Reinstate(s State, id, reason string) (*Licence, error) {
-	return changeStatus(s, id, StatusActive, reason, time.Time{}, StatusSuspended)
+	return changeStatus(s, id, StatusActive, ReasonLicenceReinstatement, reason, time.Time{}, StatusSuspended)
 }
 
 // Revoke revokes a licence for good, effective at effectiveAt ("invalid
-// since"), which may lie in the past; zero means now.
+// since"), which may lie in the past but not in the future; zero means now.
+// So the stored status is always the status now, as StatusAt answers it.
 func Revoke(s State, id, reason string, effectiveAt time.Time) (*Licence, error) {
-	return changeStatus(s, id, StatusRevoked, reason, effectiveAt, StatusActive, StatusSuspended)
+	return changeStatus(s, id, StatusRevoked, ReasonLicenceRevocation, reason, effectiveAt, StatusActive, StatusSuspended)
 }
 
-func changeStatus(s State, id string, to Status, reason string, effectiveAt time.Time, from ...Status) (*Licence, error) {
+// changeStatus moves a licence from one of from to to, for a reason of
+// kind ("CODE" or "CODE:SM3 digest", see ParseReason).
+func changeStatus(s State, id string, to Status, kind ReasonKind, reason string, effectiveAt time.Time, from ...Status) (*Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(kind, reason); err != nil {
 		return nil, err
 	}
 	l, err := licenceForIssuer(s, tx, id)
@@ -285,10 +288,9 @@ func changeStatus(s State, id string, to Status, reason string, effectiveAt time
 	if !slices.Contains(from, l.Status) {
 		return nil, Errorf(CodeInvalidTransition, "licence %s is %s; it cannot become %s", id, l.Status, to)
 	}
-	if effectiveAt.IsZero() {
-		effectiveAt = tx.now
+	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
+		return nil, err
 	}
-	effectiveAt = effectiveAt.UTC()
 	if effectiveAt.Before(l.ValidFrom) {
 		return nil, Errorf(CodeInvalidArgument, "effective time %s is before the licence was valid", effectiveAt.Format(time.RFC3339))
 	}

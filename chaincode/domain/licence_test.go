@@ -116,7 +116,7 @@ func TestSealKeyTimeRules(t *testing.T) {
 	t.Run("a revoked seal key, even revoked in the past", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		w.must("hefei-admin", func(s domain.State) (any, error) {
-			return domain.RevokeSealKey(s, sealID, "key leaked", t0.Add(-time.Minute))
+			return domain.RevokeSealKey(s, sealID, "KEY_COMPROMISED", t0.Add(-time.Minute))
 		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
 		wantCode(t, err, domain.CodeSealInvalid)
@@ -156,7 +156,7 @@ func TestAccreditationRules(t *testing.T) {
 	t.Run("a withdrawn accreditation stops issuance", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		w.must("anhui-admin", func(s domain.State) (any, error) {
-			return domain.WithdrawAccreditation(s, grant1, "merged into another bureau")
+			return domain.WithdrawAccreditation(s, grant1, "REORGANISATION")
 		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
 		wantCode(t, err, domain.CodeNotAccredited)
@@ -164,7 +164,7 @@ func TestAccreditationRules(t *testing.T) {
 	t.Run("withdrawal needs both organisations to endorse", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		_, err := w.runEndorsed("anhui-admin", []string{"AnhuiMSP", "WuhuMSP"}, func(s domain.State) (any, error) {
-			return domain.WithdrawAccreditation(s, grant1, "no reason")
+			return domain.WithdrawAccreditation(s, grant1, "AGENCY_REQUEST")
 		})
 		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
 			t.Errorf("withdrawal without Hefei's endorsement: %v", err)
@@ -228,9 +228,11 @@ func TestStatusTransitions(t *testing.T) {
 		_, err := w.run(who, func(s domain.State) (any, error) { return f(s) })
 		return err
 	}
-	suspend := func(s domain.State) (*domain.Licence, error) { return domain.Suspend(s, "BL-1", "inspection") }
-	reinstate := func(s domain.State) (*domain.Licence, error) { return domain.Reinstate(s, "BL-1", "inspection passed") }
-	revoke := func(s domain.State) (*domain.Licence, error) { return domain.Revoke(s, "BL-1", "fraud", time.Time{}) }
+	suspend := func(s domain.State) (*domain.Licence, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") }
+	reinstate := func(s domain.State) (*domain.Licence, error) {
+		return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED")
+	}
+	revoke := func(s domain.State) (*domain.Licence, error) { return domain.Revoke(s, "BL-1", "FRAUD", time.Time{}) }
 
 	wantCode(t, step("hefei-issuer", reinstate), domain.CodeInvalidTransition)
 	wantCode(t, step("wuhu-issuer", suspend), domain.CodeForbidden)
@@ -253,7 +255,7 @@ func TestStatusTransitions(t *testing.T) {
 	w2 := newWorld(t).setUp()
 	w2.issue("BL-2")
 	_, err := w2.runEndorsed("hefei-issuer", []string{"AnhuiMSP", "WuhuMSP"}, func(s domain.State) (any, error) {
-		return domain.Suspend(s, "BL-2", "inspection")
+		return domain.Suspend(s, "BL-2", "INVESTIGATION")
 	})
 	if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
 		t.Errorf("a suspension not endorsed by Hefei: %v", err)
@@ -264,13 +266,13 @@ func TestStatusAtAnswersForAnyTime(t *testing.T) {
 	w := newWorld(t).setUp()
 	w.issue("BL-1")
 	w.now = t0.Add(10 * 24 * time.Hour)
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "inspection") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") })
 	suspendedAt := w.now
 	w.now = t0.Add(20 * 24 * time.Hour)
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "passed") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED") })
 	w.now = t0.Add(40 * 24 * time.Hour)
 	invalidSince := t0.Add(30 * 24 * time.Hour)
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Revoke(s, "BL-1", "forged papers", invalidSince) })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Revoke(s, "BL-1", "FRAUD", invalidSince) })
 
 	tests := []struct {
 		at   time.Time
@@ -301,8 +303,8 @@ func TestStatusAtAnswersForAnyTime(t *testing.T) {
 func TestHistoryShowsEveryChangeWithItsTransaction(t *testing.T) {
 	w := newWorld(t).setUp()
 	w.issue("BL-1")
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "inspection") })
-	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "passed") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") })
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED") })
 	h := w.must("wuhu-verifier", func(s domain.State) (any, error) { return domain.History(s, "BL-1") }).([]domain.Version)
 	var got []string
 	for _, v := range h {
@@ -427,18 +429,18 @@ func TestRolesAreBoundByTheirOwnOrganisationsAdmin(t *testing.T) {
 
 func TestGatewayEndpoints(t *testing.T) {
 	w := newWorld(t)
-	ep := w.must("hefei-clerk", func(s domain.State) (any, error) {
+	ep := w.must("hefei-admin", func(s domain.State) (any, error) {
 		return domain.SetGatewayEndpoint(s, "12D3KooWxyz", []string{"/ip4/127.0.0.1/tcp/4001"})
 	}).(*domain.GatewayEndpoint)
 	if ep.MSPID != "HefeiMSP" {
 		t.Errorf("endpoint = %+v", ep)
 	}
 	for name, args := range map[string][]string{"no peer ID": {""}, "a slash in the peer ID": {"a/b"}, "no address": {"p"}, "a host:port": {"p", "127.0.0.1:1"}} {
-		_, err := w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.SetGatewayEndpoint(s, args[0], args[1:]) })
+		_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.SetGatewayEndpoint(s, args[0], args[1:]) })
 		if domain.CodeOf(err) != domain.CodeInvalidArgument {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	_, err := w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
+	_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
 	wantCode(t, err, domain.CodeNotFound)
 }

@@ -61,7 +61,7 @@ func TestOwnedRecordsNeedTheirOwnersAndAMajority(t *testing.T) {
 func TestASuspensionEndorsedByTheIssuerAloneFails(t *testing.T) {
 	w := newWorld(t).setUp()
 	w.issue("BL-0001")
-	suspend := func(s domain.State) (any, error) { return domain.Suspend(s, "BL-0001", "inspection") }
+	suspend := func(s domain.State) (any, error) { return domain.Suspend(s, "BL-0001", "INVESTIGATION") }
 	for _, orgs := range [][]string{{"HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}} {
 		if _, err := w.runEndorsed("hefei-issuer", orgs, suspend); !errors.Is(err, fakestub.ErrEndorsementPolicy) {
 			t.Errorf("a suspension endorsed by %v: %v", orgs, err)

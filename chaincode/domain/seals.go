@@ -22,7 +22,8 @@ type SealKey struct {
 	Record
 }
 
-// Revocation records why and from when something stopped being valid.
+// Revocation records why (a reason code, see ParseReason) and from when
+// something stopped being valid.
 type Revocation struct {
 	Reason      string    `json:"reason"`
 	EffectiveAt time.Time `json:"effectiveAt"`
@@ -134,14 +135,14 @@ func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
 	return r, emit(s, EventSealKeyRotated, r)
 }
 
-// RevokeSealKey revokes a key from effectiveAt, which may lie in the past:
-// signatures it made from then on are invalid.
+// RevokeSealKey revokes a key from effectiveAt, which may lie in the past
+// but not in the future: signatures it made from then on are invalid.
 func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealKey, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonSealKeyRevocation, reason); err != nil {
 		return nil, err
 	}
 	k, err := sealKey(s, keyID)
@@ -154,10 +155,10 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealK
 	if k.Revocation != nil {
 		return nil, Errorf(CodeInvalidTransition, "seal key %s is revoked already", keyID)
 	}
-	if effectiveAt.IsZero() {
-		effectiveAt = tx.now
+	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
+		return nil, err
 	}
-	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt.UTC(), RecordedAt: tx.now}
+	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now}
 	if err := putSeal(s, tx, k); err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ type Authorization struct {
 	DatasetID     string      `json:"datasetId"`
 	Fields        []string    `json:"fields"`
 	Purpose       string      `json:"purpose"`                 // purpose code
-	LegalBasis    string      `json:"legalBasis,omitempty"`    // a law or regulation reference
+	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (see ParseReason)
 	ConsentDigest string      `json:"consentDigest,omitempty"` // SM3 of the consent record, hex
 	Subjects      []string    `json:"subjects,omitempty"`      // pseudonyms the consent covers; empty: any
 	ValidFrom     time.Time   `json:"validFrom"`
@@ -78,7 +78,8 @@ func checkSubjects(subjects []string) error {
 }
 
 // GrantAuthorization records an authorization from the caller's
-// organisation, whose data-owner the caller must be. Every later change
+// organisation, whose data-owner the caller must be, on a dataset the
+// organisation registered, for fields of its schema. Every later change
 // to it, each use included, needs the owner organisation's endorsement.
 func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	tx, err := begin(s)
@@ -103,11 +104,14 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	if err := checkFieldList(a.Fields); err != nil {
 		return nil, err
 	}
+	if err := grantable(s, tx.caller.MSPID, a.DatasetID, a.Fields); err != nil {
+		return nil, err
+	}
 	if a.LegalBasis == "" && a.ConsentDigest == "" {
 		return nil, Errorf(CodeInvalidArgument, "give a legal basis or a consent digest")
 	}
 	if a.LegalBasis != "" {
-		if err := checkText("legal basis", a.LegalBasis, MaxNameLen); err != nil {
+		if err := checkReason(ReasonLegalBasis, a.LegalBasis); err != nil {
 			return nil, err
 		}
 	}
@@ -147,13 +151,14 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 	return &a, emit(s, EventAuthorizationGranted, &a)
 }
 
-// RevokeAuthorization ends an authorization now; the owner's data-owner asks.
+// RevokeAuthorization ends an authorization now, for a reason code (see
+// ParseReason); the owner's data-owner asks.
 func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("reason", reason, MaxReasonLen); err != nil {
+	if err := checkReason(ReasonAuthorizationRevocation, reason); err != nil {
 		return nil, err
 	}
 	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
@@ -246,238 +251,4 @@ func loadPage[T any](s State, ids Page[string], get func(string) (T, error)) (Pa
 		out.Items = append(out.Items, v)
 	}
 	return out, nil
-}
-
-// AccessRequest is what a requester records when it accesses data.
-type AccessRequest struct {
-	AuthorizationID string   `json:"authorizationId"`
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest"`  // SM3 of the request body, hex
-	ResponseDigest  string   `json:"responseDigest"` // SM3 of the response body, hex
-	Subjects        []string `json:"subjects,omitempty"`
-}
-
-// AccessRecord is one access, granted or denied, on the audit trail.
-type AccessRecord struct {
-	ID              string    `json:"id"` // the transaction ID
-	Kind            string    `json:"kind"`
-	AuthorizationID string    `json:"authorizationId,omitempty"`
-	Owner           string    `json:"owner"`
-	Requester       string    `json:"requester"`
-	RequesterID     string    `json:"requesterId,omitempty"`
-	DatasetID       string    `json:"datasetId"`
-	Fields          []string  `json:"fields"`
-	Purpose         string    `json:"purpose"`
-	RequestDigest   string    `json:"requestDigest,omitempty"`
-	ResponseDigest  string    `json:"responseDigest,omitempty"`
-	Subjects        []string  `json:"subjects,omitempty"`
-	Reason          string    `json:"reason,omitempty"` // denials: the refusal's code
-	Detail          string    `json:"detail,omitempty"`
-	RecordedBy      string    `json:"recordedBy"` // MSP ID of the submitter
-	At              time.Time `json:"at"`
-}
-
-// Kinds of access record.
-const (
-	KindAccess = "access"
-	KindDenial = "denial"
-)
-
-// RecordAccess is the access itself: it checks the authorization, counts
-// the use and writes the record, in one transaction. Concurrent accesses
-// read and write the same use counter, so at most MaxUses of them commit.
-func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
-	tx, err := begin(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID("dataset ID", r.DatasetID); err != nil {
-		return nil, err
-	}
-	if err := checkID("purpose", r.Purpose); err != nil {
-		return nil, err
-	}
-	if err := checkFieldList(r.Fields); err != nil {
-		return nil, err
-	}
-	if err := checkDigest("request digest", r.RequestDigest); err != nil {
-		return nil, err
-	}
-	if err := checkDigest("response digest", r.ResponseDigest); err != nil {
-		return nil, err
-	}
-	if err := checkSubjects(r.Subjects); err != nil {
-		return nil, err
-	}
-	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, r.AuthorizationID)
-	if err != nil {
-		return nil, err
-	}
-	if tx.caller.MSPID != a.Requester {
-		return nil, Errorf(CodeForbidden, "authorization %s was granted to %s", a.ID, a.Requester)
-	}
-	if _, err := requireRole(s, tx.caller, RoleRequester); err != nil {
-		return nil, err
-	}
-	if err := a.allows(tx.now, r); err != nil {
-		return nil, err
-	}
-	a.Uses++
-	a.Record = tx.record()
-	if err := putAuthorization(s, a); err != nil {
-		return nil, err
-	}
-	rec := &AccessRecord{ID: tx.txID, Kind: KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
-		RequesterID: tx.caller.ID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose,
-		RequestDigest: r.RequestDigest, ResponseDigest: r.ResponseDigest, Subjects: r.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now}
-	if err := putAccess(s, rec); err != nil {
-		return nil, err
-	}
-	return rec, emit(s, EventAccessRecorded, rec)
-}
-
-// allows checks one access against the authorization at t.
-func (a *Authorization) allows(t time.Time, r AccessRequest) error {
-	switch {
-	case a.Revocation != nil:
-		return Errorf(CodeNotActive, "authorization %s was revoked", a.ID)
-	case !within(t, a.ValidFrom, a.ValidTo):
-		return Errorf(CodeNotActive, "authorization %s is valid %s to %s", a.ID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
-	case r.DatasetID != a.DatasetID:
-		return Errorf(CodeFieldsNotGranted, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, r.DatasetID)
-	case r.Purpose != a.Purpose:
-		return Errorf(CodePurposeMismatch, "authorization %s is for purpose %s, not %s", a.ID, a.Purpose, r.Purpose)
-	case a.MaxUses > 0 && a.Uses >= a.MaxUses:
-		return Errorf(CodeUsesExhausted, "authorization %s has used all %d uses", a.ID, a.MaxUses)
-	}
-	for _, f := range r.Fields {
-		if !slices.Contains(a.Fields, f) {
-			return Errorf(CodeFieldsNotGranted, "field %s is not granted by %s", f, a.ID)
-		}
-	}
-	if len(a.Subjects) > 0 {
-		if len(r.Subjects) == 0 {
-			return Errorf(CodeSubjectNotCovered, "authorization %s covers named subjects only; name them", a.ID)
-		}
-		for _, p := range r.Subjects {
-			if !slices.Contains(a.Subjects, p) {
-				return Errorf(CodeSubjectNotCovered, "subject %s… is not covered by the consent", p[:8])
-			}
-		}
-	}
-	return nil
-}
-
-// Denial reasons a provider records.
-var DenialReasons = []Code{CodeNotFound, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted, CodeUsesExhausted,
-	CodeSubjectNotCovered, CodeForbidden, CodeBadSignature, CodeInvalidArgument}
-
-// DenialRequest describes a refused attempt.
-type DenialRequest struct {
-	AuthorizationID string   `json:"authorizationId,omitempty"`
-	Requester       string   `json:"requester"`             // MSP ID that asked
-	RequesterID     string   `json:"requesterId,omitempty"` // its client ID, if known
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest,omitempty"`
-	Reason          Code     `json:"reason"`
-	Detail          string   `json:"detail,omitempty"`
-}
-
-// RecordDenial records an attempt the provider refused. The provider's
-// gateway submits it, as an identity with the data-owner role of the
-// owning organisation (of the authorization named, if any).
-func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
-	tx, err := begin(s)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := requireRole(s, tx.caller, RoleDataOwner); err != nil {
-		return nil, err
-	}
-	if !MemberOf(s.Channel(), d.Requester) {
-		return nil, Errorf(CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
-	}
-	if err := checkID("dataset ID", d.DatasetID); err != nil {
-		return nil, err
-	}
-	if err := checkID("purpose", d.Purpose); err != nil {
-		return nil, err
-	}
-	if err := checkFieldList(d.Fields); err != nil {
-		return nil, err
-	}
-	if d.RequestDigest != "" {
-		if err := checkDigest("request digest", d.RequestDigest); err != nil {
-			return nil, err
-		}
-	}
-	if !slices.Contains(DenialReasons, d.Reason) {
-		return nil, Errorf(CodeInvalidArgument, "reason %q is not a denial reason", d.Reason)
-	}
-	if d.Detail != "" {
-		if err := checkText("detail", d.Detail, MaxReasonLen); err != nil {
-			return nil, err
-		}
-	}
-	if d.RequesterID != "" {
-		if err := checkText("requester ID", d.RequesterID, maxClientID); err != nil {
-			return nil, err
-		}
-	}
-	if d.AuthorizationID != "" {
-		a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, d.AuthorizationID)
-		if err == nil && a.Owner != tx.caller.MSPID {
-			return nil, Errorf(CodeForbidden, "authorization %s is %s's to enforce", a.ID, a.Owner)
-		}
-		if err != nil && CodeOf(err) != CodeNotFound {
-			return nil, err
-		}
-	}
-	rec := &AccessRecord{ID: tx.txID, Kind: KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,
-		Requester: d.Requester, RequesterID: d.RequesterID, DatasetID: d.DatasetID, Fields: d.Fields, Purpose: d.Purpose,
-		RequestDigest: d.RequestDigest, Reason: string(d.Reason), Detail: d.Detail, RecordedBy: tx.caller.MSPID, At: tx.now}
-	if err := putAccess(s, rec); err != nil {
-		return nil, err
-	}
-	return rec, emit(s, EventAccessDenied, rec)
-}
-
-// Trace dimensions: the indexes every access record is written under.
-const (
-	TraceByDataset       = "dataset"
-	TraceByRequester     = "requester"
-	TraceByOwner         = "owner"
-	TraceBySubject       = "subject"
-	TraceByAuthorization = "authorization"
-	TraceByTime          = "time"
-)
-
-// allTime is the attribute of the time index, which has no other key.
-const allTime = "all"
-
-func putAccess(s State, r *AccessRecord) error {
-	k, err := key(s, objAccess, r.ID)
-	if err != nil {
-		return err
-	}
-	if err := putJSON(s, k, r); err != nil {
-		return err
-	}
-	keys := []string{
-		ixKey(TraceByDataset, r.DatasetID, r.At, r.ID),
-		ixKey(TraceByRequester, r.Requester, r.At, r.ID),
-		ixKey(TraceByOwner, r.Owner, r.At, r.ID),
-		ixKey(TraceByTime, allTime, r.At, r.ID),
-	}
-	if r.AuthorizationID != "" {
-		keys = append(keys, ixKey(TraceByAuthorization, r.AuthorizationID, r.At, r.ID))
-	}
-	for _, p := range r.Subjects {
-		keys = append(keys, ixKey(TraceBySubject, p, r.At, r.ID))
-	}
-	return putIndex(s, r.ID, keys...)
 }

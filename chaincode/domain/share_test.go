@@ -19,13 +19,19 @@ func sharing(t *testing.T) *world {
 	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
 	w.bind("hefei-admin", "hefei-clerk", domain.RoleClerk, "")
 	w.bind("wuhu-admin", "wuhu-clerk", domain.RoleClerk, "")
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, authorization()) })
 	return w
 }
 
+func household() domain.Dataset {
+	return domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口", Fields: []domain.FieldSpec{
+		{Name: "address", Type: domain.FieldString, Required: true}, {Name: "members", Type: domain.FieldNumber}, {Name: "income", Type: domain.FieldNumber}}}
+}
+
 func authorization() domain.Authorization {
 	return domain.Authorization{ID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
-		Purpose: "social-assistance", LegalBasis: "社会救助暂行办法 第十一条", ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
+		Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES:" + digest("社会救助暂行办法 第十一条"), ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
 }
 
 func access(fields ...string) domain.AccessRequest {
@@ -41,8 +47,7 @@ func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
 			t.Errorf("record %d = %+v", i, rec)
 		}
 	}
-	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
-	wantCode(t, err, domain.CodeUsesExhausted)
+	wantDenial(t, w, access("address"), domain.CodeUsesExhausted)
 	a := w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, "AUTH-1") }).(*domain.Authorization)
 	if a.Uses != 3 {
 		t.Errorf("uses = %d", a.Uses)
@@ -52,23 +57,80 @@ func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
 	}
 }
 
-func TestRecordAccessRefusals(t *testing.T) {
+// wantDenial records an access the authorization refuses: it commits a
+// denial with the refusal's code, on the trail, and counts no use.
+func wantDenial(t *testing.T, w *world, r domain.AccessRequest, code domain.Code) {
+	t.Helper()
+	uses := func() int64 {
+		return w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, r.AuthorizationID) }).(*domain.Authorization).Uses
+	}
+	before := uses()
+	v, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+	if err != nil {
+		t.Fatalf("a refused access is a committed denial, not an error: %v", err)
+	}
+	rec := v.(*domain.AccessRecord)
+	if rec.Kind != domain.KindDenial || rec.Reason != string(code) || rec.AuthorizationID != r.AuthorizationID || rec.Requester != "WuhuMSP" || rec.Owner != "HefeiMSP" {
+		t.Errorf("denial = %+v, want reason %s", rec, code)
+	}
+	if name, _ := lastEvent(t, w.l); name != domain.EventAccessDenied {
+		t.Errorf("event %s, want %s", name, domain.EventAccessDenied)
+	}
+	if after := uses(); after != before {
+		t.Errorf("a denial counted a use: %d → %d", before, after)
+	}
+	p := w.must("anhui-auditor", func(s domain.State) (any, error) {
+		return domain.Trace(s, domain.TraceQuery{By: domain.TraceByAuthorization, Key: r.AuthorizationID, PageSize: 200})
+	}).(domain.Page[*domain.AccessRecord])
+	if last := p.Items[len(p.Items)-1]; last.ID != rec.ID || last.Kind != domain.KindDenial {
+		t.Errorf("the trail ends with %+v, want the denial %s", last, rec.ID)
+	}
+}
+
+// Malformed input and a caller who may not access are errors: nothing is
+// written.
+func TestRecordAccessErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		who  string
 		edit func(*domain.AccessRequest)
+		want domain.Code
+	}{
+		{"the owner itself", "hefei-owner", nil, domain.CodeForbidden},
+		{"a requester-organisation identity without the role", "wuhu-clerk", nil, domain.CodeForbidden},
+		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, domain.CodeNotFound},
+		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, domain.CodeInvalidArgument},
+		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, domain.CodeTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := sharing(t)
+			r := access("address")
+			if tt.edit != nil {
+				tt.edit(&r)
+			}
+			who := tt.who
+			if who == "" {
+				who = "wuhu-requester"
+			}
+			_, err := w.run(who, func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+			wantCode(t, err, tt.want)
+		})
+	}
+}
+
+// Every access the authorization refuses leaves a denial on the trail.
+func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*domain.AccessRequest)
 		when time.Time
 		want domain.Code
 	}{
-		{"the owner itself", "hefei-owner", nil, time.Time{}, domain.CodeForbidden},
-		{"a requester-organisation identity without the role", "wuhu-clerk", nil, time.Time{}, domain.CodeForbidden},
-		{"another purpose", "", func(r *domain.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, domain.CodePurposeMismatch},
-		{"a field not granted", "", func(r *domain.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, domain.CodeFieldsNotGranted},
-		{"another dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "hefei.tax" }, time.Time{}, domain.CodeFieldsNotGranted},
-		{"after the window", "", nil, t0.AddDate(0, 2, 0), domain.CodeNotActive},
-		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, time.Time{}, domain.CodeNotFound},
-		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, time.Time{}, domain.CodeInvalidArgument},
-		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, time.Time{}, domain.CodeTooLarge},
+		{"another purpose", func(r *domain.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, domain.CodePurposeMismatch},
+		{"a field not granted", func(r *domain.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, domain.CodeFieldsNotGranted},
+		{"another dataset", func(r *domain.AccessRequest) { r.DatasetID = "hefei.tax" }, time.Time{}, domain.CodeFieldsNotGranted},
+		{"after the window", nil, t0.AddDate(0, 2, 0), domain.CodeNotActive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,19 +142,13 @@ func TestRecordAccessRefusals(t *testing.T) {
 			if !tt.when.IsZero() {
 				w.now = tt.when
 			}
-			who := tt.who
-			if who == "" {
-				who = "wuhu-requester"
-			}
-			_, err := w.run(who, func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
-			wantCode(t, err, tt.want)
+			wantDenial(t, w, r, tt.want)
 		})
 	}
 	t.Run("a revoked authorization", func(t *testing.T) {
 		w := sharing(t)
-		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "purpose achieved") })
-		_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
-		wantCode(t, err, domain.CodeNotActive)
+		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "PURPOSE_ACHIEVED") })
+		wantDenial(t, w, access("address"), domain.CodeNotActive)
 	})
 	t.Run("a subject outside the consent", func(t *testing.T) {
 		w := sharing(t)
@@ -101,10 +157,23 @@ func TestRecordAccessRefusals(t *testing.T) {
 		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
 		r := access("address")
 		r.AuthorizationID, r.Subjects = "AUTH-C", []string{digest("citizen-2")}
-		_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
-		wantCode(t, err, domain.CodeSubjectNotCovered)
+		wantDenial(t, w, r, domain.CodeSubjectNotCovered)
 		r.Subjects = []string{digest("citizen-1")}
 		w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+	})
+	t.Run("fifty refusals, fifty denials", func(t *testing.T) {
+		w := sharing(t)
+		r := access("address")
+		r.Purpose = "marketing"
+		for range 50 {
+			w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
+		}
+		p := w.must("anhui-auditor", func(s domain.State) (any, error) {
+			return domain.Trace(s, domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-1", PageSize: 200})
+		}).(domain.Page[*domain.AccessRecord])
+		if len(p.Items) != 50 {
+			t.Errorf("50 refusals left %d denial records", len(p.Items))
+		}
 	})
 }
 
@@ -146,10 +215,14 @@ func TestDenialsAndTraces(t *testing.T) {
 	w := sharing(t)
 	w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
 	deny := domain.DenialRequest{AuthorizationID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, Detail: "income is not granted"}
+		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, DetailDigest: digest("income is not granted")}
 	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
 	wantCode(t, err, domain.CodeForbidden)
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
+	ghost := deny
+	ghost.AuthorizationID = "AUTH-GHOST"
+	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, ghost) })
+	wantCode(t, err, domain.CodeNotFound)
 	bad := deny
 	bad.Reason = "BECAUSE"
 	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, bad) })

@@ -35,6 +35,21 @@ func (t txContext) record() Record {
 	return Record{UpdatedAt: t.now, UpdatedBy: t.caller.MSPID, TxID: t.txID}
 }
 
+// effective is when a change given effectiveAt takes effect: now for the
+// zero time, else effectiveAt, which may lie in the past but not after the
+// transaction. A change is never scheduled for later: stored state and the
+// status at any time answered from the history could then disagree.
+func (t txContext) effective(effectiveAt time.Time) (time.Time, error) {
+	switch {
+	case effectiveAt.IsZero():
+		return t.now, nil
+	case effectiveAt.After(t.now):
+		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s is after the transaction's time %s: submit a change when it is due",
+			effectiveAt.UTC().Format(time.RFC3339), t.now.Format(time.RFC3339))
+	}
+	return effectiveAt.UTC(), nil
+}
+
 func begin(s State) (txContext, error) {
 	caller, err := s.Caller()
 	if err != nil {
@@ -171,6 +186,19 @@ func pageSize(n int32) (int32, error) {
 	return n, nil
 }
 
+// maxKeyRune ends a partial composite key's range, as in Fabric.
+const maxKeyRune = "\U0010FFFF"
+
+// checkBookmark accepts "" or a bookmark in [start, end): Fabric resumes a
+// paged query at the bookmark itself, so one outside the query's own range
+// would list other records.
+func checkBookmark(bookmark, start, end string) error {
+	if bookmark != "" && (len(bookmark) > 1024 || bookmark < start || bookmark >= end) {
+		return Errorf(CodeInvalidArgument, "bookmark does not belong to this query")
+	}
+	return nil
+}
+
 // listJSON decodes one page of objects stored under a partial composite key.
 func listJSON[T any](s State, size int32, bookmark string, objectType string, attrs ...string) (Page[T], error) {
 	return listPage(s, size, bookmark, func(b []byte) (T, error) {
@@ -186,8 +214,12 @@ func listPage[T any](s State, size int32, bookmark string, decode func([]byte) (
 	if err != nil {
 		return Page[T]{}, err
 	}
-	if len(bookmark) > 1024 {
-		return Page[T]{}, Errorf(CodeInvalidArgument, "bookmark too long")
+	prefix, err := key(s, objectType, attrs...)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	if err := checkBookmark(bookmark, prefix, prefix+maxKeyRune); err != nil {
+		return Page[T]{}, err
 	}
 	kvs, next, err := s.Page(objectType, attrs, n, bookmark)
 	if err != nil {

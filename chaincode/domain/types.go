@@ -53,17 +53,22 @@ func (t *LicenceType) validate() error {
 	if t.MaxValidityDays < 1 || t.MaxValidityDays > maxValidityDays {
 		return Errorf(CodeInvalidArgument, "maximum validity must be 1 to %d days", maxValidityDays)
 	}
-	if len(t.Fields) == 0 || len(t.Fields) > MaxFields {
-		return Errorf(CodeInvalidArgument, "a type has 1 to %d fields", MaxFields)
+	return checkFieldSpecs("a type", t.Fields)
+}
+
+// checkFieldSpecs accepts 1 to MaxFields fields of distinct names and known types.
+func checkFieldSpecs(what string, fields []FieldSpec) error {
+	if len(fields) == 0 || len(fields) > MaxFields {
+		return Errorf(CodeInvalidArgument, "%s has 1 to %d fields", what, MaxFields)
 	}
-	for i, f := range t.Fields {
+	for i, f := range fields {
 		if err := checkFieldName(f.Name); err != nil {
 			return err
 		}
 		if !slices.Contains(fieldTypes, f.Type) {
 			return Errorf(CodeInvalidArgument, "field %s: unknown type %q", f.Name, f.Type)
 		}
-		for _, g := range t.Fields[:i] {
+		for _, g := range fields[:i] {
 			if g.Name == f.Name {
 				return Errorf(CodeInvalidArgument, "field %s defined twice", f.Name)
 			}

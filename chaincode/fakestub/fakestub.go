@@ -74,6 +74,18 @@ func (l *Ledger) Get(key string) []byte {
 	return l.state[key]
 }
 
+// Keys returns the committed keys, in order.
+func (l *Ledger) Keys() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := make([]string, 0, len(l.state))
+	for k := range l.state {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // PolicyOf describes the key-level policy of key (see Policy), or returns
 // "" if it has none.
 func (l *Ledger) PolicyOf(key string) (string, error) {
@@ -282,8 +294,9 @@ func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys
 	if err != nil {
 		return nil, nil, err
 	}
+	// Like a peer, resume at the bookmark whatever it is.
 	start := prefix
-	if bookmark > start {
+	if bookmark != "" {
 		start = bookmark
 	}
 	return t.page(start, prefix+string(utf8.MaxRune), pageSize)
@@ -330,8 +343,8 @@ func (t *Tx) GetStateByRangeWithPagination(start, end string, pageSize int32, bo
 	if start < "\x01" {
 		start = "\x01" // simple keys only
 	}
-	if bookmark > start {
-		start = bookmark
+	if bookmark != "" {
+		start = bookmark // like a peer, whatever the bookmark is
 	}
 	return t.page(start, end, pageSize)
 }

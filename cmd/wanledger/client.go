@@ -307,20 +307,20 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		param{name: "holder", usage: "holder pseudonym"}, param{name: "issuer", usage: "issuing agency ID"})
 	issue := &cobra.Command{Use: "issue FILE", Short: "Issue licences: a JSON issue request, or a list of them (issued 50 at a time)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0]) }}
-	var reason, effectiveAt string
+	var r reasonFlags
+	var effectiveAt string
 	change := func(action string) *cobra.Command {
 		c := &cobra.Command{Use: action + " ID", Short: strings.ToUpper(action[:1]) + action[1:] + " a licence", Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, a []string) error {
-				body := map[string]string{"reason": reason}
+				body := r.body()
 				if effectiveAt != "" {
 					body["effectiveAt"] = effectiveAt
 				}
 				return o.call(cmd, http.MethodPost, "/v1/licences/"+pathEscape(a[0])+"/"+action, body)
 			}}
-		c.Flags().StringVar(&reason, "reason", "", "why (required)")
-		c.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
+		r.add(c)
 		if action == "revoke" {
-			c.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: invalid since (may be past)")
+			c.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: invalid since (past or now, never future)")
 		}
 		return c
 	}
@@ -428,65 +428,6 @@ func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "issued %d/%d (transaction %s)\n", end, len(list), out.TxID)
 	}
 	return nil
-}
-
-func (o *clientOptions) shareCommands() *cobra.Command {
-	c := &cobra.Command{Use: "share", Short: "Data-sharing authorizations and accesses, through a gateway"}
-	o.register(c)
-	var reason string
-	list := o.queryCommand("list", "Authorizations by --owner or --requester", "/v1/authorizations",
-		param{name: "owner", usage: "owner MSP ID"}, param{name: "requester", usage: "requester MSP ID"})
-	revoke := &cobra.Command{Use: "revoke ID", Short: "Revoke an authorization", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, a []string) error {
-			return o.call(cmd, http.MethodPost, "/v1/authorizations/"+pathEscape(a[0])+"/revoke", map[string]string{"reason": reason})
-		}}
-	revoke.Flags().StringVar(&reason, "reason", "", "why (required)")
-	revoke.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
-	c.AddCommand(
-		o.fileCommand("grant FILE", "Grant an authorization (JSON)", "/v1/authorizations"),
-		o.fileCommand("access FILE", "Record an access (JSON access request)", "/v1/accesses"),
-		o.fileCommand("deny FILE", "Record a refused access (JSON denial)", "/v1/denials"),
-		o.getCommand("get ID", "Show an authorization", "/v1/authorizations/"),
-		list, revoke)
-	return c
-}
-
-func (o *clientOptions) auditCommands() *cobra.Command {
-	c := &cobra.Command{Use: "audit", Short: "The access trail, through a gateway"}
-	o.register(c)
-	trace := o.queryCommand("trace", "Accesses and denials by one dimension in a time window", "/v1/audit/trace",
-		param{name: "by", usage: "dataset, requester, owner, subject, authorization or time", required: true},
-		param{name: "key", usage: "the dataset ID, MSP ID, pseudonym or authorization ID"},
-		param{name: "from", usage: "RFC 3339 start of the window"},
-		param{name: "to", usage: "RFC 3339 end of the window (exclusive)"})
-	c.AddCommand(trace, o.fileCommand("verify FILE", "Check bodies against an access record (JSON {accessId, request, response})", "/v1/audit/verify"))
-	return c
-}
-
-func (o *clientOptions) handoffCommands() *cobra.Command {
-	c := &cobra.Command{Use: "handoff", Short: "Cross-region service handoffs, through a gateway"}
-	o.register(c)
-	list := o.queryCommand("list", "An organisation's handoffs in a status", "/v1/handoffs",
-		param{name: "org", usage: "MSP ID", required: true},
-		param{name: "status", usage: "open, accepted, rejected, in-progress, completed or cancelled", def: "open"})
-	c.AddCommand(o.fileCommand("open FILE", "Open a handoff (JSON)", "/v1/handoffs"), o.getCommand("get ID", "Show a handoff", "/v1/handoffs/"), list)
-	var reason, result string
-	for _, action := range []string{"accept", "reject", "start", "complete", "cancel"} {
-		m := &cobra.Command{Use: action + " ID", Short: strings.ToUpper(action[:1]) + action[1:] + " a handoff", Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, a []string) error {
-				return o.call(cmd, http.MethodPost, "/v1/handoffs/"+pathEscape(a[0])+"/"+action, map[string]string{"reason": reason, "resultDigest": result})
-			}}
-		switch action {
-		case "reject", "cancel":
-			m.Flags().StringVar(&reason, "reason", "", "why (required)")
-			m.MarkFlagRequired("reason") //nolint:errcheck // the flag exists
-		case "complete":
-			m.Flags().StringVar(&result, "result", "", "SM3 digest of the result, hex (required)")
-			m.MarkFlagRequired("result") //nolint:errcheck // the flag exists
-		}
-		c.AddCommand(m)
-	}
-	return c
 }
 
 // fileCommand posts a JSON file to path.

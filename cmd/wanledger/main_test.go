@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -73,7 +76,7 @@ func TestClientCommandsCallTheGatewayAndPrintTables(t *testing.T) {
 	if err != nil || !strings.Contains(out, "L1 NOT VALID") || !strings.Contains(out, "FAIL status-active: revoked") {
 		t.Errorf("verify: %v\n%s", err, out)
 	}
-	_, err = run("licence", "revoke", "L1", "--reason", "fraud")
+	_, err = run("licence", "revoke", "L1", "--reason", "FRAUD")
 	if err == nil || !strings.Contains(err.Error(), "INVALID_TRANSITION") {
 		t.Errorf("revoke: %v", err)
 	}
@@ -112,5 +115,44 @@ func TestUpRejectsAnAbsurdProposalTimeWindow(t *testing.T) {
 		if err := root.Execute(); err == nil || !strings.Contains(err.Error(), "out of range") {
 			t.Errorf("wanledger up %s: %v, want an out-of-range error", flag, err)
 		}
+	}
+}
+
+// A refused access exits non-zero with the denial's code and ID; a reason's
+// free text goes to the gateway beside its code, never as the code.
+func TestAccessDenialsFailAndReasonsAreCodes(t *testing.T) {
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, r.URL.Path+" "+string(b))
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/v1/accesses" {
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"code":"USES_EXHAUSTED","message":"refused","denialId":"tx42","blockNumber":12}`))
+			return
+		}
+		w.Write([]byte(`{"txId":"tx1","blockNumber":3,"data":{}}`))
+	}))
+	defer srv.Close()
+	run := func(args ...string) error {
+		root := newRoot()
+		root.SetOut(io.Discard)
+		root.SetErr(io.Discard)
+		root.SetArgs(append(args, "--url", srv.URL, "--key", "wl_k_s"))
+		return root.Execute()
+	}
+	f := filepath.Join(t.TempDir(), "access.json")
+	if err := os.WriteFile(f, []byte(`{"authorizationId":"A1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run("share", "access", f)
+	if err == nil || !strings.Contains(err.Error(), "USES_EXHAUSTED") || !strings.Contains(err.Error(), "denial tx42") {
+		t.Errorf("a denied access: %v, want an error naming the code and the denial", err)
+	}
+	if err := run("handoff", "reject", "H1", "--reason", "INCOMPLETE_DOCUMENTS", "--reason-text", "缺少户口本"); err != nil {
+		t.Fatal(err)
+	}
+	if want := `/v1/handoffs/H1/reject {"reason":"INCOMPLETE_DOCUMENTS","reasonText":"缺少户口本"}`; bodies[len(bodies)-1] != want {
+		t.Errorf("sent %s, want %s", bodies[len(bodies)-1], want)
 	}
 }

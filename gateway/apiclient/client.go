@@ -24,14 +24,22 @@ func New(url, key string) *Client {
 	return &Client{URL: url, Key: key, HTTP: &http.Client{Timeout: 2 * time.Minute}}
 }
 
-// Error is an API error answer.
+// Error is an API error answer. A refused access carries the ID and block
+// of the denial the ledger recorded.
 type Error struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Status      int    `json:"-"`
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	DenialID    string `json:"denialId,omitempty"`
+	BlockNumber uint64 `json:"blockNumber,omitempty"`
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message) }
+func (e *Error) Error() string {
+	if e.DenialID != "" {
+		return fmt.Sprintf("%s (HTTP %d): %s (denial %s, block %d)", e.Code, e.Status, e.Message, e.DenialID, e.BlockNumber)
+	}
+	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message)
+}
 
 // Do sends a request with a JSON body (if not nil) and decodes a JSON
 // answer into out (if not nil). A non-2xx answer is an *Error.

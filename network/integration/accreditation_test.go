@@ -44,7 +44,7 @@ func (d *agencyDesk) grant(mspID string, from, to time.Time) domain.Accreditatio
 
 func (d *agencyDesk) withdraw(grantID string) {
 	d.t.Helper()
-	d.province.must(http.MethodPost, "/v1/registry/grants/"+grantID+"/withdraw", map[string]string{"reason": "reorganised"}, nil)
+	d.province.must(http.MethodPost, "/v1/registry/grants/"+grantID+"/withdraw", map[string]string{"reason": "REORGANISATION"}, nil)
 }
 
 // setUp defines the type, grants the first period, registers a seal key

@@ -50,9 +50,9 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 		issuer := contract(t, env, "hefei", "User1", "licence")
 		c, sig := businessLicence(t, "BL-SBE-0001", "hefei-sbe", "hefei-sbe-seal-1", seal, now)
 		issue(t, issuer, c, sig)
-		wantOwnerAndMajority(t, issuer, hefeiRefused, hefeiEnough, "Suspend", c.ID, "inspection")
+		wantOwnerAndMajority(t, issuer, hefeiRefused, hefeiEnough, "Suspend", c.ID, "INVESTIGATION")
 		// The gateway plans the endorsements of the nested policy itself.
-		mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed")
+		mustSubmit(t, issuer, "Reinstate", c.ID, "INVESTIGATION_CLOSED")
 	})
 
 	t.Run("seal key", func(t *testing.T) {
@@ -63,7 +63,7 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 		admin := contract(t, env, "hefei", "Admin", "registry")
 		mustSubmit(t, admin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: "hefei-sbe-seal-2", AgencyID: "hefei-sbe",
 			PublicKey: other.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
-		wantOwnerAndMajority(t, admin, hefeiRefused, hefeiEnough, "RevokeSealKey", "hefei-sbe-seal-2", "key compromised", "")
+		wantOwnerAndMajority(t, admin, hefeiRefused, hefeiEnough, "RevokeSealKey", "hefei-sbe-seal-2", "KEY_COMPROMISED", "")
 	})
 
 	t.Run("licence type", func(t *testing.T) {
@@ -79,10 +79,11 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 	t.Run("authorization", func(t *testing.T) {
 		bindRoles(t, env, "hefei", domain.RoleDataOwner)
 		owner := contract(t, env, "hefei", "User1", "share")
-		mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-SBE-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-			Fields: []string{"address"}, Purpose: "social-assistance", LegalBasis: "社会救助暂行办法",
+		registerDataset(t, owner, "hefei.sbe", "address")
+		mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-SBE-1", Requester: "WuhuMSP", DatasetID: "hefei.sbe",
+			Fields: []string{"address"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 			ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
-		wantOwnerAndMajority(t, owner, hefeiRefused, []string{"HefeiMSP", "WuhuMSP"}, "Revoke", "AUTH-SBE-1", "purpose fulfilled")
+		wantOwnerAndMajority(t, owner, hefeiRefused, []string{"HefeiMSP", "WuhuMSP"}, "Revoke", "AUTH-SBE-1", "PURPOSE_ACHIEVED")
 	})
 
 	// On delta (Anhui, Shanghai, Jiangsu, Zhejiang) the majority is 3 of 4:

@@ -62,13 +62,13 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	// the event replaced, and returns the block it committed in.
 	forge := func(what, event string, payload any) uint64 {
 		t.Helper()
-		fn := "Suspend"
+		fn, reason := "Suspend", "INVESTIGATION"
 		if ledgerLicence("FORGE-H1").Status == domain.StatusSuspended {
-			fn = "Reinstate"
+			fn, reason = "Reinstate", "INVESTIGATION_CLOSED"
 		}
 		var tx *client.Transaction
 		eventually(t, 15*time.Second, func() error { // until Hefei's peer has the latest block
-			p, err := licences.NewProposal(fn, client.WithArguments("FORGE-H1", "inspection"), client.WithEndorsingOrganizations(hefei.MSPID))
+			p, err := licences.NewProposal(fn, client.WithArguments("FORGE-H1", reason), client.WithEndorsingOrganizations(hefei.MSPID))
 			if err != nil {
 				return err
 			}

@@ -183,7 +183,7 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 	}
 
 	var rev txAnswer
-	gatewayAs(t, env, "hefei", "issuer").must(http.MethodPost, "/v1/licences/GW-0001/revoke", map[string]string{"reason": "forged papers"}, &rev)
+	gatewayAs(t, env, "hefei", "issuer").must(http.MethodPost, "/v1/licences/GW-0001/revoke", map[string]string{"reason": "FRAUD", "reasonText": "forged papers"}, &rev)
 	// The first verdict that reflects the revocation's block says revoked.
 	eventually(t, 10*time.Second, func() error {
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
@@ -219,7 +219,7 @@ func TestGatewayRefusesWithoutKeyOrRoleAndMalformedBodies(t *testing.T) {
 		t.Errorf("malformed: %d %+v", st, e)
 	}
 	// A refusal of the chaincode keeps its code.
-	if st := issuer.call(http.MethodPost, "/v1/licences/NO-SUCH/suspend", map[string]string{"reason": "x"}, &e); st != http.StatusNotFound || e.Code != string(domain.CodeNotFound) {
+	if st := issuer.call(http.MethodPost, "/v1/licences/NO-SUCH/suspend", map[string]string{"reason": "INVESTIGATION"}, &e); st != http.StatusNotFound || e.Code != string(domain.CodeNotFound) {
 		t.Errorf("unknown licence: %d %+v", st, e)
 	}
 }
@@ -242,7 +242,7 @@ func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) 
 		defer close(done)
 		for _, id := range ids {
 			var e json.RawMessage
-			issuer.call(http.MethodPost, "/v1/licences/"+id+"/revoke", map[string]string{"reason": "recall"}, &e)
+			issuer.call(http.MethodPost, "/v1/licences/"+id+"/revoke", map[string]string{"reason": "ISSUED_IN_ERROR"}, &e)
 		}
 	}()
 	time.Sleep(300 * time.Millisecond)

@@ -75,7 +75,8 @@ func registry(gw *client.Gateway, channel string) *client.Contract {
 	return gw.GetNetwork(channel).GetContractWithName(network.ChaincodeName, "registry")
 }
 
-// setEndpoint submits SetGatewayEndpoint and waits for its commit.
+// setEndpoint submits SetGatewayEndpoint and waits for its commit; c must
+// be an organisation admin's contract.
 func setEndpoint(ctx context.Context, c *client.Contract, peerID string) (*client.Status, error) {
 	_, st, err := fabricid.Submit(ctx, c, "SetGatewayEndpoint", 1, peerID, `["/ip4/127.0.0.1/tcp/4001"]`)
 	return st, err

@@ -79,7 +79,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 		return err
 	})
 	for _, user := range []string{"Admin", "User1"} {
-		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "not ours", "")
+		_, _, err := fabricid.Submit(ctx, contract(t, env, "wuhu", user, "licence"), "Revoke", 1, c.ID, "FRAUD", "")
 		if err == nil || !strings.Contains(fabricid.ErrorMessage(err), "FORBIDDEN") {
 			t.Errorf("Wuhu %s revoked a Hefei licence: %v", user, err)
 		}
@@ -94,14 +94,14 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	if _, err := shanghai.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID)); err == nil {
 		t.Error("a Shanghai admin read a licence on anhui")
 	}
-	if _, _, err := fabricid.Submit(ctx, shanghai, "Revoke", 1, c.ID, "intrusion", ""); err == nil {
+	if _, _, err := fabricid.Submit(ctx, shanghai, "Revoke", 1, c.ID, "FRAUD", ""); err == nil {
 		t.Error("a Shanghai admin revoked a licence on anhui")
 	}
 
 	// The issuer changes the status; each change is its own transaction.
-	txs = append(txs, mustSubmit(t, issuer, "Suspend", c.ID, "inspection"))
-	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "inspection passed"))
-	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "forged papers", now.Format(time.RFC3339)))
+	txs = append(txs, mustSubmit(t, issuer, "Suspend", c.ID, "INVESTIGATION"))
+	txs = append(txs, mustSubmit(t, issuer, "Reinstate", c.ID, "INVESTIGATION_CLOSED"))
+	txs = append(txs, mustSubmit(t, issuer, "Revoke", c.ID, "FRAUD", now.Format(time.RFC3339)))
 
 	// A Wuhu verifier sees the whole history, and the licence revoked, once
 	// Wuhu's peer has the last block.
@@ -137,7 +137,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	// not endorse fails validation, whoever asks.
 	c2, sig2 := businessLicence(t, "BL-IT-0002", "hefei-amr", "hefei-amr-seal-1", seal, now)
 	issue(t, issuer, c2, sig2)
-	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "inspection")
+	st := submitEndorsedBy(t, issuer, []string{"AnhuiMSP", "WuhuMSP"}, "Suspend", c2.ID, "INVESTIGATION")
 	if st.Successful || st.Code.String() != "ENDORSEMENT_POLICY_FAILURE" {
 		t.Errorf("a suspension endorsed by Anhui and Wuhu only: %s", st.Code)
 	}

@@ -79,7 +79,7 @@ func TestSubmittedTransactionCommitsOnEveryMemberPeerAtTheSameHeightAndHash(t *t
 	for _, m := range members {
 		t.Run(m.org+"_on_"+m.channel, func(t *testing.T) {
 			ctx := t.Context()
-			gw := env.Gateway(t, m.org, "User1")
+			gw := env.Gateway(t, m.org, "Admin") // an organisation's admin sets its endpoint
 			peerID := "commit-test-" + m.org
 			st, err := setEndpoint(ctx, registry(gw, m.channel), peerID)
 			if err != nil {
@@ -157,7 +157,7 @@ func TestNonMemberCannotInvokeOnChannel(t *testing.T) {
 	}
 
 	// A Shanghai client, through fabric-gateway, against Hefei's peer.
-	gw, err := env.GatewayOver(env.Conn(t, "hefei"), "shanghai", "User1")
+	gw, err := env.GatewayOver(env.Conn(t, "hefei"), "shanghai", "Admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestOrderersSurviveRestartsAndLeaderKill(t *testing.T) {
 	env := nettest.Get(t)
 	ctx := t.Context()
 	ch, _ := env.Net.Topo.Channel("anhui")
-	w := startWriter(registry(env.Gateway(t, "hefei", "User1"), ch.Name), 8)
+	w := startWriter(registry(env.Gateway(t, "hefei", "Admin"), ch.Name), 8)
 	defer w.stop()
 
 	// Load: the restart deadlock needs a WAL with some history.

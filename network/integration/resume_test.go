@@ -12,7 +12,7 @@ import (
 func TestUpAfterDownResumesTheSameLedgers(t *testing.T) {
 	env := nettest.Get(t)
 	ctx := t.Context()
-	st, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "User1"), "anhui"), "before-down")
+	st, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "Admin"), "anhui"), "before-down")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestUpAfterDownResumesTheSameLedgers(t *testing.T) {
 		return err
 	})
 	// Writes work again.
-	if _, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "User1"), "anhui"), "after-up"); err != nil {
+	if _, err := setEndpoint(ctx, registry(env.Gateway(t, "wuhu", "Admin"), "anhui"), "after-up"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -88,3 +88,13 @@ func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...d
 		mustSubmit(t, admin, "BindRole", id, string(r), "")
 	}
 }
+
+// registerDataset has a data owner register a dataset of string fields.
+func registerDataset(t *testing.T, owner *client.Contract, id string, fields ...string) {
+	t.Helper()
+	d := domain.Dataset{ID: id, Description: "test dataset " + id}
+	for _, f := range fields {
+		d.Fields = append(d.Fields, domain.FieldSpec{Name: f, Type: domain.FieldString})
+	}
+	mustSubmit(t, owner, "RegisterDataset", toJSON(t, d))
+}

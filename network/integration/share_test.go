@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +25,10 @@ func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...domain.Role)
 }
 
 // TestAtMostMaxUsesAccessesCommit sends 50 concurrent accesses against an
-// authorization of 10 uses: exactly 10 commit, and each other one fails
-// with a stable code. Then a denial is recorded, and an auditor's trace
-// returns all of them.
+// authorization of 10 uses: exactly 10 commit as accesses, and the 40
+// others commit as denials with USES_EXHAUSTED. The provider records one
+// more denial, one naming no existing authorization is refused, and an
+// auditor's trace returns all 51 records.
 func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	env := nettest.Get(t)
 	ctx := t.Context()
@@ -36,8 +38,10 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 
 	now := time.Now().UTC().Truncate(time.Second)
 	owner := contract(t, env, "hefei", "User1", "share")
+	mustSubmit(t, owner, "RegisterDataset", toJSON(t, domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
+		Fields: []domain.FieldSpec{{Name: "address", Type: domain.FieldString}, {Name: "members", Type: domain.FieldNumber}}}))
 	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "社会救助暂行办法",
+		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
 
 	requester := contract(t, env, "wuhu", "User1", "share")
@@ -46,7 +50,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		ok       int
+		results  = map[string]int{} // kind, or reason of a denial
 		failures = map[string]int{}
 	)
 	for range 50 {
@@ -54,30 +58,35 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// A requester retries an access that lost a race for the counter.
-			_, _, err := fabricid.Submit(ctx, requester, "RecordAccess", 30, req)
+			out, _, err := fabricid.Submit(ctx, requester, "RecordAccess", 30, req)
+			var rec domain.AccessRecord
+			if err == nil {
+				err = json.Unmarshal(out, &rec)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			if err == nil {
-				ok++
+			if err != nil {
+				failures[failureCode(err)]++
 				return
 			}
-			failures[failureCode(err)]++
+			results[rec.Kind+" "+rec.Reason]++
 		}()
 	}
 	wg.Wait()
-	t.Logf("%d committed; failures by code: %v", ok, failures)
-	if ok != 10 {
-		t.Errorf("%d accesses committed, want exactly 10", ok)
-	}
-	for code, n := range failures {
-		if code != string(domain.CodeUsesExhausted) && code != peer.TxValidationCode_MVCC_READ_CONFLICT.String() {
-			t.Errorf("%d accesses failed without a stable code: %s", n, code)
-		}
+	t.Logf("committed: %v; failures by code: %v", results, failures)
+	want := map[string]int{domain.KindAccess + " ": 10, domain.KindDenial + " " + string(domain.CodeUsesExhausted): 40}
+	if !maps.Equal(results, want) || len(failures) != 0 {
+		t.Errorf("committed %v and failed %v, want %v", results, failures, want)
 	}
 
 	// The provider refuses one more, on the record.
-	mustSubmit(t, owner, "RecordDenial", toJSON(t, domain.DenialRequest{AuthorizationID: "AUTH-IT-1", Requester: "WuhuMSP",
-		DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance", Reason: domain.CodeUsesExhausted}))
+	denial := domain.DenialRequest{AuthorizationID: "AUTH-IT-1", Requester: "WuhuMSP",
+		DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance", Reason: domain.CodeUsesExhausted}
+	mustSubmit(t, owner, "RecordDenial", toJSON(t, denial))
+	denial.AuthorizationID = "AUTH-IT-GHOST"
+	if _, _, err := fabricid.Submit(ctx, owner, "RecordDenial", 1, toJSON(t, denial)); failureCode(err) != string(domain.CodeNotFound) {
+		t.Errorf("a denial naming no authorization: %v, want NOT_FOUND", err)
+	}
 
 	// The auditor's own peer may commit the last block a moment later.
 	auditor := contract(t, env, "anhui", "User1", "audit")
@@ -95,8 +104,8 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 		for _, r := range p.Items {
 			kinds[r.Kind]++
 		}
-		if kinds[domain.KindAccess] != 10 || kinds[domain.KindDenial] != 1 {
-			return fmt.Errorf("trace holds %v, want 10 accesses and 1 denial", kinds)
+		if kinds[domain.KindAccess] != 10 || kinds[domain.KindDenial] != 41 {
+			return fmt.Errorf("trace holds %v, want 10 accesses and 41 denials", kinds)
 		}
 		return nil
 	})

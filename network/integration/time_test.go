@@ -66,6 +66,7 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(domain.RoleRequester), "")
 
 	owner := contract(t, env, "hefei", "Admin", "share")
+	registerDataset(t, owner, twDataset, "address")
 	for _, a := range []struct {
 		id       string
 		from, to time.Time
@@ -74,7 +75,7 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 		{twExpired, now.Add(-time.Hour), now.Add(-10 * time.Minute)},
 	} {
 		mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: a.id, Requester: "WuhuMSP", DatasetID: twDataset,
-			Fields: []string{"address"}, Purpose: twPurpose, LegalBasis: "测试依据", ValidFrom: a.from, ValidTo: a.to}))
+			Fields: []string{"address"}, Purpose: twPurpose, LegalBasis: "PIPL_13_3_LEGAL_DUTY", ValidFrom: a.from, ValidTo: a.to}))
 	}
 	return w
 }
@@ -221,7 +222,7 @@ func TestPeersRefuseAClientChosenTime(t *testing.T) {
 
 	t.Run("an issue back-dated before its seal key's revocation", func(t *testing.T) {
 		sealID := twAgency + "-seal-1"
-		mustSubmit(t, contract(t, env, "hefei", "Admin", "registry"), "RevokeSealKey", sealID, "key compromised", "")
+		mustSubmit(t, contract(t, env, "hefei", "Admin", "registry"), "RevokeSealKey", sealID, "KEY_COMPROMISED", "")
 		revoked := time.Now()
 		req, d := w.issueRequest(t, "TW-REVOKED-SEAL", sealID, now)
 		mustRefuseTime(t, hefei, revoked.Add(-10*time.Minute), majority, "licence:Issue", req)
@@ -257,7 +258,7 @@ func TestPeersRefuseAClientChosenTime(t *testing.T) {
 	})
 
 	t.Run("an issue back-dated before the accreditation's withdrawal", func(t *testing.T) {
-		mustSubmit(t, contract(t, env, "anhui", "Admin", "registry"), "WithdrawAccreditation", twAgency, "time-window test")
+		mustSubmit(t, contract(t, env, "anhui", "Admin", "registry"), "WithdrawAccreditation", twAgency+":000001", "MISCONDUCT")
 		withdrawn := time.Now()
 		req, _ := w.issueRequest(t, "TW-WITHDRAWN", twAgency+"-seal-2", now)
 		mustRefuseTime(t, hefei, withdrawn.Add(-10*time.Minute), majority, "licence:Issue", req)

@@ -1,0 +1,104 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/chaincode/fakestub"
+)
+
+// datasets is the sharing world with a data-owner in Wuhu too.
+func datasets(t *testing.T) *world {
+	w := sharing(t)
+	id, err := fakestub.NewIdentity("WuhuMSP", "wuhu-owner", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ids["wuhu-owner"] = id
+	w.bind("wuhu-admin", "wuhu-owner", domain.RoleDataOwner, "")
+	return w
+}
+
+// The failing input: Wuhu grants Anhui access to Hefei's dataset.
+func TestOnlyTheOwnerGrantsOnADataset(t *testing.T) {
+	w := datasets(t)
+	a := authorization()
+	a.ID, a.Requester = "AUTH-WUHU", "AnhuiMSP"
+	_, err := w.run("wuhu-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+	wantCode(t, err, domain.CodeForbidden)
+	// Nor can Wuhu take the dataset's ID for itself.
+	_, err = w.run("wuhu-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
+	wantCode(t, err, domain.CodeAlreadyExists)
+	// Hefei, the owner, grants Anhui.
+	a.ID = "AUTH-HEFEI-ANHUI"
+	got := w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) }).(*domain.Authorization)
+	if got.Owner != "HefeiMSP" {
+		t.Errorf("owner = %s", got.Owner)
+	}
+}
+
+func TestGrantNeedsARegisteredDatasetAndItsFields(t *testing.T) {
+	w := datasets(t)
+	for _, tc := range []struct {
+		name    string
+		dataset string
+		fields  []string
+		want    domain.Code
+	}{
+		{"an unregistered dataset", "hefei.unknown", []string{"address"}, domain.CodeNotFound},
+		{"a field outside the schema", "hefei.household", []string{"address", "religion"}, domain.CodeSchemaMismatch},
+	} {
+		a := authorization()
+		a.ID, a.DatasetID, a.Fields = "AUTH-"+strings.ReplaceAll(tc.name, " ", "-"), tc.dataset, tc.fields
+		_, err := w.run("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
+		if domain.CodeOf(err) != tc.want {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestRegisterDataset(t *testing.T) {
+	w := datasets(t)
+	const want = "AND(HefeiMSP.peer, OR(AnhuiMSP.peer, WuhuMSP.peer))"
+	if got, err := w.l.PolicyOf("\x00dataset\x00hefei.household\x00"); got != want || err != nil {
+		t.Errorf("a dataset's record needs its owner and a majority; policy = %q, %v; want %q", got, err, want)
+	}
+	good := domain.Dataset{ID: "wuhu.vehicles", Description: "芜湖市机动车登记", Fields: []domain.FieldSpec{{Name: "plate", Type: domain.FieldString}}}
+	for _, tc := range []struct {
+		name, who string
+		edit      func(*domain.Dataset)
+		want      domain.Code
+	}{
+		{"a client without the data-owner role", "wuhu-requester", func(*domain.Dataset) {}, domain.CodeForbidden},
+		{"a bad ID", "wuhu-owner", func(d *domain.Dataset) { d.ID = "a/b" }, domain.CodeInvalidArgument},
+		{"no fields", "wuhu-owner", func(d *domain.Dataset) { d.Fields = nil }, domain.CodeInvalidArgument},
+		{"an unknown field type", "wuhu-owner", func(d *domain.Dataset) { d.Fields = []domain.FieldSpec{{Name: "x", Type: "blob"}} }, domain.CodeInvalidArgument},
+		{"a field twice", "wuhu-owner", func(d *domain.Dataset) { d.Fields = append(d.Fields, d.Fields[0]) }, domain.CodeInvalidArgument},
+		{"no description", "wuhu-owner", func(d *domain.Dataset) { d.Description = "" }, domain.CodeInvalidArgument},
+		{"a long description", "wuhu-owner", func(d *domain.Dataset) { d.Description = strings.Repeat("x", domain.MaxDescriptionLen+1) }, domain.CodeInvalidArgument},
+	} {
+		d := good
+		d.Fields = append([]domain.FieldSpec(nil), good.Fields...)
+		tc.edit(&d)
+		_, err := w.run(tc.who, func(s domain.State) (any, error) { return domain.RegisterDataset(s, d) })
+		if domain.CodeOf(err) != tc.want {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
+		}
+	}
+	// An admin registers too; the owner is always the caller's organisation.
+	d := good
+	d.Owner = "HefeiMSP"
+	got := w.must("wuhu-admin", func(s domain.State) (any, error) { return domain.RegisterDataset(s, d) }).(*domain.Dataset)
+	if got.Owner != "WuhuMSP" {
+		t.Errorf("owner = %s, want the caller's organisation", got.Owner)
+	}
+	read := w.must("hefei-clerk", func(s domain.State) (any, error) { return domain.GetDataset(s, "wuhu.vehicles") }).(*domain.Dataset)
+	if read.Owner != "WuhuMSP" || read.Description != good.Description || len(read.Fields) != 1 {
+		t.Errorf("read back %+v", read)
+	}
+	p := w.must("hefei-clerk", func(s domain.State) (any, error) { return domain.ListDatasets(s, 0, "") }).(domain.Page[domain.Dataset])
+	if len(p.Items) != 2 {
+		t.Errorf("listed %d datasets, want 2", len(p.Items))
+	}
+}
