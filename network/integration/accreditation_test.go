@@ -73,15 +73,27 @@ func (d *agencyDesk) setUp(mspID string, from, to time.Time) domain.Accreditatio
 func (d *agencyDesk) issue(id string) (grantID, salt string) {
 	d.t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	holder, _ := gm.GenerateKey()
-	pseudonym, _ := credential.HolderPseudonym([]byte("province-secret"), "310104199001011234")
+	holder, err := gm.GenerateKey()
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	pseudonym, err := credential.HolderPseudonym([]byte("province-secret-salt"), "310104199001011234")
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	c := credential.Content{ID: id, Type: d.typ, AgencyID: d.agency, Region: d.sealedRegion, SealKeyID: d.sealID,
 		HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
 	s := make([]byte, 16)
 	rand.Read(s)
-	dg, _ := credential.FieldDigestOf(id, "name", s, "示例")
+	dg, err := credential.FieldDigestOf(id, "name", s, "示例")
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	c.Fields = []credential.FieldDigest{{Name: "name", Digest: dg}}
-	sig, _ := credential.Sign(d.seal, c)
+	sig, err := credential.Sign(d.seal, c)
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	var out struct {
 		Data domain.Licence `json:"data"`
 	}
