@@ -42,8 +42,12 @@ func (d *agencyDesk) grant(mspID string, from, to time.Time) domain.Accreditatio
 	return out.Data
 }
 
+// withdraw withdraws a grant. Ledger times are whole seconds, and a
+// licence sealed in the second of its grant's withdrawal counts as sealed
+// after it, so the withdrawal waits for the next second.
 func (d *agencyDesk) withdraw(grantID string) {
 	d.t.Helper()
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 	d.province.must(http.MethodPost, "/v1/registry/grants/"+grantID+"/withdraw", map[string]string{"reason": "reorganised"}, nil)
 }
 
