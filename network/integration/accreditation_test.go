@@ -42,8 +42,12 @@ func (d *agencyDesk) grant(mspID string, from, to time.Time) domain.Accreditatio
 	return out.Data
 }
 
+// withdraw withdraws a grant. Ledger times are whole seconds, and a
+// licence sealed in the second of its grant's withdrawal counts as sealed
+// after it, so the withdrawal waits for the next second.
 func (d *agencyDesk) withdraw(grantID string) {
 	d.t.Helper()
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 	d.province.must(http.MethodPost, "/v1/registry/grants/"+grantID+"/withdraw", map[string]string{"reason": "REORGANISATION"}, nil)
 }
 
@@ -73,19 +77,44 @@ func (d *agencyDesk) setUp(mspID string, from, to time.Time) domain.Accreditatio
 func (d *agencyDesk) issue(id string) (grantID, salt string) {
 	d.t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	holder, _ := gm.GenerateKey()
-	pseudonym, _ := credential.HolderPseudonym([]byte("province-secret"), "310104199001011234")
+	holder, err := gm.GenerateKey()
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	pseudonym, err := credential.HolderPseudonym([]byte("province-secret-salt"), "310104199001011234")
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	c := credential.Content{ID: id, Type: d.typ, AgencyID: d.agency, Region: d.sealedRegion, SealKeyID: d.sealID,
 		HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
 	s := make([]byte, 16)
 	rand.Read(s)
-	dg, _ := credential.FieldDigestOf(id, "name", s, "示例")
+	dg, err := credential.FieldDigestOf(id, "name", s, "示例")
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	c.Fields = []credential.FieldDigest{{Name: "name", Digest: dg}}
-	sig, _ := credential.Sign(d.seal, c)
+	sig, err := credential.Sign(d.seal, c)
+	if err != nil {
+		d.t.Fatal(err)
+	}
 	var out struct {
 		Data domain.Licence `json:"data"`
 	}
-	d.issuer.must(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &out)
+	// A peer of the endorsing majority may not hold the issuer's role
+	// binding yet: only that refusal is retried, briefly.
+	eventually(d.t, 10*time.Second, func() error {
+		var raw json.RawMessage
+		switch st := d.issuer.call(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &raw); st {
+		case http.StatusOK:
+			return json.Unmarshal(raw, &out)
+		case http.StatusForbidden:
+			return fmt.Errorf("issue %s: %s", id, raw)
+		default:
+			d.t.Fatalf("issue %s: %d %s", id, st, raw)
+			return nil
+		}
+	})
 	return out.Data.GrantID, hex.EncodeToString(s)
 }
 
