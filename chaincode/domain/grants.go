@@ -70,16 +70,25 @@ func grants(s State, ag *Agency) ([]*Accreditation, error) {
 	return out, nil
 }
 
+// agencyGrants reads an agency and its grants, newest first.
+func agencyGrants(s State, agencyID string) (*Agency, []*Accreditation, error) {
+	ag, err := agencyRecord(s, agencyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := grants(s, ag)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ag, all, nil
+}
+
 // grantInForce returns the agency's grant that allows the type in the
 // region at t: of several, the latest granted. With none, the refusal is
 // that of the latest grant running at t (a type or region it lacks), or
 // else of the latest grant.
 func grantInForce(s State, agencyID string, t time.Time, typeCode, region string) (*Accreditation, error) {
-	ag, err := agencyRecord(s, agencyID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := grants(s, ag)
+	_, all, err := agencyGrants(s, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +116,7 @@ func grantInForce(s State, agencyID string, t time.Time, typeCode, region string
 // liveGrant checks that the agency holds a grant that is neither withdrawn
 // nor ended at t (it may start later), and returns the agency.
 func liveGrant(s State, agencyID string, t time.Time) (*Agency, error) {
-	ag, err := agencyRecord(s, agencyID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := grants(s, ag)
+	ag, all, err := agencyGrants(s, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -193,11 +198,7 @@ func GetAgency(s State, agencyID string) (*AgencyGrants, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
-	ag, err := agencyRecord(s, agencyID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := grants(s, ag)
+	ag, all, err := agencyGrants(s, agencyID)
 	if err != nil {
 		return nil, err
 	}
