@@ -65,7 +65,9 @@ func TestEveryReasonOnTheLedgerIsACode(t *testing.T) {
 		{"authorization revocation", "hefei-owner", func(s domain.State, r string) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", r) }, "CONSENT_WITHDRAWN"},
 		{"handoff rejection", "wuhu-clerk", func(s domain.State, r string) (any, error) { return domain.Reject(s, h.ID, r) }, "INCOMPLETE_DOCUMENTS"},
 		{"seal key revocation", "hefei-admin", func(s domain.State, r string) (any, error) { return domain.RevokeSealKey(s, sealID, r, time.Time{}) }, "KEY_COMPROMISED"},
-		{"accreditation withdrawal", "anhui-admin", func(s domain.State, r string) (any, error) { return domain.WithdrawAccreditation(s, agency+":000001", r) }, "MISCONDUCT"},
+		{"accreditation withdrawal", "anhui-admin", func(s domain.State, r string) (any, error) {
+			return domain.WithdrawAccreditation(s, agency+":000001", r)
+		}, "MISCONDUCT"},
 	}
 	for _, c := range changes {
 		_, err := w.run(c.who, func(s domain.State) (any, error) { return c.call(s, text) })
