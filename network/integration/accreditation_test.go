@@ -173,7 +173,7 @@ func TestAnOldLicenceOutlivesReaccreditationAndYearlyRenewal(t *testing.T) {
 		t.Fatalf("licence names %q, the grant is %q", l1Grant, g1.GrantID)
 	}
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
-	licences := contract(t, env, "wuhu", "User1", "licence")
+	licences := contract(t, env, "wuhu", network.DemoUser("verifier"), "licence")
 
 	// Withdrawn, then accredited again for the rest of the period.
 	d.withdraw(g1.GrantID)
@@ -215,6 +215,6 @@ func TestAnotherProvinceCannotTakeOverAWithdrawnAgencyID(t *testing.T) {
 	if st != http.StatusConflict || e.Code != string(domain.CodeAgencyTaken) {
 		t.Errorf("Jiangsu's grant of Shanghai's agency ID: %d %+v", st, e)
 	}
-	licences := env.Gateway(t, "zhejiang", "User1").GetNetwork("delta").GetContractWithName(network.ChaincodeName, "licence")
+	licences := env.Gateway(t, "zhejiang", network.DemoUser("verifier")).GetNetwork("delta").GetContractWithName(network.ChaincodeName, "licence")
 	stillValid(t, gatewayAs(t, env, "zhejiang", "verifier"), licences, "SH-ACCR-1", salt, g1.GrantID)
 }
