@@ -120,7 +120,12 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
 		{"chaincode package and external builder", nw.ensurePackage},
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
-		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},
+		{"peers", func(ctx context.Context) (bool, error) {
+			if err := nw.checkRunningWindow(); err != nil {
+				return false, err
+			}
+			return nw.ensureNodes(ctx, KindPeer)
+		}},
 		{"orderers join channels (osnadmin)", nw.ensureOrdererChannels},
 		{"Raft leaders elected", nw.waitLeaders},
 		{"peers join channels", nw.ensurePeerChannels},

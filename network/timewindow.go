@@ -1,8 +1,13 @@
 package network
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"slices"
 	"time"
+
+	"github.com/wanledger/wanledger/network/proc"
 )
 
 // TimeWindow bounds the proposal timestamps the peers endorse. Chaincode takes
@@ -50,4 +55,31 @@ func (w TimeWindow) env() []string {
 		"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW=" + w.Past.String(),
 		"CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW=" + w.Future.String(),
 	}
+}
+
+// checkRunningWindow refuses to go on when a running peer was started with
+// another window than the one asked for: a peer reads it only when it
+// starts, so `up` on a running network cannot change it. It reads each
+// running peer's environment from /proc/PID/environ.
+func (nw *Network) checkRunningWindow() error {
+	want := nw.Topo.TimeWindow.env()
+	for _, n := range nw.Topo.NodesOf(KindPeer) {
+		h, err := proc.Read(nw.Home.PIDFile(n.Name))
+		if err != nil {
+			continue // not running: it starts with the window asked for
+		}
+		environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", h.PID))
+		if err != nil {
+			return fmt.Errorf("read the environment of %s (pid %d): %w", n.Name, h.PID, err)
+		}
+		vars := bytes.Split(environ, []byte{0})
+		for _, v := range want {
+			if !slices.ContainsFunc(vars, func(b []byte) bool { return string(b) == v }) {
+				return fmt.Errorf("%s runs with another proposal time window than past %s, future %s: "+
+					"a peer reads it when it starts, so run `wanledger down`, then `up` with the new window",
+					n.Name, nw.Topo.TimeWindow.Past, nw.Topo.TimeWindow.Future)
+			}
+		}
+	}
+	return nil
 }

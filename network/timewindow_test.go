@@ -1,11 +1,14 @@
 package network
 
 import (
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/wanledger/wanledger/network/fabricbin"
+	"github.com/wanledger/wanledger/network/proc"
 )
 
 func TestTimeWindowRendersIntoThePeerEnvironment(t *testing.T) {
@@ -60,5 +63,34 @@ func TestARunDirectoryAcceptsAnotherTimeWindow(t *testing.T) {
 	}
 	if err := nw.checkHome(); err == nil {
 		t.Error("another base port on the same run directory was accepted")
+	}
+}
+
+// TestUpRefusesAnotherWindowThanTheRunningPeers: a peer reads its window only
+// at start, so asking a running network for another one is an error, and
+// asking for the same one is not. The "peer" is a real process started with
+// the window in its environment, as up starts peers.
+func TestUpRefusesAnotherWindowThanTheRunningPeers(t *testing.T) {
+	topo := Default()
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/bin/true", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.checkRunningWindow(); err != nil {
+		t.Fatalf("no peer runs: %v", err)
+	}
+	peer := nw.Topo.NodesOf(KindPeer)[0]
+	h, err := proc.Start(proc.Spec{Path: "/bin/sleep", Args: []string{"60"}, Env: topo.TimeWindow.env(),
+		PIDFile: nw.Home.PIDFile(peer.Name), LogFile: filepath.Join(t.TempDir(), "sleep.log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Stop(time.Second) })
+	if err := nw.checkRunningWindow(); err != nil {
+		t.Errorf("the same window as the running peer: %v", err)
+	}
+	nw.Topo.TimeWindow = TimeWindow{Past: 2 * time.Minute, Future: 10 * time.Second}
+	if err := nw.checkRunningWindow(); err == nil || !strings.Contains(err.Error(), "wanledger down") {
+		t.Errorf("another window than the running peer's: %v, want an error saying to run down first", err)
 	}
 }
