@@ -88,10 +88,10 @@ func GrantAccreditation(s State, a Accreditation) (*Accreditation, error) {
 	ag.Record = tx.record()
 	a.Seq, a.GrantID = ag.LastSeq, grantID(a.AgencyID, ag.LastSeq)
 	a.Province, a.Withdrawn, a.Record = tx.caller.MSPID, nil, tx.record()
-	if err := putOwned(s, ag, a.Province, a.MSPID, objAgency, a.AgencyID); err != nil {
+	if err := putOwned(s, ag, a.Province, objAgency, a.AgencyID); err != nil {
 		return nil, err
 	}
-	if err := putOwned(s, &a, a.Province, a.MSPID, objGrant, a.AgencyID, seqAttr(a.Seq)); err != nil {
+	if err := putOwned(s, &a, a.Province, objGrant, a.AgencyID, seqAttr(a.Seq)); err != nil {
 		return nil, err
 	}
 	return &a, emit(s, EventAccreditationGranted, &a)
@@ -140,9 +140,11 @@ func checkGrant(s State, tx txContext, a *Accreditation) error {
 	return nil
 }
 
-// putOwned stores v and requires the endorsement of the province and the
-// agency organisation for every later change of it.
-func putOwned(s State, v any, province, msp, objectType string, attrs ...string) error {
+// putOwned stores v and requires the endorsement of the granting province
+// (and the channel's majority) for every later change of it. The agency's
+// own organisation is not an owner: it cannot veto its province's
+// withdrawal of a grant, nor a new grant.
+func putOwned(s State, v any, province, objectType string, attrs ...string) error {
 	k, err := key(s, objectType, attrs...)
 	if err != nil {
 		return err
@@ -150,25 +152,16 @@ func putOwned(s State, v any, province, msp, objectType string, attrs ...string)
 	if err := putJSON(s, k, v); err != nil {
 		return err
 	}
-	if err := s.RequireEndorsers(k, uniq(province, msp)...); err != nil {
+	if err := s.RequireEndorsers(k, province); err != nil {
 		return Wrap(CodeInternal, err, "endorsement policy of %s %v", objectType, attrs)
 	}
 	return nil
 }
 
-func uniq(ids ...string) []string {
-	var out []string
-	for _, id := range ids {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // WithdrawAccreditation ends one grant now. The granting province's admin
-// asks; the key-level policy needs both organisations to endorse. The
-// agency's other grants are untouched.
+// asks; the key-level policy needs the province and the channel's
+// majority, so the agency's own organisation cannot veto it. The agency's
+// other grants are untouched.
 func WithdrawAccreditation(s State, grantID, reason string) (*Accreditation, error) {
 	tx, err := begin(s)
 	if err != nil {

@@ -161,13 +161,16 @@ func TestAccreditationRules(t *testing.T) {
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
 		wantCode(t, err, domain.CodeNotAccredited)
 	})
-	t.Run("withdrawal needs both organisations to endorse", func(t *testing.T) {
+	t.Run("withdrawal needs the province and a majority, not the agency's organisation", func(t *testing.T) {
 		w := newWorld(t).setUp()
-		_, err := w.runEndorsed("anhui-admin", []string{"AnhuiMSP", "WuhuMSP"}, func(s domain.State) (any, error) {
-			return domain.WithdrawAccreditation(s, grant1, "AGENCY_REQUEST")
-		})
-		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
-			t.Errorf("withdrawal without Hefei's endorsement: %v", err)
+		withdraw := func(s domain.State) (any, error) { return domain.WithdrawAccreditation(s, grant1, "MISCONDUCT") }
+		for _, orgs := range [][]string{{"AnhuiMSP"}, {"HefeiMSP", "WuhuMSP"}} {
+			if _, err := w.runEndorsed("anhui-admin", orgs, withdraw); err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
+				t.Errorf("withdrawal endorsed by %v: %v", orgs, err)
+			}
+		}
+		if _, err := w.runEndorsed("anhui-admin", []string{"AnhuiMSP", "WuhuMSP"}, withdraw); err != nil {
+			t.Errorf("withdrawal by the province and Wuhu, without the agency's Hefei: %v", err)
 		}
 	})
 	tests := []struct {

@@ -33,9 +33,12 @@ func TestOwnedRecordsNeedTheirOwnersAndAMajority(t *testing.T) {
 		{"authorization", "\x00authorization\x00AUTH-1\x00", hefei, hefeiOK, hefeiNot},
 		{"licence type", "\x00type\x00" + typeBiz + "\x00", anhui,
 			[][]string{{"AnhuiMSP", "HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP", "WuhuMSP"}}},
+		// The granting province owns a grant; the agency's organisation cannot veto it.
+		{"accreditation grant", "\x00grant\x00" + agency + "\x00000001\x00", anhui,
+			[][]string{{"AnhuiMSP", "HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP"}, {"HefeiMSP", "WuhuMSP"}}},
+		{"agency record", "\x00agency\x00" + agency + "\x00", anhui,
+			[][]string{{"AnhuiMSP", "WuhuMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP", "WuhuMSP"}}},
 		// Two owners on anhui are a majority already.
-		{"accreditation grant", "\x00grant\x00" + agency + "\x00000001\x00", "AND(AnhuiMSP.peer, HefeiMSP.peer)",
-			[][]string{{"AnhuiMSP", "HefeiMSP"}}, [][]string{{"AnhuiMSP"}, {"HefeiMSP"}, {"AnhuiMSP", "WuhuMSP"}, {"HefeiMSP", "WuhuMSP"}}},
 		{"handoff after acceptance", "\x00handoff\x00HO-1\x00", "AND(HefeiMSP.peer, WuhuMSP.peer)",
 			[][]string{{"HefeiMSP", "WuhuMSP"}}, [][]string{{"HefeiMSP"}, {"WuhuMSP"}, {"AnhuiMSP", "WuhuMSP"}, {"AnhuiMSP", "HefeiMSP"}}},
 	}
