@@ -259,3 +259,18 @@ func TestAVerdictJudgesTheGrantAtSealing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.l.CheckGrant(tt.g), tt.code) })
 	}
 }
+
+// An issuer cannot date a licence's validity to before its agency held a
+// grant for it; a licence valid from a time an earlier grant covered is
+// issued under the grant in force now.
+func TestALicenceCannotBeValidBeforeItsAgencyWasAccredited(t *testing.T) {
+	w := newWorld(t).setUp() // grant 1 runs from t0 - 24h
+	c := w.content("BL-OLD")
+	c.ValidFrom = t0.AddDate(-2, 0, 0)
+	c.ValidTo = t0.AddDate(1, 0, 0)
+	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(c)) })
+	wantCode(t, err, domain.CodeNotAccredited)
+
+	c.ValidFrom = t0.Add(-time.Hour)
+	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(c)) })
+}

@@ -155,6 +155,12 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	if err := checkValidity(t, c.ValidFrom, c.ValidTo, c.ValidFrom); err != nil {
 		return nil, err
 	}
+	// The ledger vouches for the licence from its valid-from on: the agency
+	// must have held a grant for its type and region then, so an issuer
+	// cannot date a licence to before it was accredited.
+	if _, err := grantInForce(s, c.AgencyID, c.ValidFrom, c.Type, c.Region); err != nil {
+		return nil, prefixed(err, "licence %s valid from %s", c.ID, c.ValidFrom.Format(time.RFC3339))
+	}
 	if err := checkSeal(s, tx.now, c, req.Signature); err != nil {
 		return nil, err
 	}
