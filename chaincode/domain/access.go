@@ -85,6 +85,12 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 	if _, err := requireRole(s, tx.caller, RoleRequester); err != nil {
 		return nil, err
 	}
+	if r.DatasetID != a.DatasetID {
+		// Refused below, but the trail names only registered datasets.
+		if _, err := dataset(s, r.DatasetID); err != nil {
+			return nil, err
+		}
+	}
 	rec := &AccessRecord{ID: tx.txID, Kind: KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
 		RequesterID: tx.caller.ID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose,
 		RequestDigest: r.RequestDigest, ResponseDigest: r.ResponseDigest, Subjects: r.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now}
@@ -162,8 +168,10 @@ type DenialRequest struct {
 
 // RecordDenial records an attempt the provider refused. The provider's
 // gateway submits it, as an identity with the data-owner role of the
-// owning organisation (of the authorization named, if any: an unknown
-// authorization is NOT_FOUND).
+// organisation that owns the dataset (registered, else NOT_FOUND) and the
+// authorization named, if any (an unknown one is NOT_FOUND; one of another
+// dataset is INVALID_ARGUMENT). RequesterID is the provider's word, kept
+// as such: the record names who recorded it.
 func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -175,8 +183,12 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 	if !MemberOf(s.Channel(), d.Requester) {
 		return nil, Errorf(CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
 	}
-	if err := checkID("dataset ID", d.DatasetID); err != nil {
+	ds, err := dataset(s, d.DatasetID)
+	if err != nil {
 		return nil, err
+	}
+	if ds.Owner != tx.caller.MSPID {
+		return nil, Errorf(CodeForbidden, "dataset %s is %s's: only its owner records refusals of it", ds.ID, ds.Owner)
 	}
 	if err := checkID("purpose", d.Purpose); err != nil {
 		return nil, err
@@ -209,6 +221,9 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 		}
 		if a.Owner != tx.caller.MSPID {
 			return nil, Errorf(CodeForbidden, "authorization %s is %s's to enforce", a.ID, a.Owner)
+		}
+		if a.DatasetID != d.DatasetID {
+			return nil, Errorf(CodeInvalidArgument, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, d.DatasetID)
 		}
 	}
 	rec := &AccessRecord{ID: tx.txID, Kind: KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,

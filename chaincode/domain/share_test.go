@@ -99,6 +99,7 @@ func TestRecordAccessErrors(t *testing.T) {
 		{"the owner itself", "hefei-owner", nil, domain.CodeForbidden},
 		{"a requester-organisation identity without the role", "wuhu-clerk", nil, domain.CodeForbidden},
 		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, domain.CodeNotFound},
+		{"an unregistered dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "anhui.health" }, domain.CodeNotFound},
 		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, domain.CodeInvalidArgument},
 		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, domain.CodeTooLarge},
 	}
@@ -129,12 +130,15 @@ func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 	}{
 		{"another purpose", func(r *domain.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, domain.CodePurposeMismatch},
 		{"a field not granted", func(r *domain.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, domain.CodeFieldsNotGranted},
-		{"another dataset", func(r *domain.AccessRequest) { r.DatasetID = "hefei.tax" }, time.Time{}, domain.CodeFieldsNotGranted},
+		{"another dataset", func(r *domain.AccessRequest) { r.DatasetID = "hefei.household2" }, time.Time{}, domain.CodeFieldsNotGranted},
 		{"after the window", nil, t0.AddDate(0, 2, 0), domain.CodeNotActive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := sharing(t)
+			other := household()
+			other.ID = "hefei.household2"
+			w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, other) })
 			r := access("address")
 			if tt.edit != nil {
 				tt.edit(&r)
@@ -227,6 +231,29 @@ func TestDenialsAndTraces(t *testing.T) {
 	bad.Reason = "BECAUSE"
 	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, bad) })
 	wantCode(t, err, domain.CodeInvalidArgument)
+	// A denial names only a registered dataset of the organisation that
+	// records it, and the dataset of the authorization it names.
+	tax := household()
+	tax.ID = "hefei.tax"
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, tax) })
+	census := household()
+	census.ID = "wuhu.census"
+	w.must("wuhu-admin", func(s domain.State) (any, error) { return domain.RegisterDataset(s, census) })
+	for _, tc := range []struct {
+		name, dataset string
+		want          domain.Code
+	}{
+		{"an unregistered dataset", "no.such.dataset", domain.CodeNotFound},
+		{"another organisation's dataset", "wuhu.census", domain.CodeForbidden},
+		{"another dataset than the authorization's", "hefei.tax", domain.CodeInvalidArgument},
+	} {
+		d := deny
+		d.DatasetID = tc.dataset
+		_, err := w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, d) })
+		if domain.CodeOf(err) != tc.want {
+			t.Errorf("a denial naming %s: %v, want %s", tc.name, err, tc.want)
+		}
+	}
 
 	trace := func(who string, q domain.TraceQuery) (domain.Page[*domain.AccessRecord], error) {
 		v, err := w.run(who, func(s domain.State) (any, error) { return domain.Trace(s, q) })
