@@ -25,6 +25,11 @@ func TestAFutureEffectiveTimeIsRefused(t *testing.T) {
 		return domain.RevokeSealKey(s, sealID, "KEY_COMPROMISED", w.now.Add(time.Hour))
 	})
 	wantCode(t, err, domain.CodeInvalidArgument)
+	// A past effective time is allowed, but in whole seconds as every time on the ledger.
+	_, err = w.run("hefei-issuer", func(s domain.State) (any, error) {
+		return domain.Revoke(s, "BL-F", "FRAUD", w.now.Add(-time.Minute+500*time.Millisecond))
+	})
+	wantCode(t, err, domain.CodeInvalidArgument)
 }
 
 // The stored status and StatusAt agree at every time after each change,

@@ -43,6 +43,8 @@ func (t txContext) effective(effectiveAt time.Time) (time.Time, error) {
 	switch {
 	case effectiveAt.IsZero():
 		return t.now, nil
+	case effectiveAt.Nanosecond() != 0:
+		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s: times are whole seconds", effectiveAt.UTC().Format(time.RFC3339Nano))
 	case effectiveAt.After(t.now):
 		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s is after the transaction's time %s: submit a change when it is due",
 			effectiveAt.UTC().Format(time.RFC3339), t.now.Format(time.RFC3339))
