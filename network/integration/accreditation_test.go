@@ -102,13 +102,14 @@ func (d *agencyDesk) issue(id string) (grantID, salt string) {
 		Data domain.Licence `json:"data"`
 	}
 	// A peer of the endorsing majority may not hold the issuer's role
-	// binding yet: only that refusal is retried, briefly.
+	// binding or the latest grant yet: only those refusals are retried,
+	// briefly.
 	eventually(d.t, 10*time.Second, func() error {
 		var raw json.RawMessage
 		switch st := d.issuer.call(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &raw); st {
 		case http.StatusOK:
 			return json.Unmarshal(raw, &out)
-		case http.StatusForbidden:
+		case http.StatusForbidden, http.StatusUnprocessableEntity:
 			return fmt.Errorf("issue %s: %s", id, raw)
 		default:
 			d.t.Fatalf("issue %s: %d %s", id, st, raw)
