@@ -22,7 +22,7 @@ func (nw *Network) ordererEnv(n Node) ([]string, error) {
 		return nil, err
 	}
 	host, port := splitAddr(n.ListenAddr())
-	return []string{
+	env := []string{
 		"FABRIC_CFG_PATH=" + cfg,
 		"FABRIC_LOGGING_SPEC=" + LogSpec,
 		"ORDERER_GENERAL_LISTENADDRESS=" + host,
@@ -50,7 +50,10 @@ func (nw *Network) ordererEnv(n Node) ([]string, error) {
 		"ORDERER_ADMIN_TLS_CLIENTROOTCAS=[" + nw.Home.OrdererTLSCA(ord) + "]",
 		"ORDERER_OPERATIONS_LISTENADDRESS=" + n.OperationsAddr(),
 		"ORDERER_METRICS_PROVIDER=prometheus",
-	}, nil
+	}
+	// The same window as the peers': a transaction held back after its
+	// endorsement is refused at broadcast.
+	return append(env, nw.Topo.TimeWindow.env(KindOrderer)...), nil
 }
 
 func (nw *Network) peerEnv(n Node) ([]string, error) {
@@ -96,7 +99,7 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		ccaas.EnvClientCert + "=" + link.PeerCert,
 		ccaas.EnvClientKey + "=" + link.PeerKey,
 	}
-	return append(env, nw.Topo.TimeWindow.env()...), nil
+	return append(env, nw.Topo.TimeWindow.env(KindPeer)...), nil
 }
 
 func (nw *Network) chaincodeEnv(n Node) ([]string, error) {

@@ -10,10 +10,13 @@ import (
 	"github.com/wanledger/wanledger/network/proc"
 )
 
-// TimeWindow bounds the proposal timestamps the peers endorse. Chaincode takes
-// a transaction's time from its proposal, which the client writes; every peer
+// TimeWindow bounds the time a transaction may claim. Chaincode takes a
+// transaction's time from its proposal, which the client writes; every peer
 // refuses a proposal whose timestamp is more than Past behind or more than
-// Future ahead of its own clock (Fabric patch 0002, ADR 8).
+// Future ahead of its own clock (Fabric patch 0002), and every orderer
+// refuses, by the same bounds, the broadcast of a transaction whose timestamp
+// is that far from its clock (patch 0003), so an endorsed transaction cannot
+// be held back and committed later (ADR 8).
 type TimeWindow struct {
 	Past   time.Duration
 	Future time.Duration
@@ -48,22 +51,33 @@ func (w TimeWindow) Validate() error {
 	return nil
 }
 
-// env is the peer's environment for the window (core.yaml
-// peer.authentication.proposalPastWindow and proposalFutureWindow).
-func (w TimeWindow) env() []string {
-	return []string{
-		"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW=" + w.Past.String(),
-		"CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW=" + w.Future.String(),
+// env is a node's environment for the window: a peer's core.yaml
+// peer.authentication.proposalPastWindow and proposalFutureWindow, an
+// orderer's orderer.yaml General.Authentication.TransactionPastWindow and
+// TransactionFutureWindow. Other kinds have none.
+func (w TimeWindow) env(kind Kind) []string {
+	switch kind {
+	case KindPeer:
+		return []string{
+			"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW=" + w.Past.String(),
+			"CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW=" + w.Future.String(),
+		}
+	case KindOrderer:
+		return []string{
+			"ORDERER_GENERAL_AUTHENTICATION_TRANSACTIONPASTWINDOW=" + w.Past.String(),
+			"ORDERER_GENERAL_AUTHENTICATION_TRANSACTIONFUTUREWINDOW=" + w.Future.String(),
+		}
 	}
+	return nil
 }
 
-// checkRunningWindow refuses to go on when a running peer was started with
-// another window than the one asked for: a peer reads it only when it
-// starts, so `up` on a running network cannot change it. It reads each
-// running peer's environment from /proc/PID/environ.
+// checkRunningWindow refuses to go on when a running peer or orderer was
+// started with another window than the one asked for: a node reads it only
+// when it starts, so `up` on a running network cannot change it. It reads
+// each running node's environment from /proc/PID/environ.
 func (nw *Network) checkRunningWindow() error {
-	want := nw.Topo.TimeWindow.env()
-	for _, n := range nw.Topo.NodesOf(KindPeer) {
+	for _, n := range append(nw.Topo.NodesOf(KindPeer), nw.Topo.NodesOf(KindOrderer)...) {
+		want := nw.Topo.TimeWindow.env(n.Kind)
 		h, err := proc.Read(nw.Home.PIDFile(n.Name))
 		if err != nil {
 			continue // not running: it starts with the window asked for
@@ -75,8 +89,8 @@ func (nw *Network) checkRunningWindow() error {
 		vars := bytes.Split(environ, []byte{0})
 		for _, v := range want {
 			if !slices.ContainsFunc(vars, func(b []byte) bool { return string(b) == v }) {
-				return fmt.Errorf("%s runs with another proposal time window than past %s, future %s: "+
-					"a peer reads it when it starts, so run `wanledger down`, then `up` with the new window",
+				return fmt.Errorf("%s runs with another time window than past %s, future %s: "+
+					"a node reads it when it starts, so run `wanledger down`, then `up` with the new window",
 					n.Name, nw.Topo.TimeWindow.Past, nw.Topo.TimeWindow.Future)
 			}
 		}

@@ -11,19 +11,26 @@ import (
 	"github.com/wanledger/wanledger/network/proc"
 )
 
-func TestTimeWindowRendersIntoThePeerEnvironment(t *testing.T) {
+func TestTimeWindowRendersIntoThePeerAndOrdererEnvironments(t *testing.T) {
 	w := DefaultTimeWindow()
 	if w.Past != 5*time.Minute || w.Future != time.Minute {
 		t.Fatalf("default window = %+v, want 5m past and 1m future", w)
 	}
-	env := TimeWindow{Past: 90 * time.Second, Future: 20 * time.Second}.env()
-	for _, want := range []string{
-		"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW=1m30s",
-		"CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW=20s",
+	w = TimeWindow{Past: 90 * time.Second, Future: 20 * time.Second}
+	for kind, wants := range map[Kind][]string{
+		KindPeer: {"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW=1m30s", "CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW=20s"},
+		KindOrderer: {"ORDERER_GENERAL_AUTHENTICATION_TRANSACTIONPASTWINDOW=1m30s",
+			"ORDERER_GENERAL_AUTHENTICATION_TRANSACTIONFUTUREWINDOW=20s"},
 	} {
-		if !slices.Contains(env, want) {
-			t.Errorf("env %v lacks %s", env, want)
+		env := w.env(kind)
+		for _, want := range wants {
+			if !slices.Contains(env, want) {
+				t.Errorf("%s env %v lacks %s", kind, env, want)
+			}
 		}
+	}
+	if env := w.env(KindChaincode); len(env) != 0 {
+		t.Errorf("chaincode env %v, want none", env)
 	}
 }
 
@@ -66,31 +73,35 @@ func TestARunDirectoryAcceptsAnotherTimeWindow(t *testing.T) {
 	}
 }
 
-// TestUpRefusesAnotherWindowThanTheRunningPeers: a peer reads its window only
-// at start, so asking a running network for another one is an error, and
-// asking for the same one is not. The "peer" is a real process started with
-// the window in its environment, as up starts peers.
-func TestUpRefusesAnotherWindowThanTheRunningPeers(t *testing.T) {
-	topo := Default()
-	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/bin/true", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := nw.checkRunningWindow(); err != nil {
-		t.Fatalf("no peer runs: %v", err)
-	}
-	peer := nw.Topo.NodesOf(KindPeer)[0]
-	h, err := proc.Start(proc.Spec{Path: "/bin/sleep", Args: []string{"60"}, Env: topo.TimeWindow.env(),
-		PIDFile: nw.Home.PIDFile(peer.Name), LogFile: filepath.Join(t.TempDir(), "sleep.log")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Stop(time.Second) })
-	if err := nw.checkRunningWindow(); err != nil {
-		t.Errorf("the same window as the running peer: %v", err)
-	}
-	nw.Topo.TimeWindow = TimeWindow{Past: 2 * time.Minute, Future: 10 * time.Second}
-	if err := nw.checkRunningWindow(); err == nil || !strings.Contains(err.Error(), "wanledger down") {
-		t.Errorf("another window than the running peer's: %v, want an error saying to run down first", err)
+// TestUpRefusesAnotherWindowThanTheRunningNodes: peers and orderers read
+// their window only at start, so asking a running network for another one is
+// an error, and asking for the same one is not. Each "node" is a real process
+// started with the window in its environment, as up starts them.
+func TestUpRefusesAnotherWindowThanTheRunningNodes(t *testing.T) {
+	for _, kind := range []Kind{KindPeer, KindOrderer} {
+		t.Run(string(kind), func(t *testing.T) {
+			topo := Default()
+			nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/bin/true", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := nw.checkRunningWindow(); err != nil {
+				t.Fatalf("no node runs: %v", err)
+			}
+			node := nw.Topo.NodesOf(kind)[0]
+			h, err := proc.Start(proc.Spec{Path: "/bin/sleep", Args: []string{"60"}, Env: topo.TimeWindow.env(kind),
+				PIDFile: nw.Home.PIDFile(node.Name), LogFile: filepath.Join(t.TempDir(), "sleep.log")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { h.Stop(time.Second) })
+			if err := nw.checkRunningWindow(); err != nil {
+				t.Errorf("the same window as the running %s: %v", kind, err)
+			}
+			nw.Topo.TimeWindow = TimeWindow{Past: 2 * time.Minute, Future: 10 * time.Second}
+			if err := nw.checkRunningWindow(); err == nil || !strings.Contains(err.Error(), "wanledger down") {
+				t.Errorf("another window than the running %s's: %v, want an error saying to run down first", kind, err)
+			}
+		})
 	}
 }

@@ -80,9 +80,9 @@ func newUp(o *networkOptions) *cobra.Command {
 		},
 	}
 	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,
-		"peers refuse a proposal whose timestamp is further behind their clock than this (1s to 1h)")
+		"peers refuse a proposal, and orderers its transaction, whose timestamp is further behind their clock than this (1s to 1h)")
 	c.Flags().DurationVar(&win.Future, "proposal-future-window", win.Future,
-		"peers refuse a proposal whose timestamp is further ahead of their clock than this (1s to 1h)")
+		"peers refuse a proposal, and orderers its transaction, whose timestamp is further ahead of their clock than this (1s to 1h)")
 	return c
 }
 
