@@ -60,7 +60,7 @@ func (d *agencyDesk) setUp(mspID string, from, to time.Time) domain.Accreditatio
 	g := d.grant(mspID, from, to)
 	d.seal, _ = gm.GenerateKey()
 	d.sealID = d.agency + "-seal"
-	d.org.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: d.sealID, AgencyID: d.agency,
+	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: d.sealID, AgencyID: d.agency,
 		PublicKey: d.seal.Public().Hex(), ValidFrom: from, ValidTo: time.Now().UTC().Truncate(time.Second).AddDate(1, 0, 0)}, nil)
 	var who struct {
 		Data struct {
@@ -101,22 +101,31 @@ func (d *agencyDesk) issue(id string) (grantID, salt string) {
 	var out struct {
 		Data domain.Licence `json:"data"`
 	}
-	// A peer of the endorsing majority may not hold the issuer's role
-	// binding or the latest grant yet: only those refusals are retried,
-	// briefly.
-	eventually(d.t, 10*time.Second, func() error {
+	lagging(d.t, d.issuer, http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &out)
+	return out.Data.GrantID, hex.EncodeToString(s)
+}
+
+// lagging sends a request that the peers of the endorsing majority may
+// refuse for a short while, until each has the block with what it builds on
+// (the issuer's role binding, the latest grant): only those refusals, 403
+// and 422, are retried, for up to 10 seconds.
+func lagging(t *testing.T, g gw, method, path string, body, out any) {
+	t.Helper()
+	eventually(t, 10*time.Second, func() error {
 		var raw json.RawMessage
-		switch st := d.issuer.call(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &raw); st {
+		switch st := g.call(method, path, body, &raw); st {
 		case http.StatusOK:
-			return json.Unmarshal(raw, &out)
+			if out == nil {
+				return nil
+			}
+			return json.Unmarshal(raw, out)
 		case http.StatusForbidden, http.StatusUnprocessableEntity:
-			return fmt.Errorf("issue %s: %s", id, raw)
+			return fmt.Errorf("%s %s: %d %s", method, path, st, raw)
 		default:
-			d.t.Fatalf("issue %s: %d %s", id, st, raw)
+			t.Fatalf("%s %s: %d %s", method, path, st, raw)
 			return nil
 		}
 	})
-	return out.Data.GrantID, hex.EncodeToString(s)
 }
 
 // stillValid checks a licence verifies through a gateway, from its cache
