@@ -7,12 +7,11 @@ import (
 
 // Input limits.
 const (
-	MaxIDLen     = 64
-	MaxNameLen   = 128
-	MaxReasonLen = 512
-	MaxFields    = 64
-	MaxTypes     = 64
-	MaxBatch     = 50
+	MaxIDLen   = 64
+	MaxNameLen = 128
+	MaxFields  = 64
+	MaxTypes   = 64
+	MaxBatch   = 50
 )
 
 // checkID accepts 1 to MaxIDLen characters of [A-Za-z0-9._:-].
