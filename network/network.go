@@ -93,6 +93,24 @@ func (nw *Network) checkHome() error {
 	return nil
 }
 
+// RecordedBasePort returns the base port the run directory home was made
+// with, or ok false if no network was made there yet.
+func RecordedBasePort(home string) (port int, ok bool, err error) {
+	p := Home(home).Path(stateFile)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	var t Topology
+	if err := json.Unmarshal(b, &t); err != nil {
+		return 0, false, fmt.Errorf("%s: %w", p, err)
+	}
+	return t.BasePort, true, nil
+}
+
 // step prints a numbered progress line.
 func (nw *Network) step(format string, args ...any) {
 	fmt.Fprintf(nw.Out, "==> "+format+"\n", args...)

@@ -27,6 +27,19 @@ func (o *networkOptions) register(root *cobra.Command) {
 	root.PersistentFlags().IntVar(&o.basePort, "base-port", network.DefaultBasePort, "first of the network's loopback ports")
 }
 
+// port is the network's base port: --base-port if given, else the one the
+// run directory home was made with, else the default.
+func (o *networkOptions) port(cmd *cobra.Command, home string) (int, error) {
+	if f := cmd.Flag("base-port"); f != nil && f.Changed {
+		return o.basePort, nil
+	}
+	port, ok, err := network.RecordedBasePort(home)
+	if err != nil || !ok {
+		return o.basePort, err
+	}
+	return port, nil
+}
+
 // open returns the network; build says whether missing Fabric tools are built.
 func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network, error) {
 	home := o.home
@@ -38,7 +51,11 @@ func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network,
 		home = h
 	}
 	topo := network.Default()
-	topo.BasePort = o.basePort
+	port, err := o.port(cmd, home)
+	if err != nil {
+		return nil, err
+	}
+	topo.BasePort = port
 	if o.window != nil {
 		topo.TimeWindow = *o.window
 	}
@@ -47,7 +64,6 @@ func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network,
 		return nil, err
 	}
 	var fab fabricbin.Install
-	var err error
 	if build {
 		fab, err = fabricbin.Ensure(cmd.Context(), cmd.ErrOrStderr())
 	} else {
