@@ -86,9 +86,14 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 		return nil, err
 	}
 	if r.DatasetID != a.DatasetID {
-		// Refused below, but the trail names only registered datasets.
-		if _, err := dataset(s, r.DatasetID); err != nil {
+		// Refused below as a denial under the authorization's owner: the
+		// trail names only registered datasets, of that owner.
+		ds, err := dataset(s, r.DatasetID)
+		if err != nil {
 			return nil, err
+		}
+		if ds.Owner != a.Owner {
+			return nil, Errorf(CodeInvalidArgument, "dataset %s is %s's; authorization %s is %s's, for dataset %s", ds.ID, ds.Owner, a.ID, a.Owner, a.DatasetID)
 		}
 	}
 	rec := &AccessRecord{ID: tx.txID, Kind: KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,

@@ -100,12 +100,16 @@ func TestRecordAccessErrors(t *testing.T) {
 		{"a requester-organisation identity without the role", "wuhu-clerk", nil, domain.CodeForbidden},
 		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, domain.CodeNotFound},
 		{"an unregistered dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "anhui.health" }, domain.CodeNotFound},
+		{"another owner's dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "wuhu.census" }, domain.CodeInvalidArgument},
 		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, domain.CodeInvalidArgument},
 		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, domain.CodeTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := sharing(t)
+			census := household()
+			census.ID = "wuhu.census"
+			w.must("wuhu-admin", func(s domain.State) (any, error) { return domain.RegisterDataset(s, census) })
 			r := access("address")
 			if tt.edit != nil {
 				tt.edit(&r)
