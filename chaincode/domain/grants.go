@@ -84,14 +84,20 @@ func agencyGrants(s State, agencyID string) (*Agency, []*Accreditation, error) {
 }
 
 // grantInForce returns the agency's grant that allows the type in the
-// region at t: of several, the latest granted. With none, the refusal is
-// that of the latest grant running at t (a type or region it lacks), or
-// else of the latest grant.
+// region at t (see inForce).
 func grantInForce(s State, agencyID string, t time.Time, typeCode, region string) (*Accreditation, error) {
 	_, all, err := agencyGrants(s, agencyID)
 	if err != nil {
 		return nil, err
 	}
+	return inForce(all, agencyID, t, typeCode, region)
+}
+
+// inForce returns, of an agency's grants (newest first), the one that
+// allows the type in the region at t: of several, the latest granted. With
+// none, the refusal is that of the latest grant running at t (a type or
+// region it lacks), or else of the latest grant.
+func inForce(all []*Accreditation, agencyID string, t time.Time, typeCode, region string) (*Accreditation, error) {
 	var latest, running error
 	for _, a := range all {
 		err := a.ActiveAt(t, typeCode, region)

@@ -11,7 +11,7 @@ import (
 // yearly renewal, a re-accreditation) is a new record with the next
 // sequence number, and a withdrawal ends one grant and stays on it. The
 // province grants it; from then on, changing it needs the endorsement of
-// both the province's and the agency organisation's peers.
+// the province's peers and the channel's majority.
 type Accreditation struct {
 	GrantID   string    `json:"grantId,omitempty"` // "<agencyID>:<seq>", set by the ledger
 	Seq       int       `json:"seq,omitempty"`     // 1 for the agency's first grant, set by the ledger
@@ -108,8 +108,7 @@ func checkGrant(s State, tx txContext, a *Accreditation) error {
 	if p, ok := ProvinceOf(a.MSPID); !ok || p != tx.caller.MSPID {
 		return Errorf(CodeForbidden, "%s is not an organisation of %s", a.MSPID, tx.caller.MSPID)
 	}
-	// The grant's key-level policy needs the agency organisation's peers:
-	// off the channel, it could never be withdrawn.
+	// Off the channel, the organisation could never issue under the grant.
 	if !MemberOf(s.Channel(), a.MSPID) {
 		return Errorf(CodeForbidden, "%s is not a member of channel %s", a.MSPID, s.Channel())
 	}

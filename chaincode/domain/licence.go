@@ -142,7 +142,11 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := grantInForce(s, c.AgencyID, tx.now, c.Type, c.Region)
+	_, held, err := agencyGrants(s, c.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := inForce(held, c.AgencyID, tx.now, c.Type, c.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +162,7 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	// The ledger vouches for the licence from its valid-from on: the agency
 	// must have held a grant for its type and region then, so an issuer
 	// cannot date a licence to before it was accredited.
-	if _, err := grantInForce(s, c.AgencyID, c.ValidFrom, c.Type, c.Region); err != nil {
+	if _, err := inForce(held, c.AgencyID, c.ValidFrom, c.Type, c.Region); err != nil {
 		return nil, prefixed(err, "licence %s valid from %s", c.ID, c.ValidFrom.Format(time.RFC3339))
 	}
 	if err := checkSeal(s, tx.now, c, req.Signature); err != nil {
