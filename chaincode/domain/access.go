@@ -75,7 +75,7 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 	if err := checkSubjects(r.Subjects); err != nil {
 		return nil, err
 	}
-	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, r.AuthorizationID)
+	a, err := authorization(s, r.AuthorizationID)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 		}
 	}
 	if d.AuthorizationID != "" {
-		a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, d.AuthorizationID)
+		a, err := authorization(s, d.AuthorizationID)
 		if err != nil {
 			return nil, err // a denial never names an authorization that does not exist
 		}

@@ -67,7 +67,7 @@ func requireTracer(s State, tx txContext, by, key string) error {
 			return requireParty(s, tx, key)
 		}
 	case TraceByAuthorization:
-		a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, key)
+		a, err := authorization(s, key)
 		if err != nil {
 			return err
 		}

@@ -161,7 +161,7 @@ func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 	if err := checkReason(ReasonAuthorizationRevocation, reason); err != nil {
 		return nil, err
 	}
-	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
+	a, err := authorization(s, id)
 	if err != nil {
 		return nil, err
 	}
@@ -183,13 +183,17 @@ func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 
 func putAuthorization(s State, a *Authorization) error { return putAt(s, a, objAuthorization, a.ID) }
 
+func authorization(s State, id string) (*Authorization, error) {
+	return load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
+}
+
 // GetAuthorization returns an authorization to its parties and auditors.
 func GetAuthorization(s State, id string) (*Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	a, err := load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
+	a, err := authorization(s, id)
 	if err != nil {
 		return nil, err
 	}
@@ -236,9 +240,7 @@ func ListAuthorizations(s State, msp string, asOwner bool, size int32, bookmark 
 	if err != nil {
 		return Page[*Authorization]{}, err
 	}
-	return loadPage(s, ids, func(id string) (*Authorization, error) {
-		return load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
-	})
+	return loadPage(s, ids, func(id string) (*Authorization, error) { return authorization(s, id) })
 }
 
 func loadPage[T any](s State, ids Page[string], get func(string) (T, error)) (Page[T], error) {
