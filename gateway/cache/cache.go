@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -202,16 +203,6 @@ const statePrefix = "state/"
 
 func cacheKey(ledgerKey string) []byte { return []byte(statePrefix + ledgerKey) }
 
-// compositeKey is Fabric's composite key: "\x00" type "\x00" (attr "\x00")*.
-func compositeKey(typ string, attrs ...string) string {
-	var b strings.Builder
-	b.WriteString("\x00" + typ + "\x00")
-	for _, a := range attrs {
-		b.WriteString(a + "\x00")
-	}
-	return b.String()
-}
-
 // splitKey parses a composite key into its object type and (at least one)
 // attributes.
 func splitKey(k string) (typ string, attrs []string, ok bool) {
@@ -230,14 +221,13 @@ var ErrNotCached = errors.New("not in the cache")
 
 // get reads the cached object of a type under its key attributes.
 func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
-	for _, a := range attrs {
-		if a == "" || strings.ContainsRune(a, 0) {
-			return nil, ErrNotCached
-		}
+	k, err := shim.CreateCompositeKey(typ, attrs)
+	if err != nil || slices.Contains(attrs, "") {
+		return nil, ErrNotCached // no ledger key has such attributes
 	}
 	var v T
-	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(cacheKey(compositeKey(typ, attrs...)))
+	err = s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(cacheKey(k))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return ErrNotCached
 		}
@@ -280,7 +270,11 @@ func (s *Store) LicenceType(code string) (*domain.LicenceType, error) {
 func (s *Store) Licences() (map[string]*domain.Licence, error) {
 	out := map[string]*domain.Licence{}
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: cacheKey(compositeKey(objLicence)), PrefetchValues: true})
+		prefix, err := shim.CreateCompositeKey(objLicence, nil)
+		if err != nil {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: cacheKey(prefix), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var l domain.Licence
