@@ -129,6 +129,9 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	if err := nw.checkHome(); err != nil {
 		return false, err
 	}
+	if err := nw.checkRunningWindow(); err != nil {
+		return false, err
+	}
 	steps := []struct {
 		name string
 		fn   func(context.Context) (bool, error)
@@ -138,12 +141,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
 		{"chaincode package and external builder", nw.ensurePackage},
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
-		{"peers", func(ctx context.Context) (bool, error) {
-			if err := nw.checkRunningWindow(); err != nil {
-				return false, err
-			}
-			return nw.ensureNodes(ctx, KindPeer)
-		}},
+		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},
 		{"orderers join channels (osnadmin)", nw.ensureOrdererChannels},
 		{"Raft leaders elected", nw.waitLeaders},
 		{"peers join channels", nw.ensurePeerChannels},
