@@ -12,7 +12,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 )
 
@@ -25,7 +25,7 @@ const (
 // readerRoles may read: every role, and admin keys.
 var readerRoles = func() []string {
 	out := []string{RoleAdmin}
-	for _, r := range domain.Roles {
+	for _, r := range record.Roles {
 		out = append(out, string(r))
 	}
 	return out
@@ -55,13 +55,13 @@ func init() {
 		code := CodeBadRequest
 		switch status {
 		case http.StatusRequestEntityTooLarge:
-			code = string(domain.CodeTooLarge)
+			code = string(record.CodeTooLarge)
 		case http.StatusNotFound:
-			code = string(domain.CodeNotFound)
+			code = string(record.CodeNotFound)
 		case http.StatusUnauthorized:
 			code = CodeUnauthenticated
 		case http.StatusForbidden:
-			code = string(domain.CodeForbidden)
+			code = string(record.CodeForbidden)
 		case http.StatusInternalServerError:
 			code = "INTERNAL"
 		}
@@ -97,36 +97,36 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
 			MaxBodyBytes: maxBody, Middlewares: huma.Middlewares{g.observe(id), g.requireRoles(api, roles)}}
 	}
-	issuer := string(domain.RoleIssuer)
+	issuer := string(record.RoleIssuer)
 
 	// Licences.
 	huma.Register(api, op("get-licence", http.MethodGet, "/v1/licences/{id}", "A licence, from the cache or (fresh) the ledger", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID    string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			Fresh bool   `query:"fresh" doc:"read the ledger instead of the cache"`
-		}) (*withHeight[*domain.Licence], error) {
+		}) (*withHeight[*record.Licence], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.Licence, error) { return r.Licence(in.ID) })
+			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Licence, error) { return r.Licence(in.ID) })
 		})
 	huma.Register(api, op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "Every committed version of a licence", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
-		}) (*withHeight[[]domain.Version], error) {
-			return evaluate[[]domain.Version](g, ctx, "licence", "History", []string{in.ID})
+		}) (*withHeight[[]record.Version], error) {
+			return evaluate[[]record.Version](g, ctx, "licence", "History", []string{in.ID})
 		})
 	huma.Register(api, op("licence-status", http.MethodGet, "/v1/licences/{id}/status", "A licence's status at a time", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string    `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			At time.Time `query:"at" doc:"RFC 3339; now if absent"`
-		}) (*withHeight[*domain.StatusAnswer], error) {
+		}) (*withHeight[*record.StatusAnswer], error) {
 			at := in.At
 			if at.IsZero() {
 				at = time.Now().UTC().Truncate(time.Second)
 			}
-			return evaluate[*domain.StatusAnswer](g, ctx, "licence", "StatusAt", []string{in.ID, at.Format(time.RFC3339)})
+			return evaluate[*record.StatusAnswer](g, ctx, "licence", "StatusAt", []string{in.ID, at.Format(time.RFC3339)})
 		})
 	huma.Register(api, op("list-licences", http.MethodGet, "/v1/licences", "Licences by holder pseudonym or issuing agency, a page at a time", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -134,7 +134,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			Issuer string `query:"issuer" maxLength:"64" doc:"issuing agency ID"`
 			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
 			Cursor string `query:"cursor" maxLength:"1024"`
-		}) (*withHeight[domain.Page[*domain.Licence]], error) {
+		}) (*withHeight[record.Page[*record.Licence]], error) {
 			fn, arg := "ListByHolder", in.Holder
 			if in.Issuer != "" {
 				fn, arg = "ListByIssuer", in.Issuer
@@ -142,20 +142,20 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if (in.Holder == "") == (in.Issuer == "") {
 				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "give exactly one of holder and issuer")
 			}
-			return evaluate[domain.Page[*domain.Licence]](g, ctx, "licence", fn, []string{arg, limitArg(in.Limit), in.Cursor})
+			return evaluate[record.Page[*record.Licence]](g, ctx, "licence", fn, []string{arg, limitArg(in.Limit), in.Cursor})
 		})
 	huma.Register(api, op("issue-licence", http.MethodPost, "/v1/licences", "Issue a sealed licence", "licences", issuer),
 		func(ctx context.Context, in *struct {
-			Body domain.IssueRequest
-		}) (*txResult[*domain.Licence], error) {
-			return submit[*domain.Licence](g, ctx, "licence", "Issue", in.Body)
+			Body record.IssueRequest
+		}) (*txResult[*record.Licence], error) {
+			return submit[*record.Licence](g, ctx, "licence", "Issue", in.Body)
 		})
 	batch := op("issue-licences", http.MethodPost, "/v1/licences/batch", "Issue up to 50 sealed licences, all or none", "licences", issuer)
 	batch.MaxBodyBytes = maxBatchBody
 	huma.Register(api, batch, func(ctx context.Context, in *struct {
-		Body []domain.IssueRequest `maxItems:"50" minItems:"1"`
-	}) (*txResult[*domain.BatchResult], error) {
-		return submit[*domain.BatchResult](g, ctx, "licence", "IssueBatch", in.Body)
+		Body []record.IssueRequest `maxItems:"50" minItems:"1"`
+	}) (*txResult[*record.BatchResult], error) {
+		return submit[*record.BatchResult](g, ctx, "licence", "IssueBatch", in.Body)
 	})
 	type statusBody struct {
 		ReasonBody
@@ -167,7 +167,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			func(ctx context.Context, in *struct {
 				ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 				Body statusBody
-			}) (*txResult[*domain.Licence], error) {
+			}) (*txResult[*record.Licence], error) {
 				args := []string{in.ID, in.Body.arg()}
 				if fn == "Revoke" {
 					at := ""
@@ -176,22 +176,22 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 					}
 					args = append(args, at)
 				}
-				return submitArgs[*domain.Licence](g, ctx, "licence", fn, args...)
+				return submitArgs[*record.Licence](g, ctx, "licence", fn, args...)
 			})
 	}
 	huma.Register(api, op("renew-licence", http.MethodPost, "/v1/licences/{id}/renew", "Renew a licence with a new seal signature", "licences", issuer),
 		func(ctx context.Context, in *struct {
 			ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
-			Body domain.RenewRequest
-		}) (*txResult[*domain.Licence], error) {
+			Body record.RenewRequest
+		}) (*txResult[*record.Licence], error) {
 			if in.Body.ID != in.ID {
 				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the body's id must be the path's")
 			}
-			return submit[*domain.Licence](g, ctx, "licence", "Renew", in.Body)
+			return submit[*record.Licence](g, ctx, "licence", "Renew", in.Body)
 		})
 
 	// Verification.
-	huma.Register(api, op("verify", http.MethodPost, "/v1/verify", "Verify a presented licence, from the cache or (fresh) the ledger", "verify", string(domain.RoleVerifier), issuer, string(domain.RoleAuditor)),
+	huma.Register(api, op("verify", http.MethodPost, "/v1/verify", "Verify a presented licence, from the cache or (fresh) the ledger", "verify", string(record.RoleVerifier), issuer, string(record.RoleAuditor)),
 		func(ctx context.Context, in *struct {
 			Fresh bool `query:"fresh" doc:"read the ledger instead of the cache"`
 			Body  VerifyRequest
@@ -219,60 +219,60 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	huma.Register(api, op("put-licence-type", http.MethodPut, "/v1/registry/types/{code}", "Define or change a licence type (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Code string `path:"code" maxLength:"64"`
-			Body domain.LicenceType
-		}) (*txResult[*domain.LicenceType], error) {
+			Body record.LicenceType
+		}) (*txResult[*record.LicenceType], error) {
 			in.Body.Code = in.Code
-			return submit[*domain.LicenceType](g, ctx, "registry", "PutLicenceType", in.Body)
+			return submit[*record.LicenceType](g, ctx, "registry", "PutLicenceType", in.Body)
 		})
 	huma.Register(api, op("get-licence-type", http.MethodGet, "/v1/registry/types/{code}", "A licence type", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Code string `path:"code" maxLength:"64"`
-		}) (*withHeight[*domain.LicenceType], error) {
+		}) (*withHeight[*record.LicenceType], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, false, func(records) (*domain.LicenceType, error) { return g.store.LicenceType(in.Code) })
+			return readThrough(g, ctx, key, false, func(records) (*record.LicenceType, error) { return g.store.LicenceType(in.Code) })
 		})
 	huma.Register(api, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Grant an agency a new accreditation (province admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
-			Body domain.Accreditation
-		}) (*txResult[*domain.Accreditation], error) {
-			return submit[*domain.Accreditation](g, ctx, "registry", "GrantAccreditation", in.Body)
+			Body record.Accreditation
+		}) (*txResult[*record.Accreditation], error) {
+			return submit[*record.Accreditation](g, ctx, "registry", "GrantAccreditation", in.Body)
 		})
 	huma.Register(api, op("get-agency", http.MethodGet, "/v1/registry/accreditations/{agency}", "An agency's owner and every grant it has had, from the ledger", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Agency string `path:"agency" maxLength:"64"`
-		}) (*withHeight[*domain.AgencyGrants], error) {
-			return evaluate[*domain.AgencyGrants](g, ctx, "registry", "GetAgency", []string{in.Agency})
+		}) (*withHeight[*record.AgencyGrants], error) {
+			return evaluate[*record.AgencyGrants](g, ctx, "registry", "GetAgency", []string{in.Agency})
 		})
 	huma.Register(api, op("get-grant", http.MethodGet, "/v1/registry/grants/{grant}", "One accreditation grant", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Grant string `path:"grant" maxLength:"80"`
 			Fresh bool   `query:"fresh"`
-		}) (*withHeight[*domain.Accreditation], error) {
+		}) (*withHeight[*record.Accreditation], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.Accreditation, error) { return r.Grant(in.Grant) })
+			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Accreditation, error) { return r.Grant(in.Grant) })
 		})
 	huma.Register(api, op("register-seal", http.MethodPost, "/v1/registry/seals", "Register an agency's seal key (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
-			Body domain.SealKey
-		}) (*txResult[*domain.SealKey], error) {
-			return submit[*domain.SealKey](g, ctx, "registry", "RegisterSealKey", in.Body)
+			Body record.SealKey
+		}) (*txResult[*record.SealKey], error) {
+			return submit[*record.SealKey](g, ctx, "registry", "RegisterSealKey", in.Body)
 		})
 	huma.Register(api, op("get-seal", http.MethodGet, "/v1/registry/seals/{keyId}", "A seal key", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			KeyID string `path:"keyId" maxLength:"64"`
 			Fresh bool   `query:"fresh"`
-		}) (*withHeight[*domain.SealKey], error) {
+		}) (*withHeight[*record.SealKey], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*domain.SealKey, error) { return r.SealKey(in.KeyID) })
+			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.SealKey, error) { return r.SealKey(in.KeyID) })
 		})
 	huma.Register(api, op("bind-role", http.MethodPost, "/v1/registry/roles", "Bind one of the organisation's identities to a role (admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -281,8 +281,8 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 				Role     string `json:"role" enum:"issuer,verifier,data-owner,requester,auditor,clerk"`
 				AgencyID string `json:"agencyId,omitempty" maxLength:"64"`
 			}
-		}) (*txResult[*domain.RoleBinding], error) {
-			return submitArgs[*domain.RoleBinding](g, ctx, "registry", "BindRole", in.Body.ClientID, in.Body.Role, in.Body.AgencyID)
+		}) (*txResult[*record.RoleBinding], error) {
+			return submitArgs[*record.RoleBinding](g, ctx, "registry", "BindRole", in.Body.ClientID, in.Body.Role, in.Body.AgencyID)
 		})
 	g.registerRegistryChanges(api, op)
 	g.registerSharing(api, op)
@@ -421,7 +421,7 @@ func readThrough[T any](g *Gateway, ctx context.Context, key APIKey, fresh bool,
 	}
 	v, err := read(src)
 	if errors.Is(err, cache.ErrNotCached) || errors.Is(err, errNotFound) {
-		return nil, apiError(http.StatusNotFound, string(domain.CodeNotFound), "not found at block height %d", height)
+		return nil, apiError(http.StatusNotFound, string(record.CodeNotFound), "not found at block height %d", height)
 	}
 	if err != nil {
 		return nil, g.ledgerError("read", err)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
@@ -29,7 +29,7 @@ func codeAndDigest(code, text string) string {
 	if text == "" {
 		return code
 	}
-	return domain.Reason{Code: code, Digest: gm.SM3Hex([]byte(text))}.String()
+	return record.Reason{Code: code, Digest: gm.SM3Hex([]byte(text))}.String()
 }
 
 func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
@@ -37,19 +37,19 @@ func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
 		func(ctx context.Context, in *struct {
 			Grant string `path:"grant" maxLength:"80"`
 			Body  ReasonBody
-		}) (*txResult[*domain.Accreditation], error) {
-			return submitArgs[*domain.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Grant, in.Body.arg())
+		}) (*txResult[*record.Accreditation], error) {
+			return submitArgs[*record.Accreditation](g, ctx, "registry", "WithdrawAccreditation", in.Grant, in.Body.arg())
 		})
 	huma.Register(api, op("rotate-seal", http.MethodPost, "/v1/registry/seals/{keyId}/rotate", "Replace a seal key from now (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
 			KeyID string `path:"keyId" maxLength:"64"`
-			Body  domain.SealKey
-		}) (*txResult[*domain.Rotation], error) {
+			Body  record.SealKey
+		}) (*txResult[*record.Rotation], error) {
 			b, err := json.Marshal(in.Body)
 			if err != nil {
 				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the body cannot be encoded")
 			}
-			return submitArgs[*domain.Rotation](g, ctx, "registry", "RotateSealKey", in.KeyID, string(b))
+			return submitArgs[*record.Rotation](g, ctx, "registry", "RotateSealKey", in.KeyID, string(b))
 		})
 	huma.Register(api, op("revoke-seal", http.MethodPost, "/v1/registry/seals/{keyId}/revoke", "Revoke a seal key, possibly from a past time (its organisation's admin)", "registry", RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -58,15 +58,15 @@ func (g *Gateway) registerRegistryChanges(api huma.API, op opFunc) {
 				ReasonBody
 				EffectiveAt time.Time `json:"effectiveAt,omitempty" doc:"now or in the past, never in the future"`
 			}
-		}) (*txResult[*domain.SealKey], error) {
-			return submitArgs[*domain.SealKey](g, ctx, "registry", "RevokeSealKey", in.KeyID, in.Body.arg(), timeArg(in.Body.EffectiveAt))
+		}) (*txResult[*record.SealKey], error) {
+			return submitArgs[*record.SealKey](g, ctx, "registry", "RevokeSealKey", in.KeyID, in.Body.arg(), timeArg(in.Body.EffectiveAt))
 		})
 }
 
 // deniedAsError answers an access the ledger refused, and recorded as a
 // denial, with 403 and the denial's reason code, ID and block.
-func deniedAsError(res *txResult[*domain.AccessRecord], err error) (*txResult[*domain.AccessRecord], error) {
-	if err != nil || res.Body.Data == nil || res.Body.Data.Kind != domain.KindDenial {
+func deniedAsError(res *txResult[*record.AccessRecord], err error) (*txResult[*record.AccessRecord], error) {
+	if err != nil || res.Body.Data == nil || res.Body.Data.Kind != record.KindDenial {
 		return res, err
 	}
 	d := res.Body.Data
@@ -82,53 +82,53 @@ func timeArg(t time.Time) string {
 }
 
 func (g *Gateway) registerSharing(api huma.API, op opFunc) {
-	owner, requester := string(domain.RoleDataOwner), string(domain.RoleRequester)
+	owner, requester := string(record.RoleDataOwner), string(record.RoleRequester)
 	huma.Register(api, op("register-dataset", http.MethodPost, "/v1/datasets", "Register a dataset of the caller's organisation (data-owner, admin)", "sharing", owner, RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Body struct {
 				ID          string             `json:"id" minLength:"1" maxLength:"64"`
-				Fields      []domain.FieldSpec `json:"fields" minItems:"1" maxItems:"64"`
+				Fields      []record.FieldSpec `json:"fields" minItems:"1" maxItems:"64"`
 				Description string             `json:"description" minLength:"1" maxLength:"1024"`
 			}
-		}) (*txResult[*domain.Dataset], error) {
-			return submit[*domain.Dataset](g, ctx, "share", "RegisterDataset", domain.Dataset{ID: in.Body.ID, Fields: in.Body.Fields, Description: in.Body.Description})
+		}) (*txResult[*record.Dataset], error) {
+			return submit[*record.Dataset](g, ctx, "share", "RegisterDataset", record.Dataset{ID: in.Body.ID, Fields: in.Body.Fields, Description: in.Body.Description})
 		})
 	huma.Register(api, op("get-dataset", http.MethodGet, "/v1/datasets/{id}", "A dataset: its owner, schema and description", "sharing", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" maxLength:"64"`
-		}) (*withHeight[*domain.Dataset], error) {
-			return evaluate[*domain.Dataset](g, ctx, "share", "GetDataset", []string{in.ID})
+		}) (*withHeight[*record.Dataset], error) {
+			return evaluate[*record.Dataset](g, ctx, "share", "GetDataset", []string{in.ID})
 		})
 	huma.Register(api, op("list-datasets", http.MethodGet, "/v1/datasets", "Registered datasets", "sharing", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
 			Cursor string `query:"cursor" maxLength:"1024"`
-		}) (*withHeight[domain.Page[domain.Dataset]], error) {
-			return evaluate[domain.Page[domain.Dataset]](g, ctx, "share", "ListDatasets", []string{limitArg(in.Limit), in.Cursor})
+		}) (*withHeight[record.Page[record.Dataset]], error) {
+			return evaluate[record.Page[record.Dataset]](g, ctx, "share", "ListDatasets", []string{limitArg(in.Limit), in.Cursor})
 		})
 	huma.Register(api, op("grant-authorization", http.MethodPost, "/v1/authorizations", "Grant a data-sharing authorization (data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct {
 			Body struct {
-				domain.Authorization
+				record.Authorization
 				LegalBasisText string `json:"legalBasisText,omitempty" maxLength:"4096" doc:"free text of the legal basis; only its SM3 digest goes on the ledger"`
 			}
-		}) (*txResult[*domain.Authorization], error) {
+		}) (*txResult[*record.Authorization], error) {
 			a := in.Body.Authorization
 			a.LegalBasis = codeAndDigest(a.LegalBasis, in.Body.LegalBasisText)
-			return submit[*domain.Authorization](g, ctx, "share", "Grant", a)
+			return submit[*record.Authorization](g, ctx, "share", "Grant", a)
 		})
 	huma.Register(api, op("revoke-authorization", http.MethodPost, "/v1/authorizations/{id}/revoke", "Revoke an authorization (data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct {
 			ID   string `path:"id" maxLength:"64"`
 			Body ReasonBody
-		}) (*txResult[*domain.Authorization], error) {
-			return submitArgs[*domain.Authorization](g, ctx, "share", "Revoke", in.ID, in.Body.arg())
+		}) (*txResult[*record.Authorization], error) {
+			return submitArgs[*record.Authorization](g, ctx, "share", "Revoke", in.ID, in.Body.arg())
 		})
 	huma.Register(api, op("get-authorization", http.MethodGet, "/v1/authorizations/{id}", "An authorization (its parties, auditors)", "sharing", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" maxLength:"64"`
-		}) (*withHeight[*domain.Authorization], error) {
-			return evaluate[*domain.Authorization](g, ctx, "share", "Get", []string{in.ID})
+		}) (*withHeight[*record.Authorization], error) {
+			return evaluate[*record.Authorization](g, ctx, "share", "Get", []string{in.ID})
 		})
 	huma.Register(api, op("list-authorizations", http.MethodGet, "/v1/authorizations", "Authorizations an organisation granted (owner=) or was granted (requester=)", "sharing", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -136,7 +136,7 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 			Requester string `query:"requester" maxLength:"64"`
 			Limit     int    `query:"limit" minimum:"0" maximum:"200"`
 			Cursor    string `query:"cursor" maxLength:"1024"`
-		}) (*withHeight[domain.Page[*domain.Authorization]], error) {
+		}) (*withHeight[record.Page[*record.Authorization]], error) {
 			if (in.Owner == "") == (in.Requester == "") {
 				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "give exactly one of owner and requester")
 			}
@@ -144,24 +144,24 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 			if in.Requester != "" {
 				fn, msp = "ListByRequester", in.Requester
 			}
-			return evaluate[domain.Page[*domain.Authorization]](g, ctx, "share", fn, []string{msp, limitArg(in.Limit), in.Cursor})
+			return evaluate[record.Page[*record.Authorization]](g, ctx, "share", fn, []string{msp, limitArg(in.Limit), in.Cursor})
 		})
 	huma.Register(api, op("record-access", http.MethodPost, "/v1/accesses", "Record an access under an authorization (requester)", "sharing", requester),
-		func(ctx context.Context, in *struct{ Body domain.AccessRequest }) (*txResult[*domain.AccessRecord], error) {
-			return deniedAsError(submit[*domain.AccessRecord](g, ctx, "share", "RecordAccess", in.Body))
+		func(ctx context.Context, in *struct{ Body record.AccessRequest }) (*txResult[*record.AccessRecord], error) {
+			return deniedAsError(submit[*record.AccessRecord](g, ctx, "share", "RecordAccess", in.Body))
 		})
 	huma.Register(api, op("record-denial", http.MethodPost, "/v1/denials", "Record a refused access (the provider's data-owner)", "sharing", owner),
 		func(ctx context.Context, in *struct {
 			Body struct {
-				domain.DenialRequest
+				record.DenialRequest
 				DetailText string `json:"detailText,omitempty" maxLength:"4096" doc:"free text; only its SM3 digest goes on the ledger"`
 			}
-		}) (*txResult[*domain.AccessRecord], error) {
+		}) (*txResult[*record.AccessRecord], error) {
 			d := in.Body.DenialRequest
 			if in.Body.DetailText != "" {
 				d.DetailDigest = gm.SM3Hex([]byte(in.Body.DetailText))
 			}
-			return submit[*domain.AccessRecord](g, ctx, "share", "RecordDenial", d)
+			return submit[*record.AccessRecord](g, ctx, "share", "RecordDenial", d)
 		})
 	huma.Register(api, op("trace", http.MethodGet, "/v1/audit/trace", "Accesses and denials by one dimension in a time window", "audit", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -171,12 +171,12 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 			To     time.Time `query:"to"`
 			Limit  int       `query:"limit" minimum:"0" maximum:"200"`
 			Cursor string    `query:"cursor" maxLength:"1024"`
-		}) (*withHeight[domain.Page[*domain.AccessRecord]], error) {
-			q, err := json.Marshal(domain.TraceQuery{By: in.By, Key: in.Key, From: in.From, To: in.To, PageSize: int32(in.Limit), Bookmark: in.Cursor})
+		}) (*withHeight[record.Page[*record.AccessRecord]], error) {
+			q, err := json.Marshal(record.TraceQuery{By: in.By, Key: in.Key, From: in.From, To: in.To, PageSize: int32(in.Limit), Bookmark: in.Cursor})
 			if err != nil {
 				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the query cannot be encoded")
 			}
-			return evaluate[domain.Page[*domain.AccessRecord]](g, ctx, "audit", "Trace", []string{string(q)})
+			return evaluate[record.Page[*record.AccessRecord]](g, ctx, "audit", "Trace", []string{string(q)})
 		})
 	verify := op("verify-access", http.MethodPost, "/v1/audit/verify", "Whether request and response bodies match an access record", "audit", readerRoles...)
 	verify.MaxBodyBytes = maxBatchBody
@@ -186,16 +186,16 @@ func (g *Gateway) registerSharing(api huma.API, op opFunc) {
 			Request  string `json:"request"`
 			Response string `json:"response"`
 		}
-	}) (*withHeight[*domain.Verification], error) {
-		return evaluate[*domain.Verification](g, ctx, "audit", "Verify", []string{in.Body.AccessID, in.Body.Request, in.Body.Response})
+	}) (*withHeight[*record.Verification], error) {
+		return evaluate[*record.Verification](g, ctx, "audit", "Verify", []string{in.Body.AccessID, in.Body.Request, in.Body.Response})
 	})
 }
 
 func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
-	clerk := string(domain.RoleClerk)
+	clerk := string(record.RoleClerk)
 	huma.Register(api, op("open-handoff", http.MethodPost, "/v1/handoffs", "Open a handoff to another region (clerk)", "handoffs", clerk),
-		func(ctx context.Context, in *struct{ Body domain.Handoff }) (*txResult[*domain.Handoff], error) {
-			return submit[*domain.Handoff](g, ctx, "handoff", "Open", in.Body)
+		func(ctx context.Context, in *struct{ Body record.Handoff }) (*txResult[*record.Handoff], error) {
+			return submit[*record.Handoff](g, ctx, "handoff", "Open", in.Body)
 		})
 	type moveBody struct {
 		Reason       string `json:"reason,omitempty" maxLength:"64" doc:"reject and cancel only: a code of their reason lists"`
@@ -207,7 +207,7 @@ func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
 			func(ctx context.Context, in *struct {
 				ID   string `path:"id" maxLength:"64"`
 				Body moveBody
-			}) (*txResult[*domain.Handoff], error) {
+			}) (*txResult[*record.Handoff], error) {
 				args := []string{in.ID}
 				switch m.fn {
 				case "Reject", "Cancel":
@@ -215,14 +215,14 @@ func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
 				case "Complete":
 					args = append(args, in.Body.ResultDigest)
 				}
-				return submitArgs[*domain.Handoff](g, ctx, "handoff", m.fn, args...)
+				return submitArgs[*record.Handoff](g, ctx, "handoff", m.fn, args...)
 			})
 	}
 	huma.Register(api, op("get-handoff", http.MethodGet, "/v1/handoffs/{id}", "A handoff, marked overdue past its deadline", "handoffs", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" maxLength:"64"`
-		}) (*withHeight[*domain.HandoffView], error) {
-			return evaluate[*domain.HandoffView](g, ctx, "handoff", "Get", []string{in.ID})
+		}) (*withHeight[*record.HandoffView], error) {
+			return evaluate[*record.HandoffView](g, ctx, "handoff", "Get", []string{in.ID})
 		})
 	huma.Register(api, op("list-handoffs", http.MethodGet, "/v1/handoffs", "An organisation's handoffs in one status", "handoffs", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -230,7 +230,7 @@ func (g *Gateway) registerHandoffs(api huma.API, op opFunc) {
 			Status string `query:"status" required:"true" enum:"open,accepted,rejected,in-progress,completed,cancelled"`
 			Limit  int    `query:"limit" minimum:"0" maximum:"200"`
 			Cursor string `query:"cursor" maxLength:"1024"`
-		}) (*withHeight[domain.Page[domain.HandoffView]], error) {
-			return evaluate[domain.Page[domain.HandoffView]](g, ctx, "handoff", "List", []string{in.Org, in.Status, limitArg(in.Limit), in.Cursor})
+		}) (*withHeight[record.Page[record.HandoffView]], error) {
+			return evaluate[record.Page[record.HandoffView]](g, ctx, "handoff", "List", []string{in.Org, in.Status, limitArg(in.Limit), in.Cursor})
 		})
 }

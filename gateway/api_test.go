@@ -21,7 +21,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/fabricid"
@@ -165,7 +165,7 @@ func TestAKeyWithoutTheRoleIsForbidden(t *testing.T) {
 	f := newFixture(t)
 	for _, w := range writes {
 		st, body := f.do(w.method, w.path, "none", []byte(`{bad json`))
-		if st != http.StatusForbidden || body["code"] != string(domain.CodeForbidden) {
+		if st != http.StatusForbidden || body["code"] != string(record.CodeForbidden) {
 			t.Errorf("%s %s with a key of no role: %d %v", w.method, w.path, st, body)
 		}
 		if w.role != RoleAdmin && w.role != "auditor" {
@@ -281,8 +281,8 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 		salts[fv.name] = hex.EncodeToString(salt)
 	}
 	sig, _ := credential.Sign(seal, c)
-	l := &domain.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), GrantID: "hefei-amr:000001", Status: domain.StatusActive,
-		StatusHistory: []domain.StatusChange{{Status: domain.StatusActive, EffectiveAt: c.ValidFrom}}}
+	l := &record.Licence{Content: c, Signature: hex.EncodeToString(sig), IssuerMSP: "HefeiMSP", IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), GrantID: "hefei-amr:000001", Status: record.StatusActive,
+		StatusHistory: []record.StatusChange{{Status: record.StatusActive, EffectiveAt: c.ValidFrom}}}
 	put := func(typ, id string, v any) cache.Write {
 		k, err := shim.CreateCompositeKey(typ, strings.Split(id, "\x00"))
 		if err != nil {
@@ -292,8 +292,8 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 		return cache.Write{Key: k, Value: b}
 	}
 	writes := []cache.Write{
-		put("grant", "hefei-amr\x00000001", domain.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
-		put("seal", "K1", domain.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		put("grant", "hefei-amr\x00000001", record.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
+		put("seal", "K1", record.SealKey{KeyID: "K1", AgencyID: "hefei-amr", MSPID: "HefeiMSP", PublicKey: seal.Public().Hex(), ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}),
 		put("licence", "L1", l),
 	}
 	h, _ := store.Height()
@@ -301,8 +301,8 @@ func sealedWorld(t testing.TB, store *cache.Store) (salts map[string]string, rev
 		t.Fatal(err)
 	}
 	revoked := *l
-	revoked.Status = domain.StatusRevoked
-	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), domain.StatusChange{Status: domain.StatusRevoked, Reason: "FRAUD", EffectiveAt: now.Add(-30 * time.Second)})
+	revoked.Status = record.StatusRevoked
+	revoked.StatusHistory = append(slices.Clone(l.StatusHistory), record.StatusChange{Status: record.StatusRevoked, Reason: "FRAUD", EffectiveAt: now.Add(-30 * time.Second)})
 	return salts, put("licence", "L1", &revoked)
 }
 
@@ -405,7 +405,7 @@ func TestARefusedAccessIsA403WithItsDenial(t *testing.T) {
 	body := []byte(`{"authorizationId":"A1","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
 	f.ledger.result = []byte(`{"id":"tx1","kind":"denial","reason":"USES_EXHAUSTED","owner":"HefeiMSP","requester":"WuhuMSP"}`)
 	st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body)
-	if st != http.StatusForbidden || out["code"] != string(domain.CodeUsesExhausted) || out["denialId"] != "tx1" || out["blockNumber"] != float64(7) {
+	if st != http.StatusForbidden || out["code"] != string(record.CodeUsesExhausted) || out["denialId"] != "tx1" || out["blockNumber"] != float64(7) {
 		t.Errorf("a denial: %d %v", st, out)
 	}
 	f.ledger.result = []byte(`{"id":"tx1","kind":"access","owner":"HefeiMSP","requester":"WuhuMSP"}`)

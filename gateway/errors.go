@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -51,26 +51,26 @@ const (
 )
 
 // statusOf maps each chaincode code to an HTTP status, once, here.
-var statusOf = map[domain.Code]int{
-	domain.CodeInvalidArgument:   http.StatusBadRequest,
-	domain.CodeTooLarge:          http.StatusRequestEntityTooLarge,
-	domain.CodeNotFound:          http.StatusNotFound,
-	domain.CodeAlreadyExists:     http.StatusConflict,
-	domain.CodeForbidden:         http.StatusForbidden,
-	domain.CodeNotAccredited:     http.StatusUnprocessableEntity,
-	domain.CodeWrongRegion:       http.StatusUnprocessableEntity,
-	domain.CodeSealInvalid:       http.StatusUnprocessableEntity,
-	domain.CodeBadSignature:      http.StatusUnprocessableEntity,
-	domain.CodeSchemaMismatch:    http.StatusUnprocessableEntity,
-	domain.CodeValidityTooLong:   http.StatusUnprocessableEntity,
-	domain.CodeInvalidTransition: http.StatusConflict,
-	domain.CodeNotActive:         http.StatusForbidden,
-	domain.CodePurposeMismatch:   http.StatusForbidden,
-	domain.CodeFieldsNotGranted:  http.StatusForbidden,
-	domain.CodeUsesExhausted:     http.StatusConflict,
-	domain.CodeSubjectNotCovered: http.StatusForbidden,
-	domain.CodeInternal:          http.StatusBadGateway,
-	domain.CodeAgencyTaken:       http.StatusConflict,
+var statusOf = map[record.Code]int{
+	record.CodeInvalidArgument:   http.StatusBadRequest,
+	record.CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	record.CodeNotFound:          http.StatusNotFound,
+	record.CodeAlreadyExists:     http.StatusConflict,
+	record.CodeForbidden:         http.StatusForbidden,
+	record.CodeNotAccredited:     http.StatusUnprocessableEntity,
+	record.CodeWrongRegion:       http.StatusUnprocessableEntity,
+	record.CodeSealInvalid:       http.StatusUnprocessableEntity,
+	record.CodeBadSignature:      http.StatusUnprocessableEntity,
+	record.CodeSchemaMismatch:    http.StatusUnprocessableEntity,
+	record.CodeValidityTooLong:   http.StatusUnprocessableEntity,
+	record.CodeInvalidTransition: http.StatusConflict,
+	record.CodeNotActive:         http.StatusForbidden,
+	record.CodePurposeMismatch:   http.StatusForbidden,
+	record.CodeFieldsNotGranted:  http.StatusForbidden,
+	record.CodeUsesExhausted:     http.StatusConflict,
+	record.CodeSubjectNotCovered: http.StatusForbidden,
+	record.CodeInternal:          http.StatusBadGateway,
+	record.CodeAgencyTaken:       http.StatusConflict,
 }
 
 const chaincodeResponse = "chaincode response 500, "
@@ -89,7 +89,7 @@ func fromLedger(err error) *APIError {
 		if j := strings.Index(refusal, "; "); j >= 0 {
 			refusal = refusal[:j]
 		}
-		if code := domain.CodeOf(errors.New(refusal)); code != "" {
+		if code := record.CodeOf(errors.New(refusal)); code != "" {
 			st, ok := statusOf[code]
 			if !ok {
 				st = http.StatusBadRequest
@@ -111,7 +111,7 @@ func fromLedger(err error) *APIError {
 		case codes.Aborted, codes.FailedPrecondition:
 			return &APIError{Status: http.StatusBadGateway, Code: CodeEndorsement, Message: "the peers could not endorse the transaction", Err: err}
 		case codes.PermissionDenied:
-			return &APIError{Status: http.StatusForbidden, Code: string(domain.CodeForbidden), Message: "the ledger refused this identity", Err: err}
+			return &APIError{Status: http.StatusForbidden, Code: string(record.CodeForbidden), Message: "the ledger refused this identity", Err: err}
 		}
 	}
 	return &APIError{Status: http.StatusBadGateway, Code: CodeUnavailable, Message: "the ledger call failed", Err: err}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 )
 
@@ -17,26 +17,26 @@ import (
 // leave it valid, a withdrawal before the sealing does not.
 func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
-	first := domain.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Province: "AnhuiMSP",
+	first := record.Accreditation{GrantID: "hefei-amr:000001", Seq: 1, AgencyID: "hefei-amr", MSPID: "HefeiMSP", Province: "AnhuiMSP",
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0)}
-	withdrawnAt := func(at time.Time) domain.Accreditation {
+	withdrawnAt := func(at time.Time) record.Accreditation {
 		g := first
-		g.Withdrawn = &domain.Withdraw{At: at, Reason: "REORGANISATION"}
+		g.Withdrawn = &record.Withdraw{At: at, Reason: "REORGANISATION"}
 		return g
 	}
-	next := func(from, to time.Time) domain.Accreditation {
+	next := func(from, to time.Time) record.Accreditation {
 		g := first
 		g.GrantID, g.Seq, g.ValidFrom, g.ValidTo = "hefei-amr:000002", 2, from, to
 		return g
 	}
 	tests := []struct {
 		name   string
-		grants []domain.Accreditation
+		grants []record.Accreditation
 		valid  bool
 	}{
-		{"withdrawn and granted again", []domain.Accreditation{withdrawnAt(now), next(now, now.AddDate(1, 0, 0))}, true},
-		{"a yearly renewal for the next period", []domain.Accreditation{next(first.ValidTo, first.ValidTo.AddDate(1, 0, 0))}, true},
-		{"withdrawn before the licence was sealed", []domain.Accreditation{withdrawnAt(now.Add(-2 * time.Minute)), next(now, now.AddDate(1, 0, 0))}, false},
+		{"withdrawn and granted again", []record.Accreditation{withdrawnAt(now), next(now, now.AddDate(1, 0, 0))}, true},
+		{"a yearly renewal for the next period", []record.Accreditation{next(first.ValidTo, first.ValidTo.AddDate(1, 0, 0))}, true},
+		{"withdrawn before the licence was sealed", []record.Accreditation{withdrawnAt(now.Add(-2 * time.Minute)), next(now, now.AddDate(1, 0, 0))}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +44,7 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 			salts, _ := sealedWorld(t, f.store) // L1, sealed a minute ago under grant 1
 			var writes []cache.Write
 			for _, g := range tt.grants {
-				attrs, err := domain.GrantKeyAttrs(g.GrantID)
+				attrs, err := record.GrantKeyAttrs(g.GrantID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -67,7 +67,7 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 			if check["name"] != CheckAccredited || check["ok"] != tt.valid {
 				t.Errorf("accreditation check %v", check)
 			}
-			if !tt.valid && !strings.HasPrefix(check["detail"].(string), string(domain.CodeNotAccredited)) {
+			if !tt.valid && !strings.HasPrefix(check["detail"].(string), string(record.CodeNotAccredited)) {
 				t.Errorf("refusal %v", check["detail"])
 			}
 			if st, out := f.do(http.MethodGet, "/v1/registry/grants/hefei-amr:000001", "verifier", nil); st != http.StatusOK || out["data"].(map[string]any)["seq"] != float64(1) {

@@ -17,7 +17,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 )
 
@@ -318,7 +318,7 @@ func (r ledgerRecords) get(contract, fn, id string, v any) error {
 	out, err := r.ledger.Evaluate(r.ctx, r.identity, contract, fn, id)
 	if err != nil {
 		ae := fromLedger(err)
-		if ae.Code == string(domain.CodeNotFound) || ae.Code == string(domain.CodeNotAccredited) {
+		if ae.Code == string(record.CodeNotFound) || ae.Code == string(record.CodeNotAccredited) {
 			return fmt.Errorf("%w: %s", errNotFound, ae.Message)
 		}
 		return ae
@@ -326,17 +326,17 @@ func (r ledgerRecords) get(contract, fn, id string, v any) error {
 	return json.Unmarshal(out, v)
 }
 
-func (r ledgerRecords) Licence(id string) (*domain.Licence, error) {
-	var l domain.Licence
+func (r ledgerRecords) Licence(id string) (*record.Licence, error) {
+	var l record.Licence
 	return &l, r.get("licence", "Get", id, &l)
 }
 
-func (r ledgerRecords) Grant(id string) (*domain.Accreditation, error) {
-	var a domain.Accreditation
+func (r ledgerRecords) Grant(id string) (*record.Accreditation, error) {
+	var a record.Accreditation
 	return &a, r.get("registry", "GetGrant", id, &a)
 }
 
-func (r ledgerRecords) SealKey(id string) (*domain.SealKey, error) {
-	var k domain.SealKey
+func (r ledgerRecords) SealKey(id string) (*record.SealKey, error) {
+	var k record.SealKey
 	return &k, r.get("registry", "GetSealKey", id, &k)
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
@@ -37,7 +37,7 @@ type Check struct {
 type Verdict struct {
 	LicenceID   string        `json:"licenceId"`
 	Valid       bool          `json:"valid"`
-	Status      domain.Status `json:"status,omitempty"`
+	Status      record.Status `json:"status,omitempty"`
 	At          time.Time     `json:"at"`
 	Checks      []Check       `json:"checks"`
 	BlockHeight uint64        `json:"blockHeight"`
@@ -57,9 +57,9 @@ const (
 
 // records is where verification reads: the cache, or the ledger.
 type records interface {
-	Licence(id string) (*domain.Licence, error)
-	Grant(id string) (*domain.Accreditation, error)
-	SealKey(id string) (*domain.SealKey, error)
+	Licence(id string) (*record.Licence, error)
+	Grant(id string) (*record.Accreditation, error)
+	SealKey(id string) (*record.SealKey, error)
 }
 
 // errNotFound is what a records source returns for an unknown object.
@@ -85,12 +85,12 @@ func judge(r records, req VerifyRequest, at time.Time) Verdict {
 	st := l.StatusAt(at)
 	v.Status = st.Status
 	switch st.Status {
-	case domain.StatusExpired, domain.StatusNotYetValid:
+	case record.StatusExpired, record.StatusNotYetValid:
 		add(CheckWindow, fmt.Errorf("%s at %s (valid %s to %s)", st.Status, at.Format(time.RFC3339), l.ValidFrom.Format(time.RFC3339), l.ValidTo.Format(time.RFC3339)))
 		add(CheckStatus, fmt.Errorf("%s", st.Status))
 	default:
 		add(CheckWindow, nil)
-		if st.Status == domain.StatusActive {
+		if st.Status == record.StatusActive {
 			add(CheckStatus, nil)
 		} else {
 			add(CheckStatus, fmt.Errorf("%s since %s: %s", st.Status, st.Change.EffectiveAt.Format(time.RFC3339), st.Change.Reason))
@@ -105,9 +105,9 @@ func judge(r records, req VerifyRequest, at time.Time) Verdict {
 
 // accredited checks the grant the licence names allowed it when its
 // content was sealed; later grants and withdrawals do not change that.
-func accredited(r records, l *domain.Licence) error {
+func accredited(r records, l *record.Licence) error {
 	if l.GrantID == "" {
-		return l.CheckGrant(&domain.Accreditation{})
+		return l.CheckGrant(&record.Accreditation{})
 	}
 	a, err := r.Grant(l.GrantID)
 	if err != nil {
@@ -119,7 +119,7 @@ func accredited(r records, l *domain.Licence) error {
 // sealed checks the seal key belongs to the agency, was valid when the
 // content was sealed (issued or last renewed), and that its signature
 // verifies over the content.
-func sealed(r records, l *domain.Licence) error {
+func sealed(r records, l *record.Licence) error {
 	k, err := r.SealKey(l.SealKeyID)
 	if err != nil {
 		return fmt.Errorf("seal key %s: %w", l.SealKeyID, err)
@@ -141,7 +141,7 @@ func sealed(r records, l *domain.Licence) error {
 	return credential.Verify(pub, l.Content, sig)
 }
 
-func fieldsMatch(l *domain.Licence, disclosed []Disclosure) error {
+func fieldsMatch(l *record.Licence, disclosed []Disclosure) error {
 	for _, d := range disclosed {
 		i := slices.IndexFunc(l.Fields, func(f credential.FieldDigest) bool { return f.Name == d.Name })
 		if i < 0 {

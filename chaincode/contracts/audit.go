@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -24,7 +25,7 @@ func (a *Audit) GetEvaluateTransactions() []string { return []string{"Trace", "V
 // Trace lists access records by one dimension in a time window: a JSON
 // TraceQuery.
 func (a *Audit) Trace(ctx contractapi.TransactionContextInterface, query string) (string, error) {
-	q, err := Decode[domain.TraceQuery]("trace query", query, MaxArg)
+	q, err := Decode[record.TraceQuery]("trace query", query, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -34,7 +35,7 @@ func (a *Audit) Trace(ctx contractapi.TransactionContextInterface, query string)
 // Verify says whether request and response bodies match an access record.
 func (a *Audit) Verify(ctx contractapi.TransactionContextInterface, accessID, request, response string) (string, error) {
 	if len(request)+len(response) > MaxBatchArg {
-		return "", domain.Errorf(domain.CodeTooLarge, "bodies over %d bytes", MaxBatchArg)
+		return "", record.Errorf(record.CodeTooLarge, "bodies over %d bytes", MaxBatchArg)
 	}
 	return reply(domain.VerifyAccess(state(ctx), accessID, []byte(request), []byte(response)))
 }

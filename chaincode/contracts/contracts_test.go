@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/chaincode/fakestub"
 	"github.com/wanledger/wanledger/internal/credential"
@@ -84,12 +85,12 @@ func jsonArg(t testing.TB, v any) string {
 // setUp defines a type, accredits Hefei's agency, registers its seal and
 // binds roles, all through the contracts.
 func (c *chain) setUp(seal *gm.PrivateKey) {
-	lt := domain.LicenceType{Code: "business-licence", Name: "营业执照", MaxValidityDays: 3650,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}
+	lt := record.LicenceType{Code: "business-licence", Name: "营业执照", MaxValidityDays: 3650,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}
 	c.must("anhui-admin", "registry:PutLicenceType", jsonArg(c.t, lt))
-	c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(c.t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
+	c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(c.t, record.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: c.now.Add(-time.Hour), ValidTo: c.now.AddDate(1, 0, 0)}))
-	c.must("hefei-admin", "registry:RegisterSealKey", jsonArg(c.t, domain.SealKey{KeyID: "seal-1", AgencyID: "hefei-amr",
+	c.must("hefei-admin", "registry:RegisterSealKey", jsonArg(c.t, record.SealKey{KeyID: "seal-1", AgencyID: "hefei-amr",
 		PublicKey: seal.Public().Hex(), ValidFrom: c.now.Add(-time.Hour), ValidTo: c.now.AddDate(1, 0, 0)}))
 	var me Identity
 	if err := json.Unmarshal([]byte(c.must("hefei-issuer", "registry:WhoAmI")), &me); err != nil {
@@ -99,7 +100,7 @@ func (c *chain) setUp(seal *gm.PrivateKey) {
 	c.must("wuhu-admin", "registry:BindRole", c.ids["wuhu-verifier"].ClientID(), "verifier", "")
 }
 
-func issueRequest(t testing.TB, seal *gm.PrivateKey, holder *gm.PrivateKey, id string, at time.Time) domain.IssueRequest {
+func issueRequest(t testing.TB, seal *gm.PrivateKey, holder *gm.PrivateKey, id string, at time.Time) record.IssueRequest {
 	d, err := credential.FieldDigestOf(id, "name", []byte("0123456789abcdef"), "合肥示例")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func issueRequest(t testing.TB, seal *gm.PrivateKey, holder *gm.PrivateKey, id s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return domain.IssueRequest{Content: content, Signature: hex.EncodeToString(sig)}
+	return record.IssueRequest{Content: content, Signature: hex.EncodeToString(sig)}
 }
 
 func TestTheLicenceLifecycleThroughTheContracts(t *testing.T) {
@@ -123,30 +124,30 @@ func TestTheLicenceLifecycleThroughTheContracts(t *testing.T) {
 	req := issueRequest(t, seal, holder, "BL-1", c.now)
 	c.must("hefei-issuer", "licence:Issue", jsonArg(t, req))
 
-	var l domain.Licence
+	var l record.Licence
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:Get", "BL-1")), &l); err != nil {
 		t.Fatal(err)
 	}
-	if l.Status != domain.StatusActive || l.Signature != req.Signature {
+	if l.Status != record.StatusActive || l.Signature != req.Signature {
 		t.Errorf("licence = %+v", l)
 	}
 	_, err := c.call("wuhu-verifier", "licence:Revoke", "BL-1", "FRAUD", "")
-	if domain.CodeOf(err) != domain.CodeForbidden {
+	if record.CodeOf(err) != record.CodeForbidden {
 		t.Errorf("a Wuhu verifier revoked: %v", err)
 	}
 	c.must("hefei-issuer", "licence:Revoke", "BL-1", "FRAUD", c.now.Add(-time.Minute).Format(time.RFC3339))
-	var a domain.StatusAnswer
+	var a record.StatusAnswer
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:StatusAt", "BL-1", c.now.Format(time.RFC3339))), &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Status != domain.StatusRevoked {
+	if a.Status != record.StatusRevoked {
 		t.Errorf("status now = %s", a.Status)
 	}
-	var h []domain.Version
+	var h []record.Version
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:History", "BL-1")), &h); err != nil {
 		t.Fatal(err)
 	}
-	if len(h) != 2 || h[1].Licence.Status != domain.StatusRevoked || h[0].TxID == h[1].TxID {
+	if len(h) != 2 || h[1].Licence.Status != record.StatusRevoked || h[0].TxID == h[1].TxID {
 		t.Errorf("history = %+v", h)
 	}
 	events := c.l.Events()
@@ -161,36 +162,36 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		name string
 		fn   string
 		args []string
-		want domain.Code
+		want record.Code
 	}{
-		{"unknown fields", "registry:PutLicenceType", []string{`{"code":"x","surprise":1}`}, domain.CodeInvalidArgument},
-		{"not JSON", "licence:Issue", []string{`{"content":`}, domain.CodeInvalidArgument},
-		{"trailing data", "licence:Issue", []string{`{} {}`}, domain.CodeInvalidArgument},
-		{"a wrong type", "registry:GrantAccreditation", []string{`{"types":"x"}`}, domain.CodeInvalidArgument},
-		{"an oversized argument", "licence:Issue", []string{`"` + strings.Repeat("a", MaxArg) + `"`}, domain.CodeTooLarge},
-		{"a bad time", "licence:StatusAt", []string{"BL-1", "yesterday"}, domain.CodeInvalidArgument},
-		{"no time", "licence:StatusAt", []string{"BL-1", ""}, domain.CodeInvalidArgument},
-		{"a bad page size", "licence:ListByIssuer", []string{"hefei-amr", "ten", ""}, domain.CodeInvalidArgument},
-		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, domain.CodeInvalidArgument},
-		{"an access request with an unknown field", "share:RecordAccess", []string{`{"authorizationId":"A","why":"x"}`}, domain.CodeInvalidArgument},
-		{"a denial that is a list", "share:RecordDenial", []string{`[]`}, domain.CodeInvalidArgument},
-		{"a dataset with an unknown field", "share:RegisterDataset", []string{`{"id":"d","owner2":"x"}`}, domain.CodeInvalidArgument},
-		{"a trace with a bad time", "audit:Trace", []string{`{"by":"time","from":"noon"}`}, domain.CodeInvalidArgument},
-		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, domain.CodeTooLarge},
-		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, domain.CodeInvalidArgument},
-		{"a handoff list with a bad status", "handoff:List", []string{"AnhuiMSP", "lost", "", ""}, domain.CodeInvalidArgument},
-		{"a withdrawal by agency ID, not grant ID", "registry:WithdrawAccreditation", []string{"hefei-amr", "REORGANISATION"}, domain.CodeInvalidArgument},
-		{"a grant ID with a short sequence", "registry:GetGrant", []string{"hefei-amr:1"}, domain.CodeInvalidArgument},
-		{"a grant ID with a bad agency", "registry:GetGrant", []string{"hefei amr:000001"}, domain.CodeInvalidArgument},
-		{"a grant in force without a time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", ""}, domain.CodeInvalidArgument},
-		{"a grant in force at a bad time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", "soon"}, domain.CodeInvalidArgument},
-		{"an agency that was never accredited", "registry:GetAgency", []string{"nobody"}, domain.CodeNotAccredited},
-		{"a grant check of no licence", "licence:CheckGrant", []string{"BL-404"}, domain.CodeNotFound},
+		{"unknown fields", "registry:PutLicenceType", []string{`{"code":"x","surprise":1}`}, record.CodeInvalidArgument},
+		{"not JSON", "licence:Issue", []string{`{"content":`}, record.CodeInvalidArgument},
+		{"trailing data", "licence:Issue", []string{`{} {}`}, record.CodeInvalidArgument},
+		{"a wrong type", "registry:GrantAccreditation", []string{`{"types":"x"}`}, record.CodeInvalidArgument},
+		{"an oversized argument", "licence:Issue", []string{`"` + strings.Repeat("a", MaxArg) + `"`}, record.CodeTooLarge},
+		{"a bad time", "licence:StatusAt", []string{"BL-1", "yesterday"}, record.CodeInvalidArgument},
+		{"no time", "licence:StatusAt", []string{"BL-1", ""}, record.CodeInvalidArgument},
+		{"a bad page size", "licence:ListByIssuer", []string{"hefei-amr", "ten", ""}, record.CodeInvalidArgument},
+		{"addresses that are not a list", "registry:SetGatewayEndpoint", []string{"p", `"/ip4/1.2.3.4/tcp/1"`}, record.CodeInvalidArgument},
+		{"an access request with an unknown field", "share:RecordAccess", []string{`{"authorizationId":"A","why":"x"}`}, record.CodeInvalidArgument},
+		{"a denial that is a list", "share:RecordDenial", []string{`[]`}, record.CodeInvalidArgument},
+		{"a dataset with an unknown field", "share:RegisterDataset", []string{`{"id":"d","owner2":"x"}`}, record.CodeInvalidArgument},
+		{"a trace with a bad time", "audit:Trace", []string{`{"by":"time","from":"noon"}`}, record.CodeInvalidArgument},
+		{"bodies too large to verify", "audit:Verify", []string{"tx1", strings.Repeat("a", MaxBatchArg), "b"}, record.CodeTooLarge},
+		{"a handoff with a numeric deadline", "handoff:Open", []string{`{"id":"H","deadline":5}`}, record.CodeInvalidArgument},
+		{"a handoff list with a bad status", "handoff:List", []string{"AnhuiMSP", "lost", "", ""}, record.CodeInvalidArgument},
+		{"a withdrawal by agency ID, not grant ID", "registry:WithdrawAccreditation", []string{"hefei-amr", "REORGANISATION"}, record.CodeInvalidArgument},
+		{"a grant ID with a short sequence", "registry:GetGrant", []string{"hefei-amr:1"}, record.CodeInvalidArgument},
+		{"a grant ID with a bad agency", "registry:GetGrant", []string{"hefei amr:000001"}, record.CodeInvalidArgument},
+		{"a grant in force without a time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", ""}, record.CodeInvalidArgument},
+		{"a grant in force at a bad time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", "soon"}, record.CodeInvalidArgument},
+		{"an agency that was never accredited", "registry:GetAgency", []string{"nobody"}, record.CodeNotAccredited},
+		{"a grant check of no licence", "licence:CheckGrant", []string{"BL-404"}, record.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.call("anhui-admin", tt.fn, tt.args...)
-			if domain.CodeOf(err) != tt.want {
+			if record.CodeOf(err) != tt.want {
 				t.Errorf("%s: %v, want %s", tt.fn, err, tt.want)
 			}
 		})
@@ -204,29 +205,29 @@ func TestGrantsThroughTheContracts(t *testing.T) {
 	c.setUp(seal)
 	c.must("hefei-issuer", "licence:Issue", jsonArg(t, issueRequest(t, seal, holder, "BL-1", c.now)))
 	c.must("anhui-admin", "registry:WithdrawAccreditation", "hefei-amr:000001", "REORGANISATION")
-	var g domain.Accreditation
-	if err := json.Unmarshal([]byte(c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(t, domain.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
+	var g record.Accreditation
+	if err := json.Unmarshal([]byte(c.must("anhui-admin", "registry:GrantAccreditation", jsonArg(t, record.Accreditation{AgencyID: "hefei-amr", MSPID: "HefeiMSP",
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: c.now, ValidTo: c.now.AddDate(1, 0, 0)}))), &g); err != nil {
 		t.Fatal(err)
 	}
 	if g.GrantID != "hefei-amr:000002" {
 		t.Errorf("the second grant is %q", g.GrantID)
 	}
-	var check domain.GrantCheck
+	var check record.GrantCheck
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "licence:CheckGrant", "BL-1")), &check); err != nil {
 		t.Fatal(err)
 	}
 	if !check.InForce || check.GrantID != "hefei-amr:000001" {
 		t.Errorf("grant check %+v", check)
 	}
-	var at domain.Accreditation
+	var at record.Accreditation
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GrantAt", "hefei-amr", "business-licence", "340104", c.now.Format(time.RFC3339))), &at); err != nil {
 		t.Fatal(err)
 	}
 	if at.GrantID != g.GrantID {
 		t.Errorf("grant in force now %s", at.GrantID)
 	}
-	var ag domain.AgencyGrants
+	var ag record.AgencyGrants
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GetAgency", "hefei-amr")), &ag); err != nil {
 		t.Fatal(err)
 	}

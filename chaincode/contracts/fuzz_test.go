@@ -3,6 +3,7 @@ package contracts
 import (
 	"testing"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -22,34 +23,34 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`{"grantId":"a:000001","seq":1,"agencyId":"a","mspId":"HefeiMSP","types":["t"],"region":"340100","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
-			if err != nil && domain.CodeOf(err) == "" {
+			if err != nil && record.CodeOf(err) == "" {
 				t.Fatalf("uncoded error %v", err)
 			}
 		}
-		if r, err := Decode[domain.IssueRequest]("r", arg, MaxArg); err == nil {
+		if r, err := Decode[record.IssueRequest]("r", arg, MaxArg); err == nil {
 			r.Content.SigningBytes() //nolint:errcheck // only panics matter here
 		} else {
 			coded(err)
 		}
-		_, err := Decode[[]domain.IssueRequest]("rs", arg, MaxBatchArg)
+		_, err := Decode[[]record.IssueRequest]("rs", arg, MaxBatchArg)
 		coded(err)
-		_, err = Decode[domain.LicenceType]("t", arg, MaxArg)
+		_, err = Decode[record.LicenceType]("t", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.Accreditation]("a", arg, MaxArg)
+		_, err = Decode[record.Accreditation]("a", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.RenewRequest]("rr", arg, MaxArg)
+		_, err = Decode[record.RenewRequest]("rr", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.Dataset]("ds", arg, MaxArg)
+		_, err = Decode[record.Dataset]("ds", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.Authorization]("au", arg, MaxArg)
+		_, err = Decode[record.Authorization]("au", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.AccessRequest]("ar", arg, MaxArg)
+		_, err = Decode[record.AccessRequest]("ar", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.DenialRequest]("dr", arg, MaxArg)
+		_, err = Decode[record.DenialRequest]("dr", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.TraceQuery]("tq", arg, MaxArg)
+		_, err = Decode[record.TraceQuery]("tq", arg, MaxArg)
 		coded(err)
-		_, err = Decode[domain.Handoff]("h", arg, MaxArg)
+		_, err = Decode[record.Handoff]("h", arg, MaxArg)
 		coded(err)
 		for _, l := range domain.ReasonLists {
 			_, err = domain.ParseReason(l.Kind, arg)

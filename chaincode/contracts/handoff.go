@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -22,7 +23,7 @@ func (c *Handoff) GetEvaluateTransactions() []string { return []string{"Get", "L
 
 // Open opens a handoff from the caller's organisation: a JSON Handoff.
 func (c *Handoff) Open(ctx contractapi.TransactionContextInterface, handoff string) (string, error) {
-	h, err := Decode[domain.Handoff]("handoff", handoff, MaxArg)
+	h, err := Decode[record.Handoff]("handoff", handoff, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -65,5 +66,5 @@ func (c *Handoff) List(ctx contractapi.TransactionContextInterface, mspID, statu
 	if err != nil {
 		return "", err
 	}
-	return reply(domain.ListHandoffs(state(ctx), mspID, domain.HandoffStatus(status), n, b))
+	return reply(domain.ListHandoffs(state(ctx), mspID, record.HandoffStatus(status), n, b))
 }

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -24,7 +25,7 @@ func (l *Licence) GetEvaluateTransactions() []string {
 
 // Issue verifies and records a licence: a JSON IssueRequest.
 func (l *Licence) Issue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	r, err := Decode[domain.IssueRequest]("issue request", request, MaxArg)
+	r, err := Decode[record.IssueRequest]("issue request", request, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -33,7 +34,7 @@ func (l *Licence) Issue(ctx contractapi.TransactionContextInterface, request str
 
 // IssueBatch issues a JSON list of IssueRequests, all or none.
 func (l *Licence) IssueBatch(ctx contractapi.TransactionContextInterface, requests string) (string, error) {
-	rs, err := Decode[[]domain.IssueRequest]("issue requests", requests, MaxBatchArg)
+	rs, err := Decode[[]record.IssueRequest]("issue requests", requests, MaxBatchArg)
 	if err != nil {
 		return "", err
 	}
@@ -42,7 +43,7 @@ func (l *Licence) IssueBatch(ctx contractapi.TransactionContextInterface, reques
 
 // Renew extends a licence: a JSON RenewRequest.
 func (l *Licence) Renew(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	r, err := Decode[domain.RenewRequest]("renew request", request, MaxArg)
+	r, err := Decode[record.RenewRequest]("renew request", request, MaxArg)
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -47,14 +48,14 @@ type Identity struct {
 func (r *Registry) WhoAmI(ctx contractapi.TransactionContextInterface) (string, error) {
 	c, err := state(ctx).Caller()
 	if err != nil {
-		return "", domain.Wrap(domain.CodeForbidden, err, "identify caller")
+		return "", record.Wrap(record.CodeForbidden, err, "identify caller")
 	}
 	return reply(Identity{MSPID: c.MSPID, ClientID: c.ID, Admin: c.Admin}, nil)
 }
 
 // PutLicenceType defines or changes a licence type (a province admin).
 func (r *Registry) PutLicenceType(ctx contractapi.TransactionContextInterface, licenceType string) (string, error) {
-	t, err := Decode[domain.LicenceType]("licence type", licenceType, MaxArg)
+	t, err := Decode[record.LicenceType]("licence type", licenceType, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -77,7 +78,7 @@ func (r *Registry) ListLicenceTypes(ctx contractapi.TransactionContextInterface,
 
 // GrantAccreditation records a new grant for an agency (a province admin).
 func (r *Registry) GrantAccreditation(ctx contractapi.TransactionContextInterface, accreditation string) (string, error) {
-	a, err := Decode[domain.Accreditation]("accreditation", accreditation, MaxArg)
+	a, err := Decode[record.Accreditation]("accreditation", accreditation, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -120,7 +121,7 @@ func (r *Registry) ListAccreditations(ctx contractapi.TransactionContextInterfac
 
 // RegisterSealKey records an agency's new seal key (its organisation's admin).
 func (r *Registry) RegisterSealKey(ctx contractapi.TransactionContextInterface, sealKey string) (string, error) {
-	k, err := Decode[domain.SealKey]("seal key", sealKey, MaxArg)
+	k, err := Decode[record.SealKey]("seal key", sealKey, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -129,7 +130,7 @@ func (r *Registry) RegisterSealKey(ctx contractapi.TransactionContextInterface, 
 
 // RotateSealKey replaces a seal key with a new one from now.
 func (r *Registry) RotateSealKey(ctx contractapi.TransactionContextInterface, oldKeyID, newKey string) (string, error) {
-	k, err := Decode[domain.SealKey]("seal key", newKey, MaxArg)
+	k, err := Decode[record.SealKey]("seal key", newKey, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -162,12 +163,12 @@ func (r *Registry) ListSealKeys(ctx contractapi.TransactionContextInterface, pag
 // BindRole gives a client identity of the admin's organisation a role;
 // agencyID names the agency of an issuer.
 func (r *Registry) BindRole(ctx contractapi.TransactionContextInterface, clientID, role, agencyID string) (string, error) {
-	return reply(domain.BindRole(state(ctx), clientID, domain.Role(role), agencyID))
+	return reply(domain.BindRole(state(ctx), clientID, record.Role(role), agencyID))
 }
 
 // UnbindRole takes a role back.
 func (r *Registry) UnbindRole(ctx contractapi.TransactionContextInterface, clientID, role string) (string, error) {
-	return reply(domain.UnbindRole(state(ctx), clientID, domain.Role(role)))
+	return reply(domain.UnbindRole(state(ctx), clientID, record.Role(role)))
 }
 
 // ListRoles lists the role bindings of the caller's organisation.

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -25,7 +26,7 @@ func (c *Share) GetEvaluateTransactions() []string {
 
 // Grant records an authorization from the caller's organisation (a data-owner).
 func (c *Share) Grant(ctx contractapi.TransactionContextInterface, authorization string) (string, error) {
-	a, err := Decode[domain.Authorization]("authorization", authorization, MaxArg)
+	a, err := Decode[record.Authorization]("authorization", authorization, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -63,7 +64,7 @@ func (c *Share) list(ctx contractapi.TransactionContextInterface, mspID string, 
 // RecordAccess checks an authorization, counts the use and records the
 // access (the requester, as a JSON AccessRequest).
 func (c *Share) RecordAccess(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	r, err := Decode[domain.AccessRequest]("access request", request, MaxArg)
+	r, err := Decode[record.AccessRequest]("access request", request, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -73,7 +74,7 @@ func (c *Share) RecordAccess(ctx contractapi.TransactionContextInterface, reques
 // RecordDenial records a refused attempt (the provider, a data-owner, as a
 // JSON DenialRequest).
 func (c *Share) RecordDenial(ctx contractapi.TransactionContextInterface, denial string) (string, error) {
-	d, err := Decode[domain.DenialRequest]("denial", denial, MaxArg)
+	d, err := Decode[record.DenialRequest]("denial", denial, MaxArg)
 	if err != nil {
 		return "", err
 	}
@@ -83,7 +84,7 @@ func (c *Share) RecordDenial(ctx contractapi.TransactionContextInterface, denial
 // RegisterDataset registers a dataset of the caller's organisation (its
 // admin or a data-owner, as a JSON Dataset).
 func (c *Share) RegisterDataset(ctx contractapi.TransactionContextInterface, dataset string) (string, error) {
-	d, err := Decode[domain.Dataset]("dataset", dataset, MaxArg)
+	d, err := Decode[record.Dataset]("dataset", dataset, MaxArg)
 	if err != nil {
 		return "", err
 	}

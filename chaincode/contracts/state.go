@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/chaincode/stubstate"
 )
@@ -33,15 +34,15 @@ const (
 func Decode[T any](what, arg string, max int) (T, error) {
 	var v T
 	if len(arg) > max {
-		return v, domain.Errorf(domain.CodeTooLarge, "%s is %d bytes; the limit is %d", what, len(arg), max)
+		return v, record.Errorf(record.CodeTooLarge, "%s is %d bytes; the limit is %d", what, len(arg), max)
 	}
 	dec := json.NewDecoder(bytes.NewReader([]byte(arg)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
-		return v, domain.Errorf(domain.CodeInvalidArgument, "%s is not valid JSON of the expected shape: %s", what, jsonMsg(err))
+		return v, record.Errorf(record.CodeInvalidArgument, "%s is not valid JSON of the expected shape: %s", what, jsonMsg(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return v, domain.Errorf(domain.CodeInvalidArgument, "%s has data after its JSON value", what)
+		return v, record.Errorf(record.CodeInvalidArgument, "%s has data after its JSON value", what)
 	}
 	return v, nil
 }
@@ -70,7 +71,7 @@ func pageArgs(size, bookmark string) (int32, string, error) {
 	}
 	n, err := strconv.ParseInt(size, 10, 32)
 	if err != nil {
-		return 0, "", domain.Errorf(domain.CodeInvalidArgument, "page size %.20q is not a number", size)
+		return 0, "", record.Errorf(record.CodeInvalidArgument, "page size %.20q is not a number", size)
 	}
 	return int32(n), bookmark, nil
 }
@@ -82,7 +83,7 @@ func timeArg(what, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, domain.Errorf(domain.CodeInvalidArgument, "%s %.40q is not an RFC 3339 time", what, s)
+		return time.Time{}, record.Errorf(record.CodeInvalidArgument, "%s %.40q is not an RFC 3339 time", what, s)
 	}
 	return t.UTC(), nil
 }
@@ -90,7 +91,7 @@ func timeArg(what, s string) (time.Time, error) {
 // requiredTime reads an RFC 3339 time that may not be "".
 func requiredTime(what, s string) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, domain.Errorf(domain.CodeInvalidArgument, "%s is required", what)
+		return time.Time{}, record.Errorf(record.CodeInvalidArgument, "%s is required", what)
 	}
 	return timeArg(what, s)
 }
@@ -102,7 +103,7 @@ func reply(v any, err error) (string, error) {
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "", domain.Wrap(domain.CodeInternal, err, "encode result")
+		return "", record.Wrap(record.CodeInternal, err, "encode result")
 	}
 	return string(b), nil
 }

@@ -3,43 +3,8 @@ package domain
 import (
 	"slices"
 	"time"
-)
 
-// AccessRequest is what a requester records when it accesses data.
-type AccessRequest struct {
-	AuthorizationID string   `json:"authorizationId"`
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest"`  // SM3 of the request body, hex
-	ResponseDigest  string   `json:"responseDigest"` // SM3 of the response body, hex
-	Subjects        []string `json:"subjects,omitempty"`
-}
-
-// AccessRecord is one access, granted or denied, on the audit trail.
-type AccessRecord struct {
-	ID              string    `json:"id"` // the transaction ID
-	Kind            string    `json:"kind"`
-	AuthorizationID string    `json:"authorizationId,omitempty"`
-	Owner           string    `json:"owner"`
-	Requester       string    `json:"requester"`
-	RequesterID     string    `json:"requesterId,omitempty"`
-	DatasetID       string    `json:"datasetId"`
-	Fields          []string  `json:"fields"`
-	Purpose         string    `json:"purpose"`
-	RequestDigest   string    `json:"requestDigest,omitempty"`
-	ResponseDigest  string    `json:"responseDigest,omitempty"`
-	Subjects        []string  `json:"subjects,omitempty"`
-	Reason          string    `json:"reason,omitempty"`       // denials: the refusal's code
-	DetailDigest    string    `json:"detailDigest,omitempty"` // denials: SM3 of the provider's text, kept off the ledger
-	RecordedBy      string    `json:"recordedBy"`             // MSP ID of the submitter
-	At              time.Time `json:"at"`
-}
-
-// Kinds of access record.
-const (
-	KindAccess = "access"
-	KindDenial = "denial"
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // RecordAccess is the access itself: it checks the authorization, counts
@@ -52,15 +17,15 @@ const (
 // fields, uses exhausted, subjects), the refusal is committed instead: the
 // result is a record of kind "denial" with the check's code as its reason,
 // and no use is counted.
-func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
+func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkID("dataset ID", r.DatasetID); err != nil {
+	if err := record.CheckID("dataset ID", r.DatasetID); err != nil {
 		return nil, err
 	}
-	if err := checkID("purpose", r.Purpose); err != nil {
+	if err := record.CheckID("purpose", r.Purpose); err != nil {
 		return nil, err
 	}
 	if err := checkFieldList(r.Fields); err != nil {
@@ -80,9 +45,9 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 		return nil, err
 	}
 	if tx.caller.MSPID != a.Requester {
-		return nil, Errorf(CodeForbidden, "authorization %s was granted to %s", a.ID, a.Requester)
+		return nil, record.Errorf(record.CodeForbidden, "authorization %s was granted to %s", a.ID, a.Requester)
 	}
-	if _, err := requireRole(s, tx.caller, RoleRequester); err != nil {
+	if _, err := requireRole(s, tx.caller, record.RoleRequester); err != nil {
 		return nil, err
 	}
 	if r.DatasetID != a.DatasetID {
@@ -93,14 +58,14 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 			return nil, err
 		}
 		if ds.Owner != a.Owner {
-			return nil, Errorf(CodeInvalidArgument, "dataset %s is %s's; authorization %s is %s's, for dataset %s", ds.ID, ds.Owner, a.ID, a.Owner, a.DatasetID)
+			return nil, record.Errorf(record.CodeInvalidArgument, "dataset %s is %s's; authorization %s is %s's, for dataset %s", ds.ID, ds.Owner, a.ID, a.Owner, a.DatasetID)
 		}
 	}
-	rec := &AccessRecord{ID: tx.txID, Kind: KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
+	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
 		RequesterID: tx.caller.ID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose,
 		RequestDigest: r.RequestDigest, ResponseDigest: r.ResponseDigest, Subjects: r.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now}
-	if err := a.allows(tx.now, r); err != nil {
-		rec.Kind, rec.Reason, rec.ResponseDigest = KindDenial, string(CodeOf(err)), ""
+	if err := allows(a, tx.now, r); err != nil {
+		rec.Kind, rec.Reason, rec.ResponseDigest = record.KindDenial, string(record.CodeOf(err)), ""
 		return rec, writeAccess(s, rec)
 	}
 	a.Uses++
@@ -112,42 +77,42 @@ func RecordAccess(s State, r AccessRequest) (*AccessRecord, error) {
 }
 
 // writeAccess stores an access record or denial and emits its event.
-func writeAccess(s State, r *AccessRecord) error {
+func writeAccess(s State, r *record.AccessRecord) error {
 	if err := putAccess(s, r); err != nil {
 		return err
 	}
-	if r.Kind == KindDenial {
+	if r.Kind == record.KindDenial {
 		return emit(s, EventAccessDenied, r)
 	}
 	return emit(s, EventAccessRecorded, r)
 }
 
 // allows checks one access against the authorization at t.
-func (a *Authorization) allows(t time.Time, r AccessRequest) error {
+func allows(a *record.Authorization, t time.Time, r record.AccessRequest) error {
 	switch {
 	case a.Revocation != nil:
-		return Errorf(CodeNotActive, "authorization %s was revoked", a.ID)
-	case !within(t, a.ValidFrom, a.ValidTo):
-		return Errorf(CodeNotActive, "authorization %s is valid %s to %s", a.ID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
+		return record.Errorf(record.CodeNotActive, "authorization %s was revoked", a.ID)
+	case !record.Within(t, a.ValidFrom, a.ValidTo):
+		return record.Errorf(record.CodeNotActive, "authorization %s is valid %s to %s", a.ID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
 	case r.DatasetID != a.DatasetID:
-		return Errorf(CodeFieldsNotGranted, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, r.DatasetID)
+		return record.Errorf(record.CodeFieldsNotGranted, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, r.DatasetID)
 	case r.Purpose != a.Purpose:
-		return Errorf(CodePurposeMismatch, "authorization %s is for purpose %s, not %s", a.ID, a.Purpose, r.Purpose)
+		return record.Errorf(record.CodePurposeMismatch, "authorization %s is for purpose %s, not %s", a.ID, a.Purpose, r.Purpose)
 	case a.MaxUses > 0 && a.Uses >= a.MaxUses:
-		return Errorf(CodeUsesExhausted, "authorization %s has used all %d uses", a.ID, a.MaxUses)
+		return record.Errorf(record.CodeUsesExhausted, "authorization %s has used all %d uses", a.ID, a.MaxUses)
 	}
 	for _, f := range r.Fields {
 		if !slices.Contains(a.Fields, f) {
-			return Errorf(CodeFieldsNotGranted, "field %s is not granted by %s", f, a.ID)
+			return record.Errorf(record.CodeFieldsNotGranted, "field %s is not granted by %s", f, a.ID)
 		}
 	}
 	if len(a.Subjects) > 0 {
 		if len(r.Subjects) == 0 {
-			return Errorf(CodeSubjectNotCovered, "authorization %s covers named subjects only; name them", a.ID)
+			return record.Errorf(record.CodeSubjectNotCovered, "authorization %s covers named subjects only; name them", a.ID)
 		}
 		for _, p := range r.Subjects {
 			if !slices.Contains(a.Subjects, p) {
-				return Errorf(CodeSubjectNotCovered, "subject %s… is not covered by the consent", p[:8])
+				return record.Errorf(record.CodeSubjectNotCovered, "subject %s… is not covered by the consent", p[:8])
 			}
 		}
 	}
@@ -155,21 +120,8 @@ func (a *Authorization) allows(t time.Time, r AccessRequest) error {
 }
 
 // Denial reasons a provider records.
-var DenialReasons = []Code{CodeNotFound, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted, CodeUsesExhausted,
-	CodeSubjectNotCovered, CodeForbidden, CodeBadSignature, CodeInvalidArgument}
-
-// DenialRequest describes a refused attempt.
-type DenialRequest struct {
-	AuthorizationID string   `json:"authorizationId,omitempty"`
-	Requester       string   `json:"requester"`             // MSP ID that asked
-	RequesterID     string   `json:"requesterId,omitempty"` // its client ID, if known
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest,omitempty"`
-	Reason          Code     `json:"reason"`
-	DetailDigest    string   `json:"detailDigest,omitempty"` // SM3 of a text the provider keeps, hex
-}
+var DenialReasons = []record.Code{record.CodeNotFound, record.CodeNotActive, record.CodePurposeMismatch, record.CodeFieldsNotGranted, record.CodeUsesExhausted,
+	record.CodeSubjectNotCovered, record.CodeForbidden, record.CodeBadSignature, record.CodeInvalidArgument}
 
 // RecordDenial records an attempt the provider refused. The provider's
 // gateway submits it, as an identity with the data-owner role of the
@@ -177,25 +129,25 @@ type DenialRequest struct {
 // authorization named, if any (an unknown one is NOT_FOUND; one of another
 // dataset is INVALID_ARGUMENT). RequesterID is the provider's word, kept
 // as such: the record names who recorded it.
-func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
+func RecordDenial(s State, d record.DenialRequest) (*record.AccessRecord, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := requireRole(s, tx.caller, RoleDataOwner); err != nil {
+	if _, err := requireRole(s, tx.caller, record.RoleDataOwner); err != nil {
 		return nil, err
 	}
 	if !MemberOf(s.Channel(), d.Requester) {
-		return nil, Errorf(CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
+		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
 	}
 	ds, err := dataset(s, d.DatasetID)
 	if err != nil {
 		return nil, err
 	}
 	if ds.Owner != tx.caller.MSPID {
-		return nil, Errorf(CodeForbidden, "dataset %s is %s's: only its owner records refusals of it", ds.ID, ds.Owner)
+		return nil, record.Errorf(record.CodeForbidden, "dataset %s is %s's: only its owner records refusals of it", ds.ID, ds.Owner)
 	}
-	if err := checkID("purpose", d.Purpose); err != nil {
+	if err := record.CheckID("purpose", d.Purpose); err != nil {
 		return nil, err
 	}
 	if err := checkFieldList(d.Fields); err != nil {
@@ -207,7 +159,7 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 		}
 	}
 	if !slices.Contains(DenialReasons, d.Reason) {
-		return nil, Errorf(CodeInvalidArgument, "reason %q is not a denial reason", d.Reason)
+		return nil, record.Errorf(record.CodeInvalidArgument, "reason %q is not a denial reason", d.Reason)
 	}
 	if d.DetailDigest != "" {
 		if err := checkDigest("detail digest", d.DetailDigest); err != nil {
@@ -225,32 +177,22 @@ func RecordDenial(s State, d DenialRequest) (*AccessRecord, error) {
 			return nil, err // a denial never names an authorization that does not exist
 		}
 		if a.Owner != tx.caller.MSPID {
-			return nil, Errorf(CodeForbidden, "authorization %s is %s's to enforce", a.ID, a.Owner)
+			return nil, record.Errorf(record.CodeForbidden, "authorization %s is %s's to enforce", a.ID, a.Owner)
 		}
 		if a.DatasetID != d.DatasetID {
-			return nil, Errorf(CodeInvalidArgument, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, d.DatasetID)
+			return nil, record.Errorf(record.CodeInvalidArgument, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, d.DatasetID)
 		}
 	}
-	rec := &AccessRecord{ID: tx.txID, Kind: KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,
+	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,
 		Requester: d.Requester, RequesterID: d.RequesterID, DatasetID: d.DatasetID, Fields: d.Fields, Purpose: d.Purpose,
 		RequestDigest: d.RequestDigest, Reason: string(d.Reason), DetailDigest: d.DetailDigest, RecordedBy: tx.caller.MSPID, At: tx.now}
 	return rec, writeAccess(s, rec)
 }
 
-// Trace dimensions: the indexes every access record is written under.
-const (
-	TraceByDataset       = "dataset"
-	TraceByRequester     = "requester"
-	TraceByOwner         = "owner"
-	TraceBySubject       = "subject"
-	TraceByAuthorization = "authorization"
-	TraceByTime          = "time"
-)
-
 // allTime is the attribute of the time index, which has no other key.
 const allTime = "all"
 
-func putAccess(s State, r *AccessRecord) error {
+func putAccess(s State, r *record.AccessRecord) error {
 	k, err := key(s, objAccess, r.ID)
 	if err != nil {
 		return err
@@ -259,16 +201,16 @@ func putAccess(s State, r *AccessRecord) error {
 		return err
 	}
 	keys := []string{
-		ixKey(TraceByDataset, r.DatasetID, r.At, r.ID),
-		ixKey(TraceByRequester, r.Requester, r.At, r.ID),
-		ixKey(TraceByOwner, r.Owner, r.At, r.ID),
-		ixKey(TraceByTime, allTime, r.At, r.ID),
+		ixKey(record.TraceByDataset, r.DatasetID, r.At, r.ID),
+		ixKey(record.TraceByRequester, r.Requester, r.At, r.ID),
+		ixKey(record.TraceByOwner, r.Owner, r.At, r.ID),
+		ixKey(record.TraceByTime, allTime, r.At, r.ID),
 	}
 	if r.AuthorizationID != "" {
-		keys = append(keys, ixKey(TraceByAuthorization, r.AuthorizationID, r.At, r.ID))
+		keys = append(keys, ixKey(record.TraceByAuthorization, r.AuthorizationID, r.At, r.ID))
 	}
 	for _, p := range r.Subjects {
-		keys = append(keys, ixKey(TraceBySubject, p, r.At, r.ID))
+		keys = append(keys, ixKey(record.TraceBySubject, p, r.At, r.ID))
 	}
 	return putIndex(s, r.ID, keys...)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -13,7 +14,7 @@ import (
 // verification, schema and window checks, writes) plus the fake's commit.
 func BenchmarkIssue(b *testing.B) {
 	w := newWorld(b).setUp()
-	reqs := make([]domain.IssueRequest, 0, b.N)
+	reqs := make([]record.IssueRequest, 0, b.N)
 	for i := range b.N {
 		reqs = append(reqs, w.request(w.content(fmt.Sprintf("BENCH-%d", i))))
 	}
@@ -44,8 +45,8 @@ func BenchmarkStatusAt(b *testing.B) {
 // unlimited authorization.
 func BenchmarkRecordAccess(b *testing.B) {
 	w := newWorld(b)
-	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
-	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
+	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")
 	a := authorization()
 	a.MaxUses = 0
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
@@ -62,9 +63,9 @@ func BenchmarkRecordAccess(b *testing.B) {
 // 100,000 access records by dataset.
 func BenchmarkTraceOver100k(b *testing.B) {
 	w := newWorld(b)
-	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
-	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
-	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
+	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")
+	w.bind("anhui-admin", "anhui-auditor", record.RoleAuditor, "")
 	a := authorization()
 	a.MaxUses, a.ValidTo = 0, t0.AddDate(1, 0, 0)
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
@@ -76,14 +77,14 @@ func BenchmarkTraceOver100k(b *testing.B) {
 		}
 	}
 	mid := t0.Add(n / 2 * time.Second)
-	q := domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household", From: mid, To: mid.Add(time.Hour), PageSize: 50}
+	q := record.TraceQuery{By: record.TraceByDataset, Key: "hefei.household", From: mid, To: mid.Add(time.Hour), PageSize: 50}
 	b.ResetTimer()
 	for b.Loop() {
 		p, err := w.run("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) })
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(p.(domain.Page[*domain.AccessRecord]).Items) != 50 {
+		if len(p.(record.Page[*record.AccessRecord]).Items) != 50 {
 			b.Fatal("short page")
 		}
 	}

@@ -1,19 +1,10 @@
 package domain
 
-import "slices"
+import (
+	"slices"
 
-// Dataset is data an organisation holds and may share: its ID, its owner
-// organisation, the schema of its fields and a description. An ID belongs
-// for good to the organisation that registered it, and only that
-// organisation's data-owner grants access to it.
-type Dataset struct {
-	ID          string      `json:"id"`
-	Owner       string      `json:"owner"` // MSP ID of the owning organisation
-	Fields      []FieldSpec `json:"fields"`
-	Description string      `json:"description"`
-	Registrant  string      `json:"registrant"` // client ID that registered it
-	Record
-}
+	"github.com/wanledger/wanledger/api/record"
+)
 
 // EventDatasetRegistered is emitted when a dataset is registered.
 const EventDatasetRegistered = "share.DatasetRegistered"
@@ -27,17 +18,17 @@ const (
 // RegisterDataset registers a dataset of the caller's organisation; the
 // caller is its admin or a data-owner. The owner's endorsement is required
 // for every later change of the record.
-func RegisterDataset(s State, d Dataset) (*Dataset, error) {
+func RegisterDataset(s State, d record.Dataset) (*record.Dataset, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
 	if !tx.caller.Admin {
-		if _, err := requireRole(s, tx.caller, RoleDataOwner); err != nil {
+		if _, err := requireRole(s, tx.caller, record.RoleDataOwner); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkID("dataset ID", d.ID); err != nil {
+	if err := record.CheckID("dataset ID", d.ID); err != nil {
 		return nil, err
 	}
 	if err := checkFieldSpecs("a dataset", d.Fields); err != nil {
@@ -58,26 +49,26 @@ func RegisterDataset(s State, d Dataset) (*Dataset, error) {
 		return nil, err
 	}
 	if err := s.RequireEndorsers(k, d.Owner); err != nil {
-		return nil, Wrap(CodeInternal, err, "endorsement policy of dataset %s", d.ID)
+		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of dataset %s", d.ID)
 	}
 	return &d, emit(s, EventDatasetRegistered, &d)
 }
 
 // GetDataset returns a dataset to any reader.
-func GetDataset(s State, id string) (*Dataset, error) {
+func GetDataset(s State, id string) (*record.Dataset, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
 	return dataset(s, id)
 }
 
-func dataset(s State, id string) (*Dataset, error) {
-	return load[Dataset](s, "dataset ID", "dataset", objDataset, id)
+func dataset(s State, id string) (*record.Dataset, error) {
+	return load[record.Dataset](s, "dataset ID", "dataset", objDataset, id)
 }
 
 // ListDatasets lists the registered datasets to any reader.
-func ListDatasets(s State, size int32, bookmark string) (Page[Dataset], error) {
-	return listForReaders[Dataset](s, size, bookmark, objDataset)
+func ListDatasets(s State, size int32, bookmark string) (record.Page[record.Dataset], error) {
+	return listForReaders[record.Dataset](s, size, bookmark, objDataset)
 }
 
 // grantable checks that org owns dataset id and that it has every field.
@@ -87,11 +78,11 @@ func grantable(s State, org, id string, fields []string) error {
 		return err
 	}
 	if d.Owner != org {
-		return Errorf(CodeForbidden, "dataset %s belongs to %s; only its owner grants access", id, d.Owner)
+		return record.Errorf(record.CodeForbidden, "dataset %s belongs to %s; only its owner grants access", id, d.Owner)
 	}
 	for _, f := range fields {
-		if !slices.ContainsFunc(d.Fields, func(s FieldSpec) bool { return s.Name == f }) {
-			return Errorf(CodeSchemaMismatch, "dataset %s has no field %s", id, f)
+		if !slices.ContainsFunc(d.Fields, func(s record.FieldSpec) bool { return s.Name == f }) {
+			return record.Errorf(record.CodeSchemaMismatch, "dataset %s has no field %s", id, f)
 		}
 	}
 	return nil

@@ -1,15 +1,10 @@
 package domain
 
-import "strings"
+import (
+	"strings"
 
-// GatewayEndpoint is where an organisation's gateway is reached on the mesh:
-// its libp2p peer ID and addresses. Each organisation publishes its own.
-type GatewayEndpoint struct {
-	MSPID  string   `json:"mspId"`
-	PeerID string   `json:"peerId"`
-	Addrs  []string `json:"addrs"`
-	Record
-}
+	"github.com/wanledger/wanledger/api/record"
+)
 
 // Limits of a gateway endpoint.
 const (
@@ -25,26 +20,26 @@ const objEndpoint = "endpoint"
 
 // SetGatewayEndpoint records the calling organisation's gateway endpoint;
 // only an admin of that organisation sets it (FORBIDDEN otherwise).
-func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoint, error) {
+func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.GatewayEndpoint, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
 	if !tx.caller.Admin {
-		return nil, Errorf(CodeForbidden, "only an admin of %s sets its gateway endpoint", tx.caller.MSPID)
+		return nil, record.Errorf(record.CodeForbidden, "only an admin of %s sets its gateway endpoint", tx.caller.MSPID)
 	}
 	if peerID == "" || len(peerID) > MaxPeerIDLen || strings.ContainsAny(peerID, " \t\r\n/") {
-		return nil, Errorf(CodeInvalidArgument, "peer ID must be 1 to %d characters without spaces or slashes", MaxPeerIDLen)
+		return nil, record.Errorf(record.CodeInvalidArgument, "peer ID must be 1 to %d characters without spaces or slashes", MaxPeerIDLen)
 	}
 	if len(addrs) == 0 || len(addrs) > MaxAddrs {
-		return nil, Errorf(CodeInvalidArgument, "give 1 to %d addresses", MaxAddrs)
+		return nil, record.Errorf(record.CodeInvalidArgument, "give 1 to %d addresses", MaxAddrs)
 	}
 	for _, a := range addrs {
 		if !strings.HasPrefix(a, "/") || len(a) > MaxAddrLen || strings.ContainsAny(a, " \t\r\n") {
-			return nil, Errorf(CodeInvalidArgument, "address %.40q is not a multiaddress of at most %d characters", a, MaxAddrLen)
+			return nil, record.Errorf(record.CodeInvalidArgument, "address %.40q is not a multiaddress of at most %d characters", a, MaxAddrLen)
 		}
 	}
-	ep := &GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
+	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
 	if err := putAt(s, ep, objEndpoint, tx.caller.MSPID); err != nil {
 		return nil, err
 	}
@@ -52,6 +47,6 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*GatewayEndpoin
 }
 
 // GetGatewayEndpoint returns an organisation's gateway endpoint.
-func GetGatewayEndpoint(s State, msp string) (*GatewayEndpoint, error) {
-	return load[GatewayEndpoint](s, "MSP ID", "gateway endpoint for", objEndpoint, msp)
+func GetGatewayEndpoint(s State, msp string) (*record.GatewayEndpoint, error) {
+	return load[record.GatewayEndpoint](s, "MSP ID", "gateway endpoint for", objEndpoint, msp)
 }

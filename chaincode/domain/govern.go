@@ -2,7 +2,6 @@ package domain
 
 import (
 	"slices"
-	"strings"
 )
 
 // The governments on the ledger: each organisation belongs to a province,
@@ -69,32 +68,4 @@ func regionPrefix(province string) string {
 		}
 	}
 	return ""
-}
-
-// validRegion accepts a six-digit administrative division code.
-func validRegion(r string) bool {
-	if len(r) != 6 {
-		return false
-	}
-	for _, c := range r {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// regionCovers reports whether an accreditation for region a covers a
-// licence in region r: the same code, or a's province (xx0000) or city
-// (xxxx00) containing r.
-func regionCovers(a, r string) bool {
-	switch {
-	case a == r:
-		return true
-	case strings.HasSuffix(a, "0000"):
-		return a[:2] == r[:2]
-	case strings.HasSuffix(a, "00"):
-		return a[:4] == r[:4]
-	}
-	return false
 }

@@ -3,6 +3,8 @@ package domain
 import (
 	"strings"
 	"time"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // Indexes for time-window and per-organisation queries are simple keys,
@@ -23,13 +25,13 @@ func ixKey(index, attr string, at time.Time, id string) string {
 
 // ixRange lists the IDs indexed under attr between from and to (zero
 // times leave that end open).
-func ixRange(s State, index, attr string, from, to time.Time, size int32, bookmark string) (Page[string], error) {
+func ixRange(s State, index, attr string, from, to time.Time, size int32, bookmark string) (record.Page[string], error) {
 	if strings.Contains(attr, "/") {
-		return Page[string]{}, Errorf(CodeInvalidArgument, "%q may not hold '/'", attr)
+		return record.Page[string]{}, record.Errorf(record.CodeInvalidArgument, "%q may not hold '/'", attr)
 	}
 	n, err := pageSize(size)
 	if err != nil {
-		return Page[string]{}, err
+		return record.Page[string]{}, err
 	}
 	p := ixPrefix(index, attr)
 	start, end := p, p+"~" // '~' sorts after every time and ID character
@@ -40,13 +42,13 @@ func ixRange(s State, index, attr string, from, to time.Time, size int32, bookma
 		end = p + to.UTC().Format(ixTime)
 	}
 	if err := checkBookmark(bookmark, start, end); err != nil {
-		return Page[string]{}, err
+		return record.Page[string]{}, err
 	}
 	kvs, next, err := s.Range(start, end, n, bookmark)
 	if err != nil {
-		return Page[string]{}, Wrap(CodeInternal, err, "range %s", index)
+		return record.Page[string]{}, record.Wrap(record.CodeInternal, err, "range %s", index)
 	}
-	out := Page[string]{Items: make([]string, 0, len(kvs)), Bookmark: next}
+	out := record.Page[string]{Items: make([]string, 0, len(kvs)), Bookmark: next}
 	for _, kv := range kvs {
 		out.Items = append(out.Items, string(kv.Value))
 	}
@@ -57,7 +59,7 @@ func ixRange(s State, index, attr string, from, to time.Time, size int32, bookma
 func putIndex(s State, id string, keys ...string) error {
 	for _, k := range keys {
 		if err := s.Put(k, []byte(id)); err != nil {
-			return Wrap(CodeInternal, err, "write index")
+			return record.Wrap(record.CodeInternal, err, "write index")
 		}
 	}
 	return nil

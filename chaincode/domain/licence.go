@@ -7,53 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
-
-// Status is a licence's status. Expiry is not a status: it follows from the
-// validity window and the time asked about.
-type Status string
-
-// Statuses, and the answers StatusAt adds for times outside the window.
-const (
-	StatusActive      Status = "active"
-	StatusSuspended   Status = "suspended"
-	StatusRevoked     Status = "revoked"
-	StatusExpired     Status = "expired"
-	StatusNotYetValid Status = "not-yet-valid"
-)
-
-// StatusChange is one entry of a licence's status history.
-type StatusChange struct {
-	Status      Status    `json:"status"`
-	Reason      string    `json:"reason,omitempty"` // "CODE" or "CODE:SM3 digest" (see ParseReason)
-	EffectiveAt time.Time `json:"effectiveAt"`
-	RecordedAt  time.Time `json:"recordedAt"`
-	TxID        string    `json:"txId"`
-	By          string    `json:"by"` // MSP ID
-}
-
-// Licence is an e-licence on the ledger: the sealed content (digests only,
-// no personal data), its seal signature and its status history.
-type Licence struct {
-	credential.Content
-	Signature     string         `json:"signature"` // hex DER SM2 signature by the seal key
-	IssuerMSP     string         `json:"issuerMsp"`
-	IssuedAt      time.Time      `json:"issuedAt"`
-	SealedAt      time.Time      `json:"sealedAt"` // when the current content was sealed: issuance or the last renewal
-	GrantID       string         `json:"grantId"`  // the agency's grant in force at SealedAt, which verdicts judge by
-	IssueTxID     string         `json:"issueTxId"`
-	Status        Status         `json:"status"`
-	StatusHistory []StatusChange `json:"statusHistory"`
-	Record
-}
-
-// IssueRequest is what an issuer submits: the content and its seal signature.
-type IssueRequest struct {
-	Content   credential.Content `json:"content"`
-	Signature string             `json:"signature"`
-}
 
 // Events of licences.
 const (
@@ -72,7 +29,7 @@ const (
 
 // Issue verifies and records a licence. The caller must be an issuer of
 // the licence's agency.
-func Issue(s State, req IssueRequest) (*Licence, error) {
+func Issue(s State, req record.IssueRequest) (*record.Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -84,27 +41,21 @@ func Issue(s State, req IssueRequest) (*Licence, error) {
 	return l, emit(s, EventLicenceIssued, l)
 }
 
-// BatchResult is the result of IssueBatch.
-type BatchResult struct {
-	Count    int        `json:"count"`
-	Licences []*Licence `json:"licences"`
-}
-
 // IssueBatch issues up to MaxBatch licences in one transaction: all of them
 // or, if any is refused, none.
-func IssueBatch(s State, reqs []IssueRequest) (*BatchResult, error) {
+func IssueBatch(s State, reqs []record.IssueRequest) (*record.BatchResult, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
 	if len(reqs) == 0 || len(reqs) > MaxBatch {
-		return nil, Errorf(CodeTooLarge, "a batch holds 1 to %d licences", MaxBatch)
+		return nil, record.Errorf(record.CodeTooLarge, "a batch holds 1 to %d licences", MaxBatch)
 	}
-	res := &BatchResult{Count: len(reqs)}
+	res := &record.BatchResult{Count: len(reqs)}
 	for i, r := range reqs {
 		// A transaction does not read its own writes: catch repeats here.
-		if slices.ContainsFunc(reqs[:i], func(o IssueRequest) bool { return o.Content.ID == r.Content.ID }) {
-			return nil, Errorf(CodeAlreadyExists, "licence %s appears twice in the batch", r.Content.ID)
+		if slices.ContainsFunc(reqs[:i], func(o record.IssueRequest) bool { return o.Content.ID == r.Content.ID }) {
+			return nil, record.Errorf(record.CodeAlreadyExists, "licence %s appears twice in the batch", r.Content.ID)
 		}
 		l, err := issue(s, tx, r)
 		if err != nil {
@@ -117,26 +68,26 @@ func IssueBatch(s State, reqs []IssueRequest) (*BatchResult, error) {
 
 // prefixed keeps err's code and says which item it concerns.
 func prefixed(err error, format string, args ...any) error {
-	var e *Error
+	var e *record.Error
 	if errors.As(err, &e) {
-		return Wrap(e.Code, err, format, args...)
+		return record.Wrap(e.Code, err, format, args...)
 	}
 	return err
 }
 
-func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
+func issue(s State, tx txContext, req record.IssueRequest) (*record.Licence, error) {
 	c := req.Content
 	for _, f := range []struct{ what, v string }{{"licence ID", c.ID}, {"type code", c.Type}, {"agency ID", c.AgencyID}, {"seal key ID", c.SealKeyID}} {
-		if err := checkID(f.what, f.v); err != nil {
+		if err := record.CheckID(f.what, f.v); err != nil {
 			return nil, err
 		}
 	}
-	b, err := requireRole(s, tx.caller, RoleIssuer)
+	b, err := requireRole(s, tx.caller, record.RoleIssuer)
 	if err != nil {
 		return nil, err
 	}
 	if b.AgencyID != c.AgencyID {
-		return nil, Errorf(CodeForbidden, "%s issues for agency %s, not %s", shortID(tx.caller.ID), b.AgencyID, c.AgencyID)
+		return nil, record.Errorf(record.CodeForbidden, "%s issues for agency %s, not %s", shortID(tx.caller.ID), b.AgencyID, c.AgencyID)
 	}
 	t, err := licenceType(s, c.Type)
 	if err != nil {
@@ -151,7 +102,7 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 		return nil, err
 	}
 	if a.MSPID != tx.caller.MSPID {
-		return nil, Errorf(CodeForbidden, "agency %s belongs to %s", c.AgencyID, a.MSPID)
+		return nil, record.Errorf(record.CodeForbidden, "agency %s belongs to %s", c.AgencyID, a.MSPID)
 	}
 	if err := checkSchema(t, c.Fields); err != nil {
 		return nil, err
@@ -169,7 +120,7 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 		return nil, err
 	}
 	if _, err := gm.ParsePublicKeyHex(c.HolderPublicKey); err != nil {
-		return nil, Wrap(CodeInvalidArgument, err, "holder public key")
+		return nil, record.Wrap(record.CodeInvalidArgument, err, "holder public key")
 	}
 	k, err := key(s, objLicence, c.ID)
 	if err != nil {
@@ -178,10 +129,10 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 	if err := mustBeNew(s, k, "licence", c.ID); err != nil {
 		return nil, err
 	}
-	l := &Licence{
+	l := &record.Licence{
 		Content: c, Signature: req.Signature, IssuerMSP: tx.caller.MSPID,
-		IssuedAt: tx.now, SealedAt: tx.now, GrantID: a.GrantID, IssueTxID: tx.txID, Status: StatusActive,
-		StatusHistory: []StatusChange{{Status: StatusActive, EffectiveAt: c.ValidFrom, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID}},
+		IssuedAt: tx.now, SealedAt: tx.now, GrantID: a.GrantID, IssueTxID: tx.txID, Status: record.StatusActive,
+		StatusHistory: []record.StatusChange{{Status: record.StatusActive, EffectiveAt: c.ValidFrom, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID}},
 		Record:        tx.record(),
 	}
 	if err := putJSON(s, k, l); err != nil {
@@ -193,41 +144,41 @@ func issue(s State, tx txContext, req IssueRequest) (*Licence, error) {
 			return nil, err
 		}
 		if err := s.Put(ik, []byte(c.ID)); err != nil {
-			return nil, Wrap(CodeInternal, err, "write index")
+			return nil, record.Wrap(record.CodeInternal, err, "write index")
 		}
 	}
 	if err := s.RequireEndorsers(k, tx.caller.MSPID); err != nil {
-		return nil, Wrap(CodeInternal, err, "endorsement policy of licence %s", c.ID)
+		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of licence %s", c.ID)
 	}
 	return l, nil
 }
 
 // checkSchema matches the digested fields against the type's schema: every
 // required field present, none unknown.
-func checkSchema(t *LicenceType, fields []credential.FieldDigest) error {
+func checkSchema(t *record.LicenceType, fields []credential.FieldDigest) error {
 	if len(fields) > MaxFields {
-		return Errorf(CodeTooLarge, "more than %d fields", MaxFields)
+		return record.Errorf(record.CodeTooLarge, "more than %d fields", MaxFields)
 	}
 	for _, f := range fields {
-		if !slices.ContainsFunc(t.Fields, func(s FieldSpec) bool { return s.Name == f.Name }) {
-			return Errorf(CodeSchemaMismatch, "type %s has no field %q", t.Code, f.Name)
+		if !slices.ContainsFunc(t.Fields, func(s record.FieldSpec) bool { return s.Name == f.Name }) {
+			return record.Errorf(record.CodeSchemaMismatch, "type %s has no field %q", t.Code, f.Name)
 		}
 	}
 	for _, spec := range t.Fields {
 		if spec.Required && !slices.ContainsFunc(fields, func(f credential.FieldDigest) bool { return f.Name == spec.Name }) {
-			return Errorf(CodeSchemaMismatch, "type %s requires field %q", t.Code, spec.Name)
+			return record.Errorf(record.CodeSchemaMismatch, "type %s requires field %q", t.Code, spec.Name)
 		}
 	}
 	return nil
 }
 
 // checkValidity checks a window against the type's maximum, counted from start.
-func checkValidity(t *LicenceType, from, to, start time.Time) error {
+func checkValidity(t *record.LicenceType, from, to, start time.Time) error {
 	if err := checkWindow("licence", from, to); err != nil {
 		return err
 	}
 	if to.Sub(start) > time.Duration(t.MaxValidityDays)*24*time.Hour {
-		return Errorf(CodeValidityTooLong, "type %s is valid for at most %d days", t.Code, t.MaxValidityDays)
+		return record.Errorf(record.CodeValidityTooLong, "type %s is valid for at most %d days", t.Code, t.MaxValidityDays)
 	}
 	return nil
 }
@@ -236,54 +187,54 @@ func checkValidity(t *LicenceType, from, to, start time.Time) error {
 func checkSeal(s State, now time.Time, c credential.Content, sigHex string) error {
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) == 0 || len(sig) > maxSignatureSize {
-		return Errorf(CodeInvalidArgument, "signature must be a hex DER SM2 signature")
+		return record.Errorf(record.CodeInvalidArgument, "signature must be a hex DER SM2 signature")
 	}
 	k, err := sealKey(s, c.SealKeyID)
 	if err != nil {
-		if CodeOf(err) == CodeNotFound {
-			return Errorf(CodeSealInvalid, "no seal key %s", c.SealKeyID)
+		if record.CodeOf(err) == record.CodeNotFound {
+			return record.Errorf(record.CodeSealInvalid, "no seal key %s", c.SealKeyID)
 		}
 		return err
 	}
 	if k.AgencyID != c.AgencyID {
-		return Errorf(CodeSealInvalid, "seal key %s belongs to agency %s", k.KeyID, k.AgencyID)
+		return record.Errorf(record.CodeSealInvalid, "seal key %s belongs to agency %s", k.KeyID, k.AgencyID)
 	}
 	if err := k.ValidAt(now); err != nil {
 		return err
 	}
 	pub, err := gm.ParsePublicKeyHex(k.PublicKey)
 	if err != nil {
-		return Wrap(CodeInternal, err, "stored seal key %s", k.KeyID)
+		return record.Wrap(record.CodeInternal, err, "stored seal key %s", k.KeyID)
 	}
 	switch err := credential.Verify(pub, c, sig); {
 	case errors.Is(err, credential.ErrBadSignature):
-		return Errorf(CodeBadSignature, "the seal signature of %s does not verify with key %s", c.ID, k.KeyID)
+		return record.Errorf(record.CodeBadSignature, "the seal signature of %s does not verify with key %s", c.ID, k.KeyID)
 	case err != nil:
-		return Wrap(CodeInvalidArgument, err, "licence content")
+		return record.Wrap(record.CodeInvalidArgument, err, "licence content")
 	}
 	return nil
 }
 
 // Suspend suspends an active licence from now.
-func Suspend(s State, id, reason string) (*Licence, error) {
-	return changeStatus(s, id, StatusSuspended, ReasonLicenceSuspension, reason, time.Time{}, StatusActive)
+func Suspend(s State, id, reason string) (*record.Licence, error) {
+	return changeStatus(s, id, record.StatusSuspended, ReasonLicenceSuspension, reason, time.Time{}, record.StatusActive)
 }
 
 // Reinstate lifts a suspension from now.
-func Reinstate(s State, id, reason string) (*Licence, error) {
-	return changeStatus(s, id, StatusActive, ReasonLicenceReinstatement, reason, time.Time{}, StatusSuspended)
+func Reinstate(s State, id, reason string) (*record.Licence, error) {
+	return changeStatus(s, id, record.StatusActive, ReasonLicenceReinstatement, reason, time.Time{}, record.StatusSuspended)
 }
 
 // Revoke revokes a licence for good, effective at effectiveAt ("invalid
 // since"), which may lie in the past but not in the future; zero means now.
 // So the stored status is always the status now, as StatusAt answers it.
-func Revoke(s State, id, reason string, effectiveAt time.Time) (*Licence, error) {
-	return changeStatus(s, id, StatusRevoked, ReasonLicenceRevocation, reason, effectiveAt, StatusActive, StatusSuspended)
+func Revoke(s State, id, reason string, effectiveAt time.Time) (*record.Licence, error) {
+	return changeStatus(s, id, record.StatusRevoked, ReasonLicenceRevocation, reason, effectiveAt, record.StatusActive, record.StatusSuspended)
 }
 
 // changeStatus moves a licence from one of from to to, for a reason of
 // kind ("CODE" or "CODE:SM3 digest", see ParseReason).
-func changeStatus(s State, id string, to Status, kind ReasonKind, reason string, effectiveAt time.Time, from ...Status) (*Licence, error) {
+func changeStatus(s State, id string, to record.Status, kind ReasonKind, reason string, effectiveAt time.Time, from ...record.Status) (*record.Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -296,16 +247,16 @@ func changeStatus(s State, id string, to Status, kind ReasonKind, reason string,
 		return nil, err
 	}
 	if !slices.Contains(from, l.Status) {
-		return nil, Errorf(CodeInvalidTransition, "licence %s is %s; it cannot become %s", id, l.Status, to)
+		return nil, record.Errorf(record.CodeInvalidTransition, "licence %s is %s; it cannot become %s", id, l.Status, to)
 	}
 	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
 		return nil, err
 	}
 	if effectiveAt.Before(l.ValidFrom) {
-		return nil, Errorf(CodeInvalidArgument, "effective time %s is before the licence was valid", effectiveAt.Format(time.RFC3339))
+		return nil, record.Errorf(record.CodeInvalidArgument, "effective time %s is before the licence was valid", effectiveAt.Format(time.RFC3339))
 	}
 	l.Status = to
-	l.StatusHistory = append(l.StatusHistory, StatusChange{Status: to, Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID})
+	l.StatusHistory = append(l.StatusHistory, record.StatusChange{Status: to, Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID})
 	l.Record = tx.record()
 	if err := putLicence(s, l); err != nil {
 		return nil, err
@@ -313,18 +264,10 @@ func changeStatus(s State, id string, to Status, kind ReasonKind, reason string,
 	return l, emit(s, EventLicenceStatusChanged, l)
 }
 
-// RenewRequest extends a licence: a new valid-to, sealed again.
-type RenewRequest struct {
-	ID        string    `json:"id"`
-	ValidTo   time.Time `json:"validTo"`
-	SealKeyID string    `json:"sealKeyId"`
-	Signature string    `json:"signature"` // over the content with the new valid-to and seal key
-}
-
 // Renew extends a licence that is not revoked. The agency must hold a grant
 // in force now, which the licence then names, and the window from now must
 // fit the type's maximum.
-func Renew(s State, r RenewRequest) (*Licence, error) {
+func Renew(s State, r record.RenewRequest) (*record.Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -333,11 +276,11 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l.Status == StatusRevoked {
-		return nil, Errorf(CodeInvalidTransition, "licence %s is revoked", r.ID)
+	if l.Status == record.StatusRevoked {
+		return nil, record.Errorf(record.CodeInvalidTransition, "licence %s is revoked", r.ID)
 	}
 	if !r.ValidTo.After(l.ValidTo) {
-		return nil, Errorf(CodeInvalidArgument, "a renewal must extend valid-to beyond %s", l.ValidTo.Format(time.RFC3339))
+		return nil, record.Errorf(record.CodeInvalidArgument, "a renewal must extend valid-to beyond %s", l.ValidTo.Format(time.RFC3339))
 	}
 	t, err := licenceType(s, l.Type)
 	if err != nil {
@@ -352,7 +295,7 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 	}
 	c := l.Content
 	c.ValidTo, c.SealKeyID = r.ValidTo.UTC(), r.SealKeyID
-	if err := checkID("seal key ID", c.SealKeyID); err != nil {
+	if err := record.CheckID("seal key ID", c.SealKeyID); err != nil {
 		return nil, err
 	}
 	if err := checkSeal(s, tx.now, c, r.Signature); err != nil {
@@ -367,45 +310,37 @@ func Renew(s State, r RenewRequest) (*Licence, error) {
 
 // licenceForIssuer loads a licence that the caller, an issuer of its
 // agency in its organisation, may change.
-func licenceForIssuer(s State, tx txContext, id string) (*Licence, error) {
+func licenceForIssuer(s State, tx txContext, id string) (*record.Licence, error) {
 	l, err := licence(s, id)
 	if err != nil {
 		return nil, err
 	}
-	b, err := requireRole(s, tx.caller, RoleIssuer)
+	b, err := requireRole(s, tx.caller, record.RoleIssuer)
 	if err != nil {
 		return nil, err
 	}
 	if tx.caller.MSPID != l.IssuerMSP || b.AgencyID != l.AgencyID {
-		return nil, Errorf(CodeForbidden, "only issuers of agency %s in %s change licence %s", l.AgencyID, l.IssuerMSP, id)
+		return nil, record.Errorf(record.CodeForbidden, "only issuers of agency %s in %s change licence %s", l.AgencyID, l.IssuerMSP, id)
 	}
 	return l, nil
 }
 
-func putLicence(s State, l *Licence) error { return putAt(s, l, objLicence, l.ID) }
+func putLicence(s State, l *record.Licence) error { return putAt(s, l, objLicence, l.ID) }
 
-func licence(s State, id string) (*Licence, error) {
-	return load[Licence](s, "licence ID", "licence", objLicence, id)
+func licence(s State, id string) (*record.Licence, error) {
+	return load[record.Licence](s, "licence ID", "licence", objLicence, id)
 }
 
 // GetLicence returns a licence.
-func GetLicence(s State, id string) (*Licence, error) {
+func GetLicence(s State, id string) (*record.Licence, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
 	return licence(s, id)
 }
 
-// StatusAnswer is a licence's status at a time.
-type StatusAnswer struct {
-	ID     string        `json:"id"`
-	At     time.Time     `json:"at"`
-	Status Status        `json:"status"`
-	Change *StatusChange `json:"change,omitempty"` // the change in force, if any
-}
-
 // StatusAt answers what a licence's status was, is or will be at t.
-func StatusAt(s State, id string, t time.Time) (*StatusAnswer, error) {
+func StatusAt(s State, id string, t time.Time) (*record.StatusAnswer, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
@@ -416,50 +351,12 @@ func StatusAt(s State, id string, t time.Time) (*StatusAnswer, error) {
 	return l.StatusAt(t), nil
 }
 
-// StatusAt computes the licence's status at t: outside the window it is
-// not yet valid or expired; a revocation rules from its effective time; else
-// the latest change in force.
-func (l *Licence) StatusAt(t time.Time) *StatusAnswer {
-	t = t.UTC()
-	a := &StatusAnswer{ID: l.ID, At: t, Status: StatusActive}
-	var inForce *StatusChange
-	for i := range l.StatusHistory {
-		c := &l.StatusHistory[i]
-		if c.EffectiveAt.After(t) {
-			continue
-		}
-		if c.Status == StatusRevoked {
-			a.Status, a.Change = StatusRevoked, c
-			return a
-		}
-		if inForce == nil || !c.EffectiveAt.Before(inForce.EffectiveAt) {
-			inForce = c
-		}
-	}
-	switch {
-	case t.Before(l.ValidFrom):
-		a.Status = StatusNotYetValid
-	case !t.Before(l.ValidTo):
-		a.Status = StatusExpired
-	case inForce != nil:
-		a.Status, a.Change = inForce.Status, inForce
-	}
-	return a
-}
-
-// Version is one committed version of a licence.
-type Version struct {
-	TxID    string    `json:"txId"`
-	Time    time.Time `json:"time"`
-	Licence *Licence  `json:"licence"`
-}
-
 // History lists every committed version of a licence, oldest first.
-func History(s State, id string) ([]Version, error) {
+func History(s State, id string) ([]record.Version, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
-	if err := checkID("licence ID", id); err != nil {
+	if err := record.CheckID("licence ID", id); err != nil {
 		return nil, err
 	}
 	k, err := key(s, objLicence, id)
@@ -468,19 +365,19 @@ func History(s State, id string) ([]Version, error) {
 	}
 	changes, err := s.History(k)
 	if err != nil {
-		return nil, Wrap(CodeInternal, err, "history of %s", id)
+		return nil, record.Wrap(record.CodeInternal, err, "history of %s", id)
 	}
 	if len(changes) == 0 {
-		return nil, Errorf(CodeNotFound, "no licence %q", id)
+		return nil, record.Errorf(record.CodeNotFound, "no licence %q", id)
 	}
 	// Peers return the newest version first.
-	out := make([]Version, 0, len(changes))
+	out := make([]record.Version, 0, len(changes))
 	for _, c := range slices.Backward(changes) {
-		v := Version{TxID: c.TxID, Time: c.Time}
+		v := record.Version{TxID: c.TxID, Time: c.Time}
 		if !c.Deleted {
-			v.Licence = &Licence{}
+			v.Licence = &record.Licence{}
 			if err := json.Unmarshal(c.Value, v.Licence); err != nil {
-				return nil, Wrap(CodeInternal, err, "decode a version of %s", id)
+				return nil, record.Wrap(record.CodeInternal, err, "decode a version of %s", id)
 			}
 		}
 		out = append(out, v)
@@ -489,37 +386,37 @@ func History(s State, id string) ([]Version, error) {
 }
 
 // ListByHolder lists the licences of a holder pseudonym.
-func ListByHolder(s State, pseudonym string, size int32, bookmark string) (Page[*Licence], error) {
+func ListByHolder(s State, pseudonym string, size int32, bookmark string) (record.Page[*record.Licence], error) {
 	if len(pseudonym) != 64 {
-		return Page[*Licence]{}, Errorf(CodeInvalidArgument, "a holder pseudonym is 64 hex characters")
+		return record.Page[*record.Licence]{}, record.Errorf(record.CodeInvalidArgument, "a holder pseudonym is 64 hex characters")
 	}
 	if _, err := hex.DecodeString(pseudonym); err != nil {
-		return Page[*Licence]{}, Errorf(CodeInvalidArgument, "a holder pseudonym is 64 hex characters")
+		return record.Page[*record.Licence]{}, record.Errorf(record.CodeInvalidArgument, "a holder pseudonym is 64 hex characters")
 	}
 	return listIndexed(s, objByHolder, pseudonym, size, bookmark)
 }
 
 // ListByIssuer lists the licences an agency issued.
-func ListByIssuer(s State, agencyID string, size int32, bookmark string) (Page[*Licence], error) {
-	if err := checkID("agency ID", agencyID); err != nil {
-		return Page[*Licence]{}, err
+func ListByIssuer(s State, agencyID string, size int32, bookmark string) (record.Page[*record.Licence], error) {
+	if err := record.CheckID("agency ID", agencyID); err != nil {
+		return record.Page[*record.Licence]{}, err
 	}
 	return listIndexed(s, objByAgency, agencyID, size, bookmark)
 }
 
-func listIndexed(s State, index, attr string, size int32, bookmark string) (Page[*Licence], error) {
+func listIndexed(s State, index, attr string, size int32, bookmark string) (record.Page[*record.Licence], error) {
 	if _, err := requireReader(s); err != nil {
-		return Page[*Licence]{}, err
+		return record.Page[*record.Licence]{}, err
 	}
 	ids, err := listPage(s, size, bookmark, func(b []byte) (string, error) { return string(b), nil }, index, attr)
 	if err != nil {
-		return Page[*Licence]{}, err
+		return record.Page[*record.Licence]{}, err
 	}
-	p := Page[*Licence]{Items: make([]*Licence, 0, len(ids.Items)), Bookmark: ids.Bookmark}
+	p := record.Page[*record.Licence]{Items: make([]*record.Licence, 0, len(ids.Items)), Bookmark: ids.Bookmark}
 	for _, id := range ids.Items {
 		l, err := licence(s, id)
 		if err != nil {
-			return Page[*Licence]{}, err
+			return record.Page[*record.Licence]{}, err
 		}
 		p.Items = append(p.Items, l)
 	}

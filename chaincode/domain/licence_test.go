@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -14,7 +15,7 @@ import (
 func TestAnAccreditedIssuerIssuesAVerifiedLicence(t *testing.T) {
 	w := newWorld(t).setUp()
 	l := w.issue("BL-0001")
-	if l.Status != domain.StatusActive || l.IssuerMSP != "HefeiMSP" || !l.IssuedAt.Equal(w.now) {
+	if l.Status != record.StatusActive || l.IssuerMSP != "HefeiMSP" || !l.IssuedAt.Equal(w.now) {
 		t.Errorf("licence = %+v", l)
 	}
 	if name, p := lastEvent(t, w.l); name != domain.EventLicenceIssued || p["id"] != "BL-0001" {
@@ -40,33 +41,33 @@ func TestIssueRefusals(t *testing.T) {
 		edit   func(w *world, c *credential.Content) // before signing
 		sign   func(w *world, c credential.Content) string
 		tamper func(c *credential.Content) // after signing
-		want   domain.Code
+		want   record.Code
 	}{
-		{name: "a caller without the issuer role", who: "hefei-verifier", want: domain.CodeForbidden},
-		{name: "an issuer of another organisation", who: "wuhu-issuer", want: domain.CodeForbidden},
-		{name: "an organisation admin who is no issuer", who: "hefei-admin", want: domain.CodeForbidden},
-		{name: "a type the agency is not accredited for", edit: func(w *world, c *credential.Content) { c.Type = "food-licence" }, want: domain.CodeNotAccredited},
-		{name: "a region outside the accreditation", edit: func(w *world, c *credential.Content) { c.Region = "340200" }, want: domain.CodeWrongRegion},
-		{name: "a region that is no division code", edit: func(w *world, c *credential.Content) { c.Region = "hefei!" }, want: domain.CodeWrongRegion},
-		{name: "an unknown seal key", edit: func(w *world, c *credential.Content) { c.SealKeyID = "nokey" }, want: domain.CodeSealInvalid},
+		{name: "a caller without the issuer role", who: "hefei-verifier", want: record.CodeForbidden},
+		{name: "an issuer of another organisation", who: "wuhu-issuer", want: record.CodeForbidden},
+		{name: "an organisation admin who is no issuer", who: "hefei-admin", want: record.CodeForbidden},
+		{name: "a type the agency is not accredited for", edit: func(w *world, c *credential.Content) { c.Type = "food-licence" }, want: record.CodeNotAccredited},
+		{name: "a region outside the accreditation", edit: func(w *world, c *credential.Content) { c.Region = "340200" }, want: record.CodeWrongRegion},
+		{name: "a region that is no division code", edit: func(w *world, c *credential.Content) { c.Region = "hefei!" }, want: record.CodeWrongRegion},
+		{name: "an unknown seal key", edit: func(w *world, c *credential.Content) { c.SealKeyID = "nokey" }, want: record.CodeSealInvalid},
 		{name: "a signature by another key", sign: func(w *world, c credential.Content) string {
 			sig, _ := credential.Sign(otherKey, c)
 			return hex.EncodeToString(sig)
-		}, want: domain.CodeBadSignature},
-		{name: "a digest tampered with after signing", tamper: func(c *credential.Content) { c.Fields[0].Digest = strings.Repeat("0", 64) }, want: domain.CodeBadSignature},
-		{name: "a validity window changed after signing", tamper: func(c *credential.Content) { c.ValidTo = c.ValidTo.Add(time.Hour) }, want: domain.CodeBadSignature},
-		{name: "a signature that is not hex", sign: func(*world, credential.Content) string { return "zz" }, want: domain.CodeInvalidArgument},
-		{name: "a missing required field", edit: func(w *world, c *credential.Content) { c.Fields = c.Fields[:1] }, want: domain.CodeSchemaMismatch},
+		}, want: record.CodeBadSignature},
+		{name: "a digest tampered with after signing", tamper: func(c *credential.Content) { c.Fields[0].Digest = strings.Repeat("0", 64) }, want: record.CodeBadSignature},
+		{name: "a validity window changed after signing", tamper: func(c *credential.Content) { c.ValidTo = c.ValidTo.Add(time.Hour) }, want: record.CodeBadSignature},
+		{name: "a signature that is not hex", sign: func(*world, credential.Content) string { return "zz" }, want: record.CodeInvalidArgument},
+		{name: "a missing required field", edit: func(w *world, c *credential.Content) { c.Fields = c.Fields[:1] }, want: record.CodeSchemaMismatch},
 		{name: "a field the schema lacks", edit: func(w *world, c *credential.Content) {
 			c.Fields = append(c.Fields, credential.FieldDigest{Name: "zzz", Digest: c.Fields[0].Digest})
-		}, want: domain.CodeSchemaMismatch},
-		{name: "a validity longer than the type allows", edit: func(w *world, c *credential.Content) { c.ValidTo = c.ValidFrom.AddDate(11, 0, 0) }, want: domain.CodeValidityTooLong},
-		{name: "a window that ends before it starts", edit: func(w *world, c *credential.Content) { c.ValidTo = c.ValidFrom.Add(-time.Hour) }, want: domain.CodeInvalidArgument},
-		{name: "a licence ID with a slash", edit: func(w *world, c *credential.Content) { c.ID = "BL/1" }, want: domain.CodeInvalidArgument},
-		{name: "an oversized licence ID", edit: func(w *world, c *credential.Content) { c.ID = strings.Repeat("x", 65) }, want: domain.CodeInvalidArgument},
-		{name: "a holder key that is not on the curve", edit: func(w *world, c *credential.Content) { c.HolderPublicKey = "04" + strings.Repeat("11", 64) }, want: domain.CodeInvalidArgument},
+		}, want: record.CodeSchemaMismatch},
+		{name: "a validity longer than the type allows", edit: func(w *world, c *credential.Content) { c.ValidTo = c.ValidFrom.AddDate(11, 0, 0) }, want: record.CodeValidityTooLong},
+		{name: "a window that ends before it starts", edit: func(w *world, c *credential.Content) { c.ValidTo = c.ValidFrom.Add(-time.Hour) }, want: record.CodeInvalidArgument},
+		{name: "a licence ID with a slash", edit: func(w *world, c *credential.Content) { c.ID = "BL/1" }, want: record.CodeInvalidArgument},
+		{name: "an oversized licence ID", edit: func(w *world, c *credential.Content) { c.ID = strings.Repeat("x", 65) }, want: record.CodeInvalidArgument},
+		{name: "a holder key that is not on the curve", edit: func(w *world, c *credential.Content) { c.HolderPublicKey = "04" + strings.Repeat("11", 64) }, want: record.CodeInvalidArgument},
 		{name: "a pseudonym that is not a digest", edit: func(w *world, c *credential.Content) { c.HolderPseudonym = "340104199001011234" },
-			sign: func(*world, credential.Content) string { return "3006020101020101" }, want: domain.CodeInvalidArgument},
+			sign: func(*world, credential.Content) string { return "3006020101020101" }, want: record.CodeInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,7 +90,7 @@ func TestIssueRefusals(t *testing.T) {
 				who = "hefei-issuer"
 			}
 			_, err := w.run(who, func(s domain.State) (any, error) {
-				return domain.Issue(s, domain.IssueRequest{Content: c, Signature: sig})
+				return domain.Issue(s, record.IssueRequest{Content: c, Signature: sig})
 			})
 			wantCode(t, err, tt.want)
 			if w.l.Get("\x00licence\x00"+c.ID+"\x00") != nil {
@@ -103,7 +104,7 @@ func TestIssueRefusesADuplicateID(t *testing.T) {
 	w := newWorld(t).setUp()
 	w.issue("BL-0001")
 	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-0001"))) })
-	wantCode(t, err, domain.CodeAlreadyExists)
+	wantCode(t, err, record.CodeAlreadyExists)
 }
 
 func TestSealKeyTimeRules(t *testing.T) {
@@ -111,7 +112,7 @@ func TestSealKeyTimeRules(t *testing.T) {
 		w := newWorld(t).setUp()
 		w.now = t0.AddDate(1, 0, 1)
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
-		wantCode(t, err, domain.CodeSealInvalid)
+		wantCode(t, err, record.CodeSealInvalid)
 	})
 	t.Run("a revoked seal key, even revoked in the past", func(t *testing.T) {
 		w := newWorld(t).setUp()
@@ -119,15 +120,15 @@ func TestSealKeyTimeRules(t *testing.T) {
 			return domain.RevokeSealKey(s, sealID, "KEY_COMPROMISED", t0.Add(-time.Minute))
 		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
-		wantCode(t, err, domain.CodeSealInvalid)
+		wantCode(t, err, record.CodeSealInvalid)
 	})
 	t.Run("after rotation the old key stops, the new one signs, the old window stays", func(t *testing.T) {
 		w := newWorld(t).setUp()
 		l := w.issue("BL-OLD")
 		next, _ := gm.GenerateKey()
 		rot := w.must("hefei-admin", func(s domain.State) (any, error) {
-			return domain.RotateSealKey(s, sealID, domain.SealKey{KeyID: "hefei-amr-seal-2", PublicKey: next.Public().Hex(), ValidTo: t0.AddDate(3, 0, 0)})
-		}).(*domain.Rotation)
+			return domain.RotateSealKey(s, sealID, record.SealKey{KeyID: "hefei-amr-seal-2", PublicKey: next.Public().Hex(), ValidTo: t0.AddDate(3, 0, 0)})
+		}).(*record.Rotation)
 		if rot.Old.SupersededBy != "hefei-amr-seal-2" || !rot.Old.ValidTo.Equal(w.now) || !rot.New.ValidFrom.Equal(w.now) {
 			t.Errorf("rotation = %+v / %+v", rot.Old, rot.New)
 		}
@@ -136,7 +137,7 @@ func TestSealKeyTimeRules(t *testing.T) {
 			t.Errorf("old key not valid at the old licence's issuance: %v", err)
 		}
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
-		wantCode(t, err, domain.CodeSealInvalid)
+		wantCode(t, err, record.CodeSealInvalid)
 		w.seal = next
 		c := w.content("BL-NEW")
 		c.SealKeyID = "hefei-amr-seal-2"
@@ -146,9 +147,9 @@ func TestSealKeyTimeRules(t *testing.T) {
 		w := newWorld(t).setUp()
 		k, _ := gm.GenerateKey()
 		_, err := w.run("wuhu-admin", func(s domain.State) (any, error) {
-			return domain.RegisterSealKey(s, domain.SealKey{KeyID: "evil", AgencyID: agency, PublicKey: k.Public().Hex(), ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)})
+			return domain.RegisterSealKey(s, record.SealKey{KeyID: "evil", AgencyID: agency, PublicKey: k.Public().Hex(), ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)})
 		})
-		wantCode(t, err, domain.CodeForbidden)
+		wantCode(t, err, record.CodeForbidden)
 	})
 }
 
@@ -159,7 +160,7 @@ func TestAccreditationRules(t *testing.T) {
 			return domain.WithdrawAccreditation(s, grant1, "REORGANISATION")
 		})
 		_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-X"))) })
-		wantCode(t, err, domain.CodeNotAccredited)
+		wantCode(t, err, record.CodeNotAccredited)
 	})
 	t.Run("withdrawal needs the province and a majority, not the agency's organisation", func(t *testing.T) {
 		w := newWorld(t).setUp()
@@ -176,21 +177,21 @@ func TestAccreditationRules(t *testing.T) {
 	tests := []struct {
 		name string
 		who  string
-		edit func(*domain.Accreditation)
-		want domain.Code
+		edit func(*record.Accreditation)
+		want record.Code
 	}{
-		{"a city admin cannot grant", "hefei-admin", nil, domain.CodeForbidden},
-		{"another province cannot grant for Anhui's organisations", "shanghai-admin", nil, domain.CodeForbidden},
-		{"a region outside the province", "anhui-admin", func(a *domain.Accreditation) { a.Region = "310000" }, domain.CodeWrongRegion},
-		{"an unknown type", "anhui-admin", func(a *domain.Accreditation) { a.Types = []string{"nope"} }, domain.CodeNotFound},
-		{"an empty window", "anhui-admin", func(a *domain.Accreditation) { a.ValidTo = a.ValidFrom }, domain.CodeInvalidArgument},
-		{"an organisation not in the province", "anhui-admin", func(a *domain.Accreditation) { a.MSPID = "ShanghaiMSP" }, domain.CodeForbidden},
+		{"a city admin cannot grant", "hefei-admin", nil, record.CodeForbidden},
+		{"another province cannot grant for Anhui's organisations", "shanghai-admin", nil, record.CodeForbidden},
+		{"a region outside the province", "anhui-admin", func(a *record.Accreditation) { a.Region = "310000" }, record.CodeWrongRegion},
+		{"an unknown type", "anhui-admin", func(a *record.Accreditation) { a.Types = []string{"nope"} }, record.CodeNotFound},
+		{"an empty window", "anhui-admin", func(a *record.Accreditation) { a.ValidTo = a.ValidFrom }, record.CodeInvalidArgument},
+		{"an organisation not in the province", "anhui-admin", func(a *record.Accreditation) { a.MSPID = "ShanghaiMSP" }, record.CodeForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
 			w.must("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
-			a := domain.Accreditation{AgencyID: "wuhu-amr", MSPID: "WuhuMSP", Types: []string{typeBiz}, Region: "340200", ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)}
+			a := record.Accreditation{AgencyID: "wuhu-amr", MSPID: "WuhuMSP", Types: []string{typeBiz}, Region: "340200", ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)}
 			if tt.edit != nil {
 				tt.edit(&a)
 			}
@@ -203,22 +204,22 @@ func TestAccreditationRules(t *testing.T) {
 func TestLicenceTypeRules(t *testing.T) {
 	w := newWorld(t)
 	_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
-	wantCode(t, err, domain.CodeForbidden)
+	wantCode(t, err, record.CodeForbidden)
 	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
 	_, err = w.run("shanghai-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, businessType()) })
-	wantCode(t, err, domain.CodeForbidden)
-	for name, edit := range map[string]func(*domain.LicenceType){
-		"no fields":         func(lt *domain.LicenceType) { lt.Fields = nil },
-		"a field twice":     func(lt *domain.LicenceType) { lt.Fields = append(lt.Fields, lt.Fields[0]) },
-		"a bad field type":  func(lt *domain.LicenceType) { lt.Fields[0].Type = "blob" },
-		"a bad field name":  func(lt *domain.LicenceType) { lt.Fields[0].Name = "1st" },
-		"zero validity":     func(lt *domain.LicenceType) { lt.MaxValidityDays = 0 },
-		"a control in name": func(lt *domain.LicenceType) { lt.Name = "a\nb" },
+	wantCode(t, err, record.CodeForbidden)
+	for name, edit := range map[string]func(*record.LicenceType){
+		"no fields":         func(lt *record.LicenceType) { lt.Fields = nil },
+		"a field twice":     func(lt *record.LicenceType) { lt.Fields = append(lt.Fields, lt.Fields[0]) },
+		"a bad field type":  func(lt *record.LicenceType) { lt.Fields[0].Type = "blob" },
+		"a bad field name":  func(lt *record.LicenceType) { lt.Fields[0].Name = "1st" },
+		"zero validity":     func(lt *record.LicenceType) { lt.MaxValidityDays = 0 },
+		"a control in name": func(lt *record.LicenceType) { lt.Name = "a\nb" },
 	} {
 		lt := businessType()
 		edit(&lt)
 		_, err := w.run("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, lt) })
-		if domain.CodeOf(err) != domain.CodeInvalidArgument {
+		if record.CodeOf(err) != record.CodeInvalidArgument {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -227,32 +228,32 @@ func TestLicenceTypeRules(t *testing.T) {
 func TestStatusTransitions(t *testing.T) {
 	w := newWorld(t).setUp()
 	w.issue("BL-1")
-	step := func(who string, f func(domain.State) (*domain.Licence, error)) error {
+	step := func(who string, f func(domain.State) (*record.Licence, error)) error {
 		_, err := w.run(who, func(s domain.State) (any, error) { return f(s) })
 		return err
 	}
-	suspend := func(s domain.State) (*domain.Licence, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") }
-	reinstate := func(s domain.State) (*domain.Licence, error) {
+	suspend := func(s domain.State) (*record.Licence, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") }
+	reinstate := func(s domain.State) (*record.Licence, error) {
 		return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED")
 	}
-	revoke := func(s domain.State) (*domain.Licence, error) { return domain.Revoke(s, "BL-1", "FRAUD", time.Time{}) }
+	revoke := func(s domain.State) (*record.Licence, error) { return domain.Revoke(s, "BL-1", "FRAUD", time.Time{}) }
 
-	wantCode(t, step("hefei-issuer", reinstate), domain.CodeInvalidTransition)
-	wantCode(t, step("wuhu-issuer", suspend), domain.CodeForbidden)
-	wantCode(t, step("hefei-verifier", suspend), domain.CodeForbidden)
+	wantCode(t, step("hefei-issuer", reinstate), record.CodeInvalidTransition)
+	wantCode(t, step("wuhu-issuer", suspend), record.CodeForbidden)
+	wantCode(t, step("hefei-verifier", suspend), record.CodeForbidden)
 	if err := step("hefei-issuer", suspend); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, step("hefei-issuer", suspend), domain.CodeInvalidTransition)
+	wantCode(t, step("hefei-issuer", suspend), record.CodeInvalidTransition)
 	if err := step("hefei-issuer", reinstate); err != nil {
 		t.Fatal(err)
 	}
 	if err := step("hefei-issuer", revoke); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, step("hefei-issuer", reinstate), domain.CodeInvalidTransition)
-	wantCode(t, step("hefei-issuer", suspend), domain.CodeInvalidTransition)
-	wantCode(t, step("hefei-issuer", revoke), domain.CodeInvalidTransition)
+	wantCode(t, step("hefei-issuer", reinstate), record.CodeInvalidTransition)
+	wantCode(t, step("hefei-issuer", suspend), record.CodeInvalidTransition)
+	wantCode(t, step("hefei-issuer", revoke), record.CodeInvalidTransition)
 
 	// Status changes need the issuing organisation's endorsement.
 	w2 := newWorld(t).setUp()
@@ -279,18 +280,18 @@ func TestStatusAtAnswersForAnyTime(t *testing.T) {
 
 	tests := []struct {
 		at   time.Time
-		want domain.Status
+		want record.Status
 	}{
-		{t0.Add(-time.Second), domain.StatusNotYetValid},
-		{t0, domain.StatusActive},
-		{suspendedAt, domain.StatusSuspended},
-		{t0.Add(25 * 24 * time.Hour), domain.StatusActive},
-		{invalidSince.Add(-time.Second), domain.StatusActive},
-		{invalidSince, domain.StatusRevoked},
-		{t0.AddDate(6, 0, 0), domain.StatusRevoked},
+		{t0.Add(-time.Second), record.StatusNotYetValid},
+		{t0, record.StatusActive},
+		{suspendedAt, record.StatusSuspended},
+		{t0.Add(25 * 24 * time.Hour), record.StatusActive},
+		{invalidSince.Add(-time.Second), record.StatusActive},
+		{invalidSince, record.StatusRevoked},
+		{t0.AddDate(6, 0, 0), record.StatusRevoked},
 	}
 	for _, tt := range tests {
-		a := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.StatusAt(s, "BL-1", tt.at) }).(*domain.StatusAnswer)
+		a := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.StatusAt(s, "BL-1", tt.at) }).(*record.StatusAnswer)
 		if a.Status != tt.want {
 			t.Errorf("StatusAt(%s) = %s, want %s", tt.at.Format(time.RFC3339), a.Status, tt.want)
 		}
@@ -298,7 +299,7 @@ func TestStatusAtAnswersForAnyTime(t *testing.T) {
 	// Without the revocation, the licence expires at its valid-to.
 	w2 := newWorld(t).setUp()
 	l := w2.issue("BL-2")
-	if a := l.StatusAt(l.ValidTo); a.Status != domain.StatusExpired {
+	if a := l.StatusAt(l.ValidTo); a.Status != record.StatusExpired {
 		t.Errorf("at valid-to: %s", a.Status)
 	}
 }
@@ -308,7 +309,7 @@ func TestHistoryShowsEveryChangeWithItsTransaction(t *testing.T) {
 	w.issue("BL-1")
 	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Suspend(s, "BL-1", "INVESTIGATION") })
 	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Reinstate(s, "BL-1", "INVESTIGATION_CLOSED") })
-	h := w.must("wuhu-verifier", func(s domain.State) (any, error) { return domain.History(s, "BL-1") }).([]domain.Version)
+	h := w.must("wuhu-verifier", func(s domain.State) (any, error) { return domain.History(s, "BL-1") }).([]record.Version)
 	var got []string
 	for _, v := range h {
 		got = append(got, string(v.Licence.Status)+"@"+v.TxID)
@@ -316,46 +317,46 @@ func TestHistoryShowsEveryChangeWithItsTransaction(t *testing.T) {
 			t.Errorf("version %s holds record of %s", v.TxID, v.Licence.TxID)
 		}
 	}
-	if len(h) != 3 || h[0].Licence.Status != domain.StatusActive || h[1].Licence.Status != domain.StatusSuspended || h[2].Licence.Status != domain.StatusActive {
+	if len(h) != 3 || h[0].Licence.Status != record.StatusActive || h[1].Licence.Status != record.StatusSuspended || h[2].Licence.Status != record.StatusActive {
 		t.Errorf("history = %v", got)
 	}
 	_, err := w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.History(s, "BL-1") })
-	wantCode(t, err, domain.CodeForbidden)
+	wantCode(t, err, record.CodeForbidden)
 }
 
 func TestBatchIssueIsAllOrNothing(t *testing.T) {
 	w := newWorld(t).setUp()
-	reqs := []domain.IssueRequest{w.request(w.content("B-1")), w.request(w.content("B-2")), w.request(w.content("B-3"))}
-	res := w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.IssueBatch(s, reqs) }).(*domain.BatchResult)
+	reqs := []record.IssueRequest{w.request(w.content("B-1")), w.request(w.content("B-2")), w.request(w.content("B-3"))}
+	res := w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.IssueBatch(s, reqs) }).(*record.BatchResult)
 	if res.Count != 3 {
 		t.Fatalf("count = %d", res.Count)
 	}
 	if name, _ := lastEvent(t, w.l); name != domain.EventLicenceBatchIssued {
 		t.Errorf("event %s", name)
 	}
-	bad := []domain.IssueRequest{w.request(w.content("B-4")), w.request(w.content("B-4"))}
+	bad := []record.IssueRequest{w.request(w.content("B-4")), w.request(w.content("B-4"))}
 	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.IssueBatch(s, bad) })
-	wantCode(t, err, domain.CodeAlreadyExists)
+	wantCode(t, err, record.CodeAlreadyExists)
 	if w.l.Get("\x00licence\x00B-4\x00") != nil {
 		t.Error("a refused batch left a licence")
 	}
 	_, err = w.run("hefei-issuer", func(s domain.State) (any, error) {
-		return domain.IssueBatch(s, make([]domain.IssueRequest, domain.MaxBatch+1))
+		return domain.IssueBatch(s, make([]record.IssueRequest, domain.MaxBatch+1))
 	})
-	wantCode(t, err, domain.CodeTooLarge)
+	wantCode(t, err, record.CodeTooLarge)
 }
 
 func TestListsPageWithBookmarks(t *testing.T) {
 	w := newWorld(t).setUp()
-	var reqs []domain.IssueRequest
+	var reqs []record.IssueRequest
 	for i := range 7 {
 		reqs = append(reqs, w.request(w.content("L-"+string(rune('a'+i)))))
 	}
 	w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.IssueBatch(s, reqs) })
-	var all []*domain.Licence
+	var all []*record.Licence
 	bookmark := ""
 	for pages := 0; ; pages++ {
-		p := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.ListByIssuer(s, agency, 3, bookmark) }).(domain.Page[*domain.Licence])
+		p := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.ListByIssuer(s, agency, 3, bookmark) }).(record.Page[*record.Licence])
 		all = append(all, p.Items...)
 		if p.Bookmark == "" {
 			if pages != 2 {
@@ -370,12 +371,12 @@ func TestListsPageWithBookmarks(t *testing.T) {
 	}
 	byHolder := w.must("wuhu-verifier", func(s domain.State) (any, error) {
 		return domain.ListByHolder(s, reqs[0].Content.HolderPseudonym, 0, "")
-	}).(domain.Page[*domain.Licence])
+	}).(record.Page[*record.Licence])
 	if len(byHolder.Items) != 7 {
 		t.Errorf("by holder: %d", len(byHolder.Items))
 	}
 	_, err := w.run("hefei-verifier", func(s domain.State) (any, error) { return domain.ListByIssuer(s, agency, 1000, "") })
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 }
 
 func TestRenewExtendsAndReseals(t *testing.T) {
@@ -385,65 +386,65 @@ func TestRenewExtendsAndReseals(t *testing.T) {
 	c.ValidTo = l.ValidTo.AddDate(1, 0, 0)
 	sig, _ := credential.Sign(w.seal, c)
 	r := w.must("hefei-issuer", func(s domain.State) (any, error) {
-		return domain.Renew(s, domain.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo, SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
-	}).(*domain.Licence)
+		return domain.Renew(s, record.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo, SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
+	}).(*record.Licence)
 	if !r.ValidTo.Equal(c.ValidTo) || !r.SealedAt.Equal(w.now) || !r.IssuedAt.Equal(l.IssuedAt) {
 		t.Errorf("renewed: valid-to %s, sealed at %s, issued at %s", r.ValidTo, r.SealedAt, r.IssuedAt)
 	}
 	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) {
-		return domain.Renew(s, domain.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo.AddDate(1, 0, 0), SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
+		return domain.Renew(s, record.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo.AddDate(1, 0, 0), SealKeyID: sealID, Signature: hex.EncodeToString(sig)})
 	})
-	wantCode(t, err, domain.CodeBadSignature)
+	wantCode(t, err, record.CodeBadSignature)
 }
 
 func TestRolesAreBoundByTheirOwnOrganisationsAdmin(t *testing.T) {
 	w := newWorld(t)
 	_, err := w.run("hefei-clerk", func(s domain.State) (any, error) {
-		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleAuditor, "")
+		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), record.RoleAuditor, "")
 	})
-	wantCode(t, err, domain.CodeForbidden)
+	wantCode(t, err, record.CodeForbidden)
 	_, err = w.run("hefei-admin", func(s domain.State) (any, error) { return domain.BindRole(s, "x509::CN=a::CN=b", "superuser", "") })
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 	_, err = w.run("hefei-admin", func(s domain.State) (any, error) {
-		return domain.BindRole(s, "x509::CN=a::CN=b", domain.RoleIssuer, "")
+		return domain.BindRole(s, "x509::CN=a::CN=b", record.RoleIssuer, "")
 	})
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 	b := w.must("hefei-admin", func(s domain.State) (any, error) {
-		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk, "")
-	}).(*domain.RoleBinding)
+		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), record.RoleClerk, "")
+	}).(*record.RoleBinding)
 	if b.MSPID != "HefeiMSP" || b.GrantedBy != w.ids["hefei-admin"].ClientID() || !b.UpdatedAt.Equal(w.now) {
 		t.Errorf("binding = %+v", b)
 	}
 	// A Wuhu admin binding the same client ID binds it under Wuhu, which
 	// gives the Hefei identity nothing.
 	w.must("wuhu-admin", func(s domain.State) (any, error) {
-		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleAuditor, "")
+		return domain.BindRole(s, w.ids["hefei-clerk"].ClientID(), record.RoleAuditor, "")
 	})
 	_, err = w.run("hefei-clerk", func(s domain.State) (any, error) { return domain.ListRoles(s, 0, "") })
-	wantCode(t, err, domain.CodeForbidden)
+	wantCode(t, err, record.CodeForbidden)
 	w.must("hefei-admin", func(s domain.State) (any, error) {
-		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk)
+		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), record.RoleClerk)
 	})
 	_, err = w.run("hefei-admin", func(s domain.State) (any, error) {
-		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), domain.RoleClerk)
+		return domain.UnbindRole(s, w.ids["hefei-clerk"].ClientID(), record.RoleClerk)
 	})
-	wantCode(t, err, domain.CodeInvalidTransition)
+	wantCode(t, err, record.CodeInvalidTransition)
 }
 
 func TestGatewayEndpoints(t *testing.T) {
 	w := newWorld(t)
 	ep := w.must("hefei-admin", func(s domain.State) (any, error) {
 		return domain.SetGatewayEndpoint(s, "12D3KooWxyz", []string{"/ip4/127.0.0.1/tcp/4001"})
-	}).(*domain.GatewayEndpoint)
+	}).(*record.GatewayEndpoint)
 	if ep.MSPID != "HefeiMSP" {
 		t.Errorf("endpoint = %+v", ep)
 	}
 	for name, args := range map[string][]string{"no peer ID": {""}, "a slash in the peer ID": {"a/b"}, "no address": {"p"}, "a host:port": {"p", "127.0.0.1:1"}} {
 		_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.SetGatewayEndpoint(s, args[0], args[1:]) })
-		if domain.CodeOf(err) != domain.CodeInvalidArgument {
+		if record.CodeOf(err) != record.CodeInvalidArgument {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
-	wantCode(t, err, domain.CodeNotFound)
+	wantCode(t, err, record.CodeNotFound)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestPagedQueriesKeepToTheirRange(t *testing.T) {
 	w := sharing(t)
 	w.setUp()
-	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
+	w.bind("anhui-admin", "anhui-auditor", record.RoleAuditor, "")
 	before := t0.Add(-48 * time.Hour).Format("2006-01-02T15:04:05Z")
 	tests := []struct {
 		name, who string
@@ -34,13 +35,13 @@ func TestPagedQueriesKeepToTheirRange(t *testing.T) {
 			return domain.ListAuthorizations(s, "WuhuMSP", false, 0, "ix/auth-owner/HefeiMSP/")
 		}},
 		{"trace before its window", "anhui-auditor", func(s domain.State) (any, error) {
-			return domain.Trace(s, domain.TraceQuery{By: domain.TraceByTime, From: t0, Bookmark: "ix/time/all/" + before})
+			return domain.Trace(s, record.TraceQuery{By: record.TraceByTime, From: t0, Bookmark: "ix/time/all/" + before})
 		}},
 		{"trace past its window", "anhui-auditor", func(s domain.State) (any, error) {
-			return domain.Trace(s, domain.TraceQuery{By: domain.TraceByTime, To: t0, Bookmark: "ix/time/all/" + t0.AddDate(1, 0, 0).Format("2006-01-02T15:04:05Z")})
+			return domain.Trace(s, record.TraceQuery{By: record.TraceByTime, To: t0, Bookmark: "ix/time/all/" + t0.AddDate(1, 0, 0).Format("2006-01-02T15:04:05Z")})
 		}},
 		{"handoffs of another organisation", "hefei-admin", func(s domain.State) (any, error) {
-			return domain.ListHandoffs(s, "HefeiMSP", domain.HandoffOpen, 0, "ix/handoff/")
+			return domain.ListHandoffs(s, "HefeiMSP", record.HandoffOpen, 0, "ix/handoff/")
 		}},
 	}
 	for _, tc := range tests {
@@ -49,7 +50,7 @@ func TestPagedQueriesKeepToTheirRange(t *testing.T) {
 			if err == nil {
 				t.Fatalf("listed %+v", v)
 			}
-			wantCode(t, err, domain.CodeInvalidArgument)
+			wantCode(t, err, record.CodeInvalidArgument)
 		})
 	}
 }
@@ -58,13 +59,13 @@ func TestPagedQueriesKeepToTheirRange(t *testing.T) {
 func TestPagingWithItsOwnBookmarks(t *testing.T) {
 	w := newWorld(t)
 	for _, who := range []string{"hefei-issuer", "hefei-verifier", "hefei-clerk", "hefei-owner"} {
-		w.bind("hefei-admin", who, domain.RoleAuditor, "")
+		w.bind("hefei-admin", who, record.RoleAuditor, "")
 	}
-	w.bind("wuhu-admin", "wuhu-clerk", domain.RoleClerk, "")
-	var got []domain.RoleBinding
+	w.bind("wuhu-admin", "wuhu-clerk", record.RoleClerk, "")
+	var got []record.RoleBinding
 	bookmark := ""
 	for range 10 {
-		p := w.must("hefei-admin", func(s domain.State) (any, error) { return domain.ListRoles(s, 1, bookmark) }).(domain.Page[domain.RoleBinding])
+		p := w.must("hefei-admin", func(s domain.State) (any, error) { return domain.ListRoles(s, 1, bookmark) }).(record.Page[record.RoleBinding])
 		got = append(got, p.Items...)
 		if bookmark = p.Bookmark; bookmark == "" {
 			break

@@ -3,6 +3,8 @@ package domain
 import (
 	"slices"
 	"strings"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // ReasonKind names a list of reason codes: what the reason explains.
@@ -60,43 +62,27 @@ var ReasonLists = []ReasonList{
 	}},
 }
 
-// Reason is a reason as the ledger keeps it: a code of its kind's list and,
-// optionally, the SM3 digest (64 lower-case hex) of free text kept off the
-// ledger by the caller. Its string form, taken and stored by transactions,
-// is "CODE" or "CODE:DIGEST".
-type Reason struct {
-	Code   string `json:"code"`
-	Digest string `json:"digest,omitempty"`
-}
-
-func (r Reason) String() string {
-	if r.Digest == "" {
-		return r.Code
-	}
-	return r.Code + ":" + r.Digest
-}
-
 // ParseReason reads "CODE" or "CODE:DIGEST" of a kind: INVALID_ARGUMENT if
 // the code is not in the kind's list, the digest is not SM3 hex, or the
 // code is OTHER without a digest.
-func ParseReason(kind ReasonKind, s string) (Reason, error) {
+func ParseReason(kind ReasonKind, s string) (record.Reason, error) {
 	i := slices.IndexFunc(ReasonLists, func(l ReasonList) bool { return l.Kind == kind })
 	if i < 0 {
-		return Reason{}, Errorf(CodeInternal, "no reason list %q", kind)
+		return record.Reason{}, record.Errorf(record.CodeInternal, "no reason list %q", kind)
 	}
 	code, digest, hasDigest := strings.Cut(s, ":")
 	if !slices.Contains(ReasonLists[i].Codes, code) {
-		return Reason{}, Errorf(CodeInvalidArgument, "%s reason %.40q is not one of %v (free text stays off the ledger: give its SM3 digest after the code)",
+		return record.Reason{}, record.Errorf(record.CodeInvalidArgument, "%s reason %.40q is not one of %v (free text stays off the ledger: give its SM3 digest after the code)",
 			kind, code, ReasonLists[i].Codes)
 	}
 	if hasDigest {
 		if err := checkDigest("reason digest", digest); err != nil {
-			return Reason{}, err
+			return record.Reason{}, err
 		}
 	} else if code == ReasonOther {
-		return Reason{}, Errorf(CodeInvalidArgument, "%s reason OTHER needs the SM3 digest of its text", kind)
+		return record.Reason{}, record.Errorf(record.CodeInvalidArgument, "%s reason OTHER needs the SM3 digest of its text", kind)
 	}
-	return Reason{Code: code, Digest: digest}, nil
+	return record.Reason{Code: code, Digest: digest}, nil
 }
 
 // checkReason refuses a reason that ParseReason does not accept.

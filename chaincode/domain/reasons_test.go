@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
@@ -13,24 +14,24 @@ func TestParseReason(t *testing.T) {
 	for _, tc := range []struct {
 		kind   domain.ReasonKind
 		reason string
-		want   domain.Code
+		want   record.Code
 	}{
 		{domain.ReasonLicenceRevocation, "FRAUD", ""},
 		{domain.ReasonLicenceRevocation, "FRAUD:" + sum, ""},
 		{domain.ReasonLicenceRevocation, "OTHER:" + sum, ""},
-		{domain.ReasonLicenceRevocation, "OTHER", domain.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "forged papers", domain.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "", domain.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "FRAUD:" + strings.ToUpper(sum), domain.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "FRAUD:申请人张三", domain.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "KEY_LOST", domain.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "OTHER", record.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "forged papers", record.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "", record.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "FRAUD:" + strings.ToUpper(sum), record.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "FRAUD:申请人张三", record.CodeInvalidArgument},
+		{domain.ReasonLicenceRevocation, "KEY_LOST", record.CodeInvalidArgument},
 		{domain.ReasonSealKeyRevocation, "KEY_LOST", ""},
 		{domain.ReasonLegalBasis, "PIPL_13_3_LEGAL_DUTY", ""},
-		{domain.ReasonLegalBasis, "社会救助暂行办法 第十一条", domain.CodeInvalidArgument},
-		{"no-such-kind", "FRAUD", domain.CodeInternal},
+		{domain.ReasonLegalBasis, "社会救助暂行办法 第十一条", record.CodeInvalidArgument},
+		{"no-such-kind", "FRAUD", record.CodeInternal},
 	} {
 		r, err := domain.ParseReason(tc.kind, tc.reason)
-		if domain.CodeOf(err) != tc.want {
+		if record.CodeOf(err) != tc.want {
 			t.Errorf("%s %q: %v, want %q", tc.kind, tc.reason, err, tc.want)
 		}
 		if err == nil && r.String() != tc.reason {
@@ -71,7 +72,7 @@ func TestEveryReasonOnTheLedgerIsACode(t *testing.T) {
 	}
 	for _, c := range changes {
 		_, err := w.run(c.who, func(s domain.State) (any, error) { return c.call(s, text) })
-		if domain.CodeOf(err) != domain.CodeInvalidArgument {
+		if record.CodeOf(err) != record.CodeInvalidArgument {
 			t.Errorf("%s with free text: %v, want INVALID_ARGUMENT", c.name, err)
 		}
 		w.must(c.who, func(s domain.State) (any, error) { return c.call(s, c.code+":"+digest(text)) })
@@ -79,7 +80,7 @@ func TestEveryReasonOnTheLedgerIsACode(t *testing.T) {
 	a := authorization()
 	a.ID, a.LegalBasis = "AUTH-T", "社会救助暂行办法 第十一条 "+text
 	_, err := w.run("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 	for _, k := range w.l.Keys() {
 		if v := string(w.l.Get(k)); strings.Contains(v, "340104199001011234") || strings.Contains(v, "张三") {
 			t.Errorf("the ledger holds the text under %q", k)

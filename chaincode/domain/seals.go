@@ -3,32 +3,9 @@ package domain
 import (
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 )
-
-// SealKey is an agency's SM2 e-seal key (电子印章). A key signs only inside
-// its validity window and before its revocation takes effect; a rotation
-// ends the old key's window where the new one's starts, so what the old key
-// signed while valid stays verifiable.
-type SealKey struct {
-	KeyID        string      `json:"keyId"`
-	AgencyID     string      `json:"agencyId"`
-	MSPID        string      `json:"mspId"`
-	PublicKey    string      `json:"publicKey"` // hex uncompressed SM2 point
-	ValidFrom    time.Time   `json:"validFrom"`
-	ValidTo      time.Time   `json:"validTo"`
-	SupersededBy string      `json:"supersededBy,omitempty"`
-	Revocation   *Revocation `json:"revocation,omitempty"`
-	Record
-}
-
-// Revocation records why (a reason code, see ParseReason) and from when
-// something stopped being valid.
-type Revocation struct {
-	Reason      string    `json:"reason"`
-	EffectiveAt time.Time `json:"effectiveAt"`
-	RecordedAt  time.Time `json:"recordedAt"`
-}
 
 // Events of seal keys.
 const (
@@ -43,7 +20,7 @@ const objSeal = "seal"
 // organisation's agencies that holds a grant still running (not withdrawn,
 // not ended; it may start later). Only that organisation's admin may, and
 // later changes need its endorsement.
-func RegisterSealKey(s State, k SealKey) (*SealKey, error) {
+func RegisterSealKey(s State, k record.SealKey) (*record.SealKey, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -57,8 +34,8 @@ func RegisterSealKey(s State, k SealKey) (*SealKey, error) {
 	return &k, emit(s, EventSealKeyRegistered, &k)
 }
 
-func checkNewSeal(s State, tx txContext, k *SealKey) error {
-	if err := checkID("seal key ID", k.KeyID); err != nil {
+func checkNewSeal(s State, tx txContext, k *record.SealKey) error {
+	if err := record.CheckID("seal key ID", k.KeyID); err != nil {
 		return err
 	}
 	a, err := liveGrant(s, k.AgencyID, tx.now)
@@ -66,10 +43,10 @@ func checkNewSeal(s State, tx txContext, k *SealKey) error {
 		return err
 	}
 	if !tx.caller.Admin || tx.caller.MSPID != a.MSPID {
-		return Errorf(CodeForbidden, "only %s's admin registers seal keys of agency %s", a.MSPID, k.AgencyID)
+		return record.Errorf(record.CodeForbidden, "only %s's admin registers seal keys of agency %s", a.MSPID, k.AgencyID)
 	}
 	if _, err := gm.ParsePublicKeyHex(k.PublicKey); err != nil {
-		return Wrap(CodeInvalidArgument, err, "seal public key")
+		return record.Wrap(record.CodeInvalidArgument, err, "seal public key")
 	}
 	if err := checkWindow("seal key", k.ValidFrom, k.ValidTo); err != nil {
 		return err
@@ -85,7 +62,7 @@ func checkNewSeal(s State, tx txContext, k *SealKey) error {
 	return nil
 }
 
-func putSeal(s State, tx txContext, k *SealKey) error {
+func putSeal(s State, tx txContext, k *record.SealKey) error {
 	k.Record = tx.record()
 	sk, err := key(s, objSeal, k.KeyID)
 	if err != nil {
@@ -95,20 +72,14 @@ func putSeal(s State, tx txContext, k *SealKey) error {
 		return err
 	}
 	if err := s.RequireEndorsers(sk, k.MSPID); err != nil {
-		return Wrap(CodeInternal, err, "endorsement policy of seal key %s", k.KeyID)
+		return record.Wrap(record.CodeInternal, err, "endorsement policy of seal key %s", k.KeyID)
 	}
 	return nil
 }
 
-// Rotation is the result of RotateSealKey.
-type Rotation struct {
-	Old *SealKey `json:"old"`
-	New *SealKey `json:"new"`
-}
-
 // RotateSealKey replaces a key: the new key is valid from now, and the old
 // one's window ends now.
-func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
+func RotateSealKey(s State, oldKeyID string, next record.SealKey) (*record.Rotation, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -118,7 +89,7 @@ func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
 		return nil, err
 	}
 	if old.SupersededBy != "" || old.Revocation != nil || !tx.now.Before(old.ValidTo) {
-		return nil, Errorf(CodeInvalidTransition, "seal key %s is superseded, revoked or expired", oldKeyID)
+		return nil, record.Errorf(record.CodeInvalidTransition, "seal key %s is superseded, revoked or expired", oldKeyID)
 	}
 	next.AgencyID, next.ValidFrom = old.AgencyID, tx.now
 	if err := checkNewSeal(s, tx, &next); err != nil {
@@ -131,13 +102,13 @@ func RotateSealKey(s State, oldKeyID string, next SealKey) (*Rotation, error) {
 	if err := putSeal(s, tx, &next); err != nil {
 		return nil, err
 	}
-	r := &Rotation{Old: old, New: &next}
+	r := &record.Rotation{Old: old, New: &next}
 	return r, emit(s, EventSealKeyRotated, r)
 }
 
 // RevokeSealKey revokes a key from effectiveAt, which may lie in the past
 // but not in the future: signatures it made from then on are invalid.
-func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealKey, error) {
+func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*record.SealKey, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -150,15 +121,15 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealK
 		return nil, err
 	}
 	if !tx.caller.Admin || tx.caller.MSPID != k.MSPID {
-		return nil, Errorf(CodeForbidden, "only %s's admin revokes its seal keys", k.MSPID)
+		return nil, record.Errorf(record.CodeForbidden, "only %s's admin revokes its seal keys", k.MSPID)
 	}
 	if k.Revocation != nil {
-		return nil, Errorf(CodeInvalidTransition, "seal key %s is revoked already", keyID)
+		return nil, record.Errorf(record.CodeInvalidTransition, "seal key %s is revoked already", keyID)
 	}
 	if effectiveAt, err = tx.effective(effectiveAt); err != nil {
 		return nil, err
 	}
-	k.Revocation = &Revocation{Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now}
+	k.Revocation = &record.Revocation{Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now}
 	if err := putSeal(s, tx, k); err != nil {
 		return nil, err
 	}
@@ -166,29 +137,18 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*SealK
 }
 
 // GetSealKey returns a seal key.
-func GetSealKey(s State, keyID string) (*SealKey, error) {
+func GetSealKey(s State, keyID string) (*record.SealKey, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
 	return sealKey(s, keyID)
 }
 
-func sealKey(s State, keyID string) (*SealKey, error) {
-	return load[SealKey](s, "seal key ID", "seal key", objSeal, keyID)
+func sealKey(s State, keyID string) (*record.SealKey, error) {
+	return load[record.SealKey](s, "seal key ID", "seal key", objSeal, keyID)
 }
 
 // ListSealKeys lists seal keys.
-func ListSealKeys(s State, size int32, bookmark string) (Page[SealKey], error) {
-	return listForReaders[SealKey](s, size, bookmark, objSeal)
-}
-
-// ValidAt checks that the key could sign at t.
-func (k *SealKey) ValidAt(t time.Time) error {
-	switch {
-	case k.Revocation != nil && !t.Before(k.Revocation.EffectiveAt):
-		return Errorf(CodeSealInvalid, "seal key %s is revoked since %s", k.KeyID, k.Revocation.EffectiveAt.Format(time.RFC3339))
-	case !within(t, k.ValidFrom, k.ValidTo):
-		return Errorf(CodeSealInvalid, "seal key %s is valid %s to %s", k.KeyID, k.ValidFrom.Format(time.RFC3339), k.ValidTo.Format(time.RFC3339))
-	}
-	return nil
+func ListSealKeys(s State, size int32, bookmark string) (record.Page[record.SealKey], error) {
+	return listForReaders[record.SealKey](s, size, bookmark, objSeal)
 }

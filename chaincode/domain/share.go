@@ -4,29 +4,9 @@ import (
 	"encoding/hex"
 	"slices"
 	"time"
-)
 
-// Authorization lets a requester organisation use some fields of an owner
-// organisation's dataset, for one purpose, on a legal basis or a citizen's
-// consent, for a time and a number of uses.
-type Authorization struct {
-	ID            string      `json:"id"`
-	Owner         string      `json:"owner"`     // MSP ID of the data owner
-	Requester     string      `json:"requester"` // MSP ID allowed to access
-	DatasetID     string      `json:"datasetId"`
-	Fields        []string    `json:"fields"`
-	Purpose       string      `json:"purpose"`                 // purpose code
-	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (see ParseReason)
-	ConsentDigest string      `json:"consentDigest,omitempty"` // SM3 of the consent record, hex
-	Subjects      []string    `json:"subjects,omitempty"`      // pseudonyms the consent covers; empty: any
-	ValidFrom     time.Time   `json:"validFrom"`
-	ValidTo       time.Time   `json:"validTo"`
-	MaxUses       int64       `json:"maxUses"` // 0: unlimited
-	Uses          int64       `json:"uses"`
-	GrantedBy     string      `json:"grantedBy"`
-	Revocation    *Revocation `json:"revocation,omitempty"`
-	Record
-}
+	"github.com/wanledger/wanledger/api/record"
+)
 
 // Events of data sharing.
 const (
@@ -45,21 +25,21 @@ const (
 
 func checkDigest(what, d string) error {
 	if b, err := hex.DecodeString(d); err != nil || len(b) != 32 || hex.EncodeToString(b) != d {
-		return Errorf(CodeInvalidArgument, "%s must be an SM3 digest: 64 lower-case hex digits", what)
+		return record.Errorf(record.CodeInvalidArgument, "%s must be an SM3 digest: 64 lower-case hex digits", what)
 	}
 	return nil
 }
 
 func checkFieldList(fields []string) error {
 	if len(fields) == 0 || len(fields) > MaxFields {
-		return Errorf(CodeInvalidArgument, "name 1 to %d fields", MaxFields)
+		return record.Errorf(record.CodeInvalidArgument, "name 1 to %d fields", MaxFields)
 	}
 	for i, f := range fields {
 		if err := checkFieldName(f); err != nil {
 			return err
 		}
 		if slices.Contains(fields[:i], f) {
-			return Errorf(CodeInvalidArgument, "field %s named twice", f)
+			return record.Errorf(record.CodeInvalidArgument, "field %s named twice", f)
 		}
 	}
 	return nil
@@ -67,7 +47,7 @@ func checkFieldList(fields []string) error {
 
 func checkSubjects(subjects []string) error {
 	if len(subjects) > maxSubjects {
-		return Errorf(CodeTooLarge, "at most %d subjects", maxSubjects)
+		return record.Errorf(record.CodeTooLarge, "at most %d subjects", maxSubjects)
 	}
 	for _, p := range subjects {
 		if err := checkDigest("subject pseudonym", p); err != nil {
@@ -81,25 +61,25 @@ func checkSubjects(subjects []string) error {
 // organisation, whose data-owner the caller must be, on a dataset the
 // organisation registered, for fields of its schema. Every later change
 // to it, each use included, needs the owner organisation's endorsement.
-func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
+func GrantAuthorization(s State, a record.Authorization) (*record.Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	b, err := requireRole(s, tx.caller, RoleDataOwner)
+	b, err := requireRole(s, tx.caller, record.RoleDataOwner)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range []struct{ what, v string }{{"authorization ID", a.ID}, {"dataset ID", a.DatasetID}, {"purpose", a.Purpose}} {
-		if err := checkID(f.what, f.v); err != nil {
+		if err := record.CheckID(f.what, f.v); err != nil {
 			return nil, err
 		}
 	}
 	if !MemberOf(s.Channel(), a.Requester) {
-		return nil, Errorf(CodeInvalidArgument, "requester %q is not a member of channel %s", a.Requester, s.Channel())
+		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", a.Requester, s.Channel())
 	}
 	if a.Requester == tx.caller.MSPID {
-		return nil, Errorf(CodeInvalidArgument, "an organisation needs no authorization for its own data")
+		return nil, record.Errorf(record.CodeInvalidArgument, "an organisation needs no authorization for its own data")
 	}
 	if err := checkFieldList(a.Fields); err != nil {
 		return nil, err
@@ -108,7 +88,7 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 		return nil, err
 	}
 	if a.LegalBasis == "" && a.ConsentDigest == "" {
-		return nil, Errorf(CodeInvalidArgument, "give a legal basis or a consent digest")
+		return nil, record.Errorf(record.CodeInvalidArgument, "give a legal basis or a consent digest")
 	}
 	if a.LegalBasis != "" {
 		if err := checkReason(ReasonLegalBasis, a.LegalBasis); err != nil {
@@ -120,7 +100,7 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 			return nil, err
 		}
 	} else if len(a.Subjects) > 0 {
-		return nil, Errorf(CodeInvalidArgument, "subjects scope a consent; give its digest")
+		return nil, record.Errorf(record.CodeInvalidArgument, "subjects scope a consent; give its digest")
 	}
 	if err := checkSubjects(a.Subjects); err != nil {
 		return nil, err
@@ -129,7 +109,7 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 		return nil, err
 	}
 	if a.MaxUses < 0 || a.MaxUses > maxUses {
-		return nil, Errorf(CodeInvalidArgument, "maximum uses must be 0 (unlimited) to %d", maxUses)
+		return nil, record.Errorf(record.CodeInvalidArgument, "maximum uses must be 0 (unlimited) to %d", maxUses)
 	}
 	k, err := key(s, objAuthorization, a.ID)
 	if err != nil {
@@ -146,14 +126,14 @@ func GrantAuthorization(s State, a Authorization) (*Authorization, error) {
 		return nil, err
 	}
 	if err := s.RequireEndorsers(k, a.Owner); err != nil {
-		return nil, Wrap(CodeInternal, err, "endorsement policy of authorization %s", a.ID)
+		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of authorization %s", a.ID)
 	}
 	return &a, emit(s, EventAuthorizationGranted, &a)
 }
 
 // RevokeAuthorization ends an authorization now, for a reason code (see
 // ParseReason); the owner's data-owner asks.
-func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
+func RevokeAuthorization(s State, id, reason string) (*record.Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -165,30 +145,32 @@ func RevokeAuthorization(s State, id, reason string) (*Authorization, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := requireRole(s, tx.caller, RoleDataOwner); err != nil {
+	if _, err := requireRole(s, tx.caller, record.RoleDataOwner); err != nil {
 		return nil, err
 	}
 	if tx.caller.MSPID != a.Owner {
-		return nil, Errorf(CodeForbidden, "only %s revokes its authorizations", a.Owner)
+		return nil, record.Errorf(record.CodeForbidden, "only %s revokes its authorizations", a.Owner)
 	}
 	if a.Revocation != nil {
-		return nil, Errorf(CodeInvalidTransition, "authorization %s is revoked already", id)
+		return nil, record.Errorf(record.CodeInvalidTransition, "authorization %s is revoked already", id)
 	}
-	a.Revocation, a.Record = &Revocation{Reason: reason, EffectiveAt: tx.now, RecordedAt: tx.now}, tx.record()
+	a.Revocation, a.Record = &record.Revocation{Reason: reason, EffectiveAt: tx.now, RecordedAt: tx.now}, tx.record()
 	if err := putAuthorization(s, a); err != nil {
 		return nil, err
 	}
 	return a, emit(s, EventAuthorizationRevoked, a)
 }
 
-func putAuthorization(s State, a *Authorization) error { return putAt(s, a, objAuthorization, a.ID) }
+func putAuthorization(s State, a *record.Authorization) error {
+	return putAt(s, a, objAuthorization, a.ID)
+}
 
-func authorization(s State, id string) (*Authorization, error) {
-	return load[Authorization](s, "authorization ID", "authorization", objAuthorization, id)
+func authorization(s State, id string) (*record.Authorization, error) {
+	return load[record.Authorization](s, "authorization ID", "authorization", objAuthorization, id)
 }
 
 // GetAuthorization returns an authorization to its parties and auditors.
-func GetAuthorization(s State, id string) (*Authorization, error) {
+func GetAuthorization(s State, id string) (*record.Authorization, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -210,27 +192,27 @@ func requireParty(s State, tx txContext, parties ...string) error {
 		if tx.caller.Admin {
 			return nil
 		}
-		_, err := requireRole(s, tx.caller, Roles...)
+		_, err := requireRole(s, tx.caller, record.Roles...)
 		return err
 	}
-	if _, err := requireRole(s, tx.caller, RoleAuditor); err != nil {
-		return Errorf(CodeForbidden, "only the parties and auditors see this")
+	if _, err := requireRole(s, tx.caller, record.RoleAuditor); err != nil {
+		return record.Errorf(record.CodeForbidden, "only the parties and auditors see this")
 	}
 	return nil
 }
 
 // ListAuthorizations lists the authorizations an organisation owns
 // (asOwner) or was granted, for the organisation itself or an auditor.
-func ListAuthorizations(s State, msp string, asOwner bool, size int32, bookmark string) (Page[*Authorization], error) {
+func ListAuthorizations(s State, msp string, asOwner bool, size int32, bookmark string) (record.Page[*record.Authorization], error) {
 	tx, err := begin(s)
 	if err != nil {
-		return Page[*Authorization]{}, err
+		return record.Page[*record.Authorization]{}, err
 	}
-	if err := checkID("MSP ID", msp); err != nil {
-		return Page[*Authorization]{}, err
+	if err := record.CheckID("MSP ID", msp); err != nil {
+		return record.Page[*record.Authorization]{}, err
 	}
 	if err := requireParty(s, tx, msp); err != nil {
-		return Page[*Authorization]{}, err
+		return record.Page[*record.Authorization]{}, err
 	}
 	index := "auth-requester"
 	if asOwner {
@@ -238,17 +220,17 @@ func ListAuthorizations(s State, msp string, asOwner bool, size int32, bookmark 
 	}
 	ids, err := ixRange(s, index, msp, time.Time{}, time.Time{}, size, bookmark)
 	if err != nil {
-		return Page[*Authorization]{}, err
+		return record.Page[*record.Authorization]{}, err
 	}
-	return loadPage(s, ids, func(id string) (*Authorization, error) { return authorization(s, id) })
+	return loadPage(s, ids, func(id string) (*record.Authorization, error) { return authorization(s, id) })
 }
 
-func loadPage[T any](s State, ids Page[string], get func(string) (T, error)) (Page[T], error) {
-	out := Page[T]{Items: make([]T, 0, len(ids.Items)), Bookmark: ids.Bookmark}
+func loadPage[T any](s State, ids record.Page[string], get func(string) (T, error)) (record.Page[T], error) {
+	out := record.Page[T]{Items: make([]T, 0, len(ids.Items)), Bookmark: ids.Bookmark}
 	for _, id := range ids.Items {
 		v, err := get(id)
 		if err != nil {
-			return Page[T]{}, err
+			return record.Page[T]{}, err
 		}
 		out.Items = append(out.Items, v)
 	}

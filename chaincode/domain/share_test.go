@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/internal/gm"
 )
@@ -14,41 +15,41 @@ func digest(s string) string { return gm.SM3Hex([]byte(s)) }
 // of Hefei's household dataset.
 func sharing(t *testing.T) *world {
 	w := newWorld(t)
-	w.bind("hefei-admin", "hefei-owner", domain.RoleDataOwner, "")
-	w.bind("wuhu-admin", "wuhu-requester", domain.RoleRequester, "")
-	w.bind("anhui-admin", "anhui-auditor", domain.RoleAuditor, "")
-	w.bind("hefei-admin", "hefei-clerk", domain.RoleClerk, "")
-	w.bind("wuhu-admin", "wuhu-clerk", domain.RoleClerk, "")
+	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
+	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")
+	w.bind("anhui-admin", "anhui-auditor", record.RoleAuditor, "")
+	w.bind("hefei-admin", "hefei-clerk", record.RoleClerk, "")
+	w.bind("wuhu-admin", "wuhu-clerk", record.RoleClerk, "")
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, authorization()) })
 	return w
 }
 
-func household() domain.Dataset {
-	return domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口", Fields: []domain.FieldSpec{
-		{Name: "address", Type: domain.FieldString, Required: true}, {Name: "members", Type: domain.FieldNumber}, {Name: "income", Type: domain.FieldNumber}}}
+func household() record.Dataset {
+	return record.Dataset{ID: "hefei.household", Description: "合肥市户籍人口", Fields: []record.FieldSpec{
+		{Name: "address", Type: record.FieldString, Required: true}, {Name: "members", Type: record.FieldNumber}, {Name: "income", Type: record.FieldNumber}}}
 }
 
-func authorization() domain.Authorization {
-	return domain.Authorization{ID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
+func authorization() record.Authorization {
+	return record.Authorization{ID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
 		Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES:" + digest("社会救助暂行办法 第十一条"), ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(0, 1, 0), MaxUses: 3}
 }
 
-func access(fields ...string) domain.AccessRequest {
-	return domain.AccessRequest{AuthorizationID: "AUTH-1", DatasetID: "hefei.household", Fields: fields, Purpose: "social-assistance",
+func access(fields ...string) record.AccessRequest {
+	return record.AccessRequest{AuthorizationID: "AUTH-1", DatasetID: "hefei.household", Fields: fields, Purpose: "social-assistance",
 		RequestDigest: digest("request"), ResponseDigest: digest("response")}
 }
 
 func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
 	w := sharing(t)
 	for i := range 3 {
-		rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*domain.AccessRecord)
-		if rec.Kind != domain.KindAccess || rec.Owner != "HefeiMSP" || rec.Requester != "WuhuMSP" || rec.ID == "" || !rec.At.Equal(w.now) {
+		rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*record.AccessRecord)
+		if rec.Kind != record.KindAccess || rec.Owner != "HefeiMSP" || rec.Requester != "WuhuMSP" || rec.ID == "" || !rec.At.Equal(w.now) {
 			t.Errorf("record %d = %+v", i, rec)
 		}
 	}
-	wantDenial(t, w, access("address"), domain.CodeUsesExhausted)
-	a := w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, "AUTH-1") }).(*domain.Authorization)
+	wantDenial(t, w, access("address"), record.CodeUsesExhausted)
+	a := w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, "AUTH-1") }).(*record.Authorization)
 	if a.Uses != 3 {
 		t.Errorf("uses = %d", a.Uses)
 	}
@@ -59,18 +60,18 @@ func TestRecordAccessCountsUsesAndWritesTheRecord(t *testing.T) {
 
 // wantDenial records an access the authorization refuses: it commits a
 // denial with the refusal's code, on the trail, and counts no use.
-func wantDenial(t *testing.T, w *world, r domain.AccessRequest, code domain.Code) {
+func wantDenial(t *testing.T, w *world, r record.AccessRequest, code record.Code) {
 	t.Helper()
 	uses := func() int64 {
-		return w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, r.AuthorizationID) }).(*domain.Authorization).Uses
+		return w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GetAuthorization(s, r.AuthorizationID) }).(*record.Authorization).Uses
 	}
 	before := uses()
 	v, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
 	if err != nil {
 		t.Fatalf("a refused access is a committed denial, not an error: %v", err)
 	}
-	rec := v.(*domain.AccessRecord)
-	if rec.Kind != domain.KindDenial || rec.Reason != string(code) || rec.AuthorizationID != r.AuthorizationID || rec.Requester != "WuhuMSP" || rec.Owner != "HefeiMSP" {
+	rec := v.(*record.AccessRecord)
+	if rec.Kind != record.KindDenial || rec.Reason != string(code) || rec.AuthorizationID != r.AuthorizationID || rec.Requester != "WuhuMSP" || rec.Owner != "HefeiMSP" {
 		t.Errorf("denial = %+v, want reason %s", rec, code)
 	}
 	if name, _ := lastEvent(t, w.l); name != domain.EventAccessDenied {
@@ -80,9 +81,9 @@ func wantDenial(t *testing.T, w *world, r domain.AccessRequest, code domain.Code
 		t.Errorf("a denial counted a use: %d → %d", before, after)
 	}
 	p := w.must("anhui-auditor", func(s domain.State) (any, error) {
-		return domain.Trace(s, domain.TraceQuery{By: domain.TraceByAuthorization, Key: r.AuthorizationID, PageSize: 200})
-	}).(domain.Page[*domain.AccessRecord])
-	if last := p.Items[len(p.Items)-1]; last.ID != rec.ID || last.Kind != domain.KindDenial {
+		return domain.Trace(s, record.TraceQuery{By: record.TraceByAuthorization, Key: r.AuthorizationID, PageSize: 200})
+	}).(record.Page[*record.AccessRecord])
+	if last := p.Items[len(p.Items)-1]; last.ID != rec.ID || last.Kind != record.KindDenial {
 		t.Errorf("the trail ends with %+v, want the denial %s", last, rec.ID)
 	}
 }
@@ -93,16 +94,16 @@ func TestRecordAccessErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		who  string
-		edit func(*domain.AccessRequest)
-		want domain.Code
+		edit func(*record.AccessRequest)
+		want record.Code
 	}{
-		{"the owner itself", "hefei-owner", nil, domain.CodeForbidden},
-		{"a requester-organisation identity without the role", "wuhu-clerk", nil, domain.CodeForbidden},
-		{"no such authorization", "", func(r *domain.AccessRequest) { r.AuthorizationID = "AUTH-9" }, domain.CodeNotFound},
-		{"an unregistered dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "anhui.health" }, domain.CodeNotFound},
-		{"another owner's dataset", "", func(r *domain.AccessRequest) { r.DatasetID = "wuhu.census" }, domain.CodeInvalidArgument},
-		{"a digest that is not SM3 hex", "", func(r *domain.AccessRequest) { r.RequestDigest = "abc" }, domain.CodeInvalidArgument},
-		{"too many subjects", "", func(r *domain.AccessRequest) { r.Subjects = make([]string, 101) }, domain.CodeTooLarge},
+		{"the owner itself", "hefei-owner", nil, record.CodeForbidden},
+		{"a requester-organisation identity without the role", "wuhu-clerk", nil, record.CodeForbidden},
+		{"no such authorization", "", func(r *record.AccessRequest) { r.AuthorizationID = "AUTH-9" }, record.CodeNotFound},
+		{"an unregistered dataset", "", func(r *record.AccessRequest) { r.DatasetID = "anhui.health" }, record.CodeNotFound},
+		{"another owner's dataset", "", func(r *record.AccessRequest) { r.DatasetID = "wuhu.census" }, record.CodeInvalidArgument},
+		{"a digest that is not SM3 hex", "", func(r *record.AccessRequest) { r.RequestDigest = "abc" }, record.CodeInvalidArgument},
+		{"too many subjects", "", func(r *record.AccessRequest) { r.Subjects = make([]string, 101) }, record.CodeTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,14 +129,14 @@ func TestRecordAccessErrors(t *testing.T) {
 func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*domain.AccessRequest)
+		edit func(*record.AccessRequest)
 		when time.Time
-		want domain.Code
+		want record.Code
 	}{
-		{"another purpose", func(r *domain.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, domain.CodePurposeMismatch},
-		{"a field not granted", func(r *domain.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, domain.CodeFieldsNotGranted},
-		{"another dataset", func(r *domain.AccessRequest) { r.DatasetID = "hefei.household2" }, time.Time{}, domain.CodeFieldsNotGranted},
-		{"after the window", nil, t0.AddDate(0, 2, 0), domain.CodeNotActive},
+		{"another purpose", func(r *record.AccessRequest) { r.Purpose = "marketing" }, time.Time{}, record.CodePurposeMismatch},
+		{"a field not granted", func(r *record.AccessRequest) { r.Fields = []string{"address", "income"} }, time.Time{}, record.CodeFieldsNotGranted},
+		{"another dataset", func(r *record.AccessRequest) { r.DatasetID = "hefei.household2" }, time.Time{}, record.CodeFieldsNotGranted},
+		{"after the window", nil, t0.AddDate(0, 2, 0), record.CodeNotActive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 	t.Run("a revoked authorization", func(t *testing.T) {
 		w := sharing(t)
 		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RevokeAuthorization(s, "AUTH-1", "PURPOSE_ACHIEVED") })
-		wantDenial(t, w, access("address"), domain.CodeNotActive)
+		wantDenial(t, w, access("address"), record.CodeNotActive)
 	})
 	t.Run("a subject outside the consent", func(t *testing.T) {
 		w := sharing(t)
@@ -165,7 +166,7 @@ func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 		w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
 		r := access("address")
 		r.AuthorizationID, r.Subjects = "AUTH-C", []string{digest("citizen-2")}
-		wantDenial(t, w, r, domain.CodeSubjectNotCovered)
+		wantDenial(t, w, r, record.CodeSubjectNotCovered)
 		r.Subjects = []string{digest("citizen-1")}
 		w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
 	})
@@ -177,8 +178,8 @@ func TestRefusedAccessesAreDenialsOnTheTrail(t *testing.T) {
 			w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
 		}
 		p := w.must("anhui-auditor", func(s domain.State) (any, error) {
-			return domain.Trace(s, domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-1", PageSize: 200})
-		}).(domain.Page[*domain.AccessRecord])
+			return domain.Trace(s, record.TraceQuery{By: record.TraceByAuthorization, Key: "AUTH-1", PageSize: 200})
+		}).(record.Page[*record.AccessRecord])
 		if len(p.Items) != 50 {
 			t.Errorf("50 refusals left %d denial records", len(p.Items))
 		}
@@ -189,17 +190,17 @@ func TestGrantRefusals(t *testing.T) {
 	tests := []struct {
 		name string
 		who  string
-		edit func(*domain.Authorization)
-		want domain.Code
+		edit func(*record.Authorization)
+		want record.Code
 	}{
-		{"without the data-owner role", "hefei-clerk", nil, domain.CodeForbidden},
-		{"to a non-member of the channel", "", func(a *domain.Authorization) { a.Requester = "ShanghaiMSP" }, domain.CodeInvalidArgument},
-		{"to the owner itself", "", func(a *domain.Authorization) { a.Requester = "HefeiMSP" }, domain.CodeInvalidArgument},
-		{"without legal basis or consent", "", func(a *domain.Authorization) { a.LegalBasis = "" }, domain.CodeInvalidArgument},
-		{"subjects without a consent", "", func(a *domain.Authorization) { a.Subjects = []string{digest("x")} }, domain.CodeInvalidArgument},
-		{"no fields", "", func(a *domain.Authorization) { a.Fields = nil }, domain.CodeInvalidArgument},
-		{"negative uses", "", func(a *domain.Authorization) { a.MaxUses = -1 }, domain.CodeInvalidArgument},
-		{"a duplicate ID", "", func(a *domain.Authorization) { a.ID = "AUTH-1" }, domain.CodeAlreadyExists},
+		{"without the data-owner role", "hefei-clerk", nil, record.CodeForbidden},
+		{"to a non-member of the channel", "", func(a *record.Authorization) { a.Requester = "ShanghaiMSP" }, record.CodeInvalidArgument},
+		{"to the owner itself", "", func(a *record.Authorization) { a.Requester = "HefeiMSP" }, record.CodeInvalidArgument},
+		{"without legal basis or consent", "", func(a *record.Authorization) { a.LegalBasis = "" }, record.CodeInvalidArgument},
+		{"subjects without a consent", "", func(a *record.Authorization) { a.Subjects = []string{digest("x")} }, record.CodeInvalidArgument},
+		{"no fields", "", func(a *record.Authorization) { a.Fields = nil }, record.CodeInvalidArgument},
+		{"negative uses", "", func(a *record.Authorization) { a.MaxUses = -1 }, record.CodeInvalidArgument},
+		{"a duplicate ID", "", func(a *record.Authorization) { a.ID = "AUTH-1" }, record.CodeAlreadyExists},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,19 +223,19 @@ func TestGrantRefusals(t *testing.T) {
 func TestDenialsAndTraces(t *testing.T) {
 	w := sharing(t)
 	w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) })
-	deny := domain.DenialRequest{AuthorizationID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
-		Fields: []string{"income"}, Purpose: "social-assistance", Reason: domain.CodeFieldsNotGranted, DetailDigest: digest("income is not granted")}
+	deny := record.DenialRequest{AuthorizationID: "AUTH-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
+		Fields: []string{"income"}, Purpose: "social-assistance", Reason: record.CodeFieldsNotGranted, DetailDigest: digest("income is not granted")}
 	_, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
-	wantCode(t, err, domain.CodeForbidden)
+	wantCode(t, err, record.CodeForbidden)
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, deny) })
 	ghost := deny
 	ghost.AuthorizationID = "AUTH-GHOST"
 	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, ghost) })
-	wantCode(t, err, domain.CodeNotFound)
+	wantCode(t, err, record.CodeNotFound)
 	bad := deny
 	bad.Reason = "BECAUSE"
 	_, err = w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, bad) })
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 	// A denial names only a registered dataset of the organisation that
 	// records it, and the dataset of the authorization it names.
 	tax := household()
@@ -245,49 +246,49 @@ func TestDenialsAndTraces(t *testing.T) {
 	w.must("wuhu-admin", func(s domain.State) (any, error) { return domain.RegisterDataset(s, census) })
 	for _, tc := range []struct {
 		name, dataset string
-		want          domain.Code
+		want          record.Code
 	}{
-		{"an unregistered dataset", "no.such.dataset", domain.CodeNotFound},
-		{"another organisation's dataset", "wuhu.census", domain.CodeForbidden},
-		{"another dataset than the authorization's", "hefei.tax", domain.CodeInvalidArgument},
+		{"an unregistered dataset", "no.such.dataset", record.CodeNotFound},
+		{"another organisation's dataset", "wuhu.census", record.CodeForbidden},
+		{"another dataset than the authorization's", "hefei.tax", record.CodeInvalidArgument},
 	} {
 		d := deny
 		d.DatasetID = tc.dataset
 		_, err := w.run("hefei-owner", func(s domain.State) (any, error) { return domain.RecordDenial(s, d) })
-		if domain.CodeOf(err) != tc.want {
+		if record.CodeOf(err) != tc.want {
 			t.Errorf("a denial naming %s: %v, want %s", tc.name, err, tc.want)
 		}
 	}
 
-	trace := func(who string, q domain.TraceQuery) (domain.Page[*domain.AccessRecord], error) {
+	trace := func(who string, q record.TraceQuery) (record.Page[*record.AccessRecord], error) {
 		v, err := w.run(who, func(s domain.State) (any, error) { return domain.Trace(s, q) })
 		if err != nil {
-			return domain.Page[*domain.AccessRecord]{}, err
+			return record.Page[*record.AccessRecord]{}, err
 		}
-		return v.(domain.Page[*domain.AccessRecord]), nil
+		return v.(record.Page[*record.AccessRecord]), nil
 	}
-	p, err := trace("anhui-auditor", domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household"})
+	p, err := trace("anhui-auditor", record.TraceQuery{By: record.TraceByDataset, Key: "hefei.household"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Items) != 2 || p.Items[0].Kind != domain.KindAccess || p.Items[1].Kind != domain.KindDenial {
+	if len(p.Items) != 2 || p.Items[0].Kind != record.KindAccess || p.Items[1].Kind != record.KindDenial {
 		t.Errorf("trace by dataset = %+v", p.Items)
 	}
-	if p, _ := trace("anhui-auditor", domain.TraceQuery{By: domain.TraceByTime, From: t0.Add(time.Hour)}); len(p.Items) != 0 {
+	if p, _ := trace("anhui-auditor", record.TraceQuery{By: record.TraceByTime, From: t0.Add(time.Hour)}); len(p.Items) != 0 {
 		t.Errorf("a window after the accesses holds %d", len(p.Items))
 	}
-	if p, err := trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByRequester, Key: "WuhuMSP"}); err != nil || len(p.Items) != 2 {
+	if p, err := trace("wuhu-requester", record.TraceQuery{By: record.TraceByRequester, Key: "WuhuMSP"}); err != nil || len(p.Items) != 2 {
 		t.Errorf("the requester's own trace: %v, %v", p.Items, err)
 	}
-	if p, err := trace("hefei-owner", domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-1"}); err != nil || len(p.Items) != 2 {
+	if p, err := trace("hefei-owner", record.TraceQuery{By: record.TraceByAuthorization, Key: "AUTH-1"}); err != nil || len(p.Items) != 2 {
 		t.Errorf("a party's trace of its authorization: %v, %v", p.Items, err)
 	}
-	_, err = trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByDataset, Key: "hefei.household"})
-	wantCode(t, err, domain.CodeForbidden)
-	_, err = trace("wuhu-requester", domain.TraceQuery{By: domain.TraceByRequester, Key: "HefeiMSP"})
-	wantCode(t, err, domain.CodeForbidden)
-	_, err = trace("anhui-auditor", domain.TraceQuery{By: "colour", Key: "x"})
-	wantCode(t, err, domain.CodeInvalidArgument)
+	_, err = trace("wuhu-requester", record.TraceQuery{By: record.TraceByDataset, Key: "hefei.household"})
+	wantCode(t, err, record.CodeForbidden)
+	_, err = trace("wuhu-requester", record.TraceQuery{By: record.TraceByRequester, Key: "HefeiMSP"})
+	wantCode(t, err, record.CodeForbidden)
+	_, err = trace("anhui-auditor", record.TraceQuery{By: "colour", Key: "x"})
+	wantCode(t, err, record.CodeInvalidArgument)
 }
 
 func TestTracePagesWithBookmarksAndBySubject(t *testing.T) {
@@ -301,10 +302,10 @@ func TestTracePagesWithBookmarksAndBySubject(t *testing.T) {
 		r.AuthorizationID, r.Subjects = "AUTH-U", []string{subject}
 		w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) })
 	}
-	var got []*domain.AccessRecord
-	q := domain.TraceQuery{By: domain.TraceBySubject, Key: subject, PageSize: 3}
+	var got []*record.AccessRecord
+	q := record.TraceQuery{By: record.TraceBySubject, Key: subject, PageSize: 3}
 	for pages := 1; ; pages++ {
-		v := w.must("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) }).(domain.Page[*domain.AccessRecord])
+		v := w.must("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) }).(record.Page[*record.AccessRecord])
 		got = append(got, v.Items...)
 		if v.Bookmark == "" {
 			if pages != 3 {
@@ -324,15 +325,15 @@ func TestTracePagesWithBookmarksAndBySubject(t *testing.T) {
 	}
 	q.Bookmark = "ix/dataset/other/"
 	_, err := w.run("anhui-auditor", func(s domain.State) (any, error) { return domain.Trace(s, q) })
-	wantCode(t, err, domain.CodeInvalidArgument)
+	wantCode(t, err, record.CodeInvalidArgument)
 }
 
 func TestVerifyComparesBodiesWithTheDigests(t *testing.T) {
 	w := sharing(t)
-	rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*domain.AccessRecord)
+	rec := w.must("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, access("address")) }).(*record.AccessRecord)
 	v := w.must("anhui-auditor", func(s domain.State) (any, error) {
 		return domain.VerifyAccess(s, rec.ID, []byte("request"), []byte("tampered"))
-	}).(*domain.Verification)
+	}).(*record.Verification)
 	if !v.RequestMatches || v.ResponseMatches {
 		t.Errorf("verification = %+v", v)
 	}

@@ -3,6 +3,8 @@ package domain
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // EventVersion is the version of every event envelope.
@@ -17,13 +19,6 @@ type Event struct {
 	Payload any    `json:"payload"`
 }
 
-// Record is what every stored object carries about its last change.
-type Record struct {
-	UpdatedAt time.Time `json:"updatedAt"`
-	UpdatedBy string    `json:"updatedBy"` // MSP ID of the caller
-	TxID      string    `json:"txId"`
-}
-
 // txContext is the caller and time of the running transaction.
 type txContext struct {
 	caller Caller
@@ -31,8 +26,8 @@ type txContext struct {
 	txID   string
 }
 
-func (t txContext) record() Record {
-	return Record{UpdatedAt: t.now, UpdatedBy: t.caller.MSPID, TxID: t.txID}
+func (t txContext) record() record.Record {
+	return record.Record{UpdatedAt: t.now, UpdatedBy: t.caller.MSPID, TxID: t.txID}
 }
 
 // effective is when a change given effectiveAt takes effect: now for the
@@ -44,9 +39,9 @@ func (t txContext) effective(effectiveAt time.Time) (time.Time, error) {
 	case effectiveAt.IsZero():
 		return t.now, nil
 	case effectiveAt.Nanosecond() != 0:
-		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s: times are whole seconds", effectiveAt.UTC().Format(time.RFC3339Nano))
+		return time.Time{}, record.Errorf(record.CodeInvalidArgument, "effective time %s: times are whole seconds", effectiveAt.UTC().Format(time.RFC3339Nano))
 	case effectiveAt.After(t.now):
-		return time.Time{}, Errorf(CodeInvalidArgument, "effective time %s is after the transaction's time %s: submit a change when it is due",
+		return time.Time{}, record.Errorf(record.CodeInvalidArgument, "effective time %s is after the transaction's time %s: submit a change when it is due",
 			effectiveAt.UTC().Format(time.RFC3339), t.now.Format(time.RFC3339))
 	}
 	return effectiveAt.UTC(), nil
@@ -55,11 +50,11 @@ func (t txContext) effective(effectiveAt time.Time) (time.Time, error) {
 func begin(s State) (txContext, error) {
 	caller, err := s.Caller()
 	if err != nil {
-		return txContext{}, Wrap(CodeForbidden, err, "identify caller")
+		return txContext{}, record.Wrap(record.CodeForbidden, err, "identify caller")
 	}
 	now, err := s.TxTime()
 	if err != nil {
-		return txContext{}, Wrap(CodeInternal, err, "transaction time")
+		return txContext{}, record.Wrap(record.CodeInternal, err, "transaction time")
 	}
 	return txContext{caller: caller, now: now.UTC().Truncate(time.Second), txID: s.TxID()}, nil
 }
@@ -67,7 +62,7 @@ func begin(s State) (txContext, error) {
 func key(s State, objectType string, attrs ...string) (string, error) {
 	k, err := s.Key(objectType, attrs...)
 	if err != nil {
-		return "", Wrap(CodeInvalidArgument, err, "key %s", objectType)
+		return "", record.Wrap(record.CodeInvalidArgument, err, "key %s", objectType)
 	}
 	return k, nil
 }
@@ -75,10 +70,10 @@ func key(s State, objectType string, attrs ...string) (string, error) {
 func putJSON(s State, k string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return Wrap(CodeInternal, err, "encode %q", k)
+		return record.Wrap(record.CodeInternal, err, "encode %q", k)
 	}
 	if err := s.Put(k, b); err != nil {
-		return Wrap(CodeInternal, err, "write %q", k)
+		return record.Wrap(record.CodeInternal, err, "write %q", k)
 	}
 	return nil
 }
@@ -95,13 +90,13 @@ func putAt(s State, v any, objectType string, attrs ...string) error {
 func getJSON(s State, k string, v any) (bool, error) {
 	b, err := s.Get(k)
 	if err != nil {
-		return false, Wrap(CodeInternal, err, "read %q", k)
+		return false, record.Wrap(record.CodeInternal, err, "read %q", k)
 	}
 	if b == nil {
 		return false, nil
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return false, Wrap(CodeInternal, err, "decode %q", k)
+		return false, record.Wrap(record.CodeInternal, err, "decode %q", k)
 	}
 	return true, nil
 }
@@ -110,10 +105,10 @@ func getJSON(s State, k string, v any) (bool, error) {
 func mustBeNew(s State, k, what, id string) error {
 	old, err := s.Get(k)
 	if err != nil {
-		return Wrap(CodeInternal, err, "read %s", what)
+		return record.Wrap(record.CodeInternal, err, "read %s", what)
 	}
 	if old != nil {
-		return Errorf(CodeAlreadyExists, "%s %s exists", what, id)
+		return record.Errorf(record.CodeAlreadyExists, "%s %s exists", what, id)
 	}
 	return nil
 }
@@ -129,7 +124,7 @@ func mustGet(s State, what, id string, v any, objectType string, attrs ...string
 		return err
 	}
 	if !found {
-		return Errorf(CodeNotFound, "no %s %q", what, id)
+		return record.Errorf(record.CodeNotFound, "no %s %q", what, id)
 	}
 	return nil
 }
@@ -137,7 +132,7 @@ func mustGet(s State, what, id string, v any, objectType string, attrs ...string
 // load reads the object stored under one ID, checking the ID first; idName
 // names the ID and what the object in errors.
 func load[T any](s State, idName, what, objectType, id string) (*T, error) {
-	if err := checkID(idName, id); err != nil {
+	if err := record.CheckID(idName, id); err != nil {
 		return nil, err
 	}
 	var v T
@@ -148,9 +143,9 @@ func load[T any](s State, idName, what, objectType, id string) (*T, error) {
 }
 
 // listForReaders lists the objects of a type for any reader.
-func listForReaders[T any](s State, size int32, bookmark, objectType string) (Page[T], error) {
+func listForReaders[T any](s State, size int32, bookmark, objectType string) (record.Page[T], error) {
 	if _, err := requireReader(s); err != nil {
-		return Page[T]{}, err
+		return record.Page[T]{}, err
 	}
 	return listJSON[T](s, size, bookmark, objectType)
 }
@@ -158,32 +153,20 @@ func listForReaders[T any](s State, size int32, bookmark, objectType string) (Pa
 func emit(s State, name string, payload any) error {
 	b, err := json.Marshal(Event{Version: EventVersion, Type: name, TxID: s.TxID(), Payload: payload})
 	if err != nil {
-		return Wrap(CodeInternal, err, "encode event %s", name)
+		return record.Wrap(record.CodeInternal, err, "encode event %s", name)
 	}
 	if err := s.Emit(name, b); err != nil {
-		return Wrap(CodeInternal, err, "emit %s", name)
+		return record.Wrap(record.CodeInternal, err, "emit %s", name)
 	}
 	return nil
 }
 
-// Page is one page of a listing.
-type Page[T any] struct {
-	Items    []T    `json:"items"`
-	Bookmark string `json:"bookmark"` // "" on the last page
-}
-
-// Page sizes.
-const (
-	DefaultPageSize = 50
-	MaxPageSize     = 200
-)
-
 func pageSize(n int32) (int32, error) {
 	switch {
 	case n == 0:
-		return DefaultPageSize, nil
-	case n < 0 || n > MaxPageSize:
-		return 0, Errorf(CodeInvalidArgument, "page size must be 1 to %d", MaxPageSize)
+		return record.DefaultPageSize, nil
+	case n < 0 || n > record.MaxPageSize:
+		return 0, record.Errorf(record.CodeInvalidArgument, "page size must be 1 to %d", record.MaxPageSize)
 	}
 	return n, nil
 }
@@ -196,13 +179,13 @@ const maxKeyRune = "\U0010FFFF"
 // would list other records.
 func checkBookmark(bookmark, start, end string) error {
 	if bookmark != "" && (len(bookmark) > 1024 || bookmark < start || bookmark >= end) {
-		return Errorf(CodeInvalidArgument, "bookmark does not belong to this query")
+		return record.Errorf(record.CodeInvalidArgument, "bookmark does not belong to this query")
 	}
 	return nil
 }
 
 // listJSON decodes one page of objects stored under a partial composite key.
-func listJSON[T any](s State, size int32, bookmark string, objectType string, attrs ...string) (Page[T], error) {
+func listJSON[T any](s State, size int32, bookmark string, objectType string, attrs ...string) (record.Page[T], error) {
 	return listPage(s, size, bookmark, func(b []byte) (T, error) {
 		var v T
 		err := json.Unmarshal(b, &v)
@@ -211,27 +194,27 @@ func listJSON[T any](s State, size int32, bookmark string, objectType string, at
 }
 
 // listPage reads one page of values stored under a partial composite key.
-func listPage[T any](s State, size int32, bookmark string, decode func([]byte) (T, error), objectType string, attrs ...string) (Page[T], error) {
+func listPage[T any](s State, size int32, bookmark string, decode func([]byte) (T, error), objectType string, attrs ...string) (record.Page[T], error) {
 	n, err := pageSize(size)
 	if err != nil {
-		return Page[T]{}, err
+		return record.Page[T]{}, err
 	}
 	prefix, err := key(s, objectType, attrs...)
 	if err != nil {
-		return Page[T]{}, err
+		return record.Page[T]{}, err
 	}
 	if err := checkBookmark(bookmark, prefix, prefix+maxKeyRune); err != nil {
-		return Page[T]{}, err
+		return record.Page[T]{}, err
 	}
 	kvs, next, err := s.Page(objectType, attrs, n, bookmark)
 	if err != nil {
-		return Page[T]{}, Wrap(CodeInternal, err, "list %s", objectType)
+		return record.Page[T]{}, record.Wrap(record.CodeInternal, err, "list %s", objectType)
 	}
-	p := Page[T]{Items: make([]T, 0, len(kvs)), Bookmark: next}
+	p := record.Page[T]{Items: make([]T, 0, len(kvs)), Bookmark: next}
 	for _, kv := range kvs {
 		v, err := decode(kv.Value)
 		if err != nil {
-			return Page[T]{}, Wrap(CodeInternal, err, "decode %q", kv.Key)
+			return record.Page[T]{}, record.Wrap(record.CodeInternal, err, "decode %q", kv.Key)
 		}
 		p.Items = append(p.Items, v)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/chaincode/fakestub"
 	"github.com/wanledger/wanledger/chaincode/stubstate"
@@ -76,27 +77,27 @@ func (w *world) setUp() *world {
 	food.Code, food.Name = "food-licence", "食品经营许可证"
 	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.PutLicenceType(s, food) })
 	w.must("anhui-admin", func(s domain.State) (any, error) {
-		return domain.GrantAccreditation(s, domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP", Types: []string{typeBiz},
+		return domain.GrantAccreditation(s, record.Accreditation{AgencyID: agency, MSPID: "HefeiMSP", Types: []string{typeBiz},
 			Region: "340100", ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(2, 0, 0)})
 	})
 	w.must("hefei-admin", func(s domain.State) (any, error) {
-		return domain.RegisterSealKey(s, domain.SealKey{KeyID: sealID, AgencyID: agency, PublicKey: w.seal.Public().Hex(),
+		return domain.RegisterSealKey(s, record.SealKey{KeyID: sealID, AgencyID: agency, PublicKey: w.seal.Public().Hex(),
 			ValidFrom: t0.Add(-time.Hour), ValidTo: t0.AddDate(1, 0, 0)})
 	})
-	w.bind("hefei-admin", "hefei-issuer", domain.RoleIssuer, agency)
-	w.bind("hefei-admin", "hefei-verifier", domain.RoleVerifier, "")
-	w.bind("wuhu-admin", "wuhu-verifier", domain.RoleVerifier, "")
-	w.bind("wuhu-admin", "wuhu-issuer", domain.RoleIssuer, "wuhu-amr")
+	w.bind("hefei-admin", "hefei-issuer", record.RoleIssuer, agency)
+	w.bind("hefei-admin", "hefei-verifier", record.RoleVerifier, "")
+	w.bind("wuhu-admin", "wuhu-verifier", record.RoleVerifier, "")
+	w.bind("wuhu-admin", "wuhu-issuer", record.RoleIssuer, "wuhu-amr")
 	return w
 }
 
-func businessType() domain.LicenceType {
-	return domain.LicenceType{Code: typeBiz, Name: "营业执照", MaxValidityDays: 3650, MutualRecognition: true,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true},
-			{Name: "creditCode", Type: domain.FieldString, Required: true}, {Name: "capital", Type: domain.FieldNumber}}}
+func businessType() record.LicenceType {
+	return record.LicenceType{Code: typeBiz, Name: "营业执照", MaxValidityDays: 3650, MutualRecognition: true,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
+			{Name: "creditCode", Type: record.FieldString, Required: true}, {Name: "capital", Type: record.FieldNumber}}}
 }
 
-func (w *world) bind(admin, who string, role domain.Role, agencyID string) {
+func (w *world) bind(admin, who string, role record.Role, agencyID string) {
 	w.t.Helper()
 	w.must(admin, func(s domain.State) (any, error) {
 		return domain.BindRole(s, w.ids[who].ClientID(), role, agencyID)
@@ -123,7 +124,7 @@ func (w *world) runEndorsed(who string, endorsers []string, f func(domain.State)
 	}
 	v, err := f(stubstate.New(tx, ci))
 	if err != nil {
-		if len(tx.Writes()) != 0 && domain.CodeOf(err) != domain.CodeInternal {
+		if len(tx.Writes()) != 0 && record.CodeOf(err) != record.CodeInternal {
 			// Writes of a refused transaction never commit; say so loudly if
 			// a refusal wrote first, so the rule's order is looked at.
 			w.t.Logf("note: %v came after %d writes", err, len(tx.Writes()))
@@ -170,23 +171,23 @@ func (w *world) content(id string) credential.Content {
 	return c
 }
 
-func (w *world) request(c credential.Content) domain.IssueRequest {
+func (w *world) request(c credential.Content) record.IssueRequest {
 	w.t.Helper()
 	sig, err := credential.Sign(w.seal, c)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}
+	return record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}
 }
 
-func (w *world) issue(id string) *domain.Licence {
+func (w *world) issue(id string) *record.Licence {
 	w.t.Helper()
-	return w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content(id))) }).(*domain.Licence)
+	return w.must("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content(id))) }).(*record.Licence)
 }
 
-func wantCode(t testing.TB, err error, code domain.Code) {
+func wantCode(t testing.TB, err error, code record.Code) {
 	t.Helper()
-	if domain.CodeOf(err) != code {
+	if record.CodeOf(err) != code {
 		t.Errorf("err = %v, want code %s", err, code)
 	}
 	if err != nil && !strings.HasPrefix(err.Error(), string(code)+": ") {
@@ -216,7 +217,7 @@ func lastEvent(t testing.TB, l *fakestub.Ledger) (string, map[string]any) {
 	return e.Name, env.Payload
 }
 
-func ids(ls []*domain.Licence) []string {
+func ids(ls []*record.Licence) []string {
 	var out []string
 	for _, l := range ls {
 		out = append(out, l.ID)

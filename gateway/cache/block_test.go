@@ -10,6 +10,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"google.golang.org/protobuf/proto"
 )
@@ -124,14 +125,14 @@ func event(t testing.TB, name string, payload any) *peer.ChaincodeEvent {
 }
 
 func TestBlockWritesAreThoseOfValidTransactionsInTheChaincodesNamespaceOnly(t *testing.T) {
-	h1 := put(t, "licence", "H1", licence("H1", domain.StatusActive))
+	h1 := put(t, "licence", "H1", licence("H1", record.StatusActive))
 	b := block(t, 7,
 		tx{config: true, code: peer.TxValidationCode_VALID},
-		valid(event(t, domain.EventLicenceStatusChanged, licence("W1", domain.StatusRevoked)), h1),
-		tx{code: peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE, ns: []nsWrites{{name: chaincode, writes: []*kvrwset.KVWrite{put(t, "licence", "W1", licence("W1", domain.StatusRevoked))}}}},
-		tx{code: peer.TxValidationCode_MVCC_READ_CONFLICT, ns: []nsWrites{{name: chaincode, writes: []*kvrwset.KVWrite{put(t, "licence", "W2", licence("W2", domain.StatusRevoked))}}}},
+		valid(event(t, domain.EventLicenceStatusChanged, licence("W1", record.StatusRevoked)), h1),
+		tx{code: peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE, ns: []nsWrites{{name: chaincode, writes: []*kvrwset.KVWrite{put(t, "licence", "W1", licence("W1", record.StatusRevoked))}}}},
+		tx{code: peer.TxValidationCode_MVCC_READ_CONFLICT, ns: []nsWrites{{name: chaincode, writes: []*kvrwset.KVWrite{put(t, "licence", "W2", licence("W2", record.StatusRevoked))}}}},
 		tx{code: peer.TxValidationCode_VALID, ns: []nsWrites{
-			{name: "other", writes: []*kvrwset.KVWrite{put(t, "licence", "O1", licence("O1", domain.StatusActive))}},
+			{name: "other", writes: []*kvrwset.KVWrite{put(t, "licence", "O1", licence("O1", record.StatusActive))}},
 			{name: "_lifecycle", writes: []*kvrwset.KVWrite{{Key: "namespaces/fields/x", Value: []byte("y")}}},
 			{name: chaincode, writes: []*kvrwset.KVWrite{{Key: key(t, "licence", "D1"), IsDelete: true}, {Key: key(t, "licence", "E1")}},
 				metadata: []*kvrwset.KVMetadataWrite{{Key: key(t, "licence", "M1"), Entries: []*kvrwset.KVMetadataEntry{{Name: "VALIDATION_PARAMETER", Value: []byte("p")}}}},
@@ -153,7 +154,7 @@ func TestBlockWritesAreThoseOfValidTransactionsInTheChaincodesNamespaceOnly(t *t
 }
 
 func TestATransactionWithoutAValidationFlagIsNotTakenAsValid(t *testing.T) {
-	b := block(t, 1, valid(nil, put(t, "licence", "H1", licence("H1", domain.StatusActive))))
+	b := block(t, 1, valid(nil, put(t, "licence", "H1", licence("H1", record.StatusActive))))
 	b.Metadata.Metadata[common.BlockMetadataIndex_TRANSACTIONS_FILTER] = nil
 	if got, err := BlockWrites(b, chaincode); err != nil || len(got) != 0 {
 		t.Errorf("writes of an unflagged transaction: %+v, %v", got, err)
@@ -180,7 +181,7 @@ func TestAValidTransactionThatDoesNotDecodeIsAnError(t *testing.T) {
 // FuzzBlockWrites feeds arbitrary bytes as a VALID transaction of a block
 // and applies whatever decodes: neither may panic.
 func FuzzBlockWrites(f *testing.F) {
-	f.Add(envelope(f, valid(event(f, domain.EventLicenceIssued, licence("GHOST-1", domain.StatusActive)), put(f, "licence", "H1", licence("H1", domain.StatusActive)))))
+	f.Add(envelope(f, valid(event(f, domain.EventLicenceIssued, licence("GHOST-1", record.StatusActive)), put(f, "licence", "H1", licence("H1", record.StatusActive)))))
 	f.Add(envelope(f, valid(nil, &kvrwset.KVWrite{Key: key(f, "seal", "K1"), Value: []byte(`{"keyId":"K2"}`)}, &kvrwset.KVWrite{Key: key(f, "type", "T"), IsDelete: true})))
 	f.Add(envelope(f, tx{config: true}))
 	f.Add([]byte{})

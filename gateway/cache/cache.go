@@ -17,7 +17,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // Store is the cache.
@@ -146,13 +146,13 @@ const (
 // decodes a written value and names the key attributes that value belongs
 // under. Caching another type is one line here (and a getter).
 var objects = map[string]func(value []byte) (attrs []string, err error){
-	objLicence: keyedBy(func(l *domain.Licence) []string { return []string{l.ID} }),
-	objType:    keyedBy(func(t *domain.LicenceType) []string { return []string{t.Code} }),
-	objGrant: keyedBy(func(a *domain.Accreditation) []string {
-		attrs, _ := domain.GrantKeyAttrs(a.GrantID) // nil for a malformed ID: not cached
+	objLicence: keyedBy(func(l *record.Licence) []string { return []string{l.ID} }),
+	objType:    keyedBy(func(t *record.LicenceType) []string { return []string{t.Code} }),
+	objGrant: keyedBy(func(a *record.Accreditation) []string {
+		attrs, _ := record.GrantKeyAttrs(a.GrantID) // nil for a malformed ID: not cached
 		return attrs
 	}),
-	objSeal: keyedBy(func(k *domain.SealKey) []string { return []string{k.KeyID} }),
+	objSeal: keyedBy(func(k *record.SealKey) []string { return []string{k.KeyID} }),
 }
 
 func keyedBy[T any](attrs func(*T) []string) func([]byte) ([]string, error) {
@@ -243,32 +243,32 @@ func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
 }
 
 // Licence returns a cached licence.
-func (s *Store) Licence(id string) (*domain.Licence, error) {
-	return get[domain.Licence](s, objLicence, id)
+func (s *Store) Licence(id string) (*record.Licence, error) {
+	return get[record.Licence](s, objLicence, id)
 }
 
 // Grant returns a cached accreditation grant by its ID ("<agency ID>:<sequence>").
-func (s *Store) Grant(id string) (*domain.Accreditation, error) {
-	attrs, err := domain.GrantKeyAttrs(id)
+func (s *Store) Grant(id string) (*record.Accreditation, error) {
+	attrs, err := record.GrantKeyAttrs(id)
 	if err != nil {
 		return nil, ErrNotCached
 	}
-	return get[domain.Accreditation](s, objGrant, attrs...)
+	return get[record.Accreditation](s, objGrant, attrs...)
 }
 
 // SealKey returns a cached seal key.
-func (s *Store) SealKey(id string) (*domain.SealKey, error) {
-	return get[domain.SealKey](s, objSeal, id)
+func (s *Store) SealKey(id string) (*record.SealKey, error) {
+	return get[record.SealKey](s, objSeal, id)
 }
 
 // LicenceType returns a cached licence type.
-func (s *Store) LicenceType(code string) (*domain.LicenceType, error) {
-	return get[domain.LicenceType](s, objType, code)
+func (s *Store) LicenceType(code string) (*record.LicenceType, error) {
+	return get[record.LicenceType](s, objType, code)
 }
 
 // Licences lists every cached licence, for comparing the cache with the ledger.
-func (s *Store) Licences() (map[string]*domain.Licence, error) {
-	out := map[string]*domain.Licence{}
+func (s *Store) Licences() (map[string]*record.Licence, error) {
+	out := map[string]*record.Licence{}
 	err := s.db.View(func(txn *badger.Txn) error {
 		prefix, err := shim.CreateCompositeKey(objLicence, nil)
 		if err != nil {
@@ -277,7 +277,7 @@ func (s *Store) Licences() (map[string]*domain.Licence, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: cacheKey(prefix), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			var l domain.Licence
+			var l record.Licence
 			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &l) }); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/internal/credential"
 )
@@ -24,8 +25,8 @@ func open(t testing.TB, dir string) *Store {
 	return s
 }
 
-func licence(id string, st domain.Status) *domain.Licence {
-	return &domain.Licence{Content: credential.Content{ID: id}, Status: st}
+func licence(id string, st record.Status) *record.Licence {
+	return &record.Licence{Content: credential.Content{ID: id}, Status: st}
 }
 
 // applyBlocks decodes and applies blocks as the gateway's follower does.
@@ -42,7 +43,7 @@ func applyBlocks(t *testing.T, s *Store, blocks ...*common.Block) {
 	}
 }
 
-func wantStatus(t *testing.T, s *Store, id string, want domain.Status) {
+func wantStatus(t *testing.T, s *Store, id string, want record.Status) {
 	t.Helper()
 	l, err := s.Licence(id)
 	if err != nil || l.Status != want || l.ID != id {
@@ -65,15 +66,15 @@ func TestTheCacheKeepsWhatValidTransactionsWroteNotWhatTheirEventsSay(t *testing
 	s := open(t, t.TempDir())
 	defer s.Close()
 	applyBlocks(t, s,
-		block(t, 0, valid(nil, put(t, "licence", "W1", licence("W1", domain.StatusActive)), put(t, "licence", "H1", licence("H1", domain.StatusActive)))),
+		block(t, 0, valid(nil, put(t, "licence", "W1", licence("W1", record.StatusActive)), put(t, "licence", "H1", licence("H1", record.StatusActive)))),
 		block(t, 1,
-			valid(event(t, domain.EventLicenceStatusChanged, licence("W1", domain.StatusRevoked)), put(t, "licence", "H1", licence("H1", domain.StatusSuspended))),
-			valid(event(t, domain.EventLicenceIssued, licence("GHOST-1", domain.StatusActive)), put(t, "licence", "H1", licence("H1", domain.StatusActive))),
-			valid(event(t, domain.EventLicenceBatchIssued, domain.BatchResult{Count: 1, Licences: []*domain.Licence{licence("GHOST-2", domain.StatusActive)}})),
+			valid(event(t, domain.EventLicenceStatusChanged, licence("W1", record.StatusRevoked)), put(t, "licence", "H1", licence("H1", record.StatusSuspended))),
+			valid(event(t, domain.EventLicenceIssued, licence("GHOST-1", record.StatusActive)), put(t, "licence", "H1", licence("H1", record.StatusActive))),
+			valid(event(t, domain.EventLicenceBatchIssued, record.BatchResult{Count: 1, Licences: []*record.Licence{licence("GHOST-2", record.StatusActive)}})),
 		),
 	)
-	wantStatus(t, s, "H1", domain.StatusActive)
-	wantStatus(t, s, "W1", domain.StatusActive)
+	wantStatus(t, s, "H1", record.StatusActive)
+	wantStatus(t, s, "W1", record.StatusActive)
 	wantAbsent(t, s, "GHOST-1")
 	wantAbsent(t, s, "GHOST-2")
 }
@@ -81,8 +82,8 @@ func TestTheCacheKeepsWhatValidTransactionsWroteNotWhatTheirEventsSay(t *testing
 func TestInvalidTransactionsOtherNamespacesAndOtherObjectsLeaveTheCacheAlone(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
-	w1 := put(t, "licence", "W1", licence("W1", domain.StatusActive))
-	revoked := put(t, "licence", "W1", licence("W1", domain.StatusRevoked))
+	w1 := put(t, "licence", "W1", licence("W1", record.StatusActive))
+	revoked := put(t, "licence", "W1", licence("W1", record.StatusRevoked))
 	applyBlocks(t, s,
 		block(t, 0, valid(nil, w1)),
 		block(t, 1,
@@ -96,7 +97,7 @@ func TestInvalidTransactionsOtherNamespacesAndOtherObjectsLeaveTheCacheAlone(t *
 			),
 		),
 	)
-	wantStatus(t, s, "W1", domain.StatusActive)
+	wantStatus(t, s, "W1", record.StatusActive)
 	if all, err := s.Licences(); err != nil || len(all) != 1 {
 		t.Errorf("licences = %v, %v", all, err)
 	}
@@ -105,7 +106,7 @@ func TestInvalidTransactionsOtherNamespacesAndOtherObjectsLeaveTheCacheAlone(t *
 func TestADeleteRemovesTheCachedObject(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
-	h1 := put(t, "licence", "H1", licence("H1", domain.StatusActive))
+	h1 := put(t, "licence", "H1", licence("H1", record.StatusActive))
 	applyBlocks(t, s, block(t, 0, valid(nil, h1)), block(t, 1, valid(nil, &kvrwset.KVWrite{Key: h1.Key, IsDelete: true})))
 	wantAbsent(t, s, "H1")
 }
@@ -116,15 +117,15 @@ func TestADeleteRemovesTheCachedObject(t *testing.T) {
 func TestAValueThatNamesAnotherObjectThanItsKeyIsNotCached(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
-	h1 := put(t, "licence", "H1", licence("H1", domain.StatusActive))
-	forged := put(t, "licence", "W1", licence("W1", domain.StatusRevoked))
+	h1 := put(t, "licence", "H1", licence("H1", record.StatusActive))
+	forged := put(t, "licence", "W1", licence("W1", record.StatusRevoked))
 	forged.Key = h1.Key
 	applyBlocks(t, s,
-		block(t, 0, valid(nil, h1, put(t, "licence", "W1", licence("W1", domain.StatusActive)), put(t, "seal", "K1", domain.SealKey{KeyID: "K1"}))),
+		block(t, 0, valid(nil, h1, put(t, "licence", "W1", licence("W1", record.StatusActive)), put(t, "seal", "K1", record.SealKey{KeyID: "K1"}))),
 		block(t, 1, valid(nil, forged, &kvrwset.KVWrite{Key: key(t, "seal", "K1"), Value: []byte(`{"keyId":`)})),
 	)
 	wantAbsent(t, s, "H1")
-	wantStatus(t, s, "W1", domain.StatusActive)
+	wantStatus(t, s, "W1", record.StatusActive)
 	if k, err := s.SealKey("K1"); !errors.Is(err, ErrNotCached) {
 		t.Errorf("a seal key that does not decode: %+v, %v", k, err)
 	}
@@ -137,12 +138,12 @@ func TestEveryCachedObjectTypeIsStoredUnderItsKey(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	applyBlocks(t, s, block(t, 0, valid(nil,
-		put(t, "licence", "L1", licence("L1", domain.StatusActive)),
-		put(t, "type", "T", domain.LicenceType{Code: "T"}),
-		grantWrite(t, domain.Accreditation{GrantID: "A:000001", AgencyID: "A", Seq: 1}),
-		put(t, "seal", "K1", domain.SealKey{KeyID: "K1", SupersededBy: "K2"}),
+		put(t, "licence", "L1", licence("L1", record.StatusActive)),
+		put(t, "type", "T", record.LicenceType{Code: "T"}),
+		grantWrite(t, record.Accreditation{GrantID: "A:000001", AgencyID: "A", Seq: 1}),
+		put(t, "seal", "K1", record.SealKey{KeyID: "K1", SupersededBy: "K2"}),
 	)))
-	wantStatus(t, s, "L1", domain.StatusActive)
+	wantStatus(t, s, "L1", record.StatusActive)
 	if _, err := s.LicenceType("T"); err != nil {
 		t.Error(err)
 	}
@@ -169,8 +170,8 @@ func TestBlocksApplyInOrderOnceAndTheCacheResumesAtItsHeight(t *testing.T) {
 	if _, err := s.ApplyBlock(2, nil); err == nil {
 		t.Error("a block beyond the next one was applied")
 	}
-	applyBlocks(t, s, block(t, 1, valid(nil, put(t, "licence", "L1", licence("L1", domain.StatusActive)))))
-	again, err := BlockWrites(block(t, 1, valid(nil, put(t, "licence", "L1", licence("L1", domain.StatusRevoked)))), chaincode)
+	applyBlocks(t, s, block(t, 1, valid(nil, put(t, "licence", "L1", licence("L1", record.StatusActive)))))
+	again, err := BlockWrites(block(t, 1, valid(nil, put(t, "licence", "L1", licence("L1", record.StatusRevoked)))), chaincode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +185,9 @@ func TestBlocksApplyInOrderOnceAndTheCacheResumesAtItsHeight(t *testing.T) {
 	if h, _ := s.Height(); h != 2 {
 		t.Errorf("height after reopening = %d, want 2", h)
 	}
-	wantStatus(t, s, "L1", domain.StatusActive)
-	applyBlocks(t, s, block(t, 2, valid(nil, put(t, "licence", "L1", licence("L1", domain.StatusSuspended)))))
-	wantStatus(t, s, "L1", domain.StatusSuspended)
+	wantStatus(t, s, "L1", record.StatusActive)
+	applyBlocks(t, s, block(t, 2, valid(nil, put(t, "licence", "L1", licence("L1", record.StatusSuspended)))))
+	wantStatus(t, s, "L1", record.StatusSuspended)
 }
 
 // TestACacheOfAnotherFormatIsRebuiltFromBlockZero: a cache an earlier
@@ -237,9 +238,9 @@ func TestKeysLongerThanTheChaincodeMakesAreNotCached(t *testing.T) {
 
 // grantWrite is the write of an accreditation grant under its composite key
 // ("grant", agency ID, six-digit sequence).
-func grantWrite(t testing.TB, g domain.Accreditation) *kvrwset.KVWrite {
+func grantWrite(t testing.TB, g record.Accreditation) *kvrwset.KVWrite {
 	t.Helper()
-	attrs, err := domain.GrantKeyAttrs(g.GrantID)
+	attrs, err := record.GrantKeyAttrs(g.GrantID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -31,13 +31,13 @@ type agencyDesk struct {
 }
 
 type grantAnswer struct {
-	Data domain.Accreditation `json:"data"`
+	Data record.Accreditation `json:"data"`
 }
 
-func (d *agencyDesk) grant(mspID string, from, to time.Time) domain.Accreditation {
+func (d *agencyDesk) grant(mspID string, from, to time.Time) record.Accreditation {
 	d.t.Helper()
 	var out grantAnswer
-	d.province.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: d.agency, MSPID: mspID,
+	d.province.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: d.agency, MSPID: mspID,
 		Types: []string{d.typ}, Region: d.region, ValidFrom: from, ValidTo: to}, &out)
 	return out.Data
 }
@@ -53,14 +53,14 @@ func (d *agencyDesk) withdraw(grantID string) {
 
 // setUp defines the type, grants the first period, registers a seal key
 // and binds the organisation's issuer identity to the agency.
-func (d *agencyDesk) setUp(mspID string, from, to time.Time) domain.Accreditation {
+func (d *agencyDesk) setUp(mspID string, from, to time.Time) record.Accreditation {
 	d.t.Helper()
-	d.province.must(http.MethodPut, "/v1/registry/types/"+d.typ, domain.LicenceType{Code: d.typ, Name: "认可测试证照", MaxValidityDays: 365,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
+	d.province.must(http.MethodPut, "/v1/registry/types/"+d.typ, record.LicenceType{Code: d.typ, Name: "认可测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
 	g := d.grant(mspID, from, to)
 	d.seal, _ = gm.GenerateKey()
 	d.sealID = d.agency + "-seal"
-	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: d.sealID, AgencyID: d.agency,
+	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: d.sealID, AgencyID: d.agency,
 		PublicKey: d.seal.Public().Hex(), ValidFrom: from, ValidTo: time.Now().UTC().Truncate(time.Second).AddDate(1, 0, 0)}, nil)
 	var who struct {
 		Data struct {
@@ -99,9 +99,9 @@ func (d *agencyDesk) issue(id string) (grantID, salt string) {
 		d.t.Fatal(err)
 	}
 	var out struct {
-		Data domain.Licence `json:"data"`
+		Data record.Licence `json:"data"`
 	}
-	lagging(d.t, d.issuer, http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &out)
+	lagging(d.t, d.issuer, http.MethodPost, "/v1/licences", record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, &out)
 	return out.Data.GrantID, hex.EncodeToString(s)
 }
 
@@ -150,7 +150,7 @@ func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, 
 	if err != nil {
 		t.Fatalf("CheckGrant %s: %v", id, err)
 	}
-	var c domain.GrantCheck
+	var c record.GrantCheck
 	if err := json.Unmarshal(out, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +161,8 @@ func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, 
 	if err != nil {
 		t.Fatalf("StatusAt %s: %v", id, err)
 	}
-	var st domain.StatusAnswer
-	if err := json.Unmarshal(out, &st); err != nil || st.Status != domain.StatusActive {
+	var st record.StatusAnswer
+	if err := json.Unmarshal(out, &st); err != nil || st.Status != record.StatusActive {
 		t.Errorf("StatusAt %s: %+v, %v", id, st, err)
 	}
 }
@@ -217,12 +217,12 @@ func TestAnotherProvinceCannotTakeOverAWithdrawnAgencyID(t *testing.T) {
 	d.withdraw(g1.GrantID)
 
 	jiangsu := gatewayAs(t, env, "jiangsu", gateway.RoleAdmin)
-	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", domain.LicenceType{Code: "js-accr-licence", Name: "江苏测试证照", MaxValidityDays: 365,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
+	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", record.LicenceType{Code: "js-accr-licence", Name: "江苏测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
 	var e gateway.APIError
-	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: d.agency, MSPID: "JiangsuMSP",
+	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: d.agency, MSPID: "JiangsuMSP",
 		Types: []string{"js-accr-licence"}, Region: "320000", ValidFrom: now, ValidTo: now.AddDate(1, 0, 0)}, &e)
-	if st != http.StatusConflict || e.Code != string(domain.CodeAgencyTaken) {
+	if st != http.StatusConflict || e.Code != string(record.CodeAgencyTaken) {
 		t.Errorf("Jiangsu's grant of Shanghai's agency ID: %d %+v", st, e)
 	}
 	licences := env.Gateway(t, "zhejiang", network.DemoUser("verifier")).GetNetwork("delta").GetContractWithName(network.ChaincodeName, "licence")

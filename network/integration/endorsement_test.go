@@ -7,7 +7,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -61,15 +61,15 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 			t.Fatal(err)
 		}
 		admin := contract(t, env, "hefei", "Admin", "registry")
-		mustSubmit(t, admin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: "hefei-sbe-seal-2", AgencyID: "hefei-sbe",
+		mustSubmit(t, admin, "RegisterSealKey", toJSON(t, record.SealKey{KeyID: "hefei-sbe-seal-2", AgencyID: "hefei-sbe",
 			PublicKey: other.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 		wantOwnerAndMajority(t, admin, hefeiRefused, hefeiEnough, "RevokeSealKey", "hefei-sbe-seal-2", "KEY_COMPROMISED", "")
 	})
 
 	t.Run("licence type", func(t *testing.T) {
 		admin := contract(t, env, "anhui", "Admin", "registry")
-		lt := domain.LicenceType{Code: "sbe-permit", Name: "许可证", MaxValidityDays: 365,
-			Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}
+		lt := record.LicenceType{Code: "sbe-permit", Name: "许可证", MaxValidityDays: 365,
+			Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}
 		mustSubmit(t, admin, "PutLicenceType", toJSON(t, lt))
 		lt.MaxValidityDays = 730
 		wantOwnerAndMajority(t, admin, [][]string{{"AnhuiMSP"}, {"HefeiMSP", "WuhuMSP"}}, []string{"AnhuiMSP", "WuhuMSP"},
@@ -77,10 +77,10 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 	})
 
 	t.Run("authorization", func(t *testing.T) {
-		bindRoles(t, env, "hefei", domain.RoleDataOwner)
+		bindRoles(t, env, "hefei", record.RoleDataOwner)
 		owner := contract(t, env, "hefei", "User1", "share")
 		registerDataset(t, owner, "hefei.sbe", "address")
-		mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-SBE-1", Requester: "WuhuMSP", DatasetID: "hefei.sbe",
+		mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: "AUTH-SBE-1", Requester: "WuhuMSP", DatasetID: "hefei.sbe",
 			Fields: []string{"address"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 			ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
 		wantOwnerAndMajority(t, owner, hefeiRefused, []string{"HefeiMSP", "WuhuMSP"}, "Revoke", "AUTH-SBE-1", "PURPOSE_ACHIEVED")
@@ -90,11 +90,11 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 	// after acceptance a handoff from Shanghai to Jiangsu needs both of them
 	// and one more member.
 	t.Run("handoff", func(t *testing.T) {
-		bindRolesOn(t, env, "delta", "shanghai", domain.RoleClerk)
-		bindRolesOn(t, env, "delta", "jiangsu", domain.RoleClerk)
+		bindRolesOn(t, env, "delta", "shanghai", record.RoleClerk)
+		bindRolesOn(t, env, "delta", "jiangsu", record.RoleClerk)
 		origin := contractOn(t, env, "delta", "shanghai", "User1", "handoff")
 		target := contractOn(t, env, "delta", "jiangsu", "User1", "handoff")
-		mustSubmit(t, origin, "Open", toJSON(t, domain.Handoff{ID: "HO-SBE-1", Target: "JiangsuMSP", ServiceItem: "household-transfer",
+		mustSubmit(t, origin, "Open", toJSON(t, record.Handoff{ID: "HO-SBE-1", Target: "JiangsuMSP", ServiceItem: "household-transfer",
 			ApplicantPseudonym: gm.SM3Hex([]byte("applicant")), Deadline: now.Add(24 * time.Hour)}))
 		mustSubmit(t, target, "Accept", "HO-SBE-1")
 		wantOwnerAndMajority(t, target, [][]string{{"JiangsuMSP"}, {"ShanghaiMSP", "JiangsuMSP"}, {"JiangsuMSP", "AnhuiMSP", "ZhejiangMSP"}},

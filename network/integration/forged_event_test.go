@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/fabricid"
@@ -45,9 +46,9 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	fabricGW := env.Gateway(t, "hefei", gatewayAs(t, env, "hefei", "issuer").identity)
 	licences := fabricGW.GetNetwork("anhui").GetContractWithName(network.ChaincodeName, "licence")
 	// ledgerLicence reads a licence on Hefei's peer, once it has the block.
-	ledgerLicence := func(id string) domain.Licence {
+	ledgerLicence := func(id string) record.Licence {
 		t.Helper()
-		var l domain.Licence
+		var l record.Licence
 		eventually(t, 15*time.Second, func() error {
 			out, err := licences.EvaluateWithContext(ctx, "Get", client.WithArguments(id))
 			if err != nil {
@@ -63,7 +64,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	forge := func(what, event string, payload any) uint64 {
 		t.Helper()
 		fn, reason := "Suspend", "INVESTIGATION"
-		if ledgerLicence("FORGE-H1").Status == domain.StatusSuspended {
+		if ledgerLicence("FORGE-H1").Status == record.StatusSuspended {
 			fn, reason = "Reinstate", "INVESTIGATION_CLOSED"
 		}
 		var tx *client.Transaction
@@ -107,8 +108,8 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 
 	w1 := ledgerLicence("FORGE-W1")
 	revoked := w1
-	revoked.Status = domain.StatusRevoked
-	revoked.StatusHistory = append(revoked.StatusHistory, domain.StatusChange{Status: domain.StatusRevoked, Reason: "forged", EffectiveAt: time.Now().UTC(), By: "WuhuMSP"})
+	revoked.Status = record.StatusRevoked
+	revoked.StatusHistory = append(revoked.StatusHistory, record.StatusChange{Status: record.StatusRevoked, Reason: "forged", EffectiveAt: time.Now().UTC(), By: "WuhuMSP"})
 	last := forge("revokes FORGE-W1", domain.EventLicenceStatusChanged, revoked)
 	ghost := ledgerLicence("FORGE-H1")
 	ghost.ID = "GHOST-1"
@@ -121,7 +122,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 		var l struct {
 			Source      string         `json:"source"`
 			BlockHeight uint64         `json:"blockHeight"`
-			Data        domain.Licence `json:"data"`
+			Data        record.Licence `json:"data"`
 		}
 		eventually(t, 30*time.Second, func() error { // the cache has the forged transactions' block
 			if st := verifier.call(http.MethodGet, "/v1/licences/FORGE-W1", nil, &l); st != http.StatusOK || l.BlockHeight <= last {
@@ -129,12 +130,12 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 			}
 			return nil
 		})
-		if l.Source != "cache" || l.Data.Status != domain.StatusActive || l.Data.TxID != w1.TxID {
+		if l.Source != "cache" || l.Data.Status != record.StatusActive || l.Data.TxID != w1.TxID {
 			t.Errorf("%s's cache has FORGE-W1 %s from %s (tx %s), want active from the cache (tx %s)", org, l.Data.Status, l.Source, l.Data.TxID, w1.TxID)
 		}
 		var v gateway.Verdict
 		verifier.must(http.MethodPost, "/v1/verify", w1Req, &v)
-		if !v.Valid || v.Status != domain.StatusActive || v.Source != "cache" {
+		if !v.Valid || v.Status != record.StatusActive || v.Source != "cache" {
 			t.Errorf("%s's verdict on FORGE-W1: %+v", org, v)
 		}
 		var e gateway.APIError

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -121,9 +121,9 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 	now := time.Now().UTC().Truncate(time.Second)
 	sealID := agency + "-seal"
 	anhuiAdmin := gatewayAs(t, env, "anhui", gateway.RoleAdmin)
-	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", domain.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: agency, MSPID: o.MSPID,
+	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", record.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: agency, MSPID: o.MSPID,
 		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
 	orgAdmin := gatewayAs(t, env, org, gateway.RoleAdmin)
@@ -133,7 +133,7 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 		}
 		return nil
 	})
-	orgAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
+	orgAdmin.must(http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, org, "issuer")
 	var who struct {
@@ -158,7 +158,7 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 		d, _ := credential.FieldDigestOf(id, "name", salt, "合肥示例")
 		c.Fields = []credential.FieldDigest{{Name: "name", Digest: d}}
 		sig, _ := credential.Sign(seal, c)
-		issuer.must(http.MethodPost, "/v1/licences", domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, nil)
+		issuer.must(http.MethodPost, "/v1/licences", record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, nil)
 		return map[string]string{"name": hex.EncodeToString(salt)}
 	}
 }
@@ -192,12 +192,12 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 		}
 		return nil
 	})
-	if v.Valid || v.Status != domain.StatusRevoked {
+	if v.Valid || v.Status != record.StatusRevoked {
 		t.Errorf("at height %d (revocation in block %d) the verdict is %+v", v.BlockHeight, rev.BlockNumber, v)
 	}
 	var fresh gateway.Verdict
 	verifier.must(http.MethodPost, "/v1/verify?fresh=true", req, &fresh)
-	if fresh.Source != "ledger" || fresh.Status != domain.StatusRevoked {
+	if fresh.Source != "ledger" || fresh.Status != record.StatusRevoked {
 		t.Errorf("fresh verdict %+v", fresh)
 	}
 }
@@ -211,7 +211,7 @@ func TestGatewayRefusesWithoutKeyOrRoleAndMalformedBodies(t *testing.T) {
 		t.Errorf("no key: %d %+v", st, e)
 	}
 	clerk := gatewayAs(t, env, "hefei", "clerk")
-	if st := clerk.call(http.MethodPost, "/v1/licences", map[string]string{}, &e); st != http.StatusForbidden || e.Code != string(domain.CodeForbidden) {
+	if st := clerk.call(http.MethodPost, "/v1/licences", map[string]string{}, &e); st != http.StatusForbidden || e.Code != string(record.CodeForbidden) {
 		t.Errorf("no role: %d %+v", st, e)
 	}
 	issuer := gatewayAs(t, env, "hefei", "issuer")
@@ -219,7 +219,7 @@ func TestGatewayRefusesWithoutKeyOrRoleAndMalformedBodies(t *testing.T) {
 		t.Errorf("malformed: %d %+v", st, e)
 	}
 	// A refusal of the chaincode keeps its code.
-	if st := issuer.call(http.MethodPost, "/v1/licences/NO-SUCH/suspend", map[string]string{"reason": "INVESTIGATION"}, &e); st != http.StatusNotFound || e.Code != string(domain.CodeNotFound) {
+	if st := issuer.call(http.MethodPost, "/v1/licences/NO-SUCH/suspend", map[string]string{"reason": "INVESTIGATION"}, &e); st != http.StatusNotFound || e.Code != string(record.CodeNotFound) {
 		t.Errorf("unknown licence: %d %+v", st, e)
 	}
 }
@@ -264,7 +264,7 @@ func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) 
 	eventually(t, 30*time.Second, func() error {
 		for _, id := range ids {
 			var cached, ledger struct {
-				Data domain.Licence `json:"data"`
+				Data record.Licence `json:"data"`
 			}
 			if st := verifier.call(http.MethodGet, "/v1/licences/"+id, nil, &cached); st != http.StatusOK {
 				return fmt.Errorf("%s from the cache: %d", id, st)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
@@ -52,21 +52,21 @@ func TestHeldTransactionsAreRefusedByTheOrderer(t *testing.T) {
 	env := nettest.Get(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
-	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, hefeiAdmin), string(domain.RoleDataOwner), "")
+	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, hefeiAdmin), string(record.RoleDataOwner), "")
 	owner := contract(t, env, "hefei", "Admin", "share")
 	registerDataset(t, owner, heldDataset, "address")
-	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: heldAuth, Requester: "WuhuMSP", DatasetID: heldDataset,
+	mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: heldAuth, Requester: "WuhuMSP", DatasetID: heldDataset,
 		Fields: []string{"address"}, Purpose: twPurpose, LegalBasis: "PIPL_13_3_LEGAL_DUTY",
 		ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
-	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(domain.RoleRequester), "")
+	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(record.RoleRequester), "")
 	wuhu, err := rogue.New(env.Net, "wuhu", "Admin")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer wuhu.Close()
 	all := []string{"wuhu", "hefei", "anhui"}
-	access := toJSON(t, domain.AccessRequest{AuthorizationID: heldAuth, DatasetID: heldDataset, Fields: []string{"address"},
+	access := toJSON(t, record.AccessRequest{AuthorizationID: heldAuth, DatasetID: heldDataset, Fields: []string{"address"},
 		Purpose: twPurpose, RequestDigest: gm.SM3Hex([]byte("held request")), ResponseDigest: gm.SM3Hex([]byte("held response"))})
 
 	// Control: endorsed and broadcast at once, it commits.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
@@ -159,7 +159,7 @@ func TestEachDemoKeyActsAsItsOwnRoleIdentity(t *testing.T) {
 				}
 			}
 			want := []string{role}
-			if role == string(domain.RoleIssuer) && len(held) == 0 {
+			if role == string(record.RoleIssuer) && len(held) == 0 {
 				want = nil // bound only once an admin names its agency
 			}
 			if !slices.Equal(held, want) {
@@ -169,7 +169,7 @@ func TestEachDemoKeyActsAsItsOwnRoleIdentity(t *testing.T) {
 	}
 
 	var e gateway.APIError
-	if st := gatewayAs(t, env, "hefei", "verifier").call(http.MethodGet, "/v1/audit/trace?by=time", nil, &e); st != http.StatusForbidden || e.Code != string(domain.CodeForbidden) {
+	if st := gatewayAs(t, env, "hefei", "verifier").call(http.MethodGet, "/v1/audit/trace?by=time", nil, &e); st != http.StatusForbidden || e.Code != string(record.CodeForbidden) {
 		t.Errorf("Hefei's verifier key traced the audit trail: %d %+v", st, e)
 	}
 	var page struct {
@@ -181,15 +181,15 @@ func TestEachDemoKeyActsAsItsOwnRoleIdentity(t *testing.T) {
 }
 
 // allRoleBindings reads every role binding of the caller's organisation.
-func allRoleBindings(ctx context.Context, t *testing.T, c *client.Contract) []domain.RoleBinding {
+func allRoleBindings(ctx context.Context, t *testing.T, c *client.Contract) []record.RoleBinding {
 	t.Helper()
-	var all []domain.RoleBinding
+	var all []record.RoleBinding
 	for bookmark := ""; ; {
 		out, err := c.EvaluateWithContext(ctx, "ListRoles", client.WithArguments("200", bookmark))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var page domain.Page[domain.RoleBinding]
+		var page record.Page[record.RoleBinding]
 		if err := json.Unmarshal(out, &page); err != nil {
 			t.Fatal(err)
 		}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/contracts"
-	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
@@ -106,13 +106,13 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	// A Wuhu verifier sees the whole history, and the licence revoked, once
 	// Wuhu's peer has the last block.
 	verifier := contract(t, env, "wuhu", "User1", "licence")
-	want := []domain.Status{domain.StatusActive, domain.StatusSuspended, domain.StatusActive, domain.StatusRevoked}
+	want := []record.Status{record.StatusActive, record.StatusSuspended, record.StatusActive, record.StatusRevoked}
 	eventually(t, 10*time.Second, func() error {
 		out, err := verifier.EvaluateWithContext(ctx, "History", client.WithArguments(c.ID))
 		if err != nil {
 			return err
 		}
-		var h []domain.Version
+		var h []record.Version
 		if err := json.Unmarshal(out, &h); err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -15,7 +15,7 @@ func TestOnlyAnAdminSetsItsOrganisationsGatewayEndpoint(t *testing.T) {
 	env := nettest.Get(t)
 	ctx := t.Context()
 	_, err := setEndpoint(ctx, contract(t, env, "wuhu", "User1", "registry"), "hijacked")
-	if got := failureCode(err); got != string(domain.CodeForbidden) {
+	if got := failureCode(err); got != string(record.CodeForbidden) {
 		t.Fatalf("a Wuhu client set Wuhu's endpoint: %v (code %q), want FORBIDDEN", err, got)
 	}
 	if _, err := setEndpoint(ctx, contract(t, env, "wuhu", "Admin", "registry"), "wuhu-admin-set"); err != nil {
@@ -27,16 +27,16 @@ func TestOnlyAnAdminSetsItsOrganisationsGatewayEndpoint(t *testing.T) {
 // data-owner cannot grant Anhui access to it, Hefei's can.
 func TestOnlyTheOwnerGrantsOnItsDataset(t *testing.T) {
 	env := nettest.Get(t)
-	bindRoles(t, env, "hefei", domain.RoleDataOwner)
-	bindRoles(t, env, "wuhu", domain.RoleDataOwner)
+	bindRoles(t, env, "hefei", record.RoleDataOwner)
+	bindRoles(t, env, "wuhu", record.RoleDataOwner)
 	hefei := contract(t, env, "hefei", "User1", "share")
-	mustSubmit(t, hefei, "RegisterDataset", toJSON(t, domain.Dataset{ID: "hefei.pension", Description: "合肥市养老保险参保",
-		Fields: []domain.FieldSpec{{Name: "insured", Type: domain.FieldBool}, {Name: "since", Type: domain.FieldDate}}}))
+	mustSubmit(t, hefei, "RegisterDataset", toJSON(t, record.Dataset{ID: "hefei.pension", Description: "合肥市养老保险参保",
+		Fields: []record.FieldSpec{{Name: "insured", Type: record.FieldBool}, {Name: "since", Type: record.FieldDate}}}))
 	now := time.Now().UTC().Truncate(time.Second)
-	a := domain.Authorization{ID: "AUTH-IT-OWNER", Requester: "AnhuiMSP", DatasetID: "hefei.pension", Fields: []string{"insured"},
+	a := record.Authorization{ID: "AUTH-IT-OWNER", Requester: "AnhuiMSP", DatasetID: "hefei.pension", Fields: []string{"insured"},
 		Purpose: "pension-check", LegalBasis: "SOCIAL_INSURANCE_LAW", ValidFrom: now, ValidTo: now.Add(time.Hour)}
 	_, _, err := fabricid.Submit(t.Context(), contract(t, env, "wuhu", "User1", "share"), "Grant", 1, toJSON(t, a))
-	if got := failureCode(err); got != string(domain.CodeForbidden) {
+	if got := failureCode(err); got != string(record.CodeForbidden) {
 		t.Fatalf("Wuhu granted on Hefei's dataset: %v (code %q), want FORBIDDEN", err, got)
 	}
 	mustSubmit(t, hefei, "Grant", toJSON(t, a))

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
@@ -26,17 +26,17 @@ func contractOn(t *testing.T, env *nettest.Env, channel, org, user, name string)
 func hefeiAgency(t *testing.T, env *nettest.Env, agency, sealID string, now time.Time) *gm.PrivateKey {
 	t.Helper()
 	anhuiAdmin := contract(t, env, "anhui", "Admin", "registry")
-	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, domain.LicenceType{Code: "business-licence", Name: "营业执照",
+	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, record.LicenceType{Code: "business-licence", Name: "营业执照",
 		MaxValidityDays: 3650, MutualRecognition: true,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}, {Name: "creditCode", Type: domain.FieldString, Required: true}}}))
-	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}, {Name: "creditCode", Type: record.FieldString, Required: true}}}))
+	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, record.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
 		Types: []string{"business-licence"}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}))
 	seal, err := gm.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
 	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
-	mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: sealID, AgencyID: agency,
+	mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, record.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, contract(t, env, "hefei", "User1", "registry")), "issuer", agency)
 	return seal
@@ -76,11 +76,11 @@ func businessLicence(t *testing.T, id, agency, sealID string, seal *gm.PrivateKe
 // issue has Hefei's issuer issue a licence and returns the transaction ID.
 func issue(t *testing.T, issuer *client.Contract, c credential.Content, sig string) string {
 	t.Helper()
-	return mustSubmit(t, issuer, "Issue", toJSON(t, domain.IssueRequest{Content: c, Signature: sig}))
+	return mustSubmit(t, issuer, "Issue", toJSON(t, record.IssueRequest{Content: c, Signature: sig}))
 }
 
 // bindRolesOn binds org's User1 to roles on a channel, as the org's admin.
-func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...domain.Role) {
+func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...record.Role) {
 	t.Helper()
 	admin := contractOn(t, env, channel, org, "Admin", "registry")
 	id := clientID(t, contractOn(t, env, channel, org, "User1", "registry"))
@@ -92,9 +92,9 @@ func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...d
 // registerDataset has a data owner register a dataset of string fields.
 func registerDataset(t *testing.T, owner *client.Contract, id string, fields ...string) {
 	t.Helper()
-	d := domain.Dataset{ID: id, Description: "test dataset " + id}
+	d := record.Dataset{ID: id, Description: "test dataset " + id}
 	for _, f := range fields {
-		d.Fields = append(d.Fields, domain.FieldSpec{Name: f, Type: domain.FieldString})
+		d.Fields = append(d.Fields, record.FieldSpec{Name: f, Type: record.FieldString})
 	}
 	mustSubmit(t, owner, "RegisterDataset", toJSON(t, d))
 }

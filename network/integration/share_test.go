@@ -12,14 +12,14 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network/nettest"
 )
 
 // bindRoles binds each org's User1 to roles on anhui, as the org's admin.
-func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...domain.Role) {
+func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...record.Role) {
 	t.Helper()
 	bindRolesOn(t, env, "anhui", org, roles...)
 }
@@ -32,20 +32,20 @@ func bindRoles(t *testing.T, env *nettest.Env, org string, roles ...domain.Role)
 func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	env := nettest.Get(t)
 	ctx := t.Context()
-	bindRoles(t, env, "hefei", domain.RoleDataOwner)
-	bindRoles(t, env, "wuhu", domain.RoleRequester)
-	bindRoles(t, env, "anhui", domain.RoleAuditor)
+	bindRoles(t, env, "hefei", record.RoleDataOwner)
+	bindRoles(t, env, "wuhu", record.RoleRequester)
+	bindRoles(t, env, "anhui", record.RoleAuditor)
 
 	now := time.Now().UTC().Truncate(time.Second)
 	owner := contract(t, env, "hefei", "User1", "share")
-	mustSubmit(t, owner, "RegisterDataset", toJSON(t, domain.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
-		Fields: []domain.FieldSpec{{Name: "address", Type: domain.FieldString}, {Name: "members", Type: domain.FieldNumber}}}))
-	mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
+	mustSubmit(t, owner, "RegisterDataset", toJSON(t, record.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
+		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString}, {Name: "members", Type: record.FieldNumber}}}))
+	mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
 		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
 
 	requester := contract(t, env, "wuhu", "User1", "share")
-	req := toJSON(t, domain.AccessRequest{AuthorizationID: "AUTH-IT-1", DatasetID: "hefei.household", Fields: []string{"address"},
+	req := toJSON(t, record.AccessRequest{AuthorizationID: "AUTH-IT-1", DatasetID: "hefei.household", Fields: []string{"address"},
 		Purpose: "social-assistance", RequestDigest: gm.SM3Hex([]byte("req")), ResponseDigest: gm.SM3Hex([]byte("resp"))})
 	var (
 		wg       sync.WaitGroup
@@ -59,7 +59,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 			defer wg.Done()
 			// A requester retries an access that lost a race for the counter.
 			out, _, err := fabricid.Submit(ctx, requester, "RecordAccess", 30, req)
-			var rec domain.AccessRecord
+			var rec record.AccessRecord
 			if err == nil {
 				err = json.Unmarshal(out, &rec)
 			}
@@ -74,29 +74,29 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("committed: %v; failures by code: %v", results, failures)
-	want := map[string]int{domain.KindAccess + " ": 10, domain.KindDenial + " " + string(domain.CodeUsesExhausted): 40}
+	want := map[string]int{record.KindAccess + " ": 10, record.KindDenial + " " + string(record.CodeUsesExhausted): 40}
 	if !maps.Equal(results, want) || len(failures) != 0 {
 		t.Errorf("committed %v and failed %v, want %v", results, failures, want)
 	}
 
 	// The provider refuses one more, on the record.
-	denial := domain.DenialRequest{AuthorizationID: "AUTH-IT-1", Requester: "WuhuMSP",
-		DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance", Reason: domain.CodeUsesExhausted}
+	denial := record.DenialRequest{AuthorizationID: "AUTH-IT-1", Requester: "WuhuMSP",
+		DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance", Reason: record.CodeUsesExhausted}
 	mustSubmit(t, owner, "RecordDenial", toJSON(t, denial))
 	denial.AuthorizationID = "AUTH-IT-GHOST"
-	if _, _, err := fabricid.Submit(ctx, owner, "RecordDenial", 1, toJSON(t, denial)); failureCode(err) != string(domain.CodeNotFound) {
+	if _, _, err := fabricid.Submit(ctx, owner, "RecordDenial", 1, toJSON(t, denial)); failureCode(err) != string(record.CodeNotFound) {
 		t.Errorf("a denial naming no authorization: %v, want NOT_FOUND", err)
 	}
 
 	// The auditor's own peer may commit the last block a moment later.
 	auditor := contract(t, env, "anhui", "User1", "audit")
-	q := toJSON(t, domain.TraceQuery{By: domain.TraceByAuthorization, Key: "AUTH-IT-1", PageSize: 100})
+	q := toJSON(t, record.TraceQuery{By: record.TraceByAuthorization, Key: "AUTH-IT-1", PageSize: 100})
 	eventually(t, 10*time.Second, func() error {
 		out, err := auditor.EvaluateWithContext(ctx, "Trace", client.WithArguments(q))
 		if err != nil {
 			return errors.New(fabricid.ErrorMessage(err))
 		}
-		var p domain.Page[*domain.AccessRecord]
+		var p record.Page[*record.AccessRecord]
 		if err := json.Unmarshal(out, &p); err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 		for _, r := range p.Items {
 			kinds[r.Kind]++
 		}
-		if kinds[domain.KindAccess] != 10 || kinds[domain.KindDenial] != 41 {
+		if kinds[record.KindAccess] != 10 || kinds[record.KindDenial] != 41 {
 			return fmt.Errorf("trace holds %v, want 10 accesses and 41 denials", kinds)
 		}
 		return nil
@@ -118,7 +118,7 @@ func failureCode(err error) string {
 	if errors.As(err, &ce) {
 		return ce.Status.Code.String()
 	}
-	if c := domain.CodeOf(errorFromMessage(fabricid.ErrorMessage(err))); c != "" {
+	if c := record.CodeOf(errorFromMessage(fabricid.ErrorMessage(err))); c != "" {
 		return string(c)
 	}
 	return fabricid.ErrorMessage(err)
@@ -130,7 +130,7 @@ func errorFromMessage(msg string) error {
 		if i := strings.Index(part, "chaincode response 500, "); i >= 0 {
 			return fmt.Errorf("%s", part[i+len("chaincode response 500, "):])
 		}
-		if _, rest, ok := strings.Cut(part, ": "); ok && domain.CodeOf(fmt.Errorf("%s", rest)) != "" {
+		if _, rest, ok := strings.Cut(part, ": "); ok && record.CodeOf(fmt.Errorf("%s", rest)) != "" {
 			return fmt.Errorf("%s", rest)
 		}
 	}
@@ -141,11 +141,11 @@ func errorFromMessage(msg string) error {
 // acceptance that Hefei (the origin) did not endorse fails validation.
 func TestHandoffNeedsBothOrganisationsAfterAcceptance(t *testing.T) {
 	env := nettest.Get(t)
-	bindRoles(t, env, "hefei", domain.RoleClerk)
-	bindRoles(t, env, "wuhu", domain.RoleClerk)
+	bindRoles(t, env, "hefei", record.RoleClerk)
+	bindRoles(t, env, "wuhu", record.RoleClerk)
 	origin := contract(t, env, "hefei", "User1", "handoff")
 	target := contract(t, env, "wuhu", "User1", "handoff")
-	mustSubmit(t, origin, "Open", toJSON(t, domain.Handoff{ID: "HO-IT-1", Target: "WuhuMSP", ServiceItem: "household-transfer",
+	mustSubmit(t, origin, "Open", toJSON(t, record.Handoff{ID: "HO-IT-1", Target: "WuhuMSP", ServiceItem: "household-transfer",
 		ApplicantPseudonym: gm.SM3Hex([]byte("applicant")), Deadline: time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour)}))
 	mustSubmit(t, target, "Accept", "HO-IT-1")
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/fabricid"
@@ -45,9 +45,9 @@ const (
 func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 	w := &timeWorld{env: env, agency: twAgency, seals: map[string]*gm.PrivateKey{}}
 	anhuiAdmin := contract(t, env, "anhui", "Admin", "registry")
-	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, domain.LicenceType{Code: twType, Name: "时间窗测试证照", MaxValidityDays: 365,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}))
-	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, domain.Accreditation{AgencyID: twAgency, MSPID: "HefeiMSP",
+	mustSubmit(t, anhuiAdmin, "PutLicenceType", toJSON(t, record.LicenceType{Code: twType, Name: "时间窗测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}))
+	mustSubmit(t, anhuiAdmin, "GrantAccreditation", toJSON(t, record.Accreditation{AgencyID: twAgency, MSPID: "HefeiMSP",
 		Types: []string{twType}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
 	for _, id := range []string{twAgency + "-seal-1", twAgency + "-seal-2"} {
@@ -56,14 +56,14 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 			t.Fatal(err)
 		}
 		w.seals[id] = k
-		mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, domain.SealKey{KeyID: id, AgencyID: twAgency,
+		mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, record.SealKey{KeyID: id, AgencyID: twAgency,
 			PublicKey: k.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	}
 	hefeiID := clientID(t, hefeiAdmin)
-	mustSubmit(t, hefeiAdmin, "BindRole", hefeiID, string(domain.RoleIssuer), twAgency)
-	mustSubmit(t, hefeiAdmin, "BindRole", hefeiID, string(domain.RoleDataOwner), "")
+	mustSubmit(t, hefeiAdmin, "BindRole", hefeiID, string(record.RoleIssuer), twAgency)
+	mustSubmit(t, hefeiAdmin, "BindRole", hefeiID, string(record.RoleDataOwner), "")
 	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
-	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(domain.RoleRequester), "")
+	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(record.RoleRequester), "")
 
 	owner := contract(t, env, "hefei", "Admin", "share")
 	registerDataset(t, owner, twDataset, "address")
@@ -74,7 +74,7 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 		{twLong, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{twExpired, now.Add(-time.Hour), now.Add(-10 * time.Minute)},
 	} {
-		mustSubmit(t, owner, "Grant", toJSON(t, domain.Authorization{ID: a.id, Requester: "WuhuMSP", DatasetID: twDataset,
+		mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: a.id, Requester: "WuhuMSP", DatasetID: twDataset,
 			Fields: []string{"address"}, Purpose: twPurpose, LegalBasis: "PIPL_13_3_LEGAL_DUTY", ValidFrom: a.from, ValidTo: a.to}))
 	}
 	return w
@@ -95,12 +95,12 @@ func (w *timeWorld) issueRequest(t *testing.T, id, sealID string, now time.Time)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return toJSON(t, domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}),
+	return toJSON(t, record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}),
 		gateway.Disclosure{Name: "name", Value: "合肥时间", Salt: hex.EncodeToString(salt)}
 }
 
 func accessRequest(t *testing.T, authID string) string {
-	return toJSON(t, domain.AccessRequest{AuthorizationID: authID, DatasetID: twDataset, Fields: []string{"address"},
+	return toJSON(t, record.AccessRequest{AuthorizationID: authID, DatasetID: twDataset, Fields: []string{"address"},
 		Purpose: twPurpose, RequestDigest: gm.SM3Hex([]byte("req")), ResponseDigest: gm.SM3Hex([]byte("resp"))})
 }
 
@@ -154,8 +154,8 @@ func mustNotExist(t *testing.T, env *nettest.Env, id string) {
 	switch msg := fabricid.ErrorMessage(err); {
 	case err == nil:
 		t.Errorf("licence %s is on the ledger: %.200s", id, out)
-	case !strings.Contains(msg, string(domain.CodeNotFound)):
-		t.Errorf("licence %s: Get answered %q, want %s", id, msg, domain.CodeNotFound)
+	case !strings.Contains(msg, string(record.CodeNotFound)):
+		t.Errorf("licence %s: Get answered %q, want %s", id, msg, record.CodeNotFound)
 	}
 }
 
@@ -275,7 +275,7 @@ func uses(t *testing.T, env *nettest.Env, authID string) int64 {
 	if err != nil {
 		t.Fatal(fabricid.ErrorMessage(err))
 	}
-	var a domain.Authorization
+	var a record.Authorization
 	if err := json.Unmarshal(out, &a); err != nil {
 		t.Fatal(err)
 	}
