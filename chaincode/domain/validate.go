@@ -15,8 +15,6 @@ const (
 	MaxBatch   = 50
 )
 
-
-
 // checkText accepts valid UTF-8 of 1 to max bytes without control characters.
 func checkText(what, s string, max int) error {
 	if s == "" || len(s) > max || !utf8.ValidString(s) {
