@@ -12,8 +12,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/keys"
 )
 
 // Body size limits.
@@ -24,42 +26,30 @@ const (
 
 // readerRoles may read: every role, and admin keys.
 var readerRoles = func() []string {
-	out := []string{RoleAdmin}
+	out := []string{keys.RoleAdmin}
 	for _, r := range record.Roles {
 		out = append(out, string(r))
 	}
 	return out
 }()
 
-// withHeight wraps a read answer with the block height it reflects.
-type withHeight[T any] struct {
-	Body struct {
-		BlockHeight uint64 `json:"blockHeight"`
-		Source      string `json:"source" enum:"cache,ledger"`
-		Data        T      `json:"data"`
-	}
-}
+// withHeight is a read's answer; txResult a transaction's.
+type withHeight[T any] struct{ Body api.Read[T] }
 
-type txResult[T any] struct {
-	Body struct {
-		TxID        string `json:"txId"`
-		BlockNumber uint64 `json:"blockNumber"`
-		Data        T      `json:"data"`
-	}
-}
+type txResult[T any] struct{ Body api.Tx[T] }
 
 func init() {
 	// One error shape for everything huma itself refuses: malformed JSON,
 	// failed validation, oversized bodies.
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
-		code := CodeBadRequest
+		code := api.CodeBadRequest
 		switch status {
 		case http.StatusRequestEntityTooLarge:
 			code = string(record.CodeTooLarge)
 		case http.StatusNotFound:
 			code = string(record.CodeNotFound)
 		case http.StatusUnauthorized:
-			code = CodeUnauthenticated
+			code = api.CodeUnauthenticated
 		case http.StatusForbidden:
 			code = string(record.CodeForbidden)
 		case http.StatusInternalServerError:
@@ -77,7 +67,7 @@ func init() {
 		if status == http.StatusUnprocessableEntity {
 			status = http.StatusBadRequest
 		}
-		return &APIError{Status: status, Code: code, Message: msg}
+		return &api.Error{Status: status, Code: code, Message: msg}
 	}
 }
 
@@ -89,18 +79,18 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	cfg.DocsPath = ""
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links in bodies
-	api := humago.New(mux, cfg)
+	h := humago.New(mux, cfg)
 
 	// op describes an operation; a key without one of roles gets 403
 	// before its request is read.
 	var op opFunc = func(id, method, path, summary, tag string, roles ...string) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
-			MaxBodyBytes: maxBody, Middlewares: huma.Middlewares{g.observe(id), g.requireRoles(api, roles)}}
+			MaxBodyBytes: maxBody, Middlewares: huma.Middlewares{g.observe(id), g.requireRoles(h, roles)}}
 	}
 	issuer := string(record.RoleIssuer)
 
 	// Licences.
-	huma.Register(api, op("get-licence", http.MethodGet, "/v1/licences/{id}", "A licence, from the cache or (fresh) the ledger", "licences", readerRoles...),
+	huma.Register(h, op("get-licence", http.MethodGet, "/v1/licences/{id}", "A licence, from the cache or (fresh) the ledger", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID    string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			Fresh bool   `query:"fresh" doc:"read the ledger instead of the cache"`
@@ -111,13 +101,13 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Licence, error) { return r.Licence(in.ID) })
 		})
-	huma.Register(api, op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "Every committed version of a licence", "licences", readerRoles...),
+	huma.Register(h, op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "Every committed version of a licence", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 		}) (*withHeight[[]record.Version], error) {
 			return evaluate[[]record.Version](g, ctx, "licence", "History", []string{in.ID})
 		})
-	huma.Register(api, op("licence-status", http.MethodGet, "/v1/licences/{id}/status", "A licence's status at a time", "licences", readerRoles...),
+	huma.Register(h, op("licence-status", http.MethodGet, "/v1/licences/{id}/status", "A licence's status at a time", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			ID string    `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			At time.Time `query:"at" doc:"RFC 3339; now if absent"`
@@ -128,7 +118,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return evaluate[*record.StatusAnswer](g, ctx, "licence", "StatusAt", []string{in.ID, at.Format(time.RFC3339)})
 		})
-	huma.Register(api, op("list-licences", http.MethodGet, "/v1/licences", "Licences by holder pseudonym or issuing agency, a page at a time", "licences", readerRoles...),
+	huma.Register(h, op("list-licences", http.MethodGet, "/v1/licences", "Licences by holder pseudonym or issuing agency, a page at a time", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Holder string `query:"holder" maxLength:"64" doc:"holder pseudonym"`
 			Issuer string `query:"issuer" maxLength:"64" doc:"issuing agency ID"`
@@ -140,11 +130,11 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 				fn, arg = "ListByIssuer", in.Issuer
 			}
 			if (in.Holder == "") == (in.Issuer == "") {
-				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "give exactly one of holder and issuer")
+				return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "give exactly one of holder and issuer")
 			}
 			return evaluate[record.Page[*record.Licence]](g, ctx, "licence", fn, []string{arg, limitArg(in.Limit), in.Cursor})
 		})
-	huma.Register(api, op("issue-licence", http.MethodPost, "/v1/licences", "Issue a sealed licence", "licences", issuer),
+	huma.Register(h, op("issue-licence", http.MethodPost, "/v1/licences", "Issue a sealed licence", "licences", issuer),
 		func(ctx context.Context, in *struct {
 			Body record.IssueRequest
 		}) (*txResult[*record.Licence], error) {
@@ -152,7 +142,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		})
 	batch := op("issue-licences", http.MethodPost, "/v1/licences/batch", "Issue up to 50 sealed licences, all or none", "licences", issuer)
 	batch.MaxBodyBytes = maxBatchBody
-	huma.Register(api, batch, func(ctx context.Context, in *struct {
+	huma.Register(h, batch, func(ctx context.Context, in *struct {
 		Body []record.IssueRequest `maxItems:"50" minItems:"1"`
 	}) (*txResult[*record.BatchResult], error) {
 		return submit[*record.BatchResult](g, ctx, "licence", "IssueBatch", in.Body)
@@ -163,7 +153,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	}
 	for _, action := range []string{"suspend", "reinstate", "revoke"} {
 		fn := strings.ToUpper(action[:1]) + action[1:]
-		huma.Register(api, op(action+"-licence", http.MethodPost, "/v1/licences/{id}/"+action, fn+" a licence", "licences", issuer),
+		huma.Register(h, op(action+"-licence", http.MethodPost, "/v1/licences/{id}/"+action, fn+" a licence", "licences", issuer),
 			func(ctx context.Context, in *struct {
 				ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 				Body statusBody
@@ -179,23 +169,23 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 				return submitArgs[*record.Licence](g, ctx, "licence", fn, args...)
 			})
 	}
-	huma.Register(api, op("renew-licence", http.MethodPost, "/v1/licences/{id}/renew", "Renew a licence with a new seal signature", "licences", issuer),
+	huma.Register(h, op("renew-licence", http.MethodPost, "/v1/licences/{id}/renew", "Renew a licence with a new seal signature", "licences", issuer),
 		func(ctx context.Context, in *struct {
 			ID   string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$"`
 			Body record.RenewRequest
 		}) (*txResult[*record.Licence], error) {
 			if in.Body.ID != in.ID {
-				return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the body's id must be the path's")
+				return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "the body's id must be the path's")
 			}
 			return submit[*record.Licence](g, ctx, "licence", "Renew", in.Body)
 		})
 
 	// Verification.
-	huma.Register(api, op("verify", http.MethodPost, "/v1/verify", "Verify a presented licence, from the cache or (fresh) the ledger", "verify", string(record.RoleVerifier), issuer, string(record.RoleAuditor)),
+	huma.Register(h, op("verify", http.MethodPost, "/v1/verify", "Verify a presented licence, from the cache or (fresh) the ledger", "verify", string(record.RoleVerifier), issuer, string(record.RoleAuditor)),
 		func(ctx context.Context, in *struct {
 			Fresh bool `query:"fresh" doc:"read the ledger instead of the cache"`
-			Body  VerifyRequest
-		}) (*struct{ Body Verdict }, error) {
+			Body  api.VerifyRequest
+		}) (*struct{ Body api.Verdict }, error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
 				return nil, err
@@ -204,11 +194,11 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return &struct{ Body Verdict }{v}, nil
+			return &struct{ Body api.Verdict }{v}, nil
 		})
 
 	// Registry.
-	huma.Register(api, op("whoami", http.MethodGet, "/v1/whoami", "The Fabric identity and roles of the API key", "registry"),
+	huma.Register(h, op("whoami", http.MethodGet, "/v1/whoami", "The Fabric identity and roles of the API key", "registry"),
 		func(ctx context.Context, in *struct{}) (*withHeight[json.RawMessage], error) {
 			key, err := g.keyOf(ctx)
 			if err != nil {
@@ -216,7 +206,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return evaluateAs[json.RawMessage](g, ctx, key, "registry", "WhoAmI", nil)
 		})
-	huma.Register(api, op("put-licence-type", http.MethodPut, "/v1/registry/types/{code}", "Define or change a licence type (province admin)", "registry", RoleAdmin),
+	huma.Register(h, op("put-licence-type", http.MethodPut, "/v1/registry/types/{code}", "Define or change a licence type (province admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Code string `path:"code" maxLength:"64"`
 			Body record.LicenceType
@@ -224,7 +214,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			in.Body.Code = in.Code
 			return submit[*record.LicenceType](g, ctx, "registry", "PutLicenceType", in.Body)
 		})
-	huma.Register(api, op("get-licence-type", http.MethodGet, "/v1/registry/types/{code}", "A licence type", "registry", readerRoles...),
+	huma.Register(h, op("get-licence-type", http.MethodGet, "/v1/registry/types/{code}", "A licence type", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Code string `path:"code" maxLength:"64"`
 		}) (*withHeight[*record.LicenceType], error) {
@@ -234,19 +224,19 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return readThrough(g, ctx, key, false, func(records) (*record.LicenceType, error) { return g.store.LicenceType(in.Code) })
 		})
-	huma.Register(api, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Grant an agency a new accreditation (province admin)", "registry", RoleAdmin),
+	huma.Register(h, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Grant an agency a new accreditation (province admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Body record.Accreditation
 		}) (*txResult[*record.Accreditation], error) {
 			return submit[*record.Accreditation](g, ctx, "registry", "GrantAccreditation", in.Body)
 		})
-	huma.Register(api, op("get-agency", http.MethodGet, "/v1/registry/accreditations/{agency}", "An agency's owner and every grant it has had, from the ledger", "registry", readerRoles...),
+	huma.Register(h, op("get-agency", http.MethodGet, "/v1/registry/accreditations/{agency}", "An agency's owner and every grant it has had, from the ledger", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Agency string `path:"agency" maxLength:"64"`
 		}) (*withHeight[*record.AgencyGrants], error) {
 			return evaluate[*record.AgencyGrants](g, ctx, "registry", "GetAgency", []string{in.Agency})
 		})
-	huma.Register(api, op("get-grant", http.MethodGet, "/v1/registry/grants/{grant}", "One accreditation grant", "registry", readerRoles...),
+	huma.Register(h, op("get-grant", http.MethodGet, "/v1/registry/grants/{grant}", "One accreditation grant", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			Grant string `path:"grant" maxLength:"80"`
 			Fresh bool   `query:"fresh"`
@@ -257,13 +247,13 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Accreditation, error) { return r.Grant(in.Grant) })
 		})
-	huma.Register(api, op("register-seal", http.MethodPost, "/v1/registry/seals", "Register an agency's seal key (its organisation's admin)", "registry", RoleAdmin),
+	huma.Register(h, op("register-seal", http.MethodPost, "/v1/registry/seals", "Register an agency's seal key (its organisation's admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Body record.SealKey
 		}) (*txResult[*record.SealKey], error) {
 			return submit[*record.SealKey](g, ctx, "registry", "RegisterSealKey", in.Body)
 		})
-	huma.Register(api, op("get-seal", http.MethodGet, "/v1/registry/seals/{keyId}", "A seal key", "registry", readerRoles...),
+	huma.Register(h, op("get-seal", http.MethodGet, "/v1/registry/seals/{keyId}", "A seal key", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
 			KeyID string `path:"keyId" maxLength:"64"`
 			Fresh bool   `query:"fresh"`
@@ -274,7 +264,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			}
 			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.SealKey, error) { return r.SealKey(in.KeyID) })
 		})
-	huma.Register(api, op("bind-role", http.MethodPost, "/v1/registry/roles", "Bind one of the organisation's identities to a role (admin)", "registry", RoleAdmin),
+	huma.Register(h, op("bind-role", http.MethodPost, "/v1/registry/roles", "Bind one of the organisation's identities to a role (admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
 			Body struct {
 				ClientID string `json:"clientId" minLength:"1" maxLength:"1024"`
@@ -284,9 +274,9 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 		}) (*txResult[*record.RoleBinding], error) {
 			return submitArgs[*record.RoleBinding](g, ctx, "registry", "BindRole", in.Body.ClientID, in.Body.Role, in.Body.AgencyID)
 		})
-	g.registerRegistryChanges(api, op)
-	g.registerSharing(api, op)
-	g.registerHandoffs(api, op)
+	g.registerRegistryChanges(h, op)
+	g.registerSharing(h, op)
+	g.registerHandoffs(h, op)
 }
 
 // observe counts and times each request of an operation.
@@ -314,7 +304,7 @@ func (g *Gateway) requireKey(next http.Handler) http.Handler {
 		if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
 			key, err := g.keys.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
 			if err != nil {
-				writeAPIError(w, apiError(http.StatusUnauthorized, CodeUnauthenticated, "the client certificate is bound to no key"))
+				writeAPIError(w, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the client certificate is bound to no key"))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyContext{}, key)))
@@ -322,36 +312,36 @@ func (g *Gateway) requireKey(next http.Handler) http.Handler {
 		}
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok {
-			writeAPIError(w, apiError(http.StatusUnauthorized, CodeUnauthenticated, "send an API key as Authorization: Bearer <key>"))
+			writeAPIError(w, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "send an API key as Authorization: Bearer <key>"))
 			return
 		}
 		key, err := g.keys.Check(strings.TrimSpace(secret))
 		if err != nil {
-			writeAPIError(w, apiError(http.StatusUnauthorized, CodeUnauthenticated, "the API key is not valid"))
+			writeAPIError(w, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the API key is not valid"))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyContext{}, key)))
 	})
 }
 
-func writeAPIError(w http.ResponseWriter, e *APIError) { writeJSON(w, e.Status, e) }
+func writeAPIError(w http.ResponseWriter, e *api.Error) { writeJSON(w, e.Status, e) }
 
 // keyOf returns the request's API key, which requireKey checked.
-func (g *Gateway) keyOf(ctx context.Context) (APIKey, error) {
-	key, ok := ctx.Value(keyContext{}).(APIKey)
+func (g *Gateway) keyOf(ctx context.Context) (keys.APIKey, error) {
+	key, ok := ctx.Value(keyContext{}).(keys.APIKey)
 	if !ok {
-		return APIKey{}, apiError(http.StatusUnauthorized, CodeUnauthenticated, "send an API key as Authorization: Bearer <key>")
+		return keys.APIKey{}, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "send an API key as Authorization: Bearer <key>")
 	}
 	return key, nil
 }
 
 // requireRoles answers 403 to a key holding none of roles (any key passes
 // if none are named).
-func (g *Gateway) requireRoles(api huma.API, roles []string) func(huma.Context, func(huma.Context)) {
+func (g *Gateway) requireRoles(h huma.API, roles []string) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		key, ok := ctx.Context().Value(keyContext{}).(APIKey)
+		key, ok := ctx.Context().Value(keyContext{}).(keys.APIKey)
 		if !ok || len(roles) > 0 && !key.Has(roles...) {
-			huma.WriteErr(api, ctx, http.StatusForbidden, fmt.Sprintf("this key lacks the role (one of %s)", strings.Join(roles, ", "))) //nolint:errcheck // the client may have gone
+			huma.WriteErr(h, ctx, http.StatusForbidden, fmt.Sprintf("this key lacks the role (one of %s)", strings.Join(roles, ", "))) //nolint:errcheck // the client may have gone
 			return
 		}
 		next(ctx)
@@ -369,7 +359,7 @@ func limitArg(n int) string {
 func submit[T any](g *Gateway, ctx context.Context, contract, fn string, body any) (*txResult[T], error) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		return nil, apiError(http.StatusBadRequest, CodeBadRequest, "the body cannot be encoded")
+		return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "the body cannot be encoded")
 	}
 	return submitArgs[T](g, ctx, contract, fn, string(b))
 }
@@ -400,7 +390,7 @@ func evaluate[T any](g *Gateway, ctx context.Context, contract, fn string, args 
 	return evaluateAs[T](g, ctx, key, contract, fn, args)
 }
 
-func evaluateAs[T any](g *Gateway, ctx context.Context, key APIKey, contract, fn string, args []string) (*withHeight[T], error) {
+func evaluateAs[T any](g *Gateway, ctx context.Context, key keys.APIKey, contract, fn string, args []string) (*withHeight[T], error) {
 	out, err := g.ledger.Evaluate(ctx, key.Identity, contract, fn, args...)
 	if err != nil {
 		return nil, g.ledgerError(fn, err)
@@ -414,14 +404,14 @@ func evaluateAs[T any](g *Gateway, ctx context.Context, key APIKey, contract, fn
 }
 
 // readThrough reads from the cache, or from the ledger when fresh.
-func readThrough[T any](g *Gateway, ctx context.Context, key APIKey, fresh bool, read func(records) (T, error)) (*withHeight[T], error) {
+func readThrough[T any](g *Gateway, ctx context.Context, key keys.APIKey, fresh bool, read func(records) (T, error)) (*withHeight[T], error) {
 	src, source, height, err := g.source(ctx, key, fresh)
 	if err != nil {
 		return nil, err
 	}
 	v, err := read(src)
 	if errors.Is(err, cache.ErrNotCached) || errors.Is(err, errNotFound) {
-		return nil, apiError(http.StatusNotFound, string(record.CodeNotFound), "not found at block height %d", height)
+		return nil, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "not found at block height %d", height)
 	}
 	if err != nil {
 		return nil, g.ledgerError("read", err)
@@ -433,7 +423,7 @@ func readThrough[T any](g *Gateway, ctx context.Context, key APIKey, fresh bool,
 
 // source picks the cache, or the ledger for fresh reads, and the height
 // the answer will reflect.
-func (g *Gateway) source(ctx context.Context, key APIKey, fresh bool) (records, string, uint64, error) {
+func (g *Gateway) source(ctx context.Context, key keys.APIKey, fresh bool) (records, string, uint64, error) {
 	if fresh {
 		return ledgerRecords{ctx: ctx, ledger: g.ledger, identity: key.Identity}, "ledger", g.peerHeight.Load(), nil
 	}
@@ -444,10 +434,10 @@ func (g *Gateway) source(ctx context.Context, key APIKey, fresh bool) (records, 
 	return g.store, "cache", h, nil
 }
 
-func (g *Gateway) verify(ctx context.Context, key APIKey, req VerifyRequest, fresh bool) (Verdict, error) {
+func (g *Gateway) verify(ctx context.Context, key keys.APIKey, req api.VerifyRequest, fresh bool) (api.Verdict, error) {
 	src, source, height, err := g.source(ctx, key, fresh)
 	if err != nil {
-		return Verdict{}, err
+		return api.Verdict{}, err
 	}
 	at := time.Now().UTC().Truncate(time.Second)
 	if req.At != nil {
@@ -459,14 +449,14 @@ func (g *Gateway) verify(ctx context.Context, key APIKey, req VerifyRequest, fre
 		v.Stale = g.stale()
 		if v.Stale {
 			v.Valid = false
-			v.Checks = append(v.Checks, Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s; ask again with fresh=true", g.cfg.MaxStaleness.Duration)})
+			v.Checks = append(v.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s; ask again with fresh=true", g.cfg.MaxStaleness.Duration)})
 		}
 	}
 	return v, nil
 }
 
 // ledgerError logs the detail and returns the client's error.
-func (g *Gateway) ledgerError(op string, err error) *APIError {
+func (g *Gateway) ledgerError(op string, err error) *api.Error {
 	ae := fromLedger(err)
 	if ae.Status >= 500 {
 		g.log.Error("ledger call failed", "op", op, "err", err)

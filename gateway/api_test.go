@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -21,8 +20,11 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -72,20 +74,24 @@ func newFixture(t testing.TB) *fixture {
 	}
 	t.Cleanup(func() { store.Close() })
 	f := &fixture{t: t, ledger: &fakeLedger{result: []byte(`{}`)}, store: store, keys: map[string]string{}}
-	keys := &Keys{byID: map[string]APIKey{}}
-	for _, role := range []string{RoleAdmin, "issuer", "verifier", "auditor", "clerk", "data-owner", "requester", "none"} {
+	var stored []keys.APIKey
+	for _, role := range []string{keys.RoleAdmin, "issuer", "verifier", "auditor", "clerk", "data-owner", "requester", "none"} {
 		roles := []string{role}
 		if role == "none" {
 			roles = nil
 		}
-		secret, k, err := NewKey("User1", roles...)
+		secret, k, err := keys.NewKey("User1", roles...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		keys.byID[k.ID], f.keys[role] = k, secret
+		stored, f.keys[role] = append(stored, k), secret
 	}
-	cfg := &Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: Duration{10 * time.Second}}
-	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, keys)
+	ks, err := keys.New(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: 10 * time.Second}}
+	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, ks)
 	f.g.lastSync.Store(time.Now().UnixNano())
 	f.srv = httptest.NewServer(f.g.Handler())
 	t.Cleanup(f.srv.Close)
@@ -125,14 +131,14 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/licences/L1/revoke", "issuer"},
 	{http.MethodPost, "/v1/licences/L1/renew", "issuer"},
 	{http.MethodPost, "/v1/verify", "verifier"},
-	{http.MethodPut, "/v1/registry/types/T1", RoleAdmin},
-	{http.MethodPost, "/v1/registry/accreditations", RoleAdmin},
-	{http.MethodPost, "/v1/registry/seals", RoleAdmin},
-	{http.MethodPost, "/v1/registry/roles", RoleAdmin},
-	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", RoleAdmin},
-	{http.MethodPost, "/v1/registry/seals/K1/rotate", RoleAdmin},
-	{http.MethodPost, "/v1/registry/seals/K1/revoke", RoleAdmin},
-	{http.MethodPost, "/v1/datasets", RoleAdmin},
+	{http.MethodPut, "/v1/registry/types/T1", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/accreditations", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/roles", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals/K1/rotate", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/seals/K1/revoke", keys.RoleAdmin},
+	{http.MethodPost, "/v1/datasets", keys.RoleAdmin},
 	{http.MethodPost, "/v1/authorizations", "data-owner"},
 	{http.MethodPost, "/v1/authorizations/A1/revoke", "data-owner"},
 	{http.MethodPost, "/v1/accesses", "requester"},
@@ -148,7 +154,7 @@ func TestEveryEndpointNeedsAValidKey(t *testing.T) {
 	f := newFixture(t)
 	for _, w := range append(writes, struct{ method, path, role string }{http.MethodGet, "/v1/licences/L1", "verifier"}) {
 		st, body := f.do(w.method, w.path, "", []byte(`{}`))
-		if st != http.StatusUnauthorized || body["code"] != CodeUnauthenticated {
+		if st != http.StatusUnauthorized || body["code"] != api.CodeUnauthenticated {
 			t.Errorf("%s %s without a key: %d %v", w.method, w.path, st, body)
 		}
 		f.keys["forged"] = "wl_000000000000_" + strings.Repeat("ab", 24)
@@ -168,8 +174,8 @@ func TestAKeyWithoutTheRoleIsForbidden(t *testing.T) {
 		if st != http.StatusForbidden || body["code"] != string(record.CodeForbidden) {
 			t.Errorf("%s %s with a key of no role: %d %v", w.method, w.path, st, body)
 		}
-		if w.role != RoleAdmin && w.role != "auditor" {
-			if st, _ := f.do(w.method, w.path, RoleAdmin, []byte(`{}`)); st != http.StatusForbidden {
+		if w.role != keys.RoleAdmin && w.role != "auditor" {
+			if st, _ := f.do(w.method, w.path, keys.RoleAdmin, []byte(`{}`)); st != http.StatusForbidden {
 				t.Errorf("%s %s with the admin key: %d", w.method, w.path, st)
 			}
 		}
@@ -207,8 +213,8 @@ func TestChaincodeRefusalsMapToStatusesOnce(t *testing.T) {
 		{"a chaincode refusal", detailed("NOT_ACCREDITED: agency x may not issue y"), http.StatusUnprocessableEntity, "NOT_ACCREDITED"},
 		{"a missing licence", detailed("NOT_FOUND: no licence \"L1\""), http.StatusNotFound, "NOT_FOUND"},
 		{"a transition", detailed("INVALID_TRANSITION: licence L1 is revoked"), http.StatusConflict, "INVALID_TRANSITION"},
-		{"a lost race", &fabricid.CommitError{Status: &client.Status{Code: peer.TxValidationCode_MVCC_READ_CONFLICT}}, http.StatusConflict, CodeConflict},
-		{"no peer", status.Error(codes.Unavailable, "connection refused"), http.StatusServiceUnavailable, CodeUnavailable},
+		{"a lost race", &fabricid.CommitError{Status: &client.Status{Code: peer.TxValidationCode_MVCC_READ_CONFLICT}}, http.StatusConflict, api.CodeConflict},
+		{"no peer", status.Error(codes.Unavailable, "connection refused"), http.StatusServiceUnavailable, api.CodeUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,7 +316,7 @@ func TestVerifyAnswersFromTheCache(t *testing.T) {
 	f := newFixture(t)
 	salts, revocation := sealedWorld(t, f.store)
 	body := func(value string) []byte {
-		b, _ := json.Marshal(VerifyRequest{LicenceID: "L1", Disclosed: []Disclosure{{Name: "creditCode", Value: value, Salt: salts["creditCode"]}}})
+		b, _ := json.Marshal(api.VerifyRequest{LicenceID: "L1", Disclosed: []api.Disclosure{{Name: "creditCode", Value: value, Salt: salts["creditCode"]}}})
 		return b
 	}
 	st, v := f.do(http.MethodPost, "/v1/verify", "verifier", body("91340100MA2XXXXX1Q"))
@@ -356,48 +362,6 @@ func TestPathParametersReachTheLedger(t *testing.T) {
 	}
 }
 
-func TestKeysFileBindsSecretsOrCertificates(t *testing.T) {
-	dir := t.TempDir()
-	write := func(v any) string {
-		b, _ := json.Marshal(v)
-		p := dir + "/keys.json"
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	secret, k, err := NewKey("User1", "verifier")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := LoadKeys(write([]APIKey{k, {ID: "cert-User1", CertSubject: "User1@hefei.wanledger", Identity: "User1", Roles: []string{"issuer"}}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := keys.Check(secret); err != nil || got.Identity != "User1" {
-		t.Errorf("Check = %+v, %v", got, err)
-	}
-	if _, err := keys.Check(secret + "x"); err == nil {
-		t.Error("a changed secret passed")
-	}
-	if got, err := keys.ForCert("User1@hefei.wanledger"); err != nil || !got.Has("issuer") {
-		t.Errorf("ForCert = %+v, %v", got, err)
-	}
-	if _, err := keys.ForCert("User1@wuhu.wanledger"); err == nil {
-		t.Error("an unbound certificate passed")
-	}
-	for name, bad := range map[string]APIKey{
-		"no identity":      {ID: "a", Hash: strings.Repeat("0", 64)},
-		"hash and subject": {ID: "a", Hash: strings.Repeat("0", 64), CertSubject: "x", Identity: "U"},
-		"neither":          {ID: "a", Identity: "U"},
-		"a hash too short": {ID: "a", Hash: "abc", Identity: "U"},
-	} {
-		if _, err := LoadKeys(write([]APIKey{bad})); err == nil {
-			t.Errorf("%s: loaded", name)
-		}
-	}
-}
-
 // An access the ledger refused comes back as 403 with the denial's reason
 // code, ID and block; a granted one as 200.
 func TestARefusedAccessIsA403WithItsDenial(t *testing.T) {
@@ -426,8 +390,8 @@ func TestFreeTextStaysOffTheLedger(t *testing.T) {
 		{"/v1/licences/L1/revoke", "issuer", `{"reason":"FRAUD","reasonText":"` + text + `"}`, "licence:Revoke L1|FRAUD:" + sum + "|"},
 		{"/v1/authorizations/A1/revoke", "data-owner", `{"reason":"MISUSE","reasonText":"` + text + `"}`, "share:Revoke A1|MISUSE:" + sum},
 		{"/v1/handoffs/H1/reject", "clerk", `{"reason":"INCOMPLETE_DOCUMENTS","reasonText":"` + text + `"}`, "handoff:Reject H1|INCOMPLETE_DOCUMENTS:" + sum},
-		{"/v1/registry/seals/K1/revoke", RoleAdmin, `{"reason":"KEY_LOST","reasonText":"` + text + `"}`, "registry:RevokeSealKey K1|KEY_LOST:" + sum + "|"},
-		{"/v1/registry/grants/A1:000001/withdraw", RoleAdmin, `{"reason":"MISCONDUCT","reasonText":"` + text + `"}`, "registry:WithdrawAccreditation A1:000001|MISCONDUCT:" + sum},
+		{"/v1/registry/seals/K1/revoke", keys.RoleAdmin, `{"reason":"KEY_LOST","reasonText":"` + text + `"}`, "registry:RevokeSealKey K1|KEY_LOST:" + sum + "|"},
+		{"/v1/registry/grants/A1:000001/withdraw", keys.RoleAdmin, `{"reason":"MISCONDUCT","reasonText":"` + text + `"}`, "registry:WithdrawAccreditation A1:000001|MISCONDUCT:" + sum},
 		{"/v1/licences/L1/suspend", "issuer", `{"reason":"INVESTIGATION"}`, "licence:Suspend L1|INVESTIGATION"},
 		{"/v1/datasets", "data-owner", `{"id":"d","fields":[{"name":"x","type":"string","required":true}],"description":"户籍"}`, `share:RegisterDataset {"id":"d","owner":""`},
 		{"/v1/authorizations", "data-owner", `{"id":"A1","requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","legalBasis":"PIPL_13_3_LEGAL_DUTY","legalBasisText":"` + text + `","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z","maxUses":0,"owner":"","uses":0,"grantedBy":"","updatedAt":"2026-01-01T00:00:00Z","updatedBy":"","txId":""}`, `"legalBasis":"PIPL_13_3_LEGAL_DUTY:` + sum + `"`},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
@@ -20,7 +21,7 @@ import (
 func BenchmarkVerifyCacheHit64(b *testing.B) {
 	f := newFixture(b)
 	salts, _ := sealedWorld(b, f.store)
-	body, _ := json.Marshal(VerifyRequest{LicenceID: "L1", Disclosed: []Disclosure{{Name: "creditCode", Value: "91340100MA2XXXXX1Q", Salt: salts["creditCode"]}}})
+	body, _ := json.Marshal(api.VerifyRequest{LicenceID: "L1", Disclosed: []api.Disclosure{{Name: "creditCode", Value: "91340100MA2XXXXX1Q", Salt: salts["creditCode"]}}})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -38,7 +39,7 @@ func BenchmarkVerifyCacheHit64(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			var v Verdict
+			var v api.Verdict
 			err = json.NewDecoder(resp.Body).Decode(&v)
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()

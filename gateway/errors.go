@@ -3,51 +3,14 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-)
-
-// APIError is the one error shape of the API: {"code": ..., "message": ...},
-// plus, for an access the ledger refused and recorded, the denial record's
-// ID (its transaction) and block. Err, the detail, is logged and never sent.
-type APIError struct {
-	Status      int    `json:"-"`
-	Code        string `json:"code"`
-	Message     string `json:"message"`
-	DenialID    string `json:"denialId,omitempty"`
-	BlockNumber uint64 `json:"blockNumber,omitempty"`
-	Err         error  `json:"-"`
-}
-
-func (e *APIError) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
-	}
-	return e.Code + ": " + e.Message
-}
-
-// GetStatus lets huma send the right HTTP status.
-func (e *APIError) GetStatus() int { return e.Status }
-
-func (e *APIError) Unwrap() error { return e.Err }
-
-func apiError(status int, code, format string, args ...any) *APIError {
-	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// Gateway-side codes, beside the chaincode's.
-const (
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeBadRequest      = "BAD_REQUEST"
-	CodeUnavailable     = "UNAVAILABLE"
-	CodeConflict        = "CONFLICT"
-	CodeEndorsement     = "ENDORSEMENT_FAILED"
 )
 
 // statusOf maps each chaincode code to an HTTP status, once, here.
@@ -78,8 +41,8 @@ const chaincodeResponse = "chaincode response 500, "
 // fromLedger turns an error of a Fabric call into an API error: the
 // chaincode's own code where a peer returned one, else what the client
 // library or the commit said.
-func fromLedger(err error) *APIError {
-	var ae *APIError
+func fromLedger(err error) *api.Error {
+	var ae *api.Error
 	if errors.As(err, &ae) {
 		return ae
 	}
@@ -94,25 +57,25 @@ func fromLedger(err error) *APIError {
 			if !ok {
 				st = http.StatusBadRequest
 			}
-			return &APIError{Status: st, Code: string(code), Message: strings.TrimPrefix(refusal, string(code)+": "), Err: err}
+			return &api.Error{Status: st, Code: string(code), Message: strings.TrimPrefix(refusal, string(code)+": "), Err: err}
 		}
 	}
 	var ce *fabricid.CommitError
 	switch {
 	case errors.As(err, &ce):
-		return &APIError{Status: http.StatusConflict, Code: CodeConflict, Message: "the transaction did not commit: " + ce.Status.Code.String(), Err: err}
+		return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "the transaction did not commit: " + ce.Status.Code.String(), Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return &APIError{Status: http.StatusGatewayTimeout, Code: CodeUnavailable, Message: "the ledger did not answer in time", Err: err}
+		return &api.Error{Status: http.StatusGatewayTimeout, Code: api.CodeUnavailable, Message: "the ledger did not answer in time", Err: err}
 	}
 	if st, ok := status.FromError(err); ok {
 		switch st.Code() {
 		case codes.Unavailable, codes.DeadlineExceeded:
-			return &APIError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "the ledger is unavailable", Err: err}
+			return &api.Error{Status: http.StatusServiceUnavailable, Code: api.CodeUnavailable, Message: "the ledger is unavailable", Err: err}
 		case codes.Aborted, codes.FailedPrecondition:
-			return &APIError{Status: http.StatusBadGateway, Code: CodeEndorsement, Message: "the peers could not endorse the transaction", Err: err}
+			return &api.Error{Status: http.StatusBadGateway, Code: api.CodeEndorsement, Message: "the peers could not endorse the transaction", Err: err}
 		case codes.PermissionDenied:
-			return &APIError{Status: http.StatusForbidden, Code: string(record.CodeForbidden), Message: "the ledger refused this identity", Err: err}
+			return &api.Error{Status: http.StatusForbidden, Code: string(record.CodeForbidden), Message: "the ledger refused this identity", Err: err}
 		}
 	}
-	return &APIError{Status: http.StatusBadGateway, Code: CodeUnavailable, Message: "the ledger call failed", Err: err}
+	return &api.Error{Status: http.StatusBadGateway, Code: api.CodeUnavailable, Message: "the ledger call failed", Err: err}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
@@ -41,7 +42,7 @@ var _ Ledger = (*Fabric)(nil)
 const submitAttempts = 5
 
 // DialFabric connects to the peer as each configured identity.
-func DialFabric(c *Config) (*Fabric, error) {
+func DialFabric(c *config.Config) (*Fabric, error) {
 	conn, err := fabricid.Dial(c.Peer.Address, c.Peer.TLSCA)
 	if err != nil {
 		return nil, err

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/keys"
 )
 
 // A verdict judges a licence by the grant it names, as that grant stood
@@ -58,13 +60,13 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 			if _, err := f.store.ApplyBlock(1, writes); err != nil {
 				t.Fatal(err)
 			}
-			b, _ := json.Marshal(VerifyRequest{LicenceID: "L1", Disclosed: []Disclosure{{Name: "creditCode", Value: "91340100MA2XXXXX1Q", Salt: salts["creditCode"]}}})
+			b, _ := json.Marshal(api.VerifyRequest{LicenceID: "L1", Disclosed: []api.Disclosure{{Name: "creditCode", Value: "91340100MA2XXXXX1Q", Salt: salts["creditCode"]}}})
 			st, v := f.do(http.MethodPost, "/v1/verify", "verifier", b)
 			if st != http.StatusOK || v["valid"] != tt.valid || v["blockHeight"] != float64(2) {
 				t.Fatalf("%d %v", st, v)
 			}
 			check := v["checks"].([]any)[1].(map[string]any)
-			if check["name"] != CheckAccredited || check["ok"] != tt.valid {
+			if check["name"] != api.CheckAccredited || check["ok"] != tt.valid {
 				t.Errorf("accreditation check %v", check)
 			}
 			if !tt.valid && !strings.HasPrefix(check["detail"].(string), string(record.CodeNotAccredited)) {
@@ -80,7 +82,7 @@ func TestVerdictsJudgeTheGrantInForceAtSealing(t *testing.T) {
 func TestGrantEndpointsReachTheLedger(t *testing.T) {
 	f := newFixture(t)
 	f.ledger.result = []byte(`{"grantId":"hefei-amr:000001"}`)
-	if st, out := f.do(http.MethodPost, "/v1/registry/grants/hefei-amr:000001/withdraw", RoleAdmin, []byte(`{"reason":"REORGANISATION"}`)); st != http.StatusOK {
+	if st, out := f.do(http.MethodPost, "/v1/registry/grants/hefei-amr:000001/withdraw", keys.RoleAdmin, []byte(`{"reason":"REORGANISATION"}`)); st != http.StatusOK {
 		t.Fatalf("%d %v", st, out)
 	}
 	if st, out := f.do(http.MethodGet, "/v1/registry/accreditations/hefei-amr", "verifier", nil); st != http.StatusOK || out["source"] != "ledger" {

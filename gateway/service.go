@@ -1,3 +1,7 @@
+// Package gateway is an organisation's gateway: the HTTP API that
+// applications, verifiers and auditors use, a Fabric client, and a Badger
+// cache of licences, types, accreditations and seal keys kept current from
+// the ledger's blocks.
 package gateway
 
 import (
@@ -19,16 +23,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/keys"
 )
 
 // Gateway is a running gateway.
 type Gateway struct {
-	cfg    *Config
+	cfg    *config.Config
 	log    *slog.Logger
 	ledger Ledger
 	chain  chain // blocks and height; nil in handler tests
 	store  *cache.Store
-	keys   *Keys
+	keys   *keys.Keys
 	reg    *prometheus.Registry
 	m      metrics
 
@@ -62,15 +68,15 @@ func newMetrics(reg *prometheus.Registry) metrics {
 }
 
 // New assembles a gateway from its parts.
-func New(cfg *Config, log *slog.Logger, ledger Ledger, ch chain, store *cache.Store, keys *Keys) *Gateway {
+func New(cfg *config.Config, log *slog.Logger, ledger Ledger, ch chain, store *cache.Store, ks *keys.Keys) *Gateway {
 	reg := prometheus.NewRegistry()
-	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, store: store, keys: keys, reg: reg, m: newMetrics(reg)}
+	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, store: store, keys: ks, reg: reg, m: newMetrics(reg)}
 }
 
 // Run runs a gateway from its configuration until ctx ends, then shuts the
 // HTTP server down gracefully.
-func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
-	keys, err := LoadKeys(cfg.KeysFile)
+func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	ks, err := keys.LoadKeys(cfg.KeysFile)
 	if err != nil {
 		return err
 	}
@@ -84,7 +90,7 @@ func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	defer fab.Close()
-	g := New(cfg, log, fab, fab, store, keys)
+	g := New(cfg, log, fab, fab, store, ks)
 	return g.Serve(ctx)
 }
 
@@ -157,7 +163,7 @@ func (g *Gateway) listen() ([]net.Listener, error) {
 	return []net.Listener{ln, tl}, nil
 }
 
-func mtlsConfig(m *MTLSConfig) (*tls.Config, error) {
+func mtlsConfig(m *config.MTLSConfig) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(m.Cert, m.Key)
 	if err != nil {
 		return nil, fmt.Errorf("mtls: %w", err)

@@ -7,52 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
-)
-
-// Disclosure is one field a holder discloses: its value and salt.
-type Disclosure struct {
-	Name  string `json:"name" maxLength:"64"`
-	Value string `json:"value" maxLength:"4096"`
-	Salt  string `json:"salt" maxLength:"128" doc:"hex"`
-}
-
-// VerifyRequest asks whether a presented licence is valid.
-type VerifyRequest struct {
-	LicenceID string       `json:"licenceId" minLength:"1" maxLength:"64"`
-	Disclosed []Disclosure `json:"disclosed,omitempty" maxItems:"64"`
-	At        *time.Time   `json:"at,omitempty" doc:"the time to judge at; now if absent"`
-}
-
-// Check is one reason of a verdict.
-type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail,omitempty"`
-}
-
-// Verdict is the answer to a verification.
-type Verdict struct {
-	LicenceID   string        `json:"licenceId"`
-	Valid       bool          `json:"valid"`
-	Status      record.Status `json:"status,omitempty"`
-	At          time.Time     `json:"at"`
-	Checks      []Check       `json:"checks"`
-	BlockHeight uint64        `json:"blockHeight"`
-	Source      string        `json:"source"` // "cache" or "ledger"
-	Stale       bool          `json:"stale"`
-}
-
-// Check names.
-const (
-	CheckFound      = "licence-found"
-	CheckAccredited = "issuer-accredited-at-issuance"
-	CheckSeal       = "seal-valid"
-	CheckStatus     = "status-active"
-	CheckWindow     = "within-validity"
-	CheckFields     = "disclosed-fields-match"
 )
 
 // records is where verification reads: the cache, or the ledger.
@@ -66,10 +24,10 @@ type records interface {
 var errNotFound = errors.New("not found")
 
 // judge verifies a licence against records at a time.
-func judge(r records, req VerifyRequest, at time.Time) Verdict {
-	v := Verdict{LicenceID: req.LicenceID, At: at}
+func judge(r records, req api.VerifyRequest, at time.Time) api.Verdict {
+	v := api.Verdict{LicenceID: req.LicenceID, At: at}
 	add := func(name string, err error) bool {
-		c := Check{Name: name, OK: err == nil}
+		c := api.Check{Name: name, OK: err == nil}
 		if err != nil {
 			c.Detail = err.Error()
 		}
@@ -77,29 +35,29 @@ func judge(r records, req VerifyRequest, at time.Time) Verdict {
 		return err == nil
 	}
 	l, err := r.Licence(req.LicenceID)
-	if !add(CheckFound, err) {
+	if !add(api.CheckFound, err) {
 		return v
 	}
-	add(CheckAccredited, accredited(r, l))
-	add(CheckSeal, sealed(r, l))
+	add(api.CheckAccredited, accredited(r, l))
+	add(api.CheckSeal, sealed(r, l))
 	st := l.StatusAt(at)
 	v.Status = st.Status
 	switch st.Status {
 	case record.StatusExpired, record.StatusNotYetValid:
-		add(CheckWindow, fmt.Errorf("%s at %s (valid %s to %s)", st.Status, at.Format(time.RFC3339), l.ValidFrom.Format(time.RFC3339), l.ValidTo.Format(time.RFC3339)))
-		add(CheckStatus, fmt.Errorf("%s", st.Status))
+		add(api.CheckWindow, fmt.Errorf("%s at %s (valid %s to %s)", st.Status, at.Format(time.RFC3339), l.ValidFrom.Format(time.RFC3339), l.ValidTo.Format(time.RFC3339)))
+		add(api.CheckStatus, fmt.Errorf("%s", st.Status))
 	default:
-		add(CheckWindow, nil)
+		add(api.CheckWindow, nil)
 		if st.Status == record.StatusActive {
-			add(CheckStatus, nil)
+			add(api.CheckStatus, nil)
 		} else {
-			add(CheckStatus, fmt.Errorf("%s since %s: %s", st.Status, st.Change.EffectiveAt.Format(time.RFC3339), st.Change.Reason))
+			add(api.CheckStatus, fmt.Errorf("%s since %s: %s", st.Status, st.Change.EffectiveAt.Format(time.RFC3339), st.Change.Reason))
 		}
 	}
 	if len(req.Disclosed) > 0 {
-		add(CheckFields, fieldsMatch(l, req.Disclosed))
+		add(api.CheckFields, fieldsMatch(l, req.Disclosed))
 	}
-	v.Valid = !slices.ContainsFunc(v.Checks, func(c Check) bool { return !c.OK })
+	v.Valid = !slices.ContainsFunc(v.Checks, func(c api.Check) bool { return !c.OK })
 	return v
 }
 
@@ -141,7 +99,7 @@ func sealed(r records, l *record.Licence) error {
 	return credential.Verify(pub, l.Content, sig)
 }
 
-func fieldsMatch(l *record.Licence, disclosed []Disclosure) error {
+func fieldsMatch(l *record.Licence, disclosed []api.Disclosure) error {
 	for _, d := range disclosed {
 		i := slices.IndexFunc(l.Fields, func(f credential.FieldDigest) bool { return f.Name == d.Name })
 		if i < 0 {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wanledger/wanledger/chaincode/server"
+	"github.com/wanledger/wanledger/chaincode/serverconfig"
 	"github.com/wanledger/wanledger/network/ccaas"
 	"github.com/wanledger/wanledger/network/fabricbin"
 )
@@ -157,9 +157,9 @@ func TestChaincodeServerTrustsOnlyTheLinkCA(t *testing.T) {
 	}
 	link := nw.Home.ChaincodeTLS(hefei)
 	for _, want := range []string{
-		server.EnvClientCA + "=" + link.CA,
-		server.EnvTLSCert + "=" + link.ServerCert,
-		server.EnvTLSKey + "=" + link.ServerKey,
+		serverconfig.EnvClientCA + "=" + link.CA,
+		serverconfig.EnvTLSCert + "=" + link.ServerCert,
+		serverconfig.EnvTLSKey + "=" + link.ServerKey,
 	} {
 		if !slices.Contains(env, want) {
 			t.Errorf("chaincode server environment lacks %s: %v", want, env)

@@ -13,7 +13,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"gopkg.in/yaml.v3"
 )
 
@@ -78,7 +79,7 @@ func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
 	seen := map[string]bool{}
 	for _, k := range demo {
 		want := DemoUser(k.Roles[0])
-		if k.Roles[0] == gateway.RoleAdmin {
+		if k.Roles[0] == keys.RoleAdmin {
 			want = "Admin"
 		}
 		if len(k.Roles) != 1 || k.Identity != want || seen[k.Identity] {
@@ -93,18 +94,18 @@ func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stored []gateway.APIKey
+	var stored []keys.APIKey
 	if err := json.Unmarshal(b, &stored); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range demoRoles {
 		subject := DemoUser(r) + "@" + hefei.Domain()
-		i := slices.IndexFunc(stored, func(k gateway.APIKey) bool { return k.CertSubject == subject })
+		i := slices.IndexFunc(stored, func(k keys.APIKey) bool { return k.CertSubject == subject })
 		if i < 0 || stored[i].Identity != DemoUser(r) || !slices.Equal(stored[i].Roles, []string{r}) {
 			t.Errorf("certificate %s: %+v", subject, stored)
 		}
 	}
-	if slices.ContainsFunc(stored, func(k gateway.APIKey) bool { return k.Identity == "User1" }) {
+	if slices.ContainsFunc(stored, func(k keys.APIKey) bool { return k.Identity == "User1" }) {
 		t.Error("a key still acts as User1")
 	}
 	// A second run keeps the keys.
@@ -138,7 +139,7 @@ func TestGatewayActsAsAdminAndTheDemoRolesIdentities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg gateway.Config
+	var cfg config.Config
 	if err := json.Unmarshal(b, &cfg); err != nil {
 		t.Fatal(err)
 	}

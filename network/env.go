@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/wanledger/wanledger/chaincode/server"
+	"github.com/wanledger/wanledger/chaincode/serverconfig"
 	"github.com/wanledger/wanledger/network/ccaas"
 )
 
@@ -110,13 +110,13 @@ func (nw *Network) chaincodeEnv(n Node) ([]string, error) {
 	org, _ := nw.Topo.Org(n.Org)
 	link := nw.Home.ChaincodeTLS(org)
 	return []string{
-		server.EnvID + "=" + id,
-		server.EnvAddress + "=" + n.ListenAddr(),
-		server.EnvTLSCert + "=" + link.ServerCert,
-		server.EnvTLSKey + "=" + link.ServerKey,
+		serverconfig.EnvID + "=" + id,
+		serverconfig.EnvAddress + "=" + n.ListenAddr(),
+		serverconfig.EnvTLSCert + "=" + link.ServerCert,
+		serverconfig.EnvTLSKey + "=" + link.ServerKey,
 		// Only the organisation's own peer may connect: the link's CA issued
 		// one client certificate, the peer's (ADR 0011).
-		server.EnvClientCA + "=" + link.CA,
+		serverconfig.EnvClientCA + "=" + link.CA,
 	}, nil
 }
 

@@ -10,7 +10,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/keys"
 )
 
 // DemoKey is a key `up` made for trying the gateway out.
@@ -32,7 +33,7 @@ func (h Home) DemoKeysFile(org string) string { return h.Path("gateways", org, "
 func (nw *Network) ensureKeys(context.Context) (bool, error) {
 	changed := false
 	for _, o := range nw.Topo.Orgs {
-		var stored []gateway.APIKey
+		var stored []keys.APIKey
 		switch b, err := os.ReadFile(nw.Home.KeysFile(o.Name)); {
 		case err == nil:
 			if err := json.Unmarshal(b, &stored); err != nil {
@@ -43,16 +44,16 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 		}
 		added := false
 		if len(stored) == 0 {
-			keys, err := nw.demoKeys(o)
+			demo, err := nw.demoKeys(o)
 			if err != nil {
 				return changed, err
 			}
-			stored, added = keys, true
+			stored, added = demo, true
 		}
 		for _, c := range demoIdentities() {
 			subject := c.user + "@" + o.Domain()
-			if !slices.ContainsFunc(stored, func(k gateway.APIKey) bool { return k.CertSubject == subject }) {
-				stored = append(stored, gateway.APIKey{ID: "cert-" + c.user, CertSubject: subject, Identity: c.user, Roles: []string{c.role}})
+			if !slices.ContainsFunc(stored, func(k keys.APIKey) bool { return k.CertSubject == subject }) {
+				stored = append(stored, keys.APIKey{ID: "cert-" + c.user, CertSubject: subject, Identity: c.user, Roles: []string{c.role}})
 				added = true
 			}
 		}
@@ -72,12 +73,12 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 
 // demoKeys makes an organisation's demo keys, writes their secrets to its
 // demo keys file, and returns what to store.
-func (nw *Network) demoKeys(o Org) ([]gateway.APIKey, error) {
+func (nw *Network) demoKeys(o Org) ([]keys.APIKey, error) {
 	gw, _ := nw.Topo.Node("gateway." + o.Name)
-	var stored []gateway.APIKey
+	var stored []keys.APIKey
 	var demo []DemoKey
 	add := func(identity string, roles ...string) error {
-		secret, k, err := gateway.NewKey(identity, roles...)
+		secret, k, err := keys.NewKey(identity, roles...)
 		if err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ type demoIdentity struct{ user, role string }
 // demoIdentities are the Admin with the admin role, then each demo role's
 // own identity.
 func demoIdentities() []demoIdentity {
-	ids := []demoIdentity{{"Admin", gateway.RoleAdmin}}
+	ids := []demoIdentity{{"Admin", keys.RoleAdmin}}
 	for _, r := range demoRoles {
 		ids = append(ids, demoIdentity{DemoUser(r), r})
 	}
@@ -119,26 +120,26 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 // organisation's gateway channel through its own peer.
 func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	org, _ := nw.Topo.Org(n.Org)
-	var ids []gateway.Identity
+	var ids []config.Identity
 	for _, c := range demoIdentities() {
 		msp, _ := nw.Home.User(org, c.user)
-		ids = append(ids, gateway.Identity{Name: c.user, MSPDir: msp})
+		ids = append(ids, config.Identity{Name: c.user, MSPDir: msp})
 	}
-	cfg := gateway.Config{
+	cfg := config.Config{
 		Org: org.Name, MSPID: org.MSPID, Listen: n.ListenAddr(),
-		Peer:         gateway.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
+		Peer:         config.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
 		Channel:      nw.Topo.GatewayChannel(n.Org),
 		Chaincode:    ChaincodeName,
 		Identities:   ids,
 		KeysFile:     nw.Home.KeysFile(org.Name),
 		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),
-		MaxStaleness: gateway.Duration{Duration: 10 * time.Second},
+		MaxStaleness: config.Duration{Duration: 10 * time.Second},
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {
 		return "", fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
 	}
-	cfg.MTLS = &gateway.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
+	cfg.MTLS = &config.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
 		ClientCA: nw.Home.OrgTLSCA(org)}
 	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
 	return path, writeJSONFile(path, cfg, 0o644)

@@ -5,64 +5,17 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/chaincode/contracts"
+	"github.com/wanledger/wanledger/chaincode/serverconfig"
 )
-
-// Environment variables read by FromEnv.
-const (
-	EnvID       = "CHAINCODE_ID"             // the package ID the peer installed
-	EnvAddress  = "CHAINCODE_SERVER_ADDRESS" // host:port to listen on
-	EnvTLSCert  = "CHAINCODE_TLS_CERT"       // PEM file
-	EnvTLSKey   = "CHAINCODE_TLS_KEY"        // PEM file
-	EnvClientCA = "CHAINCODE_CLIENT_CA"      // PEM file of the only CA trusted for client certificates
-	EnvTLSOff   = "CHAINCODE_TLS_DISABLED"   // "true" turns TLS off (never in the network this project runs)
-)
-
-// Config is a chaincode server's configuration.
-type Config struct {
-	ID       string
-	Address  string
-	TLSCert  string
-	TLSKey   string
-	ClientCA string
-	// Insecure turns TLS off; it must be asked for explicitly.
-	Insecure bool
-}
-
-// FromEnv reads the configuration from the environment.
-func FromEnv() Config {
-	return Config{
-		ID:       os.Getenv(EnvID),
-		Address:  os.Getenv(EnvAddress),
-		TLSCert:  os.Getenv(EnvTLSCert),
-		TLSKey:   os.Getenv(EnvTLSKey),
-		ClientCA: os.Getenv(EnvClientCA),
-		Insecure: os.Getenv(EnvTLSOff) == "true",
-	}
-}
-
-func (c Config) validate() error {
-	var errs []error
-	if c.ID == "" {
-		errs = append(errs, fmt.Errorf("%s (the chaincode package ID) is required", EnvID))
-	}
-	if c.Address == "" {
-		errs = append(errs, fmt.Errorf("%s is required", EnvAddress))
-	}
-	if !c.Insecure && (c.TLSCert == "" || c.TLSKey == "" || c.ClientCA == "") {
-		errs = append(errs, fmt.Errorf("TLS needs %s, %s and %s (or %s=true)", EnvTLSCert, EnvTLSKey, EnvClientCA, EnvTLSOff))
-	}
-	return errors.Join(errs...)
-}
 
 // Serve runs the chaincode server until it fails.
-func Serve(c Config) error {
-	if err := c.validate(); err != nil {
+func Serve(c serverconfig.Config) error {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	cc, err := contracts.New()

@@ -3,18 +3,20 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"github.com/wanledger/wanledger/chaincode/serverconfig"
 )
 
 func TestServeRefusesAnIncompleteConfiguration(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  Config
+		cfg  serverconfig.Config
 		want string
 	}{
-		{"nothing", Config{}, EnvID},
-		{"no address", Config{ID: "cc:1"}, EnvAddress},
-		{"TLS material missing", Config{ID: "cc:1", Address: "127.0.0.1:0"}, "TLS needs"},
-		{"unreadable TLS files", Config{ID: "cc:1", Address: "127.0.0.1:0", TLSCert: "/nonexistent", TLSKey: "/x", ClientCA: "/y"}, "no such file"},
+		{"nothing", serverconfig.Config{}, serverconfig.EnvID},
+		{"no address", serverconfig.Config{ID: "cc:1"}, serverconfig.EnvAddress},
+		{"TLS material missing", serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:0"}, "TLS needs"},
+		{"unreadable TLS files", serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:0", TLSCert: "/nonexistent", TLSKey: "/x", ClientCA: "/y"}, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -27,10 +29,10 @@ func TestServeRefusesAnIncompleteConfiguration(t *testing.T) {
 }
 
 func TestFromEnvReadsTheVariables(t *testing.T) {
-	t.Setenv(EnvID, "wanledger_0.1.0:abc")
-	t.Setenv(EnvAddress, "127.0.0.1:9999")
-	t.Setenv(EnvTLSOff, "true")
-	c := FromEnv()
+	t.Setenv(serverconfig.EnvID, "wanledger_0.1.0:abc")
+	t.Setenv(serverconfig.EnvAddress, "127.0.0.1:9999")
+	t.Setenv(serverconfig.EnvTLSOff, "true")
+	c := serverconfig.FromEnv()
 	if c.ID != "wanledger_0.1.0:abc" || c.Address != "127.0.0.1:9999" || !c.Insecure {
 		t.Errorf("FromEnv = %+v", c)
 	}

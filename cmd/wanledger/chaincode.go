@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/chaincode/server"
+	"github.com/wanledger/wanledger/chaincode/serverconfig"
 	"github.com/wanledger/wanledger/network/ccaas"
 )
 
@@ -18,7 +19,7 @@ func newChaincode() *cobra.Command {
 			// The shim's server has no stop: on SIGTERM the process exits and
 			// the peer reconnects to its successor on the next invocation.
 			errc := make(chan error, 1)
-			go func() { errc <- server.Serve(server.FromEnv()) }()
+			go func() { errc <- server.Serve(serverconfig.FromEnv()) }()
 			select {
 			case err := <-errc:
 				return err

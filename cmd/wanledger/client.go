@@ -14,7 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/gateway/apiclient"
+	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/network"
 )
 

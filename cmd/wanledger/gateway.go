@@ -6,16 +6,17 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/config"
 )
 
 func newGateway() *cobra.Command {
-	var config string
+	var configFile string
 	c := &cobra.Command{
 		Use:   "gateway",
 		Short: "Run an organisation's gateway (HTTP API, Fabric client, cache)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := gateway.LoadConfig(config)
+			cfg, err := config.LoadConfig(configFile)
 			if err != nil {
 				return err
 			}
@@ -23,7 +24,7 @@ func newGateway() *cobra.Command {
 			return gateway.Run(cmd.Context(), cfg, log)
 		},
 	}
-	c.Flags().StringVar(&config, "config", "", "the gateway's configuration file")
+	c.Flags().StringVar(&configFile, "config", "", "the gateway's configuration file")
 	c.MarkFlagRequired("config") //nolint:errcheck // the flag exists
 	return c
 }

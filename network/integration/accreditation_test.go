@@ -10,8 +10,9 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
@@ -132,16 +133,16 @@ func lagging(t *testing.T, g gw, method, path string, body, out any) {
 // and from the ledger, and that the chaincode finds its grant in force.
 func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, grantID string) {
 	t.Helper()
-	req := gateway.VerifyRequest{LicenceID: id, Disclosed: []gateway.Disclosure{{Name: "name", Value: "示例", Salt: salt}}}
+	req := api.VerifyRequest{LicenceID: id, Disclosed: []api.Disclosure{{Name: "name", Value: "示例", Salt: salt}}}
 	eventually(t, 20*time.Second, func() error {
-		var v gateway.Verdict
+		var v api.Verdict
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
 		if !v.Valid || v.Source != "cache" {
 			return fmt.Errorf("cache verdict on %s: %+v", id, v)
 		}
 		return nil
 	})
-	var fresh gateway.Verdict
+	var fresh api.Verdict
 	verifier.must(http.MethodPost, "/v1/verify?fresh=true", req, &fresh)
 	if !fresh.Valid || fresh.Source != "ledger" {
 		t.Errorf("fresh verdict on %s: %+v", id, fresh)
@@ -172,7 +173,7 @@ func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, 
 // again, and after the grant ends and the next period is granted.
 func TestAnOldLicenceOutlivesReaccreditationAndYearlyRenewal(t *testing.T) {
 	env := nettest.Get(t)
-	d := &agencyDesk{t: t, province: gatewayAs(t, env, "anhui", gateway.RoleAdmin), org: gatewayAs(t, env, "hefei", gateway.RoleAdmin),
+	d := &agencyDesk{t: t, province: gatewayAs(t, env, "anhui", keys.RoleAdmin), org: gatewayAs(t, env, "hefei", keys.RoleAdmin),
 		issuer: gatewayAs(t, env, "hefei", "issuer"), agency: "hefei-accr", typ: "accr-licence", region: "340100", sealedRegion: "340104"}
 	now := time.Now().UTC().Truncate(time.Second)
 	// The first period is short, so that the test sees it end.
@@ -209,17 +210,17 @@ func TestAnOldLicenceOutlivesReaccreditationAndYearlyRenewal(t *testing.T) {
 // same agency ID is refused, and Shanghai's older licence still verifies.
 func TestAnotherProvinceCannotTakeOverAWithdrawnAgencyID(t *testing.T) {
 	env := nettest.Get(t)
-	d := &agencyDesk{t: t, province: gatewayAs(t, env, "shanghai", gateway.RoleAdmin), org: gatewayAs(t, env, "shanghai", gateway.RoleAdmin),
+	d := &agencyDesk{t: t, province: gatewayAs(t, env, "shanghai", keys.RoleAdmin), org: gatewayAs(t, env, "shanghai", keys.RoleAdmin),
 		issuer: gatewayAs(t, env, "shanghai", "issuer"), agency: "sh-accr", typ: "sh-accr-licence", region: "310000", sealedRegion: "310104"}
 	now := time.Now().UTC().Truncate(time.Second)
 	g1 := d.setUp("ShanghaiMSP", now.Add(-time.Hour), now.AddDate(1, 0, 0))
 	_, salt := d.issue("SH-ACCR-1")
 	d.withdraw(g1.GrantID)
 
-	jiangsu := gatewayAs(t, env, "jiangsu", gateway.RoleAdmin)
+	jiangsu := gatewayAs(t, env, "jiangsu", keys.RoleAdmin)
 	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", record.LicenceType{Code: "js-accr-licence", Name: "江苏测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
-	var e gateway.APIError
+	var e api.Error
 	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: d.agency, MSPID: "JiangsuMSP",
 		Types: []string{"js-accr-licence"}, Region: "320000", ValidFrom: now, ValidTo: now.AddDate(1, 0, 0)}, &e)
 	if st != http.StatusConflict || e.Code != string(record.CodeAgencyTaken) {

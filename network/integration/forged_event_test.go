@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
-	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
@@ -116,7 +116,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	last = max(last, forge("issues GHOST-1", domain.EventLicenceIssued, ghost))
 	h1 := ledgerLicence("FORGE-H1")
 
-	w1Req := gateway.VerifyRequest{LicenceID: "FORGE-W1", Disclosed: []gateway.Disclosure{{Name: "name", Value: "合肥示例", Salt: wuhuSalts["name"]}}}
+	w1Req := api.VerifyRequest{LicenceID: "FORGE-W1", Disclosed: []api.Disclosure{{Name: "name", Value: "合肥示例", Salt: wuhuSalts["name"]}}}
 	for _, org := range []string{"anhui", "hefei", "wuhu"} {
 		verifier := gatewayAs(t, env, org, "verifier")
 		var l struct {
@@ -133,12 +133,12 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 		if l.Source != "cache" || l.Data.Status != record.StatusActive || l.Data.TxID != w1.TxID {
 			t.Errorf("%s's cache has FORGE-W1 %s from %s (tx %s), want active from the cache (tx %s)", org, l.Data.Status, l.Source, l.Data.TxID, w1.TxID)
 		}
-		var v gateway.Verdict
+		var v api.Verdict
 		verifier.must(http.MethodPost, "/v1/verify", w1Req, &v)
 		if !v.Valid || v.Status != record.StatusActive || v.Source != "cache" {
 			t.Errorf("%s's verdict on FORGE-W1: %+v", org, v)
 		}
-		var e gateway.APIError
+		var e api.Error
 		if st := verifier.call(http.MethodGet, "/v1/licences/GHOST-1", nil, &e); st != http.StatusNotFound {
 			t.Errorf("%s's cache answers GHOST-1 with %d %+v, want 404", org, st, e)
 		}

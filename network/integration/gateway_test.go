@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
@@ -120,13 +121,13 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 	o, _ := env.Net.Topo.Org(org)
 	now := time.Now().UTC().Truncate(time.Second)
 	sealID := agency + "-seal"
-	anhuiAdmin := gatewayAs(t, env, "anhui", gateway.RoleAdmin)
+	anhuiAdmin := gatewayAs(t, env, "anhui", keys.RoleAdmin)
 	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", record.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
 	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: agency, MSPID: o.MSPID,
 		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
-	orgAdmin := gatewayAs(t, env, org, gateway.RoleAdmin)
+	orgAdmin := gatewayAs(t, env, org, keys.RoleAdmin)
 	eventually(t, 15*time.Second, func() error { // the organisation's peer has the accreditation's block
 		if st := orgAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("%s's gateway does not know accreditation %s yet: %d", org, agency, st)
@@ -146,7 +147,7 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 	// Wuhu's verifier identity may read the ledger too (fresh reads).
 	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
 	wuhuVerifier.must(http.MethodGet, "/v1/whoami", nil, &who)
-	gatewayAs(t, env, "wuhu", gateway.RoleAdmin).must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "verifier"}, nil)
+	gatewayAs(t, env, "wuhu", keys.RoleAdmin).must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "verifier"}, nil)
 
 	holder, _ := gm.GenerateKey()
 	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
@@ -168,9 +169,9 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 	issue := gatewayWorld(t, env, "hefei-gw-1")
 	salts := issue("GW-0001")
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
-	req := gateway.VerifyRequest{LicenceID: "GW-0001", Disclosed: []gateway.Disclosure{{Name: "name", Value: "合肥示例", Salt: salts["name"]}}}
+	req := api.VerifyRequest{LicenceID: "GW-0001", Disclosed: []api.Disclosure{{Name: "name", Value: "合肥示例", Salt: salts["name"]}}}
 
-	var v gateway.Verdict
+	var v api.Verdict
 	eventually(t, 10*time.Second, func() error {
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
 		if !v.Valid {
@@ -195,7 +196,7 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 	if v.Valid || v.Status != record.StatusRevoked {
 		t.Errorf("at height %d (revocation in block %d) the verdict is %+v", v.BlockHeight, rev.BlockNumber, v)
 	}
-	var fresh gateway.Verdict
+	var fresh api.Verdict
 	verifier.must(http.MethodPost, "/v1/verify?fresh=true", req, &fresh)
 	if fresh.Source != "ledger" || fresh.Status != record.StatusRevoked {
 		t.Errorf("fresh verdict %+v", fresh)
@@ -206,8 +207,8 @@ func TestGatewayRefusesWithoutKeyOrRoleAndMalformedBodies(t *testing.T) {
 	env := nettest.Get(t)
 	nokey := gatewayAs(t, env, "hefei", "issuer")
 	nokey.key = ""
-	var e gateway.APIError
-	if st := nokey.call(http.MethodGet, "/v1/licences/GW-0001", nil, &e); st != http.StatusUnauthorized || e.Code != gateway.CodeUnauthenticated {
+	var e api.Error
+	if st := nokey.call(http.MethodGet, "/v1/licences/GW-0001", nil, &e); st != http.StatusUnauthorized || e.Code != api.CodeUnauthenticated {
 		t.Errorf("no key: %d %+v", st, e)
 	}
 	clerk := gatewayAs(t, env, "hefei", "clerk")

@@ -14,8 +14,9 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 	"google.golang.org/grpc"
@@ -130,14 +131,14 @@ func TestEachDemoKeyActsAsItsOwnRoleIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var keys []network.DemoKey
-		if err := json.Unmarshal(b, &keys); err != nil {
+		var demo []network.DemoKey
+		if err := json.Unmarshal(b, &demo); err != nil {
 			t.Fatal(err)
 		}
 		bindings := allRoleBindings(ctx, t, registry(env.Gateway(t, o.Name, "Admin"), env.Net.Topo.GatewayChannel(o.Name)))
 		holder := map[string]string{} // client ID → the role of the key acting as it
-		for _, k := range keys {
-			if slices.Contains(k.Roles, gateway.RoleAdmin) {
+		for _, k := range demo {
+			if slices.Contains(k.Roles, keys.RoleAdmin) {
 				continue
 			}
 			role := k.Roles[0]
@@ -168,7 +169,7 @@ func TestEachDemoKeyActsAsItsOwnRoleIdentity(t *testing.T) {
 		}
 	}
 
-	var e gateway.APIError
+	var e api.Error
 	if st := gatewayAs(t, env, "hefei", "verifier").call(http.MethodGet, "/v1/audit/trace?by=time", nil, &e); st != http.StatusForbidden || e.Code != string(record.CodeForbidden) {
 		t.Errorf("Hefei's verifier key traced the audit trail: %d %+v", st, e)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -82,7 +82,7 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 
 // issueRequest seals a licence of the world's agency with a seal key and
 // returns the Issue argument and the disclosure of its one field.
-func (w *timeWorld) issueRequest(t *testing.T, id, sealID string, now time.Time) (string, gateway.Disclosure) {
+func (w *timeWorld) issueRequest(t *testing.T, id, sealID string, now time.Time) (string, api.Disclosure) {
 	holder, _ := gm.GenerateKey()
 	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
 	c := credential.Content{ID: id, Type: twType, AgencyID: w.agency, Region: "340104", SealKeyID: sealID,
@@ -96,7 +96,7 @@ func (w *timeWorld) issueRequest(t *testing.T, id, sealID string, now time.Time)
 		t.Fatal(err)
 	}
 	return toJSON(t, record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}),
-		gateway.Disclosure{Name: "name", Value: "合肥时间", Salt: hex.EncodeToString(salt)}
+		api.Disclosure{Name: "name", Value: "合肥时间", Salt: hex.EncodeToString(salt)}
 }
 
 func accessRequest(t *testing.T, authID string) string {
@@ -161,16 +161,16 @@ func mustNotExist(t *testing.T, env *nettest.Env, id string) {
 
 // wuhuVerdict asks Wuhu's gateway, once its cache holds every block Wuhu's
 // peer has.
-func wuhuVerdict(t *testing.T, env *nettest.Env, id string, d gateway.Disclosure) gateway.Verdict {
+func wuhuVerdict(t *testing.T, env *nettest.Env, id string, d api.Disclosure) api.Verdict {
 	t.Helper()
 	info, err := peerChainInfo(t.Context(), env, "wuhu", "anhui")
 	if err != nil {
 		t.Fatal(err)
 	}
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
-	var v gateway.Verdict
+	var v api.Verdict
 	eventually(t, 15*time.Second, func() error {
-		verifier.must(http.MethodPost, "/v1/verify", gateway.VerifyRequest{LicenceID: id, Disclosed: []gateway.Disclosure{d}}, &v)
+		verifier.must(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id, Disclosed: []api.Disclosure{d}}, &v)
 		if v.BlockHeight < info.Height {
 			return fmt.Errorf("Wuhu's cache at height %d, its peer at %d", v.BlockHeight, info.Height)
 		}

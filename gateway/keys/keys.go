@@ -1,4 +1,6 @@
-package gateway
+// Package keys holds a gateway's API keys: each acts as one Fabric identity
+// of the organisation and holds some roles; only a hash of a secret is kept.
+package keys
 
 import (
 	"crypto/rand"
@@ -53,11 +55,20 @@ func LoadKeys(path string) (*Keys, error) {
 	if err := json.Unmarshal(b, &list); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	k, err := New(list)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
+
+// New holds a list of stored keys, refusing malformed entries.
+func New(list []APIKey) (*Keys, error) {
 	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
 	for _, key := range list {
 		switch {
 		case key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != ""):
-			return nil, fmt.Errorf("%s: malformed key %q: it needs an ID, an identity, and a hash or a certificate subject", path, key.ID)
+			return nil, fmt.Errorf("malformed key %q: it needs an ID, an identity, and a hash or a certificate subject", key.ID)
 		case key.CertSubject != "":
 			k.byCert[key.CertSubject] = key
 		default:

@@ -1,8 +1,6 @@
-// Package gateway is an organisation's gateway: the HTTP API that
-// applications, verifiers and auditors use, a Fabric client, and a Badger
-// cache of licences, types, accreditations and seal keys kept current from
-// the ledger's blocks.
-package gateway
+// Package config is a gateway's configuration file: JSON, validated with
+// every problem reported at once.
+package config
 
 import (
 	"bytes"

@@ -6,10 +6,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/wanledger/wanledger/api"
 )
 
 // Client calls one gateway with one API key.
@@ -22,23 +23,6 @@ type Client struct {
 // New returns a client with a sensible timeout.
 func New(url, key string) *Client {
 	return &Client{URL: url, Key: key, HTTP: &http.Client{Timeout: 2 * time.Minute}}
-}
-
-// Error is an API error answer. A refused access carries the ID and block
-// of the denial the ledger recorded.
-type Error struct {
-	Status      int    `json:"-"`
-	Code        string `json:"code"`
-	Message     string `json:"message"`
-	DenialID    string `json:"denialId,omitempty"`
-	BlockNumber uint64 `json:"blockNumber,omitempty"`
-}
-
-func (e *Error) Error() string {
-	if e.DenialID != "" {
-		return fmt.Sprintf("%s (HTTP %d): %s (denial %s, block %d)", e.Code, e.Status, e.Message, e.DenialID, e.BlockNumber)
-	}
-	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message)
 }
 
 // Do sends a request with a JSON body (if not nil) and decodes a JSON
@@ -68,7 +52,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	if resp.StatusCode/100 != 2 {
-		e := &Error{Status: resp.StatusCode}
+		e := &api.Error{Status: resp.StatusCode}
 		if json.Unmarshal(b, e) != nil || e.Code == "" {
 			e.Code, e.Message = "HTTP_ERROR", string(b)
 		}

@@ -1,0 +1,65 @@
+// Package api is the published contract of a wanledger gateway's HTTP API
+// (/v1): what a client sends, what it gets back, and the error shape with
+// its stable codes. The gateway, the typed Go client (api/apiclient), the
+// command line and the tests all use these types; the ledger's records the
+// answers carry are those of package api/record.
+package api
+
+import "fmt"
+
+// Error is the one error shape of the API: {"code": ..., "message": ...},
+// plus, for an access the ledger refused and recorded, the denial record's
+// ID (its transaction) and block. Status is the HTTP status; Err, the
+// detail a gateway logs, is never sent.
+type Error struct {
+	Status      int    `json:"-"`
+	Code        string `json:"code" doc:"a stable code: a gateway code (UNAUTHENTICATED, BAD_REQUEST, ...) or the ledger's (api/record Codes)"`
+	Message     string `json:"message" doc:"what went wrong, for people; at most a few hundred bytes"`
+	DenialID    string `json:"denialId,omitempty" doc:"a refused access: the ID of the denial the ledger recorded"`
+	BlockNumber uint64 `json:"blockNumber,omitempty" doc:"a refused access: the block of the denial"`
+	Err         error  `json:"-"`
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message)
+	if e.DenialID != "" {
+		s += fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// GetStatus is the HTTP status of the answer.
+func (e *Error) GetStatus() int { return e.Status }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes an error answer.
+func Errorf(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Gateway codes, beside the ledger's (record.Codes).
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeBadRequest      = "BAD_REQUEST"
+	CodeUnavailable     = "UNAVAILABLE"
+	CodeConflict        = "CONFLICT"
+	CodeEndorsement     = "ENDORSEMENT_FAILED"
+)
+
+// Read is the answer to a read: the data and the block height it reflects.
+type Read[T any] struct {
+	BlockHeight uint64 `json:"blockHeight" doc:"the number of blocks the answer reflects"`
+	Source      string `json:"source" enum:"cache,ledger" doc:"cache: the gateway's cache; ledger: the organisation's peer"`
+	Data        T      `json:"data"`
+}
+
+// Tx is the answer to a committed transaction.
+type Tx[T any] struct {
+	TxID        string `json:"txId" doc:"the Fabric transaction ID"`
+	BlockNumber uint64 `json:"blockNumber" doc:"the block that committed it"`
+	Data        T      `json:"data"`
+}
