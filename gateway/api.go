@@ -16,6 +16,7 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/gateway/verifier"
 )
 
 // Body size limits.
@@ -99,7 +100,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Licence, error) { return r.Licence(in.ID) })
+			return readThrough(g, ctx, key, in.Fresh, func(r verifier.Records) (*record.Licence, error) { return r.Licence(in.ID) })
 		})
 	huma.Register(h, op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "Every committed version of a licence", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
@@ -222,7 +223,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, false, func(records) (*record.LicenceType, error) { return g.store.LicenceType(in.Code) })
+			return readThrough(g, ctx, key, false, func(verifier.Records) (*record.LicenceType, error) { return g.store.LicenceType(in.Code) })
 		})
 	huma.Register(h, op("grant-accreditation", http.MethodPost, "/v1/registry/accreditations", "Grant an agency a new accreditation (province admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -245,7 +246,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.Accreditation, error) { return r.Grant(in.Grant) })
+			return readThrough(g, ctx, key, in.Fresh, func(r verifier.Records) (*record.Accreditation, error) { return r.Grant(in.Grant) })
 		})
 	huma.Register(h, op("register-seal", http.MethodPost, "/v1/registry/seals", "Register an agency's seal key (its organisation's admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -262,7 +263,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 			if err != nil {
 				return nil, err
 			}
-			return readThrough(g, ctx, key, in.Fresh, func(r records) (*record.SealKey, error) { return r.SealKey(in.KeyID) })
+			return readThrough(g, ctx, key, in.Fresh, func(r verifier.Records) (*record.SealKey, error) { return r.SealKey(in.KeyID) })
 		})
 	huma.Register(h, op("bind-role", http.MethodPost, "/v1/registry/roles", "Bind one of the organisation's identities to a role (admin)", "registry", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
@@ -404,13 +405,13 @@ func evaluateAs[T any](g *Gateway, ctx context.Context, key keys.APIKey, contrac
 }
 
 // readThrough reads from the cache, or from the ledger when fresh.
-func readThrough[T any](g *Gateway, ctx context.Context, key keys.APIKey, fresh bool, read func(records) (T, error)) (*withHeight[T], error) {
+func readThrough[T any](g *Gateway, ctx context.Context, key keys.APIKey, fresh bool, read func(verifier.Records) (T, error)) (*withHeight[T], error) {
 	src, source, height, err := g.source(ctx, key, fresh)
 	if err != nil {
 		return nil, err
 	}
 	v, err := read(src)
-	if errors.Is(err, cache.ErrNotCached) || errors.Is(err, errNotFound) {
+	if errors.Is(err, cache.ErrNotCached) || errors.Is(err, verifier.ErrNotFound) {
 		return nil, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "not found at block height %d", height)
 	}
 	if err != nil {
@@ -423,7 +424,7 @@ func readThrough[T any](g *Gateway, ctx context.Context, key keys.APIKey, fresh 
 
 // source picks the cache, or the ledger for fresh reads, and the height
 // the answer will reflect.
-func (g *Gateway) source(ctx context.Context, key keys.APIKey, fresh bool) (records, string, uint64, error) {
+func (g *Gateway) source(ctx context.Context, key keys.APIKey, fresh bool) (verifier.Records, string, uint64, error) {
 	if fresh {
 		return ledgerRecords{ctx: ctx, ledger: g.ledger, identity: key.Identity}, "ledger", g.peerHeight.Load(), nil
 	}
@@ -443,7 +444,7 @@ func (g *Gateway) verify(ctx context.Context, key keys.APIKey, req api.VerifyReq
 	if req.At != nil {
 		at = req.At.UTC()
 	}
-	v := judge(src, req, at)
+	v := verifier.Judge(src, req, at)
 	v.BlockHeight, v.Source = height, source
 	if !fresh {
 		v.Stale = g.stale()

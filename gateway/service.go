@@ -25,6 +25,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/gateway/verifier"
 )
 
 // Gateway is a running gateway.
@@ -325,7 +326,7 @@ func (r ledgerRecords) get(contract, fn, id string, v any) error {
 	if err != nil {
 		ae := fromLedger(err)
 		if ae.Code == string(record.CodeNotFound) || ae.Code == string(record.CodeNotAccredited) {
-			return fmt.Errorf("%w: %s", errNotFound, ae.Message)
+			return fmt.Errorf("%w: %s", verifier.ErrNotFound, ae.Message)
 		}
 		return ae
 	}

@@ -1,4 +1,8 @@
-package gateway
+// Package verifier judges a presented licence against the ledger's records
+// (from a gateway's cache or its peer) at a time: found, issued under a
+// grant in force, sealed by a valid key of its agency, active and within its
+// validity, and the disclosed fields match their digests.
+package verifier
 
 import (
 	"encoding/hex"
@@ -13,18 +17,20 @@ import (
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
-// records is where verification reads: the cache, or the ledger.
-type records interface {
+// Records is where verification reads: the cache, or the ledger. A record
+// that does not exist is an error wrapping ErrNotFound.
+type Records interface {
 	Licence(id string) (*record.Licence, error)
 	Grant(id string) (*record.Accreditation, error)
 	SealKey(id string) (*record.SealKey, error)
 }
 
-// errNotFound is what a records source returns for an unknown object.
-var errNotFound = errors.New("not found")
+// ErrNotFound is what a Records source returns for an unknown object.
+var ErrNotFound = errors.New("not found")
 
-// judge verifies a licence against records at a time.
-func judge(r records, req api.VerifyRequest, at time.Time) api.Verdict {
+// Judge verifies a licence against records at a time. Every check runs
+// that can; the verdict is valid only if all pass.
+func Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
 	v := api.Verdict{LicenceID: req.LicenceID, At: at}
 	add := func(name string, err error) bool {
 		c := api.Check{Name: name, OK: err == nil}
@@ -63,7 +69,7 @@ func judge(r records, req api.VerifyRequest, at time.Time) api.Verdict {
 
 // accredited checks the grant the licence names allowed it when its
 // content was sealed; later grants and withdrawals do not change that.
-func accredited(r records, l *record.Licence) error {
+func accredited(r Records, l *record.Licence) error {
 	if l.GrantID == "" {
 		return l.CheckGrant(&record.Accreditation{})
 	}
@@ -77,7 +83,7 @@ func accredited(r records, l *record.Licence) error {
 // sealed checks the seal key belongs to the agency, was valid when the
 // content was sealed (issued or last renewed), and that its signature
 // verifies over the content.
-func sealed(r records, l *record.Licence) error {
+func sealed(r Records, l *record.Licence) error {
 	k, err := r.SealKey(l.SealKeyID)
 	if err != nil {
 		return fmt.Errorf("seal key %s: %w", l.SealKeyID, err)
