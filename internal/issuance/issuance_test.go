@@ -52,8 +52,8 @@ func draft(t *testing.T, id string) Draft {
 	}
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	return Draft{ID: id, Type: "business-licence", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "hefei-amr-seal-1",
-		Holder: Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},
-		Fields: Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2019-05-20"},
+		Holder:    Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},
+		Fields:    Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2019-05-20"},
 		ValidFrom: from, ValidTo: from.AddDate(5, 0, 0)}
 }
 
