@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -18,11 +18,14 @@ import (
 
 // Limits of a draft, those the ledger and verifiers apply.
 const (
-	MaxIDLen     = 64   // licence, type, agency, region and seal key IDs
-	MaxFields    = 64   // fields of one licence
 	MaxValueLen  = 4096 // bytes of one field value in NFC, what a verifier accepts disclosed
 	MaxCitizenID = 64   // bytes of a citizen ID
+	maxIDLen     = 64   // licence, type, agency, region and seal key IDs
+	maxFields    = 64   // fields of one licence
 )
+
+// decimal is the form of a number field's value.
+var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // Draft is one licence in clear, as an issuing agency prepares it. Its
 // clear values and the holder's citizen ID never leave the agency: Seal
@@ -145,8 +148,8 @@ func (d Draft) check() error {
 	if _, err := gm.ParsePublicKeyHex(d.Holder.PublicKey); err != nil {
 		return fmt.Errorf("holder.publicKey: %w", err)
 	}
-	if len(d.Fields) == 0 || len(d.Fields) > MaxFields {
-		return fmt.Errorf("a licence has 1 to %d fields, not %d", MaxFields, len(d.Fields))
+	if len(d.Fields) == 0 || len(d.Fields) > maxFields {
+		return fmt.Errorf("a licence has 1 to %d fields, not %d", maxFields, len(d.Fields))
 	}
 	for _, name := range d.names() {
 		if err := checkFieldName(name); err != nil {
@@ -161,8 +164,8 @@ func (d Draft) check() error {
 
 // CheckType checks a draft against its licence type: every field known,
 // every required field present, values of the field's type (date:
-// YYYY-MM-DD, number: a decimal, boolean: true or false), and a validity
-// no longer than the type allows.
+// YYYY-MM-DD, number: a decimal such as -12 or 1000000.50, boolean: true
+// or false), and a validity no longer than the type allows.
 func (d Draft) CheckType(t *domain.LicenceType) error {
 	if t == nil || t.Code != d.Type {
 		return fmt.Errorf("licence %s: no definition of its type %s", d.ID, d.Type)
@@ -200,29 +203,27 @@ func fieldIndex(t *domain.LicenceType, name string) int {
 }
 
 func checkValue(typ domain.FieldType, v string) error {
-	var err error
+	ok := true
 	switch typ {
 	case domain.FieldDate:
-		_, err = time.Parse(time.DateOnly, v)
+		_, err := time.Parse(time.DateOnly, v)
+		ok = err == nil
 	case domain.FieldNumber:
-		_, err = strconv.ParseFloat(v, 64)
+		ok = decimal.MatchString(v)
 	case domain.FieldBool:
-		_, err = strconv.ParseBool(v)
-		if v != "true" && v != "false" {
-			err = errors.New("not true or false")
-		}
+		ok = v == "true" || v == "false"
 	}
-	if err != nil {
+	if !ok {
 		return fmt.Errorf("%q is not a %s", v, typ)
 	}
 	return nil
 }
 
-// checkID accepts 1 to MaxIDLen characters of [A-Za-z0-9._:-], as the
+// checkID accepts 1 to maxIDLen characters of [A-Za-z0-9._:-], as the
 // ledger does; a licence ID also names its credential file.
 func checkID(what, id string) error {
-	if id == "" || len(id) > MaxIDLen {
-		return fmt.Errorf("%s must be 1 to %d characters", what, MaxIDLen)
+	if id == "" || len(id) > maxIDLen {
+		return fmt.Errorf("%s must be 1 to %d characters", what, maxIDLen)
 	}
 	for _, r := range id {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == ':') {

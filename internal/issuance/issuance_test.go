@@ -17,6 +17,8 @@ var businessLicence = &domain.LicenceType{Code: "business-licence", MaxValidityD
 	{Name: "name", Type: domain.FieldString, Required: true},
 	{Name: "creditCode", Type: domain.FieldString, Required: true},
 	{Name: "founded", Type: domain.FieldDate},
+	{Name: "capital", Type: domain.FieldNumber},
+	{Name: "listed", Type: domain.FieldBool},
 }}
 
 // agency is a seal key and province salt written to and read back from
@@ -53,7 +55,7 @@ func draft(t *testing.T, id string) Draft {
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	return Draft{ID: id, Type: "business-licence", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "hefei-amr-seal-1",
 		Holder:    Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},
-		Fields:    Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2019-05-20"},
+		Fields:    Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2019-05-20", "capital": "1000000.50", "listed": "false"},
 		ValidFrom: from, ValidTo: from.AddDate(5, 0, 0)}
 }
 
@@ -80,8 +82,8 @@ func TestASealedDraftVerifiesAndEachDisclosedValueRecomputesItsDigest(t *testing
 		!cr.ValidFrom.Equal(d.ValidFrom) || !cr.ValidTo.Equal(d.ValidTo) || cr.HolderPublicKey != d.Holder.PublicKey {
 		t.Errorf("credential %+v of draft %+v", cr, d)
 	}
-	if len(cr.Fields) != 3 || len(c.Fields) != 3 {
-		t.Fatalf("%d disclosures and %d digests of 3 fields", len(cr.Fields), len(c.Fields))
+	if len(cr.Fields) != 5 || len(c.Fields) != 5 {
+		t.Fatalf("%d disclosures and %d digests of 5 fields", len(cr.Fields), len(c.Fields))
 	}
 	seen := map[string]bool{}
 	for i, f := range cr.Fields {
@@ -131,8 +133,8 @@ func TestNFCAndNFDFormsOfAValueAndACitizenIDAreOne(t *testing.T) {
 	s, _ := hex.DecodeString(name.Salt)
 	for _, disclosed := range []string{d.Fields["name"], name.Value, "L\u00dc\u030c Xiaoming \u8c48"} {
 		got, _ := credential.FieldDigestOf(d.ID, "name", s, disclosed)
-		if got != is.Request.Content.Fields[2].Digest {
-			t.Errorf("disclosed %+q: digest %s, the licence has %s", disclosed, got, is.Request.Content.Fields[2].Digest)
+		if got != is.Request.Content.Fields[4].Digest {
+			t.Errorf("disclosed %+q: digest %s, the licence has %s", disclosed, got, is.Request.Content.Fields[4].Digest)
 		}
 	}
 	nfc, _ := credential.HolderPseudonym(salt, "L\u01d9-340104199001011234")
@@ -187,6 +189,8 @@ func TestBadDraftsAndKeysGiveClearErrors(t *testing.T) {
 		{"bad field name", "field name", func(d *Draft) { d.Fields["9lives"] = "x" }},
 		{"empty value", "field founded is missing or empty", func(d *Draft) { d.Fields["founded"] = "" }},
 		{"value not of its type", `"20 May 2019" is not a date`, func(d *Draft) { d.Fields["founded"] = "20 May 2019" }},
+		{"number not a decimal", `"NaN" is not a number`, func(d *Draft) { d.Fields["capital"] = "NaN" }},
+		{"boolean not true or false", `"1" is not a boolean`, func(d *Draft) { d.Fields["listed"] = "1" }},
 		{"too long value", "at most 4096 bytes", func(d *Draft) { d.Fields["name"] = strings.Repeat("合", 1366) }},
 		{"validTo before validFrom", "is not after validFrom", func(d *Draft) { d.ValidTo = d.ValidFrom.Add(-time.Hour) }},
 		{"no validTo", "validFrom and validTo are required", func(d *Draft) { d.ValidTo = time.Time{} }},
