@@ -32,10 +32,11 @@ func cli(t *testing.T, env *nettest.Env, args ...string) (string, string, error)
 
 // TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential: an
 // agency makes its seal key with `seal keygen`, registers it, issues one
-// licence and a list of three from clear drafts with `licence issue`, and
-// renews one with `licence renew`; Wuhu's gateway verifies each licence
-// VALID with the fields disclosed from the credential files the command
-// wrote, also in another Unicode form, and NOT VALID with a changed value.
+// licence and a list of 53 (two batches) from clear drafts with `licence
+// issue`, and renews one with `licence renew`; Wuhu's gateway verifies
+// licences VALID with the fields disclosed from the credential files the
+// command wrote, also in another Unicode form, and NOT VALID with a changed
+// value.
 func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testing.T) {
 	env := nettest.Get(t)
 	dir := t.TempDir()
@@ -133,17 +134,26 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	if err := json.Unmarshal([]byte(out), &single); err != nil || single.LicenceID != "CLI-0001" || single.TxID == "" || single.BlockNumber == 0 {
 		t.Fatalf("licence issue --json printed %q: %v", out, err)
 	}
-	// A list: a JSON list out, progress on stderr.
-	list := writeJSON("list.json", []issuance.Draft{draft("CLI-L-01", "芜湖一号"), draft("CLI-L-02", "芜湖二号"), draft("CLI-L-03", "L\u01d9 三号")})
+	// A list of 53: two batches, a JSON list out, progress on stderr.
+	var drafts []issuance.Draft
+	for i := range 53 {
+		drafts = append(drafts, draft(fmt.Sprintf("CLI-L-%02d", i+1), fmt.Sprintf("L\u01d9 %d 号", i+1)))
+	}
+	list := writeJSON("list.json", drafts)
 	out, errOut, err = cli(t, env, issueArgs(list, creds)...)
 	if err != nil {
 		t.Fatalf("licence issue of a list: %v\n%s", err, errOut)
 	}
-	var many []struct{ LicenceID, Credential string }
-	if err := json.Unmarshal([]byte(out), &many); err != nil || len(many) != 3 || many[2].LicenceID != "CLI-L-03" {
+	var many []struct {
+		LicenceID, TxID, Credential string
+	}
+	if err := json.Unmarshal([]byte(out), &many); err != nil || len(many) != 53 || many[52].LicenceID != "CLI-L-53" {
 		t.Fatalf("licence issue --json of a list printed %q: %v", out, err)
 	}
-	if !strings.Contains(errOut, "issued 3/3") {
+	if many[49].TxID != many[0].TxID || many[50].TxID == many[49].TxID {
+		t.Errorf("batches: transactions %s, %s, %s of licences 1, 50 and 51", many[0].TxID, many[49].TxID, many[50].TxID)
+	}
+	if !strings.Contains(errOut, "issued 50/53") || !strings.Contains(errOut, "issued 53/53") {
 		t.Errorf("no progress on stderr: %q", errOut)
 	}
 
@@ -163,7 +173,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		return v
 	}
 	disclosed := map[string]gateway.VerifyRequest{}
-	for _, f := range []string{single.Credential, many[0].Credential, many[1].Credential, many[2].Credential} {
+	for _, f := range []string{single.Credential, many[0].Credential, many[50].Credential, many[52].Credential} {
 		st, err := os.Stat(f)
 		if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(f) != creds {
 			t.Fatalf("credential file %s: %v %v", f, st, err)
