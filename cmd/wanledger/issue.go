@@ -197,8 +197,8 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 		return nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w; the outcome is unknown: check the licences with `wanledger licence get`; their credentials are kept in %s and the like",
-			err, staged[0].Pending())
+		return nil, fmt.Errorf("%w; the outcome is unknown: `wanledger licence get %s` tells whether it was issued; the credentials stay as pending files (%s, …)",
+			err, chunk[0].Request.Content.ID, staged[0].Pending())
 	}
 	out := make([]issued, len(chunk))
 	for i, p := range staged {

@@ -7,7 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/gateway/apiclient"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
@@ -141,5 +145,38 @@ func TestIssueResultsPrintAsAnObjectForOneAndAListForAList(t *testing.T) {
 	o.printIssued(&b, results, true)
 	if !strings.Contains(b.String(), "L2 issued (transaction t1, block 7); holder credential c/L2.json") {
 		t.Errorf("text: %s", b.String())
+	}
+}
+
+// When the gateway cannot be reached, whether a batch committed is unknown:
+// its credentials stay as pending files, and the message says where.
+func TestAnUnknownOutcomeKeepsThePendingCredentials(t *testing.T) {
+	dir := t.TempDir()
+	key, err := issuance.GenerateSealKey(filepath.Join(dir, "seal.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	salt, _ := issuance.NewProvinceSalt()
+	holder, _ := gm.GenerateKey()
+	typ := &domain.LicenceType{Code: "t", MaxValidityDays: 365, Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	is, err := issuance.Seal(issuance.Draft{ID: "L1", Type: "t", AgencyID: "a", Region: "340100", SealKeyID: "k",
+		Holder: issuance.Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},
+		Fields: issuance.Fields{"name": "x"}, ValidFrom: from, ValidTo: from.AddDate(0, 1, 0)}, typ, key, salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := &cobra.Command{}
+	cmd.SetContext(t.Context())
+	_, err = submitChunk(cmd, apiclient.New("http://127.0.0.1:1", "wl_k_s"), []*issuance.Issued{is}, false, dir)
+	pending := filepath.Join(dir, ".L1.json.pending")
+	if err == nil || !strings.Contains(err.Error(), "the outcome is unknown") || !strings.Contains(err.Error(), pending) {
+		t.Errorf("error %v, want one naming the pending file %s", err, pending)
+	}
+	if _, err := os.Stat(pending); err != nil {
+		t.Errorf("the pending credential is gone: %v", err)
+	}
+	if _, err := os.Stat(issuance.CredentialFile(dir, "L1")); err == nil {
+		t.Error("the credential file exists although nothing was accepted")
 	}
 }
