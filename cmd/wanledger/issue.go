@@ -123,11 +123,11 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 			}
 			types[d.Type] = t.Data
 		}
-		if !seals[d.SealKeyID] {
+		if sk := d.SealKeyID + " " + d.AgencyID; !seals[sk] {
 			if err := checkSealKey(cmd, c, d.SealKeyID, d.AgencyID, key.Public().Hex()); err != nil {
 				return nil, false, fmt.Errorf("licence %s: %w", d.ID, err)
 			}
-			seals[d.SealKeyID] = true
+			seals[sk] = true
 		}
 		is, err := issuance.Seal(d, types[d.Type], key, salt)
 		if err != nil {
