@@ -305,8 +305,6 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		}}
 	list := o.queryCommand("list", "Licences of a holder or an issuing agency", "/v1/licences",
 		param{name: "holder", usage: "holder pseudonym"}, param{name: "issuer", usage: "issuing agency ID"})
-	issue := &cobra.Command{Use: "issue FILE", Short: "Issue licences: a JSON issue request, or a list of them (issued 50 at a time)", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0]) }}
 	var r reasonFlags
 	var effectiveAt string
 	change := func(action string) *cobra.Command {
@@ -324,7 +322,7 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		}
 		return c
 	}
-	licence.AddCommand(get, status, history, list, issue, change("suspend"), change("reinstate"), change("revoke"))
+	licence.AddCommand(get, status, history, list, o.issueCommand(), o.renewCommand(), change("suspend"), change("reinstate"), change("revoke"))
 
 	var fields []string
 	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT", Args: cobra.ExactArgs(1),
@@ -352,7 +350,7 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
 
-	return []*cobra.Command{licence, verify, o.shareCommands(), o.auditCommands(), o.handoffCommands()}
+	return []*cobra.Command{licence, verify, o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand()}
 }
 
 // param is a query parameter of a listing, set by the flag of its name.
@@ -400,34 +398,6 @@ func boolArg(b bool) string {
 		return "true"
 	}
 	return ""
-}
-
-// issue issues one request, or a list in batches of 50 with progress.
-func (o *clientOptions) issue(cmd *cobra.Command, path string) error {
-	body, err := readJSONFile(cmd, path)
-	if err != nil {
-		return err
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(body, &list) != nil {
-		return o.call(cmd, http.MethodPost, "/v1/licences", body)
-	}
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
-	const batch = 50
-	for i := 0; i < len(list); i += batch {
-		end := min(i+batch, len(list))
-		var out struct {
-			TxID string `json:"txId"`
-		}
-		if err := c.Do(cmd.Context(), http.MethodPost, "/v1/licences/batch", list[i:end], &out); err != nil {
-			return fmt.Errorf("licences %d-%d (earlier batches were issued): %w", i+1, end, err)
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "issued %d/%d (transaction %s)\n", end, len(list), out.TxID)
-	}
-	return nil
 }
 
 // fileCommand posts a JSON file to path.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wanledger/wanledger/internal/canon"
 	"github.com/wanledger/wanledger/internal/gm"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Domain-separation tags: the first element of every encoded record.
@@ -121,15 +122,24 @@ func Verify(key *gm.PublicKey, c Content, sig []byte) error {
 }
 
 // FieldDigestOf is the digest of one field's value:
-// SM3(list(string TagField, string licenceID, string name, bytes salt, string value)).
+// SM3(list(string TagField, string licenceID, string name, bytes salt, string NFC(value))).
 // The licence ID binds the digest to one licence; the salt keeps values that
 // are few (a birth year, a yes or no) from being guessed from the digest.
+// The value is hashed in Unicode normalization form C, so the same text
+// typed in composed or decomposed form has one digest; issuers and verifiers
+// both call this function, so they agree.
 func FieldDigestOf(licenceID, name string, salt []byte, value string) (string, error) {
 	if len(salt) < MinSaltLen {
 		return "", fmt.Errorf("%w: salt of %s is %d bytes, want at least %d", ErrEncoding, name, len(salt), MinSaltLen)
 	}
+	value = NFC(value)
 	return digest(func(l *canon.Encoder) { l.String(TagField).String(licenceID).String(name).Bytes(salt).String(value) })
 }
+
+// NFC returns s in Unicode normalization form C (composed), the form in
+// which field values and citizen IDs are hashed. Invalid UTF-8 is left as it
+// is, for the encoder to refuse.
+func NFC(s string) string { return norm.NFC.String(s) }
 
 // encodeList encodes one list of the values items appends.
 func encodeList(items func(*canon.Encoder)) ([]byte, error) {
@@ -152,12 +162,13 @@ func digest(items func(*canon.Encoder)) (string, error) {
 }
 
 // HolderPseudonym is the ledger's name for a citizen:
-// SM3(list(string TagHolder, bytes provinceSalt, string citizenID)). The
+// SM3(list(string TagHolder, bytes provinceSalt, string NFC(citizenID))). The
 // province keeps the salt secret, so the pseudonym cannot be reversed by
 // trying every ID number.
 func HolderPseudonym(provinceSalt []byte, citizenID string) (string, error) {
 	if len(provinceSalt) < MinSaltLen {
 		return "", fmt.Errorf("%w: province salt shorter than %d bytes", ErrEncoding, MinSaltLen)
 	}
+	citizenID = NFC(citizenID)
 	return digest(func(l *canon.Encoder) { l.String(TagHolder).Bytes(provinceSalt).String(citizenID) })
 }

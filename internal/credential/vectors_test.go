@@ -25,8 +25,9 @@ type vectors struct {
 		Encoding     string `json:"encoding"`
 		Pseudonym    string `json:"pseudonym"`
 	} `json:"holder"`
-	Fields []fieldVector `json:"fields"`
-	Seal   struct {
+	Fields        []fieldVector `json:"fields"`
+	Normalization []nfcVector   `json:"normalization"`
+	Seal          struct {
 		UserID     string `json:"userId"`
 		PrivateKey string `json:"privateKey"`
 		PublicKey  string `json:"publicKey"`
@@ -46,6 +47,38 @@ type fieldVector struct {
 	Value     string `json:"value"`
 	Encoding  string `json:"encoding"`
 	Digest    string `json:"digest"`
+}
+
+// nfcVector is one field value typed in several Unicode forms that all hash
+// as its NFC form. Inputs and the hashed value are also given as UTF-8 hex,
+// since an editor may normalise the JSON strings themselves.
+type nfcVector struct {
+	Note       string     `json:"note"`
+	LicenceID  string     `json:"licenceId"`
+	Name       string     `json:"name"`
+	Salt       string     `json:"salt"`
+	Inputs     []nfcInput `json:"inputs"`
+	HashedUTF8 string     `json:"hashedUtf8"`
+	Encoding   string     `json:"encoding"`
+	Digest     string     `json:"digest"`
+}
+
+type nfcInput struct {
+	Form  string `json:"form"`
+	Value string `json:"value"`
+	UTF8  string `json:"utf8"`
+}
+
+// nfcCases are the normalization vectors: a decomposed Latin letter of a
+// pinyin name and a CJK compatibility ideograph.
+var nfcCases = []struct {
+	note, name string
+	inputs     []nfcInput
+}{
+	{"pinyin name LǙ (吕): U+01D9, U+00DC U+030C and U+0055 U+0308 U+030C are one text; NFC is U+01D9", "name", []nfcInput{
+		{Form: "NFC", Value: "L\u01d9"}, {Form: "partly composed", Value: "L\u00dc\u030c"}, {Form: "NFD", Value: "LU\u0308\u030c"}}},
+	{"CJK compatibility ideograph U+F900 normalises to the unified ideograph U+8C48", "name", []nfcInput{
+		{Form: "NFC", Value: "\u8c48"}, {Form: "compatibility ideograph", Value: "\uf900"}}},
 }
 
 const vectorsPath = "testdata/vectors.json"
@@ -76,6 +109,9 @@ func buildVectors(t *testing.T, sig string) vectors {
 		v.Fields = append(v.Fields, fieldVector{LicenceID: id, Name: f.name, Salt: hex.EncodeToString(s), Value: f.value,
 			Encoding: hex.EncodeToString(mustEncode(t, func(l *canon.Encoder) { l.String(TagField).String(id).String(f.name).Bytes(s).String(f.value) })), Digest: d})
 	}
+	for i, c := range nfcCases {
+		v.Normalization = append(v.Normalization, buildNFCVector(t, id, c.note, c.name, c.inputs, byte(0x20+16*i)))
+	}
 	key := sealKey(t)
 	v.Seal.UserID, v.Seal.PrivateKey, v.Seal.PublicKey = string(gm.DefaultUID), vectorSealKey, key.Public().Hex()
 	holderKey, _ := gm.ParsePrivateKey(mustHex(t, "0000000000000000000000000000000000000000000000000000000000000007"))
@@ -97,6 +133,32 @@ func buildVectors(t *testing.T, sig string) vectors {
 			t.Fatal(err)
 		}
 		v.Licence.Signature = hex.EncodeToString(s)
+	}
+	return v
+}
+
+// buildNFCVector digests every input form and fails the test unless they
+// all give the digest of the NFC form.
+func buildNFCVector(t *testing.T, id, note, name string, inputs []nfcInput, saltStart byte) nfcVector {
+	t.Helper()
+	salt := make([]byte, 16)
+	for j := range salt {
+		salt[j] = saltStart + byte(j)
+	}
+	nfc := NFC(inputs[0].Value)
+	v := nfcVector{Note: note, LicenceID: id, Name: name, Salt: hex.EncodeToString(salt), HashedUTF8: hex.EncodeToString([]byte(nfc)),
+		Encoding: hex.EncodeToString(mustEncode(t, func(l *canon.Encoder) { l.String(TagField).String(id).String(name).Bytes(salt).String(nfc) }))}
+	v.Digest = gm.SM3Hex(mustHex(t, v.Encoding))
+	for _, in := range inputs {
+		in.UTF8 = hex.EncodeToString([]byte(in.Value))
+		d, err := FieldDigestOf(id, name, salt, in.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d != v.Digest {
+			t.Errorf("%s: the %s form %s digests to %s, the NFC form %s to %s", note, in.Form, in.UTF8, d, v.HashedUTF8, v.Digest)
+		}
+		v.Inputs = append(v.Inputs, in)
 	}
 	return v
 }

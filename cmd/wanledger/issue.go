@@ -1,0 +1,272 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/gateway/apiclient"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/issuance"
+)
+
+// issueBatch is how many licences one batch request carries (the gateway's
+// and the chaincode's maximum).
+const issueBatch = 50
+
+// issueFlags are the local secrets and the output directory of `licence issue`.
+type issueFlags struct {
+	sealKey, provinceSalt, credentials string
+}
+
+func (o *clientOptions) issueCommand() *cobra.Command {
+	var f issueFlags
+	c := &cobra.Command{Use: "issue FILE",
+		Short: "Issue licences from clear drafts (one, or a JSON list issued 50 at a time), sealed locally; writes each holder's credential file",
+		Long: `Issue licences from clear drafts: a JSON object, or a JSON list of them (docs/issuing.md).
+Salts, field digests, the holder pseudonym and the seal signature are computed here; only they go
+to the gateway, never a clear value or a citizen ID. Each accepted licence's holder credential
+(clear values with their salts) is written to DIR/LICENCE-ID.json, mode 0600.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0], f) }}
+	c.Flags().StringVar(&f.sealKey, "seal-key", "", "the agency's seal key (PEM, from `wanledger seal keygen`)")
+	c.Flags().StringVar(&f.provinceSalt, "province-salt", "", "the province's holder salt file (hex)")
+	c.Flags().StringVar(&f.credentials, "credentials", "", "directory for the holders' credential files")
+	for _, name := range []string{"seal-key", "province-salt", "credentials"} {
+		c.MarkFlagRequired(name) //nolint:errcheck // the flag exists
+	}
+	return c
+}
+
+// issued is the result of one issued licence.
+type issued struct {
+	LicenceID   string `json:"licenceId"`
+	TxID        string `json:"txId"`
+	BlockNumber uint64 `json:"blockNumber"`
+	Credential  string `json:"credential"` // the holder's credential file
+}
+
+// issue seals every draft locally, then submits them: one alone, a list in
+// batches with progress on stderr. A batch's credential files are staged
+// before it is submitted and appear once the ledger accepted it.
+func (o *clientOptions) issue(cmd *cobra.Command, path string, f issueFlags) error {
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	sealed, list, err := sealDrafts(cmd, c, path, f)
+	if err != nil {
+		return err
+	}
+	var results []issued
+	for i := 0; i < len(sealed); i += issueBatch {
+		chunk := sealed[i:min(i+issueBatch, len(sealed))]
+		res, err := submitChunk(cmd, c, chunk, list, f.credentials)
+		if err != nil {
+			if i > 0 {
+				return fmt.Errorf("licences %d-%d (the %d before were issued): %w", i+1, i+len(chunk), i, err)
+			}
+			return err
+		}
+		results = append(results, res...)
+		if list {
+			fmt.Fprintf(cmd.ErrOrStderr(), "issued %d/%d (transaction %s, block %d)\n", len(results), len(sealed), res[0].TxID, res[0].BlockNumber)
+		}
+	}
+	return o.printIssued(cmd.OutOrStdout(), results, list)
+}
+
+// sealDrafts reads the drafts and the agency's secrets, checks each draft
+// against its type and its seal key against the registered one, and seals
+// them all before anything is submitted.
+func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFlags) ([]*issuance.Issued, bool, error) {
+	body, err := readJSONFile(cmd, path)
+	if err != nil {
+		return nil, false, err
+	}
+	drafts, list, err := issuance.ParseDrafts(body)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	key, err := issuance.ReadSealKey(f.sealKey)
+	if err != nil {
+		return nil, false, err
+	}
+	salt, err := issuance.ReadProvinceSalt(f.provinceSalt)
+	if err != nil {
+		return nil, false, err
+	}
+	if st, err := os.Stat(f.credentials); err != nil || !st.IsDir() {
+		return nil, false, fmt.Errorf("--credentials %s is not a directory", f.credentials)
+	}
+	for _, d := range drafts {
+		if _, err := os.Lstat(issuance.CredentialFile(f.credentials, d.ID)); !errors.Is(err, os.ErrNotExist) {
+			return nil, false, fmt.Errorf("a credential file of licence %s is in %s already", d.ID, f.credentials)
+		}
+	}
+	types := map[string]*domain.LicenceType{}
+	seals := map[string]bool{}
+	var out []*issuance.Issued
+	for _, d := range drafts {
+		if types[d.Type] == nil {
+			var t struct {
+				Data *domain.LicenceType `json:"data"`
+			}
+			if err := c.Do(cmd.Context(), http.MethodGet, "/v1/registry/types/"+pathEscape(d.Type), nil, &t); err != nil {
+				return nil, false, fmt.Errorf("licence %s: its type %s: %w", d.ID, d.Type, err)
+			}
+			types[d.Type] = t.Data
+		}
+		if sk := d.SealKeyID + " " + d.AgencyID; !seals[sk] {
+			if err := checkSealKey(cmd, c, d.SealKeyID, d.AgencyID, key.Public().Hex()); err != nil {
+				return nil, false, fmt.Errorf("licence %s: %w", d.ID, err)
+			}
+			seals[sk] = true
+		}
+		is, err := issuance.Seal(d, types[d.Type], key, salt)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, is)
+	}
+	return out, list, nil
+}
+
+// checkSealKey checks, on the ledger, that the seal key ID names the
+// agency's key whose public half is pub.
+func checkSealKey(cmd *cobra.Command, c *apiclient.Client, keyID, agency, pub string) error {
+	var k struct {
+		Data struct {
+			AgencyID  string `json:"agencyId"`
+			PublicKey string `json:"publicKey"`
+		} `json:"data"`
+	}
+	if err := c.Do(cmd.Context(), http.MethodGet, "/v1/registry/seals/"+pathEscape(keyID)+"?fresh=true", nil, &k); err != nil {
+		return fmt.Errorf("seal key %s: %w", keyID, err)
+	}
+	if k.Data.AgencyID != agency {
+		return fmt.Errorf("seal key %s belongs to agency %s, not %s", keyID, k.Data.AgencyID, agency)
+	}
+	if k.Data.PublicKey != pub {
+		return fmt.Errorf("--seal-key is not the key registered as %s (public key %s)", keyID, k.Data.PublicKey)
+	}
+	return nil
+}
+
+// submitChunk stages the chunk's credentials, submits it and, once the
+// ledger accepted it, gives the credential files their names. A refusal
+// removes the staged files; an unknown outcome keeps them.
+func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issued, list bool, dir string) ([]issued, error) {
+	var staged []*issuance.PendingCredential
+	discard := func() {
+		for _, p := range staged {
+			p.Discard()
+		}
+	}
+	for _, is := range chunk {
+		p, err := issuance.StageCredential(dir, is.Credential)
+		if err != nil {
+			discard()
+			return nil, err
+		}
+		staged = append(staged, p)
+	}
+	var answer struct {
+		TxID        string `json:"txId"`
+		BlockNumber uint64 `json:"blockNumber"`
+	}
+	var err error
+	if list {
+		reqs := make([]domain.IssueRequest, len(chunk))
+		for i, is := range chunk {
+			reqs[i] = is.Request
+		}
+		err = c.Do(cmd.Context(), http.MethodPost, "/v1/licences/batch", reqs, &answer)
+	} else {
+		err = c.Do(cmd.Context(), http.MethodPost, "/v1/licences", chunk[0].Request, &answer)
+	}
+	var refused *apiclient.Error
+	if errors.As(err, &refused) && refused.Status/100 == 4 {
+		discard()
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w; the outcome is unknown: `wanledger licence get %s` tells whether it was issued; the credentials stay as pending files (%s, …)",
+			err, chunk[0].Request.Content.ID, staged[0].Pending())
+	}
+	out := make([]issued, len(chunk))
+	for i, p := range staged {
+		path, err := p.Commit()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = issued{LicenceID: chunk[i].Request.Content.ID, TxID: answer.TxID, BlockNumber: answer.BlockNumber, Credential: path}
+	}
+	return out, nil
+}
+
+// printIssued prints the results: as JSON, an object for one draft and a
+// list for a list of them; else a line each.
+func (o *clientOptions) printIssued(w io.Writer, results []issued, list bool) error {
+	if o.asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if !list {
+			return enc.Encode(results[0])
+		}
+		return enc.Encode(results)
+	}
+	for _, r := range results {
+		if _, err := fmt.Fprintf(w, "%s issued (transaction %s, block %d); holder credential %s\n", r.LicenceID, r.TxID, r.BlockNumber, r.Credential); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *clientOptions) renewCommand() *cobra.Command {
+	var validTo, sealKey, sealKeyID string
+	c := &cobra.Command{Use: "renew ID", Short: "Renew a licence: read it, re-seal its content locally with the new valid-to, submit the seal",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			to, err := time.Parse(time.RFC3339, validTo)
+			if err != nil {
+				return fmt.Errorf("--valid-to: want RFC 3339, e.g. 2031-01-01T00:00:00+08:00: %w", err)
+			}
+			key, err := issuance.ReadSealKey(sealKey)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			var l struct {
+				Data credential.Content `json:"data"`
+			}
+			if err := c.Do(cmd.Context(), http.MethodGet, "/v1/licences/"+pathEscape(a[0])+"?fresh=true", nil, &l); err != nil {
+				return err
+			}
+			req, err := issuance.Renew(l.Data, to, sealKeyID, key)
+			if err != nil {
+				return err
+			}
+			if err := checkSealKey(cmd, c, req.SealKeyID, l.Data.AgencyID, key.Public().Hex()); err != nil {
+				return err
+			}
+			return o.call(cmd, http.MethodPost, "/v1/licences/"+pathEscape(a[0])+"/renew", req)
+		}}
+	c.Flags().StringVar(&validTo, "valid-to", "", "the new valid-to, RFC 3339, whole seconds")
+	c.Flags().StringVar(&sealKey, "seal-key", "", "the seal key to sign with (PEM)")
+	c.Flags().StringVar(&sealKeyID, "seal-key-id", "", "its registered ID (default: the key the licence names now)")
+	for _, name := range []string{"valid-to", "seal-key"} {
+		c.MarkFlagRequired(name) //nolint:errcheck // the flag exists
+	}
+	return c
+}

@@ -1,0 +1,276 @@
+package issuance
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// Limits of a draft, those the ledger and verifiers apply.
+const (
+	MaxValueLen  = 4096 // bytes of one field value in NFC, what a verifier accepts disclosed
+	MaxCitizenID = 64   // bytes of a citizen ID
+	maxIDLen     = 64   // licence, type, agency, region and seal key IDs
+	maxFields    = 64   // fields of one licence
+)
+
+// decimal is the form of a number field's value.
+var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// Draft is one licence in clear, as an issuing agency prepares it. Its
+// clear values and the holder's citizen ID never leave the agency: Seal
+// turns them into digests and a pseudonym.
+type Draft struct {
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`     // licence type code
+	AgencyID  string    `json:"agencyId"` // the issuing agency
+	Region    string    `json:"region"`   // six-digit division code within the agency's grant
+	SealKeyID string    `json:"sealKeyId"`
+	Holder    Holder    `json:"holder"`
+	Fields    Fields    `json:"fields"`
+	ValidFrom time.Time `json:"validFrom"` // whole seconds
+	ValidTo   time.Time `json:"validTo"`   // whole seconds, after ValidFrom
+}
+
+// Holder is the citizen or company a licence is issued to.
+type Holder struct {
+	CitizenID string `json:"citizenId"` // hashed with the province salt into the holder pseudonym
+	PublicKey string `json:"publicKey"` // hex uncompressed SM2 point (65 bytes) of the holder's key
+}
+
+// Fields maps field names to clear values. In JSON it is an object; a name
+// given twice is refused rather than silently keeping the last value.
+type Fields map[string]string
+
+// UnmarshalJSON reads an object of string values with distinct names.
+func (f *Fields) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return errors.New("fields must be an object of field name to value")
+	}
+	out := Fields{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := t.(string)
+		var v string
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("field %q: the value must be a string", name)
+		}
+		if _, dup := out[name]; dup {
+			return fmt.Errorf("field %q is given twice", name)
+		}
+		out[name] = v
+	}
+	*f = out
+	return nil
+}
+
+// ParseDrafts reads one draft (a JSON object) or several (a JSON array of
+// them). list tells which it was. Unknown properties, duplicate field names
+// and licence IDs repeated in a list are refused; every draft is validated.
+func ParseDrafts(data []byte) (drafts []Draft, list bool, err error) {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(data, &raws); err != nil {
+			return nil, true, fmt.Errorf("a list of drafts: %w", err)
+		}
+		if len(raws) == 0 {
+			return nil, true, errors.New("the list of drafts is empty")
+		}
+		seen := map[string]int{}
+		for i, raw := range raws {
+			d, err := parseDraft(raw)
+			if err != nil {
+				return nil, true, fmt.Errorf("draft %d: %w", i+1, err)
+			}
+			if j, dup := seen[d.ID]; dup {
+				return nil, true, fmt.Errorf("drafts %d and %d are both licence %s", j+1, i+1, d.ID)
+			}
+			seen[d.ID] = i
+			drafts = append(drafts, d)
+		}
+		return drafts, true, nil
+	}
+	d, err := parseDraft(data)
+	if err != nil {
+		return nil, false, err
+	}
+	return []Draft{d}, false, nil
+}
+
+func parseDraft(raw []byte) (Draft, error) {
+	var d Draft
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return Draft{}, fmt.Errorf("not a licence draft: %w", err)
+	}
+	if dec.More() {
+		return Draft{}, errors.New("not a licence draft: data after the object")
+	}
+	return d, d.Validate()
+}
+
+// Validate checks a draft on its own, without its licence type.
+func (d Draft) Validate() error {
+	if err := checkID("id", d.ID); err != nil {
+		return err
+	}
+	if err := d.check(); err != nil {
+		return fmt.Errorf("licence %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+func (d Draft) check() error {
+	for _, f := range []struct{ what, v string }{{"type", d.Type}, {"agencyId", d.AgencyID}, {"region", d.Region}, {"sealKeyId", d.SealKeyID}} {
+		if err := checkID(f.what, f.v); err != nil {
+			return err
+		}
+	}
+	if err := checkText("holder.citizenId", d.Holder.CitizenID, MaxCitizenID); err != nil {
+		return err
+	}
+	if _, err := gm.ParsePublicKeyHex(d.Holder.PublicKey); err != nil {
+		return fmt.Errorf("holder.publicKey: %w", err)
+	}
+	if len(d.Fields) == 0 || len(d.Fields) > maxFields {
+		return fmt.Errorf("a licence has 1 to %d fields, not %d", maxFields, len(d.Fields))
+	}
+	for _, name := range d.names() {
+		if err := checkFieldName(name); err != nil {
+			return err
+		}
+		if err := checkText("field "+name, credential.NFC(d.Fields[name]), MaxValueLen); err != nil {
+			return err
+		}
+	}
+	return checkWindow(d.ValidFrom, d.ValidTo)
+}
+
+// CheckType checks a draft against its licence type: every field known,
+// every required field present, values of the field's type (date:
+// YYYY-MM-DD, number: a decimal such as -12 or 1000000.50, boolean: true
+// or false), and a validity no longer than the type allows.
+func (d Draft) CheckType(t *domain.LicenceType) error {
+	if t == nil || t.Code != d.Type {
+		return fmt.Errorf("licence %s: no definition of its type %s", d.ID, d.Type)
+	}
+	for _, name := range d.names() {
+		i := fieldIndex(t, name)
+		if i < 0 {
+			return fmt.Errorf("licence %s: type %s has no field %q", d.ID, t.Code, name)
+		}
+		if err := checkValue(t.Fields[i].Type, d.Fields[name]); err != nil {
+			return fmt.Errorf("licence %s: field %s: %w", d.ID, name, err)
+		}
+	}
+	for _, spec := range t.Fields {
+		if _, ok := d.Fields[spec.Name]; spec.Required && !ok {
+			return fmt.Errorf("licence %s: type %s requires field %q", d.ID, t.Code, spec.Name)
+		}
+	}
+	if d.ValidTo.Sub(d.ValidFrom) > time.Duration(t.MaxValidityDays)*24*time.Hour {
+		return fmt.Errorf("licence %s: type %s is valid for at most %d days", d.ID, t.Code, t.MaxValidityDays)
+	}
+	return nil
+}
+
+// names are the draft's field names, sorted.
+func (d Draft) names() []string { return slices.Sorted(maps.Keys(d.Fields)) }
+
+func fieldIndex(t *domain.LicenceType, name string) int {
+	for i, f := range t.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func checkValue(typ domain.FieldType, v string) error {
+	ok := true
+	switch typ {
+	case domain.FieldDate:
+		_, err := time.Parse(time.DateOnly, v)
+		ok = err == nil
+	case domain.FieldNumber:
+		ok = decimal.MatchString(v)
+	case domain.FieldBool:
+		ok = v == "true" || v == "false"
+	}
+	if !ok {
+		return fmt.Errorf("%q is not a %s", v, typ)
+	}
+	return nil
+}
+
+// checkID accepts 1 to maxIDLen characters of [A-Za-z0-9._:-], as the
+// ledger does; a licence ID also names its credential file.
+func checkID(what, id string) error {
+	if id == "" || len(id) > maxIDLen {
+		return fmt.Errorf("%s must be 1 to %d characters", what, maxIDLen)
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == ':') {
+			return fmt.Errorf("%s %.40q may hold only letters, digits and . _ - :", what, id)
+		}
+	}
+	return nil
+}
+
+// checkFieldName accepts [a-zA-Z][a-zA-Z0-9_]{0,63}, as licence types do.
+func checkFieldName(n string) error {
+	for i, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
+			return fmt.Errorf("field name %.40q: letters, digits and _ only, starting with a letter", n)
+		}
+	}
+	if n == "" || len(n) > 64 {
+		return errors.New("field names are 1 to 64 characters")
+	}
+	return nil
+}
+
+// checkText accepts 1 to max bytes of UTF-8 without control characters.
+func checkText(what, s string, max int) error {
+	if s == "" {
+		return fmt.Errorf("%s is missing or empty", what)
+	}
+	if len(s) > max || !utf8.ValidString(s) {
+		return fmt.Errorf("%s must be at most %d bytes of UTF-8", what, max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%s holds a control character", what)
+		}
+	}
+	return nil
+}
+
+// checkWindow accepts validFrom < validTo, both set and whole seconds.
+func checkWindow(from, to time.Time) error {
+	switch {
+	case from.IsZero() || to.IsZero():
+		return errors.New("validFrom and validTo are required (RFC 3339)")
+	case from.Nanosecond() != 0 || to.Nanosecond() != 0:
+		return errors.New("validFrom and validTo are whole seconds")
+	case !from.Before(to):
+		return fmt.Errorf("validTo %s is not after validFrom %s", to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package issuance
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// Secret files (seal keys, province salts, holder credentials) are written
+// with this mode, and never over an existing file.
+const secretMode = 0o600
+
+// maxSecretFile bounds what is read from a key or salt file.
+const maxSecretFile = 64 << 10
+
+// GenerateSealKey makes a new SM2 seal key and writes it to path (see
+// WriteSealKey). The registry wants its public half as Public().Hex().
+func GenerateSealKey(path string) (*gm.PrivateKey, error) {
+	key, err := gm.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := WriteSealKey(path, key); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// WriteSealKey writes a seal key as a PKCS #8 "PRIVATE KEY" PEM block to a
+// new file of mode 0600; it refuses to overwrite an existing file.
+func WriteSealKey(path string, key *gm.PrivateKey) error {
+	b, err := key.PEM()
+	if err != nil {
+		return err
+	}
+	return writeNew(path, b)
+}
+
+// ReadSealKey reads WriteSealKey's file.
+func ReadSealKey(path string) (*gm.PrivateKey, error) {
+	b, err := readSmall(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := gm.ParsePrivateKeyPEM(b)
+	if err != nil {
+		return nil, fmt.Errorf("seal key %s: %w", path, err)
+	}
+	return key, nil
+}
+
+// ProvinceSaltLen is the length of the province salts NewProvinceSalt
+// makes; a salt file must hold at least credential.MinSaltLen bytes.
+const ProvinceSaltLen = 32
+
+// NewProvinceSalt makes a province's holder salt from crypto/rand.
+func NewProvinceSalt() ([]byte, error) {
+	salt := make([]byte, ProvinceSaltLen)
+	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+		return nil, err
+	}
+	return salt, nil
+}
+
+// WriteProvinceSalt writes a salt as one line of lower-case hex to a new
+// file of mode 0600; it refuses to overwrite an existing file.
+func WriteProvinceSalt(path string, salt []byte) error {
+	if len(salt) < credential.MinSaltLen {
+		return fmt.Errorf("a province salt is at least %d bytes, not %d", credential.MinSaltLen, len(salt))
+	}
+	return writeNew(path, []byte(hex.EncodeToString(salt)+"\n"))
+}
+
+// ReadProvinceSalt reads a province salt file: hex (white space around it
+// is ignored) of at least credential.MinSaltLen bytes.
+func ReadProvinceSalt(path string) ([]byte, error) {
+	b, err := readSmall(path)
+	if err != nil {
+		return nil, err
+	}
+	salt, err := hex.DecodeString(string(bytes.TrimSpace(b)))
+	if err != nil {
+		return nil, fmt.Errorf("province salt %s: not hex: %w", path, err)
+	}
+	if len(salt) < credential.MinSaltLen {
+		return nil, fmt.Errorf("province salt %s: %d bytes, want at least %d", path, len(salt), credential.MinSaltLen)
+	}
+	return salt, nil
+}
+
+// writeNew writes data to a file that must not exist yet, with mode 0600.
+// A failed write leaves no file behind.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, secretMode)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists already: refusing to overwrite it", path)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// readSmall reads a file of at most maxSecretFile bytes.
+func readSmall(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(b) > maxSecretFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes: not a key or salt file", path, maxSecretFile)
+	}
+	return b, nil
+}
