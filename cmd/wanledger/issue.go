@@ -10,8 +10,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/chaincode/domain"
-	"github.com/wanledger/wanledger/gateway/apiclient"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
@@ -110,13 +111,13 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 			return nil, false, fmt.Errorf("a credential file of licence %s is in %s already", d.ID, f.credentials)
 		}
 	}
-	types := map[string]*domain.LicenceType{}
+	types := map[string]*record.LicenceType{}
 	seals := map[string]bool{}
 	var out []*issuance.Issued
 	for _, d := range drafts {
 		if types[d.Type] == nil {
 			var t struct {
-				Data *domain.LicenceType `json:"data"`
+				Data *record.LicenceType `json:"data"`
 			}
 			if err := c.Do(cmd.Context(), http.MethodGet, "/v1/registry/types/"+pathEscape(d.Type), nil, &t); err != nil {
 				return nil, false, fmt.Errorf("licence %s: its type %s: %w", d.ID, d.Type, err)
@@ -183,7 +184,7 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 	}
 	var err error
 	if list {
-		reqs := make([]domain.IssueRequest, len(chunk))
+		reqs := make([]record.IssueRequest, len(chunk))
 		for i, is := range chunk {
 			reqs[i] = is.Request
 		}
@@ -191,7 +192,7 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 	} else {
 		err = c.Do(cmd.Context(), http.MethodPost, "/v1/licences", chunk[0].Request, &answer)
 	}
-	var refused *apiclient.Error
+	var refused *api.Error
 	if errors.As(err, &refused) && refused.Status/100 == 4 {
 		discard()
 		return nil, err

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/chaincode/domain"
-	"github.com/wanledger/wanledger/gateway/apiclient"
+	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
@@ -158,7 +158,7 @@ func TestAnUnknownOutcomeKeepsThePendingCredentials(t *testing.T) {
 	}
 	salt, _ := issuance.NewProvinceSalt()
 	holder, _ := gm.GenerateKey()
-	typ := &domain.LicenceType{Code: "t", MaxValidityDays: 365, Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}}}
+	typ := &record.LicenceType{Code: "t", MaxValidityDays: 365, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	is, err := issuance.Seal(issuance.Draft{ID: "L1", Type: "t", AgencyID: "a", Region: "340100", SealKeyID: "k",
 		Holder: issuance.Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
@@ -166,7 +166,7 @@ func (d Draft) check() error {
 // every required field present, values of the field's type (date:
 // YYYY-MM-DD, number: a decimal such as -12 or 1000000.50, boolean: true
 // or false), and a validity no longer than the type allows.
-func (d Draft) CheckType(t *domain.LicenceType) error {
+func (d Draft) CheckType(t *record.LicenceType) error {
 	if t == nil || t.Code != d.Type {
 		return fmt.Errorf("licence %s: no definition of its type %s", d.ID, d.Type)
 	}
@@ -193,7 +193,7 @@ func (d Draft) CheckType(t *domain.LicenceType) error {
 // names are the draft's field names, sorted.
 func (d Draft) names() []string { return slices.Sorted(maps.Keys(d.Fields)) }
 
-func fieldIndex(t *domain.LicenceType, name string) int {
+func fieldIndex(t *record.LicenceType, name string) int {
 	for i, f := range t.Fields {
 		if f.Name == name {
 			return i
@@ -202,15 +202,15 @@ func fieldIndex(t *domain.LicenceType, name string) int {
 	return -1
 }
 
-func checkValue(typ domain.FieldType, v string) error {
+func checkValue(typ record.FieldType, v string) error {
 	ok := true
 	switch typ {
-	case domain.FieldDate:
+	case record.FieldDate:
 		_, err := time.Parse(time.DateOnly, v)
 		ok = err == nil
-	case domain.FieldNumber:
+	case record.FieldNumber:
 		ok = decimal.MatchString(v)
-	case domain.FieldBool:
+	case record.FieldBool:
 		ok = v == "true" || v == "false"
 	}
 	if !ok {

@@ -8,17 +8,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
-var businessLicence = &domain.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []domain.FieldSpec{
-	{Name: "name", Type: domain.FieldString, Required: true},
-	{Name: "creditCode", Type: domain.FieldString, Required: true},
-	{Name: "founded", Type: domain.FieldDate},
-	{Name: "capital", Type: domain.FieldNumber},
-	{Name: "listed", Type: domain.FieldBool},
+var businessLicence = &record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{
+	{Name: "name", Type: record.FieldString, Required: true},
+	{Name: "creditCode", Type: record.FieldString, Required: true},
+	{Name: "founded", Type: record.FieldDate},
+	{Name: "capital", Type: record.FieldNumber},
+	{Name: "listed", Type: record.FieldBool},
 }}
 
 // agency is a seal key and province salt written to and read back from

@@ -13,7 +13,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
@@ -53,7 +53,7 @@ type Disclosure struct {
 // Issued is a sealed licence: the request to submit to the ledger and the
 // credential to hand to its holder once the ledger accepted it.
 type Issued struct {
-	Request    domain.IssueRequest
+	Request    record.IssueRequest
 	Credential Credential
 }
 
@@ -61,7 +61,7 @@ type Issued struct {
 // salts from crypto/rand, one salted digest per field, the holder's
 // pseudonym under the province salt, and the SM2 signature over the
 // content. The draft must be valid and fit t (Draft.CheckType).
-func Seal(d Draft, t *domain.LicenceType, key *gm.PrivateKey, provinceSalt []byte) (*Issued, error) {
+func Seal(d Draft, t *record.LicenceType, key *gm.PrivateKey, provinceSalt []byte) (*Issued, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,32 +97,32 @@ func Seal(d Draft, t *domain.LicenceType, key *gm.PrivateKey, provinceSalt []byt
 	if err != nil {
 		return nil, fmt.Errorf("licence %s: %w", d.ID, err)
 	}
-	return &Issued{Request: domain.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, Credential: cred}, nil
+	return &Issued{Request: record.IssueRequest{Content: c, Signature: hex.EncodeToString(sig)}, Credential: cred}, nil
 }
 
 // Renew seals a licence's content again with a new valid-to and the seal
 // key sealKeyID (the key the content names if empty), which key must be.
 // The new valid-to must be a whole second after the current one.
-func Renew(c credential.Content, validTo time.Time, sealKeyID string, key *gm.PrivateKey) (domain.RenewRequest, error) {
+func Renew(c credential.Content, validTo time.Time, sealKeyID string, key *gm.PrivateKey) (record.RenewRequest, error) {
 	if sealKeyID == "" {
 		sealKeyID = c.SealKeyID
 	}
 	if err := checkID("seal key ID", sealKeyID); err != nil {
-		return domain.RenewRequest{}, err
+		return record.RenewRequest{}, err
 	}
 	switch {
 	case key == nil:
-		return domain.RenewRequest{}, fmt.Errorf("licence %s: no seal key", c.ID)
+		return record.RenewRequest{}, fmt.Errorf("licence %s: no seal key", c.ID)
 	case validTo.Nanosecond() != 0:
-		return domain.RenewRequest{}, fmt.Errorf("licence %s: the new validTo is whole seconds", c.ID)
+		return record.RenewRequest{}, fmt.Errorf("licence %s: the new validTo is whole seconds", c.ID)
 	case !validTo.After(c.ValidTo):
-		return domain.RenewRequest{}, fmt.Errorf("licence %s: the new validTo %s is not after the current %s",
+		return record.RenewRequest{}, fmt.Errorf("licence %s: the new validTo %s is not after the current %s",
 			c.ID, validTo.UTC().Format(time.RFC3339), c.ValidTo.UTC().Format(time.RFC3339))
 	}
 	c.ValidTo, c.SealKeyID = validTo.UTC(), sealKeyID
 	sig, err := credential.Sign(key, c)
 	if err != nil {
-		return domain.RenewRequest{}, fmt.Errorf("licence %s: %w", c.ID, err)
+		return record.RenewRequest{}, fmt.Errorf("licence %s: %w", c.ID, err)
 	}
-	return domain.RenewRequest{ID: c.ID, ValidTo: c.ValidTo, SealKeyID: sealKeyID, Signature: hex.EncodeToString(sig)}, nil
+	return record.RenewRequest{ID: c.ID, ValidTo: c.ValidTo, SealKeyID: sealKeyID, Signature: hex.EncodeToString(sig)}, nil
 }

@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/chaincode/domain"
-	"github.com/wanledger/wanledger/gateway"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 	"github.com/wanledger/wanledger/network/nettest"
@@ -55,20 +56,20 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	}
 
 	// Its type, accreditation, seal key and issuer, through the gateways.
-	anhuiAdmin := gatewayAs(t, env, "anhui", gateway.RoleAdmin)
-	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/"+typ, domain.LicenceType{Code: typ, Name: "命令行测试证照", MaxValidityDays: 365,
-		Fields: []domain.FieldSpec{{Name: "name", Type: domain.FieldString, Required: true}, {Name: "creditCode", Type: domain.FieldString, Required: true},
-			{Name: "founded", Type: domain.FieldDate}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", domain.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
+	anhuiAdmin := gatewayAs(t, env, "anhui", keys.RoleAdmin)
+	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/"+typ, record.LicenceType{Code: typ, Name: "命令行测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}, {Name: "creditCode", Type: record.FieldString, Required: true},
+			{Name: "founded", Type: record.FieldDate}}}, nil)
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
 		Types: []string{typ}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
-	hefeiAdmin := gatewayAs(t, env, "hefei", gateway.RoleAdmin)
+	hefeiAdmin := gatewayAs(t, env, "hefei", keys.RoleAdmin)
 	eventually(t, 15*time.Second, func() error {
 		if st := hefeiAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know accreditation %s yet: %d", agency, st)
 		}
 		return nil
 	})
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", domain.SealKey{KeyID: sealID, AgencyID: agency,
+	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, "hefei", "issuer")
 	var who struct {
@@ -159,8 +160,8 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 
 	// Wuhu verifies every licence with the fields its credential file discloses.
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
-	verify := func(req gateway.VerifyRequest) gateway.Verdict {
-		var v gateway.Verdict
+	verify := func(req api.VerifyRequest) api.Verdict {
+		var v api.Verdict
 		eventually(t, 20*time.Second, func() error {
 			if st := verifier.call(http.MethodPost, "/v1/verify", req, &v); st != http.StatusOK {
 				return fmt.Errorf("verify %s: %d", req.LicenceID, st)
@@ -172,7 +173,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		})
 		return v
 	}
-	disclosed := map[string]gateway.VerifyRequest{}
+	disclosed := map[string]api.VerifyRequest{}
 	for _, f := range []string{single.Credential, many[0].Credential, many[50].Credential, many[52].Credential} {
 		st, err := os.Stat(f)
 		if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(f) != creds {
@@ -183,9 +184,9 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		if err := json.Unmarshal(b, &c); err != nil || c.Format != issuance.CredentialFormat || len(c.Fields) != 3 {
 			t.Fatalf("credential %s: %v\n%s", f, err, b)
 		}
-		req := gateway.VerifyRequest{LicenceID: c.LicenceID}
+		req := api.VerifyRequest{LicenceID: c.LicenceID}
 		for _, d := range c.Fields {
-			req.Disclosed = append(req.Disclosed, gateway.Disclosure{Name: d.Name, Value: d.Value, Salt: d.Salt})
+			req.Disclosed = append(req.Disclosed, api.Disclosure{Name: d.Name, Value: d.Value, Salt: d.Salt})
 		}
 		if v := verify(req); !v.Valid {
 			t.Errorf("%s with its credential's fields: NOT VALID %+v", c.LicenceID, v)
@@ -199,7 +200,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	if req.Disclosed[name].Value != "L\u01d9 合肥\u8c48科技" {
 		t.Errorf("the credential keeps the name as %+q", req.Disclosed[name].Value)
 	}
-	req.Disclosed = append([]gateway.Disclosure(nil), req.Disclosed...)
+	req.Disclosed = append([]api.Disclosure(nil), req.Disclosed...)
 	req.Disclosed[name].Value = "LU\u0308\u030c 合肥\uf900科技"
 	if v := verify(req); !v.Valid {
 		t.Errorf("the name disclosed in NFD: NOT VALID %+v", v)
@@ -221,7 +222,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	}
 	eventually(t, 20*time.Second, func() error {
 		var l struct {
-			Data domain.Licence `json:"data"`
+			Data record.Licence `json:"data"`
 		}
 		verifier.must(http.MethodGet, "/v1/licences/CLI-0001", nil, &l)
 		if !l.Data.ValidTo.Equal(renewTo) {
@@ -250,7 +251,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	}
 }
 
-func fieldIndexOf(ds []gateway.Disclosure, name string) int {
+func fieldIndexOf(ds []api.Disclosure, name string) int {
 	for i, d := range ds {
 		if d.Name == name {
 			return i
