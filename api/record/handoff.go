@@ -35,7 +35,7 @@ type Handoff struct {
 // HandoffChange is one transition.
 type HandoffChange struct {
 	Status HandoffStatus `json:"status"`
-	Reason string        `json:"reason,omitempty"` // a reason code, see ParseReason
+	Reason string        `json:"reason,omitempty"` // a reason code, docs/chaincode.md "Reasons"
 	At     time.Time     `json:"at"`
 	TxID   string        `json:"txId"`
 	By     string        `json:"by"`

@@ -25,7 +25,7 @@ const (
 // StatusChange is one entry of a licence's status history.
 type StatusChange struct {
 	Status      Status    `json:"status"`
-	Reason      string    `json:"reason,omitempty"` // "CODE" or "CODE:SM3 digest" (see ParseReason)
+	Reason      string    `json:"reason,omitempty"` // "CODE" or "CODE:SM3 digest" (docs/chaincode.md "Reasons")
 	EffectiveAt time.Time `json:"effectiveAt"`
 	RecordedAt  time.Time `json:"recordedAt"`
 	TxID        string    `json:"txId"`

@@ -85,7 +85,7 @@ type SealKey struct {
 	Record
 }
 
-// Revocation records why (a reason code, see ParseReason) and from when
+// Revocation records why (a reason code, docs/chaincode.md "Reasons") and from when
 // something stopped being valid.
 type Revocation struct {
 	Reason      string    `json:"reason"`

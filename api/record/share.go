@@ -12,7 +12,7 @@ type Authorization struct {
 	DatasetID     string      `json:"datasetId"`
 	Fields        []string    `json:"fields"`
 	Purpose       string      `json:"purpose"`                 // purpose code
-	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (see ParseReason)
+	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (docs/chaincode.md "Reasons")
 	ConsentDigest string      `json:"consentDigest,omitempty"` // SM3 of the consent record, hex
 	Subjects      []string    `json:"subjects,omitempty"`      // pseudonyms the consent covers; empty: any
 	ValidFrom     time.Time   `json:"validFrom"`
