@@ -59,16 +59,16 @@ const (
 
 // Read is the answer to a read: the data and the block height it reflects.
 type Read[T any] struct {
-	BlockHeight uint64 `json:"blockHeight" doc:"the number of blocks the answer reflects"`
+	BlockHeight uint64 `json:"blockHeight" doc:"the number of blocks the answer reflects: the cache's height (exact), or the peer's height asked just before the query (the answer reflects at least it)"`
 	Source      string `json:"source" enum:"cache,ledger" doc:"cache: the gateway's cache; ledger: the organisation's peer"`
-	Data        T      `json:"data"`
+	Data        T      `json:"data" doc:"the answer"`
 }
 
 // Tx is the answer to a committed transaction.
 type Tx[T any] struct {
 	TxID        string `json:"txId" doc:"the Fabric transaction ID"`
 	BlockNumber uint64 `json:"blockNumber" doc:"the block that committed it"`
-	Data        T      `json:"data"`
+	Data        T      `json:"data" doc:"what the transaction wrote, as the ledger answered"`
 }
 
 // CodeMethodNotAllowed answers a method a path does not take.
