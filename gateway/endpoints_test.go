@@ -188,6 +188,10 @@ func TestLicenceEndpointsWithTheRealChaincode(t *testing.T) {
 	if len(hist.Data) != 4 || hist.Source != "ledger" {
 		t.Errorf("history of %d versions", len(hist.Data))
 	}
+	// A ledger read reports the peer's height asked just before it.
+	if h, _ := w.chain.Height(t.Context()); hist.BlockHeight != h || h == 0 {
+		t.Errorf("the history reports height %d; the ledger is at %d", hist.BlockHeight, h)
+	}
 	var st api.Read[record.StatusAnswer]
 	w.must("Verifier", http.MethodGet, "/v1/licences/BL-2/status", nil, &st)
 	if st.Data.Status != record.StatusRevoked {
