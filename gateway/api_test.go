@@ -134,6 +134,7 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/accreditations", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/roles", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/roles/unbind", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/rotate", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/revoke", keys.RoleAdmin},

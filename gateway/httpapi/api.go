@@ -38,12 +38,12 @@ type Options struct {
 
 // API serves /v1.
 type API struct {
-	svc     *service.Service
-	keys    *keys.Keys
-	observe func(string, int, time.Duration)
-	log     *slog.Logger
-	h       huma.API
-	mux     *http.ServeMux
+	svc      *service.Service
+	keyStore *keys.Keys
+	observe  func(string, int, time.Duration)
+	log      *slog.Logger
+	h        huma.API
+	mux      *http.ServeMux
 }
 
 // readerRoles may read: every role, and admin keys.
@@ -75,7 +75,7 @@ var resources = []func(*API){
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keys: o.Keys, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
+	a := &API{svc: o.Service, keyStore: o.Keys, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
 	if a.observe == nil {
 		a.observe = func(string, int, time.Duration) {}
 	}

@@ -34,7 +34,7 @@ func (a *API) requireKey(next http.Handler) http.Handler {
 
 func (a *API) keyOf(r *http.Request) (keys.APIKey, *api.Error) {
 	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
-		key, err := a.keys.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
+		key, err := a.keyStore.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
 		if err != nil {
 			return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the client certificate is bound to no key")
 		}
@@ -44,7 +44,7 @@ func (a *API) keyOf(r *http.Request) (keys.APIKey, *api.Error) {
 	if !ok {
 		return keys.APIKey{}, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "send an API key as Authorization: Bearer <key>")
 	}
-	key, err := a.keys.Check(strings.TrimSpace(secret))
+	key, err := a.keyStore.Check(strings.TrimSpace(secret))
 	if err != nil {
 		return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the API key is not valid")
 	}
