@@ -13,13 +13,13 @@ import (
 // separates a composite key's parts), as unpadded base64url: opaque, and
 // safe in a URL's query without escaping.
 
-// EncodeCursor makes the cursor of a bookmark ("" stays "": the last page).
-func EncodeCursor(bookmark string) string {
+// encodeCursor makes the cursor of a bookmark ("" stays "": the last page).
+func encodeCursor(bookmark string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(bookmark))
 }
 
-// DecodeCursor reads a cursor back; a malformed one is 400 BAD_REQUEST.
-func DecodeCursor(cursor string) (string, error) {
+// decodeCursor reads a cursor back; a malformed one is 400 BAD_REQUEST.
+func decodeCursor(cursor string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return "", badRequest("the cursor is not one this gateway gave")
@@ -44,11 +44,11 @@ type Paging struct {
 // list evaluates a listing whose last two arguments are the page size and
 // the bookmark, and gives the next page's cursor.
 func list[T any](ctx context.Context, s *Service, who string, p Paging, contract, fn string, args ...string) (api.Read[record.Page[T]], error) {
-	bookmark, err := DecodeCursor(p.Cursor)
+	bookmark, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return api.Read[record.Page[T]]{}, err
 	}
 	r, err := evaluate[record.Page[T]](ctx, s, who, contract, fn, append(args, limitArg(p.Limit), bookmark)...)
-	r.Data.Bookmark = EncodeCursor(r.Data.Bookmark)
+	r.Data.Bookmark = encodeCursor(r.Data.Bookmark)
 	return r, err
 }

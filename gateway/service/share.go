@@ -89,7 +89,7 @@ type TraceQuery struct {
 
 // Trace lists access records.
 func (s *Service) Trace(ctx context.Context, who string, q TraceQuery) (api.Read[record.Page[*record.AccessRecord]], error) {
-	bookmark, err := DecodeCursor(q.Cursor)
+	bookmark, err := decodeCursor(q.Cursor)
 	if err != nil {
 		return api.Read[record.Page[*record.AccessRecord]]{}, err
 	}
@@ -98,7 +98,7 @@ func (s *Service) Trace(ctx context.Context, who string, q TraceQuery) (api.Read
 		return api.Read[record.Page[*record.AccessRecord]]{}, badRequest("the query cannot be encoded")
 	}
 	r, err := evaluate[record.Page[*record.AccessRecord]](ctx, s, who, "audit", "Trace", string(b))
-	r.Data.Bookmark = EncodeCursor(r.Data.Bookmark)
+	r.Data.Bookmark = encodeCursor(r.Data.Bookmark)
 	return r, err
 }
 
