@@ -219,6 +219,11 @@ func TestListCursorsBringTheNextPage(t *testing.T) {
 	if len(page2.Data.Items) != 1 || page2.Data.Items[0].ID == page1.Data.Items[0].ID || page2.Data.Items[0].ID == page1.Data.Items[1].ID {
 		t.Errorf("page 2 is not the next page: %+v", page2.Data.Items)
 	}
+	var byHolder api.Read[record.Page[record.Licence]]
+	w.must("Verifier", http.MethodGet, "/v1/licences?holder="+reqs[0].Content.HolderPseudonym, nil, &byHolder)
+	if len(byHolder.Data.Items) != 3 || byHolder.Data.Bookmark != "" {
+		t.Errorf("by holder: %d items, cursor %q", len(byHolder.Data.Items), byHolder.Data.Bookmark)
+	}
 	var e api.Error
 	st, b := w.call("Verifier", http.MethodGet, "/v1/licences?issuer=hefei-amr&cursor=%00%01", nil, nil)
 	if json.Unmarshal(b, &e); st != http.StatusBadRequest || e.Code != api.CodeBadRequest {
