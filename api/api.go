@@ -5,7 +5,14 @@
 // answers carry are those of package api/record.
 package api
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/wanledger/wanledger/api/record"
+)
 
 // Error is the one error shape of the API: {"code": ..., "message": ...},
 // plus, for an access the ledger refused and recorded, the denial record's
@@ -52,14 +59,59 @@ const (
 
 // Read is the answer to a read: the data and the block height it reflects.
 type Read[T any] struct {
-	BlockHeight uint64 `json:"blockHeight" doc:"the number of blocks the answer reflects"`
+	BlockHeight uint64 `json:"blockHeight" doc:"the number of blocks the answer reflects: the cache's height (exact), or the peer's height asked just before the query (the answer reflects at least it)"`
 	Source      string `json:"source" enum:"cache,ledger" doc:"cache: the gateway's cache; ledger: the organisation's peer"`
-	Data        T      `json:"data"`
+	Data        T      `json:"data" doc:"the answer"`
 }
 
 // Tx is the answer to a committed transaction.
 type Tx[T any] struct {
 	TxID        string `json:"txId" doc:"the Fabric transaction ID"`
 	BlockNumber uint64 `json:"blockNumber" doc:"the block that committed it"`
-	Data        T      `json:"data"`
+	Data        T      `json:"data" doc:"what the transaction wrote, as the ledger answered"`
+}
+
+// CodeMethodNotAllowed answers a method a path does not take.
+const CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+
+// statusOf is the HTTP status of each ledger code, defined once.
+var statusOf = map[record.Code]int{
+	record.CodeInvalidArgument:   http.StatusBadRequest,
+	record.CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	record.CodeNotFound:          http.StatusNotFound,
+	record.CodeAlreadyExists:     http.StatusConflict,
+	record.CodeForbidden:         http.StatusForbidden,
+	record.CodeNotAccredited:     http.StatusUnprocessableEntity,
+	record.CodeWrongRegion:       http.StatusUnprocessableEntity,
+	record.CodeSealInvalid:       http.StatusUnprocessableEntity,
+	record.CodeBadSignature:      http.StatusUnprocessableEntity,
+	record.CodeSchemaMismatch:    http.StatusUnprocessableEntity,
+	record.CodeValidityTooLong:   http.StatusUnprocessableEntity,
+	record.CodeInvalidTransition: http.StatusConflict,
+	record.CodeNotActive:         http.StatusForbidden,
+	record.CodePurposeMismatch:   http.StatusForbidden,
+	record.CodeFieldsNotGranted:  http.StatusForbidden,
+	record.CodeUsesExhausted:     http.StatusConflict,
+	record.CodeSubjectNotCovered: http.StatusForbidden,
+	record.CodeInternal:          http.StatusBadGateway,
+	record.CodeAgencyTaken:       http.StatusConflict,
+}
+
+// StatusOf is the HTTP status a gateway answers a ledger code with (400 for
+// a code it does not know).
+func StatusOf(c record.Code) int {
+	if st, ok := statusOf[c]; ok {
+		return st
+	}
+	return http.StatusBadRequest
+}
+
+// Refusal is the answer to a ledger refusal: message is the chaincode's
+// "CODE: text"; the answer carries the code, its status and the text.
+func Refusal(message string, cause error) *Error {
+	code := record.CodeOf(errors.New(message))
+	if code == "" {
+		return nil
+	}
+	return &Error{Status: StatusOf(code), Code: string(code), Message: strings.TrimPrefix(message, string(code)+": "), Err: cause}
 }

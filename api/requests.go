@@ -71,12 +71,19 @@ type SealKeyRequest struct {
 // SealKeyRevocation revokes a seal key from a time.
 type SealKeyRevocation = StatusChangeRequest
 
-// RoleRequest binds (or, without agencyId, unbinds) one of the caller's
-// organisation's identities to a role.
+// RoleRequest binds one of the caller's organisation's identities to a
+// role.
 type RoleRequest struct {
 	ClientID string `json:"clientId" minLength:"1" maxLength:"1024" doc:"the identity's client ID, as /v1/whoami shows it"`
 	Role     string `json:"role" enum:"issuer,verifier,data-owner,requester,auditor,clerk" doc:"the role"`
 	AgencyID string `json:"agencyId,omitempty" maxLength:"64" doc:"issuer only: the agency the identity issues for"`
+}
+
+// RoleUnbindRequest takes a role back from one of the caller's
+// organisation's identities.
+type RoleUnbindRequest struct {
+	ClientID string `json:"clientId" minLength:"1" maxLength:"1024" doc:"the identity's client ID, as /v1/whoami shows it"`
+	Role     string `json:"role" enum:"issuer,verifier,data-owner,requester,auditor,clerk" doc:"the role to take back"`
 }
 
 // DatasetRequest registers a dataset of the caller's organisation.
@@ -144,10 +151,10 @@ type HandoffMove struct {
 // base64 (any bytes, e.g. GBK), not both.
 type AccessCheckRequest struct {
 	AccessID       string `json:"accessId" minLength:"1" maxLength:"128" doc:"the access record's ID (its transaction ID)"`
-	Request        string `json:"request,omitempty" doc:"the request body as text"`
-	Response       string `json:"response,omitempty" doc:"the response body as text"`
-	RequestBase64  string `json:"requestBase64,omitempty" doc:"the request body's bytes, standard base64"`
-	ResponseBase64 string `json:"responseBase64,omitempty" doc:"the response body's bytes, standard base64"`
+	Request        string `json:"request,omitempty" maxLength:"1048576" doc:"the request body as text (its UTF-8 bytes); or requestBase64"`
+	Response       string `json:"response,omitempty" maxLength:"1048576" doc:"the response body as text (its UTF-8 bytes); or responseBase64"`
+	RequestBase64  string `json:"requestBase64,omitempty" maxLength:"1398104" doc:"the request body's bytes, standard base64 (e.g. a GBK body); or request"`
+	ResponseBase64 string `json:"responseBase64,omitempty" maxLength:"1398104" doc:"the response body's bytes, standard base64; or response"`
 }
 
 // KeyRequest creates an API key of the gateway's organisation.

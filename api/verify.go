@@ -8,35 +8,35 @@ import (
 
 // Disclosure is one field a holder discloses: its value and salt.
 type Disclosure struct {
-	Name  string `json:"name" maxLength:"64"`
-	Value string `json:"value" maxLength:"4096"`
+	Name  string `json:"name" maxLength:"64" doc:"the field's name"`
+	Value string `json:"value" maxLength:"4096" doc:"its clear value (compared in Unicode NFC)"`
 	Salt  string `json:"salt" maxLength:"128" doc:"hex"`
 }
 
 // VerifyRequest asks whether a presented licence is valid.
 type VerifyRequest struct {
-	LicenceID string       `json:"licenceId" minLength:"1" maxLength:"64"`
-	Disclosed []Disclosure `json:"disclosed,omitempty" maxItems:"64"`
+	LicenceID string       `json:"licenceId" minLength:"1" maxLength:"64" doc:"the presented licence's ID"`
+	Disclosed []Disclosure `json:"disclosed,omitempty" maxItems:"64" doc:"fields the holder discloses, each checked against its digest"`
 	At        *time.Time   `json:"at,omitempty" doc:"the time to judge at; now if absent"`
 }
 
 // Check is one reason of a verdict.
 type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail,omitempty"`
+	Name   string `json:"name" doc:"the check: licence-found, issuer-accredited-at-issuance, seal-valid, within-validity, status-active, disclosed-fields-match, cache-current"`
+	OK     bool   `json:"ok" doc:"whether it passed"`
+	Detail string `json:"detail,omitempty" doc:"why not, if not"`
 }
 
 // Verdict is the answer to a verification.
 type Verdict struct {
-	LicenceID   string        `json:"licenceId"`
-	Valid       bool          `json:"valid"`
-	Status      record.Status `json:"status,omitempty"`
-	At          time.Time     `json:"at"`
-	Checks      []Check       `json:"checks"`
-	BlockHeight uint64        `json:"blockHeight"`
-	Source      string        `json:"source"` // "cache" or "ledger"
-	Stale       bool          `json:"stale"`
+	LicenceID   string        `json:"licenceId" doc:"the licence's ID"`
+	Valid       bool          `json:"valid" doc:"true only if every check passed"`
+	Status      record.Status `json:"status,omitempty" doc:"the licence's status at the time"`
+	At          time.Time     `json:"at" doc:"RFC 3339: the time judged at"`
+	Checks      []Check       `json:"checks" doc:"each check and its result"`
+	BlockHeight uint64        `json:"blockHeight" doc:"the number of blocks the records read reflect (ledger: at least this)"`
+	Source      string        `json:"source" doc:"cache or ledger"`
+	Stale       bool          `json:"stale" doc:"the cache has not confirmed it is current for longer than allowed: the verdict is not valid"`
 }
 
 // Check names.

@@ -17,19 +17,15 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
-	"github.com/hyperledger/fabric-gateway/pkg/client"
-	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
-	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/httpapi"
 	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/credential"
-	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // fakeLedger answers the API's Fabric calls from canned results.
@@ -40,15 +36,17 @@ type fakeLedger struct {
 	err    error
 }
 
-func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, args ...string) (Result, error) {
+func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, args ...string) (service.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))
 	if f.err != nil {
-		return Result{}, f.err
+		return service.Result{}, f.err
 	}
-	return Result{Payload: f.result, TxID: "tx1", Block: 7}, nil
+	return service.Result{Payload: f.result, TxID: "tx1", Block: 7}, nil
 }
+
+func (f *fakeLedger) Height(context.Context) (uint64, error) { return 9, nil }
 
 func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
 	f.mu.Lock()
@@ -90,8 +88,9 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: 10 * time.Second}}
-	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, ks)
+	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: 10 * time.Second},
+		PublicURL: "http://127.0.0.1:17160", Timeouts: config.DefaultTimeouts}
+	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, ks, nil)
 	f.g.lastSync.Store(time.Now().UnixNano())
 	f.srv = httptest.NewServer(f.g.Handler())
 	t.Cleanup(f.srv.Close)
@@ -135,6 +134,7 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/registry/accreditations", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/roles", keys.RoleAdmin},
+	{http.MethodPost, "/v1/registry/roles/unbind", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/grants/A1:000001/withdraw", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/rotate", keys.RoleAdmin},
 	{http.MethodPost, "/v1/registry/seals/K1/revoke", keys.RoleAdmin},
@@ -189,7 +189,7 @@ func TestMalformedBodiesGetAStableClientError(t *testing.T) {
 			"broken JSON":  []byte(`{"a":`),
 			"wrong types":  []byte(`{"content":5,"reason":7,"licenceId":[],"code":{},"clientId":1}`),
 			"a JSON array": []byte(`[1,2]`),
-			"too large":    bytes.Repeat([]byte("a"), maxBatchBody+1),
+			"too large":    bytes.Repeat([]byte("a"), 3*httpapi.MaxBatchBody+1),
 		} {
 			st, out := f.do(w.method, w.path, w.role, body)
 			code, _ := out["code"].(string)
@@ -201,44 +201,6 @@ func TestMalformedBodiesGetAStableClientError(t *testing.T) {
 	if len(f.ledger.calls) != 0 {
 		t.Errorf("malformed requests reached the ledger: %v", f.ledger.calls)
 	}
-}
-
-func TestChaincodeRefusalsMapToStatusesOnce(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want int
-		code string
-	}{
-		{"a chaincode refusal", detailed("NOT_ACCREDITED: agency x may not issue y"), http.StatusUnprocessableEntity, "NOT_ACCREDITED"},
-		{"a missing licence", detailed("NOT_FOUND: no licence \"L1\""), http.StatusNotFound, "NOT_FOUND"},
-		{"a transition", detailed("INVALID_TRANSITION: licence L1 is revoked"), http.StatusConflict, "INVALID_TRANSITION"},
-		{"a lost race", &fabricid.CommitError{Status: &client.Status{Code: peer.TxValidationCode_MVCC_READ_CONFLICT}}, http.StatusConflict, api.CodeConflict},
-		{"no peer", status.Error(codes.Unavailable, "connection refused"), http.StatusServiceUnavailable, api.CodeUnavailable},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t)
-			f.ledger.err = tt.err
-			st, out := f.do(http.MethodPost, "/v1/licences/L1/suspend", "issuer", []byte(`{"reason":"INVESTIGATION"}`))
-			if st != tt.want || out["code"] != tt.code {
-				t.Errorf("%d %v, want %d %s", st, out, tt.want, tt.code)
-			}
-			if msg, _ := out["message"].(string); strings.Contains(msg, "rpc error") || strings.Contains(msg, "127.0.0.1") {
-				t.Errorf("the client saw internal detail: %q", msg)
-			}
-		})
-	}
-}
-
-// detailed is an error as fabric-gateway returns a peer's chaincode refusal.
-func detailed(msg string) error {
-	st, err := status.New(codes.Aborted, "failed to endorse transaction, see attached details for more info").WithDetails(
-		&gwproto.ErrorDetail{Address: "127.0.0.1:7051", MspId: "HefeiMSP", Message: "chaincode response 500, " + msg})
-	if err != nil {
-		panic(err)
-	}
-	return st.Err()
 }
 
 func TestWritesReturnTheTransaction(t *testing.T) {
@@ -394,7 +356,7 @@ func TestFreeTextStaysOffTheLedger(t *testing.T) {
 		{"/v1/registry/grants/A1:000001/withdraw", keys.RoleAdmin, `{"reason":"MISCONDUCT","reasonText":"` + text + `"}`, "registry:WithdrawAccreditation A1:000001|MISCONDUCT:" + sum},
 		{"/v1/licences/L1/suspend", "issuer", `{"reason":"INVESTIGATION"}`, "licence:Suspend L1|INVESTIGATION"},
 		{"/v1/datasets", "data-owner", `{"id":"d","fields":[{"name":"x","type":"string","required":true}],"description":"户籍"}`, `share:RegisterDataset {"id":"d","owner":""`},
-		{"/v1/authorizations", "data-owner", `{"id":"A1","requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","legalBasis":"PIPL_13_3_LEGAL_DUTY","legalBasisText":"` + text + `","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z","maxUses":0,"owner":"","uses":0,"grantedBy":"","updatedAt":"2026-01-01T00:00:00Z","updatedBy":"","txId":""}`, `"legalBasis":"PIPL_13_3_LEGAL_DUTY:` + sum + `"`},
+		{"/v1/authorizations", "data-owner", `{"id":"A1","requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","legalBasis":"PIPL_13_3_LEGAL_DUTY","legalBasisText":"` + text + `","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`, `"legalBasis":"PIPL_13_3_LEGAL_DUTY:` + sum + `"`},
 		{"/v1/denials", "data-owner", `{"requester":"WuhuMSP","datasetId":"d","fields":["x"],"purpose":"p","reason":"BAD_SIGNATURE","detailText":"` + text + `"}`, `"detailDigest":"` + sum + `"`},
 	} {
 		f := newFixture(t)

@@ -19,32 +19,32 @@ const (
 // in another (target), with a deadline. From acceptance on, every change
 // needs the endorsement of both organisations.
 type Handoff struct {
-	ID                 string          `json:"id"`
-	Origin             string          `json:"origin"` // MSP IDs
-	Target             string          `json:"target"`
-	ServiceItem        string          `json:"serviceItem"`        // service item code
-	ApplicantPseudonym string          `json:"applicantPseudonym"` // SM3 pseudonym
-	Documents          []string        `json:"documents"`          // SM3 digests of the documents
-	Deadline           time.Time       `json:"deadline"`
-	Status             HandoffStatus   `json:"status"`
-	ResultDigest       string          `json:"resultDigest,omitempty"`
-	History            []HandoffChange `json:"history"`
+	ID                 string          `json:"id" doc:"the handoff's ID"`
+	Origin             string          `json:"origin" doc:"MSP ID of the organisation that opened it"`
+	Target             string          `json:"target" doc:"MSP ID of the organisation that handles it"`
+	ServiceItem        string          `json:"serviceItem" doc:"the service item code"`
+	ApplicantPseudonym string          `json:"applicantPseudonym" doc:"the applicant's holder pseudonym (SM3)"`
+	Documents          []string        `json:"documents" doc:"SM3 digests of the documents, hex"`
+	Deadline           time.Time       `json:"deadline" doc:"RFC 3339: when the target must have completed it"`
+	Status             HandoffStatus   `json:"status" doc:"open, accepted, rejected, in-progress, completed or cancelled"`
+	ResultDigest       string          `json:"resultDigest,omitempty" doc:"SM3 of the result, hex, once completed"`
+	History            []HandoffChange `json:"history" doc:"every transition, in order"`
 	Record
 }
 
 // HandoffChange is one transition.
 type HandoffChange struct {
-	Status HandoffStatus `json:"status"`
-	Reason string        `json:"reason,omitempty"` // a reason code, docs/chaincode.md "Reasons"
-	At     time.Time     `json:"at"`
-	TxID   string        `json:"txId"`
-	By     string        `json:"by"`
+	Status HandoffStatus `json:"status" doc:"the status it moved to"`
+	Reason string        `json:"reason,omitempty" doc:"reject and cancel: the reason code"`
+	At     time.Time     `json:"at" doc:"RFC 3339: the transition's time"`
+	TxID   string        `json:"txId" doc:"the transition's transaction"`
+	By     string        `json:"by" doc:"MSP ID of the organisation that made the change"`
 }
 
 // HandoffView is a handoff as of the query's time.
 type HandoffView struct {
 	*Handoff
-	Overdue bool `json:"overdue"`
+	Overdue bool `json:"overdue" doc:"still live past its deadline"`
 }
 
 // View is the handoff as of now: overdue if still live after its deadline.

@@ -24,55 +24,55 @@ const (
 
 // StatusChange is one entry of a licence's status history.
 type StatusChange struct {
-	Status      Status    `json:"status"`
-	Reason      string    `json:"reason,omitempty"` // "CODE" or "CODE:SM3 digest" (docs/chaincode.md "Reasons")
-	EffectiveAt time.Time `json:"effectiveAt"`
-	RecordedAt  time.Time `json:"recordedAt"`
-	TxID        string    `json:"txId"`
-	By          string    `json:"by"` // MSP ID
+	Status      Status    `json:"status" doc:"the status it changed to"`
+	Reason      string    `json:"reason,omitempty" doc:"the reason code, \"CODE\" or \"CODE:<SM3 of the free text>\""`
+	EffectiveAt time.Time `json:"effectiveAt" doc:"RFC 3339: when it takes effect"`
+	RecordedAt  time.Time `json:"recordedAt" doc:"RFC 3339: when the ledger recorded it"`
+	TxID        string    `json:"txId" doc:"the transaction that made it"`
+	By          string    `json:"by" doc:"MSP ID of the organisation that made it"`
 }
 
 // Licence is an e-licence on the ledger: the sealed content (digests only,
 // no personal data), its seal signature and its status history.
 type Licence struct {
 	credential.Content
-	Signature     string         `json:"signature"` // hex DER SM2 signature by the seal key
-	IssuerMSP     string         `json:"issuerMsp"`
-	IssuedAt      time.Time      `json:"issuedAt"`
-	SealedAt      time.Time      `json:"sealedAt"` // when the current content was sealed: issuance or the last renewal
-	GrantID       string         `json:"grantId"`  // the agency's grant in force at SealedAt, which verdicts judge by
-	IssueTxID     string         `json:"issueTxId"`
-	Status        Status         `json:"status"`
-	StatusHistory []StatusChange `json:"statusHistory"`
+	Signature     string         `json:"signature" doc:"hex DER SM2 seal signature over the content's canonical encoding"`
+	IssuerMSP     string         `json:"issuerMsp" doc:"MSP ID of the issuing organisation"`
+	IssuedAt      time.Time      `json:"issuedAt" doc:"RFC 3339: the issuing transaction's time"`
+	SealedAt      time.Time      `json:"sealedAt" doc:"RFC 3339: when the current content was sealed (issuance or the last renewal)"`
+	GrantID       string         `json:"grantId" doc:"the agency's grant in force when the content was sealed, which verdicts judge by"`
+	IssueTxID     string         `json:"issueTxId" doc:"the issuing transaction"`
+	Status        Status         `json:"status" doc:"the current status: active, suspended or revoked"`
+	StatusHistory []StatusChange `json:"statusHistory" doc:"every status change, in order"`
 	Record
 }
 
 // IssueRequest is what an issuer submits: the content and its seal signature.
 type IssueRequest struct {
-	Content   credential.Content `json:"content"`
-	Signature string             `json:"signature"`
+	Content   credential.Content `json:"content" doc:"the licence's content: digests only, no personal data"`
+	Signature string             `json:"signature" doc:"hex DER SM2 signature of the agency's seal key over the content's canonical encoding (docs/canonical-encoding.md)"`
 }
 
 // BatchResult is the result of IssueBatch.
 type BatchResult struct {
-	Count    int        `json:"count"`
-	Licences []*Licence `json:"licences"`
+	Count    int        `json:"count" doc:"how many licences were issued"`
+	Licences []*Licence `json:"licences" doc:"the licences issued"`
 }
 
 // RenewRequest extends a licence: a new valid-to, sealed again.
 type RenewRequest struct {
-	ID        string    `json:"id"`
-	ValidTo   time.Time `json:"validTo"`
-	SealKeyID string    `json:"sealKeyId"`
-	Signature string    `json:"signature"` // over the content with the new valid-to and seal key
+	ID        string    `json:"id" doc:"the licence's ID"`
+	ValidTo   time.Time `json:"validTo" doc:"the new end of validity"`
+	SealKeyID string    `json:"sealKeyId" doc:"the seal key that signed the renewed content"`
+	Signature string    `json:"signature" doc:"hex DER SM2 signature over the renewed content"`
 }
 
 // StatusAnswer is a licence's status at a time.
 type StatusAnswer struct {
-	ID     string        `json:"id"`
-	At     time.Time     `json:"at"`
-	Status Status        `json:"status"`
-	Change *StatusChange `json:"change,omitempty"` // the change in force, if any
+	ID     string        `json:"id" doc:"the licence's ID"`
+	At     time.Time     `json:"at" doc:"RFC 3339: the time asked about"`
+	Status Status        `json:"status" doc:"active, suspended, revoked, expired or not-yet-valid"`
+	Change *StatusChange `json:"change,omitempty" doc:"the status change in force, if any"`
 }
 
 // StatusAt computes the licence's status at t: outside the window it is
@@ -108,9 +108,9 @@ func (l *Licence) StatusAt(t time.Time) *StatusAnswer {
 
 // Version is one committed version of a licence.
 type Version struct {
-	TxID    string    `json:"txId"`
-	Time    time.Time `json:"time"`
-	Licence *Licence  `json:"licence"`
+	TxID    string    `json:"txId" doc:"the transaction that wrote this version"`
+	Time    time.Time `json:"time" doc:"RFC 3339: its transaction time"`
+	Licence *Licence  `json:"licence" doc:"the licence as that transaction left it"`
 }
 
 // CheckGrant judges a licence by the grant it names: that grant must be
@@ -128,18 +128,18 @@ func (l *Licence) CheckGrant(a *Accreditation) error {
 
 // GrantCheck is the ledger's answer on the grant behind a licence.
 type GrantCheck struct {
-	LicenceID string         `json:"licenceId"`
-	GrantID   string         `json:"grantId"`
-	SealedAt  time.Time      `json:"sealedAt"`
-	InForce   bool           `json:"inForce"`          // the grant allowed the licence when it was sealed
-	Detail    string         `json:"detail,omitempty"` // why not
-	Grant     *Accreditation `json:"grant,omitempty"`
+	LicenceID string         `json:"licenceId" doc:"the licence's ID"`
+	GrantID   string         `json:"grantId" doc:"the grant it names"`
+	SealedAt  time.Time      `json:"sealedAt" doc:"RFC 3339: when its content was sealed"`
+	InForce   bool           `json:"inForce" doc:"whether the grant allowed the licence when it was sealed"`
+	Detail    string         `json:"detail,omitempty" doc:"why not"`
+	Grant     *Accreditation `json:"grant,omitempty" doc:"the grant"`
 }
 
 // AgencyGrants is an agency with every grant it has had, newest first.
 type AgencyGrants struct {
 	Agency
-	Grants []*Accreditation `json:"grants"`
+	Grants []*Accreditation `json:"grants" doc:"every grant the agency has had, newest first"`
 }
 
 // Within reports whether t is in [from, to).

@@ -10,15 +10,16 @@ import "time"
 
 // Record is what every stored object carries about its last change.
 type Record struct {
-	UpdatedAt time.Time `json:"updatedAt"`
-	UpdatedBy string    `json:"updatedBy"` // MSP ID of the caller
-	TxID      string    `json:"txId"`
+	UpdatedAt time.Time `json:"updatedAt" doc:"RFC 3339: the transaction time of the last change"`
+	UpdatedBy string    `json:"updatedBy" doc:"MSP ID of the organisation whose identity made the last change"`
+	TxID      string    `json:"txId" doc:"the ID of the transaction that made this change"`
 }
 
-// Page is one page of a listing.
+// Page is one page of a listing. Bookmark is the chaincode's bookmark of the
+// next page; a gateway hands it to clients as an opaque cursor.
 type Page[T any] struct {
-	Items    []T    `json:"items"`
-	Bookmark string `json:"bookmark"` // "" on the last page
+	Items    []T    `json:"items" doc:"the page's items"`
+	Bookmark string `json:"bookmark" doc:"an opaque cursor of the next page: pass it as ?cursor=; empty on the last page"`
 }
 
 // Page sizes.

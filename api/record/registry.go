@@ -13,33 +13,33 @@ import (
 // province grants it; from then on, changing it needs the endorsement of
 // the province's peers and the channel's majority.
 type Accreditation struct {
-	GrantID   string    `json:"grantId,omitempty"` // "<agencyID>:<seq>", set by the ledger
-	Seq       int       `json:"seq,omitempty"`     // 1 for the agency's first grant, set by the ledger
-	AgencyID  string    `json:"agencyId"`
-	MSPID     string    `json:"mspId"`    // the agency's organisation
-	Province  string    `json:"province"` // the granting province
-	Types     []string  `json:"types"`
-	Region    string    `json:"region"`
-	ValidFrom time.Time `json:"validFrom"`
-	ValidTo   time.Time `json:"validTo"`
-	Withdrawn *Withdraw `json:"withdrawn,omitempty"`
+	GrantID   string    `json:"grantId,omitempty" doc:"the grant's ID, <agency ID>:<six-digit sequence>, set by the ledger"`
+	Seq       int       `json:"seq,omitempty" doc:"the grant's sequence number for its agency, 1 for the first, set by the ledger"`
+	AgencyID  string    `json:"agencyId" doc:"the issuing agency's ID"`
+	MSPID     string    `json:"mspId" doc:"MSP ID of the agency's organisation"`
+	Province  string    `json:"province" doc:"MSP ID of the granting province"`
+	Types     []string  `json:"types" doc:"licence type codes the agency may issue"`
+	Region    string    `json:"region" doc:"GB/T 2260 code of the region the grant covers"`
+	ValidFrom time.Time `json:"validFrom" doc:"RFC 3339: start of validity (inclusive)"`
+	ValidTo   time.Time `json:"validTo" doc:"RFC 3339: end of validity (exclusive)"`
+	Withdrawn *Withdraw `json:"withdrawn,omitempty" doc:"the withdrawal, if the grant ended early"`
 	Record
 }
 
 // Withdraw records when and why a grant ended early.
 type Withdraw struct {
-	At     time.Time `json:"at"`
-	Reason string    `json:"reason"`
+	At     time.Time `json:"at" doc:"RFC 3339: when the grant was withdrawn"`
+	Reason string    `json:"reason" doc:"the withdrawal's reason code"`
 }
 
 // Agency is the owner of an agency ID, for good: the province that first
 // accredited it and the organisation the agency belongs to. No other
 // province or organisation may ever hold a grant for the ID.
 type Agency struct {
-	AgencyID string `json:"agencyId"`
-	MSPID    string `json:"mspId"`
-	Province string `json:"province"`
-	LastSeq  int    `json:"lastSeq"` // the sequence number of the agency's latest grant
+	AgencyID string `json:"agencyId" doc:"the issuing agency's ID"`
+	MSPID    string `json:"mspId" doc:"MSP ID of the agency's organisation, for good"`
+	Province string `json:"province" doc:"MSP ID of the province that first accredited it, for good"`
+	LastSeq  int    `json:"lastSeq" doc:"the sequence number of the agency's latest grant"`
 	Record
 }
 
@@ -74,29 +74,29 @@ func (a *Accreditation) RunningAt(t time.Time) bool {
 // ends the old key's window where the new one's starts, so what the old key
 // signed while valid stays verifiable.
 type SealKey struct {
-	KeyID        string      `json:"keyId"`
-	AgencyID     string      `json:"agencyId"`
-	MSPID        string      `json:"mspId"`
-	PublicKey    string      `json:"publicKey"` // hex uncompressed SM2 point
-	ValidFrom    time.Time   `json:"validFrom"`
-	ValidTo      time.Time   `json:"validTo"`
-	SupersededBy string      `json:"supersededBy,omitempty"`
-	Revocation   *Revocation `json:"revocation,omitempty"`
+	KeyID        string      `json:"keyId" doc:"the seal key's ID"`
+	AgencyID     string      `json:"agencyId" doc:"the issuing agency's ID"`
+	MSPID        string      `json:"mspId" doc:"MSP ID of the agency's organisation"`
+	PublicKey    string      `json:"publicKey" doc:"SM2 public key, uncompressed point in lower-case hex"`
+	ValidFrom    time.Time   `json:"validFrom" doc:"RFC 3339: start of validity (inclusive)"`
+	ValidTo      time.Time   `json:"validTo" doc:"RFC 3339: end of validity (exclusive)"`
+	SupersededBy string      `json:"supersededBy,omitempty" doc:"the key that replaced it in a rotation, if any"`
+	Revocation   *Revocation `json:"revocation,omitempty" doc:"the revocation, if revoked"`
 	Record
 }
 
 // Revocation records why (a reason code, docs/chaincode.md "Reasons") and from when
 // something stopped being valid.
 type Revocation struct {
-	Reason      string    `json:"reason"`
-	EffectiveAt time.Time `json:"effectiveAt"`
-	RecordedAt  time.Time `json:"recordedAt"`
+	Reason      string    `json:"reason" doc:"the reason code"`
+	EffectiveAt time.Time `json:"effectiveAt" doc:"RFC 3339: when it takes effect"`
+	RecordedAt  time.Time `json:"recordedAt" doc:"RFC 3339: when the ledger recorded it"`
 }
 
 // Rotation is the result of RotateSealKey.
 type Rotation struct {
-	Old *SealKey `json:"old"`
-	New *SealKey `json:"new"`
+	Old *SealKey `json:"old" doc:"the old key, its window ended now"`
+	New *SealKey `json:"new" doc:"the new key, valid from now"`
 }
 
 // ValidAt checks that the key could sign at t.
@@ -124,20 +124,20 @@ const (
 
 // FieldSpec is one field of a licence type's schema.
 type FieldSpec struct {
-	Name     string    `json:"name"`
-	Type     FieldType `json:"type"`
-	Required bool      `json:"required"`
+	Name     string    `json:"name" doc:"the field's name"`
+	Type     FieldType `json:"type" doc:"its value type: string, date, number or boolean"`
+	Required bool      `json:"required" doc:"whether every licence (or record) must have it"`
 }
 
 // LicenceType is a kind of e-licence and its schema, owned by the province
 // whose admin defined it.
 type LicenceType struct {
-	Code              string      `json:"code"`
-	Name              string      `json:"name"`
-	Province          string      `json:"province"` // MSP ID of the owning province
-	Fields            []FieldSpec `json:"fields"`
-	MaxValidityDays   int         `json:"maxValidityDays"`
-	MutualRecognition bool        `json:"mutualRecognition"` // recognised across the Yangtze River Delta
+	Code              string      `json:"code" doc:"the type's code"`
+	Name              string      `json:"name" doc:"the type's name"`
+	Province          string      `json:"province" doc:"MSP ID of the province that owns it"`
+	Fields            []FieldSpec `json:"fields" doc:"the type's field schema"`
+	MaxValidityDays   int         `json:"maxValidityDays" doc:"the longest validity a licence of this type may have, in days"`
+	MutualRecognition bool        `json:"mutualRecognition" doc:"recognised across the Yangtze River Delta"`
 	Record
 }
 
@@ -188,21 +188,21 @@ var Roles = []Role{RoleIssuer, RoleVerifier, RoleDataOwner, RoleRequester, RoleA
 // RoleBinding gives a client identity of an organisation a role. An issuer
 // acts for one agency.
 type RoleBinding struct {
-	MSPID     string `json:"mspId"`
-	ClientID  string `json:"clientId"`
-	Role      Role   `json:"role"`
-	AgencyID  string `json:"agencyId,omitempty"`
-	Revoked   bool   `json:"revoked,omitempty"`
-	GrantedBy string `json:"grantedBy"` // the admin's client ID
+	MSPID     string `json:"mspId" doc:"MSP ID of the identity's organisation"`
+	ClientID  string `json:"clientId" doc:"the identity's client ID"`
+	Role      Role   `json:"role" doc:"the role"`
+	AgencyID  string `json:"agencyId,omitempty" doc:"issuers: the agency it issues for"`
+	Revoked   bool   `json:"revoked,omitempty" doc:"whether the role was taken back"`
+	GrantedBy string `json:"grantedBy" doc:"client ID of the admin who bound it"`
 	Record
 }
 
 // GatewayEndpoint is where an organisation's gateway is reached on the mesh:
 // its libp2p peer ID and addresses. Each organisation publishes its own.
 type GatewayEndpoint struct {
-	MSPID  string   `json:"mspId"`
-	PeerID string   `json:"peerId"`
-	Addrs  []string `json:"addrs"`
+	MSPID  string   `json:"mspId" doc:"MSP ID of the organisation"`
+	PeerID string   `json:"peerId" doc:"the gateway's libp2p peer ID"`
+	Addrs  []string `json:"addrs" doc:"its multiaddresses"`
 	Record
 }
 
@@ -211,8 +211,8 @@ type GatewayEndpoint struct {
 // ledger by the caller. Its string form, taken and stored by transactions,
 // is "CODE" or "CODE:DIGEST".
 type Reason struct {
-	Code   string `json:"code"`
-	Digest string `json:"digest,omitempty"`
+	Code   string `json:"code" doc:"the reason code"`
+	Digest string `json:"digest,omitempty" doc:"SM3 of the free text, hex, if any"`
 }
 
 func (r Reason) String() string {

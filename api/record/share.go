@@ -6,53 +6,53 @@ import "time"
 // organisation's dataset, for one purpose, on a legal basis or a citizen's
 // consent, for a time and a number of uses.
 type Authorization struct {
-	ID            string      `json:"id"`
-	Owner         string      `json:"owner"`     // MSP ID of the data owner
-	Requester     string      `json:"requester"` // MSP ID allowed to access
-	DatasetID     string      `json:"datasetId"`
-	Fields        []string    `json:"fields"`
-	Purpose       string      `json:"purpose"`                 // purpose code
-	LegalBasis    string      `json:"legalBasis,omitempty"`    // a legal-basis code, optionally ":" and the SM3 of a text (docs/chaincode.md "Reasons")
-	ConsentDigest string      `json:"consentDigest,omitempty"` // SM3 of the consent record, hex
-	Subjects      []string    `json:"subjects,omitempty"`      // pseudonyms the consent covers; empty: any
-	ValidFrom     time.Time   `json:"validFrom"`
-	ValidTo       time.Time   `json:"validTo"`
-	MaxUses       int64       `json:"maxUses"` // 0: unlimited
-	Uses          int64       `json:"uses"`
-	GrantedBy     string      `json:"grantedBy"`
-	Revocation    *Revocation `json:"revocation,omitempty"`
+	ID            string      `json:"id" doc:"the authorization's ID"`
+	Owner         string      `json:"owner" doc:"MSP ID of the data owner that granted it"`
+	Requester     string      `json:"requester" doc:"MSP ID of the organisation allowed to access"`
+	DatasetID     string      `json:"datasetId" doc:"the dataset's ID"`
+	Fields        []string    `json:"fields" doc:"the dataset fields it may read"`
+	Purpose       string      `json:"purpose" doc:"the purpose code"`
+	LegalBasis    string      `json:"legalBasis,omitempty" doc:"a legal-basis code, optionally \":\" and the SM3 of its text"`
+	ConsentDigest string      `json:"consentDigest,omitempty" doc:"SM3 of the citizen's consent record, hex"`
+	Subjects      []string    `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
+	ValidFrom     time.Time   `json:"validFrom" doc:"RFC 3339: start of validity (inclusive)"`
+	ValidTo       time.Time   `json:"validTo" doc:"RFC 3339: end of validity (exclusive)"`
+	MaxUses       int64       `json:"maxUses" doc:"how many accesses it allows; 0: unlimited"`
+	Uses          int64       `json:"uses" doc:"how many accesses it has had"`
+	GrantedBy     string      `json:"grantedBy" doc:"client ID of the data-owner who granted it"`
+	Revocation    *Revocation `json:"revocation,omitempty" doc:"the revocation, if revoked"`
 	Record
 }
 
 // AccessRequest is what a requester records when it accesses data.
 type AccessRequest struct {
-	AuthorizationID string   `json:"authorizationId"`
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest"`  // SM3 of the request body, hex
-	ResponseDigest  string   `json:"responseDigest"` // SM3 of the response body, hex
-	Subjects        []string `json:"subjects,omitempty"`
+	AuthorizationID string   `json:"authorizationId" doc:"the authorization's ID"`
+	DatasetID       string   `json:"datasetId" doc:"the dataset's ID"`
+	Fields          []string `json:"fields" doc:"the fields read"`
+	Purpose         string   `json:"purpose" doc:"the purpose code"`
+	RequestDigest   string   `json:"requestDigest" doc:"SM3 of the request body, hex"`
+	ResponseDigest  string   `json:"responseDigest" doc:"SM3 of the response body, hex"`
+	Subjects        []string `json:"subjects,omitempty" doc:"holder pseudonyms the data concerned, if the authorization is scoped by consent"`
 }
 
 // AccessRecord is one access, granted or denied, on the audit trail.
 type AccessRecord struct {
-	ID              string    `json:"id"` // the transaction ID
-	Kind            string    `json:"kind"`
-	AuthorizationID string    `json:"authorizationId,omitempty"`
-	Owner           string    `json:"owner"`
-	Requester       string    `json:"requester"`
-	RequesterID     string    `json:"requesterId,omitempty"`
-	DatasetID       string    `json:"datasetId"`
-	Fields          []string  `json:"fields"`
-	Purpose         string    `json:"purpose"`
-	RequestDigest   string    `json:"requestDigest,omitempty"`
-	ResponseDigest  string    `json:"responseDigest,omitempty"`
-	Subjects        []string  `json:"subjects,omitempty"`
-	Reason          string    `json:"reason,omitempty"`       // denials: the refusal's code
-	DetailDigest    string    `json:"detailDigest,omitempty"` // denials: SM3 of the provider's text, kept off the ledger
-	RecordedBy      string    `json:"recordedBy"`             // MSP ID of the submitter
-	At              time.Time `json:"at"`
+	ID              string    `json:"id" doc:"the record's ID: its transaction ID"`
+	Kind            string    `json:"kind" doc:"access or denial"`
+	AuthorizationID string    `json:"authorizationId,omitempty" doc:"the authorization's ID"`
+	Owner           string    `json:"owner" doc:"MSP ID of the data owner"`
+	Requester       string    `json:"requester" doc:"MSP ID of the requester organisation"`
+	RequesterID     string    `json:"requesterId,omitempty" doc:"the requester's client ID, if known"`
+	DatasetID       string    `json:"datasetId" doc:"the dataset's ID"`
+	Fields          []string  `json:"fields" doc:"the fields read or asked for"`
+	Purpose         string    `json:"purpose" doc:"the purpose code"`
+	RequestDigest   string    `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
+	ResponseDigest  string    `json:"responseDigest,omitempty" doc:"SM3 of the response body, hex"`
+	Subjects        []string  `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
+	Reason          string    `json:"reason,omitempty" doc:"denials: the refusal's code"`
+	DetailDigest    string    `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`
+	RecordedBy      string    `json:"recordedBy" doc:"MSP ID of the organisation that recorded it"`
+	At              time.Time `json:"at" doc:"RFC 3339: the transaction time"`
 }
 
 // Kinds of access record.
@@ -63,15 +63,15 @@ const (
 
 // DenialRequest describes a refused attempt.
 type DenialRequest struct {
-	AuthorizationID string   `json:"authorizationId,omitempty"`
-	Requester       string   `json:"requester"`             // MSP ID that asked
-	RequesterID     string   `json:"requesterId,omitempty"` // its client ID, if known
-	DatasetID       string   `json:"datasetId"`
-	Fields          []string `json:"fields"`
-	Purpose         string   `json:"purpose"`
-	RequestDigest   string   `json:"requestDigest,omitempty"`
-	Reason          Code     `json:"reason"`
-	DetailDigest    string   `json:"detailDigest,omitempty"` // SM3 of a text the provider keeps, hex
+	AuthorizationID string   `json:"authorizationId,omitempty" doc:"the authorization's ID"`
+	Requester       string   `json:"requester" doc:"MSP ID of the requester organisation"`
+	RequesterID     string   `json:"requesterId,omitempty" doc:"its client ID, if known"`
+	DatasetID       string   `json:"datasetId" doc:"the dataset's ID"`
+	Fields          []string `json:"fields" doc:"the fields asked for"`
+	Purpose         string   `json:"purpose" doc:"the purpose code"`
+	RequestDigest   string   `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
+	Reason          Code     `json:"reason" doc:"the refusal's code"`
+	DetailDigest    string   `json:"detailDigest,omitempty" doc:"SM3 of a text the provider keeps, hex"`
 }
 
 // Trace dimensions: the indexes every access record is written under.
@@ -87,21 +87,21 @@ const (
 // TraceQuery asks for the access records under one key of one dimension,
 // in a time window, a page at a time.
 type TraceQuery struct {
-	By       string    `json:"by"`  // a TraceBy… dimension
-	Key      string    `json:"key"` // dataset ID, MSP ID, pseudonym or authorization ID; unused by "time"
-	From     time.Time `json:"from,omitempty"`
-	To       time.Time `json:"to,omitempty"`
-	PageSize int32     `json:"pageSize,omitempty"`
-	Bookmark string    `json:"bookmark,omitempty"`
+	By       string    `json:"by" doc:"the dimension"`
+	Key      string    `json:"key" doc:"the dimension's key"`
+	From     time.Time `json:"from,omitempty" doc:"RFC 3339: start of the window"`
+	To       time.Time `json:"to,omitempty" doc:"RFC 3339: end of the window"`
+	PageSize int32     `json:"pageSize,omitempty" doc:"page size"`
+	Bookmark string    `json:"bookmark,omitempty" doc:"the ledger's bookmark"`
 }
 
 // Verification says whether bodies match an access record's digests.
 type Verification struct {
-	AccessID        string `json:"accessId"`
-	RequestDigest   string `json:"requestDigest"`
-	ResponseDigest  string `json:"responseDigest"`
-	RequestMatches  bool   `json:"requestMatches"`
-	ResponseMatches bool   `json:"responseMatches"`
+	AccessID        string `json:"accessId" doc:"the access record's ID"`
+	RequestDigest   string `json:"requestDigest" doc:"the recorded SM3 of the request body"`
+	ResponseDigest  string `json:"responseDigest" doc:"the recorded SM3 of the response body"`
+	RequestMatches  bool   `json:"requestMatches" doc:"whether the request body given hashes to it"`
+	ResponseMatches bool   `json:"responseMatches" doc:"whether the response body given hashes to it"`
 }
 
 // Dataset is data an organisation holds and may share: its ID, its owner
@@ -109,10 +109,10 @@ type Verification struct {
 // for good to the organisation that registered it, and only that
 // organisation's data-owner grants access to it.
 type Dataset struct {
-	ID          string      `json:"id"`
-	Owner       string      `json:"owner"` // MSP ID of the owning organisation
-	Fields      []FieldSpec `json:"fields"`
-	Description string      `json:"description"`
-	Registrant  string      `json:"registrant"` // client ID that registered it
+	ID          string      `json:"id" doc:"the dataset's ID"`
+	Owner       string      `json:"owner" doc:"MSP ID of the organisation that owns it, for good"`
+	Fields      []FieldSpec `json:"fields" doc:"the dataset's schema"`
+	Description string      `json:"description" doc:"what it holds"`
+	Registrant  string      `json:"registrant" doc:"client ID that registered it"`
 	Record
 }

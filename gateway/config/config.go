@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,6 +31,51 @@ type Config struct {
 	// MTLS, if set, serves the same API over mutual TLS to clients with
 	// certificates from the organisation's CA, bound to keys by subject.
 	MTLS *MTLSConfig `json:"mtls,omitempty"`
+	// PublicURL is the API's address as clients reach it, for the OpenAPI
+	// document's servers; http://<listen> if empty.
+	PublicURL string `json:"publicUrl,omitempty"`
+	// Timeouts bound the Fabric calls and the HTTP server; each has a default.
+	Timeouts Timeouts `json:"timeouts"`
+}
+
+// Timeouts of a gateway. A zero field takes its default (DefaultTimeouts).
+type Timeouts struct {
+	Evaluate     Duration `json:"evaluate"`     // a query to the peer
+	Endorse      Duration `json:"endorse"`      // a transaction's endorsement
+	Submit       Duration `json:"submit"`       // handing it to the orderers
+	CommitStatus Duration `json:"commitStatus"` // waiting for its commit
+	ReadHeader   Duration `json:"readHeader"`   // an HTTP request's headers
+	Read         Duration `json:"read"`         // a whole HTTP request
+	Write        Duration `json:"write"`        // an HTTP answer, from the end of the request's headers
+	Idle         Duration `json:"idle"`         // a kept-alive HTTP connection between requests
+	Shutdown     Duration `json:"shutdown"`     // letting requests finish at shutdown
+}
+
+// DefaultTimeouts are the timeouts a configuration leaves out.
+var DefaultTimeouts = Timeouts{
+	Evaluate: Duration{5 * time.Second}, Endorse: Duration{15 * time.Second}, Submit: Duration{5 * time.Second},
+	CommitStatus: Duration{time.Minute}, ReadHeader: Duration{5 * time.Second}, Read: Duration{30 * time.Second},
+	Write: Duration{2 * time.Minute}, Idle: Duration{2 * time.Minute}, Shutdown: Duration{10 * time.Second},
+}
+
+// fill sets defaults and checks each timeout lies in [100ms, 1h].
+func (t *Timeouts) fill() []error {
+	var errs []error
+	for _, f := range []struct {
+		name   string
+		v, def *Duration
+	}{{"evaluate", &t.Evaluate, &DefaultTimeouts.Evaluate}, {"endorse", &t.Endorse, &DefaultTimeouts.Endorse},
+		{"submit", &t.Submit, &DefaultTimeouts.Submit}, {"commitStatus", &t.CommitStatus, &DefaultTimeouts.CommitStatus},
+		{"readHeader", &t.ReadHeader, &DefaultTimeouts.ReadHeader}, {"read", &t.Read, &DefaultTimeouts.Read},
+		{"write", &t.Write, &DefaultTimeouts.Write}, {"idle", &t.Idle, &DefaultTimeouts.Idle}, {"shutdown", &t.Shutdown, &DefaultTimeouts.Shutdown}} {
+		if f.v.Duration == 0 {
+			*f.v = *f.def
+		}
+		if f.v.Duration < 100*time.Millisecond || f.v.Duration > time.Hour {
+			errs = append(errs, fmt.Errorf("timeouts.%s is %s; it must be 100ms to 1h", f.name, f.v.Duration))
+		}
+	}
+	return errs
 }
 
 // MTLSConfig is the mutual-TLS listener.
@@ -118,6 +164,12 @@ func (c *Config) validate() error {
 	}
 	if c.MaxStaleness.Duration < time.Second {
 		errs = append(errs, errors.New("maxStaleness must be at least 1s"))
+	}
+	errs = append(errs, c.Timeouts.fill()...)
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Listen
+	} else if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("publicUrl %q is not an http(s) URL", c.PublicURL))
 	}
 	if len(c.Identities) == 0 {
 		errs = append(errs, errors.New("at least one identity is required"))

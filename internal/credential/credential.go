@@ -29,23 +29,23 @@ const MinSaltLen = 16
 
 // FieldDigest is the salted SM3 digest of one field of a licence, in hex.
 type FieldDigest struct {
-	Name   string `json:"name"`
-	Digest string `json:"digest"`
+	Name   string `json:"name" doc:"the field's name"`
+	Digest string `json:"digest" doc:"SM3 of the licence ID, field name, salt and NFC value, hex (docs/canonical-encoding.md)"`
 }
 
 // Content is what an issuing agency's seal signs: everything about a licence
 // except its status, which changes after issuance.
 type Content struct {
-	ID              string        `json:"id"`
-	Type            string        `json:"type"`
-	AgencyID        string        `json:"agencyId"`
-	Region          string        `json:"region"`
-	SealKeyID       string        `json:"sealKeyId"`
-	HolderPseudonym string        `json:"holderPseudonym"` // hex SM3, see HolderPseudonym
-	HolderPublicKey string        `json:"holderPublicKey"` // hex uncompressed SM2 point
-	Fields          []FieldDigest `json:"fields"`          // sorted by name, names unique
-	ValidFrom       time.Time     `json:"validFrom"`
-	ValidTo         time.Time     `json:"validTo"`
+	ID              string        `json:"id" doc:"the licence's ID"`
+	Type            string        `json:"type" doc:"the licence type's code"`
+	AgencyID        string        `json:"agencyId" doc:"the issuing agency's ID"`
+	Region          string        `json:"region" doc:"GB/T 2260 code of the licence's region"`
+	SealKeyID       string        `json:"sealKeyId" doc:"the seal key that signed it"`
+	HolderPseudonym string        `json:"holderPseudonym" doc:"the holder's pseudonym: SM3 of the province salt and the citizen ID, hex"`
+	HolderPublicKey string        `json:"holderPublicKey" doc:"the holder's SM2 public key, uncompressed hex"`
+	Fields          []FieldDigest `json:"fields" doc:"each field's name and salted SM3 digest; values stay with the holder"`
+	ValidFrom       time.Time     `json:"validFrom" doc:"RFC 3339: start of validity (inclusive)"`
+	ValidTo         time.Time     `json:"validTo" doc:"RFC 3339: end of validity (exclusive)"`
 }
 
 // ErrEncoding is returned for content that has no canonical encoding.

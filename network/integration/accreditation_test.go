@@ -38,7 +38,7 @@ type grantAnswer struct {
 func (d *agencyDesk) grant(mspID string, from, to time.Time) record.Accreditation {
 	d.t.Helper()
 	var out grantAnswer
-	d.province.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: d.agency, MSPID: mspID,
+	d.province.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: d.agency, MSPID: mspID,
 		Types: []string{d.typ}, Region: d.region, ValidFrom: from, ValidTo: to}, &out)
 	return out.Data
 }
@@ -56,12 +56,12 @@ func (d *agencyDesk) withdraw(grantID string) {
 // and binds the organisation's issuer identity to the agency.
 func (d *agencyDesk) setUp(mspID string, from, to time.Time) record.Accreditation {
 	d.t.Helper()
-	d.province.must(http.MethodPut, "/v1/registry/types/"+d.typ, record.LicenceType{Code: d.typ, Name: "认可测试证照", MaxValidityDays: 365,
+	d.province.must(http.MethodPut, "/v1/registry/types/"+d.typ, api.LicenceTypeRequest{Name: "认可测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
 	g := d.grant(mspID, from, to)
 	d.seal, _ = gm.GenerateKey()
 	d.sealID = d.agency + "-seal"
-	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: d.sealID, AgencyID: d.agency,
+	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: d.sealID, AgencyID: d.agency,
 		PublicKey: d.seal.Public().Hex(), ValidFrom: from, ValidTo: time.Now().UTC().Truncate(time.Second).AddDate(1, 0, 0)}, nil)
 	var who struct {
 		Data struct {
@@ -218,10 +218,10 @@ func TestAnotherProvinceCannotTakeOverAWithdrawnAgencyID(t *testing.T) {
 	d.withdraw(g1.GrantID)
 
 	jiangsu := gatewayAs(t, env, "jiangsu", keys.RoleAdmin)
-	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", record.LicenceType{Code: "js-accr-licence", Name: "江苏测试证照", MaxValidityDays: 365,
+	jiangsu.must(http.MethodPut, "/v1/registry/types/js-accr-licence", api.LicenceTypeRequest{Name: "江苏测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
 	var e api.Error
-	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: d.agency, MSPID: "JiangsuMSP",
+	st := jiangsu.call(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: d.agency, MSPID: "JiangsuMSP",
 		Types: []string{"js-accr-licence"}, Region: "320000", ValidFrom: now, ValidTo: now.AddDate(1, 0, 0)}, &e)
 	if st != http.StatusConflict || e.Code != string(record.CodeAgencyTaken) {
 		t.Errorf("Jiangsu's grant of Shanghai's agency ID: %d %+v", st, e)

@@ -122,9 +122,9 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 	now := time.Now().UTC().Truncate(time.Second)
 	sealID := agency + "-seal"
 	anhuiAdmin := gatewayAs(t, env, "anhui", keys.RoleAdmin)
-	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", record.LicenceType{Code: "gw-licence", Name: "网关测试证照", MaxValidityDays: 365,
+	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", api.LicenceTypeRequest{Name: "网关测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: agency, MSPID: o.MSPID,
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: o.MSPID,
 		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
 	orgAdmin := gatewayAs(t, env, org, keys.RoleAdmin)
@@ -134,7 +134,7 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 		}
 		return nil
 	})
-	orgAdmin.must(http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: sealID, AgencyID: agency,
+	orgAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, org, "issuer")
 	var who struct {

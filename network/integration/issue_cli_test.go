@@ -57,10 +57,10 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 
 	// Its type, accreditation, seal key and issuer, through the gateways.
 	anhuiAdmin := gatewayAs(t, env, "anhui", keys.RoleAdmin)
-	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/"+typ, record.LicenceType{Code: typ, Name: "命令行测试证照", MaxValidityDays: 365,
+	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/"+typ, api.LicenceTypeRequest{Name: "命令行测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}, {Name: "creditCode", Type: record.FieldString, Required: true},
 			{Name: "founded", Type: record.FieldDate}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", record.Accreditation{AgencyID: agency, MSPID: "HefeiMSP",
+	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: "HefeiMSP",
 		Types: []string{typ}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	hefeiAdmin := gatewayAs(t, env, "hefei", keys.RoleAdmin)
 	eventually(t, 15*time.Second, func() error {
@@ -69,7 +69,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		}
 		return nil
 	})
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", record.SealKey{KeyID: sealID, AgencyID: agency,
+	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, "hefei", "issuer")
 	var who struct {

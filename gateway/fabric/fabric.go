@@ -1,31 +1,22 @@
-package gateway
+// Package fabric is a gateway's Fabric layer: one gRPC connection to the
+// organisation's peer, a fabric-gateway client per configured identity,
+// submits (read conflicts retried) and evaluates with the configured
+// timeouts, the channel's blocks and height, and the classification of
+// every failure into the API's error (Classify).
+package fabric
 
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 )
-
-// Ledger is what the API needs of Fabric: submit and evaluate as one of
-// the organisation's identities.
-type Ledger interface {
-	Submit(ctx context.Context, identity, contract, fn string, args ...string) (Result, error)
-	Evaluate(ctx context.Context, identity, contract, fn string, args ...string) ([]byte, error)
-}
-
-// Result is a committed transaction.
-type Result struct {
-	Payload []byte
-	TxID    string
-	Block   uint64
-}
 
 // Fabric is the Ledger over one gRPC connection to the organisation's peer,
 // shared by a fabric-gateway client per identity.
@@ -36,13 +27,13 @@ type Fabric struct {
 	cc      string
 }
 
-var _ Ledger = (*Fabric)(nil)
+var _ service.Ledger = (*Fabric)(nil)
 
 // submitAttempts bounds the retries of read conflicts.
 const submitAttempts = 5
 
-// DialFabric connects to the peer as each configured identity.
-func DialFabric(c *config.Config) (*Fabric, error) {
+// Dial connects to the peer as each configured identity.
+func Dial(c *config.Config) (*Fabric, error) {
 	conn, err := fabricid.Dial(c.Peer.Address, c.Peer.TLSCA)
 	if err != nil {
 		return nil, err
@@ -50,8 +41,8 @@ func DialFabric(c *config.Config) (*Fabric, error) {
 	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode}
 	for _, id := range c.Identities {
 		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn,
-			client.WithEvaluateTimeout(5*time.Second), client.WithEndorseTimeout(15*time.Second),
-			client.WithSubmitTimeout(5*time.Second), client.WithCommitStatusTimeout(time.Minute))
+			client.WithEvaluateTimeout(c.Timeouts.Evaluate.Duration), client.WithEndorseTimeout(c.Timeouts.Endorse.Duration),
+			client.WithSubmitTimeout(c.Timeouts.Submit.Duration), client.WithCommitStatusTimeout(c.Timeouts.CommitStatus.Duration))
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("identity %s: %w", id.Name, err)
@@ -78,25 +69,30 @@ func (f *Fabric) contract(identity, name string) (*client.Contract, error) {
 }
 
 // Submit submits and waits for the commit, retrying read conflicts only.
-func (f *Fabric) Submit(ctx context.Context, identity, contract, fn string, args ...string) (Result, error) {
+// Its errors are classified (*api.Error).
+func (f *Fabric) Submit(ctx context.Context, identity, contract, fn string, args ...string) (service.Result, error) {
 	c, err := f.contract(identity, contract)
 	if err != nil {
-		return Result{}, err
+		return service.Result{}, Classify(err)
 	}
 	payload, st, err := fabricid.Submit(ctx, c, fn, submitAttempts, args...)
 	if err != nil {
-		return Result{}, err
+		return service.Result{}, Classify(err)
 	}
-	return Result{Payload: payload, TxID: st.TransactionID, Block: st.BlockNumber}, nil
+	return service.Result{Payload: payload, TxID: st.TransactionID, Block: st.BlockNumber}, nil
 }
 
-// Evaluate runs a query.
+// Evaluate runs a query. Its errors are classified (*api.Error).
 func (f *Fabric) Evaluate(ctx context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
 	c, err := f.contract(identity, contract)
 	if err != nil {
-		return nil, err
+		return nil, Classify(err)
 	}
-	return c.EvaluateWithContext(ctx, fn, client.WithArguments(args...))
+	out, err := c.EvaluateWithContext(ctx, fn, client.WithArguments(args...))
+	if err != nil {
+		return nil, Classify(err)
+	}
+	return out, nil
 }
 
 // anyGateway returns one of the clients, for channel-level reads.
@@ -112,11 +108,11 @@ func (f *Fabric) Blocks(ctx context.Context, start uint64) (<-chan *common.Block
 	return f.anyGateway().GetNetwork(f.channel).BlockEvents(ctx, client.WithStartBlock(start))
 }
 
-// Height asks the peer for the channel's height.
+// Height asks the peer for the channel's height (its errors classified).
 func (f *Fabric) Height(ctx context.Context) (uint64, error) {
 	out, err := f.anyGateway().GetNetwork(f.channel).GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(f.channel))
 	if err != nil {
-		return 0, err
+		return 0, Classify(err)
 	}
 	var info common.BlockchainInfo
 	if err := proto.Unmarshal(out, &info); err != nil {

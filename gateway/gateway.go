@@ -1,7 +1,9 @@
-// Package gateway is an organisation's gateway: the HTTP API that
-// applications, verifiers and auditors use, a Fabric client, and a Badger
-// cache of licences, types, accreditations and seal keys kept current from
-// the ledger's blocks.
+// Package gateway assembles an organisation's gateway and runs it: the HTTP
+// API (gateway/httpapi) over the service layer (gateway/service) over
+// Fabric (gateway/fabric), a Badger cache (gateway/cache) kept current from
+// the ledger's blocks by the follower here, and the operations endpoints
+// (/healthz, /readyz, /metrics). docs/adr/0013-gateway-layers.md describes
+// the layers.
 package gateway
 
 import (
@@ -15,25 +17,29 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/fabric"
+	"github.com/wanledger/wanledger/gateway/httpapi"
 	"github.com/wanledger/wanledger/gateway/keys"
-	"github.com/wanledger/wanledger/gateway/verifier"
+	"github.com/wanledger/wanledger/gateway/service"
 )
 
 // Gateway is a running gateway.
 type Gateway struct {
 	cfg    *config.Config
 	log    *slog.Logger
-	ledger Ledger
+	ledger service.Ledger
 	chain  chain // blocks and height; nil in handler tests
+	clock  service.Clock
 	store  *cache.Store
 	keys   *keys.Keys
 	reg    *prometheus.Registry
@@ -64,14 +70,19 @@ func newMetrics(reg *prometheus.Registry) metrics {
 		lag:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "wanledger_gateway_cache_lag_blocks", Help: "Blocks the peer has that the cache has not applied."}),
 		height: prometheus.NewGauge(prometheus.GaugeOpts{Name: "wanledger_gateway_cache_height", Help: "Blocks the cache reflects."}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.lag, m.height)
+	reg.MustRegister(m.requests, m.latency, m.lag, m.height,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
-// New assembles a gateway from its parts.
-func New(cfg *config.Config, log *slog.Logger, ledger Ledger, ch chain, store *cache.Store, ks *keys.Keys) *Gateway {
+// New assembles a gateway from its parts; clock is its only time (nil:
+// time.Now).
+func New(cfg *config.Config, log *slog.Logger, ledger service.Ledger, ch chain, store *cache.Store, ks *keys.Keys, clock service.Clock) *Gateway {
+	if clock == nil {
+		clock = time.Now
+	}
 	reg := prometheus.NewRegistry()
-	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, store: store, keys: ks, reg: reg, m: newMetrics(reg)}
+	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, reg: reg, m: newMetrics(reg)}
 }
 
 // Run runs a gateway from its configuration until ctx ends, then shuts the
@@ -86,12 +97,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	fab, err := DialFabric(cfg)
+	fab, err := fabric.Dial(cfg)
 	if err != nil {
 		return err
 	}
 	defer fab.Close()
-	g := New(cfg, log, fab, fab, store, ks)
+	g := New(cfg, log, fab, fab, store, ks, time.Now)
 	return g.Serve(ctx)
 }
 
@@ -112,8 +123,9 @@ func (g *Gateway) Serve(ctx context.Context) error {
 	var servers []*http.Server
 	errc := make(chan error, len(listeners))
 	for _, ln := range listeners {
-		srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-			WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+		t := g.cfg.Timeouts
+		srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: t.ReadHeader.Duration, ReadTimeout: t.Read.Duration,
+			WriteTimeout: t.Write.Duration, IdleTimeout: t.Idle.Duration}
 		servers = append(servers, srv)
 		g.log.Info("gateway listening", "addr", ln.Addr().String(), "org", g.cfg.MSPID, "channel", g.cfg.Channel)
 		go func() { errc <- srv.Serve(ln) }()
@@ -123,7 +135,7 @@ func (g *Gateway) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	cancel()
-	shut, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	shut, stop := context.WithTimeout(context.Background(), g.cfg.Timeouts.Shutdown.Duration)
 	defer stop()
 	for _, srv := range servers {
 		err = errors.Join(err, ignoreClosed(srv.Shutdown(shut)))
@@ -188,9 +200,13 @@ func (g *Gateway) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
-	api := http.NewServeMux()
-	g.registerAPI(api)
-	mux.Handle("/v1/", g.requireKey(api))
+	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Stale: g.stale,
+		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log})
+	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, PublicURL: g.cfg.PublicURL, Log: g.log,
+		Observe: func(op string, status int, d time.Duration) {
+			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
+			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()
+		}}))
 	return mux
 }
 
@@ -208,142 +224,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v) //nolint:errcheck // the client may have gone
-}
-
-// lag is how many blocks the cache is behind the peer, and whether it is
-// stale.
-func (g *Gateway) lag() (uint64, bool) {
-	h, err := g.store.Height()
-	if err != nil {
-		return 0, true
-	}
-	var lag uint64
-	if p := g.peerHeight.Load(); p > h {
-		lag = p - h
-	}
-	return lag, g.stale()
-}
-
-// stale reports whether the cache has gone without confirming it has every
-// block for longer than MaxStaleness.
-func (g *Gateway) stale() bool {
-	return time.Since(time.Unix(0, g.lastSync.Load())) > g.cfg.MaxStaleness.Duration
-}
-
-// follow applies every block's validated writes to the cache from its
-// height on (chaincode events play no part), and keeps the peer's height to
-// measure the lag. It reconnects after errors and returns when ctx ends.
-func (g *Gateway) follow(ctx context.Context) {
-	if g.chain == nil {
-		return
-	}
-	polled := make(chan struct{})
-	go func() { // ends with ctx, before follow returns
-		defer close(polled)
-		g.pollHeight(ctx)
-	}()
-	defer func() { <-polled }()
-	for ctx.Err() == nil {
-		if err := g.followOnce(ctx); err != nil && ctx.Err() == nil {
-			g.log.Warn("block stream ended; reconnecting", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-		}
-	}
-}
-
-func (g *Gateway) followOnce(ctx context.Context) error {
-	start, err := g.store.Height()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	blocks, err := g.chain.Blocks(ctx, start)
-	if err != nil {
-		return err
-	}
-	for b := range blocks {
-		writes, err := cache.BlockWrites(b, g.cfg.Chaincode)
-		if err != nil {
-			return err
-		}
-		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), writes); err != nil {
-			return err
-		}
-		g.noteHeight()
-	}
-	return errors.New("block stream closed")
-}
-
-// pollHeight asks the peer for its height every second.
-func (g *Gateway) pollHeight(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		hctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		h, err := g.chain.Height(hctx)
-		cancel()
-		if err == nil {
-			g.peerHeight.Store(h)
-			g.noteHeight()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// noteHeight updates the lag metrics, and the sync time when caught up.
-func (g *Gateway) noteHeight() {
-	h, err := g.store.Height()
-	if err != nil {
-		return
-	}
-	g.m.height.Set(float64(h))
-	p := g.peerHeight.Load()
-	if p <= h {
-		g.lastSync.Store(time.Now().UnixNano())
-		g.m.lag.Set(0)
-		return
-	}
-	g.m.lag.Set(float64(p - h))
-}
-
-// ledgerRecords reads verification records from the ledger.
-type ledgerRecords struct {
-	ctx      context.Context
-	ledger   Ledger
-	identity string
-}
-
-func (r ledgerRecords) get(contract, fn, id string, v any) error {
-	out, err := r.ledger.Evaluate(r.ctx, r.identity, contract, fn, id)
-	if err != nil {
-		ae := fromLedger(err)
-		if ae.Code == string(record.CodeNotFound) || ae.Code == string(record.CodeNotAccredited) {
-			return fmt.Errorf("%w: %s", verifier.ErrNotFound, ae.Message)
-		}
-		return ae
-	}
-	return json.Unmarshal(out, v)
-}
-
-func (r ledgerRecords) Licence(id string) (*record.Licence, error) {
-	var l record.Licence
-	return &l, r.get("licence", "Get", id, &l)
-}
-
-func (r ledgerRecords) Grant(id string) (*record.Accreditation, error) {
-	var a record.Accreditation
-	return &a, r.get("registry", "GetGrant", id, &a)
-}
-
-func (r ledgerRecords) SealKey(id string) (*record.SealKey, error) {
-	var k record.SealKey
-	return &k, r.get("registry", "GetSealKey", id, &k)
 }

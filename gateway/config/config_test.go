@@ -1,0 +1,45 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "msp", "signcerts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body = strings.ReplaceAll(body, "MSPDIR", filepath.Join(dir, "msp"))
+	p := filepath.Join(dir, "gateway.json")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const base = `"org":"hefei","mspId":"HefeiMSP","listen":"127.0.0.1:17160","peer":{"address":"127.0.0.1:7051","tlsCa":"ca.pem"},
+"channel":"anhui","keysFile":"keys.json","dataDir":"data","identities":[{"name":"User1","mspDir":"MSPDIR"}]`
+
+func TestTimeoutsDefaultAndAreBounded(t *testing.T) {
+	c, err := LoadConfig(write(t, `{`+base+`,"timeouts":{"endorse":"30s"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Timeouts.Endorse.Duration != 30*time.Second || c.Timeouts.Evaluate != DefaultTimeouts.Evaluate || c.Timeouts.Shutdown != DefaultTimeouts.Shutdown {
+		t.Errorf("timeouts %+v", c.Timeouts)
+	}
+	if c.PublicURL != "http://127.0.0.1:17160" {
+		t.Errorf("public URL %q", c.PublicURL)
+	}
+	_, err = LoadConfig(write(t, `{`+base+`,"timeouts":{"commitStatus":"10ms","idle":"3h"},"publicUrl":"ftp://x"}`))
+	for _, want := range []string{"timeouts.commitStatus", "timeouts.idle", "publicUrl"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error about %s, got %v", want, err)
+		}
+	}
+}

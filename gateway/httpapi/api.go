@@ -1,0 +1,163 @@
+// Package httpapi is the gateway's HTTP layer: the /v1 API's operations,
+// one resource per file, described for OpenAPI from the types of package
+// api, behind the API-key middleware; every answer that is not a success,
+// unknown routes and wrong methods included, is an api.Error. Handlers read
+// the request and call gateway/service; they hold no ledger logic.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/gateway/service"
+)
+
+// Body size limits.
+const (
+	MaxBody      = 64 << 10
+	MaxBatchBody = 1 << 20
+)
+
+// Options are the API's parts.
+type Options struct {
+	Service *service.Service
+	Keys    *keys.Keys
+	// PublicURL is the API's address for the OpenAPI document's servers.
+	PublicURL string
+	// Observe, if set, sees each operation's status and duration.
+	Observe func(operation string, status int, d time.Duration)
+	Log     *slog.Logger
+}
+
+// API serves /v1.
+type API struct {
+	svc      *service.Service
+	keyStore *keys.Keys
+	observe  func(string, int, time.Duration)
+	log      *slog.Logger
+	h        huma.API
+	mux      *http.ServeMux
+}
+
+// readerRoles may read: every role, and admin keys.
+var readerRoles = func() []string {
+	out := []string{keys.RoleAdmin}
+	for _, r := range record.Roles {
+		out = append(out, string(r))
+	}
+	return out
+}()
+
+// Ledger roles as the operations name them.
+var (
+	issuer    = string(record.RoleIssuer)
+	verifier  = string(record.RoleVerifier)
+	auditor   = string(record.RoleAuditor)
+	clerk     = string(record.RoleClerk)
+	dataOwner = string(record.RoleDataOwner)
+	requester = string(record.RoleRequester)
+)
+
+// resources register their operations, one resource per file. The
+// API-key endpoints (/v1/keys) register here too, as one more entry.
+var resources = []func(*API){
+	(*API).licences, (*API).verify,
+	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
+	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs,
+}
+
+// New builds the /v1 handler: the key check first, then the operations.
+func New(o Options) http.Handler {
+	a := &API{svc: o.Service, keyStore: o.Keys, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
+	if a.observe == nil {
+		a.observe = func(string, int, time.Duration) {}
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	cfg := huma.DefaultConfig("wanledger gateway", "1.0.0")
+	cfg.Info.Description = "An organisation's gateway to the wanledger ledger: e-licences and their verification, the registry, data-sharing authorizations and their audit trail, and cross-region handoffs. Every /v1 request but this document carries an API key."
+	cfg.Servers = []*huma.Server{{URL: o.PublicURL, Description: "this gateway"}}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{"apiKey": {Type: "http", Scheme: "bearer", Description: "an API key of the organisation, wl_<id>_<secret>"}}
+	cfg.Security = []map[string][]string{{"apiKey": {}}}
+	cfg.OpenAPIPath = "/v1/openapi"
+	cfg.DocsPath = ""
+	cfg.SchemasPath = ""
+	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.Transformers = []huma.Transformer{errorShape}
+	a.h = humago.New(a.mux, cfg)
+	for _, register := range resources {
+		register(a)
+	}
+	describeErrors(a.h.OpenAPI())
+	return a.requireKey(routesOrError(a.mux))
+}
+
+// op describes an operation; a key without one of roles gets 403 before
+// its request is read.
+func (a *API) op(id, method, path, summary, description, tag string, roles ...string) huma.Operation {
+	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description, Tags: []string{tag},
+		MaxBodyBytes: MaxBody, Middlewares: huma.Middlewares{a.observed(id), a.requireRoles(roles), statusOverride}}
+}
+
+// observed reports each request of an operation to Observe.
+func (a *API) observed(operation string) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		start := time.Now()
+		next(ctx)
+		a.observe(operation, ctx.Status(), time.Since(start))
+	}
+}
+
+// Answers of the operations.
+type (
+	readOut[T any] struct{ Body api.Read[T] }
+	txOut[T any]   struct{ Body api.Tx[T] }
+)
+
+func read[T any](r api.Read[T], err error) (*readOut[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return &readOut[T]{r}, nil
+}
+
+func tx[T any](t api.Tx[T], err error) (*txOut[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return &txOut[T]{t}, nil
+}
+
+// Inputs shared by operations (exported so that huma sets them when
+// embedded).
+type (
+	// IDPath is an object's ID in the path.
+	IDPath struct {
+		ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the object's ID"`
+	}
+	// FreshQuery asks for a read from the ledger.
+	FreshQuery struct {
+		Fresh bool `query:"fresh" doc:"read the ledger instead of the gateway's cache"`
+	}
+	// PageQuery is a page of a listing.
+	PageQuery struct {
+		Limit  int    `query:"limit" minimum:"0" maximum:"200" doc:"page size; 0 or absent: the ledger's default (50)"`
+		Cursor string `query:"cursor" maxLength:"1024" doc:"the bookmark a previous page answered, to get the next page; absent for the first"`
+	}
+)
+
+func (p PageQuery) paging() service.Paging { return service.Paging{Limit: p.Limit, Cursor: p.Cursor} }
+
+// who is the Fabric identity of the request's key, which requireKey checked.
+func who(ctx context.Context) string {
+	key, _ := ctx.Value(keyContext{}).(keys.APIKey)
+	return key.Identity
+}

@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/gateway/keys"
+)
+
+type keyContext struct{}
+
+// requireKey answers 401 to any /v1 request without a valid API key
+// ("Authorization: Bearer <key>") or, on the mutual-TLS listener, a client
+// certificate bound to a key, before anything else reads the request, and
+// hands the key to the operations. The OpenAPI document is public.
+func (a *API) requireKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/openapi") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key, err := a.keyOf(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyContext{}, key)))
+	})
+}
+
+func (a *API) keyOf(r *http.Request) (keys.APIKey, *api.Error) {
+	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
+		key, err := a.keyStore.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
+		if err != nil {
+			return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the client certificate is bound to no key")
+		}
+		return key, nil
+	}
+	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return keys.APIKey{}, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "send an API key as Authorization: Bearer <key>")
+	}
+	key, err := a.keyStore.Check(strings.TrimSpace(secret))
+	if err != nil {
+		return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the API key is not valid")
+	}
+	return key, nil
+}
+
+// requireRoles answers 403 to a key holding none of roles (any key passes
+// if none are named).
+func (a *API) requireRoles(roles []string) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		key, ok := ctx.Context().Value(keyContext{}).(keys.APIKey)
+		if !ok || len(roles) > 0 && !key.Has(roles...) {
+			huma.WriteErr(a.h, ctx, http.StatusForbidden, fmt.Sprintf("this key lacks the role (one of %s)", strings.Join(roles, ", "))) //nolint:errcheck // the client may have gone
+			return
+		}
+		next(ctx)
+	}
+}

@@ -1,0 +1,185 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+)
+
+// Bounds of an error answer: a message of at most maxMessage bytes, naming
+// at most maxLocations offending locations, never the request's values.
+const (
+	maxMessage   = 1024
+	maxLocations = 3
+	maxDetail    = 160
+)
+
+// errorShape is the API's transformer: whatever huma itself refuses
+// (malformed JSON, failed validation, an oversized body, a missing role)
+// leaves as an api.Error; a failed validation is 400 BAD_REQUEST.
+func errorShape(ctx huma.Context, _ string, v any) (any, error) {
+	var e *api.Error
+	switch m := v.(type) {
+	case *huma.ErrorModel:
+		e = fromHuma(m)
+	case *api.Error:
+		e = m
+	default:
+		return v, nil
+	}
+	if len(e.Message) > maxMessage {
+		c := *e
+		c.Message = truncate(e.Message, maxMessage)
+		e = &c
+	}
+	if c, ok := ctx.(*shapedCtx); ok {
+		c.status = e.Status
+	}
+	ctx.SetHeader("Content-Type", "application/json")
+	return e, nil
+}
+
+// fromHuma is huma's refusal as an api.Error: its status's code and a
+// message naming the first few locations, and how many more there are.
+func fromHuma(m *huma.ErrorModel) *api.Error {
+	status, code := m.Status, api.CodeBadRequest
+	switch status {
+	case http.StatusUnprocessableEntity:
+		status = http.StatusBadRequest
+	case http.StatusRequestEntityTooLarge:
+		code = string(record.CodeTooLarge)
+	case http.StatusNotFound:
+		code = string(record.CodeNotFound)
+	case http.StatusUnauthorized:
+		code = api.CodeUnauthenticated
+	case http.StatusForbidden:
+		code = string(record.CodeForbidden)
+	case http.StatusMethodNotAllowed:
+		code = api.CodeMethodNotAllowed
+	}
+	if status >= 500 {
+		code = string(record.CodeInternal)
+	}
+	var b strings.Builder
+	b.WriteString(m.Detail)
+	for i, d := range m.Errors {
+		if i == maxLocations {
+			fmt.Fprintf(&b, "; and %d more", len(m.Errors)-maxLocations)
+			break
+		}
+		sep := ": "
+		if i > 0 {
+			sep = "; "
+		}
+		b.WriteString(sep)
+		if d.Location != "" {
+			b.WriteString(truncate(d.Location, maxDetail) + " ")
+		}
+		b.WriteString(truncate(d.Message, maxDetail))
+	}
+	return &api.Error{Status: status, Code: code, Message: b.String()}
+}
+
+// truncate cuts s to at most n bytes, on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// shapedCtx lets errorShape set the status of the answer it shapes.
+type shapedCtx struct {
+	humaCtx
+	status int
+}
+
+type humaCtx = huma.Context
+
+func (c *shapedCtx) SetStatus(code int) {
+	if c.status != 0 {
+		code = c.status
+	}
+	c.humaCtx.SetStatus(code)
+}
+
+// statusOverride is every operation's innermost middleware.
+func statusOverride(ctx huma.Context, next func(huma.Context)) { next(&shapedCtx{humaCtx: ctx}) }
+
+// writeError writes an api.Error outside an operation.
+func writeError(w http.ResponseWriter, e *api.Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	json.NewEncoder(w).Encode(e) //nolint:errcheck // the client may have gone
+}
+
+// methods a route may take.
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch}
+
+// routesOrError serves mux's routes, and answers any other path 404
+// NOT_FOUND and a wrong method 405 METHOD_NOT_ALLOWED (with Allow), both as
+// api.Error.
+func routesOrError(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		var allowed []string
+		for _, m := range methods {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) == 0 {
+			writeError(w, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no route %s", truncate(r.URL.Path, 200)))
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, api.Errorf(http.StatusMethodNotAllowed, api.CodeMethodNotAllowed, "%s takes %s", truncate(r.URL.Path, 200), strings.Join(allowed, ", ")))
+	})
+}
+
+// describeErrors lists each operation's 4XX answers explicitly, with the
+// api.Error schema: 400, 401 and 403 for all, 404 where a path names an
+// object, 409, 413 and 422 for writes; 5XX stay the default answer.
+func describeErrors(doc *huma.OpenAPI) {
+	ref := doc.Components.Schemas.Schema(errorType, true, "Error")
+	answer := func(what string) *huma.Response {
+		return &huma.Response{Description: what, Content: map[string]*huma.MediaType{"application/json": {Schema: ref}}}
+	}
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete} {
+			if op == nil {
+				continue
+			}
+			op.Responses["default"] = answer("the ledger or the gateway failed (5XX): UNAVAILABLE, ENDORSEMENT_FAILED, INTERNAL")
+			op.Responses["400"] = answer("BAD_REQUEST: the request is malformed or fails its schema; the message names at most three locations")
+			op.Responses["401"] = answer("UNAUTHENTICATED: no API key, or one that is not valid")
+			op.Responses["403"] = answer("FORBIDDEN: the key lacks the operation's role, or the ledger refused the identity")
+			op.Responses["404"] = answer("NOT_FOUND: no such object (or route)")
+			if op.RequestBody != nil {
+				op.Responses["409"] = answer("a conflict: ALREADY_EXISTS, INVALID_TRANSITION, USES_EXHAUSTED, AGENCY_TAKEN, or CONFLICT (the transaction lost a race)")
+				op.Responses["413"] = answer("TOO_LARGE: the body or a list is over its limit")
+				op.Responses["422"] = answer("the ledger's rules refused it: NOT_ACCREDITED, WRONG_REGION, SEAL_INVALID, BAD_SIGNATURE, SCHEMA_MISMATCH, VALIDITY_TOO_LONG")
+			}
+		}
+	}
+	schemas := doc.Components.Schemas.Map()
+	for _, unused := range []string{"ErrorModel", "ErrorDetail"} {
+		delete(schemas, unused)
+	}
+}
+
+var errorType = reflect.TypeOf(api.Error{})

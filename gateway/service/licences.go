@@ -1,0 +1,88 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// Licence reads a licence from the cache, or with fresh from the ledger.
+func (s *Service) Licence(ctx context.Context, who, id string, fresh bool) (api.Read[*record.Licence], error) {
+	return readThrough(ctx, s, who, fresh, func(v *cache.Snapshot) (*record.Licence, error) { return v.Licence(id) }, "licence", "Get", id)
+}
+
+// History lists every committed version of a licence.
+func (s *Service) History(ctx context.Context, who, id string) (api.Read[[]record.Version], error) {
+	return evaluate[[]record.Version](ctx, s, who, "licence", "History", id)
+}
+
+// StatusAt is a licence's status at a time (the clock's now if zero).
+func (s *Service) StatusAt(ctx context.Context, who, id string, at time.Time) (api.Read[*record.StatusAnswer], error) {
+	if at.IsZero() {
+		at = s.now()
+	}
+	return evaluate[*record.StatusAnswer](ctx, s, who, "licence", "StatusAt", id, timeArg(at))
+}
+
+// Licences lists a holder's (by pseudonym) or an agency's licences: exactly
+// one of holder and issuer.
+func (s *Service) Licences(ctx context.Context, who, holder, issuer string, p Paging) (api.Read[record.Page[*record.Licence]], error) {
+	if (holder == "") == (issuer == "") {
+		return api.Read[record.Page[*record.Licence]]{}, badRequest("give exactly one of holder and issuer")
+	}
+	if issuer != "" {
+		return list[*record.Licence](ctx, s, who, p, "licence", "ListByIssuer", issuer)
+	}
+	return list[*record.Licence](ctx, s, who, p, "licence", "ListByHolder", holder)
+}
+
+// Issue issues a sealed licence.
+func (s *Service) Issue(ctx context.Context, who string, r api.IssueRequest) (api.Tx[*record.Licence], error) {
+	return submitJSON[*record.Licence](ctx, s, who, "licence", "Issue", r)
+}
+
+// IssueBatch issues up to 50 licences in one transaction, all or none.
+func (s *Service) IssueBatch(ctx context.Context, who string, r []api.IssueRequest) (api.Tx[*record.BatchResult], error) {
+	return submitJSON[*record.BatchResult](ctx, s, who, "licence", "IssueBatch", r)
+}
+
+// Status changes of a licence.
+const (
+	Suspend   = "Suspend"
+	Reinstate = "Reinstate"
+	Revoke    = "Revoke"
+)
+
+// ChangeStatus suspends, reinstates or revokes (fn) a licence; only a
+// revocation takes an effective time.
+func (s *Service) ChangeStatus(ctx context.Context, who, id, fn string, r api.StatusChangeRequest) (api.Tx[*record.Licence], error) {
+	args := []string{id, reasonArg(r.ReasonRequest)}
+	switch {
+	case fn == Revoke:
+		args = append(args, timeArg(r.EffectiveAt))
+	case !r.EffectiveAt.IsZero():
+		return api.Tx[*record.Licence]{}, badRequest("effectiveAt is for revocations only")
+	}
+	return submit[*record.Licence](ctx, s, who, "licence", fn, args...)
+}
+
+// Renew extends licence id with a new valid-to, sealed again.
+func (s *Service) Renew(ctx context.Context, who, id string, r api.RenewRequest) (api.Tx[*record.Licence], error) {
+	return submitJSON[*record.Licence](ctx, s, who, "licence", "Renew",
+		record.RenewRequest{ID: id, ValidTo: r.ValidTo, SealKeyID: r.SealKeyID, Signature: r.Signature})
+}
+
+// reasonArg is the ledger's form of a reason: the code, and ":" and the
+// SM3 digest of its free text if any; the text never leaves the gateway.
+func reasonArg(r api.ReasonRequest) string { return codeAndDigest(r.Reason, r.ReasonText) }
+
+func codeAndDigest(code, text string) string {
+	if text == "" {
+		return code
+	}
+	return record.Reason{Code: code, Digest: gm.SM3Hex([]byte(text))}.String()
+}
