@@ -278,6 +278,7 @@ func (g *Gateway) registerAPI(mux *http.ServeMux) {
 	g.registerRegistryChanges(h, op)
 	g.registerSharing(h, op)
 	g.registerHandoffs(h, op)
+	g.registerKeys(h, op)
 }
 
 // observe counts and times each request of an operation.
