@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 )
 
 // printHuman prints an answer as tables: its envelope (height, transaction)
@@ -58,7 +59,7 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 // nextPageHint tells how to ask for the next page, with the cursor quoted
 // for a POSIX shell so that the line can be pasted as it is.
 func nextPageHint(cursor string) string {
-	if strings.ContainsFunc(cursor, func(r rune) bool { return r == 0 || !unicode.IsPrint(r) }) {
+	if strings.ContainsRune(cursor, 0) || !utf8.ValidString(cursor) {
 		return "more: add --all (this cursor cannot be given on a command line)"
 	}
 	return "next page: add --cursor " + shellQuote(cursor) + " (or --all for every page)"

@@ -94,8 +94,12 @@ func TestClientCommandsCallTheGatewayAndPrintTables(t *testing.T) {
 	if _, err := run("audit", "trace"); exitCode(err) != exitUsage {
 		t.Errorf("trace without --by: %v, want a usage error", err)
 	}
+	// --value is the trace's dimension value; --key stays the API key.
+	if _, err := run("audit", "trace", "--by", "dataset", "--value", "DS1"); err != nil {
+		t.Errorf("audit trace: %v", err)
+	}
 	want := []string{"GET /v1/licences?issuer=hefei-amr Bearer wl_k_s", "POST /v1/verify Bearer wl_k_s", "POST /v1/licences/L1/revoke Bearer wl_k_s",
-		"GET /v1/handoffs?limit=5&org=WuhuMSP&status=open Bearer wl_k_s"}
+		"GET /v1/handoffs?limit=5&org=WuhuMSP&status=open Bearer wl_k_s", "GET /v1/audit/trace?by=dataset&key=DS1 Bearer wl_k_s"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s", strings.Join(got, "\n"))
 	}
