@@ -2,9 +2,13 @@ package gateway
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"slices"
 	"testing"
 
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/keys"
 )
@@ -121,5 +125,32 @@ func TestAKeyCannotRevokeItself(t *testing.T) {
 	}
 	if st, _ := f.do(http.MethodPost, "/v1/keys/"+other.ID+"/revoke", "issuer", nil); st != http.StatusForbidden {
 		t.Fatalf("an issuer revoked a key: %d", st)
+	}
+}
+
+// TestTypedClientManagesKeys: the typed client's key methods against the
+// gateway's handlers; a refusal is an *api.Error with its status and code.
+func TestTypedClientManagesKeys(t *testing.T) {
+	f := keysFixture(t)
+	admin := apiclient.New(f.srv.URL, f.keys[keys.RoleAdmin])
+	nk, err := admin.CreateKey(t.Context(), api.KeyRequest{Identity: "User2", Roles: []string{"clerk"}})
+	if err != nil || nk.Secret == "" {
+		t.Fatalf("CreateKey = %+v, %v", nk, err)
+	}
+	self, err := apiclient.New(f.srv.URL, nk.Secret).Self(t.Context())
+	if err != nil || self.ID != nk.ID || self.Identity != "User2" {
+		t.Fatalf("Self = %+v, %v", self, err)
+	}
+	list, err := admin.Keys(t.Context())
+	if err != nil || !slices.ContainsFunc(list, func(k api.Key) bool { return k.ID == nk.ID }) {
+		t.Fatalf("Keys = %+v, %v", list, err)
+	}
+	if _, err := admin.RevokeKey(t.Context(), nk.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = apiclient.New(f.srv.URL, nk.Secret).Self(t.Context())
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized || ae.Code != api.CodeUnauthenticated {
+		t.Fatalf("a revoked key's call: %v", err)
 	}
 }
