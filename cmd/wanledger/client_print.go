@@ -131,19 +131,22 @@ func printRows(tw io.Writer, items []any) {
 		fmt.Fprintln(tw, "(none)")
 		return
 	}
-	first, ok := items[0].(map[string]any)
-	if !ok {
+	if _, ok := items[0].(map[string]any); !ok {
 		for _, it := range items {
 			fmt.Fprintln(tw, cell(it))
 		}
 		return
 	}
-	var cols []string
-	for _, k := range sortedKeys(first) {
-		if _, nested := first[k].(map[string]any); !nested {
-			cols = append(cols, k)
+	seen := map[string]any{} // every row's fields: some leave theirs out
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		for k, v := range m {
+			if _, nested := v.(map[string]any); !nested {
+				seen[k] = v
+			}
 		}
 	}
+	cols := sortedKeys(seen)
 	fmt.Fprintln(tw, strings.ToUpper(strings.Join(cols, "\t")))
 	for _, it := range items {
 		m, _ := it.(map[string]any)
