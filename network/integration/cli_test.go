@@ -94,6 +94,10 @@ func TestCLIKeysCreateUseRevoke(t *testing.T) {
 	if exitOf(err) != 3 || json.Unmarshal([]byte(stdout), &v) != nil || v.Valid {
 		t.Fatalf("verify of an unknown licence: exit %d, %s", exitOf(err), stdout)
 	}
+	stdout, stderr, err := cli(t, env, "verify", "NO-SUCH-LICENCE", "--url", fresh.url, "--key", fresh.key)
+	if exitOf(err) != 3 || !strings.Contains(stdout, "NO-SUCH-LICENCE NOT VALID") || !strings.Contains(stdout, "FAIL licence-found") || !strings.Contains(stderr, "NOT VALID") {
+		t.Fatalf("verify (human) of an unknown licence: exit %d\n%s%s", exitOf(err), stdout, stderr)
+	}
 
 	var list []map[string]any
 	cliJSON(t, env, admin, &list, "keys", "list")
@@ -115,7 +119,7 @@ func TestCLIKeysCreateUseRevoke(t *testing.T) {
 	if revoked.ID != created.ID {
 		t.Fatalf("keys revoke printed %+v", revoked)
 	}
-	_, stderr, err := cli(t, env, "whoami", "--url", fresh.url, "--key", fresh.key)
+	_, stderr, err = cli(t, env, "whoami", "--url", fresh.url, "--key", fresh.key)
 	if exitOf(err) != 1 || !strings.Contains(stderr, "UNAUTHENTICATED") {
 		t.Fatalf("the revoked key: exit %d: %s", exitOf(err), stderr)
 	}
