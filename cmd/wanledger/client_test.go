@@ -47,6 +47,9 @@ func TestUsageErrorsExit2AndFailuresExit1(t *testing.T) {
 		want int
 	}{
 		{[]string{"nosuch"}, exitUsage},
+		{[]string{"registry", "nosuch"}, exitUsage},
+		{[]string{"registry", "types", "nosuch", "x"}, exitUsage},
+		{[]string{"registry"}, exitOK},
 		{[]string{"licence", "get"}, exitUsage},
 		{[]string{"licence", "list", "--nosuch"}, exitUsage},
 		{append([]string{"licence", "list", "--issuer", "a", "--limit", "x"}, gw...), exitUsage},

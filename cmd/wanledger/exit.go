@@ -65,9 +65,18 @@ func exitCode(err error) int {
 	return exitError
 }
 
-// markUsage makes every command's flag and argument errors usage errors.
+// markUsage makes every command's flag and argument errors usage errors,
+// and an unknown subcommand of a group one too.
 func markUsage(c *cobra.Command) {
 	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	if !c.Runnable() && c.HasSubCommands() {
+		c.RunE = func(cmd *cobra.Command, a []string) error {
+			if len(a) > 0 {
+				return usagef("unknown command %q for %q; see %s --help", a[0], cmd.CommandPath(), cmd.CommandPath())
+			}
+			return cmd.Help()
+		}
+	}
 	if args := c.Args; args != nil {
 		c.Args = func(cmd *cobra.Command, a []string) error { return usageErr(args(cmd, a)) }
 	}
