@@ -50,6 +50,7 @@ func TestUsageErrorsExit2AndFailuresExit1(t *testing.T) {
 		{[]string{"registry", "nosuch"}, exitUsage},
 		{[]string{"registry", "types", "nosuch", "x"}, exitUsage},
 		{[]string{"registry"}, exitOK},
+		{append([]string{"keys", "revoke", ""}, gw...), exitUsage},
 		{[]string{"licence", "get"}, exitUsage},
 		{[]string{"licence", "list", "--nosuch"}, exitUsage},
 		{append([]string{"licence", "list", "--issuer", "a", "--limit", "x"}, gw...), exitUsage},

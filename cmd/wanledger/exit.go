@@ -78,7 +78,14 @@ func markUsage(c *cobra.Command) {
 		}
 	}
 	if args := c.Args; args != nil {
-		c.Args = func(cmd *cobra.Command, a []string) error { return usageErr(args(cmd, a)) }
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			for i, v := range a {
+				if strings.TrimSpace(v) == "" {
+					return usagef("argument %d of %s is empty", i+1, cmd.CommandPath())
+				}
+			}
+			return usageErr(args(cmd, a))
+		}
 	}
 	for _, sub := range c.Commands() {
 		markUsage(sub)
