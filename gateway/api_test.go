@@ -89,7 +89,8 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: 10 * time.Second},
-		PublicURL: "http://127.0.0.1:17160", Timeouts: config.DefaultTimeouts}
+		Identities: []config.Identity{{Name: "User1"}, {Name: "User2"}},
+		PublicURL:  "http://127.0.0.1:17160", Timeouts: config.DefaultTimeouts}
 	f.g = New(cfg, slog.New(slog.DiscardHandler), f.ledger, nil, store, ks, nil)
 	f.g.lastSync.Store(time.Now().UnixNano())
 	f.srv = httptest.NewServer(f.g.Handler())

@@ -202,7 +202,11 @@ func (g *Gateway) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Stale: g.stale,
 		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log})
-	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, PublicURL: g.cfg.PublicURL, Log: g.log,
+	ids := make([]string, len(g.cfg.Identities))
+	for i, id := range g.cfg.Identities {
+		ids[i] = id.Name
+	}
+	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log,
 		Observe: func(op string, status int, d time.Duration) {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()

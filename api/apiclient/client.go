@@ -1,5 +1,8 @@
-// Package apiclient is a small client of a gateway's HTTP API, for the
-// command line and for tests.
+// Package apiclient is the typed Go client of a gateway's HTTP API: one
+// method per endpoint, taking the request types of package api and answering
+// with api.Read or api.Tx envelopes of api/record records (or api.Verdict,
+// api.Key); every refusal is an *api.Error. The command line and the tests
+// use it.
 package apiclient
 
 import (
@@ -26,7 +29,7 @@ func New(url, key string) *Client {
 }
 
 // Do sends a request with a JSON body (if not nil) and decodes a JSON
-// answer into out (if not nil). A non-2xx answer is an *Error.
+// answer into out (if not nil). A non-2xx answer is an *api.Error.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
 	var r io.Reader
 	if body != nil {

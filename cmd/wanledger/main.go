@@ -1,5 +1,7 @@
-// Command wanledger runs and operates the wanledger network: up, down,
-// status, logs, peer-env, the chaincode server and its external builder.
+// Command wanledger runs and operates the wanledger network (up, down,
+// status, logs, peer-env, the chaincode server and its external builder) and
+// is the client of its gateways for every role (docs/cli.md). It exits 0 on
+// success, 1 on an error, 2 on a usage error and 3 on a NOT VALID verdict.
 package main
 
 import (
@@ -18,7 +20,7 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wanledger:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -43,5 +45,6 @@ func newRoot() *cobra.Command {
 		newGateway(),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
+	markUsage(root)
 	return root
 }

@@ -29,6 +29,9 @@ const (
 type Options struct {
 	Service *service.Service
 	Keys    *keys.Keys
+	// Identities are the Fabric identities the gateway may act as: the
+	// only ones a new API key may name.
+	Identities []string
 	// PublicURL is the API's address for the OpenAPI document's servers.
 	PublicURL string
 	// Observe, if set, sees each operation's status and duration.
@@ -38,12 +41,13 @@ type Options struct {
 
 // API serves /v1.
 type API struct {
-	svc      *service.Service
-	keyStore *keys.Keys
-	observe  func(string, int, time.Duration)
-	log      *slog.Logger
-	h        huma.API
-	mux      *http.ServeMux
+	svc        *service.Service
+	keyStore   *keys.Keys
+	identities []string
+	observe    func(string, int, time.Duration)
+	log        *slog.Logger
+	h          huma.API
+	mux        *http.ServeMux
 }
 
 // readerRoles may read: every role, and admin keys.
@@ -65,17 +69,16 @@ var (
 	requester = string(record.RoleRequester)
 )
 
-// resources register their operations, one resource per file. The
-// API-key endpoints (/v1/keys) register here too, as one more entry.
+// resources register their operations, one resource per file.
 var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
-	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs,
+	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs, (*API).apiKeys,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keyStore: o.Keys, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
+	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
 	if a.observe == nil {
 		a.observe = func(string, int, time.Duration) {}
 	}

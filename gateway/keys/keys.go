@@ -1,5 +1,7 @@
 // Package keys holds a gateway's API keys: each acts as one Fabric identity
 // of the organisation and holds some roles; only a hash of a secret is kept.
+// A store loaded from a keys file writes every change back to it atomically;
+// it is safe for concurrent use.
 package keys
 
 import (
@@ -13,6 +15,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Gateway roles: the ledger's roles, plus admin for keys bound to the
@@ -33,19 +36,23 @@ type APIKey struct {
 
 // Keys checks API keys. Keys look like "wl_<id>_<secret>".
 type Keys struct {
+	mu     sync.RWMutex
+	path   string   // the keys file; "" keeps changes in memory
+	list   []APIKey // in the file's order
 	byID   map[string]APIKey
 	byCert map[string]APIKey
 }
 
-// Auth errors.
+// Errors.
 var (
 	ErrNoKey    = errors.New("no valid API key")
 	ErrNoRole   = errors.New("the key lacks the role")
+	ErrNotFound = errors.New("no such key")
 	keyPrefix   = "wl_"
 	secretBytes = 24
 )
 
-// LoadKeys reads a keys file.
+// LoadKeys reads a keys file; Create and Revoke write it back.
 func LoadKeys(path string) (*Keys, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -59,21 +66,25 @@ func LoadKeys(path string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	k.path = path
 	return k, nil
 }
 
-// New holds a list of stored keys, refusing malformed entries.
+// New holds a list of stored keys in memory, refusing malformed entries.
 func New(list []APIKey) (*Keys, error) {
 	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
 	for _, key := range list {
 		switch {
 		case key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != ""):
 			return nil, fmt.Errorf("malformed key %q: it needs an ID, an identity, and a hash or a certificate subject", key.ID)
+		case slices.ContainsFunc(k.list, func(o APIKey) bool { return o.ID == key.ID }):
+			return nil, fmt.Errorf("key ID %q appears twice", key.ID)
 		case key.CertSubject != "":
 			k.byCert[key.CertSubject] = key
 		default:
 			k.byID[key.ID] = key
 		}
+		k.list = append(k.list, key)
 	}
 	return k, nil
 }
@@ -109,7 +120,9 @@ func (k *Keys) Check(secret string) (APIKey, error) {
 	if !ok {
 		return APIKey{}, ErrNoKey
 	}
+	k.mu.RLock()
 	key, ok := k.byID[id]
+	k.mu.RUnlock()
 	if !ok || subtle.ConstantTimeCompare([]byte(hashKey(secret)), []byte(key.Hash)) != 1 {
 		return APIKey{}, ErrNoKey
 	}
@@ -119,7 +132,9 @@ func (k *Keys) Check(secret string) (APIKey, error) {
 // ForCert returns the entry bound to a verified client certificate's
 // common name.
 func (k *Keys) ForCert(commonName string) (APIKey, error) {
+	k.mu.RLock()
 	key, ok := k.byCert[commonName]
+	k.mu.RUnlock()
 	if !ok {
 		return APIKey{}, ErrNoKey
 	}

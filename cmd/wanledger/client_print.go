@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
+)
+
+// printHuman prints an answer as tables: its envelope (height, transaction)
+// first, then its data: a list of rows or a record of fields.
+func printHuman(w io.Writer, raw json.RawMessage) error {
+	var top map[string]any
+	if err := json.Unmarshal(raw, &top); err != nil {
+		var list []any
+		if json.Unmarshal(raw, &list) == nil {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			printRows(tw, list)
+			return tw.Flush()
+		}
+		_, err := fmt.Fprintln(w, string(raw))
+		return err
+	}
+	if _, ok := top["checks"]; ok {
+		return printVerdict(w, raw)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	data, hasData := top["data"]
+	if !hasData {
+		data = top // a key, for one, has no envelope
+	}
+	for _, k := range []string{"blockHeight", "source", "txId", "blockNumber"} {
+		if v, ok := top[k]; ok && hasData {
+			fmt.Fprintf(tw, "%s:\t%v\n", k, v)
+		}
+	}
+	switch d := data.(type) {
+	case map[string]any:
+		if items, ok := d["items"].([]any); ok {
+			printRows(tw, items)
+			if b, _ := d["bookmark"].(string); b != "" {
+				fmt.Fprintln(tw, nextPageHint(b))
+			}
+		} else {
+			printRecord(tw, d)
+		}
+	case []any:
+		printRows(tw, d)
+	default:
+		fmt.Fprintf(tw, "%v\n", d)
+	}
+	return tw.Flush()
+}
+
+// nextPageHint tells how to ask for the next page, with the cursor quoted
+// for a POSIX shell so that the line can be pasted as it is.
+func nextPageHint(cursor string) string {
+	if strings.ContainsRune(cursor, 0) || !utf8.ValidString(cursor) {
+		return "more: add --all (this cursor cannot be given on a command line)"
+	}
+	return "next page: add --cursor " + shellQuote(cursor) + " (or --all for every page)"
+}
+
+// shellQuote quotes s for a POSIX shell: as it is if it is made only of
+// safe characters, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_=.,:/+@%", r)))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// printVerdict prints a verification's verdict and its reasons.
+func printVerdict(w io.Writer, raw json.RawMessage) error {
+	var v struct {
+		LicenceID   string `json:"licenceId"`
+		Valid       bool   `json:"valid"`
+		Status      string `json:"status"`
+		At          string `json:"at"`
+		BlockHeight uint64 `json:"blockHeight"`
+		Source      string `json:"source"`
+		Stale       bool   `json:"stale"`
+		Checks      []struct {
+			Name   string `json:"name"`
+			OK     bool   `json:"ok"`
+			Detail string `json:"detail"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	verdict := "VALID"
+	if !v.Valid {
+		verdict = "NOT VALID"
+	}
+	fmt.Fprintf(w, "%s %s at %s (status %s; block height %d, %s", v.LicenceID, verdict, v.At, cell(v.Status), v.BlockHeight, v.Source)
+	if v.Stale {
+		fmt.Fprint(w, ", STALE")
+	}
+	fmt.Fprintln(w, ")")
+	for _, c := range v.Checks {
+		mark := "ok  "
+		if !c.OK {
+			mark = "FAIL"
+		}
+		if c.Detail != "" {
+			fmt.Fprintf(w, "  %s %s: %s\n", mark, c.Name, c.Detail)
+		} else {
+			fmt.Fprintf(w, "  %s %s\n", mark, c.Name)
+		}
+	}
+	return nil
+}
+
+func printRecord(tw io.Writer, m map[string]any) {
+	for _, k := range sortedKeys(m) {
+		fmt.Fprintf(tw, "%s:\t%s\n", k, cell(m[k]))
+	}
+}
+
+// printRows prints a list of objects with their fields, but nested
+// objects, as columns.
+func printRows(tw io.Writer, items []any) {
+	if len(items) == 0 {
+		fmt.Fprintln(tw, "(none)")
+		return
+	}
+	if _, ok := items[0].(map[string]any); !ok {
+		for _, it := range items {
+			fmt.Fprintln(tw, cell(it))
+		}
+		return
+	}
+	seen := map[string]any{} // every row's fields: some leave theirs out
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		for k, v := range m {
+			if _, nested := v.(map[string]any); !nested {
+				seen[k] = v
+			}
+		}
+	}
+	cols := sortedKeys(seen)
+	fmt.Fprintln(tw, strings.ToUpper(strings.Join(cols, "\t")))
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		var row []string
+		for _, c := range cols {
+			row = append(row, cell(m[c]))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// cell renders a value in one line, shortening long ones.
+func cell(v any) string {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return "-"
+	case string:
+		if x == "" || x == "0001-01-01T00:00:00Z" { // absent, or a zero time
+			return "-"
+		}
+		s = x
+	case map[string]any, []any:
+		b, _ := json.Marshal(x)
+		s = string(b)
+	default:
+		s = fmt.Sprint(x)
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
