@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 )
 
@@ -32,10 +33,15 @@ func DemoUser(role string) string {
 	return "User" + strconv.Itoa(i+2)
 }
 
-// unboundAtUp is the demo role `up` leaves unbound: the issuer role names an
-// agency, which only an accreditation creates, so the organisation's admin
-// binds it.
-const unboundAtUp = "issuer"
+// demoAgencyOf is the agency an organisation's issuer demo identity issues
+// for: Hefei's issues for the demo agency; the other organisations have no
+// agency until a province accredits one, so their issuer stays unbound.
+func demoAgencyOf(org string) string {
+	if org == demoIssuerOrg {
+		return DemoAgency
+	}
+	return ""
+}
 
 // ensureDemoRoles binds each organisation's demo identities to their roles
 // on the channel its gateway serves, as the organisation's admin.
@@ -73,6 +79,7 @@ func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 type roleBinding struct {
 	ClientID string `json:"clientId"`
 	Role     string `json:"role"`
+	AgencyID string `json:"agencyId"`
 	Revoked  bool   `json:"revoked"`
 }
 
@@ -102,17 +109,22 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 	}
 	n := 0
 	for _, role := range demoRoles {
-		if role == unboundAtUp {
-			continue
+		agency := ""
+		if role == string(record.RoleIssuer) {
+			if agency = demoAgencyOf(o.Name); agency == "" {
+				continue
+			}
 		}
 		id, err := clientIDOf(ctx, registry, DemoUser(role))
 		if err != nil {
 			return n, err
 		}
-		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
+		if slices.ContainsFunc(bound, func(b roleBinding) bool {
+			return b.ClientID == id && b.Role == role && b.AgencyID == agency && !b.Revoked
+		}) {
 			continue
 		}
-		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, ""); err != nil {
+		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, agency); err != nil {
 			return n, fmt.Errorf("bind %s to %s: %s", DemoUser(role), role, fabricid.ErrorMessage(err))
 		}
 		n++

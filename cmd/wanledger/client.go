@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -51,20 +50,11 @@ func (o *clientOptions) client() (*apiclient.Client, error) {
 			}
 			home = h
 		}
-		b, err := os.ReadFile(network.Home(home).DemoKeysFile(org))
+		k, err := network.Home(home).DemoKey(org, role)
 		if err != nil {
-			return nil, fmt.Errorf("no demo keys for %q (is the network up in %s?): %w", org, home, err)
-		}
-		var keys []network.DemoKey
-		if err := json.Unmarshal(b, &keys); err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			if slices.Contains(k.Roles, role) {
-				return apiclient.New(k.Gateway, k.Key), nil
-			}
-		}
-		return nil, fmt.Errorf("no demo key of %s has role %q", org, role)
+		return apiclient.New(k.Gateway, k.Key), nil
 	}
 	if o.url == "" || o.key == "" {
 		return nil, errors.New("give --url and --key (or $WANLEDGER_URL and $WANLEDGER_KEY), or --as ORG/ROLE")
@@ -325,10 +315,14 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 	licence.AddCommand(get, status, history, list, o.issueCommand(), o.renewCommand(), change("suspend"), change("reinstate"), change("revoke"))
 
 	var fields []string
-	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT", Args: cobra.ExactArgs(1),
+	var cred credentialFlags
+	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			req := map[string]any{"licenceId": a[0]}
-			var disclosed []map[string]string
+			disclosed, err := cred.disclosed(a[0], len(fields) > 0)
+			if err != nil {
+				return err
+			}
 			for _, f := range fields {
 				name, rest, ok1 := strings.Cut(f, "=")
 				i := strings.LastIndexByte(rest, ':')
@@ -347,6 +341,7 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 		}}
 	o.register(verify)
 	verify.Flags().StringArrayVar(&fields, "field", nil, "a disclosed field NAME=VALUE:SALT (repeatable)")
+	cred.register(verify)
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
 

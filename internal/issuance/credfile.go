@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // CredentialFile is where a licence's holder credential is kept in dir:
@@ -68,4 +70,45 @@ func WriteCredential(dir string, c Credential) (string, error) {
 		return "", err
 	}
 	return p.Commit()
+}
+
+// maxCredentialFile bounds what ReadCredential reads: 64 fields of at most
+// MaxValueLen bytes each, with room to spare.
+const maxCredentialFile = 1 << 20
+
+// ReadCredential reads a credential file: a JSON object of format
+// CredentialFormat, unknown properties refused.
+func ReadCredential(path string) (Credential, error) {
+	var c Credential
+	f, err := os.Open(path)
+	if err != nil {
+		return c, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, maxCredentialFile))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("credential %s: %w", path, err)
+	}
+	if c.Format != CredentialFormat {
+		return c, fmt.Errorf("credential %s: format %q, want %q", path, c.Format, CredentialFormat)
+	}
+	return c, nil
+}
+
+// Disclose returns the credential's fields named in names, in the order
+// given, or all of them if names is empty. A name it lacks is an error.
+func (c Credential) Disclose(names []string) ([]Disclosure, error) {
+	if len(names) == 0 {
+		return c.Fields, nil
+	}
+	out := make([]Disclosure, 0, len(names))
+	for _, n := range names {
+		i := slices.IndexFunc(c.Fields, func(d Disclosure) bool { return d.Name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("licence %s's credential has no field %q", c.LicenceID, n)
+		}
+		out = append(out, c.Fields[i])
+	}
+	return out, nil
 }
