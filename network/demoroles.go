@@ -33,9 +33,9 @@ func DemoUser(role string) string {
 	return "User" + strconv.Itoa(i+2)
 }
 
-// demoAgencyOf is the agency an organisation's issuer demo identity issues
-// for: Hefei's issues for the demo agency; the other organisations have no
-// agency until a province accredits one, so their issuer stays unbound.
+// demoAgencyOf is the agency an organisation's issuer demo identity is
+// first bound to: Hefei's to the demo agency; the other organisations have
+// no agency until a province accredits one, so their issuer stays unbound.
 func demoAgencyOf(org string) string {
 	if org == demoIssuerOrg {
 		return DemoAgency
@@ -44,7 +44,9 @@ func demoAgencyOf(org string) string {
 }
 
 // ensureDemoRoles binds each organisation's demo identities to their roles
-// on the channel its gateway serves, as the organisation's admin.
+// on the channel its gateway serves, as the organisation's admin: each
+// identity that holds no binding of its role (Hefei's issuer to the demo
+// agency; an issuer bound to any agency keeps that binding).
 func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 	var (
 		wg      sync.WaitGroup
@@ -79,7 +81,6 @@ func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 type roleBinding struct {
 	ClientID string `json:"clientId"`
 	Role     string `json:"role"`
-	AgencyID string `json:"agencyId"`
 	Revoked  bool   `json:"revoked"`
 }
 
@@ -119,9 +120,8 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if slices.ContainsFunc(bound, func(b roleBinding) bool {
-			return b.ClientID == id && b.Role == role && b.AgencyID == agency && !b.Revoked
-		}) {
+		// An issuer the admin has bound to another agency since stays so.
+		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
 			continue
 		}
 		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, agency); err != nil {
