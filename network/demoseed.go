@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -144,7 +143,8 @@ func (s *demoSeeder) ensureSealKey(ctx context.Context, seal *gm.PrivateKey) (bo
 	case err != nil:
 		return false, err
 	case found && k.PublicKey != seal.Public().Hex():
-		return false, fmt.Errorf("seal key %s on the ledger is not the one in %s: `wanledger down --purge` resets the demo", DemoSealKeyID, s.sealFile)
+		s.detail("warning: seal key %s on the ledger is not the one in %s; `wanledger down --purge` resets the demo", DemoSealKeyID, s.sealFile)
+		return false, nil
 	case found:
 		return false, nil
 	}
@@ -165,7 +165,7 @@ func (s *demoSeeder) ensureSealKey(ctx context.Context, seal *gm.PrivateKey) (bo
 func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.PrivateKey, salt []byte) (bool, error) {
 	path := "/v1/licences/" + DemoLicence
 	credFile := issuance.CredentialFile(s.credentials, DemoLicence)
-	pending := filepath.Join(s.credentials, "."+DemoLicence+".json.pending")
+	pending := issuance.PendingCredentialFile(s.credentials, DemoLicence)
 	_, found, err := get[record.Licence](ctx, s.issuer, path+"?fresh=true")
 	if err != nil {
 		return false, err
@@ -176,7 +176,8 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 		}
 		// Issued, but up stopped before the credential got its name.
 		if err := os.Rename(pending, credFile); err != nil {
-			return false, fmt.Errorf("%s is on the ledger but its credential file is missing (%w): `wanledger down --purge` resets the demo", DemoLicence, err)
+			s.detail("warning: %s is on the ledger but its credential file %s is missing; `wanledger down --purge` resets the demo", DemoLicence, credFile)
+			return false, nil
 		}
 		return true, nil
 	}

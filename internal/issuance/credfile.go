@@ -16,6 +16,12 @@ func CredentialFile(dir, licenceID string) string {
 	return filepath.Join(dir, licenceID+".json")
 }
 
+// PendingCredentialFile is where StageCredential writes a licence's
+// credential before its licence is submitted.
+func PendingCredentialFile(dir, licenceID string) string {
+	return filepath.Join(dir, "."+licenceID+".json.pending")
+}
+
 // PendingCredential is a credential file written before its licence is
 // submitted, under a hidden name (.LICENCE-ID.json.pending in the same
 // directory), so that the salts are on disk before the ledger can accept
@@ -30,7 +36,7 @@ func StageCredential(dir string, c Credential) (*PendingCredential, error) {
 	if err := checkID("licence ID", c.LicenceID); err != nil {
 		return nil, err
 	}
-	p := &PendingCredential{pending: filepath.Join(dir, "."+c.LicenceID+".json.pending"), final: CredentialFile(dir, c.LicenceID)}
+	p := &PendingCredential{pending: PendingCredentialFile(dir, c.LicenceID), final: CredentialFile(dir, c.LicenceID)}
 	if _, err := os.Lstat(p.final); !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s exists already: refusing to overwrite it", p.final)
 	}
