@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test unit integration check fabric build clean
+.PHONY: up down purge status test journey unit integration check fabric build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -20,9 +20,15 @@ purge: build
 status: build
 	$(BIN) status
 
-## test: static checks, unit tests and the integration tests on a real network
+## test: static checks, unit tests, the integration tests on a real network, then the README's
+## first journey on a network of its own (scripts/journey.sh --fresh)
 test: check fabric
 	$(GO) test -race -count=1 -timeout 40m ./...
+	scripts/journey.sh --fresh
+
+## journey: the README's first journey against the network `make up` runs
+journey: build
+	scripts/journey.sh
 
 ## unit: everything but the tests that start the network
 unit:

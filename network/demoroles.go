@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
 )
 
@@ -32,13 +33,20 @@ func DemoUser(role string) string {
 	return "User" + strconv.Itoa(i+2)
 }
 
-// unboundAtUp is the demo role `up` leaves unbound: the issuer role names an
-// agency, which only an accreditation creates, so the organisation's admin
-// binds it.
-const unboundAtUp = "issuer"
+// demoAgencyOf is the agency an organisation's issuer demo identity is
+// first bound to: Hefei's to the demo agency; the other organisations have
+// no agency until a province accredits one, so their issuer stays unbound.
+func demoAgencyOf(org string) string {
+	if org == demoIssuerOrg {
+		return DemoAgency
+	}
+	return ""
+}
 
 // ensureDemoRoles binds each organisation's demo identities to their roles
-// on the channel its gateway serves, as the organisation's admin.
+// on the channel its gateway serves, as the organisation's admin: each
+// identity that holds no binding of its role (Hefei's issuer to the demo
+// agency; an issuer bound to any agency keeps that binding).
 func (nw *Network) ensureDemoRoles(ctx context.Context) (bool, error) {
 	var (
 		wg      sync.WaitGroup
@@ -102,17 +110,21 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 	}
 	n := 0
 	for _, role := range demoRoles {
-		if role == unboundAtUp {
-			continue
+		agency := ""
+		if role == string(record.RoleIssuer) {
+			if agency = demoAgencyOf(o.Name); agency == "" {
+				continue
+			}
 		}
 		id, err := clientIDOf(ctx, registry, DemoUser(role))
 		if err != nil {
 			return n, err
 		}
+		// An issuer the admin has bound to another agency since stays so.
 		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
 			continue
 		}
-		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, ""); err != nil {
+		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, agency); err != nil {
 			return n, fmt.Errorf("bind %s to %s: %s", DemoUser(role), role, fabricid.ErrorMessage(err))
 		}
 		n++

@@ -153,6 +153,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
+		{"demo: licence type, Hefei agency and seal key, licence " + DemoLicence + " (through the gateways)", nw.SeedDemo},
 	}
 	for i, s := range steps {
 		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
@@ -170,6 +171,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	} else {
 		nw.step("network already up: nothing changed")
 	}
+	nw.printDemo()
 	return changed, nil
 }
 

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -52,20 +50,11 @@ func (o *clientOptions) client() (*apiclient.Client, error) {
 			}
 			home = h
 		}
-		b, err := os.ReadFile(network.Home(home).DemoKeysFile(org))
+		k, err := network.Home(home).DemoKey(org, role)
 		if err != nil {
-			return nil, fmt.Errorf("no demo keys for %q (is the network up in %s?): %w", org, home, err)
-		}
-		var keys []network.DemoKey
-		if err := json.Unmarshal(b, &keys); err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			if slices.Contains(k.Roles, role) {
-				return apiclient.New(k.Gateway, k.Key), nil
-			}
-		}
-		return nil, usagef("no demo key of %s has role %q", org, role)
+		return apiclient.New(k.Gateway, k.Key), nil
 	}
 	if o.url == "" || o.key == "" {
 		return nil, usagef("give --url and --key (or $WANLEDGER_URL and $WANLEDGER_KEY), or --as ORG/ROLE")
@@ -254,11 +243,17 @@ func (o *clientOptions) statusChange(action string) *cobra.Command {
 
 func (o *clientOptions) verifyCommand() *cobra.Command {
 	var fields []string
+	var cred credentialFlags
 	var at string
 	var fresh bool
-	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT; exits 3 if NOT VALID", Args: cobra.ExactArgs(1),
+	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file; exits 3 if NOT VALID", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			req := api.VerifyRequest{LicenceID: a[0]}
+			disclosed, err := cred.disclosed(a[0], len(fields) > 0)
+			if err != nil {
+				return err
+			}
+			req.Disclosed = disclosed
 			for _, f := range fields {
 				name, rest, ok := strings.Cut(f, "=")
 				i := strings.LastIndexByte(rest, ':')
@@ -292,6 +287,7 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 		}}
 	o.register(verify)
 	verify.Flags().StringArrayVar(&fields, "field", nil, "a disclosed field NAME=VALUE:SALT (repeatable)")
+	cred.register(verify)
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
 	return verify

@@ -4,14 +4,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // CredentialFile is where a licence's holder credential is kept in dir:
 // LICENCE-ID.json (licence IDs hold no path separators).
 func CredentialFile(dir, licenceID string) string {
 	return filepath.Join(dir, licenceID+".json")
+}
+
+// PendingCredentialFile is where StageCredential writes a licence's
+// credential before its licence is submitted.
+func PendingCredentialFile(dir, licenceID string) string {
+	return filepath.Join(dir, "."+licenceID+".json.pending")
 }
 
 // PendingCredential is a credential file written before its licence is
@@ -28,7 +36,7 @@ func StageCredential(dir string, c Credential) (*PendingCredential, error) {
 	if err := checkID("licence ID", c.LicenceID); err != nil {
 		return nil, err
 	}
-	p := &PendingCredential{pending: filepath.Join(dir, "."+c.LicenceID+".json.pending"), final: CredentialFile(dir, c.LicenceID)}
+	p := &PendingCredential{pending: PendingCredentialFile(dir, c.LicenceID), final: CredentialFile(dir, c.LicenceID)}
 	if _, err := os.Lstat(p.final); !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s exists already: refusing to overwrite it", p.final)
 	}
@@ -68,4 +76,45 @@ func WriteCredential(dir string, c Credential) (string, error) {
 		return "", err
 	}
 	return p.Commit()
+}
+
+// maxCredentialFile bounds what ReadCredential reads: 64 fields of at most
+// MaxValueLen bytes each, with room to spare.
+const maxCredentialFile = 1 << 20
+
+// ReadCredential reads a credential file: a JSON object of format
+// CredentialFormat, unknown properties refused.
+func ReadCredential(path string) (Credential, error) {
+	var c Credential
+	f, err := os.Open(path)
+	if err != nil {
+		return c, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, maxCredentialFile))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("credential %s: %w", path, err)
+	}
+	if c.Format != CredentialFormat {
+		return c, fmt.Errorf("credential %s: format %q, want %q", path, c.Format, CredentialFormat)
+	}
+	return c, nil
+}
+
+// Disclose returns the credential's fields named in names, in the order
+// given, or all of them if names is empty. A name it lacks is an error.
+func (c Credential) Disclose(names []string) ([]Disclosure, error) {
+	if len(names) == 0 {
+		return c.Fields, nil
+	}
+	out := make([]Disclosure, 0, len(names))
+	for _, n := range names {
+		i := slices.IndexFunc(c.Fields, func(d Disclosure) bool { return d.Name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("licence %s's credential has no field %q", c.LicenceID, n)
+		}
+		out = append(out, c.Fields[i])
+	}
+	return out, nil
 }

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/internal/issuance"
+)
+
+// credentialFlags let `verify` disclose fields from a holder's credential
+// file, as the holder would present them.
+type credentialFlags struct {
+	file     string
+	disclose []string
+}
+
+func (f *credentialFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.file, "credential", "", "disclose fields from this holder credential file (from `licence issue`)")
+	c.Flags().StringSliceVar(&f.disclose, "disclose", nil, "with --credential: the fields to disclose, e.g. name,creditCode (default all)")
+}
+
+// disclosed returns the fields to disclose for licence id as the request's
+// items, none without --credential. withFields says --field was given too.
+func (f *credentialFlags) disclosed(id string, withFields bool) ([]api.Disclosure, error) {
+	if f.file == "" {
+		if len(f.disclose) > 0 {
+			return nil, usagef("--disclose needs --credential")
+		}
+		return nil, nil
+	}
+	if withFields {
+		return nil, usagef("give --field or --credential, not both")
+	}
+	c, err := issuance.ReadCredential(f.file)
+	if err != nil {
+		return nil, err
+	}
+	if c.LicenceID != id {
+		return nil, fmt.Errorf("%s is the credential of licence %s, not %s", f.file, c.LicenceID, id)
+	}
+	ds, err := c.Disclose(f.disclose)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Disclosure, len(ds))
+	for i, d := range ds {
+		out[i] = api.Disclosure{Name: d.Name, Value: d.Value, Salt: d.Salt}
+	}
+	return out, nil
+}

@@ -1,0 +1,253 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/issuance"
+)
+
+// demoWait bounds how long seeding waits for a record one gateway wrote to
+// reach another organisation's peer or cache.
+const demoWait = time.Minute
+
+// demoSeeder seeds the demo as each organisation would: Anhui's admin
+// defines the type and accredits the agency, Hefei's admin registers its
+// seal key, Hefei's issuer issues, Wuhu's verifier checks.
+type demoSeeder struct {
+	province, cityAdmin, issuer, verifier *apiclient.Client
+	cityMSP                               string
+	credentials, sealFile                 string
+	detail                                func(format string, args ...any)
+}
+
+func (nw *Network) demoSeeder() (*demoSeeder, error) {
+	city, ok := nw.Topo.Org(demoIssuerOrg)
+	if !ok {
+		return nil, fmt.Errorf("the demo needs organisation %s", demoIssuerOrg)
+	}
+	s := &demoSeeder{cityMSP: city.MSPID, credentials: nw.Home.DemoCredentials(), sealFile: nw.Home.DemoSealKeyFile(), detail: nw.detail}
+	for _, c := range []struct {
+		dst       **apiclient.Client
+		org, role string
+	}{
+		{&s.province, demoProvince, keys.RoleAdmin},
+		{&s.cityAdmin, demoIssuerOrg, keys.RoleAdmin},
+		{&s.issuer, demoIssuerOrg, string(record.RoleIssuer)},
+		{&s.verifier, demoVerifierOrg, string(record.RoleVerifier)},
+	} {
+		cl, err := nw.Home.client(c.org, c.role)
+		if err != nil {
+			return nil, err
+		}
+		*c.dst = cl
+	}
+	return s, nil
+}
+
+// absent reports whether err is the ledger saying there is no such record.
+func absent(err error) bool {
+	var e *api.Error
+	return errors.As(err, &e) && (e.Code == string(record.CodeNotFound) || e.Code == string(record.CodeNotAccredited))
+}
+
+// get reads a record; found is false if the ledger has none.
+func get[T any](ctx context.Context, c *apiclient.Client, path string) (data T, found bool, err error) {
+	var r api.Read[T]
+	switch err := c.Do(ctx, http.MethodGet, path, nil, &r); {
+	case absent(err):
+		return data, false, nil
+	case err != nil:
+		return data, false, fmt.Errorf("GET %s: %w", path, err)
+	}
+	return r.Data, true, nil
+}
+
+// waitFor polls check until it succeeds or demoWait passes.
+func waitFor(ctx context.Context, what string, check func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, demoWait)
+	defer cancel()
+	for {
+		err := check()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waited %s for %s: %w", demoWait, what, err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func (s *demoSeeder) ensureType(ctx context.Context) (bool, error) {
+	path := "/v1/registry/types/" + DemoType
+	if _, found, err := get[record.LicenceType](ctx, s.province, path+"?fresh=true"); found || err != nil {
+		return false, err
+	}
+	t := demoLicenceType()
+	req := api.LicenceTypeRequest{Name: t.Name, Fields: t.Fields, MaxValidityDays: t.MaxValidityDays, MutualRecognition: t.MutualRecognition}
+	if _, err := s.province.PutLicenceType(ctx, DemoType, req); err != nil {
+		return false, fmt.Errorf("define licence type %s: %w", DemoType, err)
+	}
+	s.detail("licence type %s defined by Anhui's admin", DemoType)
+	return true, nil
+}
+
+// demoGrantIn reports whether grants hold one that lets the agency issue
+// the demo type in the demo region now and from the demo licences' start.
+func demoGrantIn(grants []*record.Accreditation) bool {
+	return slices.ContainsFunc(grants, func(g *record.Accreditation) bool {
+		return g.ActiveAt(demoLicenceFrom, DemoType, DemoRegion) == nil && g.ActiveAt(time.Now(), DemoType, DemoRegion) == nil
+	})
+}
+
+// grantSeen checks that c's gateway reads such a grant from its peer.
+func grantSeen(ctx context.Context, c *apiclient.Client) error {
+	ag, _, err := get[record.AgencyGrants](ctx, c, "/v1/registry/accreditations/"+DemoAgency)
+	if err == nil && !demoGrantIn(ag.Grants) {
+		err = fmt.Errorf("no grant of %s for %s in %s", DemoAgency, DemoType, DemoRegion)
+	}
+	return err
+}
+
+func (s *demoSeeder) ensureGrant(ctx context.Context) (bool, error) {
+	if grantSeen(ctx, s.province) == nil {
+		return false, nil
+	}
+	grant := api.AccreditationRequest{AgencyID: DemoAgency, MSPID: s.cityMSP, Types: []string{DemoType}, Region: DemoRegion,
+		ValidFrom: demoGrantFrom, ValidTo: demoGrantTo}
+	if _, err := s.province.GrantAccreditation(ctx, grant); err != nil {
+		return false, fmt.Errorf("accredit %s: %w", DemoAgency, err)
+	}
+	s.detail("agency %s (%s) accredited for %s in %s by Anhui's admin", DemoAgency, s.cityMSP, DemoType, DemoRegion)
+	return true, nil
+}
+
+func (s *demoSeeder) ensureSealKey(ctx context.Context, seal *gm.PrivateKey) (bool, error) {
+	path := "/v1/registry/seals/" + DemoSealKeyID
+	k, found, err := get[record.SealKey](ctx, s.cityAdmin, path+"?fresh=true")
+	switch {
+	case err != nil:
+		return false, err
+	case found && k.PublicKey != seal.Public().Hex():
+		s.detail("warning: seal key %s on the ledger is not the one in %s; `wanledger down --purge` resets the demo", DemoSealKeyID, s.sealFile)
+		return false, nil
+	case found:
+		return false, nil
+	}
+	if err := waitFor(ctx, "Hefei's peer to have the accreditation", func() error { return grantSeen(ctx, s.cityAdmin) }); err != nil {
+		return false, err
+	}
+	key := api.SealKeyRequest{KeyID: DemoSealKeyID, AgencyID: DemoAgency, PublicKey: seal.Public().Hex(), ValidFrom: demoGrantFrom, ValidTo: demoGrantTo}
+	if _, err := s.cityAdmin.RegisterSeal(ctx, key); err != nil {
+		return false, fmt.Errorf("register seal key %s: %w", DemoSealKeyID, err)
+	}
+	s.detail("seal key %s of %s registered by Hefei's admin", DemoSealKeyID, DemoAgency)
+	return true, nil
+}
+
+// ensureLicence issues DemoLicence, sealed locally, unless the ledger has
+// it, and writes its holder's credential file; then it waits until Wuhu's
+// gateway verifies it VALID with every field disclosed.
+func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.PrivateKey, salt []byte) (bool, error) {
+	path := "/v1/licences/" + DemoLicence
+	credFile := issuance.CredentialFile(s.credentials, DemoLicence)
+	pending := issuance.PendingCredentialFile(s.credentials, DemoLicence)
+	_, found, err := get[record.Licence](ctx, s.issuer, path+"?fresh=true")
+	if err != nil {
+		return false, err
+	}
+	if found {
+		if _, err := os.Stat(credFile); err == nil {
+			return false, nil
+		}
+		// Issued, but up stopped before the credential got its name.
+		if err := os.Rename(pending, credFile); err != nil {
+			s.detail("warning: %s is on the ledger but its credential file %s is missing; `wanledger down --purge` resets the demo", DemoLicence, credFile)
+			return false, nil
+		}
+		return true, nil
+	}
+	if err := os.Remove(pending); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return false, err
+	}
+	var typ record.LicenceType
+	err = waitFor(ctx, "Hefei's peer to have the type and the seal key", func() error {
+		t, found, err := get[record.LicenceType](ctx, s.issuer, "/v1/registry/types/"+DemoType+"?fresh=true")
+		if err == nil && found {
+			_, found, err = get[record.SealKey](ctx, s.issuer, "/v1/registry/seals/"+DemoSealKeyID+"?fresh=true")
+		}
+		if err == nil && !found {
+			err = errors.New("not yet")
+		}
+		typ = t
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	d := issuance.Draft{ID: DemoLicence, Type: DemoType, AgencyID: DemoAgency, Region: DemoRegion, SealKeyID: DemoSealKeyID,
+		Holder: issuance.Holder{CitizenID: DemoCitizenID, PublicKey: holder.Public().Hex()}, Fields: demoFields,
+		ValidFrom: demoLicenceFrom, ValidTo: demoLicenceTo}
+	is, err := issuance.Seal(d, &typ, seal, salt)
+	if err != nil {
+		return false, err
+	}
+	staged, err := issuance.StageCredential(s.credentials, is.Credential)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.issuer.Issue(ctx, is.Request); err != nil {
+		var refused *api.Error
+		if errors.As(err, &refused) && refused.Status/100 == 4 {
+			staged.Discard()
+		}
+		return false, fmt.Errorf("issue %s as Hefei's issuer: %w", DemoLicence, err)
+	}
+	if _, err := staged.Commit(); err != nil {
+		return false, err
+	}
+	s.detail("licence %s issued by %s, sealed locally; holder credential %s", DemoLicence, DemoAgency, credFile)
+	return true, s.verifyInWuhu(ctx, is.Credential)
+}
+
+// verifyInWuhu waits until Wuhu's gateway verifies the credential's licence
+// VALID with all its fields disclosed.
+func (s *demoSeeder) verifyInWuhu(ctx context.Context, c issuance.Credential) error {
+	req := api.VerifyRequest{LicenceID: c.LicenceID}
+	for _, f := range c.Fields {
+		req.Disclosed = append(req.Disclosed, api.Disclosure{Name: f.Name, Value: f.Value, Salt: f.Salt})
+	}
+	err := waitFor(ctx, "Wuhu's gateway to verify "+c.LicenceID, func() error {
+		v, err := s.verifier.Verify(ctx, req, false)
+		if err != nil {
+			return err
+		}
+		if !v.Valid {
+			var failed []string
+			for _, ch := range v.Checks {
+				if !ch.OK {
+					failed = append(failed, ch.Name+": "+ch.Detail)
+				}
+			}
+			return fmt.Errorf("NOT VALID (%s)", strings.Join(failed, "; "))
+		}
+		return nil
+	})
+	if err == nil {
+		s.detail("%s verified VALID by Wuhu's gateway, every field disclosed", c.LicenceID)
+	}
+	return err
+}

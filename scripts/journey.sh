@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# journey.sh runs the README's first journey: the sh blocks of README.md
+# between "<!-- journey:begin" and "<!-- journey:end", command for command,
+# so the two cannot drift. A command ending in "# → VERDICT" is a
+# verification that must give VERDICT ("VALID", or "NOT VALID" with,
+# after a colon, the check that must fail); every other command must succeed.
+#
+#   scripts/journey.sh          against the network `make up` runs in this checkout
+#   scripts/journey.sh --fresh  on a network of its own: a new run directory on
+#                               free loopback ports, brought up with `wanledger up`
+#                               and always taken down again (by PID, `down --purge`)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+wanledger=$repo/bin/wanledger
+[[ -x $wanledger ]] || { echo "journey: $wanledger is missing: run make build" >&2; exit 1; }
+
+# extract prints the journey's commands, each expected verdict turned into a
+# call of expect (defined in prelude) around the command itself.
+extract() {
+	awk '
+		/<!-- journey:begin/ { on = 1; next }
+		/<!-- journey:end/   { on = 0; next }
+		on && /^```sh[[:space:]]*$/ { code = 1; next }
+		on && /^```[[:space:]]*$/   { code = 0; next }
+		on && code {
+			if (match($0, /[[:space:]]+# → [A-Z][^#]*$/)) {
+				want = substr($0, RSTART); sub(/^[[:space:]]+# → /, "", want)
+				printf "expect '\''%s'\'' %s\n", want, substr($0, 1, RSTART - 1)
+			} else print
+		}' "$repo/README.md"
+}
+
+# prelude defines expect: run a verification until it prints the verdict
+# wanted (a gateway's cache follows the ledger within about a second).
+prelude() {
+	cat <<'EOF'
+expect() {
+	local want=$1; shift
+	local verdict=${want%%:*} check= out rc line
+	[[ $want == *:* ]] && check=${want#*: }
+	for attempt in $(seq 1 20); do
+		rc=0; out=$("$@" 2>&1) || rc=$?
+		line=${out%%$'\n'*}
+		# NOT VALID: verify exits 3, and names the failed check.
+		if [[ $verdict == VALID && $rc == 0 && $line =~ ^[^\ ]+\ VALID\  ]] ||
+			[[ $verdict == "NOT VALID" && $rc == 3 && $line =~ ^[^\ ]+\ NOT\ VALID\  &&
+				( -z $check || $out == *"FAIL $check"* ) ]]; then
+			printf '%s\n' "$out"
+			echo "journey: ✓ $want (attempt $attempt)"
+			return 0
+		fi
+		sleep 0.5
+	done
+	printf '%s\n' "$out"
+	echo "journey: ✗ expected $want; got exit $rc: $line" >&2
+	return 1
+}
+set -v
+EOF
+}
+
+# free_base prints the first port of a block of n free loopback ports below
+# the kernel's ephemeral range.
+free_base() {
+	local n=$1 low=32768 base p
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	for _ in $(seq 50); do
+		base=$((10000 + (RANDOM * 32768 + RANDOM) % (low - n - 10000)))
+		for ((p = base; p < base + n; p++)); do
+			(: </dev/tcp/127.0.0.1/$p) 2>/dev/null && continue 2
+		done
+		echo "$base"
+		return 0
+	done
+	echo "journey: no block of $n free loopback ports" >&2
+	return 1
+}
+
+dir=$repo
+if [[ ${1:-} == --fresh ]]; then
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/wanledger-journey-XXXXXX")
+	home=$dir/.wanledger
+	cleanup() {
+		"$wanledger" down --home "$home" --purge >/dev/null || echo "journey: down --purge of $home failed" >&2
+		rm -rf "$dir"
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	ln -s "$repo/bin" "$dir/bin"
+	base=$(free_base 210) # 21 nodes, 10 ports each
+	start=$SECONDS
+	"$wanledger" up --home "$home" --base-port "$base"
+	echo "journey: network up on ports $base+ in $((SECONDS - start)) s"
+elif [[ $# -gt 0 ]]; then
+	echo "usage: $0 [--fresh]" >&2
+	exit 2
+fi
+
+cd "$dir"
+unset WANLEDGER_HOME WANLEDGER_URL WANLEDGER_KEY
+script=$(extract)
+grep -q '^expect ' <<<"$script" || { echo "journey: README.md has no journey between its markers" >&2; exit 1; }
+start=$SECONDS
+bash -euo pipefail -c "$(prelude)"$'\n'"$script"
+echo "journey: README journey passed in $((SECONDS - start)) s"
