@@ -444,7 +444,7 @@ func (g *Gateway) verify(ctx context.Context, key keys.APIKey, req api.VerifyReq
 	if req.At != nil {
 		at = req.At.UTC()
 	}
-	v := verifier.Judge(src, req, at)
+	v := g.judge.Judge(src, req, at)
 	v.BlockHeight, v.Source = height, source
 	if !fresh {
 		v.Stale = g.stale()

@@ -36,6 +36,7 @@ type Gateway struct {
 	chain  chain // blocks and height; nil in handler tests
 	store  *cache.Store
 	keys   *keys.Keys
+	judge  *verifier.Verifier // one per gateway: its memo of verified seals
 	reg    *prometheus.Registry
 	m      metrics
 
@@ -71,7 +72,7 @@ func newMetrics(reg *prometheus.Registry) metrics {
 // New assembles a gateway from its parts.
 func New(cfg *config.Config, log *slog.Logger, ledger Ledger, ch chain, store *cache.Store, ks *keys.Keys) *Gateway {
 	reg := prometheus.NewRegistry()
-	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, store: store, keys: ks, reg: reg, m: newMetrics(reg)}
+	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, store: store, keys: ks, judge: verifier.New(0), reg: reg, m: newMetrics(reg)}
 }
 
 // Run runs a gateway from its configuration until ctx ends, then shuts the

@@ -18,13 +18,27 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/lru"
 )
 
 // Store is the cache.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
+	db      *badger.DB
+	log     *slog.Logger
+	decoded *lru.Cache[string, decodedRecord] // by ledger key
 }
+
+// decodedRecord is a cached object as decoded from the Badger value of a
+// version: a newer write of the key has another version, so an entry never
+// outlives the value it was decoded from, and no block has to invalidate it.
+type decodedRecord struct {
+	version uint64 // Badger's commit timestamp of the value
+	value   any    // *T of the getter that decoded it
+}
+
+// DecodedRecords bounds the decoded records kept between blocks (least
+// recently used first out): 8,192 records, a few MB for typical licences.
+const DecodedRecords = 8192
 
 // Open opens (or creates) the cache in dir. A cache written in another
 // format (an older version's) is emptied, to be rebuilt from block 0.
@@ -34,7 +48,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, log: log, decoded: lru.New[string, decodedRecord](DecodedRecords)}
 	if err := s.checkFormat(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
@@ -219,13 +233,15 @@ func splitKey(k string) (typ string, attrs []string, ok bool) {
 // ErrNotCached means the cache has no such object.
 var ErrNotCached = errors.New("not in the cache")
 
-// get reads the cached object of a type under its key attributes.
+// get reads the cached object of a type under its key attributes. The
+// value is decoded once per version and then shared: callers must not
+// modify it.
 func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
 	k, err := shim.CreateCompositeKey(typ, attrs)
 	if err != nil || slices.Contains(attrs, "") {
 		return nil, ErrNotCached // no ledger key has such attributes
 	}
-	var v T
+	var out *T
 	err = s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(cacheKey(k))
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -234,13 +250,25 @@ func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
 		if err != nil {
 			return err
 		}
-		return item.Value(func(b []byte) error { return json.Unmarshal(b, &v) })
+		if d, ok := s.decoded.Get(k); ok && d.version == item.Version() {
+			if v, ok := d.value.(*T); ok {
+				out = v
+				return nil
+			}
+		}
+		var v T
+		if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
+			return err
+		}
+		s.decoded.Put(k, decodedRecord{version: item.Version(), value: &v})
+		out = &v
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return out, err
 }
+
+// The getters below return records shared with every other reader of the
+// same version (see get): read them, never modify them.
 
 // Licence returns a cached licence.
 func (s *Store) Licence(id string) (*record.Licence, error) {
