@@ -87,12 +87,12 @@ func benchVerify(b *testing.B, first, pinned bool) {
 	if pinned {
 		res = childLoad(b, spec, baseline)
 	} else {
-		c := newLoadClient(benchClients)
-		if err := spec.warm(c); err != nil {
+		conns, err := spec.connect()
+		if err != nil {
 			b.Fatal(err)
 		}
 		baseline()
-		res = spec.run(c)
+		res = spec.run(conns)
 	}
 	b.StopTimer()
 	cpu := cpuTime() - cpuBefore

@@ -6,17 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/wanledger/wanledger/api"
 )
 
 // The benchmarks' load generator posts verification bodies from many
@@ -38,7 +39,7 @@ type loadSpec struct {
 	URL     string   `json:"url"`
 	Key     string   `json:"key"`
 	Bodies  [][]byte `json:"bodies"` // request i posts Bodies[i % len(Bodies)]
-	Warm    []byte   `json:"warm"`   // posted once by each client before the run, to open its connection
+	Warm    []byte   `json:"warm"`   // posted once on each connection before the run
 	N       int      `json:"n"`
 	Clients int      `json:"clients"`
 	CPU     int      `json:"cpu"` // the child's CPU
@@ -53,60 +54,107 @@ type loadResult struct {
 	Err     string        `json:"err,omitempty"`
 }
 
-func newLoadClient(clients int) *http.Client {
-	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+// httpConn is one client's keep-alive HTTP/1.1 connection. The generator
+// writes prepared requests and reads answers with Content-Length itself:
+// net/http's client costs about as much CPU as the server, which the
+// benchmark does not measure.
+type httpConn struct {
+	c    net.Conn
+	r    *bufio.Reader
+	body []byte
 }
 
-// post sends one verification and checks that the verdict is valid.
-func (s *loadSpec) post(c *http.Client, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, s.URL, bytes.NewReader(body))
+func dialHTTP(addr string) (*httpConn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &httpConn{c: c, r: bufio.NewReaderSize(c, 8192)}, nil
+}
+
+// request prepares a verification request with its body.
+func (s *loadSpec) request(body []byte) []byte {
+	u, _ := url.Parse(s.URL)
+	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", u.Path, u.Host, s.Key, len(body))
+	return append([]byte(head), body...)
+}
+
+var validVerdict = []byte(`"valid":true`)
+
+// post sends a prepared request and checks that the answer is 200 with a
+// valid verdict.
+func (h *httpConn) post(req []byte) error {
+	if _, err := h.c.Write(req); err != nil {
+		return err
+	}
+	status, err := h.r.ReadString('\n')
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+s.Key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var v api.Verdict
-	err = json.NewDecoder(resp.Body).Decode(&v)
-	io.Copy(io.Discard, resp.Body)
-	if err != nil || !v.Valid {
-		return fmt.Errorf("status %d, verdict %+v, %v", resp.StatusCode, v, err)
-	}
-	return nil
-}
-
-// warm has every client post Warm at once, so each holds a connection.
-func (s *loadSpec) warm(c *http.Client) error {
-	errs := make(chan error, s.Clients)
-	for range s.Clients {
-		go func() { errs <- s.post(c, s.Warm) }()
-	}
-	for range s.Clients {
-		if err := <-errs; err != nil {
+	length := -1
+	for {
+		line, err := h.r.ReadString('\n')
+		if err != nil {
 			return err
 		}
+		if line == "\r\n" {
+			break
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Content-Length") {
+			length, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	if length < 0 {
+		return fmt.Errorf("an answer without Content-Length: %q", status)
+	}
+	h.body = slices.Grow(h.body[:0], length)[:length]
+	if _, err := io.ReadFull(h.r, h.body); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(status, "HTTP/1.1 200 ") || !bytes.Contains(h.body, validVerdict) {
+		return fmt.Errorf("%s%s", status, h.body)
 	}
 	return nil
 }
 
-// run posts N bodies from Clients goroutines and measures the time and the
-// latencies.
-func (s *loadSpec) run(c *http.Client) loadResult {
+// connect opens one connection per client and posts Warm on each.
+func (s *loadSpec) connect() ([]*httpConn, error) {
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		return nil, err
+	}
+	conns := make([]*httpConn, s.Clients)
+	warm := s.request(s.Warm)
+	for i := range conns {
+		if conns[i], err = dialHTTP(u.Host); err == nil {
+			err = conns[i].post(warm)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return conns, nil
+}
+
+// run posts N bodies from one goroutine per connection and measures the
+// time and the latencies.
+func (s *loadSpec) run(conns []*httpConn) loadResult {
+	reqs := make([][]byte, len(s.Bodies))
+	for i, b := range s.Bodies {
+		reqs[i] = s.request(b)
+	}
 	var next atomic.Int64
 	var failed sync.Once
 	var res loadResult
 	lat := make([]time.Duration, s.N)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range s.Clients {
+	for _, c := range conns {
 		wg.Go(func() {
+			defer c.c.Close()
 			for i := int(next.Add(1) - 1); i < s.N; i = int(next.Add(1) - 1) {
 				t0 := time.Now()
-				if err := s.post(c, s.Bodies[i%len(s.Bodies)]); err != nil {
+				if err := c.post(reqs[i%len(reqs)]); err != nil {
 					failed.Do(func() { res.Err = err.Error() })
 					return
 				}
@@ -132,9 +180,9 @@ func loadgenChild(path string) int {
 	if err == nil {
 		_, err = pinProcess(s.CPU)
 	}
-	c := newLoadClient(s.Clients)
+	var conns []*httpConn
 	if err == nil {
-		err = s.warm(c)
+		conns, err = s.connect()
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load generator:", err)
@@ -145,7 +193,7 @@ func loadgenChild(path string) int {
 		return 1
 	}
 	cpu := cpuTime()
-	res := s.run(c)
+	res := s.run(conns)
 	res.CPU = cpuTime() - cpu
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
 		return 1
