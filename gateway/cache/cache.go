@@ -18,27 +18,14 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway/lru"
 )
 
 // Store is the cache.
 type Store struct {
-	db      *badger.DB
-	log     *slog.Logger
-	decoded *lru.Cache[string, decodedRecord] // by ledger key
+	db  *badger.DB
+	log *slog.Logger
+	dec decoded
 }
-
-// decodedRecord is a cached object as decoded from the Badger value of a
-// version: a newer write of the key has another version, so an entry never
-// outlives the value it was decoded from, and no block has to invalidate it.
-type decodedRecord struct {
-	version uint64 // Badger's commit timestamp of the value
-	value   any    // *T of the getter that decoded it
-}
-
-// DecodedRecords bounds the decoded records kept between blocks (least
-// recently used first out): 8,192 records, a few MB for typical licences.
-const DecodedRecords = 8192
 
 // Open opens (or creates) the cache in dir. A cache written in another
 // format (an older version's) is emptied, to be rebuilt from block 0.
@@ -48,8 +35,16 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: log, decoded: lru.New[string, decodedRecord](DecodedRecords)}
-	if err := s.checkFormat(); err != nil {
+	s := &Store{db: db, log: log, dec: newDecoded()}
+	err = s.checkFormat()
+	if err == nil {
+		err = s.db.View(func(txn *badger.Txn) error {
+			h, err := heightIn(txn)
+			s.dec.height.Store(h)
+			return err
+		})
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
@@ -93,15 +88,9 @@ func (s *Store) checkFormat() error {
 }
 
 // Height is the number of blocks the cache reflects: the next block it
-// expects.
-func (s *Store) Height() (uint64, error) {
-	var h uint64
-	err := s.db.View(func(txn *badger.Txn) (err error) {
-		h, err = heightIn(txn)
-		return err
-	})
-	return h, err
-}
+// expects. It is kept in memory (see decoded.applied); the error is always
+// nil.
+func (s *Store) Height() (uint64, error) { return s.dec.height.Load(), nil }
 
 // ApplyBlock applies a block's writes (BlockWrites) and moves the height
 // past it, in one transaction. A block below the height was applied already
@@ -126,6 +115,9 @@ func (s *Store) ApplyBlock(number uint64, writes []Write) (applied bool, err err
 		applied = true
 		return txn.Set(heightKey, binary.BigEndian.AppendUint64(nil, number+1))
 	})
+	if applied && err == nil {
+		s.dec.applied(number+1, writes)
+	}
 	return applied, err
 }
 
@@ -233,15 +225,21 @@ func splitKey(k string) (typ string, attrs []string, ok bool) {
 // ErrNotCached means the cache has no such object.
 var ErrNotCached = errors.New("not in the cache")
 
-// get reads the cached object of a type under its key attributes. The
-// value is decoded once per version and then shared: callers must not
-// modify it.
+// get reads the cached object of a type under its key attributes: decoded
+// once, then shared until a block writes its key (see decoded). Callers
+// must not modify it.
 func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
 	k, err := shim.CreateCompositeKey(typ, attrs)
 	if err != nil || slices.Contains(attrs, "") {
 		return nil, ErrNotCached // no ledger key has such attributes
 	}
-	var out *T
+	epoch := s.dec.epoch.Load()
+	if v, ok := s.dec.recs.Get(k); ok {
+		if t, ok := v.(*T); ok {
+			return t, nil
+		}
+	}
+	var v T
 	err = s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(cacheKey(k))
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -250,21 +248,13 @@ func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
 		if err != nil {
 			return err
 		}
-		if d, ok := s.decoded.Get(k); ok && d.version == item.Version() {
-			if v, ok := d.value.(*T); ok {
-				out = v
-				return nil
-			}
-		}
-		var v T
-		if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
-			return err
-		}
-		s.decoded.Put(k, decodedRecord{version: item.Version(), value: &v})
-		out = &v
-		return nil
+		return item.Value(func(b []byte) error { return json.Unmarshal(b, &v) })
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	s.dec.keep(k, &v, epoch)
+	return &v, nil
 }
 
 // The getters below return records shared with every other reader of the

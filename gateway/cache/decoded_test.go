@@ -106,7 +106,27 @@ func TestTheDecodedRecordsAreBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := s.decoded.Len(); n != DecodedRecords {
+	if n := s.dec.recs.Len(); n != DecodedRecords {
 		t.Fatalf("%d decoded records kept, want %d", n, DecodedRecords)
+	}
+}
+
+// A reader that decoded a value before a block committed cannot keep it
+// once the block has been applied: the next read is the block's version.
+func TestARecordDecodedBeforeABlockIsNotKeptAfterIt(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	w := licenceWrite(t, licence("L1", record.StatusActive))
+	applyWrites(t, s, w)
+	epoch := s.dec.epoch.Load() // a reader starts, and decodes the active licence
+	var old record.Licence
+	if err := json.Unmarshal(w.Value, &old); err != nil {
+		t.Fatal(err)
+	}
+	applyWrites(t, s, licenceWrite(t, licence("L1", record.StatusRevoked)))
+	s.dec.keep(w.Key, &old, epoch) // the reader, late
+	wantStatus(t, s, "L1", record.StatusRevoked)
+	if h, _ := s.Height(); h != 2 {
+		t.Fatalf("height %d", h)
 	}
 }

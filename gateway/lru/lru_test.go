@@ -23,6 +23,11 @@ func TestTheLeastRecentlyUsedEntryIsEvicted(t *testing.T) {
 	if v, ok := c.Get("c"); !ok || v != 3 {
 		t.Errorf("c = %d, %v", v, ok)
 	}
+	c.Remove("c")
+	c.Remove("nothing")
+	if _, ok := c.Get("c"); ok || c.Len() != 1 {
+		t.Errorf("c survived its removal, len %d", c.Len())
+	}
 }
 
 func TestConcurrentUseStaysWithinTheBound(t *testing.T) {
