@@ -5,14 +5,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync/atomic"
+	"weak"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/lru"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
-// DefaultMemoSize bounds the seal memo: 32,768 entries of about 170 bytes
-// (a 32-byte digest and the LRU's bookkeeping), some 5.5 MB.
+// DefaultMemoSize bounds the seal memo: 32,768 content digests and as many
+// record pairs, about 170 bytes each with the LRU's bookkeeping, some 11 MB.
 const DefaultMemoSize = 1 << 15
 
 // sealMemo remembers the seal signatures that verified, by memoKey: the
@@ -24,9 +26,20 @@ const DefaultMemoSize = 1 << 15
 // from the current records, before the memo is consulted.
 type sealMemo struct {
 	seen       *lru.Cache[[32]byte, struct{}]
+	same       *lru.Cache[recordPair, struct{}] // pairs whose content check passed
 	verify     func(pub *gm.PublicKey, msg, sig []byte) bool
 	verified   atomic.Uint64 // SM2 verifications run
 	remembered atomic.Uint64 // verifications answered from the memo
+}
+
+// recordPair names a licence record and a seal key record by identity. The
+// cache hands out one record per version, never modified, so a pair that
+// passed the content check passes again without the content being encoded
+// and hashed. Weak pointers neither keep a record alive nor ever equal a
+// pointer to a later record at the same address.
+type recordPair struct {
+	l weak.Pointer[record.Licence]
+	k weak.Pointer[record.SealKey]
 }
 
 // memoTag separates memo digests from every other SM3 digest of the project.
@@ -44,6 +57,25 @@ func memoKey(msg []byte, sigHex, pubHex string) [32]byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(pubHex)))
 	b = append(b, pubHex...)
 	return gm.SM3(b)
+}
+
+// checkRecords verifies the licence's seal signature by the key, or finds
+// that these records, or records of the same content, verified before.
+func (m *sealMemo) checkRecords(l *record.Licence, k *record.SealKey) error {
+	pair := recordPair{weak.Make(l), weak.Make(k)}
+	if _, ok := m.same.Get(pair); ok {
+		m.remembered.Add(1)
+		return nil
+	}
+	msg, err := l.SigningBytes()
+	if err != nil {
+		return err
+	}
+	if err := m.check(msg, l.Signature, k.PublicKey); err != nil {
+		return err
+	}
+	m.same.Put(pair, struct{}{})
+	return nil
 }
 
 // check verifies sig (hex DER) over msg by pub (hex point), or finds that

@@ -19,7 +19,9 @@ import (
 )
 
 // Records is where verification reads: the cache, or the ledger. A record
-// that does not exist is an error wrapping ErrNotFound.
+// that does not exist is an error wrapping ErrNotFound. A record returned
+// must never change afterwards (the cache's are shared and read-only): a
+// Verifier remembers seal checks by the records' identity too.
 type Records interface {
 	Licence(id string) (*record.Licence, error)
 	Grant(id string) (*record.Accreditation, error)
@@ -40,7 +42,7 @@ func New(memoSize int) *Verifier {
 	if memoSize <= 0 {
 		memoSize = DefaultMemoSize
 	}
-	return &Verifier{memo: sealMemo{seen: lru.New[[32]byte, struct{}](memoSize), verify: (*gm.PublicKey).Verify}}
+	return &Verifier{memo: sealMemo{seen: lru.New[[32]byte, struct{}](memoSize), same: lru.New[recordPair, struct{}](memoSize), verify: (*gm.PublicKey).Verify}}
 }
 
 // Judge verifies a licence against records at a time. Every check runs
@@ -110,11 +112,7 @@ func (ver *Verifier) sealed(r Records, l *record.Licence) error {
 	if err := k.ValidAt(l.SealedAt); err != nil {
 		return err
 	}
-	msg, err := l.SigningBytes()
-	if err != nil {
-		return err
-	}
-	return ver.memo.check(msg, l.Signature, k.PublicKey)
+	return ver.memo.checkRecords(l, k)
 }
 
 func fieldsMatch(l *record.Licence, disclosed []api.Disclosure) error {
