@@ -57,7 +57,8 @@ func BenchmarkVerify(b *testing.B) {
 
 func benchVerify(b *testing.B, first, pinned bool) {
 	f := newFixture(b)
-	f.g.cfg.MaxStaleness.Duration = 24 * time.Hour // no blocks arrive; building many licences takes a while
+	// No blocks arrive, and building many licences takes a while.
+	f.g.cfg.MaxStaleness.Duration = 24 * time.Hour
 	n := 1 // repeat: one licence, also the warm-up's
 	if first {
 		n = b.N + 1 // licence 0 warms up; each request verifies another
