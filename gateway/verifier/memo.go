@@ -27,9 +27,8 @@ const DefaultMemoSize = 1 << 15
 type sealMemo struct {
 	seen       *lru.Cache[[32]byte, struct{}]
 	same       *lru.Cache[recordPair, struct{}] // pairs whose content check passed
-	verify     func(pub *gm.PublicKey, msg, sig []byte) bool
-	verified   atomic.Uint64 // SM2 verifications run
-	remembered atomic.Uint64 // verifications answered from the memo
+	verified   atomic.Uint64                    // SM2 verifications run
+	remembered atomic.Uint64                    // verifications answered from the memo
 }
 
 // recordPair names a licence record and a seal key record by identity. The
@@ -95,7 +94,7 @@ func (m *sealMemo) check(msg []byte, sigHex, pubHex string) error {
 		return fmt.Errorf("signature is not hex")
 	}
 	m.verified.Add(1)
-	if !m.verify(pub, msg, sig) {
+	if !pub.Verify(msg, sig) {
 		return credential.ErrBadSignature
 	}
 	m.seen.Put(id, struct{}{})

@@ -15,7 +15,6 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/lru"
 	"github.com/wanledger/wanledger/internal/credential"
-	"github.com/wanledger/wanledger/internal/gm"
 )
 
 // Records is where verification reads: the cache, or the ledger. A record
@@ -42,7 +41,7 @@ func New(memoSize int) *Verifier {
 	if memoSize <= 0 {
 		memoSize = DefaultMemoSize
 	}
-	return &Verifier{memo: sealMemo{seen: lru.New[[32]byte, struct{}](memoSize), same: lru.New[recordPair, struct{}](memoSize), verify: (*gm.PublicKey).Verify}}
+	return &Verifier{memo: sealMemo{seen: lru.New[[32]byte, struct{}](memoSize), same: lru.New[recordPair, struct{}](memoSize)}}
 }
 
 // Judge verifies a licence against records at a time. Every check runs
