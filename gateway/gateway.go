@@ -31,6 +31,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/httpapi"
 	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/gateway/service"
+	"github.com/wanledger/wanledger/gateway/verifier"
 )
 
 // Gateway is a running gateway.
@@ -42,6 +43,7 @@ type Gateway struct {
 	clock  service.Clock
 	store  *cache.Store
 	keys   *keys.Keys
+	judge  *verifier.Verifier // one per gateway: its memo of verified seals
 	reg    *prometheus.Registry
 	m      metrics
 
@@ -82,7 +84,7 @@ func New(cfg *config.Config, log *slog.Logger, ledger service.Ledger, ch chain, 
 		clock = time.Now
 	}
 	reg := prometheus.NewRegistry()
-	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, reg: reg, m: newMetrics(reg)}
+	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, judge: verifier.New(0), reg: reg, m: newMetrics(reg)}
 }
 
 // Run runs a gateway from its configuration until ctx ends, then shuts the
@@ -200,7 +202,7 @@ func (g *Gateway) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
-	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Stale: g.stale,
+	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Verifier: g.judge, Stale: g.stale,
 		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log})
 	ids := make([]string, len(g.cfg.Identities))
 	for i, id := range g.cfg.Identities {

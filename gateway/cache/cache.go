@@ -24,6 +24,7 @@ import (
 type Store struct {
 	db  *badger.DB
 	log *slog.Logger
+	dec decoded
 }
 
 // Open opens (or creates) the cache in dir. A cache written in another
@@ -34,8 +35,16 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: log}
-	if err := s.checkFormat(); err != nil {
+	s := &Store{db: db, log: log, dec: newDecoded()}
+	err = s.checkFormat()
+	if err == nil {
+		err = s.db.View(func(txn *badger.Txn) error {
+			h, err := heightIn(txn)
+			s.dec.height.Store(h)
+			return err
+		})
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
@@ -79,15 +88,9 @@ func (s *Store) checkFormat() error {
 }
 
 // Height is the number of blocks the cache reflects: the next block it
-// expects.
-func (s *Store) Height() (uint64, error) {
-	var h uint64
-	err := s.db.View(func(txn *badger.Txn) (err error) {
-		h, err = heightIn(txn)
-		return err
-	})
-	return h, err
-}
+// expects. It is kept in memory (see decoded.applied); the error is always
+// nil.
+func (s *Store) Height() (uint64, error) { return s.dec.height.Load(), nil }
 
 // ApplyBlock applies a block's writes (BlockWrites) and moves the height
 // past it, in one transaction. A block below the height was applied already
@@ -112,6 +115,9 @@ func (s *Store) ApplyBlock(number uint64, writes []Write) (applied bool, err err
 		applied = true
 		return txn.Set(heightKey, binary.BigEndian.AppendUint64(nil, number+1))
 	})
+	if applied && err == nil {
+		s.dec.applied(number+1, writes)
+	}
 	return applied, err
 }
 
@@ -219,51 +225,37 @@ func splitKey(k string) (typ string, attrs []string, ok bool) {
 // ErrNotCached means the cache has no such object.
 var ErrNotCached = errors.New("not in the cache")
 
-// get reads the cached object of a type under its key attributes.
-func get[T any](s *Store, typ string, attrs ...string) (*T, error) {
-	k, err := shim.CreateCompositeKey(typ, attrs)
-	if err != nil || slices.Contains(attrs, "") {
-		return nil, ErrNotCached // no ledger key has such attributes
-	}
-	var v T
-	err = s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(cacheKey(k))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotCached
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(b []byte) error { return json.Unmarshal(b, &v) })
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
+// The getters below read one record from a snapshot of their own; View
+// reads several at one height. Records are shared with every other reader
+// of the same version: read them, never modify them.
 
 // Licence returns a cached licence.
 func (s *Store) Licence(id string) (*record.Licence, error) {
-	return get[record.Licence](s, objLicence, id)
+	return viewOne(s, (*Snapshot).Licence, id)
 }
 
 // Grant returns a cached accreditation grant by its ID ("<agency ID>:<sequence>").
 func (s *Store) Grant(id string) (*record.Accreditation, error) {
-	attrs, err := record.GrantKeyAttrs(id)
-	if err != nil {
-		return nil, ErrNotCached
-	}
-	return get[record.Accreditation](s, objGrant, attrs...)
+	return viewOne(s, (*Snapshot).Grant, id)
 }
 
 // SealKey returns a cached seal key.
 func (s *Store) SealKey(id string) (*record.SealKey, error) {
-	return get[record.SealKey](s, objSeal, id)
+	return viewOne(s, (*Snapshot).SealKey, id)
 }
 
 // LicenceType returns a cached licence type.
 func (s *Store) LicenceType(code string) (*record.LicenceType, error) {
-	return get[record.LicenceType](s, objType, code)
+	return viewOne(s, (*Snapshot).LicenceType, code)
+}
+
+func viewOne[T any](s *Store, get func(*Snapshot, string) (*T, error), id string) (*T, error) {
+	var out *T
+	err := s.View(func(v *Snapshot) (err error) {
+		out, err = get(v, id)
+		return err
+	})
+	return out, err
 }
 
 // Licences lists every cached licence, for comparing the cache with the ledger.

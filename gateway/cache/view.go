@@ -10,47 +10,101 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// Snapshot is the cache at one height: its reads all see the one Badger
-// transaction that read Height, so an answer and the height it reports
-// belong together even while blocks apply. It lives only inside View.
+// Snapshot is the cache at one height: every read of it reflects exactly
+// Height blocks, so an answer and the height it reports belong together
+// even while blocks apply. Reads come from the decoded records when no
+// block has been applied since the snapshot began, else from one Badger
+// transaction at Height. It lives only inside View. Records it returns are
+// shared with other readers: read them, never modify them.
 type Snapshot struct {
 	Height uint64 // the number of blocks the snapshot reflects
-	txn    *badger.Txn
+
+	s     *Store
+	epoch uint64      // the decoded records' epoch at Height
+	txn   *badger.Txn // opened on the first read the decoded records miss
+	slow  bool        // Badger only: a block was applied during a first try
+	moved bool        // a block was applied since the snapshot began
 }
 
-// View runs fn over a consistent snapshot of the cache.
+// View runs fn over a consistent snapshot of the cache. If a block is
+// applied while fn reads, fn runs once more over a Badger-only snapshot, so
+// fn must be safe to run twice.
 func (s *Store) View(fn func(*Snapshot) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
-		h, err := heightIn(txn)
-		if err != nil {
-			return err
-		}
-		return fn(&Snapshot{Height: h, txn: txn})
-	})
+	snap := &Snapshot{s: s}
+	s.dec.mu.Lock() // epoch and height change together, under mu
+	snap.epoch, snap.Height = s.dec.epoch.Load(), s.dec.height.Load()
+	s.dec.mu.Unlock()
+	err := snap.run(fn)
+	if !snap.moved {
+		return err
+	}
+	snap = &Snapshot{s: s, slow: true, txn: s.db.NewTransaction(false)}
+	if snap.Height, err = heightIn(snap.txn); err != nil {
+		snap.txn.Discard()
+		return err
+	}
+	return snap.run(fn)
 }
 
-func getIn[T any](txn *badger.Txn, typ string, attrs ...string) (*T, error) {
+func (v *Snapshot) run(fn func(*Snapshot) error) error {
+	defer func() {
+		if v.txn != nil {
+			v.txn.Discard()
+		}
+	}()
+	return fn(v)
+}
+
+// errMoved ends the reads of a snapshot that a block overtook.
+var errMoved = errors.New("cache: a block was applied during the read")
+
+// read returns the record under a ledger key, decoded into a new T.
+func read[T any](v *Snapshot, typ string, attrs ...string) (*T, error) {
 	k, err := shim.CreateCompositeKey(typ, attrs)
 	if err != nil || slices.Contains(attrs, "") {
-		return nil, ErrNotCached
+		return nil, ErrNotCached // no ledger key has such attributes
 	}
-	item, err := txn.Get(cacheKey(k))
+	if v.moved {
+		return nil, errMoved
+	}
+	dec := &v.s.dec
+	if !v.slow {
+		r, ok := dec.recs.Get(k)
+		if t, isT := r.(*T); ok && isT && dec.epoch.Load() == v.epoch {
+			return t, nil
+		}
+		if v.txn == nil {
+			v.txn = v.s.db.NewTransaction(false)
+			h, err := heightIn(v.txn)
+			if err != nil {
+				return nil, err
+			}
+			if h != v.Height {
+				v.moved = true
+				return nil, errMoved
+			}
+		}
+	}
+	item, err := v.txn.Get(cacheKey(k))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotCached
 	}
 	if err != nil {
 		return nil, err
 	}
-	var v T
-	if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
+	var t T
+	if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &t) }); err != nil {
 		return nil, err
 	}
-	return &v, nil
+	if !v.slow {
+		dec.keep(k, &t, v.epoch)
+	}
+	return &t, nil
 }
 
 // Licence returns a cached licence.
 func (v *Snapshot) Licence(id string) (*record.Licence, error) {
-	return getIn[record.Licence](v.txn, objLicence, id)
+	return read[record.Licence](v, objLicence, id)
 }
 
 // Grant returns a cached grant by its ID ("<agency ID>:<sequence>").
@@ -59,15 +113,15 @@ func (v *Snapshot) Grant(id string) (*record.Accreditation, error) {
 	if err != nil {
 		return nil, ErrNotCached
 	}
-	return getIn[record.Accreditation](v.txn, objGrant, attrs...)
+	return read[record.Accreditation](v, objGrant, attrs...)
 }
 
 // SealKey returns a cached seal key.
 func (v *Snapshot) SealKey(id string) (*record.SealKey, error) {
-	return getIn[record.SealKey](v.txn, objSeal, id)
+	return read[record.SealKey](v, objSeal, id)
 }
 
 // LicenceType returns a cached licence type.
 func (v *Snapshot) LicenceType(code string) (*record.LicenceType, error) {
-	return getIn[record.LicenceType](v.txn, objType, code)
+	return read[record.LicenceType](v, objType, code)
 }

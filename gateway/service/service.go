@@ -19,6 +19,7 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/verifier"
 )
 
 // Ledger is what the service needs of Fabric: submit and evaluate as one
@@ -53,6 +54,8 @@ type Options struct {
 	Ledger Ledger
 	Store  *cache.Store
 	Clock  Clock
+	// Verifier judges verifications; one per gateway, for its seal memo.
+	Verifier *verifier.Verifier
 	// Stale reports whether the cache has gone without confirming it has
 	// every block for longer than MaxStaleness; nil: never.
 	Stale        func() bool
@@ -65,6 +68,7 @@ type Service struct {
 	ledger       Ledger
 	store        *cache.Store
 	clock        Clock
+	verifier     *verifier.Verifier
 	stale        func() bool
 	maxStaleness time.Duration
 	log          *slog.Logger
@@ -72,7 +76,10 @@ type Service struct {
 
 // New assembles a service; a nil Clock is time.Now.
 func New(o Options) *Service {
-	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log}
+	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log}
+	if s.verifier == nil {
+		s.verifier = verifier.New(0)
+	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}

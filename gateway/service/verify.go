@@ -25,13 +25,13 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 		if err != nil {
 			return api.Verdict{}, s.fail("verify", err)
 		}
-		v := verifier.Judge(ledgerRecords{ctx: ctx, s: s, who: who}, req, at)
+		v := s.verifier.Judge(ledgerRecords{ctx: ctx, s: s, who: who}, req, at)
 		v.BlockHeight, v.Source = h, SourceLedger
 		return v, nil
 	}
 	var v api.Verdict
 	err := s.store.View(func(snap *cache.Snapshot) error {
-		v = verifier.Judge(snap, req, at)
+		v = s.verifier.Judge(snap, req, at)
 		v.BlockHeight, v.Source = snap.Height, SourceCache
 		return nil
 	})

@@ -13,12 +13,14 @@ import (
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/lru"
 	"github.com/wanledger/wanledger/internal/credential"
-	"github.com/wanledger/wanledger/internal/gm"
 )
 
 // Records is where verification reads: the cache, or the ledger. A record
-// that does not exist is an error wrapping ErrNotFound.
+// that does not exist is an error wrapping ErrNotFound. A record returned
+// must never change afterwards (the cache's are shared and read-only): a
+// Verifier remembers seal checks by the records' identity too.
 type Records interface {
 	Licence(id string) (*record.Licence, error)
 	Grant(id string) (*record.Accreditation, error)
@@ -28,9 +30,24 @@ type Records interface {
 // ErrNotFound is what a Records source returns for an unknown object.
 var ErrNotFound = errors.New("not found")
 
+// Verifier judges licences, remembering which seal signatures verified
+// (see sealMemo) so that a licence version's SM2 signature is checked once.
+// Make one per gateway; it is safe for concurrent use.
+type Verifier struct{ memo sealMemo }
+
+// New returns a Verifier whose memo holds at most memoSize seal checks
+// (least recently used first out; DefaultMemoSize if memoSize <= 0).
+func New(memoSize int) *Verifier {
+	if memoSize <= 0 {
+		memoSize = DefaultMemoSize
+	}
+	return &Verifier{memo: sealMemo{seen: lru.New[[32]byte, struct{}](memoSize), same: lru.New[recordPair, struct{}](memoSize)}}
+}
+
 // Judge verifies a licence against records at a time. Every check runs
-// that can; the verdict is valid only if all pass.
-func Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
+// that can; the verdict is valid only if all pass. Records returned by r
+// are only read.
+func (ver *Verifier) Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
 	v := api.Verdict{LicenceID: req.LicenceID, At: at}
 	add := func(name string, err error) bool {
 		c := api.Check{Name: name, OK: err == nil}
@@ -45,7 +62,7 @@ func Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
 		return v
 	}
 	add(api.CheckAccredited, accredited(r, l))
-	add(api.CheckSeal, sealed(r, l))
+	add(api.CheckSeal, ver.sealed(r, l))
 	st := l.StatusAt(at)
 	v.Status = st.Status
 	switch st.Status {
@@ -82,8 +99,8 @@ func accredited(r Records, l *record.Licence) error {
 
 // sealed checks the seal key belongs to the agency, was valid when the
 // content was sealed (issued or last renewed), and that its signature
-// verifies over the content.
-func sealed(r Records, l *record.Licence) error {
+// verifies over the content (in full the first time, then from the memo).
+func (ver *Verifier) sealed(r Records, l *record.Licence) error {
 	k, err := r.SealKey(l.SealKeyID)
 	if err != nil {
 		return fmt.Errorf("seal key %s: %w", l.SealKeyID, err)
@@ -94,15 +111,7 @@ func sealed(r Records, l *record.Licence) error {
 	if err := k.ValidAt(l.SealedAt); err != nil {
 		return err
 	}
-	pub, err := gm.ParsePublicKeyHex(k.PublicKey)
-	if err != nil {
-		return err
-	}
-	sig, err := hex.DecodeString(l.Signature)
-	if err != nil {
-		return fmt.Errorf("signature is not hex")
-	}
-	return credential.Verify(pub, l.Content, sig)
+	return ver.memo.checkRecords(l, k)
 }
 
 func fieldsMatch(l *record.Licence, disclosed []api.Disclosure) error {
