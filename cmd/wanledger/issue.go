@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +14,6 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
 
@@ -248,20 +248,18 @@ func (o *clientOptions) renewCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var l struct {
-				Data credential.Content `json:"data"`
-			}
-			if err := c.Do(cmd.Context(), http.MethodGet, "/v1/licences/"+pathEscape(a[0])+"?fresh=true", nil, &l); err != nil {
+			l, err := c.Licence(cmd.Context(), a[0], true)
+			if err != nil {
 				return err
 			}
-			req, err := issuance.Renew(l.Data, to, sealKeyID, key)
+			req, err := issuance.Renew(l.Data.Content, to, sealKeyID, key)
 			if err != nil {
 				return err
 			}
 			if err := checkSealKey(cmd, c, req.SealKeyID, l.Data.AgencyID, key.Public().Hex()); err != nil {
 				return err
 			}
-			return o.call(cmd, http.MethodPost, "/v1/licences/"+pathEscape(a[0])+"/renew", req)
+			return run(o, cmd, func(c *apiclient.Client, ctx context.Context) (any, error) { return c.Renew(ctx, a[0], req) })
 		}}
 	c.Flags().StringVar(&validTo, "valid-to", "", "the new valid-to, RFC 3339, whole seconds")
 	c.Flags().StringVar(&sealKey, "seal-key", "", "the seal key to sign with (PEM)")

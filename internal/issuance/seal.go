@@ -13,6 +13,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -102,27 +103,28 @@ func Seal(d Draft, t *record.LicenceType, key *gm.PrivateKey, provinceSalt []byt
 
 // Renew seals a licence's content again with a new valid-to and the seal
 // key sealKeyID (the key the content names if empty), which key must be.
-// The new valid-to must be a whole second after the current one.
-func Renew(c credential.Content, validTo time.Time, sealKeyID string, key *gm.PrivateKey) (record.RenewRequest, error) {
+// The new valid-to must be a whole second after the current one. The
+// request is the body of POST /v1/licences/{id}/renew for the content's ID.
+func Renew(c credential.Content, validTo time.Time, sealKeyID string, key *gm.PrivateKey) (api.RenewRequest, error) {
 	if sealKeyID == "" {
 		sealKeyID = c.SealKeyID
 	}
 	if err := checkID("seal key ID", sealKeyID); err != nil {
-		return record.RenewRequest{}, err
+		return api.RenewRequest{}, err
 	}
 	switch {
 	case key == nil:
-		return record.RenewRequest{}, fmt.Errorf("licence %s: no seal key", c.ID)
+		return api.RenewRequest{}, fmt.Errorf("licence %s: no seal key", c.ID)
 	case validTo.Nanosecond() != 0:
-		return record.RenewRequest{}, fmt.Errorf("licence %s: the new validTo is whole seconds", c.ID)
+		return api.RenewRequest{}, fmt.Errorf("licence %s: the new validTo is whole seconds", c.ID)
 	case !validTo.After(c.ValidTo):
-		return record.RenewRequest{}, fmt.Errorf("licence %s: the new validTo %s is not after the current %s",
+		return api.RenewRequest{}, fmt.Errorf("licence %s: the new validTo %s is not after the current %s",
 			c.ID, validTo.UTC().Format(time.RFC3339), c.ValidTo.UTC().Format(time.RFC3339))
 	}
 	c.ValidTo, c.SealKeyID = validTo.UTC(), sealKeyID
 	sig, err := credential.Sign(key, c)
 	if err != nil {
-		return record.RenewRequest{}, fmt.Errorf("licence %s: %w", c.ID, err)
+		return api.RenewRequest{}, fmt.Errorf("licence %s: %w", c.ID, err)
 	}
-	return record.RenewRequest{ID: c.ID, ValidTo: c.ValidTo, SealKeyID: sealKeyID, Signature: hex.EncodeToString(sig)}, nil
+	return api.RenewRequest{ValidTo: c.ValidTo, SealKeyID: sealKeyID, Signature: hex.EncodeToString(sig)}, nil
 }

@@ -99,6 +99,7 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 		mustSubmit(t, target, "Accept", "HO-SBE-1")
 		wantOwnerAndMajority(t, target, [][]string{{"JiangsuMSP"}, {"ShanghaiMSP", "JiangsuMSP"}, {"JiangsuMSP", "AnhuiMSP", "ZhejiangMSP"}},
 			[]string{"ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}, "Start", "HO-SBE-1")
+		settled(t, env, "delta", "jiangsu")
 		mustSubmit(t, target, "Complete", "HO-SBE-1", gm.SM3Hex([]byte("result")))
 	})
 }

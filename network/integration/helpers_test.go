@@ -178,3 +178,29 @@ func eventually(t *testing.T, within time.Duration, f func() error) {
 		time.Sleep(250 * time.Millisecond)
 	}
 }
+
+// settled waits until every member peer of channel has the blocks org's
+// peer has: a transaction committed through one peer reaches the others in
+// their own time, and an endorsement by a peer that lags reads the state
+// before it.
+func settled(t *testing.T, env *nettest.Env, channel, org string) {
+	t.Helper()
+	ctx := t.Context()
+	ci, err := peerChainInfo(ctx, env, org, channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _ := env.Net.Topo.Channel(channel)
+	eventually(t, 30*time.Second, func() error {
+		for _, m := range ch.Members {
+			got, err := peerChainInfo(ctx, env, m, channel)
+			if err != nil {
+				return err
+			}
+			if got.Height < ci.Height {
+				return fmt.Errorf("peer.%s is at height %d, peer.%s at %d", m, got.Height, org, ci.Height)
+			}
+		}
+		return nil
+	})
+}

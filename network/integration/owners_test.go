@@ -32,6 +32,7 @@ func TestOnlyTheOwnerGrantsOnItsDataset(t *testing.T) {
 	hefei := contract(t, env, "hefei", "User1", "share")
 	mustSubmit(t, hefei, "RegisterDataset", toJSON(t, record.Dataset{ID: "hefei.pension", Description: "合肥市养老保险参保",
 		Fields: []record.FieldSpec{{Name: "insured", Type: record.FieldBool}, {Name: "since", Type: record.FieldDate}}}))
+	settled(t, env, "anhui", "hefei")
 	now := time.Now().UTC().Truncate(time.Second)
 	a := record.Authorization{ID: "AUTH-IT-OWNER", Requester: "AnhuiMSP", DatasetID: "hefei.pension", Fields: []string{"insured"},
 		Purpose: "pension-check", LegalBasis: "SOCIAL_INSURANCE_LAW", ValidFrom: now, ValidTo: now.Add(time.Hour)}
