@@ -1,11 +1,18 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
@@ -83,4 +90,41 @@ func mustHolderKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return k.Public().Hex()
+}
+
+// TestAllStopsAtItsBoundsAgainstAHostileGateway: a gateway that never ends
+// a listing, or sends huge pages, makes --all stop with an error pointing to
+// --limit and --cursor, well before memory grows without bound.
+func TestAllStopsAtItsBoundsAgainstAHostileGateway(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		value int // bytes of each item's ID
+		pages int // the most pages --all may fetch before it stops
+	}{
+		{"endless small pages", 1, maxAllItems/record.MaxPageSize + 1},
+		{"endless large pages", 30000, maxAllBytes/(200*30000) + 2},
+	} {
+		var requests atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			n := requests.Add(1)
+			items := make([]map[string]string, record.MaxPageSize)
+			for i := range items {
+				items[i] = map[string]string{"id": strings.Repeat("L", c.value)}
+			}
+			json.NewEncoder(w).Encode(map[string]any{"blockHeight": 1, "data": map[string]any{"items": items, "bookmark": fmt.Sprint("c", n)}})
+		}))
+		_, _, err := wanledger("licence", "list", "--issuer", "a", "--all", "--url", srv.URL, "--key", "wl_k_s")
+		srv.Close()
+		if err == nil || !strings.Contains(err.Error(), "--all stops") || !strings.Contains(err.Error(), "--cursor") || exitCode(err) != exitError {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if n := requests.Load(); n > int64(c.pages) {
+			t.Errorf("%s: --all fetched %d pages, want at most %d", c.name, n, c.pages)
+		}
+	}
+	// A page of more items than a gateway sends is refused.
+	items := make([]int, record.MaxPageSize+1)
+	if _, err := followPages(&api.Read[record.Page[int]]{Data: record.Page[int]{Items: items, Bookmark: "x"}}, nil); err == nil {
+		t.Error("a page of 201 items was followed")
+	}
 }
