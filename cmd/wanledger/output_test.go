@@ -65,6 +65,11 @@ func TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &e); err != nil || code != exitError || e.Status != 403 || e.Code != "USES_EXHAUSTED" || e.DenialID != "tx42" || e.BlockNumber != 12 || e.ExitCode != 1 {
 		t.Errorf("--json: exit %d, stdout %q (%v)", code, out, err)
 	}
+	out, _, code = cli(t, http.StatusOK, `{"licenceId":"L1","valid":false,"status":"revoked","checks":[{"name":"status-active","ok":false}]}`, "verify", "L1", "--json")
+	var v api.Verdict
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != exitNotValid || v.LicenceID != "L1" {
+		t.Errorf("--json NOT VALID: exit %d, stdout %q (%v), want the verdict alone", code, out, err)
+	}
 	out, _, code = cli(t, http.StatusOK, `{}`, "licence", "list", "--json")
 	if err := json.Unmarshal([]byte(out), &e); err != nil || code != exitUsage || e.Code != "USAGE" || e.ExitCode != exitUsage {
 		t.Errorf("--json usage error: exit %d, stdout %q (%v)", code, out, err)

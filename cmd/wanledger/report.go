@@ -21,12 +21,12 @@ type errorObject struct {
 }
 
 // reportError prints the error of the command cmd on errOut as
-// "wanledger: …" and, when cmd was given --json, as a JSON object on out;
-// it returns the exit code.
+// "wanledger: …" and, when cmd was given --json, as a JSON object on out
+// (but a NOT VALID verdict, printed already); it returns the exit code.
 func reportError(out, errOut io.Writer, cmd *cobra.Command, err error) int {
 	code := exitCode(err)
 	fmt.Fprintln(errOut, "wanledger:", errorText(err))
-	if cmd == nil {
+	if cmd == nil || code == exitNotValid {
 		return code
 	}
 	if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
