@@ -32,9 +32,11 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 	if !hasData {
 		data = top // a key, for one, has no envelope
 	}
+	shown := map[string]any{} // the envelope's fields, printed first
 	for _, k := range []string{"blockHeight", "source", "txId", "blockNumber"} {
 		if v, ok := top[k]; ok && hasData {
 			fmt.Fprintf(w, "%s: %v\n", k, v)
+			shown[k] = v
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -46,7 +48,7 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 				fmt.Fprintln(tw, nextPageHint(b))
 			}
 		} else {
-			printRecord(tw, d, top)
+			printRecord(tw, d, shown)
 		}
 	case []any:
 		printRows(tw, d)

@@ -165,3 +165,12 @@ func TestKeysRevokeSaysWhatItDid(t *testing.T) {
 		t.Errorf("--json: exit %d, stdout %q (%v)", code, out, err)
 	}
 }
+
+// TestARecordWithoutEnvelopeShowsEveryField: a key, or whoami's answer,
+// has no envelope: none of its fields is left out.
+func TestARecordWithoutEnvelopeShowsEveryField(t *testing.T) {
+	out, _, code := cli(t, http.StatusOK, `{"id":"k7","identity":"User3","roles":["verifier"],"secret":"wl_k7_s"}`, "keys", "create", "--identity", "User3", "--role", "verifier")
+	if code != exitOK || !lineHas(out, "id:", "k7") || !lineHas(out, "identity:", "User3") || !lineHas(out, "secret:", "wl_k7_s") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
