@@ -45,13 +45,17 @@ func isObject(v any) bool {
 	return ok
 }
 
-// tableColumns are the columns a listing shows, in this order, those its
-// rows have: an ID first, then what tells rows apart. Digests, keys,
+// tableColumns are the columns a listing shows after its ID, in this
+// order, those its rows have: what tells rows apart. Digests, keys,
 // signatures, histories and bookkeeping stay out (--json has them all),
 // so that a row fits about 120 columns.
-var tableColumns = []string{"id", "code", "txId", "time", "kind", "name", "type", "agencyId", "region", "identity", "roles",
+var tableColumns = []string{"time", "kind", "name", "type", "agencyId", "region", "identity", "roles",
 	"origin", "target", "serviceItem", "owner", "requester", "datasetId", "fields", "purpose", "reason",
 	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description"}
+
+// idColumns are the fields that identify a row, the first one the rows
+// have: a listing's first column (a licence version's is its transaction).
+var idColumns = []string{"id", "code", "txId"}
 
 // maxTableCell is the most runes of a table cell but the ID's.
 const maxTableCell = 30
@@ -84,9 +88,18 @@ func printRows(tw io.Writer, items []any) {
 		}
 		rows[i] = row
 	}
+	has := func(c string) bool {
+		return slices.ContainsFunc(rows, func(r map[string]any) bool { _, ok := r[c]; return ok })
+	}
 	var cols []string
+	for _, c := range idColumns {
+		if has(c) {
+			cols = append(cols, c)
+			break
+		}
+	}
 	for _, c := range tableColumns {
-		if slices.ContainsFunc(rows, func(r map[string]any) bool { _, ok := r[c]; return ok }) {
+		if has(c) {
 			cols = append(cols, c)
 		}
 	}
