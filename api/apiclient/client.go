@@ -9,12 +9,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
 )
+
+// MaxAnswer is the most bytes of one answer the client reads: more than a
+// gateway sends (a page holds at most record.MaxPageSize records), so that a
+// hostile gateway cannot make it hold an unbounded answer. A larger answer
+// is an error.
+const MaxAnswer = 8 << 20
 
 // Client calls one gateway with one API key.
 type Client struct {
@@ -50,9 +57,12 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
 	if err != nil {
 		return err
+	}
+	if len(b) > MaxAnswer {
+		return fmt.Errorf("%s %s: the answer is larger than %d MiB, more than a gateway sends", method, path, MaxAnswer>>20)
 	}
 	if resp.StatusCode/100 != 2 {
 		e := &api.Error{Status: resp.StatusCode}

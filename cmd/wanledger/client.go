@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
@@ -24,45 +26,90 @@ type clientOptions struct {
 	key    string
 	as     string
 	asJSON bool
+	// given are the --url and --key flags of every command group, to
+	// tell whether one was given on the command line.
+	given []*pflag.Flag
 }
 
 func (o *clientOptions) register(c *cobra.Command) {
 	f := c.PersistentFlags()
 	f.StringVar(&o.url, "url", os.Getenv("WANLEDGER_URL"), "gateway URL ($WANLEDGER_URL)")
 	f.StringVar(&o.key, "key", os.Getenv("WANLEDGER_KEY"), "API key ($WANLEDGER_KEY)")
-	f.StringVar(&o.as, "as", "", "ORG/ROLE: use that demo key of the local run directory, e.g. hefei/issuer")
+	f.StringVar(&o.as, "as", "", "ORG/ROLE: use that demo key of the local run directory, e.g. hefei/issuer (not with --url or --key)")
 	f.BoolVar(&o.asJSON, "json", false, "print the answer as JSON")
+	o.given = append(o.given, f.Lookup("url"), f.Lookup("key"))
+}
+
+// urlOrKeyGiven tells whether --url or --key was on the command line.
+func (o *clientOptions) urlOrKeyGiven() bool {
+	return slices.ContainsFunc(o.given, func(f *pflag.Flag) bool { return f.Changed })
 }
 
 // client resolves the gateway and key: --as from the run directory's demo
-// keys, else --url and --key.
+// keys (never together with --url or --key), else --url and --key.
 func (o *clientOptions) client() (*apiclient.Client, error) {
 	if o.as != "" {
-		org, role, ok := strings.Cut(o.as, "/")
-		if !ok {
-			return nil, usagef("--as wants ORG/ROLE, e.g. hefei/issuer")
-		}
-		home := o.net.home
-		if home == "" {
-			h, err := network.DefaultHome()
-			if err != nil {
-				return nil, err
-			}
-			home = h
-		}
-		k, err := network.Home(home).DemoKey(org, role)
-		if err != nil {
-			return nil, err
-		}
-		return apiclient.New(k.Gateway, k.Key), nil
+		return o.demoClient()
 	}
 	if o.url == "" || o.key == "" {
 		return nil, usagef("give --url and --key (or $WANLEDGER_URL and $WANLEDGER_KEY), or --as ORG/ROLE")
 	}
-	if u, err := url.Parse(o.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef("--url %q: want http://HOST:PORT or https://HOST:PORT", o.url)
+	base, err := gatewayURL(o.url)
+	if err != nil {
+		return nil, err
 	}
-	return apiclient.New(strings.TrimRight(o.url, "/"), o.key), nil
+	return apiclient.New(base, o.key), nil
+}
+
+// demoClient is the client of --as ORG/ROLE: a demo role's key of the
+// local run directory.
+func (o *clientOptions) demoClient() (*apiclient.Client, error) {
+	if o.urlOrKeyGiven() {
+		return nil, usagef("give --as or --url/--key, not both")
+	}
+	org, role, ok := strings.Cut(o.as, "/")
+	if !ok || org == "" {
+		return nil, usagef("--as wants ORG/ROLE, e.g. hefei/issuer")
+	}
+	if role != "admin" && network.DemoUser(role) == "" {
+		return nil, usagef("--as %s: no demo role %q; want admin or one of %s", o.as, role, strings.Join(demoRoleNames(), ", "))
+	}
+	home := o.net.home
+	if home == "" {
+		h, err := network.DefaultHome()
+		if err != nil {
+			return nil, err
+		}
+		home = h
+	}
+	k, err := network.Home(home).DemoKey(org, role)
+	if err != nil {
+		return nil, err
+	}
+	return apiclient.New(k.Gateway, k.Key), nil
+}
+
+// demoRoleNames are the roles --as accepts, beside admin.
+func demoRoleNames() []string {
+	var names []string
+	for _, r := range record.Roles {
+		if network.DemoUser(string(r)) != "" {
+			names = append(names, string(r))
+		}
+	}
+	return names
+}
+
+// gatewayURL checks a --url: only scheme://host[:port], with an optional
+// trailing slash; a path, query, fragment or user would redirect every
+// request. It returns the URL without the slash.
+func gatewayURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawPath != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return "", usagef("--url %q: want only http://HOST:PORT or https://HOST:PORT (no path, query or user)", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // call runs one untyped request and prints its answer.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -11,8 +12,14 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// maxPages bounds --all, against a gateway that never ends a listing.
-const maxPages = 100000
+// Bounds of --all (docs/cli.md), against a gateway that never ends a
+// listing or sends huge pages: the pages followed, the items kept and the
+// JSON bytes of the pages followed.
+const (
+	maxPages    = 10000
+	maxAllItems = 100000
+	maxAllBytes = 64 << 20
+)
 
 // param is a query parameter of a listing, set by the flag of its name.
 type param struct {
@@ -66,22 +73,40 @@ func pageCommand[T any](o *clientOptions, use, short string, params []param,
 }
 
 // followPages fetches the pages after first and returns them all as one
-// page (no bookmark) at the last page's height.
+// page (no bookmark) at the last page's height. It stops with an error at a
+// repeated cursor, a page of more than record.MaxPageSize items, or past
+// maxPages pages, maxAllItems items or maxAllBytes bytes.
 func followPages[T any](first *api.Read[record.Page[T]], next func(cursor string) (*api.Read[record.Page[T]], error)) (*api.Read[record.Page[T]], error) {
 	all := *first
+	all.Data.Items = nil
 	seen := map[string]bool{}
-	for cur := first.Data.Bookmark; cur != ""; {
-		if seen[cur] || len(seen) >= maxPages {
-			return nil, fmt.Errorf("the gateway repeats cursor %q; stopping after %d pages", cur, len(seen)+1)
+	var size int
+	for page, n := first, 1; ; n++ {
+		if len(page.Data.Items) > record.MaxPageSize {
+			return nil, fmt.Errorf("page %d has %d items, more than a gateway sends (%d)", n, len(page.Data.Items), record.MaxPageSize)
 		}
-		seen[cur] = true
-		page, err := next(cur)
+		b, err := json.Marshal(page.Data)
 		if err != nil {
-			return nil, fmt.Errorf("page %d: %w", len(seen)+1, err)
+			return nil, err
+		}
+		size += len(b)
+		if len(all.Data.Items)+len(page.Data.Items) > maxAllItems || size > maxAllBytes || n > maxPages {
+			return nil, fmt.Errorf("--all stops at page %d: the listing is larger than --all follows (%d items, %d MiB, %d pages); "+
+				"page through it with --limit and --cursor instead", n, maxAllItems, maxAllBytes>>20, maxPages)
 		}
 		all.Data.Items = append(all.Data.Items, page.Data.Items...)
 		all.BlockHeight, all.Source = page.BlockHeight, page.Source
-		cur = page.Data.Bookmark
+		cur := page.Data.Bookmark
+		if cur == "" {
+			break
+		}
+		if seen[cur] {
+			return nil, fmt.Errorf("the gateway repeats cursor %q; stopping after %d pages", cur, n)
+		}
+		seen[cur] = true
+		if page, err = next(cur); err != nil {
+			return nil, fmt.Errorf("page %d: %w", n+1, err)
+		}
 	}
 	all.Data.Bookmark = ""
 	return &all, nil

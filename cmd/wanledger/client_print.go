@@ -28,16 +28,18 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 	if _, ok := top["checks"]; ok {
 		return printVerdict(w, raw)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	data, hasData := top["data"]
 	if !hasData {
 		data = top // a key, for one, has no envelope
 	}
+	shown := map[string]any{} // the envelope's fields, printed first
 	for _, k := range []string{"blockHeight", "source", "txId", "blockNumber"} {
 		if v, ok := top[k]; ok && hasData {
-			fmt.Fprintf(tw, "%s:\t%v\n", k, v)
+			fmt.Fprintf(w, "%s: %v\n", k, v)
+			shown[k] = v
 		}
 	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	switch d := data.(type) {
 	case map[string]any:
 		if items, ok := d["items"].([]any); ok {
@@ -46,7 +48,7 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 				fmt.Fprintln(tw, nextPageHint(b))
 			}
 		} else {
-			printRecord(tw, d)
+			printRecord(tw, d, shown)
 		}
 	case []any:
 		printRows(tw, d)
@@ -118,46 +120,6 @@ func printVerdict(w io.Writer, raw json.RawMessage) error {
 	return nil
 }
 
-func printRecord(tw io.Writer, m map[string]any) {
-	for _, k := range sortedKeys(m) {
-		fmt.Fprintf(tw, "%s:\t%s\n", k, cell(m[k]))
-	}
-}
-
-// printRows prints a list of objects with their fields, but nested
-// objects, as columns.
-func printRows(tw io.Writer, items []any) {
-	if len(items) == 0 {
-		fmt.Fprintln(tw, "(none)")
-		return
-	}
-	if _, ok := items[0].(map[string]any); !ok {
-		for _, it := range items {
-			fmt.Fprintln(tw, cell(it))
-		}
-		return
-	}
-	seen := map[string]any{} // every row's fields: some leave theirs out
-	for _, it := range items {
-		m, _ := it.(map[string]any)
-		for k, v := range m {
-			if _, nested := v.(map[string]any); !nested {
-				seen[k] = v
-			}
-		}
-	}
-	cols := sortedKeys(seen)
-	fmt.Fprintln(tw, strings.ToUpper(strings.Join(cols, "\t")))
-	for _, it := range items {
-		m, _ := it.(map[string]any)
-		var row []string
-		for _, c := range cols {
-			row = append(row, cell(m[c]))
-		}
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
-	}
-}
-
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -184,8 +146,13 @@ func cell(v any) string {
 	default:
 		s = fmt.Sprint(x)
 	}
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	return shorten(s, 80)
+}
+
+// shorten cuts s to at most n runes, marking the cut with "...".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return s
+	return string([]rune(s)[:n-3]) + "..."
 }

@@ -148,8 +148,24 @@ func (o *clientOptions) keysCommands() *cobra.Command {
 	create.Flags().StringVar(&identity, "identity", "", "the gateway's Fabric identity the key acts as, e.g. User2 (required)")
 	create.Flags().StringSliceVar(&roles, "role", nil, "a role: admin, issuer, verifier, data-owner, requester, auditor or clerk (repeatable)")
 	create.MarkFlagRequired("identity") //nolint:errcheck // the flag exists
-	list := &cobra.Command{Use: "list", Short: "The keys: ID, identity, roles; never a secret", Args: cobra.NoArgs,
+	list := &cobra.Command{Use: "list", Short: "The live keys: ID, identity, roles; never a secret (a revoked key is no longer listed)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return run(o, cmd, (*apiclient.Client).Keys) }}
-	c.AddCommand(create, list, getCommand(o, "revoke ID", "Revoke a key at once (not the one you use)", (*apiclient.Client).RevokeKey))
+	revoke := &cobra.Command{Use: "revoke ID", Short: "Revoke a key at once (not the one you use); it leaves keys list", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			k, err := c.RevokeKey(cmd.Context(), a[0])
+			if err != nil {
+				return err
+			}
+			if o.asJSON {
+				return o.show(cmd.OutOrStdout(), k)
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "revoked key %s\n", k.ID)
+			return err
+		}}
+	c.AddCommand(create, list, revoke)
 	return c
 }

@@ -93,18 +93,18 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 	}
 	drafts, list, err := issuance.ParseDrafts(body)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return nil, false, usagef("%s: %w", path, err)
 	}
 	key, err := issuance.ReadSealKey(f.sealKey)
 	if err != nil {
-		return nil, false, err
+		return nil, false, usageErr(err)
 	}
 	salt, err := issuance.ReadProvinceSalt(f.provinceSalt)
 	if err != nil {
-		return nil, false, err
+		return nil, false, usageErr(err)
 	}
-	if st, err := os.Stat(f.credentials); err != nil || !st.IsDir() {
-		return nil, false, fmt.Errorf("--credentials %s is not a directory", f.credentials)
+	if err := credentialsDir(f.credentials); err != nil {
+		return nil, false, err
 	}
 	for _, d := range drafts {
 		if _, err := os.Lstat(issuance.CredentialFile(f.credentials, d.ID)); !errors.Is(err, os.ErrNotExist) {
@@ -130,6 +130,9 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 			}
 			seals[sk] = true
 		}
+		if err := d.CheckType(types[d.Type]); err != nil {
+			return nil, false, usageErr(err)
+		}
 		is, err := issuance.Seal(d, types[d.Type], key, salt)
 		if err != nil {
 			return nil, false, err
@@ -137,6 +140,22 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 		out = append(out, is)
 	}
 	return out, list, nil
+}
+
+// credentialsDir makes the credentials directory (mode 0700) if it is
+// missing; a path that is not a directory is a usage error.
+func credentialsDir(dir string) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return usagef("--credentials %s is not a directory", dir)
+	}
+	return nil
 }
 
 // checkSealKey checks, on the ledger, that the seal key ID names the
@@ -238,11 +257,11 @@ func (o *clientOptions) renewCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			to, err := time.Parse(time.RFC3339, validTo)
 			if err != nil {
-				return fmt.Errorf("--valid-to: want RFC 3339, e.g. 2031-01-01T00:00:00+08:00: %w", err)
+				return usagef("--valid-to: want RFC 3339, e.g. 2031-01-01T00:00:00+08:00: %w", err)
 			}
 			key, err := issuance.ReadSealKey(sealKey)
 			if err != nil {
-				return err
+				return usageErr(err)
 			}
 			c, err := o.client()
 			if err != nil {

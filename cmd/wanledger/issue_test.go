@@ -108,12 +108,21 @@ func TestIssueAndRenewRefuseBadLocalInputsBeforeAnyRequest(t *testing.T) {
 		{"no credentials directory", "is not a directory", []string{"licence", "issue", good, "--seal-key", pem, "--province-salt", saltFile, "--credentials", good}},
 		{"credential exists", "of licence BL-1 is in", []string{"licence", "issue", good, "--seal-key", pem, "--province-salt", saltFile, "--credentials", creds}},
 		{"no province salt flag", `"province-salt" not set`, []string{"licence", "issue", good, "--seal-key", pem, "--credentials", fresh}},
+		{"licence ID with a path", "may hold only", []string{"licence", "issue", write("evil.json", strings.Replace(draft, `"BL-1"`, `"../evil"`, 1)), "--seal-key", pem, "--province-salt", saltFile, "--credentials", fresh}},
+		{"draft not JSON", "is not JSON", []string{"licence", "issue", write("notjson.json", "id: BL-1"), "--seal-key", pem, "--province-salt", saltFile, "--credentials", fresh}},
 		{"renew to a bad time", "--valid-to: want RFC 3339", []string{"licence", "renew", "BL-1", "--valid-to", "2031-01-01", "--seal-key", pem}},
 		{"renew with a bad key", "malformed SM2 key", []string{"licence", "renew", "BL-1", "--valid-to", "2031-01-01T00:00:00Z", "--seal-key", badPEM}},
 	} {
 		_, _, err := wanledger(append(c.args, gw...)...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+		want := exitUsage // a bad flag or input file, as docs/cli.md says
+		if c.name == "credential exists" {
+			want = exitError
+		}
+		if got := exitCode(err); got != want {
+			t.Errorf("%s: exit %d, want %d", c.name, got, want)
 		}
 	}
 	if entries, _ := os.ReadDir(fresh); len(entries) != 0 {

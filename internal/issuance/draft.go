@@ -246,7 +246,18 @@ func checkFieldName(n string) error {
 	return nil
 }
 
-// checkText accepts 1 to max bytes of UTF-8 without control characters.
+// spoofing are the invisible format characters that reorder or disguise
+// how a value is displayed: the bidi marks, embeddings, overrides and
+// isolates. A value holding one can show as a different value.
+var spoofing = map[rune]string{
+	0x061C: "ARABIC LETTER MARK", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
+	0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+	0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE",
+	0x2066: "LEFT-TO-RIGHT ISOLATE", 0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+}
+
+// checkText accepts 1 to max bytes of UTF-8 without control characters
+// or the bidi controls of spoofing.
 func checkText(what, s string, max int) error {
 	if s == "" {
 		return fmt.Errorf("%s is missing or empty", what)
@@ -257,6 +268,9 @@ func checkText(what, s string, max int) error {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
 			return fmt.Errorf("%s holds a control character", what)
+		}
+		if name, ok := spoofing[r]; ok {
+			return fmt.Errorf("%s holds U+%04X %s, an invisible bidi control that can disguise how the value reads", what, r, name)
 		}
 	}
 	return nil

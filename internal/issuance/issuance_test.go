@@ -342,3 +342,28 @@ func TestACredentialFileAppearsOnlyWhenCommitted(t *testing.T) {
 		t.Errorf("after a discard the directory holds %d files", len(entries))
 	}
 }
+
+// TestBidiControlsAreRefusedInValuesAndCitizenIDs: a value or citizen ID
+// holding an invisible bidi control (one that can make it display as
+// another) is refused naming the field; a zero-width joiner, which
+// emoji and some scripts need, is kept.
+func TestBidiControlsAreRefusedInValuesAndCitizenIDs(t *testing.T) {
+	key, salt := agency(t)
+	for _, r := range []rune{0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069} {
+		d := draft(t, "BL-BIDI")
+		d.Fields["name"] = "合肥" + string(r) + "示例"
+		if _, err := Seal(d, businessLicence, key, salt); err == nil || !strings.Contains(err.Error(), "field name holds U+") {
+			t.Errorf("U+%04X in a value: %v", r, err)
+		}
+		d = draft(t, "BL-BIDI")
+		d.Holder.CitizenID = "3401" + string(r) + "04199001011234"
+		if _, err := Seal(d, businessLicence, key, salt); err == nil || !strings.Contains(err.Error(), "holder.citizenId holds U+") {
+			t.Errorf("U+%04X in a citizen ID: %v", r, err)
+		}
+	}
+	d := draft(t, "BL-ZWJ")
+	d.Fields["name"] = "合肥\u200d示例"
+	if _, err := Seal(d, businessLicence, key, salt); err != nil {
+		t.Errorf("a zero-width joiner is refused: %v", err)
+	}
+}

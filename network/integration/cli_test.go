@@ -216,7 +216,7 @@ func TestCLIPagingAndTrace(t *testing.T) {
 func firstRow(out string) string {
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
-		if strings.HasPrefix(l, "DESCRIPTION") && i+1 < len(lines) {
+		if strings.HasPrefix(l, "ID ") && i+1 < len(lines) {
 			return lines[i+1]
 		}
 	}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// printRecord prints a record as field: value lines, leaving out the
+// fields its envelope printed already with the same value. A list of
+// objects (a type's field schema, a licence's field digests) prints one
+// object a line, in full.
+func printRecord(tw io.Writer, m, envelope map[string]any) {
+	for _, k := range sortedKeys(m) {
+		if v, ok := envelope[k]; ok && fmt.Sprint(v) == fmt.Sprint(m[k]) {
+			continue
+		}
+		list, _ := m[k].([]any)
+		if len(list) == 0 || !isObject(list[0]) {
+			fmt.Fprintf(tw, "%s:\t%s\n", k, cell(m[k]))
+			continue
+		}
+		fmt.Fprintf(tw, "%s:\t(%d)\n", k, len(list))
+		for _, it := range list {
+			o, _ := it.(map[string]any)
+			var parts []string
+			for _, f := range sortedKeys(o) {
+				if f != "name" {
+					parts = append(parts, f+"="+cell(o[f]))
+				}
+			}
+			name := "-"
+			if n, ok := o["name"]; ok {
+				name = cell(n)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", name, strings.Join(parts, " "))
+		}
+	}
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
+}
+
+// tableColumns are the columns a listing shows after its ID, in this
+// order, those its rows have: what tells rows apart. Digests, keys,
+// signatures, histories and bookkeeping stay out (--json has them all),
+// so that a row fits about 120 columns.
+var tableColumns = []string{"time", "kind", "name", "type", "agencyId", "region", "identity", "roles",
+	"origin", "target", "serviceItem", "owner", "requester", "datasetId", "fields", "purpose", "reason",
+	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description"}
+
+// idColumns are the fields that identify a row, the first one the rows
+// have: a listing's first column (a licence version's is its transaction).
+var idColumns = []string{"id", "code", "txId"}
+
+// maxTableCell is the most runes of a table cell but the ID's.
+const maxTableCell = 30
+
+// printRows prints a list of objects as a table of tableColumns; a nested
+// object's status (a licence version's) shows as the row's status.
+func printRows(tw io.Writer, items []any) {
+	if len(items) == 0 {
+		fmt.Fprintln(tw, "(none)")
+		return
+	}
+	if !isObject(items[0]) {
+		for _, it := range items {
+			fmt.Fprintln(tw, cell(it))
+		}
+		return
+	}
+	rows := make([]map[string]any, len(items))
+	for i, it := range items {
+		m, _ := it.(map[string]any)
+		row := map[string]any{}
+		for k, v := range m {
+			if o, nested := v.(map[string]any); nested {
+				if st, ok := o["status"]; ok && m["status"] == nil {
+					row["status"] = st
+				}
+				continue
+			}
+			row[k] = v
+		}
+		rows[i] = row
+	}
+	has := func(c string) bool {
+		return slices.ContainsFunc(rows, func(r map[string]any) bool { _, ok := r[c]; return ok })
+	}
+	var cols []string
+	for _, c := range idColumns {
+		if has(c) {
+			cols = append(cols, c)
+			break
+		}
+	}
+	for _, c := range tableColumns {
+		if has(c) {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 { // no known column: every one
+		seen := map[string]any{}
+		for _, r := range rows {
+			for k, v := range r {
+				seen[k] = v
+			}
+		}
+		cols = sortedKeys(seen)
+	}
+	fmt.Fprintln(tw, strings.ToUpper(strings.Join(cols, "\t")))
+	shortened := false
+	for _, r := range rows {
+		var line []string
+		for i, c := range cols {
+			v := tableCell(r[c])
+			if i > 0 {
+				v = shorten(v, maxTableCell)
+			} else if isLongHex(v) {
+				v, shortened = v[:12]+"…", true
+			}
+			line = append(line, v)
+		}
+		fmt.Fprintln(tw, strings.Join(line, "\t"))
+	}
+	if shortened {
+		fmt.Fprintln(tw, "(IDs shortened; --json shows them in full)")
+	}
+}
+
+// isLongHex tells a transaction ID or digest: 64 hex digits.
+func isLongHex(s string) bool {
+	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""
+}
+
+// tableCell renders a value for a table: a time in UTC to the minute, a
+// list as its elements' names (objects) or values, comma-separated.
+func tableCell(v any) string {
+	if s, ok := v.(string); ok {
+		if t, err := time.Parse(time.RFC3339, s); err == nil && !t.IsZero() {
+			return t.UTC().Format("2006-01-02 15:04Z")
+		}
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return cell(v)
+	}
+	var parts []string
+	for _, it := range list {
+		if o, ok := it.(map[string]any); ok {
+			it = o["name"]
+		}
+		parts = append(parts, cell(it))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ",")
+}

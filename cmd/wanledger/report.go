@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/api"
+)
+
+// errorObject is an error as --json prints it on stdout: the gateway's
+// error object (code, message, denialId, blockNumber) with its HTTP status,
+// or for a local error the code USAGE or ERROR and the message.
+type errorObject struct {
+	Status int `json:"status,omitempty"`
+	*api.Error
+	ExitCode int `json:"exitCode"`
+}
+
+// reportError prints the error of the command cmd on errOut as
+// "wanledger: …" and, when cmd was given --json, as a JSON object on out
+// (but a NOT VALID verdict, printed already); it returns the exit code.
+func reportError(out, errOut io.Writer, cmd *cobra.Command, err error) int {
+	code := exitCode(err)
+	fmt.Fprintln(errOut, "wanledger:", errorText(err))
+	if cmd == nil || code == exitNotValid {
+		return code
+	}
+	if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
+		return code
+	}
+	obj := errorObject{ExitCode: code}
+	var e *api.Error
+	if errors.As(err, &e) {
+		obj.Status, obj.Error = e.Status, &api.Error{Code: e.Code, Message: cliHint(e.Message), DenialID: e.DenialID, BlockNumber: e.BlockNumber}
+	} else {
+		obj.Error = &api.Error{Code: "ERROR", Message: errorText(err)}
+		if code == exitUsage {
+			obj.Code = "USAGE"
+		}
+	}
+	b, _ := json.MarshalIndent(obj, "", "  ") // plain strings and numbers
+	fmt.Fprintln(out, string(b))
+	return code
+}
+
+// errorText is an error's text for a person: a refusal's denial named once
+// (api.Error adds "(denial ID, block N)" to a message that may name it
+// already), and the ledger's hints about reasons in the command line's terms.
+func errorText(err error) string {
+	s := err.Error()
+	var e *api.Error
+	if errors.As(err, &e) && e.DenialID != "" && strings.Contains(e.Message, e.DenialID) {
+		s = strings.Replace(s, fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber), fmt.Sprintf(" (block %d)", e.BlockNumber), 1)
+	}
+	return cliHint(s)
+}
+
+// reasonHints turn the ledger's hints about a reason's free text, meant for
+// API clients that send its digest, into the command line's flag.
+var reasonHints = strings.NewReplacer(
+	"(free text stays off the ledger: give its SM3 digest after the code)",
+	"(give a code from the list; put free text in --reason-text: only its SM3 digest goes on the ledger)",
+	"reason OTHER needs the SM3 digest of its text", "reason OTHER needs --reason-text",
+)
+
+func cliHint(s string) string { return reasonHints.Replace(s) }
