@@ -144,7 +144,7 @@ func tx[T any](t api.Tx[T], err error) (*txOut[T], error) {
 type (
 	// IDPath is an object's ID in the path.
 	IDPath struct {
-		ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the object's ID"`
+		ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the object's ID"`
 	}
 	// FreshQuery asks for a read from the ledger.
 	FreshQuery struct {

@@ -51,7 +51,7 @@ func (a *API) apiKeys() {
 		})
 	huma.Register(a.h, a.op("revoke-key", http.MethodPost, "/v1/keys/{id}/revoke", "Revoke an API key", "Revokes an API key: its next request is refused. A key cannot revoke itself. The organisation's admin key.", "keys", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
-			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the key's ID"`
+			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the key's ID"`
 		}) (*struct{ Body api.Key }, error) {
 			self, _ := ctx.Value(keyContext{}).(keys.APIKey)
 			if self.ID == in.ID {
