@@ -61,9 +61,9 @@ func (a *API) apiKeys() {
 			switch {
 			case errors.Is(err, keys.ErrNotFound):
 				return nil, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no key %q", in.ID)
-			case err != nil:
-				a.log.Error("revoke key", "err", err)
-				return nil, api.Errorf(http.StatusInternalServerError, "INTERNAL", "the revocation could not be stored")
+			case err != nil: // keys.ErrNotStored: refused now, but not after a restart
+				a.log.Error("key revoked but not stored", "id", key.ID, "by", self.ID, "err", err)
+				return nil, api.Errorf(http.StatusInternalServerError, string(record.CodeInternal), "%s", keys.ErrNotStored)
 			}
 			a.log.Info("key revoked", "id", key.ID, "by", self.ID)
 			return &struct{ Body api.Key }{publicKey(key)}, nil
