@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,8 +36,7 @@ func NewBudget(size int64, wait time.Duration) *Budget {
 	return &Budget{size: size, wait: wait, sem: semaphore.NewWeighted(size)}
 }
 
-// InFlight is the body bytes requests hold now; Peak, the most they have
-// held at once.
+// InFlight is the body bytes requests hold now.
 func (b *Budget) InFlight() int64 { return b.inFlight.Load() }
 
 // Peak is the most body bytes requests have held at once.
@@ -69,25 +69,29 @@ func (b *Budget) release(n int64) {
 // BAD_REQUEST before huma decodes it.
 func (a *API) budgeted(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
-	if op.RequestBody == nil || a.budget == nil {
+	if op.RequestBody == nil {
 		next(ctx)
 		return
 	}
 	r, _ := humago.Unwrap(ctx)
-	want := op.MaxBodyBytes
-	if r.ContentLength >= 0 {
-		want = min(r.ContentLength, op.MaxBodyBytes)
+	if a.budget != nil {
+		want := op.MaxBodyBytes
+		if r.ContentLength >= 0 {
+			want = min(r.ContentLength, op.MaxBodyBytes)
+		}
+		n, ok := a.budget.acquire(ctx.Context(), want)
+		if !ok {
+			ctx.SetHeader("Retry-After", strconv.Itoa(max(1, int(a.budget.wait.Seconds()))))
+			answer(ctx, api.Errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "the gateway is busy with other large requests; retry later"))
+			return
+		}
+		defer a.budget.release(n)
 	}
-	n, ok := a.budget.acquire(ctx.Context(), want)
-	if !ok {
-		ctx.SetHeader("Retry-After", strconv.Itoa(max(1, int(a.budget.wait.Seconds()))))
-		answer(ctx, api.Errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "the gateway is busy with other large requests; retry later"))
-		return
-	}
-	defer a.budget.release(n)
 	body, err := io.ReadAll(io.LimitReader(r.Body, op.MaxBodyBytes))
 	r.Body.Close()
-	r.Body = io.NopCloser(bytes.NewReader(body)) // huma reads it again, with its own checks
+	// huma reads it again, with its own checks and answers (a read that
+	// failed fails again there).
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), failedRead{err}))
 	if err == nil && int64(len(body)) < op.MaxBodyBytes {
 		if msg := scanJSON(body); msg != "" {
 			answer(ctx, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "%s", msg))
@@ -96,6 +100,11 @@ func (a *API) budgeted(ctx huma.Context, next func(huma.Context)) {
 	}
 	next(ctx)
 }
+
+// failedRead gives a body read's error, or io.EOF.
+type failedRead struct{ err error }
+
+func (f failedRead) Read([]byte) (int, error) { return 0, cmp.Or(f.err, io.EOF) }
 
 // answer writes an api.Error from a middleware.
 func answer(ctx huma.Context, e *api.Error) {
