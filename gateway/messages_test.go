@@ -32,10 +32,10 @@ func TestRefusalsNameWhatTheyAreAbout(t *testing.T) {
 	}
 	const cursorError = "the cursor is not one this gateway gave for this query"
 	f.ledger.err = errors.New("INVALID_ARGUMENT: " + record.BookmarkRefusal)
-	for _, cursor := range []string{"YWJj", "!!"} {
-		st, out := f.do(http.MethodGet, "/v1/licences?issuer=hefei-amr&cursor="+cursor, "verifier", nil)
+	for _, path := range []string{"/v1/licences?issuer=hefei-amr&cursor=YWJj", "/v1/licences?issuer=hefei-amr&cursor=!!", "/v1/audit/trace?by=time&cursor=YWJj"} {
+		st, out := f.do(http.MethodGet, path, "auditor", nil)
 		if st != http.StatusBadRequest || out["code"] != api.CodeBadRequest || out["message"] != cursorError {
-			t.Errorf("cursor %s: %d %v; want 400 %q", cursor, st, out, cursorError)
+			t.Errorf("%s: %d %v; want 400 %q", path, st, out, cursorError)
 		}
 	}
 }

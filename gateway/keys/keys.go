@@ -80,9 +80,9 @@ func LoadKeys(path string) (*Keys, error) {
 }
 
 // New holds a list of stored keys in memory, refusing malformed entries:
-// each needs an ID of letters, digits and "-" (no "_", which ends the ID in
-// a key), an identity, known roles, and a hash or a certificate subject;
-// IDs and subjects are unique.
+// each needs an ID (a ledger ID without "_", which ends the ID in a key),
+// an identity, known roles, and a hash or a certificate subject; IDs and
+// subjects are unique. The error names the entry.
 func New(list []APIKey) (*Keys, error) {
 	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
 	for i, key := range list {
@@ -109,9 +109,7 @@ func check(key APIKey) error {
 	if key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != "") {
 		return errors.New("it needs an ID, an identity, and a hash or a certificate subject")
 	}
-	if strings.ContainsFunc(key.ID, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == ':')
-	}) || strings.Trim(key.ID, ".") == "" {
+	if record.CheckID("key ID", key.ID) != nil || strings.Contains(key.ID, "_") {
 		return errors.New("an ID holds only letters, digits and . - : (never _, which ends the ID in a key; not only dots)")
 	}
 	for _, r := range key.Roles {

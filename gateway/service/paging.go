@@ -56,7 +56,12 @@ func list[T any](ctx context.Context, s *Service, who string, p Paging, contract
 	if err != nil {
 		return api.Read[record.Page[T]]{}, err
 	}
-	r, err := evaluate[record.Page[T]](ctx, s, who, contract, fn, append(args, limitArg(p.Limit), bookmark)...)
+	return page(evaluate[record.Page[T]](ctx, s, who, contract, fn, append(args, limitArg(p.Limit), bookmark)...))
+}
+
+// page is a listing's answer: the next page's cursor, or the cursor error
+// if the ledger refused the bookmark as another query's.
+func page[T any](r api.Read[record.Page[T]], err error) (api.Read[record.Page[T]], error) {
 	if e, ok := errors.AsType[*api.Error](err); ok && e.Code == string(record.CodeInvalidArgument) && strings.Contains(e.Message, record.BookmarkRefusal) {
 		return r, badCursor()
 	}
