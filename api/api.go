@@ -71,8 +71,12 @@ type Tx[T any] struct {
 	Data        T      `json:"data" doc:"what the transaction wrote, as the ledger answered"`
 }
 
-// CodeMethodNotAllowed answers a method a path does not take.
-const CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+// Codes of requests the HTTP layer refuses: a method a path does not take,
+// and a body of a media type other than JSON.
+const (
+	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
+	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+)
 
 // statusOf is the HTTP status of each ledger code, defined once.
 var statusOf = map[record.Code]int{

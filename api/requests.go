@@ -50,7 +50,7 @@ type LicenceTypeRequest struct {
 // AccreditationRequest grants an agency of one of the province's
 // organisations the right to issue some types in a region for a period.
 type AccreditationRequest struct {
-	AgencyID  string    `json:"agencyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the agency's ID; its first grant makes it the province's and the organisation's for good"`
+	AgencyID  string    `json:"agencyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the agency's ID; its first grant makes it the province's and the organisation's for good"`
 	MSPID     string    `json:"mspId" minLength:"1" maxLength:"64" doc:"the agency's organisation, e.g. HefeiMSP"`
 	Types     []string  `json:"types" minItems:"1" maxItems:"64" doc:"licence type codes the agency may issue"`
 	Region    string    `json:"region" pattern:"^[0-9]{6}$" doc:"GB/T 2260 six-digit administrative division code the grant covers"`
@@ -61,7 +61,7 @@ type AccreditationRequest struct {
 // SealKeyRequest registers an agency's seal key; for a rotation, the new
 // key (its agency is the old key's, and it is valid from now).
 type SealKeyRequest struct {
-	KeyID     string    `json:"keyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the key's ID, unique on the channel"`
+	KeyID     string    `json:"keyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the key's ID, unique on the channel"`
 	AgencyID  string    `json:"agencyId,omitempty" maxLength:"64" doc:"the agency (registration only; a rotation keeps the old key's)"`
 	PublicKey string    `json:"publicKey" minLength:"130" maxLength:"130" pattern:"^04[0-9a-f]{128}$" doc:"SM2 public key, uncompressed point in lower-case hex (04 || X || Y)"`
 	ValidFrom time.Time `json:"validFrom,omitempty" doc:"registration only, RFC 3339"`
@@ -88,7 +88,7 @@ type RoleUnbindRequest struct {
 
 // DatasetRequest registers a dataset of the caller's organisation.
 type DatasetRequest struct {
-	ID          string             `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the dataset's ID"`
+	ID          string             `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the dataset's ID"`
 	Fields      []record.FieldSpec `json:"fields" minItems:"1" maxItems:"64" doc:"the dataset's schema"`
 	Description string             `json:"description" minLength:"1" maxLength:"1024" doc:"what the dataset holds, for requesters and auditors"`
 }
@@ -97,7 +97,7 @@ type DatasetRequest struct {
 // of one of the caller's datasets, for one purpose, on a legal basis or a
 // citizen's consent, for a time and a number of uses.
 type AuthorizationRequest struct {
-	ID             string    `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the authorization's ID"`
+	ID             string    `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the authorization's ID"`
 	Requester      string    `json:"requester" minLength:"1" maxLength:"64" doc:"MSP ID of the organisation allowed to access"`
 	DatasetID      string    `json:"datasetId" minLength:"1" maxLength:"64" doc:"one of the caller's registered datasets"`
 	Fields         []string  `json:"fields" minItems:"1" maxItems:"64" doc:"the dataset fields it may read"`
@@ -130,7 +130,7 @@ type DenialRequest struct {
 
 // HandoffRequest opens a handoff from the caller's organisation to another.
 type HandoffRequest struct {
-	ID                 string    `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the handoff's ID"`
+	ID                 string    `json:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the handoff's ID"`
 	Target             string    `json:"target" minLength:"1" maxLength:"64" doc:"MSP ID of the organisation that handles it"`
 	ServiceItem        string    `json:"serviceItem" minLength:"1" maxLength:"64" doc:"the service item code"`
 	ApplicantPseudonym string    `json:"applicantPseudonym" pattern:"^[0-9a-f]{64}$" doc:"the applicant's holder pseudonym"`

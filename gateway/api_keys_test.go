@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"slices"
 	"testing"
 
@@ -145,5 +147,41 @@ func TestTypedClientManagesKeys(t *testing.T) {
 	var ae *api.Error
 	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized || ae.Code != api.CodeUnauthenticated {
 		t.Fatalf("a revoked key's call: %v", err)
+	}
+}
+
+// The failing input: with keys.json unwritable, a revoked key stayed valid.
+// The revocation holds at once, and the answer says it is not stored.
+func TestARevocationThatCannotBeStoredHoldsAndSaysSo(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	p := dir + "/keys.json"
+	if err := os.WriteFile(p, []byte("[]"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := keys.LoadKeys(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _, err := ks.Create("User1", []string{keys.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaked, key, err := ks.Create("User2", []string{"verifier"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.g.keys, f.keys[keys.RoleAdmin], f.keys["leaked"] = ks, admin, leaked
+	f.srv = httptest.NewServer(f.g.Handler())
+	t.Cleanup(f.srv.Close)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	st, out := f.do(http.MethodPost, "/v1/keys/"+key.ID+"/revoke", keys.RoleAdmin, nil)
+	if st != http.StatusInternalServerError || out["code"] != "INTERNAL" || out["message"] != "revoked now; not stored: the key will be valid again after a restart" {
+		t.Errorf("revoke: %d %v", st, out)
+	}
+	if st, out := f.do(http.MethodGet, "/v1/keys/self", "leaked", nil); st != http.StatusUnauthorized {
+		t.Errorf("the revoked key: %d %v", st, out)
 	}
 }

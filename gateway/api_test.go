@@ -34,6 +34,7 @@ type fakeLedger struct {
 	calls  []string
 	result []byte
 	err    error
+	hold   func() // if set, each Evaluate runs it first, outside the lock
 }
 
 func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, args ...string) (service.Result, error) {
@@ -49,6 +50,9 @@ func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, ar
 func (f *fakeLedger) Height(context.Context) (uint64, error) { return 9, nil }
 
 func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, args ...string) ([]byte, error) {
+	if f.hold != nil {
+		f.hold()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))

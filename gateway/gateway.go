@@ -44,6 +44,7 @@ type Gateway struct {
 	store  *cache.Store
 	keys   *keys.Keys
 	judge  *verifier.Verifier // one per gateway: its memo of verified seals
+	budget *httpapi.Budget    // request body bytes held at once
 	reg    *prometheus.Registry
 	m      metrics
 
@@ -83,8 +84,19 @@ func New(cfg *config.Config, log *slog.Logger, ledger service.Ledger, ch chain, 
 	if clock == nil {
 		clock = time.Now
 	}
-	reg := prometheus.NewRegistry()
-	return &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, judge: verifier.New(0), reg: reg, m: newMetrics(reg)}
+	size, wait := cfg.BodyBudget, cfg.Timeouts.BodyWait.Duration
+	if size == 0 {
+		size = config.DefaultBodyBudget
+	}
+	if wait == 0 {
+		wait = config.DefaultTimeouts.BodyWait.Duration
+	}
+	g := &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, judge: verifier.New(0),
+		budget: httpapi.NewBudget(size, wait), reg: prometheus.NewRegistry()}
+	g.m = newMetrics(g.reg)
+	g.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wanledger_gateway_body_bytes_in_flight", Help: "Request body bytes held at once, of bodyBudget."},
+		func() float64 { return float64(g.budget.InFlight()) }))
+	return g
 }
 
 // Run runs a gateway from its configuration until ctx ends, then shuts the
@@ -208,7 +220,7 @@ func (g *Gateway) Handler() http.Handler {
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name
 	}
-	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log,
+	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget,
 		Observe: func(op string, status int, d time.Duration) {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()

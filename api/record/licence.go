@@ -186,10 +186,17 @@ const MaxGrants = 200
 // MaxIDLen bounds every ID: licences, agencies, types, keys, datasets.
 const MaxIDLen = 64
 
-// CheckID accepts 1 to MaxIDLen characters of [A-Za-z0-9._:-].
+// IDPattern is CheckID as a regular expression (RE2), for schemas: an ID
+// made only of dots ("." or "..") is refused, since a URL path cannot name it.
+const IDPattern = "^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+
+// CheckID accepts 1 to MaxIDLen characters of [A-Za-z0-9._:-], not all dots.
 func CheckID(what, id string) error {
 	if id == "" || len(id) > MaxIDLen {
 		return Errorf(CodeInvalidArgument, "%s must be 1 to %d characters", what, MaxIDLen)
+	}
+	if strings.Trim(id, ".") == "" {
+		return Errorf(CodeInvalidArgument, "%s %q may not be only dots", what, id)
 	}
 	for _, r := range id {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == ':') {

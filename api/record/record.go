@@ -22,6 +22,10 @@ type Page[T any] struct {
 	Bookmark string `json:"bookmark" doc:"an opaque cursor of the next page: pass it as ?cursor=; empty on the last page"`
 }
 
+// BookmarkRefusal is the message of the INVALID_ARGUMENT refusing a
+// bookmark that is not of the query's own range.
+const BookmarkRefusal = "bookmark does not belong to this query"
+
 // Page sizes.
 const (
 	DefaultPageSize = 50

@@ -11,7 +11,8 @@ var traceDimensions = []string{record.TraceByDataset, record.TraceByRequester, r
 
 // Trace lists access records, granted and denied, oldest first. An auditor
 // may trace anything; others only their own organisation's records as
-// requester or owner, and the authorizations their organisation is party to.
+// requester or owner, its own datasets, and the authorizations their
+// organisation is party to.
 func Trace(s State, q record.TraceQuery) (record.Page[*record.AccessRecord], error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -46,6 +47,9 @@ func Trace(s State, q record.TraceQuery) (record.Page[*record.AccessRecord], err
 	return loadPage(s, ids, func(id string) (*record.AccessRecord, error) { return accessRecord(s, id) })
 }
 
+// requireTracer lets an auditor trace anything, and others their own
+// organisation's records: as requester or owner, by a dataset it owns, or
+// by an authorization it is party to.
 func requireTracer(s State, tx txContext, by, key string) error {
 	if b, err := binding(s, tx.caller, record.RoleAuditor); err != nil || b != nil {
 		return err
@@ -55,6 +59,16 @@ func requireTracer(s State, tx txContext, by, key string) error {
 		if key == tx.caller.MSPID {
 			return requireParty(s, tx, key)
 		}
+		return record.Errorf(record.CodeForbidden, "tracing %s %s needs the auditor role: others trace their own organisation, %s", by, key, tx.caller.MSPID)
+	case record.TraceByDataset:
+		d, err := dataset(s, key)
+		if err != nil {
+			return err
+		}
+		if d.Owner == tx.caller.MSPID {
+			return requireParty(s, tx, d.Owner)
+		}
+		return record.Errorf(record.CodeForbidden, "dataset %s is %s's: tracing it needs the auditor role", key, d.Owner)
 	case record.TraceByAuthorization:
 		a, err := authorization(s, key)
 		if err != nil {
@@ -62,7 +76,7 @@ func requireTracer(s State, tx txContext, by, key string) error {
 		}
 		return requireParty(s, tx, a.Owner, a.Requester)
 	}
-	return record.Errorf(record.CodeForbidden, "tracing across organisations needs the auditor role")
+	return record.Errorf(record.CodeForbidden, "tracing by %s needs the auditor role", by)
 }
 
 func accessRecord(s State, id string) (*record.AccessRecord, error) {

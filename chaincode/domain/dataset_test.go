@@ -73,6 +73,7 @@ func TestRegisterDataset(t *testing.T) {
 	}{
 		{"a client without the data-owner role", "wuhu-requester", func(*record.Dataset) {}, record.CodeForbidden},
 		{"a bad ID", "wuhu-owner", func(d *record.Dataset) { d.ID = "a/b" }, record.CodeInvalidArgument},
+		{"an ID of dots only", "wuhu-owner", func(d *record.Dataset) { d.ID = ".." }, record.CodeInvalidArgument},
 		{"no fields", "wuhu-owner", func(d *record.Dataset) { d.Fields = nil }, record.CodeInvalidArgument},
 		{"an unknown field type", "wuhu-owner", func(d *record.Dataset) { d.Fields = []record.FieldSpec{{Name: "x", Type: "blob"}} }, record.CodeInvalidArgument},
 		{"a field twice", "wuhu-owner", func(d *record.Dataset) { d.Fields = append(d.Fields, d.Fields[0]) }, record.CodeInvalidArgument},

@@ -57,6 +57,8 @@ func TestIssueRefusals(t *testing.T) {
 		{name: "a digest tampered with after signing", tamper: func(c *credential.Content) { c.Fields[0].Digest = strings.Repeat("0", 64) }, want: record.CodeBadSignature},
 		{name: "a validity window changed after signing", tamper: func(c *credential.Content) { c.ValidTo = c.ValidTo.Add(time.Hour) }, want: record.CodeBadSignature},
 		{name: "a signature that is not hex", sign: func(*world, credential.Content) string { return "zz" }, want: record.CodeInvalidArgument},
+		{name: "a licence ID of dots only", edit: func(w *world, c *credential.Content) { c.ID = ".." }, want: record.CodeInvalidArgument},
+		{name: "a seal key ID of one dot", edit: func(w *world, c *credential.Content) { c.SealKeyID = "." }, want: record.CodeInvalidArgument},
 		{name: "a missing required field", edit: func(w *world, c *credential.Content) { c.Fields = c.Fields[:1] }, want: record.CodeSchemaMismatch},
 		{name: "a field the schema lacks", edit: func(w *world, c *credential.Content) {
 			c.Fields = append(c.Fields, credential.FieldDigest{Name: "zzz", Digest: c.Fields[0].Digest})

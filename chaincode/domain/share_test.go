@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -283,7 +284,18 @@ func TestDenialsAndTraces(t *testing.T) {
 	if p, err := trace("hefei-owner", record.TraceQuery{By: record.TraceByAuthorization, Key: "AUTH-1"}); err != nil || len(p.Items) != 2 {
 		t.Errorf("a party's trace of its authorization: %v, %v", p.Items, err)
 	}
+	// The failing input: a data owner traces its own dataset.
+	if p, err := trace("hefei-owner", record.TraceQuery{By: record.TraceByDataset, Key: "hefei.household"}); err != nil || len(p.Items) != 2 {
+		t.Errorf("the owner's trace of its dataset: %v, %v", p.Items, err)
+	}
 	_, err = trace("wuhu-requester", record.TraceQuery{By: record.TraceByDataset, Key: "hefei.household"})
+	wantCode(t, err, record.CodeForbidden)
+	if err == nil || !strings.Contains(err.Error(), "dataset hefei.household is HefeiMSP's") {
+		t.Errorf("refusal = %v; want it to say whose dataset it is", err)
+	}
+	_, err = trace("hefei-owner", record.TraceQuery{By: record.TraceByDataset, Key: "no.such"})
+	wantCode(t, err, record.CodeNotFound)
+	_, err = trace("hefei-owner", record.TraceQuery{By: record.TraceByTime})
 	wantCode(t, err, record.CodeForbidden)
 	_, err = trace("wuhu-requester", record.TraceQuery{By: record.TraceByRequester, Key: "HefeiMSP"})
 	wantCode(t, err, record.CodeForbidden)

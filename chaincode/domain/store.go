@@ -179,7 +179,7 @@ const maxKeyRune = "\U0010FFFF"
 // would list other records.
 func checkBookmark(bookmark, start, end string) error {
 	if bookmark != "" && (len(bookmark) > 1024 || bookmark < start || bookmark >= end) {
-		return record.Errorf(record.CodeInvalidArgument, "bookmark does not belong to this query")
+		return record.Errorf(record.CodeInvalidArgument, "%s", record.BookmarkRefusal)
 	}
 	return nil
 }

@@ -36,7 +36,17 @@ type Config struct {
 	PublicURL string `json:"publicUrl,omitempty"`
 	// Timeouts bound the Fabric calls and the HTTP server; each has a default.
 	Timeouts Timeouts `json:"timeouts"`
+	// BodyBudget bounds the request body bytes the gateway holds at once,
+	// in bytes (DefaultBodyBudget if 0; at least MinBodyBudget). A request
+	// that cannot get its share within timeouts.bodyWait is answered 503.
+	BodyBudget int64 `json:"bodyBudget,omitempty"`
 }
+
+// Bounds of BodyBudget.
+const (
+	DefaultBodyBudget = 32 << 20
+	MinBodyBudget     = 1 << 20
+)
 
 // Timeouts of a gateway. A zero field takes its default (DefaultTimeouts).
 type Timeouts struct {
@@ -49,6 +59,7 @@ type Timeouts struct {
 	Write        Duration `json:"write"`        // an HTTP answer, from the end of the request's headers
 	Idle         Duration `json:"idle"`         // a kept-alive HTTP connection between requests
 	Shutdown     Duration `json:"shutdown"`     // letting requests finish at shutdown
+	BodyWait     Duration `json:"bodyWait"`     // a request waiting for its share of bodyBudget
 }
 
 // DefaultTimeouts are the timeouts a configuration leaves out.
@@ -56,6 +67,7 @@ var DefaultTimeouts = Timeouts{
 	Evaluate: Duration{5 * time.Second}, Endorse: Duration{15 * time.Second}, Submit: Duration{5 * time.Second},
 	CommitStatus: Duration{time.Minute}, ReadHeader: Duration{5 * time.Second}, Read: Duration{30 * time.Second},
 	Write: Duration{2 * time.Minute}, Idle: Duration{2 * time.Minute}, Shutdown: Duration{10 * time.Second},
+	BodyWait: Duration{2 * time.Second},
 }
 
 // fill sets defaults and checks each timeout lies in [100ms, 1h].
@@ -67,7 +79,8 @@ func (t *Timeouts) fill() []error {
 	}{{"evaluate", &t.Evaluate, &DefaultTimeouts.Evaluate}, {"endorse", &t.Endorse, &DefaultTimeouts.Endorse},
 		{"submit", &t.Submit, &DefaultTimeouts.Submit}, {"commitStatus", &t.CommitStatus, &DefaultTimeouts.CommitStatus},
 		{"readHeader", &t.ReadHeader, &DefaultTimeouts.ReadHeader}, {"read", &t.Read, &DefaultTimeouts.Read},
-		{"write", &t.Write, &DefaultTimeouts.Write}, {"idle", &t.Idle, &DefaultTimeouts.Idle}, {"shutdown", &t.Shutdown, &DefaultTimeouts.Shutdown}} {
+		{"write", &t.Write, &DefaultTimeouts.Write}, {"idle", &t.Idle, &DefaultTimeouts.Idle}, {"shutdown", &t.Shutdown, &DefaultTimeouts.Shutdown},
+		{"bodyWait", &t.BodyWait, &DefaultTimeouts.BodyWait}} {
 		if f.v.Duration == 0 {
 			*f.v = *f.def
 		}
@@ -166,6 +179,12 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("maxStaleness must be at least 1s"))
 	}
 	errs = append(errs, c.Timeouts.fill()...)
+	if c.BodyBudget == 0 {
+		c.BodyBudget = DefaultBodyBudget
+	}
+	if c.BodyBudget < MinBodyBudget {
+		errs = append(errs, fmt.Errorf("bodyBudget is %d bytes; it must be at least %d", c.BodyBudget, MinBodyBudget))
+	}
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Listen
 	} else if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

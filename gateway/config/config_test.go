@@ -43,3 +43,19 @@ func TestTimeoutsDefaultAndAreBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyBudgetDefaultsAndIsBounded(t *testing.T) {
+	c, err := LoadConfig(write(t, `{`+base+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BodyBudget != DefaultBodyBudget || c.Timeouts.BodyWait != DefaultTimeouts.BodyWait {
+		t.Errorf("bodyBudget %d, bodyWait %s", c.BodyBudget, c.Timeouts.BodyWait)
+	}
+	_, err = LoadConfig(write(t, `{`+base+`,"bodyBudget":1000,"timeouts":{"bodyWait":"1ms"}}`))
+	for _, want := range []string{"bodyBudget", "timeouts.bodyWait"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error about %s, got %v", want, err)
+		}
+	}
+}

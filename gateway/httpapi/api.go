@@ -37,6 +37,8 @@ type Options struct {
 	// Observe, if set, sees each operation's status and duration.
 	Observe func(operation string, status int, d time.Duration)
 	Log     *slog.Logger
+	// Budget, if set, bounds the body bytes requests hold at once.
+	Budget *Budget
 }
 
 // API serves /v1.
@@ -46,6 +48,7 @@ type API struct {
 	identities []string
 	observe    func(string, int, time.Duration)
 	log        *slog.Logger
+	budget     *Budget
 	h          huma.API
 	mux        *http.ServeMux
 }
@@ -78,7 +81,7 @@ var resources = []func(*API){
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, mux: http.NewServeMux()}
+	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux()}
 	if a.observe == nil {
 		a.observe = func(string, int, time.Duration) {}
 	}
@@ -104,10 +107,10 @@ func New(o Options) http.Handler {
 }
 
 // op describes an operation; a key without one of roles gets 403 before
-// its request is read.
+// its request is read, and a body waits for its share of the budget.
 func (a *API) op(id, method, path, summary, description, tag string, roles ...string) huma.Operation {
 	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description, Tags: []string{tag},
-		MaxBodyBytes: MaxBody, Middlewares: huma.Middlewares{a.observed(id), a.requireRoles(roles), statusOverride}}
+		MaxBodyBytes: MaxBody, Middlewares: huma.Middlewares{a.observed(id), a.requireRoles(roles), a.budgeted, statusOverride}}
 }
 
 // observed reports each request of an operation to Observe.
@@ -144,7 +147,7 @@ func tx[T any](t api.Tx[T], err error) (*txOut[T], error) {
 type (
 	// IDPath is an object's ID in the path.
 	IDPath struct {
-		ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the object's ID"`
+		ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the object's ID"`
 	}
 	// FreshQuery asks for a read from the ledger.
 	FreshQuery struct {

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -46,8 +48,12 @@ func errorShape(ctx huma.Context, _ string, v any) (any, error) {
 }
 
 // fromHuma is huma's refusal as an api.Error: its status's code and a
-// message naming the first few locations, and how many more there are.
+// message naming the first few locations in order (so that a request
+// always gets the same message), and how many more there are.
 func fromHuma(m *huma.ErrorModel) *api.Error {
+	slices.SortStableFunc(m.Errors, func(a, b *huma.ErrorDetail) int {
+		return cmp.Or(strings.Compare(a.Location, b.Location), strings.Compare(a.Message, b.Message))
+	})
 	status, code := m.Status, api.CodeBadRequest
 	switch status {
 	case http.StatusUnprocessableEntity:
@@ -62,6 +68,8 @@ func fromHuma(m *huma.ErrorModel) *api.Error {
 		code = string(record.CodeForbidden)
 	case http.StatusMethodNotAllowed:
 		code = api.CodeMethodNotAllowed
+	case http.StatusUnsupportedMediaType:
+		code = api.CodeUnsupportedMediaType
 	}
 	if status >= 500 {
 		code = string(record.CodeInternal)
@@ -153,7 +161,7 @@ func routesOrError(mux *http.ServeMux) http.Handler {
 
 // describeErrors lists each operation's 4XX answers explicitly, with the
 // api.Error schema: 400, 401 and 403 for all, 404 where a path names an
-// object, 409, 413 and 422 for writes; 5XX stay the default answer.
+// object, 409, 413, 415 and 422 for writes; 5XX stay the default answer.
 func describeErrors(doc *huma.OpenAPI) {
 	ref := doc.Components.Schemas.Schema(errorType, true, "Error")
 	answer := func(what string) *huma.Response {
@@ -172,6 +180,7 @@ func describeErrors(doc *huma.OpenAPI) {
 			if op.RequestBody != nil {
 				op.Responses["409"] = answer("a conflict: ALREADY_EXISTS, INVALID_TRANSITION, USES_EXHAUSTED, AGENCY_TAKEN, or CONFLICT (the transaction lost a race)")
 				op.Responses["413"] = answer("TOO_LARGE: the body or a list is over its limit")
+				op.Responses["415"] = answer("UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
 				op.Responses["422"] = answer("the ledger's rules refused it: NOT_ACCREDITED, WRONG_REGION, SEAL_INVALID, BAD_SIGNATURE, SCHEMA_MISMATCH, VALIDITY_TOO_LONG")
 			}
 		}

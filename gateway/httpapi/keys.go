@@ -51,7 +51,7 @@ func (a *API) apiKeys() {
 		})
 	huma.Register(a.h, a.op("revoke-key", http.MethodPost, "/v1/keys/{id}/revoke", "Revoke an API key", "Revokes an API key: its next request is refused. A key cannot revoke itself. The organisation's admin key.", "keys", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {
-			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the key's ID"`
+			ID string `path:"id" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the key's ID"`
 		}) (*struct{ Body api.Key }, error) {
 			self, _ := ctx.Value(keyContext{}).(keys.APIKey)
 			if self.ID == in.ID {
@@ -61,9 +61,9 @@ func (a *API) apiKeys() {
 			switch {
 			case errors.Is(err, keys.ErrNotFound):
 				return nil, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no key %q", in.ID)
-			case err != nil:
-				a.log.Error("revoke key", "err", err)
-				return nil, api.Errorf(http.StatusInternalServerError, "INTERNAL", "the revocation could not be stored")
+			case err != nil: // keys.ErrNotStored: refused now, but not after a restart
+				a.log.Error("key revoked but not stored", "id", key.ID, "by", self.ID, "err", err)
+				return nil, api.Errorf(http.StatusInternalServerError, string(record.CodeInternal), "%s", keys.ErrNotStored)
 			}
 			a.log.Info("key revoked", "id", key.ID, "by", self.ID)
 			return &struct{ Body api.Key }{publicKey(key)}, nil

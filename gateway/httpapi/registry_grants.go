@@ -25,7 +25,7 @@ func (a *API) registryGrants() {
 	huma.Register(a.h, a.op("get-agency", http.MethodGet, "/v1/registry/accreditations/{agency}", "Read an agency's grants",
 		"An agency's owner and every grant it has had, newest first, from the ledger.", "registry", readerRoles...),
 		func(ctx context.Context, in *struct {
-			Agency string `path:"agency" minLength:"1" maxLength:"64" doc:"the agency's ID"`
+			Agency string `path:"agency" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the agency's ID"`
 		}) (*readOut[*record.AgencyGrants], error) {
 			return read(s.Agency(ctx, who(ctx), in.Agency))
 		})

@@ -12,7 +12,7 @@ import (
 
 // KeyIDPath is a seal key ID in the path.
 type KeyIDPath struct {
-	KeyID string `path:"keyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the seal key's ID"`
+	KeyID string `path:"keyId" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the seal key's ID"`
 }
 
 func (a *API) registrySeals() {

@@ -12,7 +12,7 @@ import (
 
 // CodePath is a licence type code in the path.
 type CodePath struct {
-	Code string `path:"code" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]+$" doc:"the licence type's code"`
+	Code string `path:"code" minLength:"1" maxLength:"64" pattern:"^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$" doc:"the licence type's code"`
 }
 
 func (a *API) registryTypes() {

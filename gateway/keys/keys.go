@@ -16,10 +16,16 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
-// Gateway roles: the ledger's roles, plus admin for keys bound to the
-// organisation's admin identity.
+// RoleAdmin is the gateway's own role, beside the ledger's: it lets a key
+// manage the gateway's keys and pass the gateway's check of admin
+// operations. A key of any configured identity may hold it; the ledger
+// still decides by the Fabric identity the key acts as, so only a key acting
+// as the organisation's admin identity gets the ledger's admin operations
+// through.
 const RoleAdmin = "admin"
 
 // APIKey is a stored key: only a hash of its secret is kept. Each key acts
@@ -62,6 +68,9 @@ func LoadKeys(path string) (*Keys, error) {
 	if err := json.Unmarshal(b, &list); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if list == nil {
+		return nil, fmt.Errorf("%s: not a list of keys (an empty file is [])", path)
+	}
 	k, err := New(list)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -70,15 +79,21 @@ func LoadKeys(path string) (*Keys, error) {
 	return k, nil
 }
 
-// New holds a list of stored keys in memory, refusing malformed entries.
+// New holds a list of stored keys in memory, refusing malformed entries:
+// each needs an ID (a ledger ID without "_", which ends the ID in a key),
+// an identity, known roles, and a hash or a certificate subject; IDs and
+// subjects are unique. The error names the entry.
 func New(list []APIKey) (*Keys, error) {
 	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
-	for _, key := range list {
+	for i, key := range list {
+		if err := check(key); err != nil {
+			return nil, fmt.Errorf("key %d (%q): %w", i+1, key.ID, err)
+		}
 		switch {
-		case key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != ""):
-			return nil, fmt.Errorf("malformed key %q: it needs an ID, an identity, and a hash or a certificate subject", key.ID)
 		case slices.ContainsFunc(k.list, func(o APIKey) bool { return o.ID == key.ID }):
-			return nil, fmt.Errorf("key ID %q appears twice", key.ID)
+			return nil, fmt.Errorf("key %d: ID %q appears twice", i+1, key.ID)
+		case key.CertSubject != "" && k.byCert[key.CertSubject].ID != "":
+			return nil, fmt.Errorf("key %d (%q): certificate subject %q is bound already, by key %q", i+1, key.ID, key.CertSubject, k.byCert[key.CertSubject].ID)
 		case key.CertSubject != "":
 			k.byCert[key.CertSubject] = key
 		default:
@@ -87,6 +102,22 @@ func New(list []APIKey) (*Keys, error) {
 		k.list = append(k.list, key)
 	}
 	return k, nil
+}
+
+// check refuses a malformed entry.
+func check(key APIKey) error {
+	if key.ID == "" || key.Identity == "" || (len(key.Hash) == 64) == (key.CertSubject != "") {
+		return errors.New("it needs an ID, an identity, and a hash or a certificate subject")
+	}
+	if record.CheckID("key ID", key.ID) != nil || strings.Contains(key.ID, "_") {
+		return errors.New("an ID holds only letters, digits and . - : (never _, which ends the ID in a key; not only dots)")
+	}
+	for _, r := range key.Roles {
+		if !KnownRole(r) {
+			return fmt.Errorf("%w %q: want admin or one of %v", ErrBadRole, r, record.Roles)
+		}
+	}
+	return nil
 }
 
 // NewKey makes a key for an identity and roles: the secret to hand out once,

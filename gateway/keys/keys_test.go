@@ -48,3 +48,31 @@ func TestKeysFileBindsSecretsOrCertificates(t *testing.T) {
 		}
 	}
 }
+
+// The failing inputs: entries that New used to take silently.
+func TestNewRefusesAmbiguousOrUnusableEntries(t *testing.T) {
+	hash := strings.Repeat("0", 64)
+	cert := func(id, subject, role string) APIKey {
+		return APIKey{ID: id, CertSubject: subject, Identity: "Admin", Roles: []string{role}}
+	}
+	for name, c := range map[string]struct {
+		list []APIKey
+		want string
+	}{
+		"a certificate subject twice": {[]APIKey{cert("c1", "Admin@hefei", "admin"), cert("c2", "Admin@hefei", "verifier")}, `"c2"`},
+		"an unknown role":             {[]APIKey{cert("c1", "Admin@hefei", "superuser")}, `"superuser"`},
+		"an ID with _":                {[]APIKey{{ID: "a_b", Hash: hash, Identity: "U", Roles: []string{"verifier"}}}, `"a_b"`},
+		"an ID of dots":               {[]APIKey{{ID: "..", Hash: hash, Identity: "U", Roles: []string{"verifier"}}}, `".."`},
+	} {
+		if _, err := New(c.list); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: New = %v; want an error naming %s", name, err, c.want)
+		}
+	}
+	p := t.TempDir() + "/null.json"
+	if err := os.WriteFile(p, []byte("null"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKeys(p); err == nil {
+		t.Error("a keys file of null loaded")
+	}
+}

@@ -61,8 +61,14 @@ func (k *Keys) List() []APIKey {
 	return out
 }
 
-// Revoke removes a key (or certificate entry) by ID, at once: the keys
-// file, if any, is written first. ErrNotFound if there is none.
+// ErrNotStored is a revocation in force that the keys file does not hold:
+// the key is refused now, but valid again after a restart.
+var ErrNotStored = errors.New("revoked now; not stored: the key will be valid again after a restart")
+
+// Revoke removes a key (or certificate entry) by ID, at once; then it
+// writes the keys file, if any. ErrNotFound if there is none; ErrNotStored
+// (wrapping the cause) if the file could not be written, the key being
+// refused all the same.
 func (k *Keys) Revoke(id string) (APIKey, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -71,14 +77,13 @@ func (k *Keys) Revoke(id string) (APIKey, error) {
 		return APIKey{}, ErrNotFound
 	}
 	key := k.list[i]
-	rest := slices.Delete(slices.Clone(k.list), i, i+1)
-	if err := k.save(rest); err != nil {
-		return APIKey{}, err
-	}
-	k.list = rest
+	k.list = slices.Delete(slices.Clone(k.list), i, i+1)
 	delete(k.byID, key.ID)
 	if key.CertSubject != "" {
 		delete(k.byCert, key.CertSubject)
+	}
+	if err := k.save(k.list); err != nil {
+		return key, fmt.Errorf("%w: %w", ErrNotStored, err)
 	}
 	return key, nil
 }

@@ -134,3 +134,30 @@ func TestConcurrentCreateAndRevokeKeepEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// The failing input: with the keys file unwritable, a revoked key stayed
+// valid. The revocation holds in memory at once, and says it is not stored;
+// a creation that cannot be stored is refused.
+func TestRevokeHoldsWhenTheFileCannotBeWritten(t *testing.T) {
+	k, p := newFile(t)
+	secret, key, err := k.Create("User3", []string{"verifier"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Dir(p)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.Revoke(key.ID)
+	if !errors.Is(err, ErrNotStored) || got.ID != key.ID {
+		t.Fatalf("Revoke = %+v, %v; want the key and ErrNotStored", got, err)
+	}
+	if _, err := k.Check(secret); !errors.Is(err, ErrNoKey) {
+		t.Errorf("the revoked key still checks: %v", err)
+	}
+	if len(k.List()) != 0 {
+		t.Errorf("List = %+v", k.List())
+	}
+	if _, _, err := k.Create("User3", []string{"verifier"}); err == nil || len(k.List()) != 0 {
+		t.Errorf("Create without storage = %v, %d keys", err, len(k.List()))
+	}
+}

@@ -12,7 +12,7 @@ import (
 
 // Licence reads a licence from the cache, or with fresh from the ledger.
 func (s *Service) Licence(ctx context.Context, who, id string, fresh bool) (api.Read[*record.Licence], error) {
-	return readThrough(ctx, s, who, fresh, func(v *cache.Snapshot) (*record.Licence, error) { return v.Licence(id) }, "licence", "Get", id)
+	return readThrough(ctx, s, who, fresh, "licence", func(v *cache.Snapshot) (*record.Licence, error) { return v.Licence(id) }, "licence", "Get", id)
 }
 
 // History lists every committed version of a licence.

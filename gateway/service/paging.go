@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
@@ -18,11 +20,17 @@ func encodeCursor(bookmark string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(bookmark))
 }
 
+// badCursor answers a cursor that is malformed, or that the ledger refused
+// as a bookmark of another query.
+func badCursor() *api.Error {
+	return badRequest("the cursor is not one this gateway gave for this query")
+}
+
 // decodeCursor reads a cursor back; a malformed one is 400 BAD_REQUEST.
 func decodeCursor(cursor string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
-		return "", badRequest("the cursor is not one this gateway gave")
+		return "", badCursor()
 	}
 	return string(b), nil
 }
@@ -48,7 +56,15 @@ func list[T any](ctx context.Context, s *Service, who string, p Paging, contract
 	if err != nil {
 		return api.Read[record.Page[T]]{}, err
 	}
-	r, err := evaluate[record.Page[T]](ctx, s, who, contract, fn, append(args, limitArg(p.Limit), bookmark)...)
+	return page(evaluate[record.Page[T]](ctx, s, who, contract, fn, append(args, limitArg(p.Limit), bookmark)...))
+}
+
+// page is a listing's answer: the next page's cursor, or the cursor error
+// if the ledger refused the bookmark as another query's.
+func page[T any](r api.Read[record.Page[T]], err error) (api.Read[record.Page[T]], error) {
+	if e, ok := errors.AsType[*api.Error](err); ok && e.Code == string(record.CodeInvalidArgument) && strings.Contains(e.Message, record.BookmarkRefusal) {
+		return r, badCursor()
+	}
 	r.Data.Bookmark = encodeCursor(r.Data.Bookmark)
 	return r, err
 }

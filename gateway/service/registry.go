@@ -23,7 +23,7 @@ func (s *Service) PutLicenceType(ctx context.Context, who, code string, r api.Li
 
 // LicenceType reads a licence type from the cache, or with fresh the ledger.
 func (s *Service) LicenceType(ctx context.Context, who, code string, fresh bool) (api.Read[*record.LicenceType], error) {
-	return readThrough(ctx, s, who, fresh, func(v *cache.Snapshot) (*record.LicenceType, error) { return v.LicenceType(code) }, "registry", "GetLicenceType", code)
+	return readThrough(ctx, s, who, fresh, "licence type", func(v *cache.Snapshot) (*record.LicenceType, error) { return v.LicenceType(code) }, "registry", "GetLicenceType", code)
 }
 
 // GrantAccreditation grants an agency a new accreditation.
@@ -39,7 +39,7 @@ func (s *Service) Agency(ctx context.Context, who, agency string) (api.Read[*rec
 
 // Grant reads one grant from the cache, or with fresh the ledger.
 func (s *Service) Grant(ctx context.Context, who, id string, fresh bool) (api.Read[*record.Accreditation], error) {
-	return readThrough(ctx, s, who, fresh, func(v *cache.Snapshot) (*record.Accreditation, error) { return v.Grant(id) }, "registry", "GetGrant", id)
+	return readThrough(ctx, s, who, fresh, "grant", func(v *cache.Snapshot) (*record.Accreditation, error) { return v.Grant(id) }, "registry", "GetGrant", id)
 }
 
 // WithdrawGrant ends a grant now.
@@ -58,7 +58,7 @@ func (s *Service) RegisterSeal(ctx context.Context, who string, r api.SealKeyReq
 
 // Seal reads a seal key from the cache, or with fresh the ledger.
 func (s *Service) Seal(ctx context.Context, who, id string, fresh bool) (api.Read[*record.SealKey], error) {
-	return readThrough(ctx, s, who, fresh, func(v *cache.Snapshot) (*record.SealKey, error) { return v.SealKey(id) }, "registry", "GetSealKey", id)
+	return readThrough(ctx, s, who, fresh, "seal key", func(v *cache.Snapshot) (*record.SealKey, error) { return v.SealKey(id) }, "registry", "GetSealKey", id)
 }
 
 // RotateSeal replaces seal key old with r from now; r's agency is old's.

@@ -160,8 +160,9 @@ func submitJSON[T any](ctx context.Context, s *Service, who, contract, fn string
 }
 
 // cached reads from one consistent snapshot of the cache: the object and
-// the height it reports come from the same view.
-func cached[T any](s *Service, read func(*cache.Snapshot) (T, error)) (api.Read[T], error) {
+// the height it reports come from the same view. What and id name the
+// object in a 404 NOT_FOUND.
+func cached[T any](s *Service, what, id string, read func(*cache.Snapshot) (T, error)) (api.Read[T], error) {
 	var r api.Read[T]
 	err := s.store.View(func(v *cache.Snapshot) error {
 		r.BlockHeight, r.Source = v.Height, SourceCache
@@ -170,7 +171,7 @@ func cached[T any](s *Service, read func(*cache.Snapshot) (T, error)) (api.Read[
 		return err
 	})
 	if errors.Is(err, cache.ErrNotCached) {
-		return r, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "not found at block height %d", r.BlockHeight)
+		return r, api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no %s %q at block height %d", what, id, r.BlockHeight)
 	}
 	if err != nil {
 		return r, s.fail("cache", err)
@@ -178,12 +179,13 @@ func cached[T any](s *Service, read func(*cache.Snapshot) (T, error)) (api.Read[
 	return r, nil
 }
 
-// readThrough reads from the cache, or with fresh from the ledger's fn.
-func readThrough[T any](ctx context.Context, s *Service, who string, fresh bool, read func(*cache.Snapshot) (T, error), contract, fn, id string) (api.Read[T], error) {
+// readThrough reads the object what (e.g. "licence") of an ID from the
+// cache, or with fresh from the ledger's fn.
+func readThrough[T any](ctx context.Context, s *Service, who string, fresh bool, what string, read func(*cache.Snapshot) (T, error), contract, fn, id string) (api.Read[T], error) {
 	if fresh {
 		return evaluate[T](ctx, s, who, contract, fn, id)
 	}
-	return cached(s, read)
+	return cached(s, what, id, read)
 }
 
 // timeArg is an RFC 3339 argument, "" for the zero time.

@@ -97,9 +97,7 @@ func (s *Service) Trace(ctx context.Context, who string, q TraceQuery) (api.Read
 	if err != nil {
 		return api.Read[record.Page[*record.AccessRecord]]{}, badRequest("the query cannot be encoded")
 	}
-	r, err := evaluate[record.Page[*record.AccessRecord]](ctx, s, who, "audit", "Trace", string(b))
-	r.Data.Bookmark = encodeCursor(r.Data.Bookmark)
-	return r, err
+	return page(evaluate[record.Page[*record.AccessRecord]](ctx, s, who, "audit", "Trace", string(b)))
 }
 
 // VerifyAccess says whether bodies match an access record's digests. Each

@@ -1,0 +1,171 @@
+package httpapi
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/wanledger/wanledger/api"
+	"golang.org/x/sync/semaphore"
+)
+
+// Budget bounds the request body bytes the operations hold at once, so that
+// many large requests together cannot exhaust the gateway's memory. A
+// request takes its Content-Length (its operation's body limit when unknown,
+// at most the whole budget) before its body is read, and gives it back when
+// it has been answered. It is safe for concurrent use.
+type Budget struct {
+	size     int64
+	wait     time.Duration
+	sem      *semaphore.Weighted
+	inFlight atomic.Int64
+	peak     atomic.Int64
+}
+
+// NewBudget holds size bytes; a request waits at most wait for its share.
+func NewBudget(size int64, wait time.Duration) *Budget {
+	return &Budget{size: size, wait: wait, sem: semaphore.NewWeighted(size)}
+}
+
+// InFlight is the body bytes requests hold now.
+func (b *Budget) InFlight() int64 { return b.inFlight.Load() }
+
+// Peak is the most body bytes requests have held at once.
+func (b *Budget) Peak() int64 { return b.peak.Load() }
+
+// acquire takes n bytes (at most the budget), waiting at most b.wait; false
+// if they did not come in time.
+func (b *Budget) acquire(ctx context.Context, n int64) (int64, bool) {
+	n = min(n, b.size)
+	ctx, cancel := context.WithTimeout(ctx, b.wait)
+	defer cancel()
+	if b.sem.Acquire(ctx, n) != nil {
+		return 0, false
+	}
+	now := b.inFlight.Add(n)
+	for p := b.peak.Load(); now > p && !b.peak.CompareAndSwap(p, now); p = b.peak.Load() {
+	}
+	return n, true
+}
+
+func (b *Budget) release(n int64) {
+	b.inFlight.Add(-n)
+	b.sem.Release(n)
+}
+
+// budgeted is the middleware of operations with a body: it takes the body's
+// share of the budget (503 UNAVAILABLE with Retry-After when it does not
+// come in time), reads the body within the operation's limit and refuses
+// a duplicate property or an object of more than maxProperties with 400
+// BAD_REQUEST before huma decodes it.
+func (a *API) budgeted(ctx huma.Context, next func(huma.Context)) {
+	op := ctx.Operation()
+	if op.RequestBody == nil {
+		next(ctx)
+		return
+	}
+	r, _ := humago.Unwrap(ctx)
+	if a.budget != nil {
+		want := op.MaxBodyBytes
+		if r.ContentLength >= 0 {
+			want = min(r.ContentLength, op.MaxBodyBytes)
+		}
+		n, ok := a.budget.acquire(ctx.Context(), want)
+		if !ok {
+			ctx.SetHeader("Retry-After", strconv.Itoa(max(1, int(a.budget.wait.Seconds()))))
+			answer(ctx, api.Errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "the gateway is busy with other large requests; retry later"))
+			return
+		}
+		defer a.budget.release(n)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, op.MaxBodyBytes))
+	r.Body.Close()
+	// huma reads it again, with its own checks and answers (a read that
+	// failed fails again there).
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), failedRead{err}))
+	if err == nil && int64(len(body)) < op.MaxBodyBytes {
+		if msg := scanJSON(body); msg != "" {
+			answer(ctx, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "%s", msg))
+			return
+		}
+	}
+	next(ctx)
+}
+
+// failedRead gives a body read's error, or io.EOF.
+type failedRead struct{ err error }
+
+func (f failedRead) Read([]byte) (int, error) { return 0, cmp.Or(f.err, io.EOF) }
+
+// answer writes an api.Error from a middleware.
+func answer(ctx huma.Context, e *api.Error) {
+	e.Message = truncate(e.Message, maxMessage)
+	ctx.SetHeader("Content-Type", "application/json")
+	ctx.SetStatus(e.Status)
+	json.NewEncoder(ctx.BodyWriter()).Encode(e) //nolint:errcheck // the client may have gone
+}
+
+// Bounds of a body's shape: no request type comes near them, and a body
+// of thousands of unknown properties costs far more memory to refuse one
+// by one than its size.
+const (
+	maxProperties = 64 // of one object
+	maxDepth      = 32 // of nested objects and arrays
+)
+
+// scanJSON walks a JSON body's tokens and names the first property that
+// appears twice in its object, the first object of more than maxProperties
+// or a value nested deeper than maxDepth; "" if there is none. Malformed
+// JSON is left to the decoder's own message.
+func scanJSON(body []byte) string {
+	msg, _ := scanValue(json.NewDecoder(bytes.NewReader(body)), "body", 0)
+	return msg
+}
+
+// scanValue reads one value at path; an error is malformed JSON.
+func scanValue(dec *json.Decoder, path string, depth int) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return "", nil
+	}
+	if depth == maxDepth {
+		return fmt.Sprintf("%s: nested more than %d deep", path, maxDepth), nil
+	}
+	seen := map[string]bool{}
+	for i := 0; dec.More(); i++ {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		if d == '{' {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			key, _ := tok.(string)
+			key = truncate(key, 64)
+			if seen[key] {
+				return fmt.Sprintf("%s.%s: the property appears twice", path, key), nil
+			}
+			if len(seen) == maxProperties {
+				return fmt.Sprintf("%s: an object of more than %d properties", path, maxProperties), nil
+			}
+			seen[key], at = true, path+"."+key
+		}
+		if msg, err := scanValue(dec, at, depth+1); msg != "" || err != nil {
+			return msg, err
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return "", err
+}
