@@ -14,7 +14,6 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
-	"github.com/wanledger/wanledger/internal/issuance"
 )
 
 // TestURLIsOnlySchemeHostAndPort: a --url with a path, query, fragment or
@@ -56,15 +55,7 @@ func TestURLIsOnlySchemeHostAndPort(t *testing.T) {
 // mode 0700, when it does not exist.
 func TestIssueMakesAMissingCredentialsDirectory(t *testing.T) {
 	dir := t.TempDir()
-	pem := filepath.Join(dir, "seal.pem")
-	if _, err := issuance.GenerateSealKey(pem); err != nil {
-		t.Fatal(err)
-	}
-	salt, _ := issuance.NewProvinceSalt()
-	saltFile := filepath.Join(dir, "salt.hex")
-	if err := issuance.WriteProvinceSalt(saltFile, salt); err != nil {
-		t.Fatal(err)
-	}
+	pem, saltFile := issuerFiles(t, dir)
 	draft := filepath.Join(dir, "draft.json")
 	if err := os.WriteFile(draft, []byte(`{"id":"BL-1","type":"business-licence","agencyId":"hefei-amr","region":"340100","sealKeyId":"s1",
 		"holder":{"citizenId":"340104199001011234","publicKey":"`+mustHolderKey(t)+`"},

@@ -68,13 +68,7 @@ func TestSealKeygenWritesASecretPEMAndPrintsItsPublicKey(t *testing.T) {
 // URL here leads nowhere, so an attempted request would fail differently.
 func TestIssueAndRenewRefuseBadLocalInputsBeforeAnyRequest(t *testing.T) {
 	dir := t.TempDir()
-	pem := filepath.Join(dir, "seal.pem")
-	if _, err := issuance.GenerateSealKey(pem); err != nil {
-		t.Fatal(err)
-	}
-	salt, _ := issuance.NewProvinceSalt()
-	saltFile := filepath.Join(dir, "salt.hex")
-	issuance.WriteProvinceSalt(saltFile, salt)
+	pem, saltFile := issuerFiles(t, dir)
 	holder, _ := gm.GenerateKey()
 	draft := `{"id":"BL-1","type":"business-licence","agencyId":"hefei-amr","region":"340100","sealKeyId":"s1",
 		"holder":{"citizenId":"340104199001011234","publicKey":"` + holder.Public().Hex() + `"},
@@ -188,4 +182,22 @@ func TestAnUnknownOutcomeKeepsThePendingCredentials(t *testing.T) {
 	if _, err := os.Stat(issuance.CredentialFile(dir, "L1")); err == nil {
 		t.Error("the credential file exists although nothing was accepted")
 	}
+}
+
+// issuerFiles writes a new seal key and province salt into dir, as an
+// issuing agency holds them, and returns their paths.
+func issuerFiles(t *testing.T, dir string) (sealKey, provinceSalt string) {
+	t.Helper()
+	sealKey, provinceSalt = filepath.Join(dir, "seal.pem"), filepath.Join(dir, "salt.hex")
+	if _, err := issuance.GenerateSealKey(sealKey); err != nil {
+		t.Fatal(err)
+	}
+	salt, err := issuance.NewProvinceSalt()
+	if err == nil {
+		err = issuance.WriteProvinceSalt(provinceSalt, salt)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealKey, provinceSalt
 }
