@@ -19,7 +19,11 @@ func printRecord(tw io.Writer, m, envelope map[string]any) {
 		}
 		list, _ := m[k].([]any)
 		if len(list) == 0 || !isObject(list[0]) {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, cell(m[k]))
+			v := cell(m[k])
+			if str, ok := m[k].(string); ok && str != "" {
+				v = str // one value a line: whole, to be pasted (a client ID, a digest)
+			}
+			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
 			continue
 		}
 		fmt.Fprintf(tw, "%s:\t(%d)\n", k, len(list))
