@@ -88,12 +88,15 @@ func TestBodiesOfManyOrDuplicatePropertiesAreRefused(t *testing.T) {
 	}
 	many.WriteString(`"z":1}`)
 	deep := strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40)
+	zeros := `{"accessId":"a","request":"r","response":"r","x":[` + strings.Repeat("0,", 20_000) + `0]}`
 	for _, c := range []struct{ path, role, body, want string }{
 		{"/v1/licences/batch", "issuer", many.String(), "body: an object of more than 64 properties"},
 		{"/v1/audit/verify", "auditor", many.String(), "body: an object of more than 64 properties"},
 		{"/v1/verify", "verifier", `{"licenceId":"NOPE","licenceId":"BL-0001"}`, `body.licenceId: the property appears twice`},
 		{"/v1/registry/types/T1", "admin", `{"name":"n","fields":[{"name":"a","type":"string","name":"b"}],"maxValidityDays":1}`, `body.fields[0].name: the property appears twice`},
 		{"/v1/verify", "verifier", deep, "nested more than 32 deep"},
+		{"/v1/verify", "verifier", `{"licenceId":"BL-0001","LICENCEID":"BL-0002"}`, `body.LICENCEID: the property appears twice (first as "licenceId"; names are matched without regard to case)`},
+		{"/v1/audit/verify", "auditor", zeros, "the body holds more than 16384 values"},
 	} {
 		method := http.MethodPost
 		if strings.HasPrefix(c.path, "/v1/registry/types/") {

@@ -89,3 +89,24 @@ func TestEveryErrorIsTheAPIErrorShape(t *testing.T) {
 		}
 	}
 }
+
+// Paths with empty, "." or ".." segments under /v1 get the API's JSON 404,
+// not the mux's redirect to another resource with an HTML body.
+func TestUncleanPathsGetTheJSONNotFound(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []string{"/v1", "/v1/./licences/BL-1", "/v1/licences/..", "/v1/licences/../keys", "/v1//licences"} {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+p, nil)
+		req.URL.Opaque = p // as sent, uncleaned by the client
+		req.Header.Set("Authorization", "Bearer "+f.keys["verifier"])
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Code string }
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || err != nil || e.Code != "NOT_FOUND" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %d %s %+v %v", p, resp.StatusCode, resp.Header.Get("Content-Type"), e, err)
+		}
+	}
+}

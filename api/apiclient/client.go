@@ -12,7 +12,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wanledger/wanledger/api"
 )
@@ -69,10 +72,36 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		if json.Unmarshal(b, e) != nil || e.Code == "" {
 			e.Code, e.Message = "HTTP_ERROR", string(b)
 		}
+		e.Code, e.Message = printable(e.Code, 64), printable(e.Message, maxErrorMessage)
+		e.DenialID = printable(e.DenialID, 128)
 		return e
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// maxErrorMessage bounds the message of an error answer a client shows;
+// the gateway's own messages are far shorter.
+const maxErrorMessage = 1024
+
+// printable is s as a terminal may show it: control characters (escape
+// sequences that could rewrite what a user sees, such as a fake verdict)
+// and invalid UTF-8 replaced by U+FFFD, at most n bytes.
+func printable(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != ' ' || r == utf8.RuneError {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -36,9 +36,11 @@ type Config struct {
 	PublicURL string `json:"publicUrl,omitempty"`
 	// Timeouts bound the Fabric calls and the HTTP server; each has a default.
 	Timeouts Timeouts `json:"timeouts"`
-	// BodyBudget bounds the request body bytes the gateway holds at once,
-	// in bytes (DefaultBodyBudget if 0; at least MinBodyBudget). A request
-	// that cannot get its share within timeouts.bodyWait is answered 503.
+	// BodyBudget bounds the memory, in bytes, that request bodies take at
+	// once while they are read and decoded (DefaultBodyBudget if 0; at least
+	// MinBodyBudget); a body's share is some three times its size and 128
+	// bytes a value it can hold. A request that cannot get its share within
+	// timeouts.bodyWait is answered 503.
 	BodyBudget int64 `json:"bodyBudget,omitempty"`
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -18,11 +19,12 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// Budget bounds the request body bytes the operations hold at once, so that
-// many large requests together cannot exhaust the gateway's memory. A
-// request takes its Content-Length (its operation's body limit when unknown,
-// at most the whole budget) before its body is read, and gives it back when
-// it has been answered. It is safe for concurrent use.
+// Budget bounds the memory the operations' request bodies hold at once, so
+// that many large requests together cannot exhaust the gateway. Before its
+// body is read a request takes its share (decodeCost of its Content-Length,
+// or of its operation's body limit when unknown; at most the whole budget),
+// and gives it back when it has been answered. It is safe for concurrent
+// use.
 type Budget struct {
 	size     int64
 	wait     time.Duration
@@ -75,11 +77,11 @@ func (a *API) budgeted(ctx huma.Context, next func(huma.Context)) {
 	}
 	r, _ := humago.Unwrap(ctx)
 	if a.budget != nil {
-		want := op.MaxBodyBytes
+		size := op.MaxBodyBytes
 		if r.ContentLength >= 0 {
-			want = min(r.ContentLength, op.MaxBodyBytes)
+			size = min(r.ContentLength, op.MaxBodyBytes)
 		}
-		n, ok := a.budget.acquire(ctx.Context(), want)
+		n, ok := a.budget.acquire(ctx.Context(), decodeCost(size))
 		if !ok {
 			ctx.SetHeader("Retry-After", strconv.Itoa(max(1, int(a.budget.wait.Seconds()))))
 			answer(ctx, api.Errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "the gateway is busy with other large requests; retry later"))
@@ -114,25 +116,43 @@ func answer(ctx huma.Context, e *api.Error) {
 	json.NewEncoder(ctx.BodyWriter()).Encode(e) //nolint:errcheck // the client may have gone
 }
 
-// Bounds of a body's shape: no request type comes near them, and a body
-// of thousands of unknown properties costs far more memory to refuse one
-// by one than its size.
+// Bounds of a body's shape: no request type comes near them (a batch of 50
+// licences of 64 fields is some 11,000 values), and a body of thousands of
+// small values costs far more memory to decode, or to refuse one by one,
+// than its size.
 const (
-	maxProperties = 64 // of one object
-	maxDepth      = 32 // of nested objects and arrays
+	maxProperties = 64     // of one object
+	maxDepth      = 32     // of nested objects and arrays
+	maxValues     = 16_384 // in one body
+	valueCost     = 128    // bytes a decoded value costs at most, boxed, with its map or slice entry
 )
 
+// decodeCost is the memory a body of size bytes may take while it is read,
+// scanned and decoded (twice: huma validates a generic decoding, then
+// decodes into the request type): its bytes three times, and each of the
+// values it can hold (at most one every two bytes, at most maxValues).
+func decodeCost(size int64) int64 {
+	return 3*size + min(size/2, maxValues)*valueCost
+}
+
 // scanJSON walks a JSON body's tokens and names the first property that
-// appears twice in its object, the first object of more than maxProperties
-// or a value nested deeper than maxDepth; "" if there is none. Malformed
-// JSON is left to the decoder's own message.
+// appears twice in its object (names compared as encoding/json matches
+// them to fields: without regard to case), the first object of more than
+// maxProperties, a value nested deeper than maxDepth, or a body of more
+// than maxValues values; "" if there is none. Malformed JSON is left to the
+// decoder's own message.
 func scanJSON(body []byte) string {
-	msg, _ := scanValue(json.NewDecoder(bytes.NewReader(body)), "body", 0)
+	values := 0
+	msg, _ := scanValue(json.NewDecoder(bytes.NewReader(body)), "body", 0, &values)
 	return msg
 }
 
-// scanValue reads one value at path; an error is malformed JSON.
-func scanValue(dec *json.Decoder, path string, depth int) (string, error) {
+// scanValue reads one value at path, counting values; an error is
+// malformed JSON.
+func scanValue(dec *json.Decoder, path string, depth int, values *int) (string, error) {
+	if *values++; *values > maxValues {
+		return fmt.Sprintf("%s: the body holds more than %d values", path, maxValues), nil
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return "", err
@@ -144,7 +164,7 @@ func scanValue(dec *json.Decoder, path string, depth int) (string, error) {
 	if depth == maxDepth {
 		return fmt.Sprintf("%s: nested more than %d deep", path, maxDepth), nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // folded name → the name as first written
 	for i := 0; dec.More(); i++ {
 		at := fmt.Sprintf("%s[%d]", path, i)
 		if d == '{' {
@@ -153,16 +173,21 @@ func scanValue(dec *json.Decoder, path string, depth int) (string, error) {
 				return "", err
 			}
 			key, _ := tok.(string)
-			key = truncate(key, 64)
-			if seen[key] {
-				return fmt.Sprintf("%s.%s: the property appears twice", path, key), nil
+			name := truncate(key, 64)
+			folded := strings.ToLower(strings.ToUpper(key)) // as encoding/json folds names
+			if first, ok := seen[folded]; ok {
+				msg := fmt.Sprintf("%s.%s: the property appears twice", path, name)
+				if first != key {
+					msg += fmt.Sprintf(" (first as %q; names are matched without regard to case)", truncate(first, 64))
+				}
+				return msg, nil
 			}
 			if len(seen) == maxProperties {
 				return fmt.Sprintf("%s: an object of more than %d properties", path, maxProperties), nil
 			}
-			seen[key], at = true, path+"."+key
+			seen[folded], at = key, path+"."+name
 		}
-		if msg, err := scanValue(dec, at, depth+1); msg != "" || err != nil {
+		if msg, err := scanValue(dec, at, depth+1, values); msg != "" || err != nil {
 			return msg, err
 		}
 	}

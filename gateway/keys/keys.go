@@ -5,6 +5,7 @@
 package keys
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -47,6 +48,10 @@ type Keys struct {
 	list   []APIKey // in the file's order
 	byID   map[string]APIKey
 	byCert map[string]APIKey
+	// unstored are keys revoked in memory whose revocation the keys file
+	// does not hold yet; revoking one again, or any later change that is
+	// stored, writes it.
+	unstored map[string]APIKey
 }
 
 // Errors.
@@ -65,7 +70,9 @@ func LoadKeys(path string) (*Keys, error) {
 		return nil, err
 	}
 	var list []APIKey
-	if err := json.Unmarshal(b, &list); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt "role" is an error, not a key without roles
+	if err := dec.Decode(&list); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if list == nil {
@@ -81,8 +88,8 @@ func LoadKeys(path string) (*Keys, error) {
 
 // New holds a list of stored keys in memory, refusing malformed entries:
 // each needs an ID (a ledger ID without "_", which ends the ID in a key),
-// an identity, known roles, and a hash or a certificate subject; IDs and
-// subjects are unique. The error names the entry.
+// an identity, known roles, and a hash (lower-case hex) or a certificate
+// subject; IDs and subjects are unique. The error names the entry.
 func New(list []APIKey) (*Keys, error) {
 	k := &Keys{byID: map[string]APIKey{}, byCert: map[string]APIKey{}}
 	for i, key := range list {
@@ -111,6 +118,12 @@ func check(key APIKey) error {
 	}
 	if record.CheckID("key ID", key.ID) != nil || strings.Contains(key.ID, "_") {
 		return errors.New("an ID holds only letters, digits and . - : (never _, which ends the ID in a key; not only dots)")
+	}
+	if _, err := hex.DecodeString(key.Hash); err != nil || strings.ToLower(key.Hash) != key.Hash {
+		return errors.New("a hash is 64 lower-case hex digits")
+	}
+	if key.CertSubject != "" && strings.TrimSpace(key.CertSubject) != key.CertSubject {
+		return errors.New("a certificate subject has no leading or trailing space")
 	}
 	for _, r := range key.Roles {
 		if !KnownRole(r) {

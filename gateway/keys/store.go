@@ -73,16 +73,23 @@ func (k *Keys) Revoke(id string) (APIKey, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	i := slices.IndexFunc(k.list, func(key APIKey) bool { return key.ID == id })
-	if i < 0 {
+	key, pending := k.unstored[id]
+	switch {
+	case i >= 0:
+		key = k.list[i]
+		k.list = slices.Delete(slices.Clone(k.list), i, i+1)
+		delete(k.byID, key.ID)
+		if key.CertSubject != "" {
+			delete(k.byCert, key.CertSubject)
+		}
+	case !pending:
 		return APIKey{}, ErrNotFound
 	}
-	key := k.list[i]
-	k.list = slices.Delete(slices.Clone(k.list), i, i+1)
-	delete(k.byID, key.ID)
-	if key.CertSubject != "" {
-		delete(k.byCert, key.CertSubject)
-	}
 	if err := k.save(k.list); err != nil {
+		if k.unstored == nil {
+			k.unstored = map[string]APIKey{}
+		}
+		k.unstored[key.ID] = key
 		return key, fmt.Errorf("%w: %w", ErrNotStored, err)
 	}
 	return key, nil
@@ -120,5 +127,9 @@ func (k *Keys) save(list []APIKey) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, k.path)
+	if err := os.Rename(tmp, k.path); err != nil {
+		return err
+	}
+	k.unstored = nil // the file now holds every revocation
+	return nil
 }

@@ -160,4 +160,24 @@ func TestRevokeHoldsWhenTheFileCannotBeWritten(t *testing.T) {
 	if _, _, err := k.Create("User3", []string{"verifier"}); err == nil || len(k.List()) != 0 {
 		t.Errorf("Create without storage = %v, %d keys", err, len(k.List()))
 	}
+	if _, err := k.Revoke(key.ID); !errors.Is(err, ErrNotStored) {
+		t.Errorf("a second revocation while the file cannot be written: %v, want ErrNotStored", err)
+	}
+	// The directory comes back: revoking again stores the revocation.
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Revoke(key.ID); err != nil {
+		t.Fatalf("revoking again once the file can be written: %v", err)
+	}
+	reloaded, err := LoadKeys(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reloaded.Check(secret); !errors.Is(err, ErrNoKey) {
+		t.Errorf("after a reload the revoked key checks: %v", err)
+	}
+	if _, err := k.Revoke(key.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a stored revocation revoked again: %v, want ErrNotFound", err)
+	}
 }
