@@ -160,6 +160,10 @@ func TestLicenceEndpointsWithTheRealChaincode(t *testing.T) {
 	if !v.Valid || v.Source != "ledger" {
 		t.Errorf("fresh verdict: %+v", v)
 	}
+	w.must("Verifier", http.MethodPost, "/v1/verify?fresh=true", api.VerifyRequest{LicenceID: "BL-NONE"}, &v)
+	if v.Valid || len(v.Checks) != 1 || v.Checks[0].Name != api.CheckFound || v.Checks[0].OK {
+		t.Errorf("fresh verdict of an unknown licence: %+v", v)
+	}
 	var changed api.Tx[record.Licence]
 	w.must("Issuer", http.MethodPost, "/v1/licences/BL-1/suspend", api.StatusChangeRequest{ReasonRequest: api.ReasonRequest{Reason: "INVESTIGATION"}}, &changed)
 	if changed.Data.Status != record.StatusSuspended {

@@ -205,3 +205,13 @@ func CheckID(what, id string) error {
 	}
 	return nil
 }
+
+// Evidence is what a verifier judges a licence by, read by the ledger in
+// one query so that all three records reflect the same block height: the
+// licence, the grant it names and the seal key that sealed it. Grant or
+// SealKey is nil when the ledger has none by the licence's reference.
+type Evidence struct {
+	Licence *Licence       `json:"licence" doc:"the licence"`
+	Grant   *Accreditation `json:"grant,omitempty" doc:"the grant the licence names, if the ledger has it"`
+	SealKey *SealKey       `json:"sealKey,omitempty" doc:"the seal key that sealed the licence, if the ledger has it"`
+}

@@ -20,7 +20,7 @@ func NewLicence() *Licence {
 
 // GetEvaluateTransactions lists the licence contract's queries.
 func (l *Licence) GetEvaluateTransactions() []string {
-	return []string{"Get", "StatusAt", "CheckGrant", "History", "ListByHolder", "ListByIssuer"}
+	return []string{"Get", "Evidence", "StatusAt", "CheckGrant", "History", "ListByHolder", "ListByIssuer"}
 }
 
 // Issue verifies and records a licence: a JSON IssueRequest.
@@ -72,6 +72,12 @@ func (l *Licence) Revoke(ctx contractapi.TransactionContextInterface, id, reason
 // Get returns a licence.
 func (l *Licence) Get(ctx contractapi.TransactionContextInterface, id string) (string, error) {
 	return reply(domain.GetLicence(state(ctx), id))
+}
+
+// Evidence returns a licence with the grant it names and the seal key that
+// sealed it, read at one height, for a verifier.
+func (l *Licence) Evidence(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.VerificationEvidence(state(ctx), id))
 }
 
 // StatusAt returns a licence's status at a time (RFC 3339).

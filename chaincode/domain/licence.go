@@ -339,6 +339,30 @@ func GetLicence(s State, id string) (*record.Licence, error) {
 	return licence(s, id)
 }
 
+// VerificationEvidence reads a licence, the grant it names and the seal key
+// that sealed it, in one query and so at one height. A missing grant or
+// seal key is left nil for the verifier to judge; a missing licence is
+// NOT_FOUND.
+func VerificationEvidence(s State, id string) (*record.Evidence, error) {
+	if _, err := requireReader(s); err != nil {
+		return nil, err
+	}
+	l, err := licence(s, id)
+	if err != nil {
+		return nil, err
+	}
+	ev := &record.Evidence{Licence: l}
+	if l.GrantID != "" {
+		if ev.Grant, err = grant(s, l.GrantID); err != nil && record.CodeOf(err) != record.CodeNotFound {
+			return nil, err
+		}
+	}
+	if ev.SealKey, err = sealKey(s, l.SealKeyID); err != nil && record.CodeOf(err) != record.CodeNotFound {
+		return nil, err
+	}
+	return ev, nil
+}
+
 // StatusAt answers what a licence's status was, is or will be at t.
 func StatusAt(s State, id string, t time.Time) (*record.StatusAnswer, error) {
 	if _, err := requireReader(s); err != nil {

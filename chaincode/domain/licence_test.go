@@ -450,3 +450,18 @@ func TestGatewayEndpoints(t *testing.T) {
 	_, err := w.run("hefei-admin", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "NanjingMSP") })
 	wantCode(t, err, record.CodeNotFound)
 }
+
+// A verifier's evidence is the licence with the grant it names and the
+// seal key that sealed it, read in one query; an unknown licence is
+// NOT_FOUND.
+func TestVerificationEvidenceReadsTheLicenceItsGrantAndSealKeyTogether(t *testing.T) {
+	w := newWorld(t).setUp()
+	l := w.issue("BL-0001")
+	got := w.must("wuhu-verifier", func(s domain.State) (any, error) { return domain.VerificationEvidence(s, "BL-0001") }).(*record.Evidence)
+	if got.Licence == nil || got.Licence.ID != l.ID || got.Grant == nil || got.Grant.GrantID != l.GrantID ||
+		got.SealKey == nil || got.SealKey.KeyID != l.SealKeyID {
+		t.Fatalf("evidence = %+v", got)
+	}
+	_, err := w.run("wuhu-verifier", func(s domain.State) (any, error) { return domain.VerificationEvidence(s, "BL-NONE") })
+	wantCode(t, err, record.CodeNotFound)
+}

@@ -12,7 +12,8 @@ import (
 )
 
 // Verify judges a presented licence at req.At (the clock's now if absent):
-// from one snapshot of the cache, or with fresh from the ledger. A verdict
+// from one snapshot of the cache, or with fresh from the ledger's evidence
+// of the licence, its grant and its seal key, read in one query. A verdict
 // from a cache that has not confirmed it is current says it is stale and
 // is not valid.
 func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest, fresh bool) (api.Verdict, error) {
@@ -21,12 +22,16 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 		at = req.At.UTC()
 	}
 	if fresh {
-		h, err := s.ledger.Height(ctx)
-		if err != nil {
-			return api.Verdict{}, s.fail("verify", err)
+		ev, err := evaluate[*record.Evidence](ctx, s, who, "licence", "Evidence", req.LicenceID)
+		var ae *api.Error
+		if errors.As(err, &ae) && ae.Code == string(record.CodeNotFound) {
+			err, ev.Data = nil, &record.Evidence{}
 		}
-		v := s.verifier.Judge(ledgerRecords{ctx: ctx, s: s, who: who}, req, at)
-		v.BlockHeight, v.Source = h, SourceLedger
+		if err != nil {
+			return api.Verdict{}, err
+		}
+		v := s.verifier.Judge(evidence{ev.Data}, req, at)
+		v.BlockHeight, v.Source = ev.BlockHeight, SourceLedger
 		return v, nil
 	}
 	var v api.Verdict
@@ -45,30 +50,27 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 	return v, nil
 }
 
-// ledgerRecords reads verification records from the ledger.
-type ledgerRecords struct {
-	ctx context.Context
-	s   *Service
-	who string
-}
+// evidence is a verifier's records as the ledger read them in one query,
+// at one height.
+type evidence struct{ ev *record.Evidence }
 
-func get[T any](r ledgerRecords, contract, fn, id string) (*T, error) {
-	out, err := evaluate[*T](r.ctx, r.s, r.who, contract, fn, id)
-	var ae *api.Error
-	if errors.As(err, &ae) && (ae.Code == string(record.CodeNotFound) || ae.Code == string(record.CodeNotAccredited)) {
-		return nil, fmt.Errorf("%w: %s", verifier.ErrNotFound, ae.Message)
+func (e evidence) Licence(id string) (*record.Licence, error) {
+	if e.ev.Licence == nil || e.ev.Licence.ID != id {
+		return nil, fmt.Errorf("%w: no licence %q", verifier.ErrNotFound, id)
 	}
-	return out.Data, err
+	return e.ev.Licence, nil
 }
 
-func (r ledgerRecords) Licence(id string) (*record.Licence, error) {
-	return get[record.Licence](r, "licence", "Get", id)
+func (e evidence) Grant(id string) (*record.Accreditation, error) {
+	if e.ev.Grant == nil || e.ev.Grant.GrantID != id {
+		return nil, fmt.Errorf("%w: no grant %q", verifier.ErrNotFound, id)
+	}
+	return e.ev.Grant, nil
 }
 
-func (r ledgerRecords) Grant(id string) (*record.Accreditation, error) {
-	return get[record.Accreditation](r, "registry", "GetGrant", id)
-}
-
-func (r ledgerRecords) SealKey(id string) (*record.SealKey, error) {
-	return get[record.SealKey](r, "registry", "GetSealKey", id)
+func (e evidence) SealKey(id string) (*record.SealKey, error) {
+	if e.ev.SealKey == nil || e.ev.SealKey.KeyID != id {
+		return nil, fmt.Errorf("%w: no seal key %q", verifier.ErrNotFound, id)
+	}
+	return e.ev.SealKey, nil
 }
