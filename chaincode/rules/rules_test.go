@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/importer"
@@ -29,6 +30,10 @@ func exportImporter(t *testing.T, fset *token.FileSet) types.Importer {
 	out, err := exec.Command("go", "list", "-export", "-deps", "-f", "{{.ImportPath}}={{.Export}}",
 		"github.com/wanledger/wanledger/chaincode/...", "time", "math/rand").Output()
 	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("go list -export: %v\n%s", err, ee.Stderr)
+		}
 		t.Fatalf("go list -export: %v", err)
 	}
 	exports := map[string]string{}
