@@ -35,12 +35,13 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: log, dec: newDecoded()}
+	s := &Store{db: db, log: log}
+	s.dec.init()
 	err = s.checkFormat()
 	if err == nil {
 		err = s.db.View(func(txn *badger.Txn) error {
 			h, err := heightIn(txn)
-			s.dec.height.Store(h)
+			s.dec.at.Store(&mark{height: h})
 			return err
 		})
 	}
@@ -90,7 +91,7 @@ func (s *Store) checkFormat() error {
 // Height is the number of blocks the cache reflects: the next block it
 // expects. It is kept in memory (see decoded.applied); the error is always
 // nil.
-func (s *Store) Height() (uint64, error) { return s.dec.height.Load(), nil }
+func (s *Store) Height() (uint64, error) { return s.dec.now().height, nil }
 
 // ApplyBlock applies a block's writes (BlockWrites) and moves the height
 // past it, in one transaction. A block below the height was applied already

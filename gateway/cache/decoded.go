@@ -20,14 +20,22 @@ const DecodedRecords = 8192
 // block committed may not keep it after that block's drop: keep refuses a
 // record read in an earlier epoch.
 type decoded struct {
-	mu     sync.Mutex    // orders keep against applied
-	epoch  atomic.Uint64 // blocks applied since Open; written under mu
-	height atomic.Uint64 // the cache's height; written under mu after Open
-	recs   *lru.Cache[string, any]
+	mu   sync.Mutex           // orders keep against applied
+	at   atomic.Pointer[mark] // the epoch and the height, read together; written under mu
+	recs *lru.Cache[string, any]
 }
 
-func newDecoded() decoded {
-	return decoded{recs: lru.New[string, any](DecodedRecords)}
+// mark is the cache's height and the decoded records' epoch (blocks
+// applied since Open), which always change together.
+type mark struct{ epoch, height uint64 }
+
+// now is the current epoch and height.
+func (d *decoded) now() mark { return *d.at.Load() }
+
+// init makes the records' store, at epoch 0 and height 0.
+func (d *decoded) init() {
+	d.recs = lru.New[string, any](DecodedRecords)
+	d.at.Store(&mark{})
 }
 
 // keep stores a record decoded from Badger under its ledger key, unless a
@@ -35,7 +43,7 @@ func newDecoded() decoded {
 func (d *decoded) keep(key string, v any, epoch uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.epoch.Load() == epoch {
+	if d.now().epoch == epoch {
 		d.recs.Put(key, v)
 	}
 }
@@ -47,6 +55,5 @@ func (d *decoded) applied(height uint64, writes []Write) {
 	for _, w := range writes {
 		d.recs.Remove(w.Key)
 	}
-	d.epoch.Add(1)
-	d.height.Store(height)
+	d.at.Store(&mark{epoch: d.now().epoch + 1, height: height})
 }

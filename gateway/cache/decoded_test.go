@@ -118,7 +118,7 @@ func TestARecordDecodedBeforeABlockIsNotKeptAfterIt(t *testing.T) {
 	defer s.Close()
 	w := licenceWrite(t, licence("L1", record.StatusActive))
 	applyWrites(t, s, w)
-	epoch := s.dec.epoch.Load() // a reader starts, and decodes the active licence
+	epoch := s.dec.now().epoch // a reader starts, and decodes the active licence
 	var old record.Licence
 	if err := json.Unmarshal(w.Value, &old); err != nil {
 		t.Fatal(err)

@@ -31,9 +31,8 @@ type Snapshot struct {
 // fn must be safe to run twice.
 func (s *Store) View(fn func(*Snapshot) error) error {
 	snap := &Snapshot{s: s}
-	s.dec.mu.Lock() // epoch and height change together, under mu
-	snap.epoch, snap.Height = s.dec.epoch.Load(), s.dec.height.Load()
-	s.dec.mu.Unlock()
+	m := s.dec.now() // epoch and height, as they change: together
+	snap.epoch, snap.Height = m.epoch, m.height
 	err := snap.run(fn)
 	if !snap.moved {
 		return err
@@ -70,7 +69,7 @@ func read[T any](v *Snapshot, typ string, attrs ...string) (*T, error) {
 	dec := &v.s.dec
 	if !v.slow {
 		r, ok := dec.recs.Get(k)
-		if t, isT := r.(*T); ok && isT && dec.epoch.Load() == v.epoch {
+		if t, isT := r.(*T); ok && isT && dec.now().epoch == v.epoch {
 			return t, nil
 		}
 		if v.txn == nil {
