@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -42,7 +43,7 @@ func (f *fakeLedger) Submit(_ context.Context, identity, contract, fn string, ar
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))
 	if f.err != nil {
-		return service.Result{}, f.err
+		return service.Result{}, refusal(f.err.Error())
 	}
 	return service.Result{Payload: f.result, TxID: "tx1", Block: 7}, nil
 }
@@ -56,7 +57,19 @@ func (f *fakeLedger) Evaluate(_ context.Context, identity, contract, fn string, 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, identity+" "+contract+":"+fn+" "+strings.Join(args, "|"))
-	return f.result, f.err
+	if f.err != nil {
+		return nil, refusal(f.err.Error())
+	}
+	return f.result, nil
+}
+
+// refusal is a chaincode's refusal as a Ledger returns it: classified by
+// its code, as the Fabric layer does with the peers' messages.
+func refusal(message string) error {
+	if e := api.Refusal(message, nil); e != nil {
+		return e
+	}
+	return errors.New(message)
 }
 
 type fixture struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,7 +80,7 @@ func (c *chainLedger) invoke(identity, contract, fn string, args []string) (*fak
 	tx := c.l.Begin(id.Serialize(), c.now, append([]string{contract + ":" + fn}, args...)...)
 	resp := c.cc.Invoke(tx)
 	if resp.Status != 200 {
-		return nil, nil, errors.New(resp.Message)
+		return nil, nil, refusal(resp.Message)
 	}
 	return tx, resp.Payload, nil
 }

@@ -96,13 +96,11 @@ func New(o Options) *Service {
 func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Second) }
 
 // fail logs a failure's detail and returns the client's error: the
-// ledger's *api.Error, a chaincode code's answer, or 502.
+// ledger's *api.Error (a Ledger classifies its own failures), or 502.
 func (s *Service) fail(op string, err error) *api.Error {
 	var ae *api.Error
 	if !errors.As(err, &ae) {
-		if ae = api.Refusal(err.Error(), err); ae == nil {
-			ae = &api.Error{Status: http.StatusBadGateway, Code: string(record.CodeInternal), Message: "the ledger's answer could not be used", Err: err}
-		}
+		ae = &api.Error{Status: http.StatusBadGateway, Code: string(record.CodeInternal), Message: "the ledger's answer could not be used", Err: err}
 	}
 	if ae.Status >= 500 {
 		s.log.Error("ledger call failed", "op", op, "err", err)
