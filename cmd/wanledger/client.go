@@ -112,19 +112,6 @@ func gatewayURL(raw string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// call runs one untyped request and prints its answer.
-func (o *clientOptions) call(cmd *cobra.Command, method, path string, body any) error {
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
-	var out json.RawMessage
-	if err := c.Do(cmd.Context(), method, path, body, &out); err != nil {
-		return err
-	}
-	return o.print(cmd.OutOrStdout(), out)
-}
-
 // run makes the client, runs one typed call and prints its answer.
 func run[T any](o *clientOptions, cmd *cobra.Command, f func(*apiclient.Client, context.Context) (T, error)) error {
 	c, err := o.client()
@@ -213,8 +200,6 @@ func getCommand[Resp any](o *clientOptions, use, short string, f func(*apiclient
 			return run(o, cmd, func(c *apiclient.Client, ctx context.Context) (Resp, error) { return f(c, ctx, a[0]) })
 		}}
 }
-
-func pathEscape(s string) string { return url.PathEscape(s) }
 
 // parseTime reads an optional RFC 3339 flag.
 func parseTime(flag, v string) (time.Time, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"time"
 
@@ -116,10 +115,8 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 	var out []*issuance.Issued
 	for _, d := range drafts {
 		if types[d.Type] == nil {
-			var t struct {
-				Data *record.LicenceType `json:"data"`
-			}
-			if err := c.Do(cmd.Context(), http.MethodGet, "/v1/registry/types/"+pathEscape(d.Type), nil, &t); err != nil {
+			t, err := c.LicenceType(cmd.Context(), d.Type)
+			if err != nil {
 				return nil, false, fmt.Errorf("licence %s: its type %s: %w", d.ID, d.Type, err)
 			}
 			types[d.Type] = t.Data
@@ -161,13 +158,8 @@ func credentialsDir(dir string) error {
 // checkSealKey checks, on the ledger, that the seal key ID names the
 // agency's key whose public half is pub.
 func checkSealKey(cmd *cobra.Command, c *apiclient.Client, keyID, agency, pub string) error {
-	var k struct {
-		Data struct {
-			AgencyID  string `json:"agencyId"`
-			PublicKey string `json:"publicKey"`
-		} `json:"data"`
-	}
-	if err := c.Do(cmd.Context(), http.MethodGet, "/v1/registry/seals/"+pathEscape(keyID)+"?fresh=true", nil, &k); err != nil {
+	k, err := c.SealKey(cmd.Context(), keyID, true)
+	if err != nil {
 		return fmt.Errorf("seal key %s: %w", keyID, err)
 	}
 	if k.Data.AgencyID != agency {
@@ -197,19 +189,23 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 		}
 		staged = append(staged, p)
 	}
-	var answer struct {
-		TxID        string `json:"txId"`
-		BlockNumber uint64 `json:"blockNumber"`
-	}
+	var txID string
+	var block uint64
 	var err error
 	if list {
-		reqs := make([]record.IssueRequest, len(chunk))
+		reqs := make([]api.IssueRequest, len(chunk))
 		for i, is := range chunk {
 			reqs[i] = is.Request
 		}
-		err = c.Do(cmd.Context(), http.MethodPost, "/v1/licences/batch", reqs, &answer)
+		var tx *api.Tx[*record.BatchResult]
+		if tx, err = c.IssueBatch(cmd.Context(), reqs); err == nil {
+			txID, block = tx.TxID, tx.BlockNumber
+		}
 	} else {
-		err = c.Do(cmd.Context(), http.MethodPost, "/v1/licences", chunk[0].Request, &answer)
+		var tx *api.Tx[*record.Licence]
+		if tx, err = c.Issue(cmd.Context(), chunk[0].Request); err == nil {
+			txID, block = tx.TxID, tx.BlockNumber
+		}
 	}
 	var refused *api.Error
 	if errors.As(err, &refused) && refused.Status/100 == 4 {
@@ -226,7 +222,7 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 		if err != nil {
 			return nil, err
 		}
-		out[i] = issued{LicenceID: chunk[i].Request.Content.ID, TxID: answer.TxID, BlockNumber: answer.BlockNumber, Credential: path}
+		out[i] = issued{LicenceID: chunk[i].Request.Content.ID, TxID: txID, BlockNumber: block, Credential: path}
 	}
 	return out, nil
 }
