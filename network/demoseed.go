@@ -226,10 +226,7 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 // verifyInWuhu waits until Wuhu's gateway verifies the credential's licence
 // VALID with all its fields disclosed.
 func (s *demoSeeder) verifyInWuhu(ctx context.Context, c issuance.Credential) error {
-	req := api.VerifyRequest{LicenceID: c.LicenceID}
-	for _, f := range c.Fields {
-		req.Disclosed = append(req.Disclosed, api.Disclosure{Name: f.Name, Value: f.Value, Salt: f.Salt})
-	}
+	req := api.VerifyRequest{LicenceID: c.LicenceID, Disclosed: c.Fields}
 	err := waitFor(ctx, "Wuhu's gateway to verify "+c.LicenceID, func() error {
 		v, err := s.verifier.Verify(ctx, req, false)
 		if err != nil {

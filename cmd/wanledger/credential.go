@@ -39,13 +39,5 @@ func (f *credentialFlags) disclosed(id string, withFields bool) ([]api.Disclosur
 	if c.LicenceID != id {
 		return nil, fmt.Errorf("%s is the credential of licence %s, not %s", f.file, c.LicenceID, id)
 	}
-	ds, err := c.Disclose(f.disclose)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]api.Disclosure, len(ds))
-	for i, d := range ds {
-		out[i] = api.Disclosure{Name: d.Name, Value: d.Value, Salt: d.Salt}
-	}
-	return out, nil
+	return c.Disclose(f.disclose)
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/wanledger/wanledger/api"
 )
 
 // CredentialFile is where a licence's holder credential is kept in dir:
@@ -104,13 +106,13 @@ func ReadCredential(path string) (Credential, error) {
 
 // Disclose returns the credential's fields named in names, in the order
 // given, or all of them if names is empty. A name it lacks is an error.
-func (c Credential) Disclose(names []string) ([]Disclosure, error) {
+func (c Credential) Disclose(names []string) ([]api.Disclosure, error) {
 	if len(names) == 0 {
 		return c.Fields, nil
 	}
-	out := make([]Disclosure, 0, len(names))
+	out := make([]api.Disclosure, 0, len(names))
 	for _, n := range names {
-		i := slices.IndexFunc(c.Fields, func(d Disclosure) bool { return d.Name == n })
+		i := slices.IndexFunc(c.Fields, func(d api.Disclosure) bool { return d.Name == n })
 		if i < 0 {
 			return nil, fmt.Errorf("licence %s's credential has no field %q", c.LicenceID, n)
 		}

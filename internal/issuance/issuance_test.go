@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -121,7 +122,7 @@ func TestNFCAndNFDFormsOfAValueAndACitizenIDAreOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var name Disclosure
+	var name api.Disclosure
 	for _, f := range is.Credential.Fields {
 		if f.Name == "name" {
 			name = f

@@ -31,24 +31,16 @@ const CredentialFormat = "wanledger-holder-credential/v0"
 // the final format of what citizens carry and present belongs to a later
 // issue, and may change this one.
 type Credential struct {
-	Format          string       `json:"format"` // CredentialFormat
-	LicenceID       string       `json:"licenceId"`
-	Type            string       `json:"type"`
-	AgencyID        string       `json:"agencyId"`
-	Region          string       `json:"region"`
-	HolderPseudonym string       `json:"holderPseudonym"` // hex SM3
-	HolderPublicKey string       `json:"holderPublicKey"` // hex uncompressed SM2 point
-	ValidFrom       time.Time    `json:"validFrom"`
-	ValidTo         time.Time    `json:"validTo"` // as issued; a renewal extends it on the ledger
-	Fields          []Disclosure `json:"fields"`  // sorted by name
-}
-
-// Disclosure is one field as a holder discloses it: the shape of an item
-// of the gateway's POST /v1/verify "disclosed".
-type Disclosure struct {
-	Name  string `json:"name"`
-	Value string `json:"value"` // clear, in NFC
-	Salt  string `json:"salt"`  // hex
+	Format          string           `json:"format"` // CredentialFormat
+	LicenceID       string           `json:"licenceId"`
+	Type            string           `json:"type"`
+	AgencyID        string           `json:"agencyId"`
+	Region          string           `json:"region"`
+	HolderPseudonym string           `json:"holderPseudonym"` // hex SM3
+	HolderPublicKey string           `json:"holderPublicKey"` // hex uncompressed SM2 point
+	ValidFrom       time.Time        `json:"validFrom"`
+	ValidTo         time.Time        `json:"validTo"` // as issued; a renewal extends it on the ledger
+	Fields          []api.Disclosure `json:"fields"`  // sorted by name; the items a verify request discloses
 }
 
 // Issued is a sealed licence: the request to submit to the ledger and the
@@ -92,7 +84,7 @@ func Seal(d Draft, t *record.LicenceType, key *gm.PrivateKey, provinceSalt []byt
 			return nil, fmt.Errorf("licence %s: %w", d.ID, err)
 		}
 		c.Fields = append(c.Fields, credential.FieldDigest{Name: name, Digest: digest})
-		cred.Fields = append(cred.Fields, Disclosure{Name: name, Value: value, Salt: hex.EncodeToString(salt)})
+		cred.Fields = append(cred.Fields, api.Disclosure{Name: name, Value: value, Salt: hex.EncodeToString(salt)})
 	}
 	sig, err := credential.Sign(key, c)
 	if err != nil {
