@@ -190,6 +190,20 @@ const MaxIDLen = 64
 // made only of dots ("." or "..") is refused, since a URL path cannot name it.
 const IDPattern = "^[A-Za-z0-9._:-]*[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
 
+// CheckFieldName accepts a licence type's or a dataset's field name:
+// [a-zA-Z][a-zA-Z0-9_]{0,63}.
+func CheckFieldName(n string) error {
+	if n == "" || len(n) > 64 {
+		return Errorf(CodeInvalidArgument, "field names are 1 to 64 characters")
+	}
+	for i, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
+			return Errorf(CodeInvalidArgument, "field name %.40q: letters, digits and _ only, starting with a letter", n)
+		}
+	}
+	return nil
+}
+
 // CheckID accepts 1 to MaxIDLen characters of [A-Za-z0-9._:-], not all dots.
 func CheckID(what, id string) error {
 	if id == "" || len(id) > MaxIDLen {

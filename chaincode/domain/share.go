@@ -35,7 +35,7 @@ func checkFieldList(fields []string) error {
 		return record.Errorf(record.CodeInvalidArgument, "name 1 to %d fields", MaxFields)
 	}
 	for i, f := range fields {
-		if err := checkFieldName(f); err != nil {
+		if err := record.CheckFieldName(f); err != nil {
 			return err
 		}
 		if slices.Contains(fields[:i], f) {

@@ -35,7 +35,7 @@ func checkFieldSpecs(what string, fields []record.FieldSpec) error {
 		return record.Errorf(record.CodeInvalidArgument, "%s has 1 to %d fields", what, MaxFields)
 	}
 	for i, f := range fields {
-		if err := checkFieldName(f.Name); err != nil {
+		if err := record.CheckFieldName(f.Name); err != nil {
 			return err
 		}
 		if !slices.Contains(fieldTypes, f.Type) {
@@ -45,19 +45,6 @@ func checkFieldSpecs(what string, fields []record.FieldSpec) error {
 			if g.Name == f.Name {
 				return record.Errorf(record.CodeInvalidArgument, "field %s defined twice", f.Name)
 			}
-		}
-	}
-	return nil
-}
-
-// checkFieldName accepts [a-zA-Z][a-zA-Z0-9_]{0,63}.
-func checkFieldName(n string) error {
-	if n == "" || len(n) > 64 {
-		return record.Errorf(record.CodeInvalidArgument, "field names are 1 to 64 characters")
-	}
-	for i, r := range n {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
-			return record.Errorf(record.CodeInvalidArgument, "field name %.40q: letters, digits and _ only, starting with a letter", n)
 		}
 	}
 	return nil

@@ -20,7 +20,6 @@ import (
 const (
 	MaxValueLen  = 4096 // bytes of one field value in NFC, what a verifier accepts disclosed
 	MaxCitizenID = 64   // bytes of a citizen ID
-	maxIDLen     = 64   // licence, type, agency, region and seal key IDs
 	maxFields    = 64   // fields of one licence
 )
 
@@ -219,33 +218,6 @@ func checkValue(typ record.FieldType, v string) error {
 	return nil
 }
 
-// checkID accepts 1 to maxIDLen characters of [A-Za-z0-9._:-], as the
-// ledger does; a licence ID also names its credential file.
-func checkID(what, id string) error {
-	if id == "" || len(id) > maxIDLen {
-		return fmt.Errorf("%s must be 1 to %d characters", what, maxIDLen)
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == ':') {
-			return fmt.Errorf("%s %.40q may hold only letters, digits and . _ - :", what, id)
-		}
-	}
-	return nil
-}
-
-// checkFieldName accepts [a-zA-Z][a-zA-Z0-9_]{0,63}, as licence types do.
-func checkFieldName(n string) error {
-	for i, r := range n {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '_')) {
-			return fmt.Errorf("field name %.40q: letters, digits and _ only, starting with a letter", n)
-		}
-	}
-	if n == "" || len(n) > 64 {
-		return errors.New("field names are 1 to 64 characters")
-	}
-	return nil
-}
-
 // spoofing are the invisible format characters that reorder or disguise
 // how a value is displayed: the bidi marks, embeddings, overrides and
 // isolates. A value holding one can show as a different value.
@@ -287,4 +259,19 @@ func checkWindow(from, to time.Time) error {
 		return fmt.Errorf("validTo %s is not after validFrom %s", to.Format(time.RFC3339), from.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// checkID and checkFieldName apply the ledger's rules (api/record) to a
+// draft before anything is sent, with the ledger's message without its
+// code: a licence ID also names its credential file.
+func checkID(what, id string) error { return local(record.CheckID(what, id)) }
+
+func checkFieldName(n string) error { return local(record.CheckFieldName(n)) }
+
+// local is a ledger rule's refusal as a plain error.
+func local(err error) error {
+	if e, ok := errors.AsType[*record.Error](err); ok {
+		return errors.New(e.Msg)
+	}
+	return err
 }
