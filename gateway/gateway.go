@@ -17,9 +17,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -27,8 +25,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/wanledger/wanledger/api"
-	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/fabric"
@@ -229,26 +225,7 @@ func (g *Gateway) Handler() http.Handler {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()
 		}}))
-	return uncleanPaths(mux)
-}
-
-// uncleanPaths answers a request for /v1, or for a path with empty, "." or
-// ".." segments, with the API's JSON 404 itself: the mux would redirect it
-// to the cleaned path with an HTML body, and a client that follows would
-// act on another resource than it named.
-func uncleanPaths(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-		unclean := slices.ContainsFunc(segs[:max(len(segs)-1, 0)], func(s string) bool { return s == "" }) ||
-			slices.Contains(segs, ".") || slices.Contains(segs, "..")
-		if p == "/v1" || unclean && (strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "//")) {
-			e := api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no route %.200q: paths name resources without empty, . or .. segments", p)
-			writeJSON(w, e.Status, e)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return httpapi.RefuseUncleanPaths(mux)
 }
 
 // readyz answers 200 when the ledger answers and the cache has every block.

@@ -130,6 +130,26 @@ func writeError(w http.ResponseWriter, e *api.Error) {
 	json.NewEncoder(w).Encode(e) //nolint:errcheck // the client may have gone
 }
 
+// RefuseUncleanPaths answers a request for /v1, or for a path with empty, "." or
+// ".." segments, with the API's JSON 404 itself: the mux would redirect it
+// to the cleaned path with an HTML body, and a client that follows would
+// act on another resource than it named. It wraps the gateway's outer mux,
+// whose redirect comes before the API sees the request.
+func RefuseUncleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+		unclean := slices.ContainsFunc(segs[:max(len(segs)-1, 0)], func(s string) bool { return s == "" }) ||
+			slices.Contains(segs, ".") || slices.Contains(segs, "..")
+		if p == "/v1" || unclean && (strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "//")) {
+			e := api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no route %.200q: paths name resources without empty, . or .. segments", p)
+			writeError(w, e)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // methods a route may take.
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch}
 
