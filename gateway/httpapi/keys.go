@@ -22,12 +22,10 @@ func (a *API) apiKeys() {
 		if !slices.Contains(a.identities, in.Body.Identity) {
 			return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "identity %q is not one this gateway is configured with", in.Body.Identity)
 		}
-		for _, r := range in.Body.Roles {
-			if !keys.KnownRole(r) {
-				return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "unknown role %q: want admin or one of %v", r, record.Roles)
-			}
-		}
 		secret, key, err := a.keyStore.Create(in.Body.Identity, in.Body.Roles)
+		if errors.Is(err, keys.ErrBadRole) {
+			return nil, api.Errorf(http.StatusBadRequest, api.CodeBadRequest, "%s", err)
+		}
 		if err != nil {
 			a.log.Error("create key", "err", err)
 			return nil, api.Errorf(http.StatusInternalServerError, "INTERNAL", "the key could not be stored")

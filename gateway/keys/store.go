@@ -7,17 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-
-	"github.com/wanledger/wanledger/api/record"
 )
 
 // ErrBadRole is a role that is neither admin nor a ledger role.
 var ErrBadRole = errors.New("unknown role")
-
-// KnownRole reports whether a role is admin or one of the ledger's.
-func KnownRole(role string) bool {
-	return role == RoleAdmin || slices.Contains(record.Roles, record.Role(role))
-}
 
 // Create makes a key for an identity with roles (each known, at least one),
 // stores its hash and returns the secret, which is never kept. The keys
@@ -28,8 +21,8 @@ func (k *Keys) Create(identity string, roles []string) (string, APIKey, error) {
 	}
 	var clean []string
 	for _, r := range roles {
-		if !KnownRole(r) {
-			return "", APIKey{}, fmt.Errorf("%w %q", ErrBadRole, r)
+		if err := checkRole(r); err != nil {
+			return "", APIKey{}, err
 		}
 		if !slices.Contains(clean, r) {
 			clean = append(clean, r)
