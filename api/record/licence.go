@@ -44,6 +44,7 @@ type Licence struct {
 	IssueTxID     string         `json:"issueTxId" doc:"the issuing transaction"`
 	Status        Status         `json:"status" doc:"the current status: active, suspended or revoked"`
 	StatusHistory []StatusChange `json:"statusHistory" doc:"every status change, in order"`
+	Revision      int            `json:"revision" doc:"1 at issuance, one more at every later change: orders the licence's versions"`
 	Record
 }
 

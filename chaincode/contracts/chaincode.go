@@ -12,7 +12,7 @@ const (
 
 // all returns every contract of the chaincode.
 func all() []contractapi.ContractInterface {
-	return []contractapi.ContractInterface{NewRegistry(), NewLicence(), NewShare(), NewAudit(), NewHandoff()}
+	return []contractapi.ContractInterface{NewRegistry(), NewLicence(), NewShare(), NewAudit(), NewHandoff(), NewRelay()}
 }
 
 // ContractNames lists the chaincode's contracts.

@@ -129,11 +129,18 @@ func issue(s State, tx txContext, req record.IssueRequest) (*record.Licence, err
 	if err := mustBeNew(s, k, "licence", c.ID); err != nil {
 		return nil, err
 	}
+	rk, err := key(s, objRelayed, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := mustBeNew(s, rk, "licence relayed from another channel", c.ID); err != nil {
+		return nil, err
+	}
 	l := &record.Licence{
 		Content: c, Signature: req.Signature, IssuerMSP: tx.caller.MSPID,
 		IssuedAt: tx.now, SealedAt: tx.now, GrantID: a.GrantID, IssueTxID: tx.txID, Status: record.StatusActive,
 		StatusHistory: []record.StatusChange{{Status: record.StatusActive, EffectiveAt: c.ValidFrom, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID}},
-		Record:        tx.record(),
+		Revision:      1, Record: tx.record(),
 	}
 	if err := putJSON(s, k, l); err != nil {
 		return nil, err
@@ -257,7 +264,7 @@ func changeStatus(s State, id string, to record.Status, kind ReasonKind, reason 
 	}
 	l.Status = to
 	l.StatusHistory = append(l.StatusHistory, record.StatusChange{Status: to, Reason: reason, EffectiveAt: effectiveAt, RecordedAt: tx.now, TxID: tx.txID, By: tx.caller.MSPID})
-	l.Record = tx.record()
+	l.Revision, l.Record = l.Revision+1, tx.record()
 	if err := putLicence(s, l); err != nil {
 		return nil, err
 	}
@@ -301,7 +308,7 @@ func Renew(s State, r record.RenewRequest) (*record.Licence, error) {
 	if err := checkSeal(s, tx.now, c, r.Signature); err != nil {
 		return nil, err
 	}
-	l.Content, l.Signature, l.SealedAt, l.GrantID, l.Record = c, r.Signature, tx.now, a.GrantID, tx.record()
+	l.Content, l.Signature, l.SealedAt, l.GrantID, l.Revision, l.Record = c, r.Signature, tx.now, a.GrantID, l.Revision+1, tx.record()
 	if err := putLicence(s, l); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,71 @@
+package contracts
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/chaincode/domain"
+)
+
+// Relay is the relay contract: what one channel exports with its peers'
+// endorsements, and what another imports from such proofs
+// (docs/adr/0016-verifiable-relay.md).
+type Relay struct {
+	contractapi.Contract
+}
+
+// NewRelay returns the relay contract.
+func NewRelay() *Relay {
+	r := &Relay{}
+	r.Name = "relay"
+	return r
+}
+
+// GetEvaluateTransactions lists the relay's queries.
+func (r *Relay) GetEvaluateTransactions() []string {
+	return []string{"ExportLicence", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed"}
+}
+
+// ExportLicence returns a JSON LicenceExport of a mutually recognised
+// licence, for the relay to have endorsed.
+func (r *Relay) ExportLicence(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.ExportLicence(state(ctx), id))
+}
+
+// ApproveSource records the caller's admin approval of a JSON RelaySource.
+func (r *Relay) ApproveSource(ctx contractapi.TransactionContextInterface, source string) (string, error) {
+	src, err := Decode[record.RelaySource]("relay source", source, MaxArg)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.ApproveSource(state(ctx), src))
+}
+
+// GetSource returns the definition in effect of a source channel.
+func (r *Relay) GetSource(ctx contractapi.TransactionContextInterface, channel string) (string, error) {
+	return reply(domain.GetSource(state(ctx), channel))
+}
+
+// ListSourceApprovals lists the definitions proposed for a source channel.
+func (r *Relay) ListSourceApprovals(ctx contractapi.TransactionContextInterface, channel string, pageSize int32, bookmark string) (string, error) {
+	return reply(domain.ListSourceApprovals(state(ctx), channel, pageSize, bookmark))
+}
+
+// ImportLicences records licences of another channel from a JSON list of
+// RelayItems.
+func (r *Relay) ImportLicences(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	its, err := Decode[[]record.RelayItem]("relay items", items, MaxBatchArg*4)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.ImportLicences(state(ctx), its))
+}
+
+// GetRelayed returns a licence relayed from another channel.
+func (r *Relay) GetRelayed(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.GetRelayed(state(ctx), id))
+}
+
+// ListRelayed lists the licences relayed from other channels.
+func (r *Relay) ListRelayed(ctx contractapi.TransactionContextInterface, pageSize int32, bookmark string) (string, error) {
+	return reply(domain.ListRelayed(state(ctx), pageSize, bookmark))
+}

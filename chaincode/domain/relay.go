@@ -1,0 +1,191 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/relayproof"
+)
+
+// EventLicencesRelayed is emitted by an import; its payload is the
+// ImportResult.
+const EventLicencesRelayed = "relay.LicencesImported"
+
+const objRelayed = "relay~licence" // (licence ID) → RelayedLicence
+
+// ExportLicence returns what another channel needs to verify a licence of
+// this one, for the relay to have the channel's peers endorse: the
+// licence, its type, the grant it names and its seal key. Only licences of
+// a type on the mutual-recognition list leave the channel (NOT_RECOGNISED).
+// Any client of a member organisation may ask: the content is digests.
+func ExportLicence(s State, id string) (*record.LicenceExport, error) {
+	if _, err := begin(s); err != nil {
+		return nil, err
+	}
+	l, err := licence(s, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := licenceType(s, l.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !t.MutualRecognition {
+		return nil, record.Errorf(record.CodeNotRecognised, "licence type %s is not on the mutual-recognition list", t.Code)
+	}
+	ev := record.Evidence{Licence: l}
+	if l.GrantID != "" {
+		if ev.Grant, err = grant(s, l.GrantID); err != nil {
+			return nil, err
+		}
+	}
+	if ev.SealKey, err = sealKey(s, l.SealKeyID); err != nil {
+		return nil, err
+	}
+	return &record.LicenceExport{Channel: s.Channel(), Type: t, Evidence: ev}, nil
+}
+
+// ImportLicences records licences of another channel from their proofs,
+// up to MaxBatch at once, all or none. Each proof must hold against the
+// source channel's definition in effect here (ApproveSource) and be
+// endorsed by peers of the licence's issuing organisation and of a
+// majority of the source's organisations; the relayer's word counts for
+// nothing. A version this channel already holds, or an earlier one, is
+// left as it is ("unchanged"), so imports are idempotent and a licence's
+// versions apply in order. A licence ID this channel issued itself is
+// refused (ALREADY_EXISTS).
+func ImportLicences(s State, items []record.RelayItem) (*record.ImportResult, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 || len(items) > MaxBatch {
+		return nil, record.Errorf(record.CodeTooLarge, "an import holds 1 to %d items", MaxBatch)
+	}
+	res := &record.ImportResult{}
+	var done []string
+	for i, it := range items {
+		r, err := provenLicence(s, tx, it)
+		if err != nil {
+			return nil, prefixed(err, "item %d", i)
+		}
+		// A transaction does not read its own writes: one item per licence.
+		if slices.Contains(done, r.Licence.ID) {
+			return nil, record.Errorf(record.CodeAlreadyExists, "item %d: licence %s appears twice in the import", i, r.Licence.ID)
+		}
+		done = append(done, r.Licence.ID)
+		outcome, err := applyRelayed(s, r)
+		if err != nil {
+			return nil, prefixed(err, "item %d (%s)", i, r.Licence.ID)
+		}
+		res.Outcomes = append(res.Outcomes, outcome)
+	}
+	return res, emit(s, EventLicencesRelayed, res)
+}
+
+// provenLicence checks one item's proof and returns the relayed licence it
+// proves.
+func provenLicence(s State, tx txContext, it record.RelayItem) (*record.RelayedLicence, error) {
+	resp, err := relayproof.Open(&it.Proof)
+	if err != nil {
+		return nil, err
+	}
+	var exp record.LicenceExport
+	dec := json.NewDecoder(bytes.NewReader(resp.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&exp); err != nil || exp.Licence == nil || exp.Type == nil || exp.SealKey == nil {
+		return nil, record.Errorf(record.CodeProofInvalid, "the response is not a licence export")
+	}
+	src, err := relaySource(s, exp.Channel)
+	if err != nil {
+		return nil, prefixed(err, "source channel %q", exp.Channel)
+	}
+	if resp.Chaincode != src.Source.Chaincode {
+		return nil, record.Errorf(record.CodeProofInvalid, "the response is of chaincode %q, not %q", resp.Chaincode, src.Source.Chaincode)
+	}
+	endorsers, err := relayproof.Verify(&it.Proof, src.Source.Orgs, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	l := exp.Licence
+	if !slices.Contains(endorsers, l.IssuerMSP) {
+		return nil, record.Errorf(record.CodeProofInvalid, "no peer of the issuing organisation %s endorsed licence %s", l.IssuerMSP, l.ID)
+	}
+	if need := majority(len(src.Source.Orgs)); len(endorsers) < need {
+		return nil, record.Errorf(record.CodeProofInvalid, "endorsed by %d organisations of %s; the policy needs %d", len(endorsers), exp.Channel, need)
+	}
+	if err := consistentExport(&exp); err != nil {
+		return nil, err
+	}
+	return &record.RelayedLicence{Evidence: exp.Evidence, Type: exp.Type,
+		Source: record.Source{Channel: exp.Channel, TxID: l.TxID, Block: it.Block, Endorsers: endorsers}, Record: tx.record()}, nil
+}
+
+// consistentExport checks the export's parts belong together; the source's
+// chaincode makes them so, and a proof that says otherwise is refused.
+func consistentExport(exp *record.LicenceExport) error {
+	l := exp.Licence
+	switch {
+	case record.CheckID("licence ID", l.ID) != nil:
+		return record.Errorf(record.CodeProofInvalid, "the export's licence ID is invalid")
+	case !exp.Type.MutualRecognition:
+		return record.Errorf(record.CodeNotRecognised, "licence type %s is not on the mutual-recognition list", exp.Type.Code)
+	case exp.Type.Code != l.Type:
+		return record.Errorf(record.CodeProofInvalid, "the export's type %s is not the licence's %s", exp.Type.Code, l.Type)
+	case exp.SealKey.KeyID != l.SealKeyID:
+		return record.Errorf(record.CodeProofInvalid, "the export's seal key %s is not the licence's %s", exp.SealKey.KeyID, l.SealKeyID)
+	case l.GrantID != "" && (exp.Grant == nil || exp.Grant.GrantID != l.GrantID):
+		return record.Errorf(record.CodeProofInvalid, "the export lacks the licence's grant %s", l.GrantID)
+	}
+	return nil
+}
+
+// applyRelayed writes r unless this channel holds its version or a later
+// one.
+func applyRelayed(s State, r *record.RelayedLicence) (string, error) {
+	id := r.Licence.ID
+	nk, err := key(s, objLicence, id)
+	if err != nil {
+		return "", err
+	}
+	if err := mustBeNew(s, nk, "licence", id); err != nil {
+		return "", prefixed(err, "this channel issued a licence of the same ID")
+	}
+	k, err := key(s, objRelayed, id)
+	if err != nil {
+		return "", err
+	}
+	var old record.RelayedLicence
+	found, err := getJSON(s, k, &old)
+	if err != nil {
+		return "", err
+	}
+	if found {
+		if old.Source.Channel != r.Source.Channel {
+			return "", record.Errorf(record.CodeAlreadyExists, "licence %s was relayed from channel %s", id, old.Source.Channel)
+		}
+		later, err := r.Licence.Follows(old.Licence)
+		if err != nil {
+			return "", record.Wrap(record.CodeProofInvalid, err, "relay")
+		}
+		if later <= 0 {
+			return record.OutcomeUnchanged, nil
+		}
+	}
+	return record.OutcomeApplied, putJSON(s, k, r)
+}
+
+// GetRelayed returns a licence relayed from another channel.
+func GetRelayed(s State, id string) (*record.RelayedLicence, error) {
+	if _, err := requireReader(s); err != nil {
+		return nil, err
+	}
+	return load[record.RelayedLicence](s, "licence ID", "relayed licence", objRelayed, id)
+}
+
+// ListRelayed lists the licences relayed from other channels.
+func ListRelayed(s State, size int32, bookmark string) (record.Page[record.RelayedLicence], error) {
+	return listForReaders[record.RelayedLicence](s, size, bookmark, objRelayed)
+}
