@@ -99,6 +99,8 @@ var statusOf = map[record.Code]int{
 	record.CodeSubjectNotCovered: http.StatusForbidden,
 	record.CodeInternal:          http.StatusBadGateway,
 	record.CodeAgencyTaken:       http.StatusConflict,
+	record.CodeProofInvalid:      http.StatusUnprocessableEntity,
+	record.CodeNotRecognised:     http.StatusUnprocessableEntity,
 }
 
 // StatusOf is the HTTP status a gateway answers a ledger code with (400 for

@@ -38,7 +38,7 @@ const (
 var Codes = []Code{CodeInvalidArgument, CodeTooLarge, CodeNotFound, CodeAlreadyExists, CodeForbidden,
 	CodeNotAccredited, CodeWrongRegion, CodeSealInvalid, CodeBadSignature, CodeSchemaMismatch,
 	CodeValidityTooLong, CodeInvalidTransition, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted,
-	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal, CodeAgencyTaken}
+	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal, CodeAgencyTaken, CodeProofInvalid, CodeNotRecognised}
 
 // Error is a refusal with a stable code.
 type Error struct {
