@@ -21,6 +21,8 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`OTHER`)
 	f.Add(`{"by":"dataset","key":"d","from":"2026-01-01T00:00:00Z","pageSize":10}`)
 	f.Add(`{"grantId":"a:000001","seq":1,"agencyId":"a","mspId":"HefeiMSP","types":["t"],"region":"340100","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`)
+	f.Add(`[{"proof":{"response":"CgA=","endorsements":[{"endorser":"CgA=","signature":"MAY="}]},"block":7}]`)
+	f.Add(`{"channel":"anhui","chaincode":"wanledger","orgs":[{"mspId":"HefeiMSP","rootCerts":["-----BEGIN CERTIFICATE-----"]}]}`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
 			if err != nil && record.CodeOf(err) == "" {
@@ -51,6 +53,10 @@ func FuzzDecodeArguments(f *testing.F) {
 		_, err = Decode[record.TraceQuery]("tq", arg, MaxArg)
 		coded(err)
 		_, err = Decode[record.Handoff]("h", arg, MaxArg)
+		coded(err)
+		_, err = Decode[record.RelaySource]("rs", arg, MaxArg)
+		coded(err)
+		_, err = Decode[[]record.RelayItem]("ri", arg, MaxBatchArg)
 		coded(err)
 		for _, l := range domain.ReasonLists {
 			_, err = domain.ParseReason(l.Kind, arg)
