@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
@@ -38,14 +39,20 @@ const (
 // peerOU is the organisational unit Fabric's NodeOUs give peer certificates.
 const peerOU = "peer"
 
-// FromEnvelope takes the proof out of an endorsed transaction envelope, as
-// fabric-gateway's Transaction.Bytes returns it: the first action's
-// ProposalResponsePayload and endorsements.
-func FromEnvelope(envelope []byte) (*record.RelayProof, error) {
-	var env common.Envelope
-	if err := proto.Unmarshal(envelope, &env); err != nil {
-		return nil, fmt.Errorf("envelope: %w", err)
+// FromTransaction takes the proof out of an endorsed, unsubmitted
+// transaction as fabric-gateway's Transaction.Bytes returns it (a gateway
+// PreparedTransaction): the first action's ProposalResponsePayload and
+// endorsements.
+func FromTransaction(prepared []byte) (*record.RelayProof, error) {
+	var pt gateway.PreparedTransaction
+	if err := proto.Unmarshal(prepared, &pt); err != nil {
+		return nil, fmt.Errorf("prepared transaction: %w", err)
 	}
+	return fromEnvelope(pt.GetEnvelope())
+}
+
+// fromEnvelope takes the proof out of an endorsed transaction envelope.
+func fromEnvelope(env *common.Envelope) (*record.RelayProof, error) {
 	var payload common.Payload
 	if err := proto.Unmarshal(env.GetPayload(), &payload); err != nil {
 		return nil, fmt.Errorf("envelope payload: %w", err)

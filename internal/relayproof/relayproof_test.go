@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/relayproof"
@@ -14,9 +15,9 @@ import (
 
 var at = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 
-// envelope wraps a proof as an endorsed transaction envelope, as
-// fabric-gateway's Transaction.Bytes returns it.
-func envelope(t *testing.T, p record.RelayProof) []byte {
+// prepared wraps a proof as an endorsed transaction, as fabric-gateway's
+// Transaction.Bytes returns it.
+func prepared(t *testing.T, p record.RelayProof) []byte {
 	t.Helper()
 	var ends []*peer.Endorsement
 	for _, e := range p.Endorsements {
@@ -31,13 +32,14 @@ func envelope(t *testing.T, p record.RelayProof) []byte {
 	}
 	cap := must(&peer.ChaincodeActionPayload{Action: &peer.ChaincodeEndorsedAction{ProposalResponsePayload: p.Response, Endorsements: ends}})
 	tx := must(&peer.Transaction{Actions: []*peer.TransactionAction{{Payload: cap}}})
-	return must(&common.Envelope{Payload: must(&common.Payload{Data: tx})})
+	env := &common.Envelope{Payload: must(&common.Payload{Data: tx})}
+	return must(&gateway.PreparedTransaction{TransactionId: "tx1", Envelope: env})
 }
 
 func TestAProofOutOfAnEnvelopeVerifies(t *testing.T) {
 	hefei, anhui := relaytest.NewOrg(t, "HefeiMSP"), relaytest.NewOrg(t, "AnhuiMSP")
 	orgs := []record.RelayOrg{anhui.RelayOrg(), hefei.RelayOrg()}
-	p, err := relayproof.FromEnvelope(envelope(t, relaytest.Proof(t, "wanledger", []byte(`{"x":1}`), hefei, anhui, hefei)))
+	p, err := relayproof.FromTransaction(prepared(t, relaytest.Proof(t, "wanledger", []byte(`{"x":1}`), hefei, anhui, hefei)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func TestAProofOutOfAnEnvelopeVerifies(t *testing.T) {
 	if _, err := relayproof.Verify(p, orgs, time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)); record.CodeOf(err) != record.CodeProofInvalid {
 		t.Errorf("after the certificates expired: %v, want PROOF_INVALID", err)
 	}
-	if _, err := relayproof.FromEnvelope([]byte("not an envelope")); err == nil {
+	if _, err := relayproof.FromTransaction([]byte("not a transaction")); err == nil {
 		t.Error("garbage read as an envelope")
 	}
 }
@@ -73,6 +75,6 @@ func FuzzProof(f *testing.F) {
 		if _, err := relayproof.Verify(p, orgs, at); err != nil && record.CodeOf(err) != record.CodeProofInvalid {
 			t.Fatalf("Verify: uncoded %v", err)
 		}
-		relayproof.FromEnvelope(response) //nolint:errcheck // only panics matter here
+		relayproof.FromTransaction(response) //nolint:errcheck // only panics matter here
 	})
 }
