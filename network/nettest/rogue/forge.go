@@ -35,10 +35,10 @@ func PeerEndorser(mspID, mspDir string) (*Endorser, error) {
 	return &Endorser{identity: b, sign: sign}, nil
 }
 
-// endorse signs a proposal response payload as the peer's endorsement
+// Endorse signs a proposal response payload as the peer's endorsement
 // system chaincode does: over the payload followed by the endorser's
 // identity, hashed with SHA-256.
-func (e *Endorser) endorse(prp []byte) (*peer.Endorsement, error) {
+func (e *Endorser) Endorse(prp []byte) (*peer.Endorsement, error) {
 	digest := sha256.Sum256(append(append([]byte(nil), prp...), e.identity...))
 	sig, err := e.sign(digest[:])
 	if err != nil {
@@ -96,7 +96,7 @@ func ReplaceEvent(prepared []byte, name string, payload []byte, e *Endorser) ([]
 	if cap.Action.ProposalResponsePayload, err = proto.Marshal(&prp); err != nil {
 		return nil, err
 	}
-	end, err := e.endorse(cap.Action.ProposalResponsePayload)
+	end, err := e.Endorse(cap.Action.ProposalResponsePayload)
 	if err != nil {
 		return nil, fmt.Errorf("endorse: %w", err)
 	}
