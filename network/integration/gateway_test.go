@@ -118,14 +118,29 @@ func gatewayWorld(t *testing.T, env *nettest.Env, agency string) func(id string)
 // accredited in its region (a six-digit city code), issuing through that
 // organisation's gateway.
 func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) func(id string) (salts map[string]string) {
+	return issuerOf(t, env, issuerSpec{province: "anhui", org: org, region: region, agency: agency, licenceType: "gw-licence"})
+}
+
+// issuerSpec is an issuing agency: its province (whose admin defines the
+// type and accredits it), its organisation and region, and its type.
+type issuerSpec struct {
+	province, org, region, agency, licenceType string
+	mutualRecognition                          bool
+}
+
+// issuerOf sets up an issuer of spec through the gateways and returns a
+// function issuing licences of one field, "name", through its
+// organisation's gateway.
+func issuerOf(t *testing.T, env *nettest.Env, spec issuerSpec) func(id string) (salts map[string]string) {
+	org, region, agency := spec.org, spec.region, spec.agency
 	o, _ := env.Net.Topo.Org(org)
 	now := time.Now().UTC().Truncate(time.Second)
 	sealID := agency + "-seal"
-	anhuiAdmin := gatewayAs(t, env, "anhui", keys.RoleAdmin)
-	anhuiAdmin.must(http.MethodPut, "/v1/registry/types/gw-licence", api.LicenceTypeRequest{Name: "网关测试证照", MaxValidityDays: 365,
-		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
-	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: o.MSPID,
-		Types: []string{"gw-licence"}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	provinceAdmin := gatewayAs(t, env, spec.province, keys.RoleAdmin)
+	provinceAdmin.must(http.MethodPut, "/v1/registry/types/"+spec.licenceType, api.LicenceTypeRequest{Name: "网关测试证照", MaxValidityDays: 365,
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}, MutualRecognition: spec.mutualRecognition}, nil)
+	provinceAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: o.MSPID,
+		Types: []string{spec.licenceType}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
 	orgAdmin := gatewayAs(t, env, org, keys.RoleAdmin)
 	eventually(t, 15*time.Second, func() error { // the organisation's peer has the accreditation's block
@@ -152,7 +167,7 @@ func issuerWorld(t *testing.T, env *nettest.Env, org, region, agency string) fun
 	holder, _ := gm.GenerateKey()
 	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
 	return func(id string) map[string]string {
-		c := credential.Content{ID: id, Type: "gw-licence", AgencyID: agency, Region: region, SealKeyID: sealID,
+		c := credential.Content{ID: id, Type: spec.licenceType, AgencyID: agency, Region: region, SealKeyID: sealID,
 			HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(), ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
 		salt := make([]byte, 16)
 		rand.Read(salt)
