@@ -33,10 +33,7 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 	if _, err := requireRole(s, tx.caller, record.RoleClerk); err != nil {
 		return nil, err
 	}
-	if err := record.CheckID("handoff ID", h.ID); err != nil {
-		return nil, err
-	}
-	if err := record.CheckID("service item", h.ServiceItem); err != nil {
+	if err := checkHandoffRequest(&h); err != nil {
 		return nil, err
 	}
 	if h.Target == tx.caller.MSPID || record.CheckID("target", h.Target) != nil {
@@ -48,17 +45,6 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 		}
 	} else if h.Crossing, err = crossingTo(s, tx.caller.MSPID, h.Target, h.Crossing); err != nil {
 		return nil, err
-	}
-	if err := checkDigest("applicant pseudonym", h.ApplicantPseudonym); err != nil {
-		return nil, err
-	}
-	if len(h.Documents) > maxDocuments {
-		return nil, record.Errorf(record.CodeTooLarge, "at most %d documents", maxDocuments)
-	}
-	for _, d := range h.Documents {
-		if err := checkDigest("document digest", d); err != nil {
-			return nil, err
-		}
 	}
 	if !h.Deadline.After(tx.now) || h.Deadline.Nanosecond() != 0 {
 		return nil, record.Errorf(record.CodeInvalidArgument, "the deadline must be a whole second after now")
@@ -76,6 +62,30 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 		return nil, err
 	}
 	return &h, emit(s, EventHandoffOpened, &h)
+}
+
+// checkHandoffRequest checks what a clerk states in opening a handoff:
+// its ID, service item, the applicant's pseudonym and the documents'
+// digests.
+func checkHandoffRequest(h *record.Handoff) error {
+	if err := record.CheckID("handoff ID", h.ID); err != nil {
+		return err
+	}
+	if err := record.CheckID("service item", h.ServiceItem); err != nil {
+		return err
+	}
+	if err := checkDigest("applicant pseudonym", h.ApplicantPseudonym); err != nil {
+		return err
+	}
+	if len(h.Documents) > maxDocuments {
+		return record.Errorf(record.CodeTooLarge, "at most %d documents", maxDocuments)
+	}
+	for _, d := range h.Documents {
+		if err := checkDigest("document digest", d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // handoffIndex is the key listing the handoff under an organisation and

@@ -133,7 +133,7 @@ type Tx struct {
 func (l *Ledger) Begin(creator []byte, at time.Time, args ...string) *Tx {
 	l.mu.Lock()
 	l.txs++
-	id := fmt.Sprintf("tx%06d", l.txs)
+	id := fmt.Sprintf("%s-tx%06d", l.channel, l.txs) // unique across channels, as Fabric's are
 	l.mu.Unlock()
 	t := &Tx{l: l, id: id, creator: creator, at: at, writes: map[string][]byte{}, vparams: map[string][]byte{}}
 	for _, a := range args {
