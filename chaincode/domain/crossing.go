@@ -7,23 +7,31 @@ import (
 )
 
 // crossingTo resolves the crossing of a record whose second party is an
-// organisation of another channel: a channel registered here as a relay
-// source (ApproveSource) that has the party among its organisations, and
-// the carrier, the one member of this channel among that source's
-// organisations. want may name the channel (To) and the carrier when more
-// than one would do. first, the party acting here, must not be an
-// organisation of the other channel: it would act there itself.
+// organisation of another channel: a channel of the ledger that has the
+// party as a member (want.To, if the caller named one) and that this
+// channel registered as a relay source (ApproveSource) with the party
+// among its organisations; and the carrier, the one member of this channel
+// among that source's organisations (want.Carrier, if named). first, the
+// party acting here, must not be an organisation of the other channel: it
+// would act there itself. It reads single keys only: Fabric refuses paged
+// queries in a transaction that writes.
 func crossingTo(s State, first, second string, want *record.Crossing) (*record.Crossing, error) {
 	if want == nil {
 		want = &record.Crossing{}
 	}
-	page, err := listJSON[record.SourceApproval](s, record.MaxPageSize, "", objRelaySource)
-	if err != nil {
-		return nil, err
-	}
 	var found []record.RelaySource
-	for _, a := range page.Items {
-		if hasOrg(a.Source, second) && (want.To == "" || want.To == a.Source.Channel) {
+	for _, c := range channelMembers {
+		if c.channel == s.Channel() || !slices.Contains(c.members, second) || want.To != "" && want.To != c.channel {
+			continue
+		}
+		a, err := relaySource(s, c.channel)
+		if record.CodeOf(err) == record.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if hasOrg(a.Source, second) {
 			found = append(found, a.Source)
 		}
 	}
