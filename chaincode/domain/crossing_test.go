@@ -26,7 +26,7 @@ var (
 	deltaProof = []string{"ShanghaiMSP", "AnhuiMSP", "JiangsuMSP"}
 )
 
-func newCrossWorlds(t *testing.T) *crossWorlds {
+func newCrossWorlds(t testing.TB) *crossWorlds {
 	t.Helper()
 	c := &crossWorlds{newRelayWorlds(t)}
 	c.src = sharing(t).setUp()
