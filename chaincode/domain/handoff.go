@@ -178,9 +178,9 @@ func move(s State, id string, tr transition, reason, result string) (*record.Han
 }
 
 // putHandoff writes a handoff and moves its index entries from its old
-// version's status (old nil: a new handoff). From acceptance on, the key
-// needs both parties' endorsements (on a channel where one is not a
-// member, its carrier's) and a majority of the channel.
+// version's status (old nil: a new handoff). Once accepted, the key needs
+// both parties' endorsements (on a channel where one is not a member, its
+// carrier's) and a majority of the channel.
 func putHandoff(s State, old, h *record.Handoff) error {
 	if old != nil {
 		for _, msp := range []string{old.Origin, old.Target} {
@@ -199,12 +199,18 @@ func putHandoff(s State, old, h *record.Handoff) error {
 	if err := putIndex(s, h.ID, handoffIndex(h, h.Origin), handoffIndex(h, h.Target)); err != nil {
 		return err
 	}
-	if slices.Contains([]record.HandoffStatus{record.HandoffAccepted, record.HandoffInProgress, record.HandoffCompleted}, h.Status) {
+	if bound(h.Status) && (old == nil || !bound(old.Status)) {
 		if err := s.RequireEndorsers(k, standIns(s.Channel(), h.Crossing, h.Origin, h.Target)...); err != nil {
 			return record.Wrap(record.CodeInternal, err, "endorsement policy of handoff %s", h.ID)
 		}
 	}
 	return nil
+}
+
+// bound reports whether a handoff in status st binds both parties: it was
+// accepted.
+func bound(st record.HandoffStatus) bool {
+	return st == record.HandoffAccepted || st == record.HandoffInProgress || st == record.HandoffCompleted
 }
 
 // settle orders a handoff's history and derives its status from it. Each
