@@ -29,6 +29,7 @@ type Handoff struct {
 	Status             HandoffStatus   `json:"status" doc:"open, accepted, rejected, in-progress, completed or cancelled"`
 	ResultDigest       string          `json:"resultDigest,omitempty" doc:"SM3 of the result, hex, once completed"`
 	History            []HandoffChange `json:"history" doc:"every transition, in order"`
+	Crossing           *Crossing       `json:"crossing,omitempty" doc:"for a handoff to an organisation of another channel: the two channels and the carrier"`
 	Record
 }
 
@@ -39,6 +40,7 @@ type HandoffChange struct {
 	At     time.Time     `json:"at" doc:"RFC 3339: the transition's time"`
 	TxID   string        `json:"txId" doc:"the transition's transaction"`
 	By     string        `json:"by" doc:"MSP ID of the organisation that made the change"`
+	Void   bool          `json:"void,omitempty" doc:"a cancellation that the target's answer, on its own channel, crossed: it did not take effect"`
 }
 
 // HandoffView is a handoff as of the query's time.

@@ -11,8 +11,9 @@ const (
 	// a bad signature, a certificate not of the registered organisation, a
 	// response not of the source chaincode, or endorsers short of the policy.
 	CodeProofInvalid Code = "PROOF_INVALID"
-	// CodeNotRecognised refuses to relay a licence whose type is not on the
-	// mutual-recognition list.
+	// CodeNotRecognised refuses to relay a record that does not leave its
+	// channel: a licence whose type is not on the mutual-recognition list,
+	// a handoff, authorization or access record that crosses no channel.
 	CodeNotRecognised Code = "NOT_RECOGNISED"
 )
 

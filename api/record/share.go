@@ -21,6 +21,7 @@ type Authorization struct {
 	Uses          int64       `json:"uses" doc:"how many accesses it has had"`
 	GrantedBy     string      `json:"grantedBy" doc:"client ID of the data-owner who granted it"`
 	Revocation    *Revocation `json:"revocation,omitempty" doc:"the revocation, if revoked"`
+	Crossing      *Crossing   `json:"crossing,omitempty" doc:"for a requester of another channel: the owner's and the requester's channels and the carrier"`
 	Record
 }
 
@@ -53,6 +54,7 @@ type AccessRecord struct {
 	DetailDigest    string    `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`
 	RecordedBy      string    `json:"recordedBy" doc:"MSP ID of the organisation that recorded it"`
 	At              time.Time `json:"at" doc:"RFC 3339: the transaction time"`
+	Source          *Source   `json:"source,omitempty" doc:"for a record relayed from the channel it was recorded on: that channel, its transaction and the endorsers of the proof"`
 }
 
 // Kinds of access record.

@@ -22,7 +22,7 @@ func NewRelay() *Relay {
 
 // GetEvaluateTransactions lists the relay's queries.
 func (r *Relay) GetEvaluateTransactions() []string {
-	return []string{"ExportLicence", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed"}
+	return []string{"ExportLicence", "ExportHandoff", "ExportAuthorization", "ExportAccessRecord", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed"}
 }
 
 // ExportLicence returns a JSON LicenceExport of a mutually recognised
@@ -53,11 +53,7 @@ func (r *Relay) ListSourceApprovals(ctx contractapi.TransactionContextInterface,
 // ImportLicences records licences of another channel from a JSON list of
 // RelayItems.
 func (r *Relay) ImportLicences(ctx contractapi.TransactionContextInterface, items string) (string, error) {
-	its, err := Decode[[]record.RelayItem]("relay items", items, MaxBatchArg*4)
-	if err != nil {
-		return "", err
-	}
-	return reply(domain.ImportLicences(state(ctx), its))
+	return importItems(ctx, items, domain.ImportLicences)
 }
 
 // GetRelayed returns a licence relayed from another channel.
@@ -68,4 +64,51 @@ func (r *Relay) GetRelayed(ctx contractapi.TransactionContextInterface, id strin
 // ListRelayed lists the licences relayed from other channels.
 func (r *Relay) ListRelayed(ctx contractapi.TransactionContextInterface, pageSize int32, bookmark string) (string, error) {
 	return reply(domain.ListRelayed(state(ctx), pageSize, bookmark))
+}
+
+// ExportHandoff returns a JSON HandoffExport of a handoff that crosses
+// channels, for the relay to have endorsed
+// (docs/adr/0018-cross-province-sharing-and-handoffs.md).
+func (r *Relay) ExportHandoff(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.ExportHandoff(state(ctx), id))
+}
+
+// ImportHandoffs records the other channel's changes of crossing handoffs
+// from a JSON list of RelayItems.
+func (r *Relay) ImportHandoffs(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportHandoffs)
+}
+
+// ExportAuthorization returns a JSON AuthorizationExport of an
+// authorization that crosses channels.
+func (r *Relay) ExportAuthorization(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.ExportAuthorization(state(ctx), id))
+}
+
+// ImportAuthorizations records the other channel's changes of crossing
+// authorizations from a JSON list of RelayItems.
+func (r *Relay) ImportAuthorizations(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportAuthorizations)
+}
+
+// ExportAccessRecord returns a JSON AccessExport of an access or denial
+// under an authorization that crosses channels.
+func (r *Relay) ExportAccessRecord(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.ExportAccessRecord(state(ctx), id))
+}
+
+// ImportAccessRecords puts the other channel's accesses and denials of
+// crossing authorizations on this channel's trail, from a JSON list of
+// RelayItems.
+func (r *Relay) ImportAccessRecords(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportAccessRecords)
+}
+
+// importItems decodes a JSON list of RelayItems and imports them.
+func importItems(ctx contractapi.TransactionContextInterface, items string, imp func(domain.State, []record.RelayItem) (*record.ImportResult, error)) (string, error) {
+	its, err := Decode[[]record.RelayItem]("relay items", items, MaxBatchArg*4)
+	if err != nil {
+		return "", err
+	}
+	return reply(imp(state(ctx), its))
 }

@@ -137,9 +137,6 @@ func RecordDenial(s State, d record.DenialRequest) (*record.AccessRecord, error)
 	if _, err := requireRole(s, tx.caller, record.RoleDataOwner); err != nil {
 		return nil, err
 	}
-	if !MemberOf(s.Channel(), d.Requester) {
-		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
-	}
 	ds, err := dataset(s, d.DatasetID)
 	if err != nil {
 		return nil, err
@@ -171,17 +168,22 @@ func RecordDenial(s State, d record.DenialRequest) (*record.AccessRecord, error)
 			return nil, err
 		}
 	}
+	crossing := false // a requester of another channel, under an authorization that crosses to it
 	if d.AuthorizationID != "" {
 		a, err := authorization(s, d.AuthorizationID)
 		if err != nil {
 			return nil, err // a denial never names an authorization that does not exist
 		}
+		crossing = a.Crossing != nil && a.Requester == d.Requester
 		if a.Owner != tx.caller.MSPID {
 			return nil, record.Errorf(record.CodeForbidden, "authorization %s is %s's to enforce", a.ID, a.Owner)
 		}
 		if a.DatasetID != d.DatasetID {
 			return nil, record.Errorf(record.CodeInvalidArgument, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, d.DatasetID)
 		}
+	}
+	if !MemberOf(s.Channel(), d.Requester) && !crossing {
+		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
 	}
 	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,
 		Requester: d.Requester, RequesterID: d.RequesterID, DatasetID: d.DatasetID, Fields: d.Fields, Purpose: d.Purpose,

@@ -21,7 +21,10 @@ const (
 )
 
 // Open opens a handoff from the caller's organisation, whose clerk the
-// caller must be, to a target member of the channel.
+// caller must be, to a target member of the channel, or to an organisation
+// of a relay source registered on the channel: that handoff crosses to the
+// source's channel (h.Crossing may name the channel and the carrier when
+// more than one would do), carried by the member of both.
 func Open(s State, h record.Handoff) (*record.Handoff, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -30,25 +33,18 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 	if _, err := requireRole(s, tx.caller, record.RoleClerk); err != nil {
 		return nil, err
 	}
-	if err := record.CheckID("handoff ID", h.ID); err != nil {
+	if err := checkHandoffRequest(&h); err != nil {
 		return nil, err
 	}
-	if err := record.CheckID("service item", h.ServiceItem); err != nil {
-		return nil, err
+	if h.Target == tx.caller.MSPID || record.CheckID("target", h.Target) != nil {
+		return nil, record.Errorf(record.CodeInvalidArgument, "target %q must be another organisation", h.Target)
 	}
-	if !MemberOf(s.Channel(), h.Target) || h.Target == tx.caller.MSPID {
-		return nil, record.Errorf(record.CodeInvalidArgument, "target %q must be another member of channel %s", h.Target, s.Channel())
-	}
-	if err := checkDigest("applicant pseudonym", h.ApplicantPseudonym); err != nil {
-		return nil, err
-	}
-	if len(h.Documents) > maxDocuments {
-		return nil, record.Errorf(record.CodeTooLarge, "at most %d documents", maxDocuments)
-	}
-	for _, d := range h.Documents {
-		if err := checkDigest("document digest", d); err != nil {
-			return nil, err
+	if MemberOf(s.Channel(), h.Target) {
+		if h.Crossing != nil {
+			return nil, record.Errorf(record.CodeInvalidArgument, "a handoff to %s, a member of channel %s, crosses no channel", h.Target, s.Channel())
 		}
+	} else if h.Crossing, err = crossingTo(s, tx.caller.MSPID, h.Target, h.Crossing); err != nil {
+		return nil, err
 	}
 	if !h.Deadline.After(tx.now) || h.Deadline.Nanosecond() != 0 {
 		return nil, record.Errorf(record.CodeInvalidArgument, "the deadline must be a whole second after now")
@@ -62,13 +58,34 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 	}
 	h.Origin, h.Status, h.ResultDigest, h.Record = tx.caller.MSPID, record.HandoffOpen, "", tx.record()
 	h.History = []record.HandoffChange{{Status: record.HandoffOpen, At: tx.now, TxID: tx.txID, By: tx.caller.MSPID}}
-	if err := putJSON(s, k, &h); err != nil {
-		return nil, err
-	}
-	if err := putIndex(s, h.ID, handoffIndex(&h, h.Origin), handoffIndex(&h, h.Target)); err != nil {
+	if err := putHandoff(s, nil, &h); err != nil {
 		return nil, err
 	}
 	return &h, emit(s, EventHandoffOpened, &h)
+}
+
+// checkHandoffRequest checks what a clerk states in opening a handoff:
+// its ID, service item, the applicant's pseudonym and the documents'
+// digests.
+func checkHandoffRequest(h *record.Handoff) error {
+	if err := record.CheckID("handoff ID", h.ID); err != nil {
+		return err
+	}
+	if err := record.CheckID("service item", h.ServiceItem); err != nil {
+		return err
+	}
+	if err := checkDigest("applicant pseudonym", h.ApplicantPseudonym); err != nil {
+		return err
+	}
+	if len(h.Documents) > maxDocuments {
+		return record.Errorf(record.CodeTooLarge, "at most %d documents", maxDocuments)
+	}
+	for _, d := range h.Documents {
+		if err := checkDigest("document digest", d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // handoffIndex is the key listing the handoff under an organisation and
@@ -138,8 +155,8 @@ func move(s State, id string, tr transition, reason, result string) (*record.Han
 	if tr.origin {
 		party = h.Origin
 	}
-	if tx.caller.MSPID != party {
-		return nil, record.Errorf(record.CodeForbidden, "only %s may make handoff %s %s", party, id, tr.to)
+	if tx.caller.MSPID != party || !MemberOf(s.Channel(), party) {
+		return nil, record.Errorf(record.CodeForbidden, "only %s, on its own channel, may make handoff %s %s", party, id, tr.to)
 	}
 	if _, err := requireRole(s, tx.caller, record.RoleClerk); err != nil {
 		return nil, err
@@ -147,32 +164,100 @@ func move(s State, id string, tr transition, reason, result string) (*record.Han
 	if !slices.Contains(tr.from, h.Status) {
 		return nil, record.Errorf(record.CodeInvalidTransition, "handoff %s is %s; it cannot become %s", id, h.Status, tr.to)
 	}
-	for _, msp := range []string{h.Origin, h.Target} {
-		if err := s.Del(handoffIndex(h, msp)); err != nil {
-			return nil, record.Wrap(record.CodeInternal, err, "update index")
-		}
-	}
-	h.Status, h.Record = tr.to, tx.record()
+	old := *h
 	if result != "" {
 		h.ResultDigest = result
 	}
 	h.History = append(h.History, record.HandoffChange{Status: tr.to, Reason: reason, At: tx.now, TxID: tx.txID, By: tx.caller.MSPID})
-	k, err := key(s, objHandoff, id)
-	if err != nil {
+	settle(h)
+	h.Record = tx.record()
+	if err := putHandoff(s, &old, h); err != nil {
 		return nil, err
-	}
-	if err := putJSON(s, k, h); err != nil {
-		return nil, err
-	}
-	if err := putIndex(s, h.ID, handoffIndex(h, h.Origin), handoffIndex(h, h.Target)); err != nil {
-		return nil, err
-	}
-	if tr.to == record.HandoffAccepted {
-		if err := s.RequireEndorsers(k, h.Origin, h.Target); err != nil {
-			return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of handoff %s", id)
-		}
 	}
 	return h, emit(s, EventHandoffChanged, h)
+}
+
+// putHandoff writes a handoff and moves its index entries from its old
+// version's status (old nil: a new handoff). Once accepted, the key needs
+// both parties' endorsements (on a channel where one is not a member, its
+// carrier's) and a majority of the channel.
+func putHandoff(s State, old, h *record.Handoff) error {
+	if old != nil {
+		for _, msp := range []string{old.Origin, old.Target} {
+			if err := s.Del(handoffIndex(old, msp)); err != nil {
+				return record.Wrap(record.CodeInternal, err, "update index")
+			}
+		}
+	}
+	k, err := key(s, objHandoff, h.ID)
+	if err != nil {
+		return err
+	}
+	if err := putJSON(s, k, h); err != nil {
+		return err
+	}
+	if err := putIndex(s, h.ID, handoffIndex(h, h.Origin), handoffIndex(h, h.Target)); err != nil {
+		return err
+	}
+	if bound(h.Status) && (old == nil || !bound(old.Status)) {
+		if err := s.RequireEndorsers(k, standIns(s.Channel(), h.Crossing, h.Origin, h.Target)...); err != nil {
+			return record.Wrap(record.CodeInternal, err, "endorsement policy of handoff %s", h.ID)
+		}
+	}
+	return nil
+}
+
+// bound reports whether a handoff in status st binds both parties: it was
+// accepted.
+func bound(st record.HandoffStatus) bool {
+	return st == record.HandoffAccepted || st == record.HandoffInProgress || st == record.HandoffCompleted
+}
+
+// settle orders a handoff's history and derives its status from it. Each
+// party's changes keep their own order; the two are merged by time, the
+// origin's first at equal times, after the opening. The target's latest
+// change, if any, is the status: its answer (accept or reject) prevails
+// over a cancellation, which is then void; a cancellation that no answer
+// crossed makes it cancelled; else it is open. On one channel the two
+// never meet (each refuses after the other); across two, the target's
+// channel, where the handoff is handled, orders them: an answer exists
+// only if the target made it before the cancellation arrived there.
+func settle(h *record.Handoff) {
+	origin, target := side(h, h.Origin), side(h, h.Target)
+	merged, o, t := make([]record.HandoffChange, 0, len(h.History)), origin, target
+	if len(o) > 0 { // the opening
+		merged, o = append(merged, o[0]), o[1:]
+	}
+	for len(o) > 0 || len(t) > 0 {
+		if len(t) == 0 || len(o) > 0 && !o[0].At.After(t[0].At) {
+			merged, o = append(merged, o[0]), o[1:]
+		} else {
+			merged, t = append(merged, t[0]), t[1:]
+		}
+	}
+	h.Status = record.HandoffOpen
+	for i := range merged {
+		c := &merged[i]
+		c.Void = c.Status == record.HandoffCancelled && len(target) > 0
+		if c.Status == record.HandoffCancelled && !c.Void {
+			h.Status = record.HandoffCancelled
+		}
+	}
+	if len(target) > 0 {
+		h.Status = target[len(target)-1].Status
+	}
+	h.History = merged
+}
+
+// side is one party's changes, in order: its revision is their number.
+func side(h *record.Handoff, party string) []record.HandoffChange {
+	var out []record.HandoffChange
+	for _, c := range h.History {
+		if c.By == party {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // GetHandoff returns a handoff to its parties and auditors; it is overdue

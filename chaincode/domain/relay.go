@@ -57,6 +57,27 @@ func ExportLicence(s State, id string) (*record.LicenceExport, error) {
 // versions apply in order. A licence ID this channel issued itself is
 // refused (ALREADY_EXISTS).
 func ImportLicences(s State, items []record.RelayItem) (*record.ImportResult, error) {
+	return runImport(s, items, importer[*record.RelayedLicence]{
+		what: "licence", event: EventLicencesRelayed, prove: provenLicence,
+		id:    func(r *record.RelayedLicence) string { return r.Licence.ID },
+		apply: func(s State, _ txContext, r *record.RelayedLicence) (string, error) { return applyRelayed(s, r) },
+	})
+}
+
+// importer is one kind of relayed record: how an item's proof yields the
+// record (prove), which record it changes (id) and how it is applied here
+// (apply, returning the outcome).
+type importer[T any] struct {
+	what, event string
+	prove       func(State, txContext, record.RelayItem) (T, error)
+	id          func(T) string
+	apply       func(State, txContext, T) (string, error)
+}
+
+// runImport applies 1 to MaxBatch relayed items, all or none, and emits
+// the ImportResult as event im.event. A transaction does not read its own
+// writes, so each record appears at most once (ALREADY_EXISTS).
+func runImport[T any](s State, items []record.RelayItem, im importer[T]) (*record.ImportResult, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
@@ -67,60 +88,89 @@ func ImportLicences(s State, items []record.RelayItem) (*record.ImportResult, er
 	res := &record.ImportResult{}
 	var done []string
 	for i, it := range items {
-		r, err := provenLicence(s, tx, it)
+		r, err := im.prove(s, tx, it)
 		if err != nil {
 			return nil, prefixed(err, "item %d", i)
 		}
-		// A transaction does not read its own writes: one item per licence.
-		if slices.Contains(done, r.Licence.ID) {
-			return nil, record.Errorf(record.CodeAlreadyExists, "item %d: licence %s appears twice in the import", i, r.Licence.ID)
+		id := im.id(r)
+		if slices.Contains(done, id) {
+			return nil, record.Errorf(record.CodeAlreadyExists, "item %d: %s %s appears twice in the import", i, im.what, id)
 		}
-		done = append(done, r.Licence.ID)
-		outcome, err := applyRelayed(s, r)
+		done = append(done, id)
+		outcome, err := im.apply(s, tx, r)
 		if err != nil {
-			return nil, prefixed(err, "item %d (%s)", i, r.Licence.ID)
+			return nil, prefixed(err, "item %d (%s)", i, id)
 		}
 		res.Outcomes = append(res.Outcomes, outcome)
 	}
-	return res, emit(s, EventLicencesRelayed, res)
+	return res, emit(s, im.event, res)
 }
 
 // provenLicence checks one item's proof and returns the relayed licence it
 // proves.
 func provenLicence(s State, tx txContext, it record.RelayItem) (*record.RelayedLicence, error) {
-	resp, err := relayproof.Open(&it.Proof)
+	exp, endorsers, err := prove(s, tx, it, "licence export", func(e *record.LicenceExport) (string, string, error) {
+		if e.Licence == nil || e.Type == nil || e.SealKey == nil {
+			return "", "", errNotExport("licence export")
+		}
+		return e.Channel, e.Licence.IssuerMSP, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var exp record.LicenceExport
-	dec := json.NewDecoder(bytes.NewReader(resp.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&exp); err != nil || exp.Licence == nil || exp.Type == nil || exp.SealKey == nil {
-		return nil, record.Errorf(record.CodeProofInvalid, "the response is not a licence export")
-	}
-	src, err := relaySource(s, exp.Channel)
-	if err != nil {
-		return nil, prefixed(err, "source channel %q", exp.Channel)
-	}
-	if resp.Chaincode != src.Source.Chaincode {
-		return nil, record.Errorf(record.CodeProofInvalid, "the response is of chaincode %q, not %q", resp.Chaincode, src.Source.Chaincode)
-	}
-	endorsers, err := relayproof.Verify(&it.Proof, src.Source.Orgs, tx.now)
-	if err != nil {
+	if err := consistentExport(exp); err != nil {
 		return nil, err
 	}
 	l := exp.Licence
-	if !slices.Contains(endorsers, l.IssuerMSP) {
-		return nil, record.Errorf(record.CodeProofInvalid, "no peer of the issuing organisation %s endorsed licence %s", l.IssuerMSP, l.ID)
-	}
-	if need := majority(len(src.Source.Orgs)); len(endorsers) < need {
-		return nil, record.Errorf(record.CodeProofInvalid, "endorsed by %d organisations of %s; the policy needs %d", len(endorsers), exp.Channel, need)
-	}
-	if err := consistentExport(&exp); err != nil {
-		return nil, err
-	}
 	return &record.RelayedLicence{Evidence: exp.Evidence, Type: exp.Type,
 		Source: record.Source{Channel: exp.Channel, TxID: l.TxID, Block: it.Block, Endorsers: endorsers}, Record: tx.record()}, nil
+}
+
+// prove checks one item's proof and returns the export it proves and the
+// source organisations whose peers endorsed it. parties reads the export's
+// source channel and the organisation whose change it carries, or refuses
+// an export that is not of its kind. The proof must hold against that
+// source's definition in effect here (ApproveSource): the response is the
+// source chaincode's, every endorsement verifies against the registered CA
+// certificates, and the endorsers include that organisation and a majority
+// of the source's organisations.
+func prove[T any](s State, tx txContext, it record.RelayItem, what string, parties func(*T) (channel, party string, err error)) (*T, []string, error) {
+	resp, err := relayproof.Open(&it.Proof)
+	if err != nil {
+		return nil, nil, err
+	}
+	exp := new(T)
+	dec := json.NewDecoder(bytes.NewReader(resp.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(exp); err != nil {
+		return nil, nil, errNotExport(what)
+	}
+	channel, party, err := parties(exp)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err := relaySource(s, channel)
+	if err != nil {
+		return nil, nil, prefixed(err, "source channel %q", channel)
+	}
+	if resp.Chaincode != src.Source.Chaincode {
+		return nil, nil, record.Errorf(record.CodeProofInvalid, "the response is of chaincode %q, not %q", resp.Chaincode, src.Source.Chaincode)
+	}
+	endorsers, err := relayproof.Verify(&it.Proof, src.Source.Orgs, tx.now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !slices.Contains(endorsers, party) {
+		return nil, nil, record.Errorf(record.CodeProofInvalid, "no peer of %s, whose change the %s carries, endorsed it", party, what)
+	}
+	if need := majority(len(src.Source.Orgs)); len(endorsers) < need {
+		return nil, nil, record.Errorf(record.CodeProofInvalid, "endorsed by %d organisations of %s; the policy needs %d", len(endorsers), channel, need)
+	}
+	return exp, endorsers, nil
+}
+
+func errNotExport(what string) error {
+	return record.Errorf(record.CodeProofInvalid, "the response is not a %s", what)
 }
 
 // consistentExport checks the export's parts belong together; the source's

@@ -21,7 +21,7 @@ type relayWorlds struct {
 
 const chaincodeName = "wanledger"
 
-func newRelayWorlds(t *testing.T) *relayWorlds {
+func newRelayWorlds(t testing.TB) *relayWorlds {
 	t.Helper()
 	r := &relayWorlds{src: newWorld(t).setUp(), dst: newWorld(t), orgs: map[string]*relaytest.Org{}}
 	r.dst.l = fakestub.New("delta")

@@ -75,11 +75,17 @@ func GrantAuthorization(s State, a record.Authorization) (*record.Authorization,
 			return nil, err
 		}
 	}
-	if !MemberOf(s.Channel(), a.Requester) {
-		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", a.Requester, s.Channel())
-	}
 	if a.Requester == tx.caller.MSPID {
 		return nil, record.Errorf(record.CodeInvalidArgument, "an organisation needs no authorization for its own data")
+	}
+	if MemberOf(s.Channel(), a.Requester) {
+		if a.Crossing != nil {
+			return nil, record.Errorf(record.CodeInvalidArgument, "an authorization of %s, a member of channel %s, crosses no channel", a.Requester, s.Channel())
+		}
+	} else if record.CheckID("requester", a.Requester) != nil {
+		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not an MSP ID", a.Requester)
+	} else if a.Crossing, err = crossingTo(s, tx.caller.MSPID, a.Requester, a.Crossing); err != nil {
+		return nil, err
 	}
 	if err := checkFieldList(a.Fields); err != nil {
 		return nil, err
@@ -119,16 +125,31 @@ func GrantAuthorization(s State, a record.Authorization) (*record.Authorization,
 		return nil, err
 	}
 	a.Owner, a.Uses, a.GrantedBy, a.Revocation, a.Record = tx.caller.MSPID, 0, b.ClientID, nil, tx.record()
-	if err := putJSON(s, k, &a); err != nil {
+	if err := putNewAuthorization(s, &a); err != nil {
 		return nil, err
-	}
-	if err := putIndex(s, a.ID, ixKey("auth-owner", a.Owner, a.ValidFrom, a.ID), ixKey("auth-requester", a.Requester, a.ValidFrom, a.ID)); err != nil {
-		return nil, err
-	}
-	if err := s.RequireEndorsers(k, a.Owner); err != nil {
-		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of authorization %s", a.ID)
 	}
 	return &a, emit(s, EventAuthorizationGranted, &a)
+}
+
+// putNewAuthorization writes an authorization, its index entries and its
+// key-level policy: the owner (on a channel where it is not a member, its
+// carrier) and a majority of the channel endorse every later change, each
+// use included.
+func putNewAuthorization(s State, a *record.Authorization) error {
+	k, err := key(s, objAuthorization, a.ID)
+	if err != nil {
+		return err
+	}
+	if err := putJSON(s, k, a); err != nil {
+		return err
+	}
+	if err := putIndex(s, a.ID, ixKey("auth-owner", a.Owner, a.ValidFrom, a.ID), ixKey("auth-requester", a.Requester, a.ValidFrom, a.ID)); err != nil {
+		return err
+	}
+	if err := s.RequireEndorsers(k, standIns(s.Channel(), a.Crossing, a.Owner)...); err != nil {
+		return record.Wrap(record.CodeInternal, err, "endorsement policy of authorization %s", a.ID)
+	}
+	return nil
 }
 
 // RevokeAuthorization ends an authorization now, for a reason code (see

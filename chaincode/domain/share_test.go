@@ -14,7 +14,7 @@ func digest(s string) string { return gm.SM3Hex([]byte(s)) }
 
 // sharing binds the sharing roles and grants Wuhu three uses of two fields
 // of Hefei's household dataset.
-func sharing(t *testing.T) *world {
+func sharing(t testing.TB) *world {
 	w := newWorld(t)
 	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
 	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")

@@ -4,7 +4,9 @@
 // and key-level endorsement policies checked when a transaction commits.
 //
 // Like a peer, a transaction reads only committed state (never its own
-// writes), and its writes apply only when it commits, all or nothing.
+// writes), its writes apply only when it commits, all or nothing, and it
+// cannot both write and run a paged query (Fabric's simulator refuses the
+// second of the two).
 package fakestub
 
 import (
@@ -126,6 +128,7 @@ type Tx struct {
 	vparams map[string][]byte
 	event   *Event
 	events  int
+	paged   bool // a paged query ran: like a peer, refuse writes after it
 }
 
 // Begin starts a transaction by the identity (see Identity.Serialize) at a
@@ -133,7 +136,7 @@ type Tx struct {
 func (l *Ledger) Begin(creator []byte, at time.Time, args ...string) *Tx {
 	l.mu.Lock()
 	l.txs++
-	id := fmt.Sprintf("tx%06d", l.txs)
+	id := fmt.Sprintf("%s-tx%06d", l.channel, l.txs) // unique across channels, as Fabric's are
 	l.mu.Unlock()
 	t := &Tx{l: l, id: id, creator: creator, at: at, writes: map[string][]byte{}, vparams: map[string][]byte{}}
 	for _, a := range args {
@@ -236,25 +239,41 @@ func (t *Tx) PutState(key string, value []byte) error {
 	if len(value) == 0 {
 		return t.DelState(key)
 	}
-	t.write(key, slices.Clone(value))
-	return nil
+	return t.write(key, slices.Clone(value))
 }
 
-func (t *Tx) DelState(key string) error {
-	t.write(key, nil)
-	return nil
-}
+func (t *Tx) DelState(key string) error { return t.write(key, nil) }
 
-func (t *Tx) write(key string, v []byte) {
+// errPagedWrite is a peer's refusal to mix paged queries and writes in one
+// transaction.
+var errPagedWrite = errors.New("paged queries are not supported in transactions that write")
+
+func (t *Tx) write(key string, v []byte) error {
+	if t.paged {
+		return errPagedWrite
+	}
 	if _, ok := t.writes[key]; !ok {
 		t.order = append(t.order, key)
 	}
 	t.writes[key] = v
+	return nil
+}
+
+// pagedQuery marks a paged query, refused after a write as a peer does.
+func (t *Tx) pagedQuery() error {
+	if len(t.writes) > 0 || len(t.vparams) > 0 {
+		return errPagedWrite
+	}
+	t.paged = true
+	return nil
 }
 
 func (t *Tx) SetStateValidationParameter(key string, ep []byte) error {
 	if _, err := parsePolicy(ep); err != nil {
 		return err
+	}
+	if t.paged {
+		return errPagedWrite
 	}
 	t.vparams[key] = slices.Clone(ep)
 	return nil
@@ -290,6 +309,9 @@ func (t *Tx) SplitCompositeKey(key string) (string, []string, error) {
 }
 
 func (t *Tx) GetStateByPartialCompositeKeyWithPagination(objectType string, keys []string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+	if err := t.pagedQuery(); err != nil {
+		return nil, nil, err
+	}
 	prefix, err := shim.CreateCompositeKey(objectType, keys)
 	if err != nil {
 		return nil, nil, err
@@ -335,6 +357,9 @@ func (t *Tx) page(start, end string, pageSize int32) (shim.StateQueryIteratorInt
 }
 
 func (t *Tx) GetStateByRangeWithPagination(start, end string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+	if err := t.pagedQuery(); err != nil {
+		return nil, nil, err
+	}
 	for _, k := range []string{start, end} {
 		if strings.HasPrefix(k, "\x00") {
 			return nil, nil, fmt.Errorf("first character of the key [%s] contains a null character which is not allowed", k)
