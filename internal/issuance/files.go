@@ -51,7 +51,7 @@ func ReadSealKey(path string) (*gm.PrivateKey, error) {
 	}
 	key, err := gm.ParsePrivateKeyPEM(b)
 	if err != nil {
-		return nil, fmt.Errorf("seal key %s: %w", path, err)
+		return nil, fmt.Errorf("SM2 key %s: %w", path, err)
 	}
 	return key, nil
 }
