@@ -28,12 +28,12 @@ const formatVectorsFile = "testdata/credential-format.json"
 // presentations of it, one key binding signed here and one signed with
 // tjfoc/gmsm, every intermediate value given (docs/credential-format.md).
 type formatVectors struct {
-	Note             string              `json:"note"`
-	SealPrivateKey   string              `json:"sealPrivateKey"`
-	SealPublicKey    string              `json:"sealPublicKey"`
-	HolderPrivateKey string              `json:"holderPrivateKey"`
-	HolderPublicKey  string              `json:"holderPublicKey"`
-	Credential       credentialVector    `json:"credential"`
+	Note             string               `json:"note"`
+	SealPrivateKey   string               `json:"sealPrivateKey"`
+	SealPublicKey    string               `json:"sealPublicKey"`
+	HolderPrivateKey string               `json:"holderPrivateKey"`
+	HolderPublicKey  string               `json:"holderPublicKey"`
+	Credential       credentialVector     `json:"credential"`
 	Presentations    []presentationVector `json:"presentations"`
 }
 
