@@ -96,13 +96,17 @@ func TestEveryMutationOfAPresentationIsRefusedWithItsCode(t *testing.T) {
 		{"disclosure with stray bits in base64url", strings.Replace(valid, "~", "~B", 1), nil, DiscBase64},
 		{"disclosure of four values", text(func() parts {
 			p := good()
-			p.discs[0] = enc(t, func(l *canon.Encoder) { l.String(credential.TagField).String(testID).String("name").Bytes(make([]byte, 16)) })
+			p.discs[0] = enc(t, func(l *canon.Encoder) {
+				l.String(credential.TagField).String(testID).String("name").Bytes(make([]byte, 16))
+			})
 			return p
 		}()), nil, DiscMalformed},
 		{"disclosure tagged as a licence", text(func() parts {
 			p := good()
 			d := f.fields["creditCode"]
-			p.discs[0] = enc(t, func(l *canon.Encoder) { l.String(credential.TagLicence).String(testID).String(d.Name).Bytes(d.Salt).String(d.Value) })
+			p.discs[0] = enc(t, func(l *canon.Encoder) {
+				l.String(credential.TagLicence).String(testID).String(d.Name).Bytes(d.Salt).String(d.Value)
+			})
 			return p
 		}()), nil, DiscVersion},
 		{"disclosure of a bad field name", text(withDisc("name", func(d *credential.Disclosure) { d.Name = "9lives" })), nil, DiscName},
@@ -118,7 +122,9 @@ func TestEveryMutationOfAPresentationIsRefusedWithItsCode(t *testing.T) {
 		{"key binding time as an integer", func() string {
 			prefix := valid[:kbStart]
 			h := gm.SM3([]byte(prefix))
-			kb := enc(t, func(l *canon.Encoder) { l.String(TagKeyBinding).String(testNonce).String(testAudience).Uint(uint64(testNow.Unix())).Bytes(h[:]) })
+			kb := enc(t, func(l *canon.Encoder) {
+				l.String(TagKeyBinding).String(testNonce).String(testAudience).Uint(uint64(testNow.Unix())).Bytes(h[:])
+			})
 			sig, _ := f.holder.Sign(kb)
 			return prefix + credential.B64.EncodeToString(kb) + "." + credential.B64.EncodeToString(sig)
 		}(), nil, KBMalformed},
