@@ -37,8 +37,8 @@ func issue(t *testing.T, id, pub string) issued {
 	}
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	d := issuance.Draft{ID: id, Type: "BL", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "hefei-amr-1",
-		Holder: issuance.Holder{CitizenID: "340104199001011234", PublicKey: pub},
-		Fields: issuance.Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2021-03-15"},
+		Holder:    issuance.Holder{CitizenID: "340104199001011234", PublicKey: pub},
+		Fields:    issuance.Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q", "founded": "2021-03-15"},
 		ValidFrom: from, ValidTo: from.AddDate(5, 0, 0)}
 	is, err := issuance.Seal(d, businessLicence, seal, []byte("anhui-province-salt-2026"))
 	if err != nil {
