@@ -9,7 +9,7 @@ import (
 )
 
 // newWalletPresent builds `wallet present`.
-func newWalletPresent(open func() (*wallet.Wallet, error)) *cobra.Command {
+func newWalletPresent(open func() (*wallet.Wallet, error), asJSON *bool) *cobra.Command {
 	var disclose []string
 	var nonce, audience, qrFile string
 	var qrTerminal bool
@@ -44,6 +44,11 @@ large for one QR code is an error.`,
 						return err
 					}
 				}
+			}
+			if *asJSON {
+				return writeJSON(cmd.OutOrStdout(), struct {
+					Presentation string `json:"presentation"`
+				}{p})
 			}
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), p)
 			return err

@@ -167,7 +167,7 @@ func (p *Presentation) reference(part string) error {
 		return refuse(RefVersion, "the reference is %q, want %q", items[0].Str, TagReference)
 	}
 	if err := record.CheckID("licence ID", items[1].Str); err != nil {
-		return refuse(RefLicenceID, "%v", err)
+		return refuse(RefLicenceID, "%s", ruleMsg(err))
 	}
 	p.LicenceID = items[1].Str
 	return nil
@@ -190,7 +190,7 @@ func (p *Presentation) disclosure(n int, part string) error {
 		return refuse(DiscMalformed, "disclosure %d: %v", n, err)
 	}
 	if err := record.CheckFieldName(d.Name); err != nil {
-		return refuse(DiscName, "disclosure %d: %v", n, err)
+		return refuse(DiscName, "disclosure %d: %s", n, ruleMsg(err))
 	}
 	if d.LicenceID != p.LicenceID {
 		return refuse(DiscLicence, "disclosure %d is a field of licence %q, not %q", n, d.LicenceID, p.LicenceID)
@@ -247,4 +247,12 @@ func checkDER(sig []byte) error {
 		return refuse(SigMalformed, "the signature is not in DER")
 	}
 	return nil
+}
+
+// ruleMsg is a ledger rule's refusal without its code.
+func ruleMsg(err error) string {
+	if e, ok := errors.AsType[*record.Error](err); ok {
+		return e.Msg
+	}
+	return err.Error()
 }
