@@ -15,9 +15,9 @@ const FileFormat = "wanledger-credential/v1"
 
 // Limits of an issued credential's compact form.
 const (
-	MaxFields  = 64      // fields of one licence
-	MaxCompact = 1 << 20 // characters of the compact form
-	maxSealLen = 80      // bytes of a DER SM2 signature: 72 at most, with room
+	MaxFields       = 64      // fields of one licence
+	MaxCompact      = 1 << 20 // characters of the compact form
+	MaxSignatureLen = 72      // bytes of a DER SM2 signature
 )
 
 // Credential is what the holder of a licence receives at issuance: the
@@ -34,8 +34,12 @@ type Credential struct {
 	Disclosures []Disclosure
 }
 
-// Compact returns the credential's compact form.
+// Compact returns the credential's compact form, if it holds together
+// (Check).
 func (c Credential) Compact() (string, error) {
+	if err := c.Check(); err != nil {
+		return "", err
+	}
 	signed, err := c.Content.SigningBytes()
 	if err != nil {
 		return "", err
@@ -49,7 +53,7 @@ func (c Credential) Compact() (string, error) {
 		}
 		b.WriteString(B64.EncodeToString(enc) + "~")
 	}
-	return b.String(), c.Check()
+	return b.String(), nil
 }
 
 // Check tells whether the credential holds together: one disclosure per
@@ -73,8 +77,8 @@ func (c Credential) Check() error {
 			return fmt.Errorf("%w: field %s does not hash to its digest", ErrEncoding, d.Name)
 		}
 	}
-	if len(c.Seal) == 0 || len(c.Seal) > maxSealLen {
-		return fmt.Errorf("%w: the seal signature is 1 to %d bytes", ErrEncoding, maxSealLen)
+	if len(c.Seal) == 0 || len(c.Seal) > MaxSignatureLen {
+		return fmt.Errorf("%w: the seal signature is 1 to %d bytes", ErrEncoding, MaxSignatureLen)
 	}
 	return nil
 }

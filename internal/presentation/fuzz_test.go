@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/wanledger/wanledger/internal/credential"
 )
 
 // FuzzParse feeds Parse arbitrary text (seeds: testdata/fuzz/FuzzParse and
@@ -24,7 +26,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(s) > MaxLen || len(p.Disclosures) > MaxDisclosures || len(p.SDHash) != 32 || len(p.Signature) > maxSigLen {
+		if len(s) > MaxLen || len(p.Disclosures) > MaxDisclosures || len(p.SDHash) != 32 || len(p.Signature) > credential.MaxSignatureLen {
 			t.Fatalf("accepted beyond the limits: %d characters, %d disclosures", len(s), len(p.Disclosures))
 		}
 		for i := 1; i < len(p.Disclosures); i++ {

@@ -36,7 +36,6 @@ const (
 const (
 	MaxLen         = 32 << 10 // characters of a presentation
 	MaxDisclosures = credential.MaxFields
-	maxSigLen      = 72 // bytes of a DER SM2 signature
 )
 
 var (
@@ -236,8 +235,8 @@ func (p *Presentation) keyBinding(part string) error {
 // positive, nothing else and no other encoding of it.
 func checkDER(sig []byte) error {
 	var rs struct{ R, S *big.Int }
-	if len(sig) > maxSigLen {
-		return refuse(SigMalformed, "the signature is %d bytes, at most %d", len(sig), maxSigLen)
+	if len(sig) > credential.MaxSignatureLen {
+		return refuse(SigMalformed, "the signature is %d bytes, at most %d", len(sig), credential.MaxSignatureLen)
 	}
 	rest, err := asn1.Unmarshal(sig, &rs)
 	if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 {
