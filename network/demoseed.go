@@ -14,6 +14,7 @@ import (
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
@@ -225,9 +226,13 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 
 // verifyInWuhu waits until Wuhu's gateway verifies the credential's licence
 // VALID with all its fields disclosed.
-func (s *demoSeeder) verifyInWuhu(ctx context.Context, c issuance.Credential) error {
-	req := api.VerifyRequest{LicenceID: c.LicenceID, Disclosed: c.Fields}
-	err := waitFor(ctx, "Wuhu's gateway to verify "+c.LicenceID, func() error {
+func (s *demoSeeder) verifyInWuhu(ctx context.Context, c credential.Credential) error {
+	fields, err := issuance.Disclosed(c, nil)
+	if err != nil {
+		return err
+	}
+	req := api.VerifyRequest{LicenceID: c.Content.ID, Disclosed: fields}
+	err = waitFor(ctx, "Wuhu's gateway to verify "+req.LicenceID, func() error {
 		v, err := s.verifier.Verify(ctx, req, false)
 		if err != nil {
 			return err
@@ -244,7 +249,7 @@ func (s *demoSeeder) verifyInWuhu(ctx context.Context, c issuance.Credential) er
 		return nil
 	})
 	if err == nil {
-		s.detail("%s verified VALID by Wuhu's gateway, every field disclosed", c.LicenceID)
+		s.detail("%s verified VALID by Wuhu's gateway, every field disclosed", req.LicenceID)
 	}
 	return err
 }

@@ -36,8 +36,8 @@ func (f *credentialFlags) disclosed(id string, withFields bool) ([]api.Disclosur
 	if err != nil {
 		return nil, err
 	}
-	if c.LicenceID != id {
-		return nil, fmt.Errorf("%s is the credential of licence %s, not %s", f.file, c.LicenceID, id)
+	if c.Content.ID != id {
+		return nil, fmt.Errorf("%s is the credential of licence %s, not %s", f.file, c.Content.ID, id)
 	}
-	return c.Disclose(f.disclose)
+	return issuance.Disclosed(c, f.disclose)
 }

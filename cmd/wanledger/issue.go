@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -231,12 +230,10 @@ func submitChunk(cmd *cobra.Command, c *apiclient.Client, chunk []*issuance.Issu
 // list for a list of them; else a line each.
 func (o *clientOptions) printIssued(w io.Writer, results []issued, list bool) error {
 	if o.asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
 		if !list {
-			return enc.Encode(results[0])
+			return writeJSON(w, results[0])
 		}
-		return enc.Encode(results)
+		return writeJSON(w, results)
 	}
 	for _, r := range results {
 		if _, err := fmt.Fprintf(w, "%s issued (transaction %s, block %d); holder credential %s\n", r.LicenceID, r.TxID, r.BlockNumber, r.Credential); err != nil {

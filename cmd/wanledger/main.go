@@ -41,6 +41,7 @@ func newRoot() *cobra.Command {
 		newChaincode(),
 		newBuilder(),
 		newGateway(),
+		newWalletCommand(),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)

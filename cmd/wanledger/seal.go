@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -20,18 +19,10 @@ func newSealCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			pub := key.Public().Hex()
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(struct {
-					File      string `json:"file"`
-					PublicKey string `json:"publicKey"`
-				}{out, pub})
+			if !asJSON {
+				fmt.Fprintf(cmd.ErrOrStderr(), "seal key written to %s (keep it secret); register this public key for the agency:\n", out)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "seal key written to %s (keep it secret); register this public key for the agency:\n", out)
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), pub)
-			return err
+			return printKey(cmd.OutOrStdout(), asJSON, out, key.Public().Hex())
 		}}
 	keygen.Flags().StringVar(&out, "out", "", "the new private key file (PEM); an existing file is never overwritten")
 	keygen.Flags().BoolVar(&asJSON, "json", false, `print {"file", "publicKey"} as JSON`)

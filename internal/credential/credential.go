@@ -133,7 +133,7 @@ func FieldDigestOf(licenceID, name string, salt []byte, value string) (string, e
 		return "", fmt.Errorf("%w: salt of %s is %d bytes, want at least %d", ErrEncoding, name, len(salt), MinSaltLen)
 	}
 	value = NFC(value)
-	return digest(func(l *canon.Encoder) { l.String(TagField).String(licenceID).String(name).Bytes(salt).String(value) })
+	return digest(func(l *canon.Encoder) { fieldItems(l, licenceID, name, salt, value) })
 }
 
 // NFC returns s in Unicode normalization form C (composed), the form in

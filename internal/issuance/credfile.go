@@ -1,15 +1,16 @@
 package issuance
 
 import (
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/internal/credential"
 )
 
 // CredentialFile is where a licence's holder credential is kept in dir:
@@ -34,19 +35,20 @@ type PendingCredential struct {
 
 // StageCredential writes c as a pending file in dir, mode 0600. It refuses
 // if the credential file or a pending one exists already.
-func StageCredential(dir string, c Credential) (*PendingCredential, error) {
-	if err := checkID("licence ID", c.LicenceID); err != nil {
+func StageCredential(dir string, c credential.Credential) (*PendingCredential, error) {
+	id := c.Content.ID
+	if err := checkID("licence ID", id); err != nil {
 		return nil, err
 	}
-	p := &PendingCredential{pending: PendingCredentialFile(dir, c.LicenceID), final: CredentialFile(dir, c.LicenceID)}
+	p := &PendingCredential{pending: PendingCredentialFile(dir, id), final: CredentialFile(dir, id)}
 	if _, err := os.Lstat(p.final); !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s exists already: refusing to overwrite it", p.final)
 	}
-	b, err := json.MarshalIndent(c, "", "  ")
+	b, err := EncodeCredentialFile(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeNew(p.pending, append(b, '\n')); err != nil {
+	if err := writeNew(p.pending, b); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -72,7 +74,7 @@ func (p *PendingCredential) Discard() error { return os.Remove(p.pending) }
 
 // WriteCredential writes c to its credential file in dir, mode 0600,
 // refusing to overwrite one, and returns the file's path.
-func WriteCredential(dir string, c Credential) (string, error) {
+func WriteCredential(dir string, c credential.Credential) (string, error) {
 	p, err := StageCredential(dir, c)
 	if err != nil {
 		return "", err
@@ -80,43 +82,80 @@ func WriteCredential(dir string, c Credential) (string, error) {
 	return p.Commit()
 }
 
-// maxCredentialFile bounds what ReadCredential reads: 64 fields of at most
-// MaxValueLen bytes each, with room to spare.
-const maxCredentialFile = 1 << 20
+// credentialFile is the holder's credential file: a JSON object of the
+// format's name and the credential's compact form (docs/credential-format.md).
+type credentialFile struct {
+	Format     string `json:"format"` // credential.FileFormat
+	Credential string `json:"credential"`
+}
 
-// ReadCredential reads a credential file: a JSON object of format
-// CredentialFormat, unknown properties refused.
-func ReadCredential(path string) (Credential, error) {
-	var c Credential
-	f, err := os.Open(path)
+// EncodeCredentialFile returns the bytes of c's credential file.
+func EncodeCredentialFile(c credential.Credential) ([]byte, error) {
+	compact, err := c.Compact()
 	if err != nil {
-		return c, err
+		return nil, fmt.Errorf("licence %s: %w", c.Content.ID, err)
 	}
-	defer f.Close()
-	dec := json.NewDecoder(io.LimitReader(f, maxCredentialFile))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("credential %s: %w", path, err)
+	b, err := json.MarshalIndent(credentialFile{Format: credential.FileFormat, Credential: compact}, "", "  ")
+	if err != nil {
+		return nil, err
 	}
-	if c.Format != CredentialFormat {
-		return c, fmt.Errorf("credential %s: format %q, want %q", path, c.Format, CredentialFormat)
+	return append(b, '\n'), nil
+}
+
+// maxCredentialFile bounds what ReadCredential reads.
+const maxCredentialFile = credential.MaxCompact + 4096
+
+// ReadCredential reads a credential file of format credential.FileFormat,
+// or of version 0, unknown properties refused. A version 0 file holds
+// each field's value and salt but no seal signature nor seal key ID: its
+// Seal is nil, its content's SealKeyID empty and its field digests
+// computed from the disclosures.
+func ReadCredential(path string) (credential.Credential, error) {
+	b, err := readLimited(path, maxCredentialFile)
+	if err != nil {
+		return credential.Credential{}, err
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return credential.Credential{}, fmt.Errorf("credential %s: %w", path, err)
+	}
+	var c credential.Credential
+	switch head.Format {
+	case credential.FileFormat:
+		var f credentialFile
+		if err = strictJSON(b, &f); err == nil {
+			c, err = credential.ParseCompact(f.Credential)
+		}
+	case credentialV0Format:
+		c, err = readV0(b)
+	default:
+		err = fmt.Errorf("format %q, want %q", head.Format, credential.FileFormat)
+	}
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("credential %s: %w", path, err)
 	}
 	return c, nil
 }
 
-// Disclose returns the credential's fields named in names, in the order
-// given, or all of them if names is empty. A name it lacks is an error.
-func (c Credential) Disclose(names []string) ([]api.Disclosure, error) {
-	if len(names) == 0 {
-		return c.Fields, nil
+// strictJSON decodes one JSON value into v, refusing unknown properties.
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// Disclosed returns the fields of c named in names (all if none) as the
+// items of a verify request, in the order given.
+func Disclosed(c credential.Credential, names []string) ([]api.Disclosure, error) {
+	ds, err := c.Select(names)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]api.Disclosure, 0, len(names))
-	for _, n := range names {
-		i := slices.IndexFunc(c.Fields, func(d api.Disclosure) bool { return d.Name == n })
-		if i < 0 {
-			return nil, fmt.Errorf("licence %s's credential has no field %q", c.LicenceID, n)
-		}
-		out = append(out, c.Fields[i])
+	out := make([]api.Disclosure, len(ds))
+	for i, d := range ds {
+		out[i] = api.Disclosure{Name: d.Name, Value: d.Value, Salt: hex.EncodeToString(d.Salt)}
 	}
 	return out, nil
 }

@@ -18,9 +18,9 @@ import (
 
 // Limits of a draft, those the ledger and verifiers apply.
 const (
-	MaxValueLen  = 4096 // bytes of one field value in NFC, what a verifier accepts disclosed
-	MaxCitizenID = 64   // bytes of a citizen ID
-	maxFields    = 64   // fields of one licence
+	MaxValueLen  = credential.MaxValueLen // bytes of one field value in NFC, what a verifier accepts disclosed
+	MaxCitizenID = 64                     // bytes of a citizen ID
+	maxFields    = 64                     // fields of one licence
 )
 
 // decimal is the form of a number field's value.

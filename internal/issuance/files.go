@@ -51,7 +51,7 @@ func ReadSealKey(path string) (*gm.PrivateKey, error) {
 	}
 	key, err := gm.ParsePrivateKeyPEM(b)
 	if err != nil {
-		return nil, fmt.Errorf("seal key %s: %w", path, err)
+		return nil, fmt.Errorf("SM2 key %s: %w", path, err)
 	}
 	return key, nil
 }
@@ -119,19 +119,22 @@ func writeNew(path string, data []byte) error {
 	return nil
 }
 
-// readSmall reads a file of at most maxSecretFile bytes.
-func readSmall(path string) ([]byte, error) {
+// readSmall reads a key or salt file of at most maxSecretFile bytes.
+func readSmall(path string) ([]byte, error) { return readLimited(path, maxSecretFile) }
+
+// readLimited reads a file of at most max bytes.
+func readLimited(path string, max int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	if len(b) > maxSecretFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes: not a key or salt file", path, maxSecretFile)
+	if len(b) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
 	}
 	return b, nil
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
@@ -75,25 +74,26 @@ func TestASealedDraftVerifiesAndEachDisclosedValueRecomputesItsDigest(t *testing
 	if err := credential.Verify(key.Public(), c, sig); err != nil {
 		t.Fatalf("the seal does not verify: %v", err)
 	}
-	if want, _ := credential.HolderPseudonym(salt, d.Holder.CitizenID); c.HolderPseudonym != want || is.Credential.HolderPseudonym != want {
-		t.Errorf("pseudonym %s / %s, want %s", c.HolderPseudonym, is.Credential.HolderPseudonym, want)
+	if want, _ := credential.HolderPseudonym(salt, d.Holder.CitizenID); c.HolderPseudonym != want {
+		t.Errorf("pseudonym %s, want %s", c.HolderPseudonym, want)
 	}
 	cr := is.Credential
-	if cr.Format != CredentialFormat || cr.LicenceID != d.ID || cr.Type != d.Type || cr.AgencyID != d.AgencyID || cr.Region != d.Region ||
-		!cr.ValidFrom.Equal(d.ValidFrom) || !cr.ValidTo.Equal(d.ValidTo) || cr.HolderPublicKey != d.Holder.PublicKey {
-		t.Errorf("credential %+v of draft %+v", cr, d)
+	if err := credential.Verify(key.Public(), cr.Content, cr.Seal); err != nil || cr.Content.HolderPublicKey != d.Holder.PublicKey {
+		t.Errorf("the credential's content and seal are not the licence's: %v", err)
 	}
-	if len(cr.Fields) != 5 || len(c.Fields) != 5 {
-		t.Fatalf("%d disclosures and %d digests of 5 fields", len(cr.Fields), len(c.Fields))
+	if err := cr.Check(); err != nil {
+		t.Error(err)
+	}
+	if len(cr.Disclosures) != 5 || len(c.Fields) != 5 {
+		t.Fatalf("%d disclosures and %d digests of 5 fields", len(cr.Disclosures), len(c.Fields))
 	}
 	seen := map[string]bool{}
-	for i, f := range cr.Fields {
-		s, err := hex.DecodeString(f.Salt)
-		if err != nil || len(s) < credential.MinSaltLen || seen[f.Salt] {
-			t.Errorf("salt %q of %s: %v (or repeated)", f.Salt, f.Name, err)
+	for i, f := range cr.Disclosures {
+		if len(f.Salt) < credential.MinSaltLen || seen[string(f.Salt)] || f.LicenceID != d.ID {
+			t.Errorf("salt %x of %s too short or repeated, or licence %s", f.Salt, f.Name, f.LicenceID)
 		}
-		seen[f.Salt] = true
-		got, err := credential.FieldDigestOf(cr.LicenceID, f.Name, s, f.Value)
+		seen[string(f.Salt)] = true
+		got, err := credential.FieldDigestOf(d.ID, f.Name, f.Salt, f.Value)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,16 +122,15 @@ func TestNFCAndNFDFormsOfAValueAndACitizenIDAreOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var name api.Disclosure
-	for _, f := range is.Credential.Fields {
-		if f.Name == "name" {
-			name = f
-		}
+	sel, err := is.Credential.Select([]string{"name"})
+	if err != nil {
+		t.Fatal(err)
 	}
+	name := sel[0]
 	if name.Value != "L\u01d9 Xiaoming \u8c48" {
 		t.Errorf("the credential keeps %+q, not its NFC form", name.Value)
 	}
-	s, _ := hex.DecodeString(name.Salt)
+	s := name.Salt
 	for _, disclosed := range []string{d.Fields["name"], name.Value, "L\u00dc\u030c Xiaoming \u8c48"} {
 		got, _ := credential.FieldDigestOf(d.ID, "name", s, disclosed)
 		if got != is.Request.Content.Fields[4].Digest {

@@ -179,19 +179,19 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(f) != creds {
 			t.Fatalf("credential file %s: %v %v", f, st, err)
 		}
-		b, _ := os.ReadFile(f)
-		var c issuance.Credential
-		if err := json.Unmarshal(b, &c); err != nil || c.Format != issuance.CredentialFormat || len(c.Fields) != 3 {
-			t.Fatalf("credential %s: %v\n%s", f, err, b)
+		c, err := issuance.ReadCredential(f)
+		if err != nil || len(c.Disclosures) != 3 {
+			t.Fatalf("credential %s: %v", f, err)
 		}
-		req := api.VerifyRequest{LicenceID: c.LicenceID}
-		for _, d := range c.Fields {
-			req.Disclosed = append(req.Disclosed, api.Disclosure{Name: d.Name, Value: d.Value, Salt: d.Salt})
+		fields, err := issuance.Disclosed(c, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
+		req := api.VerifyRequest{LicenceID: c.Content.ID, Disclosed: fields}
 		if v := verify(req); !v.Valid {
-			t.Errorf("%s with its credential's fields: NOT VALID %+v", c.LicenceID, v)
+			t.Errorf("%s with its credential's fields: NOT VALID %+v", c.Content.ID, v)
 		}
-		disclosed[c.LicenceID] = req
+		disclosed[c.Content.ID] = req
 	}
 	// The credential keeps the name in NFC; disclosed as first typed (NFD,
 	// compatibility ideograph) it still matches; changed, it does not.
