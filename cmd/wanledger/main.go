@@ -41,6 +41,7 @@ func newRoot() *cobra.Command {
 		newChaincode(),
 		newBuilder(),
 		newGateway(),
+		newRelay(),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)
