@@ -38,8 +38,9 @@ const (
 // peerOU is the organisational unit Fabric's NodeOUs give peer certificates.
 const peerOU = "peer"
 
-// FromEnvelope takes the proof out of an endorsed transaction envelope, as
-// fabric-gateway's Transaction.Bytes returns it: the first action's
+// FromEnvelope takes the proof out of an endorsed transaction's protobuf
+// common.Envelope (the envelope of the gateway.PreparedTransaction that
+// fabric-gateway's Transaction.Bytes returns): the first action's
 // ProposalResponsePayload and endorsements.
 func FromEnvelope(envelope []byte) (*record.RelayProof, error) {
 	var env common.Envelope
