@@ -14,6 +14,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
@@ -209,7 +210,7 @@ func TestRelayKilledDuringABurstResumesExactlyOnce(t *testing.T) {
 				if j%2 == 1 {
 					fn, reason = "Reinstate", "INVESTIGATION_CLOSED"
 				}
-				_, _, err := fabricid.Submit(ctx, issuer, fn, 5, id, reason)
+				err := changeStatus(ctx, issuer, fn, id, reason)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, fmt.Errorf("%s %s: %s", fn, id, fabricid.ErrorMessage(err)))
@@ -275,6 +276,19 @@ func TestRelayKilledDuringABurstResumesExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("relay status after the burst: %+v", st)
+}
+
+// changeStatus submits a status change, again while the endorsing peers of
+// other organisations have not committed the previous change yet (they
+// refuse it as INVALID_TRANSITION until they have).
+func changeStatus(ctx context.Context, issuer *client.Contract, fn, id, reason string) error {
+	for attempt := 1; ; attempt++ {
+		_, _, err := fabricid.Submit(ctx, issuer, fn, 5, id, reason)
+		if err == nil || attempt == 20 || fabric.Classify(err).Code != string(record.CodeInvalidTransition) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func relayNode(t *testing.T, env *nettest.Env) network.Node {
