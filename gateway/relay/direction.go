@@ -58,14 +58,15 @@ type direction struct {
 
 // Status is what a direction reports on /status.
 type Status struct {
-	Source       string  `json:"source" doc:"the source channel"`
-	Target       string  `json:"target" doc:"the target channel"`
-	SourceHeight uint64  `json:"sourceHeight" doc:"the source channel's height at the relay's peer"`
-	Checkpoint   uint64  `json:"checkpoint" doc:"the first source block whose changes are not all imported"`
-	LagBlocks    uint64  `json:"lagBlocks" doc:"source blocks not yet relayed"`
-	LagSeconds   float64 `json:"lagSeconds" doc:"age of the oldest source change read and not yet imported; 0 when none"`
-	Relayed      uint64  `json:"relayed" doc:"licence versions applied on the target since the relay started"`
-	LastError    string  `json:"lastError,omitempty" doc:"the last failure, if any"`
+	Source       string     `json:"source" doc:"the source channel"`
+	Target       string     `json:"target" doc:"the target channel"`
+	SourceHeight uint64     `json:"sourceHeight" doc:"the source channel's height at the relay's peer"`
+	Checkpoint   uint64     `json:"checkpoint" doc:"the first source block whose changes are not all imported"`
+	LagBlocks    uint64     `json:"lagBlocks" doc:"source blocks not yet relayed"`
+	LagSeconds   float64    `json:"lagSeconds" doc:"age of the oldest source change read and not yet imported; 0 when none"`
+	Relayed      uint64     `json:"relayed" doc:"licence versions applied on the target since the relay started"`
+	LastError    string     `json:"lastError,omitempty" doc:"the last failure, if any"`
+	LastErrorAt  *time.Time `json:"lastErrorAt,omitempty" doc:"RFC 3339: when it happened"`
 }
 
 // status returns the direction's status now.
@@ -86,8 +87,9 @@ func (d *direction) status(now time.Time) Status {
 func (d *direction) fail(err error) {
 	code := errorCode(err)
 	d.m.errors.WithLabelValues(d.Source.Name, d.Target.Name, code).Inc()
+	now := time.Now().UTC()
 	d.mu.Lock()
-	d.st.LastError = err.Error()
+	d.st.LastError, d.st.LastErrorAt = err.Error(), &now
 	d.mu.Unlock()
 	d.log.Warn("relay", "direction", d.Name(), "code", code, "err", err)
 }
