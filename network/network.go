@@ -153,6 +153,8 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
+		{"relay sources approved by every member of each receiving channel", nw.ensureRelaySources},
+		{"relays", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindRelay) }},
 		{"demo: licence type, Hefei agency and seal key, licence " + DemoLicence + " (through the gateways)", nw.SeedDemo},
 	}
 	for i, s := range steps {
@@ -361,6 +363,11 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 		var cfg string
 		if cfg, err = nw.writeGatewayConfig(n); err == nil {
 			s.Path, s.Args = nw.Self, []string{"gateway", "--config", cfg}
+		}
+	case KindRelay:
+		var cfg string
+		if cfg, err = nw.writeRelayConfig(n); err == nil {
+			s.Path, s.Args = nw.Self, []string{"relay", "--config", cfg}
 		}
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/wanledger/wanledger/gateway/relay"
 	"github.com/wanledger/wanledger/network/proc"
 )
 
@@ -24,6 +25,7 @@ type NodeStatus struct {
 	Health  string         `json:"health"` // "ok", "down", or the health error
 	Heights map[string]int `json:"heights,omitempty"`
 	Leader  []string       `json:"raftLeaderOf,omitempty"`
+	Relays  []relay.Status `json:"relays,omitempty"` // a relay's directions and their lag
 	RSS     int64          `json:"rssBytes,omitempty"`
 	CPUSecs float64        `json:"cpuSeconds,omitempty"`
 }
@@ -67,6 +69,10 @@ func (nw *Network) Status(ctx context.Context) ([]NodeStatus, error) {
 func (nw *Network) addMetrics(ctx context.Context, n Node, s *NodeStatus) {
 	m, err := Scrape(ctx, n.OperationsAddr())
 	if err != nil {
+		return
+	}
+	if n.Kind == KindRelay {
+		s.Relays, _ = RelayStatus(ctx, n.OperationsAddr())
 		return
 	}
 	if n.Kind == KindGateway {
@@ -115,6 +121,9 @@ func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 			heights = append(heights, fmt.Sprintf("%s=%d%s", ch, h, mark))
 		}
 		sort.Strings(heights)
+		for _, r := range n.Relays {
+			heights = append(heights, fmt.Sprintf("%s→%s lag %d blocks %.1fs", r.Source, r.Target, r.LagBlocks, r.LagSeconds))
+		}
 		rss, cpu := "-", "-"
 		if n.Running {
 			rss = fmt.Sprintf("%.0fMiB", float64(n.RSS)/(1<<20))

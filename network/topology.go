@@ -187,6 +187,7 @@ const (
 	KindPeer      Kind = "peer"
 	KindChaincode Kind = "chaincode"
 	KindGateway   Kind = "gateway"
+	KindRelay     Kind = "relay"
 )
 
 // Node is one process of the network.
@@ -221,9 +222,9 @@ func (n Node) MTLSAddr() string { return n.addr(offAdmin) }
 func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
 
 // OperationsAddr serves /healthz and /metrics: a gateway serves them beside
-// its API.
+// its API, a relay on its only port (with /status).
 func (n Node) OperationsAddr() string {
-	if n.Kind == KindGateway {
+	if n.Kind == KindGateway || n.Kind == KindRelay {
 		return n.ListenAddr()
 	}
 	return n.addr(offOperations)
@@ -232,7 +233,7 @@ func (n Node) OperationsAddr() string {
 // Ports lists the ports the node listens on.
 func (n Node) Ports() []int {
 	switch n.Kind {
-	case KindChaincode:
+	case KindChaincode, KindRelay:
 		return []int{n.port(offListen)}
 	case KindGateway:
 		return []int{n.port(offListen), n.port(offAdmin)}
@@ -248,7 +249,8 @@ func (n Node) addr(off int) string {
 }
 
 // Nodes lists every process in start order: orderers, peers, chaincode
-// servers, gateways.
+// servers, gateways, and the relay of each organisation on two or more
+// channels.
 func (t Topology) Nodes() []Node {
 	var out []Node
 	add := func(n Node) {
@@ -269,6 +271,11 @@ func (t Topology) Nodes() []Node {
 	}
 	for _, o := range t.Orgs {
 		add(Node{Name: "gateway." + o.Name, Kind: KindGateway, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()})
+	}
+	for _, o := range t.Orgs {
+		if len(t.ChannelsOf(o.Name)) > 1 {
+			add(Node{Name: "relay." + o.Name, Kind: KindRelay, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()})
+		}
 	}
 	return out
 }

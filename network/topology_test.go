@@ -102,3 +102,16 @@ func TestOrgFindsByNameOrMSPID(t *testing.T) {
 		t.Error("found an organisation that does not exist")
 	}
 }
+
+func TestOnlyAnOrganisationOnTwoChannelsRunsARelay(t *testing.T) {
+	var relays []string
+	for _, n := range Default().NodesOf(KindRelay) {
+		relays = append(relays, n.Name)
+		if n.OperationsAddr() != n.ListenAddr() || len(n.Ports()) != 1 {
+			t.Errorf("%s: operations on %s, ports %v; want its one port", n.Name, n.OperationsAddr(), n.Ports())
+		}
+	}
+	if strings.Join(relays, ",") != "relay.anhui" {
+		t.Errorf("relays = %v, want relay.anhui only", relays)
+	}
+}

@@ -42,6 +42,7 @@ func newRoot() *cobra.Command {
 		newBuilder(),
 		newGateway(),
 		newWalletCommand(),
+		newRelay(),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)

@@ -89,6 +89,7 @@ func TestSeedingTheDemoAgainChangesNothing(t *testing.T) {
 		}
 		files[rel] = b
 	}
+	relaysIdle(t, env) // nothing else writes on the channels meanwhile
 	before := heights(t, env.Net)
 	changed, err := env.Net.SeedDemo(t.Context())
 	if err != nil || changed {

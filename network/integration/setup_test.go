@@ -46,6 +46,13 @@ func hefeiAgency(t *testing.T, env *nettest.Env, agency, sealID string, now time
 // with digests of real salted fields, and its seal signature in hex.
 func businessLicence(t *testing.T, id, agency, sealID string, seal *gm.PrivateKey, now time.Time) (credential.Content, string) {
 	t.Helper()
+	return licenceContent(t, id, "business-licence", "340104", agency, sealID, seal, now)
+}
+
+// licenceContent makes the content of a licence of a type with the fields
+// name and creditCode, sealed in region, and its seal signature in hex.
+func licenceContent(t *testing.T, id, typ, region, agency, sealID string, seal *gm.PrivateKey, now time.Time) (credential.Content, string) {
+	t.Helper()
 	holder, err := gm.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,7 @@ func businessLicence(t *testing.T, id, agency, sealID string, seal *gm.PrivateKe
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := credential.Content{ID: id, Type: "business-licence", AgencyID: agency, Region: "340104",
+	c := credential.Content{ID: id, Type: typ, AgencyID: agency, Region: region,
 		SealKeyID: sealID, HolderPseudonym: pseudonym, HolderPublicKey: holder.Public().Hex(),
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(5, 0, 0)}
 	for _, f := range []struct{ name, value string }{{"creditCode", "91340100MA2XXXXX1Q"}, {"name", "合肥示例科技有限公司"}} {

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/gateway/relay"
+)
+
+func newRelay() *cobra.Command {
+	var configFile string
+	c := &cobra.Command{
+		Use:   "relay",
+		Short: "Run an organisation's relay of licences between its channels (docs/operations.md)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := relay.LoadConfig(configFile)
+			if err != nil {
+				return err
+			}
+			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "relay", "org", cfg.Org)
+			return relay.Run(cmd.Context(), cfg, log)
+		},
+	}
+	c.Flags().StringVar(&configFile, "config", "", "the relay's configuration file")
+	c.MarkFlagRequired("config") //nolint:errcheck // the flag exists
+	return c
+}

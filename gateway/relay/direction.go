@@ -1,0 +1,287 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/service"
+	"github.com/wanledger/wanledger/internal/relayproof"
+)
+
+// Source is the channel a direction reads: its blocks and height, and
+// endorsements of exports by chosen organisations' peers.
+type Source interface {
+	Blocks(ctx context.Context, start uint64) (<-chan *common.Block, error)
+	Height(ctx context.Context) (uint64, error)
+	Endorse(ctx context.Context, identity, contract, fn string, orgs []string, args ...string) ([]byte, error)
+}
+
+// Target is the channel a direction writes the imports to.
+type Target interface {
+	Submit(ctx context.Context, identity, contract, fn string, args ...string) (service.Result, error)
+}
+
+// identity is the name of the one Fabric identity the relay acts as.
+const identity = "relay"
+
+// Retries of an export whose endorsers have not all committed the change.
+const (
+	exportAttempts = 8
+	firstBackoff   = 100 * time.Millisecond
+	maxBackoff     = 2 * time.Second
+	exporters      = 8 // exports endorsed at once
+)
+
+// direction relays one source channel's licences to one target channel.
+type direction struct {
+	Direction
+	cfg      *Config
+	src      Source
+	dst      Target
+	file     string // the checkpoint's
+	log      *slog.Logger
+	m        *metrics
+	sleep    func(context.Context, time.Duration) bool
+	mu       sync.Mutex
+	st       Status
+	inFlight time.Time // the oldest change read and not yet imported
+}
+
+// Status is what a direction reports on /status.
+type Status struct {
+	Source       string     `json:"source" doc:"the source channel"`
+	Target       string     `json:"target" doc:"the target channel"`
+	SourceHeight uint64     `json:"sourceHeight" doc:"the source channel's height at the relay's peer"`
+	Checkpoint   uint64     `json:"checkpoint" doc:"the first source block whose changes are not all imported"`
+	LagBlocks    uint64     `json:"lagBlocks" doc:"source blocks not yet relayed"`
+	LagSeconds   float64    `json:"lagSeconds" doc:"age of the oldest source change read and not yet imported; 0 when none"`
+	Relayed      uint64     `json:"relayed" doc:"licence versions applied on the target since the relay started"`
+	LastError    string     `json:"lastError,omitempty" doc:"the last failure, if any"`
+	LastErrorAt  *time.Time `json:"lastErrorAt,omitempty" doc:"RFC 3339: when it happened"`
+}
+
+// status returns the direction's status now.
+func (d *direction) status(now time.Time) Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.st
+	if s.SourceHeight > s.Checkpoint {
+		s.LagBlocks = s.SourceHeight - s.Checkpoint
+	}
+	if !d.inFlight.IsZero() {
+		s.LagSeconds = max(0, now.Sub(d.inFlight).Seconds())
+	}
+	return s
+}
+
+// fail records an error: its code on the metrics, its message on /status.
+func (d *direction) fail(err error) {
+	code := errorCode(err)
+	d.m.errors.WithLabelValues(d.Source.Name, d.Target.Name, code).Inc()
+	now := time.Now().UTC()
+	d.mu.Lock()
+	d.st.LastError, d.st.LastErrorAt = err.Error(), &now
+	d.mu.Unlock()
+	d.log.Warn("relay", "direction", d.Name(), "code", code, "err", err)
+}
+
+// errorCode is the API or chaincode code of err, INTERNAL for the relay's own.
+func errorCode(err error) string {
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	if c := record.CodeOf(err); c != "" {
+		return string(c)
+	}
+	return string(record.CodeInternal)
+}
+
+// run follows the source from the checkpoint until ctx ends, starting
+// again from the checkpoint after any failure.
+func (d *direction) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := d.follow(ctx); err != nil && ctx.Err() == nil {
+			d.fail(err)
+			d.sleep(ctx, time.Second)
+		}
+	}
+}
+
+// follow reads blocks from the checkpoint and imports their licence changes:
+// at most BatchSize licences at once, as soon as no further block is ready.
+// The checkpoint moves only after the import committed.
+func (d *direction) follow(ctx context.Context) error {
+	start, err := loadCheckpoint(d.file)
+	if err != nil {
+		return err
+	}
+	d.setCheckpoint(start)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	blocks, err := d.src.Blocks(ctx, start)
+	if err != nil {
+		return err
+	}
+	p := &pending{next: start}
+	for {
+		var b *common.Block
+		var ok bool
+		if p.next == start {
+			select {
+			case b, ok = <-blocks:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		} else {
+			select {
+			case b, ok = <-blocks:
+			default:
+				if err := d.flush(ctx, p); err != nil {
+					return err
+				}
+				start = p.next
+				continue
+			}
+		}
+		if !ok {
+			return errors.New("block stream closed")
+		}
+		cs, err := BlockChanges(b, d.cfg.Chaincode)
+		if err != nil {
+			return err
+		}
+		p.add(b.GetHeader().GetNumber(), cs)
+		d.noteInFlight(p.oldest())
+		if len(p.changes) >= d.cfg.BatchSize {
+			if err := d.flush(ctx, p); err != nil {
+				return err
+			}
+			start = p.next
+		}
+	}
+}
+
+// flush exports and imports the pending changes, then saves the checkpoint.
+func (d *direction) flush(ctx context.Context, p *pending) error {
+	for chunk := range slices.Chunk(p.changes, d.cfg.BatchSize) {
+		items, err := d.exportAll(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		if err := d.importAll(ctx, items); err != nil {
+			return err
+		}
+	}
+	if err := saveCheckpoint(d.file, p.next); err != nil {
+		return err
+	}
+	p.changes = p.changes[:0]
+	d.setCheckpoint(p.next)
+	d.noteInFlight(time.Time{})
+	return nil
+}
+
+// exportAll has each change's export endorsed, some at once, and returns
+// the items in the changes' order, without the licences not to relay.
+func (d *direction) exportAll(ctx context.Context, cs []Change) ([]record.RelayItem, error) {
+	items := make([]*record.RelayItem, len(cs))
+	errs := make([]error, len(cs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(exporters, len(cs)) {
+		wg.Go(func() {
+			for i := range next {
+				items[i], errs[i] = d.export(ctx, cs[i])
+			}
+		})
+	}
+	for i := range cs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []record.RelayItem
+	for _, it := range items {
+		if it != nil {
+			out = append(out, *it)
+		}
+	}
+	return out, nil
+}
+
+// export has the source's peers endorse ExportLicence of c's licence and
+// returns the item that proves it, or nil if its type is not mutually
+// recognised. An export of an earlier revision than c's (an endorser had
+// not committed the change yet) or a failed endorsement is tried again
+// after a pause, with other organisations after the issuer and the relay's.
+func (d *direction) export(ctx context.Context, c Change) (*record.RelayItem, error) {
+	backoff := firstBackoff
+	for attempt := 0; ; attempt++ {
+		it, err := d.exportOnce(ctx, c, attempt)
+		if err == nil || errorCode(err) == string(record.CodeNotRecognised) {
+			return it, nil
+		}
+		if attempt+1 >= exportAttempts || !d.sleep(ctx, backoff) {
+			return nil, fmt.Errorf("export of licence %s: %w", c.ID, err)
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+func (d *direction) exportOnce(ctx context.Context, c Change, attempt int) (*record.RelayItem, error) {
+	prepared, err := d.src.Endorse(ctx, identity, "relay", "ExportLicence", Endorsers(d.Source.Members, c.IssuerMSP, d.cfg.MSPID, attempt), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := relayproof.FromTransaction(prepared)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := relayproof.Open(proof)
+	if err != nil {
+		return nil, err
+	}
+	var exp record.LicenceExport
+	if err := json.Unmarshal(resp.Payload, &exp); err != nil || exp.Licence == nil {
+		return nil, fmt.Errorf("the export of licence %s does not decode", c.ID)
+	}
+	if exp.Licence.Revision < c.Revision {
+		return nil, fmt.Errorf("the endorsers exported revision %d of licence %s, not yet %d", exp.Licence.Revision, c.ID, c.Revision)
+	}
+	return &record.RelayItem{Proof: *proof, Block: c.Block}, nil
+}
+
+// Endorsers chooses the organisations asked to endorse an export: the
+// licence's issuer, the relay's own organisation, then further members of
+// the source channel (starting at a place that turns with attempt, so that
+// a retry asks others) until a majority of the members.
+func Endorsers(members []string, issuer, own string, attempt int) []string {
+	need := len(members)/2 + 1
+	out := []string{issuer}
+	if own != issuer {
+		out = append(out, own)
+	}
+	for i := range members {
+		if len(out) >= need {
+			break
+		}
+		m := members[(i+attempt)%len(members)]
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// RelayUser is the client identity a relay acts as: its organisation's
+// plain client, with no role (the proofs carry the trust).
+const RelayUser = "User1"
+
+// writeRelayConfig writes a relay's configuration: it relays between every
+// channel of its organisation, through its organisation's peer.
+func (nw *Network) writeRelayConfig(n Node) (string, error) {
+	org, _ := nw.Topo.Org(n.Org)
+	msp, _ := nw.Home.User(org, RelayUser)
+	cfg := relay.Config{Org: org.Name, MSPID: org.MSPID, MSPDir: msp, Chaincode: ChaincodeName,
+		Peer:    config.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
+		DataDir: filepath.Join(nw.Home.NodeDir(n.Name), "checkpoints"), Listen: n.ListenAddr()}
+	for _, c := range nw.Topo.ChannelsOf(org.Name) {
+		cfg.Channels = append(cfg.Channels, relay.Channel{Name: c.Name, Members: nw.memberMSPIDs(c)})
+	}
+	path := filepath.Join(nw.Home.NodeDir(n.Name), "relay.json")
+	return path, writeJSONFile(path, cfg, 0o644)
+}
+
+func (nw *Network) memberMSPIDs(c Channel) []string {
+	var out []string
+	for _, m := range c.Members {
+		o, _ := nw.Topo.Org(m)
+		out = append(out, o.MSPID)
+	}
+	return out
+}
+
+// relayed reports whether some organisation relays between two channels.
+func (nw *Network) relayed(a, b Channel) bool {
+	return slices.ContainsFunc(a.Members, func(m string) bool { return slices.Contains(b.Members, m) })
+}
+
+// RelaySource is the definition of channel c as a relay source: its
+// chaincode and each member organisation's MSP CA certificates, from the
+// run directory's crypto material, sorted by MSP ID.
+func (nw *Network) RelaySource(c Channel) (record.RelaySource, error) {
+	src := record.RelaySource{Channel: c.Name, Chaincode: ChaincodeName}
+	for _, m := range c.Members {
+		o, _ := nw.Topo.Org(m)
+		dir := filepath.Join(nw.Home.OrgMSP(o), "cacerts")
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return src, err
+		}
+		ro := record.RelayOrg{MSPID: o.MSPID}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return src, err
+			}
+			ro.RootCerts = append(ro.RootCerts, string(b))
+		}
+		src.Orgs = append(src.Orgs, ro)
+	}
+	slices.SortFunc(src.Orgs, func(a, b record.RelayOrg) int { return strings.Compare(a.MSPID, b.MSPID) })
+	return src, nil
+}
+
+// ensureRelaySources has the admin of every member of each channel approve
+// (relay:ApproveSource) the definition of each other channel it is relayed
+// from, unless that admin's approval of the same definition is recorded.
+func (nw *Network) ensureRelaySources(ctx context.Context) (bool, error) {
+	changed := false
+	for _, c := range nw.Topo.Channels {
+		for _, s := range nw.Topo.Channels {
+			if s.Name == c.Name || !nw.relayed(c, s) {
+				continue
+			}
+			src, err := nw.RelaySource(s)
+			if err != nil {
+				return changed, err
+			}
+			for _, m := range c.Members {
+				did, err := nw.approveSource(ctx, m, c.Name, src)
+				if err != nil {
+					return changed, fmt.Errorf("%s approving source %s on %s: %w", m, s.Name, c.Name, err)
+				}
+				if did {
+					nw.detail("%s approved %s as a relay source on %s", m, s.Name, c.Name)
+					changed = true
+				}
+			}
+		}
+	}
+	return changed, nil
+}
+
+// approveSource approves src on channel as org's admin, through org's peer,
+// unless the approval is recorded already.
+func (nw *Network) approveSource(ctx context.Context, org, channel string, src record.RelaySource) (bool, error) {
+	o, _ := nw.Topo.Org(org)
+	conn, err := fabricid.Dial(nw.Topo.Peer(o.Name).ListenAddr(), nw.Home.OrgTLSCA(o))
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	msp, _ := nw.Home.User(o, "Admin")
+	gw, err := fabricid.Connect(o.MSPID, msp, conn)
+	if err != nil {
+		return false, err
+	}
+	defer gw.Close()
+	c := gw.GetNetwork(channel).GetContractWithName(ChaincodeName, "relay")
+	arg, err := json.Marshal(src)
+	if err != nil {
+		return false, err
+	}
+	approved, err := sourceApproved(ctx, c, src.Channel, gm.SM3Hex(arg), o.MSPID)
+	if err != nil || approved {
+		return false, err
+	}
+	if _, _, err := fabricid.Submit(ctx, c, "ApproveSource", 5, string(arg)); err != nil {
+		return false, fmt.Errorf("ApproveSource: %s", fabricid.ErrorMessage(err))
+	}
+	return true, nil
+}
+
+// sourceApproved tells whether mspID approved the definition of digest
+// (relay:ListSourceApprovals, page by page).
+func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, mspID string) (bool, error) {
+	bookmark := ""
+	for {
+		out, err := c.EvaluateWithContext(ctx, "ListSourceApprovals", client.WithArguments(channel, "50", bookmark))
+		if err != nil {
+			return false, fmt.Errorf("ListSourceApprovals: %s", fabricid.ErrorMessage(err))
+		}
+		var page record.Page[record.SourceApproval]
+		if err := json.Unmarshal(out, &page); err != nil {
+			return false, err
+		}
+		for _, a := range page.Items {
+			if a.Digest == digest && slices.Contains(a.Approvers, mspID) {
+				return true, nil
+			}
+		}
+		if page.Bookmark == "" || page.Bookmark == bookmark || len(page.Items) == 0 {
+			return false, nil
+		}
+		bookmark = page.Bookmark
+	}
+}
+
+// RelayStatus reads a relay's directions from its /status.
+func RelayStatus(ctx context.Context, addr string) ([]relay.Status, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/status", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := opsClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("relay status: HTTP %d", resp.StatusCode)
+	}
+	var st struct {
+		Directions []relay.Status `json:"directions"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		return nil, fmt.Errorf("relay status: %w", err)
+	}
+	return st.Directions, nil
+}

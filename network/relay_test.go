@@ -1,0 +1,86 @@
+package network
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/internal/relayproof"
+	"github.com/wanledger/wanledger/network/fabricbin"
+)
+
+// caPEM makes a self-signed CA certificate, as cryptogen's MSP cacerts hold.
+func caPEM(t *testing.T, cn string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func TestTheRelayConfigAndSourcesComeFromTheTopologyAndTheCryptoMaterial(t *testing.T) {
+	nw, err := New(Default(), t.TempDir(), fabricbin.Install{}, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range nw.Topo.Orgs {
+		dir := filepath.Join(nw.Home.OrgMSP(o), "cacerts")
+		msp, _ := nw.Home.User(o, RelayUser)
+		for _, d := range []string{dir, filepath.Join(msp, "signcerts")} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "ca."+o.Domain()+"-cert.pem"), caPEM(t, "ca."+o.Domain()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	n, _ := nw.Topo.Node("relay.anhui")
+	path, err := nw.writeRelayConfig(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := relay.LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the relay's configuration does not load: %v", err)
+	}
+	if cfg.MSPID != "AnhuiMSP" || cfg.Listen != n.ListenAddr() || len(cfg.Channels) != 2 ||
+		strings.Join(cfg.Channels[1].Members, ",") != "AnhuiMSP,ShanghaiMSP,JiangsuMSP,ZhejiangMSP" {
+		t.Errorf("relay configuration = %+v", cfg)
+	}
+
+	delta, _ := nw.Topo.Channel("delta")
+	src, err := nw.RelaySource(delta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, o := range src.Orgs {
+		ids = append(ids, o.MSPID)
+		if _, err := relayproof.ParseRoots(o); err != nil {
+			t.Errorf("%s: %v", o.MSPID, err)
+		}
+	}
+	if src.Channel != "delta" || src.Chaincode != ChaincodeName || !slices.Equal(ids, []string{"AnhuiMSP", "JiangsuMSP", "ShanghaiMSP", "ZhejiangMSP"}) {
+		t.Errorf("source = %s %s %v, want delta's four organisations sorted", src.Channel, src.Chaincode, ids)
+	}
+}
