@@ -1,54 +1,59 @@
 package relay
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
-	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
 )
 
-// objLicence is the composite key object type of a channel's own licences.
-const objLicence = "licence"
-
-// Change is a licence that a valid source transaction wrote: the version
-// written and when.
+// Change is a record that a valid source transaction wrote: which, the
+// version written, the organisation whose change it is (its peer must
+// endorse the export), and when.
 type Change struct {
-	ID        string
-	Revision  int
-	IssuerMSP string
-	Block     uint64    // the source block of the write
-	At        time.Time // the writing transaction's time (the licence's updatedAt)
+	Kind     string // the record's kind: its composite key object type
+	ID       string
+	Revision int    // licences: the revision written
+	TxID     string // the writing transaction, as the record holds it
+	Party    string // MSP ID of the issuer, or of the crossing record's party on the source
+	Block    uint64 // the source block of the write
+	At       time.Time
 }
 
-// BlockChanges returns, in block order, the licences that the block's valid
-// transactions wrote in the chaincode's namespace, as validation accepted
-// them (cache.BlockWrites). A licence write that does not decode is an
-// error: the relay cannot tell what to export.
-func BlockChanges(b *common.Block, chaincode string) ([]Change, error) {
+// BlockChanges returns, in block order, the records of every kind the
+// relay carries that the block's valid transactions wrote in the
+// chaincode's namespace, as validation accepted them (cache.BlockWrites),
+// leaving out crossing kinds' records that cross no channel. source lists
+// the source channel's members. A write of a carried kind that does not
+// decode is an error: the relay cannot tell what to export.
+func BlockChanges(b *common.Block, chaincode string, source []string) ([]Change, error) {
 	writes, err := cache.BlockWrites(b, chaincode)
 	if err != nil {
 		return nil, err
 	}
+	n := b.GetHeader().GetNumber()
 	var out []Change
 	for _, w := range writes {
 		typ, attrs, ok := cache.SplitKey(w.Key)
-		if !ok || typ != objLicence || len(attrs) != 1 || w.Delete {
+		k, carried := kindOf(typ)
+		if !ok || !carried || len(attrs) != 1 || w.Delete {
 			continue
 		}
-		var l record.Licence
-		if err := json.Unmarshal(w.Value, &l); err != nil || l.ID != attrs[0] {
-			return nil, fmt.Errorf("block %d: the licence write under %q does not decode as licence %s", b.GetHeader().GetNumber(), attrs[0], attrs[0])
+		c, crosses, err := k.read(w.Value, source)
+		if err != nil || crosses && c.ID != attrs[0] {
+			return nil, fmt.Errorf("block %d: the %s write under %q does not decode as %s %s", n, typ, attrs[0], typ, attrs[0])
 		}
-		out = append(out, Change{ID: l.ID, Revision: l.Revision, IssuerMSP: l.IssuerMSP, Block: b.GetHeader().GetNumber(), At: l.UpdatedAt})
+		if crosses {
+			c.Kind, c.Block = typ, n
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }
 
 // pending is what the relay read from the source and has not yet
-// imported: one change per licence, in the order first seen, and the
+// imported: one change per record, in the order first seen, and the
 // block the checkpoint moves to once they are imported.
 type pending struct {
 	changes []Change
@@ -56,17 +61,17 @@ type pending struct {
 }
 
 // add merges the changes of block n, read after every earlier block: a
-// licence already pending keeps its place and its oldest time and takes the
-// later revision and block.
+// record already pending keeps its place and its oldest time and takes the
+// later version and block.
 func (p *pending) add(n uint64, cs []Change) {
 	for _, c := range cs {
-		i := p.index(c.ID)
+		i := p.index(c.Kind, c.ID)
 		if i < 0 {
 			p.changes = append(p.changes, c)
 			continue
 		}
 		old := &p.changes[i]
-		old.Revision, old.Block, old.IssuerMSP = max(old.Revision, c.Revision), c.Block, c.IssuerMSP
+		old.Revision, old.TxID, old.Block, old.Party = max(old.Revision, c.Revision), c.TxID, c.Block, c.Party
 		if c.At.Before(old.At) {
 			old.At = c.At
 		}
@@ -74,9 +79,9 @@ func (p *pending) add(n uint64, cs []Change) {
 	p.next = n + 1
 }
 
-func (p *pending) index(id string) int {
+func (p *pending) index(kind, id string) int {
 	for i, c := range p.changes {
-		if c.ID == id {
+		if c.Kind == kind && c.ID == id {
 			return i
 		}
 	}

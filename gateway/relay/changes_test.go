@@ -89,11 +89,11 @@ func TestBlockChangesAreTheLicenceWritesOfValidTransactionsOnly(t *testing.T) {
 		testTx{code: peer.TxValidationCode_VALID, ns: "other", writes: []*kvrwset.KVWrite{write(t, "licence", "L3", licence("L3", 1, at))}},
 		testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", "L4", licence("L4", 1, at.Add(time.Second)))}},
 	)
-	got, err := BlockChanges(b, chaincode)
+	got, err := BlockChanges(b, chaincode, anhui)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Change{{ID: "L1", Revision: 3, IssuerMSP: "HefeiMSP", Block: 7, At: at}, {ID: "L4", Revision: 1, IssuerMSP: "HefeiMSP", Block: 7, At: at.Add(time.Second)}}
+	want := []Change{{Kind: "licence", ID: "L1", Revision: 3, Party: "HefeiMSP", Block: 7, At: at}, {Kind: "licence", ID: "L4", Revision: 1, Party: "HefeiMSP", Block: 7, At: at.Add(time.Second)}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("BlockChanges = %+v, want %+v", got, want)
 	}
@@ -102,9 +102,39 @@ func TestBlockChangesAreTheLicenceWritesOfValidTransactionsOnly(t *testing.T) {
 func TestALicenceWriteThatDoesNotDecodeIsAnError(t *testing.T) {
 	for name, v := range map[string]any{"not a licence": []int{1}, "another ID": licence("L2", 1, time.Time{})} {
 		b := testBlock(t, 3, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", "L1", v)}})
-		if _, err := BlockChanges(b, chaincode); err == nil {
+		if _, err := BlockChanges(b, chaincode, anhui); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+var anhui = []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}
+
+// TestBlockChangesTakeTheRecordsThatCrossChannels: handoffs and
+// authorizations with a crossing, with the party acting on the source
+// channel, and access records of a crossing authorization recorded on it;
+// not those that cross nothing, nor access records relayed in.
+func TestBlockChangesTakeTheRecordsThatCrossChannels(t *testing.T) {
+	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	x := &record.Crossing{From: "anhui", To: "delta", Carrier: "AnhuiMSP"}
+	rec := record.Record{UpdatedAt: at, TxID: "t1"}
+	b := testBlock(t, 9, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{
+		write(t, "handoff", "H1", record.Handoff{ID: "H1", Origin: "HefeiMSP", Target: "ShanghaiMSP", Crossing: x, Record: rec}),
+		write(t, "handoff", "H2", record.Handoff{ID: "H2", Origin: "HefeiMSP", Target: "WuhuMSP", Record: rec}),
+		write(t, "authorization", "A1", record.Authorization{ID: "A1", Owner: "ShanghaiMSP", Requester: "WuhuMSP", Crossing: x, Record: rec}),
+		write(t, "access", "X1", record.AccessRecord{ID: "X1", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "HefeiMSP", At: at}),
+		write(t, "access", "X2", record.AccessRecord{ID: "X2", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "ShanghaiMSP", At: at, Source: &record.Source{Channel: "delta"}}),
+		write(t, "access", "X3", record.AccessRecord{ID: "X3", Owner: "HefeiMSP", Requester: "WuhuMSP", RecordedBy: "WuhuMSP", At: at}),
+	}})
+	got, err := BlockChanges(b, chaincode, anhui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{{Kind: "handoff", ID: "H1", TxID: "t1", Party: "HefeiMSP", Block: 9, At: at},
+		{Kind: "authorization", ID: "A1", TxID: "t1", Party: "WuhuMSP", Block: 9, At: at},
+		{Kind: "access", ID: "X1", TxID: "X1", Party: "HefeiMSP", Block: 9, At: at}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("BlockChanges = %+v, want %+v", got, want)
 	}
 }
 

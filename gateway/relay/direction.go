@@ -2,7 +2,6 @@ package relay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -156,7 +155,7 @@ func (d *direction) follow(ctx context.Context) error {
 		if !ok {
 			return errors.New("block stream closed")
 		}
-		cs, err := BlockChanges(b, d.cfg.Chaincode)
+		cs, err := BlockChanges(b, d.cfg.Chaincode, d.Source.Members)
 		if err != nil {
 			return err
 		}
@@ -171,15 +170,24 @@ func (d *direction) follow(ctx context.Context) error {
 	}
 }
 
-// flush exports and imports the pending changes, then saves the checkpoint.
+// flush exports and imports the pending changes, kind by kind in the
+// order of kinds, then saves the checkpoint.
 func (d *direction) flush(ctx context.Context, p *pending) error {
-	for chunk := range slices.Chunk(p.changes, d.cfg.BatchSize) {
-		items, err := d.exportAll(ctx, chunk)
-		if err != nil {
-			return err
+	for _, k := range kinds {
+		var cs []Change
+		for _, c := range p.changes {
+			if c.Kind == k.object {
+				cs = append(cs, c)
+			}
 		}
-		if err := d.importAll(ctx, items); err != nil {
-			return err
+		for chunk := range slices.Chunk(cs, d.cfg.BatchSize) {
+			items, err := d.exportAll(ctx, k, chunk)
+			if err != nil {
+				return err
+			}
+			if err := d.importAll(ctx, k, items); err != nil {
+				return err
+			}
 		}
 	}
 	if err := saveCheckpoint(d.file, p.next); err != nil {
@@ -192,8 +200,8 @@ func (d *direction) flush(ctx context.Context, p *pending) error {
 }
 
 // exportAll has each change's export endorsed, some at once, and returns
-// the items in the changes' order, without the licences not to relay.
-func (d *direction) exportAll(ctx context.Context, cs []Change) ([]record.RelayItem, error) {
+// the items in the changes' order, without the records not to relay.
+func (d *direction) exportAll(ctx context.Context, k kind, cs []Change) ([]record.RelayItem, error) {
 	items := make([]*record.RelayItem, len(cs))
 	errs := make([]error, len(cs))
 	next := make(chan int)
@@ -201,7 +209,7 @@ func (d *direction) exportAll(ctx context.Context, cs []Change) ([]record.RelayI
 	for range min(exporters, len(cs)) {
 		wg.Go(func() {
 			for i := range next {
-				items[i], errs[i] = d.export(ctx, cs[i])
+				items[i], errs[i] = d.export(ctx, k, cs[i])
 			}
 		})
 	}
@@ -222,27 +230,28 @@ func (d *direction) exportAll(ctx context.Context, cs []Change) ([]record.RelayI
 	return out, nil
 }
 
-// export has the source's peers endorse ExportLicence of c's licence and
-// returns the item that proves it, or nil if its type is not mutually
-// recognised. An export of an earlier revision than c's (an endorser had
-// not committed the change yet) or a failed endorsement is tried again
-// after a pause, with other organisations after the issuer and the relay's.
-func (d *direction) export(ctx context.Context, c Change) (*record.RelayItem, error) {
+// export has the source's peers endorse the export of c's record and
+// returns the item that proves it, or nil if it is not to relay (a licence
+// type not mutually recognised). An export of an older version than c's
+// (an endorser had not committed the change yet) or a failed endorsement
+// is tried again after a pause, with other organisations after the party
+// and the relay's.
+func (d *direction) export(ctx context.Context, k kind, c Change) (*record.RelayItem, error) {
 	backoff := firstBackoff
 	for attempt := 0; ; attempt++ {
-		it, err := d.exportOnce(ctx, c, attempt)
+		it, err := d.exportOnce(ctx, k, c, attempt)
 		if err == nil || errorCode(err) == string(record.CodeNotRecognised) {
 			return it, nil
 		}
 		if attempt+1 >= exportAttempts || !d.sleep(ctx, backoff) {
-			return nil, fmt.Errorf("export of licence %s: %w", c.ID, err)
+			return nil, fmt.Errorf("export of %s %s: %w", c.Kind, c.ID, err)
 		}
 		backoff = min(2*backoff, maxBackoff)
 	}
 }
 
-func (d *direction) exportOnce(ctx context.Context, c Change, attempt int) (*record.RelayItem, error) {
-	prepared, err := d.src.Endorse(ctx, identity, "relay", "ExportLicence", Endorsers(d.Source.Members, c.IssuerMSP, d.cfg.MSPID, attempt), c.ID)
+func (d *direction) exportOnce(ctx context.Context, k kind, c Change, attempt int) (*record.RelayItem, error) {
+	prepared, err := d.src.Endorse(ctx, identity, "relay", k.export, Endorsers(d.Source.Members, c.Party, d.cfg.MSPID, attempt), c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -254,24 +263,24 @@ func (d *direction) exportOnce(ctx context.Context, c Change, attempt int) (*rec
 	if err != nil {
 		return nil, err
 	}
-	var exp record.LicenceExport
-	if err := json.Unmarshal(resp.Payload, &exp); err != nil || exp.Licence == nil {
-		return nil, fmt.Errorf("the export of licence %s does not decode", c.ID)
+	current, err := k.current(resp.Payload, c)
+	if err != nil {
+		return nil, err
 	}
-	if exp.Licence.Revision < c.Revision {
-		return nil, fmt.Errorf("the endorsers exported revision %d of licence %s, not yet %d", exp.Licence.Revision, c.ID, c.Revision)
+	if !current {
+		return nil, fmt.Errorf("the endorsers exported a version of %s %s older than transaction %s's", c.Kind, c.ID, c.TxID)
 	}
 	return &record.RelayItem{Proof: *proof, Block: c.Block}, nil
 }
 
 // Endorsers chooses the organisations asked to endorse an export: the
-// licence's issuer, the relay's own organisation, then further members of
+// record's party (a licence's issuer), the relay's own organisation, then further members of
 // the source channel (starting at a place that turns with attempt, so that
 // a retry asks others) until a majority of the members.
-func Endorsers(members []string, issuer, own string, attempt int) []string {
+func Endorsers(members []string, party, own string, attempt int) []string {
 	need := len(members)/2 + 1
-	out := []string{issuer}
-	if own != issuer {
+	out := []string{party}
+	if own != party {
 		out = append(out, own)
 	}
 	for i := range members {

@@ -19,19 +19,19 @@ var refusals = []record.Code{record.CodeProofInvalid, record.CodeAlreadyExists, 
 
 func refused(err error) bool { return slices.Contains(refusals, record.Code(errorCode(err))) }
 
-// importAll submits the items in one ImportLicences and waits for its
-// commit. If the chaincode refuses the batch, it imports the items one by
+// importAll submits the items in one import of their kind and waits for
+// its commit. If the chaincode refuses the batch, it imports the items one by
 // one, and leaves out, logged and counted, each item it refuses.
-func (d *direction) importAll(ctx context.Context, items []record.RelayItem) error {
+func (d *direction) importAll(ctx context.Context, k kind, items []record.RelayItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	err := d.importBatch(ctx, items)
+	err := d.importBatch(ctx, k, items)
 	if err == nil || !refused(err) {
 		return err
 	}
 	for _, it := range items {
-		if err := d.importBatch(ctx, []record.RelayItem{it}); err != nil {
+		if err := d.importBatch(ctx, k, []record.RelayItem{it}); err != nil {
 			if !refused(err) {
 				return err
 			}
@@ -41,13 +41,13 @@ func (d *direction) importAll(ctx context.Context, items []record.RelayItem) err
 	return nil
 }
 
-// importBatch submits one ImportLicences and counts what it applied.
-func (d *direction) importBatch(ctx context.Context, items []record.RelayItem) error {
+// importBatch submits one import and counts what it applied.
+func (d *direction) importBatch(ctx context.Context, k kind, items []record.RelayItem) error {
 	arg, err := json.Marshal(items)
 	if err != nil {
 		return err
 	}
-	res, err := d.dst.Submit(ctx, identity, "relay", "ImportLicences", string(arg))
+	res, err := d.dst.Submit(ctx, identity, "relay", k.imp, string(arg))
 	if err != nil {
 		return err
 	}
@@ -61,11 +61,11 @@ func (d *direction) importBatch(ctx context.Context, items []record.RelayItem) e
 			applied++
 		}
 	}
-	d.m.relayed.WithLabelValues(d.Source.Name, d.Target.Name).Add(float64(applied))
+	d.m.relayed.WithLabelValues(d.Source.Name, d.Target.Name, k.object).Add(float64(applied))
 	d.mu.Lock()
 	d.st.Relayed += uint64(applied)
 	d.mu.Unlock()
-	d.log.Info("imported", "direction", d.Name(), "items", len(items), "applied", applied, "tx", res.TxID, "block", res.Block)
+	d.log.Info("imported", "direction", d.Name(), "kind", k.object, "items", len(items), "applied", applied, "tx", res.TxID, "block", res.Block)
 	return nil
 }
 

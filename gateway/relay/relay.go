@@ -1,17 +1,19 @@
-// Package relay is the process that carries licences from one channel to
+// Package relay is the process that carries records from one channel to
 // another, run by an organisation that is a member of both: for each
 // direction it follows the source channel's blocks from a checkpoint, takes
-// the licences that valid transactions wrote, has the source's peers
-// endorse their export (relay:ExportLicence: the issuer's, its own and
-// further members' up to a majority), and submits those proofs to the
-// target channel (relay:ImportLicences), whose chaincode checks them
-// against the source organisations its governance registered.
+// the records of the kinds it carries (mutually recognised licences, and
+// the handoffs, authorizations and access records that cross channels)
+// that valid transactions wrote, has the source's peers endorse their
+// export (the record's party's, its own and further members' up to a
+// majority), and submits those proofs to the target channel, whose
+// chaincode checks them against the source organisations its governance
+// registered.
 //
 // Exactly once, in order: the checkpoint moves past a block only after the
 // import of its changes committed on the target, and it is replaced
 // atomically. After a crash the relay reads again from the checkpoint and
 // imports again what it may have imported already; the chaincode leaves
-// any version it holds, or an earlier one, unchanged, so each licence
+// any version it holds, or an earlier one, unchanged, so each record
 // version is applied once and never after a later one.
 package relay
 
@@ -43,7 +45,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m := &metrics{
 		lagBlocks:  prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "wanledger_relay_lag_blocks", Help: "Source blocks not yet relayed, by direction."}, dir),
 		lagSeconds: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "wanledger_relay_lag_seconds", Help: "Age of the oldest source change read and not yet imported, by direction."}, dir),
-		relayed:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wanledger_relay_relayed_total", Help: "Licence versions applied on the target, by direction."}, dir),
+		relayed:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wanledger_relay_relayed_total", Help: "Record versions applied on the target, by direction and kind."}, append(dir, "kind")),
 		errors:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wanledger_relay_errors_total", Help: "Failures, by direction and error code."}, append(dir, "code")),
 	}
 	reg.MustRegister(m.lagBlocks, m.lagSeconds, m.relayed, m.errors, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
