@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
@@ -45,6 +46,9 @@ func relayedRead[T any](ctx context.Context, s *Service, who, id string, notFoun
 	}
 	if err != nil {
 		return out, err
+	}
+	if rl.Data == nil || rl.Data.Licence == nil {
+		return out, s.fail("GetRelayed", fmt.Errorf("the relayed record of %q holds no licence", id))
 	}
 	out.BlockHeight, out.Source = rl.BlockHeight, rl.Source
 	out.Data, out.RelayedFrom = answer(rl.Data.Licence), api.RelayedFrom(rl.Data)
