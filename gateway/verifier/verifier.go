@@ -52,7 +52,9 @@ func New(memoSize int) *Verifier {
 
 // Judge verifies a licence against records at a time. Every check runs
 // that can; the verdict is valid only if all pass. Records returned by r
-// are only read.
+// are only read. A licence r has only as relayed from another channel is
+// judged against the grant, seal key and type its record carries, and the
+// verdict's RelayedFrom says where it came from.
 func (ver *Verifier) Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
 	v := api.Verdict{LicenceID: req.LicenceID, At: at}
 	add := func(name string, err error) bool {
