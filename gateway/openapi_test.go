@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -95,6 +96,48 @@ func TestMetricsHaveTheGoAndProcessCollectors(t *testing.T) {
 	for _, m := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes", "process_cpu_seconds_total"} {
 		if !strings.Contains(b.String(), "\n"+m+" ") {
 			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+}
+
+// Verdicts and licence reads describe where a relayed licence came from,
+// as an optional relayedFrom, so that earlier answers stay valid.
+func TestTheOpenAPIDocumentDescribesRelayedLicences(t *testing.T) {
+	w := newWorld(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					}
+				}
+			}
+		}
+		Components struct {
+			Schemas map[string]struct {
+				Required   []string
+				Properties map[string]struct {
+					Ref string `json:"$ref"`
+				}
+			}
+		}
+	}
+	w.must("", http.MethodGet, "/v1/openapi.json", nil, &doc)
+	for _, op := range []struct{ path, method string }{{"/v1/licences/{id}", "get"}, {"/v1/licences/{id}/status", "get"}, {"/v1/verify", "post"}} {
+		ref := doc.Paths[op.path][op.method].Responses["200"].Content["application/json"].Schema.Ref
+		s := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+		if s.Properties["relayedFrom"].Ref != "#/components/schemas/Relayed" || slices.Contains(s.Required, "relayedFrom") {
+			t.Errorf("%s %s: %s has no optional relayedFrom: %+v", op.method, op.path, ref, s)
+		}
+		if _, ok := s.Properties["source"]; !ok {
+			t.Errorf("%s %s: %s lost its source", op.method, op.path, ref)
+		}
+	}
+	relayed := doc.Components.Schemas["Relayed"]
+	for _, p := range []string{"channel", "block", "txId", "endorsers", "changedAt", "relayedAt", "relayTxId", "lagSeconds"} {
+		if _, ok := relayed.Properties[p]; !ok {
+			t.Errorf("Relayed lacks %s", p)
 		}
 	}
 }

@@ -78,9 +78,10 @@ func timeQ(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// Licence reads a licence from the cache, or the ledger if fresh.
-func (c *Client) Licence(ctx context.Context, id string, fresh bool) (*api.Read[*record.Licence], error) {
-	return call[api.Read[*record.Licence]](c, ctx, http.MethodGet, "/v1/licences/"+esc(id)+freshQ(fresh), nil)
+// Licence reads a licence from the cache, or the ledger if fresh; for a
+// licence relayed from another channel, RelayedFrom says where from.
+func (c *Client) Licence(ctx context.Context, id string, fresh bool) (*api.LicenceRead[*record.Licence], error) {
+	return call[api.LicenceRead[*record.Licence]](c, ctx, http.MethodGet, "/v1/licences/"+esc(id)+freshQ(fresh), nil)
 }
 
 // LicenceHistory reads every committed version of a licence.
@@ -89,8 +90,8 @@ func (c *Client) LicenceHistory(ctx context.Context, id string) (*api.Read[[]rec
 }
 
 // LicenceStatus reads a licence's status at a time (zero: now).
-func (c *Client) LicenceStatus(ctx context.Context, id string, at time.Time) (*api.Read[*record.StatusAnswer], error) {
-	return call[api.Read[*record.StatusAnswer]](c, ctx, http.MethodGet, "/v1/licences/"+esc(id)+"/status"+query(Paging{}, "at", timeQ(at)), nil)
+func (c *Client) LicenceStatus(ctx context.Context, id string, at time.Time) (*api.LicenceRead[*record.StatusAnswer], error) {
+	return call[api.LicenceRead[*record.StatusAnswer]](c, ctx, http.MethodGet, "/v1/licences/"+esc(id)+"/status"+query(Paging{}, "at", timeQ(at)), nil)
 }
 
 // Licences lists one page of the licences of a holder pseudonym or of an

@@ -224,7 +224,7 @@ func (o *clientOptions) licenceCommands() *cobra.Command {
 	licence := &cobra.Command{Use: "licence", Short: "E-licences, through a gateway"}
 	o.register(licence)
 	var fresh bool
-	get := getCommand(o, "get ID", "Show a licence", func(c *apiclient.Client, ctx context.Context, id string) (*api.Read[*record.Licence], error) {
+	get := getCommand(o, "get ID", "Show a licence", func(c *apiclient.Client, ctx context.Context, id string) (*api.LicenceRead[*record.Licence], error) {
 		return c.Licence(ctx, id, fresh)
 	})
 	get.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")

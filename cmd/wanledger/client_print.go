@@ -7,8 +7,11 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wanledger/wanledger/api"
 )
 
 // printHuman prints an answer as tables: its envelope (height, transaction)
@@ -37,6 +40,12 @@ func printHuman(w io.Writer, raw json.RawMessage) error {
 		if v, ok := top[k]; ok && hasData {
 			fmt.Fprintf(w, "%s: %v\n", k, v)
 			shown[k] = v
+		}
+	}
+	if r, ok := top["relayedFrom"]; ok && hasData {
+		var from api.Relayed
+		if b, err := json.Marshal(r); err == nil && json.Unmarshal(b, &from) == nil {
+			fmt.Fprintln(w, relayedLine(&from))
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -81,13 +90,14 @@ func shellQuote(s string) string {
 // printVerdict prints a verification's verdict and its reasons.
 func printVerdict(w io.Writer, raw json.RawMessage) error {
 	var v struct {
-		LicenceID   string `json:"licenceId"`
-		Valid       bool   `json:"valid"`
-		Status      string `json:"status"`
-		At          string `json:"at"`
-		BlockHeight uint64 `json:"blockHeight"`
-		Source      string `json:"source"`
-		Stale       bool   `json:"stale"`
+		LicenceID   string       `json:"licenceId"`
+		Valid       bool         `json:"valid"`
+		Status      string       `json:"status"`
+		At          string       `json:"at"`
+		BlockHeight uint64       `json:"blockHeight"`
+		Source      string       `json:"source"`
+		Stale       bool         `json:"stale"`
+		RelayedFrom *api.Relayed `json:"relayedFrom"`
 		Checks      []struct {
 			Name   string `json:"name"`
 			OK     bool   `json:"ok"`
@@ -106,6 +116,9 @@ func printVerdict(w io.Writer, raw json.RawMessage) error {
 		fmt.Fprint(w, ", STALE")
 	}
 	fmt.Fprintln(w, ")")
+	if v.RelayedFrom != nil {
+		fmt.Fprintln(w, "  "+relayedLine(v.RelayedFrom))
+	}
 	for _, c := range v.Checks {
 		mark := "ok  "
 		if !c.OK {
@@ -118,6 +131,13 @@ func printVerdict(w io.Writer, raw json.RawMessage) error {
 		}
 	}
 	return nil
+}
+
+// relayedLine says where a relayed licence came from: "relayed from
+// delta, block 42, tx 5e1c…, lag 1.2s (endorsed by ...)".
+func relayedLine(r *api.Relayed) string {
+	lag := time.Duration(r.LagSeconds * float64(time.Second)).Round(time.Millisecond)
+	return fmt.Sprintf("relayed from %s, block %d, tx %s, lag %s (endorsed by %s)", r.Channel, r.Block, r.TxID, lag, strings.Join(r.Endorsers, ", "))
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -1,5 +1,6 @@
 // Package cache is a gateway's Badger cache of what verification needs:
-// licences, licence types, accreditation grants and seal keys, kept from the
+// licences, licence types, accreditation grants and seal keys, and the
+// licences relayed from other channels, kept from the
 // validated write sets of every block (see BlockWrites), never from
 // chaincode events. Each block's updates and the new height commit in one
 // Badger transaction, so a crash never leaves them apart, and the cache
@@ -62,8 +63,9 @@ var (
 
 // format names the cache's layout: ledger keys under statePrefix, filled
 // from write sets. Caches of earlier versions, filled from chaincode events,
-// have no format and may hold what no validated write said.
-const format = "write-sets/1"
+// have no format and may hold what no validated write said; those of
+// "write-sets/1" lack the relayed licences.
+const format = "write-sets/2"
 
 func (s *Store) checkFormat() error {
 	var have []byte
@@ -147,6 +149,7 @@ const (
 	objType    = "type"
 	objGrant   = "grant"
 	objSeal    = "seal"
+	objRelayed = "relay~licence"
 )
 
 // objects are the cached object types, by composite-key object type: each
@@ -160,6 +163,12 @@ var objects = map[string]func(value []byte) (attrs []string, err error){
 		return attrs
 	}),
 	objSeal: keyedBy(func(k *record.SealKey) []string { return []string{k.KeyID} }),
+	objRelayed: keyedBy(func(r *record.RelayedLicence) []string {
+		if r.Licence == nil {
+			return nil // not a licence: not cached
+		}
+		return []string{r.Licence.ID}
+	}),
 }
 
 func keyedBy[T any](attrs func(*T) []string) func([]byte) ([]string, error) {
@@ -233,6 +242,11 @@ var ErrNotCached = errors.New("not in the cache")
 // Licence returns a cached licence.
 func (s *Store) Licence(id string) (*record.Licence, error) {
 	return viewOne(s, (*Snapshot).Licence, id)
+}
+
+// Relayed returns a cached licence relayed from another channel.
+func (s *Store) Relayed(id string) (*record.RelayedLicence, error) {
+	return viewOne(s, (*Snapshot).Relayed, id)
 }
 
 // Grant returns a cached accreditation grant by its ID ("<agency ID>:<sequence>").

@@ -106,6 +106,12 @@ func (v *Snapshot) Licence(id string) (*record.Licence, error) {
 	return read[record.Licence](v, objLicence, id)
 }
 
+// Relayed returns a cached licence relayed from another channel. A channel
+// never holds a licence of its own and a relayed one of the same ID.
+func (v *Snapshot) Relayed(id string) (*record.RelayedLicence, error) {
+	return read[record.RelayedLicence](v, objRelayed, id)
+}
+
 // Grant returns a cached grant by its ID ("<agency ID>:<sequence>").
 func (v *Snapshot) Grant(id string) (*record.Accreditation, error) {
 	attrs, err := record.GrantKeyAttrs(id)

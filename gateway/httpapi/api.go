@@ -124,8 +124,9 @@ func (a *API) observed(operation string) func(huma.Context, func(huma.Context)) 
 
 // Answers of the operations.
 type (
-	readOut[T any] struct{ Body api.Read[T] }
-	txOut[T any]   struct{ Body api.Tx[T] }
+	readOut[T any]    struct{ Body api.Read[T] }
+	licenceOut[T any] struct{ Body api.LicenceRead[T] }
+	txOut[T any]      struct{ Body api.Tx[T] }
 )
 
 func read[T any](r api.Read[T], err error) (*readOut[T], error) {
@@ -133,6 +134,13 @@ func read[T any](r api.Read[T], err error) (*readOut[T], error) {
 		return nil, err
 	}
 	return &readOut[T]{r}, nil
+}
+
+func licenceRead[T any](r api.LicenceRead[T], err error) (*licenceOut[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return &licenceOut[T]{r}, nil
 }
 
 func tx[T any](t api.Tx[T], err error) (*txOut[T], error) {

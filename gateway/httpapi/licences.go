@@ -15,12 +15,12 @@ import (
 func (a *API) licences() {
 	s := a.svc
 	huma.Register(a.h, a.op("get-licence", http.MethodGet, "/v1/licences/{id}", "Read a licence",
-		"A licence from the gateway's cache, with the cache's height; with fresh=true from the ledger.", "licences", readerRoles...),
+		"A licence from the gateway's cache, with the cache's height; with fresh=true from the ledger. A licence relayed from another channel is read too, and the answer's relayedFrom says where from.", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			IDPath
 			FreshQuery
-		}) (*readOut[*record.Licence], error) {
-			return read(s.Licence(ctx, who(ctx), in.ID, in.Fresh))
+		}) (*licenceOut[*record.Licence], error) {
+			return licenceRead(s.Licence(ctx, who(ctx), in.ID, in.Fresh))
 		})
 	huma.Register(a.h, a.op("licence-history", http.MethodGet, "/v1/licences/{id}/history", "A licence's history",
 		"Every committed version of a licence, oldest first, from the ledger.", "licences", readerRoles...),
@@ -28,12 +28,12 @@ func (a *API) licences() {
 			return read(s.History(ctx, who(ctx), in.ID))
 		})
 	huma.Register(a.h, a.op("licence-status", http.MethodGet, "/v1/licences/{id}/status", "A licence's status at a time",
-		"The status in force at a time (now if absent): active, suspended, revoked, expired or not-yet-valid, and the change behind it.", "licences", readerRoles...),
+		"The status in force at a time (now if absent): active, suspended, revoked, expired or not-yet-valid, and the change behind it. For a licence relayed from another channel, relayedFrom says where from.", "licences", readerRoles...),
 		func(ctx context.Context, in *struct {
 			IDPath
 			At time.Time `query:"at" doc:"RFC 3339; now if absent"`
-		}) (*readOut[*record.StatusAnswer], error) {
-			return read(s.StatusAt(ctx, who(ctx), in.ID, in.At))
+		}) (*licenceOut[*record.StatusAnswer], error) {
+			return licenceRead(s.StatusAt(ctx, who(ctx), in.ID, in.At))
 		})
 	huma.Register(a.h, a.op("list-licences", http.MethodGet, "/v1/licences", "List licences",
 		"Licences of a holder (by pseudonym) or of an issuing agency, a page at a time: give exactly one of holder and issuer.", "licences", readerRoles...),

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
@@ -10,9 +12,47 @@ import (
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
-// Licence reads a licence from the cache, or with fresh from the ledger.
-func (s *Service) Licence(ctx context.Context, who, id string, fresh bool) (api.Read[*record.Licence], error) {
-	return readThrough(ctx, s, who, fresh, "licence", func(v *cache.Snapshot) (*record.Licence, error) { return v.Licence(id) }, "licence", "Get", id)
+// Licence reads a licence from the cache, or with fresh from the ledger:
+// this channel's own, or else one relayed from another channel, which the
+// answer says.
+func (s *Service) Licence(ctx context.Context, who, id string, fresh bool) (api.LicenceRead[*record.Licence], error) {
+	var out api.LicenceRead[*record.Licence]
+	r, err := readThrough(ctx, s, who, fresh, "licence", func(v *cache.Snapshot) (*record.Licence, error) {
+		out.RelayedFrom = nil // a View may run this twice
+		l, err := v.Licence(id)
+		if errors.Is(err, cache.ErrNotCached) {
+			var rl *record.RelayedLicence
+			if rl, err = v.Relayed(id); err == nil {
+				l, out.RelayedFrom = rl.Licence, api.RelayedFrom(rl)
+			}
+		}
+		return l, err
+	}, "licence", "Get", id)
+	if !fresh || !isNotFound(err) {
+		out.Read = r
+		return out, err
+	}
+	return relayedRead(ctx, s, who, id, err, func(l *record.Licence) *record.Licence { return l })
+}
+
+// relayedRead reads a licence relayed from another channel from the
+// ledger, and answers of it what answer says. If there is none either,
+// the error is the native read's, notFound.
+func relayedRead[T any](ctx context.Context, s *Service, who, id string, notFound error, answer func(*record.Licence) T) (api.LicenceRead[T], error) {
+	var out api.LicenceRead[T]
+	rl, err := evaluate[*record.RelayedLicence](ctx, s, who, "relay", "GetRelayed", id)
+	if isNotFound(err) {
+		return out, notFound
+	}
+	if err != nil {
+		return out, err
+	}
+	if rl.Data == nil || rl.Data.Licence == nil {
+		return out, s.fail("GetRelayed", fmt.Errorf("the relayed record of %q holds no licence", id))
+	}
+	out.BlockHeight, out.Source = rl.BlockHeight, rl.Source
+	out.Data, out.RelayedFrom = answer(rl.Data.Licence), api.RelayedFrom(rl.Data)
+	return out, nil
 }
 
 // History lists every committed version of a licence.
@@ -20,12 +60,18 @@ func (s *Service) History(ctx context.Context, who, id string) (api.Read[[]recor
 	return evaluate[[]record.Version](ctx, s, who, "licence", "History", id)
 }
 
-// StatusAt is a licence's status at a time (the clock's now if zero).
-func (s *Service) StatusAt(ctx context.Context, who, id string, at time.Time) (api.Read[*record.StatusAnswer], error) {
+// StatusAt is a licence's status at a time (the clock's now if zero), from
+// the ledger: of this channel's own licence, or else of one relayed from
+// another channel, which the answer says.
+func (s *Service) StatusAt(ctx context.Context, who, id string, at time.Time) (api.LicenceRead[*record.StatusAnswer], error) {
 	if at.IsZero() {
 		at = s.now()
 	}
-	return evaluate[*record.StatusAnswer](ctx, s, who, "licence", "StatusAt", id, timeArg(at))
+	r, err := evaluate[*record.StatusAnswer](ctx, s, who, "licence", "StatusAt", id, timeArg(at))
+	if !isNotFound(err) {
+		return api.LicenceRead[*record.StatusAnswer]{Read: r}, err
+	}
+	return relayedRead(ctx, s, who, id, err, func(l *record.Licence) *record.StatusAnswer { return l.StatusAt(at) })
 }
 
 // Licences lists a holder's (by pseudonym) or an agency's licences: exactly

@@ -13,25 +13,22 @@ import (
 
 // Verify judges a presented licence at req.At (the clock's now if absent):
 // from one snapshot of the cache, or with fresh from the ledger's evidence
-// of the licence, its grant and its seal key, read in one query. A verdict
-// from a cache that has not confirmed it is current says it is stale and
-// is not valid.
+// of the licence, its grant and its seal key, read in one query (or, for a
+// licence relayed from another channel, the relayed record, read in one
+// query too). A verdict from a cache that has not confirmed it is current
+// says it is stale and is not valid.
 func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest, fresh bool) (api.Verdict, error) {
 	at := s.now()
 	if req.At != nil {
 		at = req.At.UTC()
 	}
 	if fresh {
-		ev, err := evaluate[*record.Evidence](ctx, s, who, "licence", "Evidence", req.LicenceID)
-		var ae *api.Error
-		if errors.As(err, &ae) && ae.Code == string(record.CodeNotFound) {
-			err, ev.Data = nil, &record.Evidence{}
-		}
+		recs, h, err := s.fetch(ctx, who, req.LicenceID)
 		if err != nil {
 			return api.Verdict{}, err
 		}
-		v := s.verifier.Judge(evidence{ev.Data}, req, at)
-		v.BlockHeight, v.Source = ev.BlockHeight, SourceLedger
+		v := s.verifier.Judge(recs, req, at)
+		v.BlockHeight, v.Source = h, SourceLedger
 		return v, nil
 	}
 	var v api.Verdict
@@ -50,27 +47,23 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 	return v, nil
 }
 
-// evidence is a verifier's records as the ledger read them in one query,
-// at one height.
-type evidence struct{ ev *record.Evidence }
-
-func (e evidence) Licence(id string) (*record.Licence, error) {
-	if e.ev.Licence == nil || e.ev.Licence.ID != id {
-		return nil, fmt.Errorf("%w: no licence %q", verifier.ErrNotFound, id)
+// fetch reads a licence's records from the ledger: its evidence, or if
+// this channel has no such licence of its own, the relayed licence of that
+// ID. Neither is no error: the records then hold nothing.
+func (s *Service) fetch(ctx context.Context, who, id string) (verifier.Fetched, uint64, error) {
+	ev, err := evaluate[*record.Evidence](ctx, s, who, "licence", "Evidence", id)
+	if !isNotFound(err) {
+		return verifier.Fetched{Evidence: ev.Data}, ev.BlockHeight, err
 	}
-	return e.ev.Licence, nil
+	rl, err := evaluate[*record.RelayedLicence](ctx, s, who, "relay", "GetRelayed", id)
+	if isNotFound(err) {
+		err = nil
+	}
+	return verifier.Fetched{Relay: rl.Data}, rl.BlockHeight, err
 }
 
-func (e evidence) Grant(id string) (*record.Accreditation, error) {
-	if e.ev.Grant == nil || e.ev.Grant.GrantID != id {
-		return nil, fmt.Errorf("%w: no grant %q", verifier.ErrNotFound, id)
-	}
-	return e.ev.Grant, nil
-}
-
-func (e evidence) SealKey(id string) (*record.SealKey, error) {
-	if e.ev.SealKey == nil || e.ev.SealKey.KeyID != id {
-		return nil, fmt.Errorf("%w: no seal key %q", verifier.ErrNotFound, id)
-	}
-	return e.ev.SealKey, nil
+// isNotFound says whether err is the ledger's NOT_FOUND refusal.
+func isNotFound(err error) bool {
+	var ae *api.Error
+	return errors.As(err, &ae) && ae.Code == string(record.CodeNotFound)
 }

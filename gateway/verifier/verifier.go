@@ -1,7 +1,10 @@
 // Package verifier judges a presented licence against the ledger's records
 // (from a gateway's cache or its peer) at a time: found, issued under a
 // grant in force, sealed by a valid key of its agency, active and within its
-// validity, and the disclosed fields match their digests.
+// validity, and the disclosed fields match their digests. A licence relayed
+// from another channel is judged by the same checks against the grant,
+// seal key and type its proof carried, which this channel's registry does
+// not hold.
 package verifier
 
 import (
@@ -20,11 +23,14 @@ import (
 // Records is where verification reads: the cache, or the ledger. A record
 // that does not exist is an error wrapping ErrNotFound. A record returned
 // must never change afterwards (the cache's are shared and read-only): a
-// Verifier remembers seal checks by the records' identity too.
+// Verifier remembers seal checks by the records' identity too. Relayed
+// reads a licence relayed from another channel; a channel never holds one
+// of its own and a relayed one of the same ID.
 type Records interface {
 	Licence(id string) (*record.Licence, error)
 	Grant(id string) (*record.Accreditation, error)
 	SealKey(id string) (*record.SealKey, error)
+	Relayed(id string) (*record.RelayedLicence, error)
 }
 
 // ErrNotFound is what a Records source returns for an unknown object.
@@ -46,7 +52,9 @@ func New(memoSize int) *Verifier {
 
 // Judge verifies a licence against records at a time. Every check runs
 // that can; the verdict is valid only if all pass. Records returned by r
-// are only read.
+// are only read. A licence r has only as relayed from another channel is
+// judged against the grant, seal key and type its record carries, and the
+// verdict's RelayedFrom says where it came from.
 func (ver *Verifier) Judge(r Records, req api.VerifyRequest, at time.Time) api.Verdict {
 	v := api.Verdict{LicenceID: req.LicenceID, At: at}
 	add := func(name string, err error) bool {
@@ -58,10 +66,20 @@ func (ver *Verifier) Judge(r Records, req api.VerifyRequest, at time.Time) api.V
 		return err == nil
 	}
 	l, err := r.Licence(req.LicenceID)
+	var typeErr error
+	if err != nil {
+		// Not this channel's: judge a relayed licence by what its proof
+		// carried. If there is none, the native read's error stands.
+		if rl, rerr := r.Relayed(req.LicenceID); rerr == nil && rl.Licence != nil {
+			l, err, r = rl.Licence, nil, Fetched{Evidence: &rl.Evidence}
+			typeErr = recognised(rl)
+			v.RelayedFrom = api.RelayedFrom(rl)
+		}
+	}
 	if !add(api.CheckFound, err) {
 		return v
 	}
-	add(api.CheckAccredited, accredited(r, l))
+	add(api.CheckAccredited, errors.Join(typeErr, accredited(r, l)))
 	add(api.CheckSeal, ver.sealed(r, l))
 	st := l.StatusAt(at)
 	v.Status = st.Status
@@ -95,6 +113,18 @@ func accredited(r Records, l *record.Licence) error {
 		return fmt.Errorf("grant %s: %w", l.GrantID, err)
 	}
 	return l.CheckGrant(a)
+}
+
+// recognised checks a relayed licence's type is the one its proof carried
+// and is on the mutual-recognition list (as the import checked).
+func recognised(rl *record.RelayedLicence) error {
+	switch {
+	case rl.Type == nil || rl.Type.Code != rl.Licence.Type:
+		return fmt.Errorf("the relayed record carries no type %s", rl.Licence.Type)
+	case !rl.Type.MutualRecognition:
+		return fmt.Errorf("licence type %s is not mutually recognised", rl.Type.Code)
+	}
+	return nil
 }
 
 // sealed checks the seal key belongs to the agency, was valid when the
