@@ -35,6 +35,9 @@ const (
 	demoIssuerOrg   = "hefei"
 	demoProvince    = "anhui"
 	demoVerifierOrg = "wuhu"
+	// demoCrossVerifierOrg verifies the demo licence across provinces,
+	// relayed from anhui to delta.
+	demoCrossVerifierOrg = "shanghai"
 )
 
 // Fixed periods of the demo (China Standard Time): the accreditation and

@@ -25,9 +25,10 @@ const demoWait = time.Minute
 
 // demoSeeder seeds the demo as each organisation would: Anhui's admin
 // defines the type and accredits the agency, Hefei's admin registers its
-// seal key, Hefei's issuer issues, Wuhu's verifier checks.
+// seal key, Hefei's issuer issues, Wuhu's verifier checks, and Shanghai's
+// once the relay carried the licence to delta.
 type demoSeeder struct {
-	province, cityAdmin, issuer, verifier *apiclient.Client
+	province, cityAdmin, issuer, verifier, crossVerifier *apiclient.Client
 	cityMSP                               string
 	credentials, sealFile                 string
 	detail                                func(format string, args ...any)
@@ -47,6 +48,7 @@ func (nw *Network) demoSeeder() (*demoSeeder, error) {
 		{&s.cityAdmin, demoIssuerOrg, keys.RoleAdmin},
 		{&s.issuer, demoIssuerOrg, string(record.RoleIssuer)},
 		{&s.verifier, demoVerifierOrg, string(record.RoleVerifier)},
+		{&s.crossVerifier, demoCrossVerifierOrg, string(record.RoleVerifier)},
 	} {
 		cl, err := nw.Home.client(c.org, c.role)
 		if err != nil {
@@ -161,7 +163,8 @@ func (s *demoSeeder) ensureSealKey(ctx context.Context, seal *gm.PrivateKey) (bo
 
 // ensureLicence issues DemoLicence, sealed locally, unless the ledger has
 // it, and writes its holder's credential file; then it waits until Wuhu's
-// gateway verifies it VALID with every field disclosed.
+// gateway, and Shanghai's across the relay, verify it VALID with every
+// field disclosed.
 func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.PrivateKey, salt []byte) (bool, error) {
 	path := "/v1/licences/" + DemoLicence
 	credFile := issuance.CredentialFile(s.credentials, DemoLicence)
@@ -221,19 +224,22 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 		return false, err
 	}
 	s.detail("licence %s issued by %s, sealed locally; holder credential %s", DemoLicence, DemoAgency, credFile)
-	return true, s.verifyInWuhu(ctx, is.Credential)
+	if err := s.verifyAt(ctx, "Wuhu's", s.verifier, is.Credential); err != nil {
+		return true, err
+	}
+	return true, s.verifyAt(ctx, "Shanghai's", s.crossVerifier, is.Credential)
 }
 
-// verifyInWuhu waits until Wuhu's gateway verifies the credential's licence
-// VALID with all its fields disclosed.
-func (s *demoSeeder) verifyInWuhu(ctx context.Context, c credential.Credential) error {
+// verifyAt waits until a verifier's gateway verifies the credential's
+// licence VALID with all its fields disclosed.
+func (s *demoSeeder) verifyAt(ctx context.Context, whose string, verifier *apiclient.Client, c credential.Credential) error {
 	fields, err := issuance.Disclosed(c, nil)
 	if err != nil {
 		return err
 	}
 	req := api.VerifyRequest{LicenceID: c.Content.ID, Disclosed: fields}
-	err = waitFor(ctx, "Wuhu's gateway to verify "+req.LicenceID, func() error {
-		v, err := s.verifier.Verify(ctx, req, false)
+	err = waitFor(ctx, whose+" gateway to verify "+req.LicenceID, func() error {
+		v, err := verifier.Verify(ctx, req, false)
 		if err != nil {
 			return err
 		}
@@ -249,7 +255,7 @@ func (s *demoSeeder) verifyInWuhu(ctx context.Context, c credential.Credential) 
 		return nil
 	})
 	if err == nil {
-		s.detail("%s verified VALID by Wuhu's gateway, every field disclosed", req.LicenceID)
+		s.detail("%s verified VALID by %s gateway, every field disclosed", req.LicenceID, whose)
 	}
 	return err
 }
