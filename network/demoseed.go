@@ -29,9 +29,9 @@ const demoWait = time.Minute
 // once the relay carried the licence to delta.
 type demoSeeder struct {
 	province, cityAdmin, issuer, verifier, crossVerifier *apiclient.Client
-	cityMSP                               string
-	credentials, sealFile                 string
-	detail                                func(format string, args ...any)
+	cityMSP                                              string
+	credentials, sealFile                                string
+	detail                                               func(format string, args ...any)
 }
 
 func (nw *Network) demoSeeder() (*demoSeeder, error) {
