@@ -14,13 +14,19 @@ import (
 
 var opsClient = &http.Client{Timeout: 3 * time.Second}
 
+// opsGet asks a node's operations endpoint for a path. The caller closes
+// the body.
+func opsGet(ctx context.Context, opsAddr, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+opsAddr+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return opsClient.Do(req)
+}
+
 // Healthy asks a node's operations endpoint for /healthz.
 func Healthy(ctx context.Context, opsAddr string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+opsAddr+"/healthz", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := opsClient.Do(req)
+	resp, err := opsGet(ctx, opsAddr, "/healthz")
 	if err != nil {
 		return err
 	}
@@ -37,11 +43,7 @@ type Metrics map[string]float64
 
 // Scrape reads a node's /metrics.
 func Scrape(ctx context.Context, opsAddr string) (Metrics, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+opsAddr+"/metrics", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := opsClient.Do(req)
+	resp, err := opsGet(ctx, opsAddr, "/metrics")
 	if err != nil {
 		return nil, err
 	}

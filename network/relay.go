@@ -163,11 +163,7 @@ func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, ms
 
 // RelayStatus reads a relay's directions from its /status.
 func RelayStatus(ctx context.Context, addr string) ([]relay.Status, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/status", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := opsClient.Do(req)
+	resp, err := opsGet(ctx, addr, "/status")
 	if err != nil {
 		return nil, err
 	}

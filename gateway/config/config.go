@@ -134,17 +134,23 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // LoadConfig reads and validates a configuration file.
 func LoadConfig(path string) (*Config, error) {
+	return LoadFile(path, (*Config).validate)
+}
+
+// LoadFile reads a JSON configuration file strictly (no unknown fields)
+// into a T and validates it; errors name the file.
+func LoadFile[T any](path string, validate func(*T) error) (*T, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var c Config
+	var c T
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := c.validate(); err != nil {
+	if err := validate(&c); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &c, nil
