@@ -40,6 +40,10 @@ const (
 	demoCrossVerifierOrg = "shanghai"
 )
 
+// demoOtherProvinces are the Delta provinces, whose holder salts the demo
+// keeps beside Anhui's.
+var demoOtherProvinces = []string{"shanghai", "jiangsu", "zhejiang"}
+
 // Fixed periods of the demo (China Standard Time): the accreditation and
 // the seal key run 2025–2035, and BL-0001 is valid 2026–2030, like the
 // licence of the README's journey.
@@ -125,6 +129,13 @@ func (h Home) demoFiles() (seal, holder *gm.PrivateKey, salt []byte, err error) 
 	}
 	if _, err := writeIfChanged(h.DemoHolderPublicKeyFile(), []byte(holder.Public().Hex()+"\n"), 0o644); err != nil {
 		return nil, nil, nil, err
+	}
+	// Every province of the demo network keeps a holder salt of its own,
+	// for its agencies' issuance (docs/issuing.md).
+	for _, p := range demoOtherProvinces {
+		if _, err := h.EnsureProvinceSalt(p); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	salt, err = h.EnsureProvinceSalt(demoProvince)
 	return seal, holder, salt, err

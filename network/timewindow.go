@@ -82,7 +82,7 @@ func (nw *Network) checkRunningWindow() error {
 		if err != nil {
 			continue // not running: it starts with the window asked for
 		}
-		environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", h.PID))
+		environ, err := readEnviron(h.PID)
 		if err != nil {
 			return fmt.Errorf("read the environment of %s (pid %d): %w", n.Name, h.PID, err)
 		}
@@ -96,4 +96,18 @@ func (nw *Network) checkRunningWindow() error {
 		}
 	}
 	return nil
+}
+
+// readEnviron reads a process's environment. A process caught inside its
+// execve (its start has returned, the kernel has not laid out the new
+// environment yet) shows an empty one for a moment: read again then.
+func readEnviron(pid int) ([]byte, error) {
+	for range 100 {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+		if err != nil || len(b) > 0 {
+			return b, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil, nil
 }

@@ -316,9 +316,16 @@ func Renew(s State, r record.RenewRequest) (*record.Licence, error) {
 }
 
 // licenceForIssuer loads a licence that the caller, an issuer of its
-// agency in its organisation, may change.
+// agency in its organisation, may change. A licence relayed from another
+// channel changes only there, by its issuer (FORBIDDEN here).
 func licenceForIssuer(s State, tx txContext, id string) (*record.Licence, error) {
 	l, err := licence(s, id)
+	if record.CodeOf(err) == record.CodeNotFound {
+		if r, rerr := load[record.RelayedLicence](s, "licence ID", "relayed licence", objRelayed, id); rerr == nil {
+			return nil, record.Errorf(record.CodeForbidden, "licence %s was relayed from channel %s: only %s changes it, on %s",
+				id, r.Source.Channel, r.Licence.IssuerMSP, r.Source.Channel)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

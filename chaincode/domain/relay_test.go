@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -233,4 +234,18 @@ func TestOnlyMutuallyRecognisedLicencesAreExported(t *testing.T) {
 	r.src.issue("BL-1")
 	_, err := r.src.run("hefei-verifier", func(s domain.State) (any, error) { return domain.ExportLicence(s, "BL-1") })
 	wantCode(t, err, record.CodeNotRecognised)
+}
+
+func TestARelayedLicenceChangesOnlyOnItsOwnChannel(t *testing.T) {
+	r := newRelayWorlds(t)
+	r.register()
+	r.src.issue("BL-1")
+	if _, err := r.importAs("anhui-admin", r.proof(r.export("BL-1"), "HefeiMSP", "AnhuiMSP")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.dst.run("anhui-admin", func(s domain.State) (any, error) { return domain.Revoke(s, "BL-1", "FRAUD", time.Time{}) })
+	wantCode(t, err, record.CodeForbidden)
+	if err == nil || !strings.Contains(err.Error(), "relayed from channel anhui: only HefeiMSP changes it, on anhui") {
+		t.Errorf("err = %v, want it to say where the licence changes", err)
+	}
 }
