@@ -76,6 +76,9 @@ func (ver *Verifier) Judge(r Records, req api.VerifyRequest, at time.Time) api.V
 			v.RelayedFrom = api.RelayedFrom(rl)
 		}
 	}
+	if err != nil {
+		err = fmt.Errorf("%w; neither this channel's nor relayed from another (a licence of another channel arrives through the relay about a second after its issuance)", err)
+	}
 	if !add(api.CheckFound, err) {
 		return v
 	}
