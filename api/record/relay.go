@@ -68,13 +68,17 @@ type RelaySource struct {
 
 // SourceApproval is the state of one proposed RelaySource: which of this
 // channel's organisations' admins approved it. It takes effect once a
-// majority of the channel's members approved the same definition.
+// majority of the channel's members approved the same definition within
+// one generation: each definition that takes effect starts a new one, and
+// approvals of an earlier generation count no more, so going back to an
+// earlier definition needs a fresh majority.
 type SourceApproval struct {
-	Digest    string      `json:"digest" doc:"hex SM3 of the definition's JSON, sorted"`
-	Source    RelaySource `json:"source" doc:"the definition approved"`
-	Approvers []string    `json:"approvers" doc:"MSP IDs of the organisations whose admins approved it"`
-	Needed    int         `json:"needed" doc:"how many approvals it takes effect with"`
-	Active    bool        `json:"active" doc:"whether it is the channel's definition of the source now"`
+	Digest     string      `json:"digest" doc:"hex SM3 of the definition's JSON, sorted"`
+	Source     RelaySource `json:"source" doc:"the definition approved"`
+	Generation int         `json:"generation" doc:"the generation its approvals count in: the number of definitions of the source that had taken effect when they were made (one more once it took effect itself)"`
+	Approvers  []string    `json:"approvers" doc:"MSP IDs of the organisations whose admins approved it in that generation"`
+	Needed     int         `json:"needed" doc:"how many approvals it takes effect with"`
+	Active     bool        `json:"active" doc:"whether it is the channel's definition of the source now"`
 	Record
 }
 

@@ -249,3 +249,38 @@ func TestARelayedLicenceChangesOnlyOnItsOwnChannel(t *testing.T) {
 		t.Errorf("err = %v, want it to say where the licence changes", err)
 	}
 }
+
+// TestAReplacedRelaySourceComesBackOnlyWithAFreshMajority: once a new
+// definition took effect, the approvals of the one it replaced count no
+// more; one admin alone cannot put it back.
+func TestAReplacedRelaySourceComesBackOnlyWithAFreshMajority(t *testing.T) {
+	r := newRelayWorlds(t)
+	r.register()
+	d1 := r.source()
+	d2 := r.source()
+	d2.Orgs[0].RootCerts = append(d2.Orgs[0].RootCerts, relaytest.NewOrg(t, "AnhuiMSP").CAPEM) // a CA rotation
+	approve := func(admin string, d record.RelaySource) *record.SourceApproval {
+		return r.dst.must(admin, func(s domain.State) (any, error) { return domain.ApproveSource(s, d) }).(*record.SourceApproval)
+	}
+	inForce := func() string {
+		return r.dst.must("anhui-admin", func(s domain.State) (any, error) { return domain.GetSource(s, "anhui") }).(*record.SourceApproval).Digest
+	}
+	first := inForce()
+	for _, admin := range []string{"anhui-admin", "shanghai-admin", "jiangsu-admin"} {
+		approve(admin, d2)
+	}
+	second := inForce()
+	if second == first {
+		t.Fatal("the rotation did not take effect")
+	}
+	if a := approve("anhui-admin", d1); a.Active || len(a.Approvers) != 1 || inForce() != second {
+		t.Errorf("one admin re-approving the replaced definition: %+v; in force %s, want %s", a, inForce(), second)
+	}
+	approve("shanghai-admin", d1)
+	if a := approve("zhejiang-admin", d1); !a.Active || inForce() != first || a.Generation != 3 {
+		t.Errorf("a fresh majority: %+v, in force %s", a, inForce())
+	}
+	if a := approve("anhui-admin", d2); a.Active || len(a.Approvers) != 1 {
+		t.Errorf("the definition replaced in turn starts over: %+v", a)
+	}
+}

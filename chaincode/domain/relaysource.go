@@ -27,8 +27,10 @@ func majority(n int) int { return n/2 + 1 }
 // channel's definition: the channel whose relayed records this channel
 // accepts and the CA certificates of its organisations. Only an admin of
 // a member organisation approves; the definition takes effect, replacing
-// any earlier one, once admins of a majority of this channel's members
-// approved it byte for byte (as sorted by MSP ID).
+// the one in force, once admins of a majority of this channel's members
+// approved it byte for byte (as sorted by MSP ID) in the current
+// generation. Approvals made before the definition in force took effect
+// count no more: no single admin can bring back a replaced definition.
 func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -45,6 +47,15 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 	if err != nil {
 		return nil, record.Wrap(record.CodeInternal, err, "encode source")
 	}
+	sk, err := key(s, objRelaySource, src.Channel)
+	if err != nil {
+		return nil, err
+	}
+	var cur record.SourceApproval
+	inForce, err := getJSON(s, sk, &cur)
+	if err != nil {
+		return nil, err
+	}
 	a := &record.SourceApproval{Digest: gm.SM3Hex(canonical), Source: src, Needed: majority(len(members))}
 	ak, err := key(s, objRelayApproval, src.Channel, a.Digest)
 	if err != nil {
@@ -53,16 +64,29 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 	if _, err := getJSON(s, ak, a); err != nil {
 		return nil, err
 	}
+	isCurrent := inForce && cur.Digest == a.Digest
+	if !isCurrent && a.Generation != cur.Generation {
+		a.Approvers, a.Generation, a.Active = nil, cur.Generation, false // an earlier round's
+	}
 	if !slices.Contains(a.Approvers, tx.caller.MSPID) {
 		a.Approvers = append(a.Approvers, tx.caller.MSPID)
 		slices.Sort(a.Approvers)
 	}
-	a.Active, a.Record = len(a.Approvers) >= a.Needed, tx.record()
+	a.Record = tx.record()
+	if !isCurrent && len(a.Approvers) >= a.Needed {
+		a.Active, a.Generation = true, cur.Generation+1
+		if inForce {
+			cur.Active = false
+			if err := putAt(s, &cur, objRelayApproval, src.Channel, cur.Digest); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if err := putJSON(s, ak, a); err != nil {
 		return nil, err
 	}
 	if a.Active {
-		if err := putAt(s, a, objRelaySource, src.Channel); err != nil {
+		if err := putJSON(s, sk, a); err != nil {
 			return nil, err
 		}
 	}
