@@ -37,7 +37,7 @@ type Verdict struct {
 	BlockHeight uint64        `json:"blockHeight" doc:"the number of blocks the records read reflect (ledger: at least this)"`
 	Source      string        `json:"source" doc:"cache or ledger"`
 	Stale       bool          `json:"stale" doc:"the cache has not confirmed it is current for longer than allowed: the verdict is not valid"`
-	RelayedFrom *Relayed      `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel, judged by the grant, seal key and type its proof carried: its source channel, block, transaction and endorsers, and the relay lag; absent for this channel's own licences"`
+	RelayedFrom *Relayed      `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel, judged by the latest grant and seal key relayed from its source and the type its proof carried: its source channel, block, transaction and endorsers, and the relay lag; absent for this channel's own licences"`
 }
 
 // Check names.

@@ -22,7 +22,8 @@ func NewRelay() *Relay {
 
 // GetEvaluateTransactions lists the relay's queries.
 func (r *Relay) GetEvaluateTransactions() []string {
-	return []string{"ExportLicence", "ExportHandoff", "ExportAuthorization", "ExportAccessRecord", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed"}
+	return []string{"ExportLicence", "ExportHandoff", "ExportAuthorization", "ExportAccessRecord", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed",
+		"ExportSealKey", "ExportGrant", "GetRelayedSealKey", "GetRelayedGrant"}
 }
 
 // ExportLicence returns a JSON LicenceExport of a mutually recognised
@@ -102,6 +103,40 @@ func (r *Relay) ExportAccessRecord(ctx contractapi.TransactionContextInterface, 
 // RelayItems.
 func (r *Relay) ImportAccessRecords(ctx contractapi.TransactionContextInterface, items string) (string, error) {
 	return importItems(ctx, items, domain.ImportAccessRecords)
+}
+
+// ExportSealKey returns a JSON SealKeyExport of a seal key, for the relay
+// to have endorsed.
+func (r *Relay) ExportSealKey(ctx contractapi.TransactionContextInterface, keyID string) (string, error) {
+	return reply(domain.ExportSealKey(state(ctx), keyID))
+}
+
+// ImportSealKeys records seal keys of another channel from a JSON list of
+// RelayItems.
+func (r *Relay) ImportSealKeys(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportSealKeys)
+}
+
+// GetRelayedSealKey returns a seal key relayed from a channel.
+func (r *Relay) GetRelayedSealKey(ctx contractapi.TransactionContextInterface, channel, keyID string) (string, error) {
+	return reply(domain.GetRelayedSealKey(state(ctx), channel, keyID))
+}
+
+// ExportGrant returns a JSON GrantExport of an accreditation grant, for
+// the relay to have endorsed.
+func (r *Relay) ExportGrant(ctx contractapi.TransactionContextInterface, grantID string) (string, error) {
+	return reply(domain.ExportGrant(state(ctx), grantID))
+}
+
+// ImportGrants records accreditation grants of another channel from a
+// JSON list of RelayItems.
+func (r *Relay) ImportGrants(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportGrants)
+}
+
+// GetRelayedGrant returns a grant relayed from a channel.
+func (r *Relay) GetRelayedGrant(ctx contractapi.TransactionContextInterface, channel, grantID string) (string, error) {
+	return reply(domain.GetRelayedGrant(state(ctx), channel, grantID))
 }
 
 // importItems decodes a JSON list of RelayItems and imports them.

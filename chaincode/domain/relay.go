@@ -227,15 +227,33 @@ func applyRelayed(s State, r *record.RelayedLicence) (string, error) {
 	return record.OutcomeApplied, putJSON(s, k, r)
 }
 
-// GetRelayed returns a licence relayed from another channel.
+// GetRelayed returns a licence relayed from another channel, with the
+// latest seal key and grant of its source relayed here in place of the
+// copies its proof carried (ImportSealKeys, ImportGrants).
 func GetRelayed(s State, id string) (*record.RelayedLicence, error) {
 	if _, err := requireReader(s); err != nil {
 		return nil, err
 	}
-	return load[record.RelayedLicence](s, "licence ID", "relayed licence", objRelayed, id)
+	rl, err := load[record.RelayedLicence](s, "licence ID", "relayed licence", objRelayed, id)
+	if err != nil {
+		return nil, err
+	}
+	return latestRelayed(s, rl)
 }
 
-// ListRelayed lists the licences relayed from other channels.
+// ListRelayed lists the licences relayed from other channels, each as
+// GetRelayed returns it.
 func ListRelayed(s State, size int32, bookmark string) (record.Page[record.RelayedLicence], error) {
-	return listForReaders[record.RelayedLicence](s, size, bookmark, objRelayed)
+	p, err := listForReaders[record.RelayedLicence](s, size, bookmark, objRelayed)
+	if err != nil {
+		return p, err
+	}
+	for i := range p.Items {
+		rl, err := latestRelayed(s, &p.Items[i])
+		if err != nil {
+			return record.Page[record.RelayedLicence]{}, err
+		}
+		p.Items[i] = *rl
+	}
+	return p, nil
 }

@@ -64,8 +64,9 @@ var (
 // format names the cache's layout: ledger keys under statePrefix, filled
 // from write sets. Caches of earlier versions, filled from chaincode events,
 // have no format and may hold what no validated write said; those of
-// "write-sets/1" lack the relayed licences.
-const format = "write-sets/2"
+// "write-sets/1" lack the relayed licences, those of "write-sets/2" the
+// relayed seal keys and grants.
+const format = "write-sets/3"
 
 func (s *Store) checkFormat() error {
 	var have []byte
@@ -150,6 +151,9 @@ const (
 	objGrant   = "grant"
 	objSeal    = "seal"
 	objRelayed = "relay~licence"
+	// relayed seal keys and grants, keyed by (source channel, ID)
+	objRelayedSeal  = "relay~seal"
+	objRelayedGrant = "relay~grant"
 )
 
 // objects are the cached object types, by composite-key object type: each
@@ -168,6 +172,18 @@ var objects = map[string]func(value []byte) (attrs []string, err error){
 			return nil // not a licence: not cached
 		}
 		return []string{r.Licence.ID}
+	}),
+	objRelayedSeal: keyedBy(func(r *record.RelayedSealKey) []string {
+		if r.SealKey == nil {
+			return nil
+		}
+		return []string{r.Source.Channel, r.SealKey.KeyID}
+	}),
+	objRelayedGrant: keyedBy(func(r *record.RelayedGrant) []string {
+		if r.Grant == nil {
+			return nil
+		}
+		return []string{r.Source.Channel, r.Grant.GrantID}
 	}),
 }
 

@@ -106,10 +106,39 @@ func (v *Snapshot) Licence(id string) (*record.Licence, error) {
 	return read[record.Licence](v, objLicence, id)
 }
 
-// Relayed returns a cached licence relayed from another channel. A channel
-// never holds a licence of its own and a relayed one of the same ID.
+// Relayed returns a cached licence relayed from another channel, with the
+// latest seal key and grant of its source relayed here in place of the
+// copies its proof carried (record.RelayedLicence.Latest). A channel never
+// holds a licence of its own and a relayed one of the same ID. The result
+// is new on each call, but its records are the cached ones: the seal key
+// is the same pointer for as long as its cached version stands.
 func (v *Snapshot) Relayed(id string) (*record.RelayedLicence, error) {
-	return read[record.RelayedLicence](v, objRelayed, id)
+	rl, err := read[record.RelayedLicence](v, objRelayed, id)
+	if err != nil || rl.Licence == nil {
+		return rl, err
+	}
+	var key *record.RelayedSealKey
+	if rl.SealKey != nil {
+		if key, err = readOptional[record.RelayedSealKey](v, objRelayedSeal, rl.Source.Channel, rl.SealKey.KeyID); err != nil {
+			return nil, err
+		}
+	}
+	var grant *record.RelayedGrant
+	if rl.Grant != nil {
+		if grant, err = readOptional[record.RelayedGrant](v, objRelayedGrant, rl.Source.Channel, rl.Grant.GrantID); err != nil {
+			return nil, err
+		}
+	}
+	return rl.Latest(key, grant), nil
+}
+
+// readOptional is read, with nil for a record not cached.
+func readOptional[T any](v *Snapshot, typ string, attrs ...string) (*T, error) {
+	t, err := read[T](v, typ, attrs...)
+	if errors.Is(err, ErrNotCached) {
+		return nil, nil
+	}
+	return t, err
 }
 
 // Grant returns a cached grant by its ID ("<agency ID>:<sequence>").

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -37,12 +38,18 @@ func BlockChanges(b *common.Block, chaincode string, source []string) ([]Change,
 	for _, w := range writes {
 		typ, attrs, ok := cache.SplitKey(w.Key)
 		k, carried := kindOf(typ)
-		if !ok || !carried || len(attrs) != 1 || w.Delete {
+		if !ok || !carried || w.Delete {
 			continue
 		}
 		c, crosses, err := k.read(w.Value, source)
-		if err != nil || crosses && c.ID != attrs[0] {
-			return nil, fmt.Errorf("block %d: the %s write under %q does not decode as %s %s", n, typ, attrs[0], typ, attrs[0])
+		if err == nil && crosses {
+			var want []string
+			if want, err = k.keyAttrs(c.ID); err == nil && !slices.Equal(want, attrs) {
+				err = fmt.Errorf("keyed by %q", attrs)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("block %d: the %s write under %q does not decode as %s of that key", n, typ, attrs, typ)
 		}
 		if crosses {
 			c.Kind, c.Block = typ, n

@@ -19,11 +19,38 @@ type kind struct {
 	// current reports whether an export's payload holds c's version or a
 	// later one (an endorser that has not committed c exports an older).
 	current func(payload []byte, c Change) (bool, error)
+	// attrs names the composite key attributes of a record's ID (nil: the
+	// ID alone).
+	attrs func(id string) ([]string, error)
+}
+
+// keyAttrs returns the composite key attributes a record of kind k with
+// ID id is written under.
+func (k kind) keyAttrs(id string) ([]string, error) {
+	if k.attrs == nil {
+		return []string{id}, nil
+	}
+	return k.attrs(id)
 }
 
 // kinds are the records the relay carries, in the order a flush imports
-// them: an access record only after the authorization it is of.
+// them: seal keys and grants before the licences judged by them, an access
+// record only after the authorization it is of.
 var kinds = []kind{
+	{object: "seal", export: "ExportSealKey", imp: "ImportSealKeys", read: readSealKey,
+		current: exported(func(e *record.SealKeyExport) *record.Record {
+			if e.SealKey == nil {
+				return nil
+			}
+			return &e.SealKey.Record
+		})},
+	{object: "grant", export: "ExportGrant", imp: "ImportGrants", read: readGrant, attrs: record.GrantKeyAttrs,
+		current: exported(func(e *record.GrantExport) *record.Record {
+			if e.Grant == nil {
+				return nil
+			}
+			return &e.Grant.Record
+		})},
 	{object: "licence", export: "ExportLicence", imp: "ImportLicences", read: readLicence, current: licenceCurrent},
 	{object: "authorization", export: "ExportAuthorization", imp: "ImportAuthorizations", read: readAuthorization,
 		current: exported(func(e *record.AuthorizationExport) *record.Record {
@@ -57,6 +84,24 @@ func readLicence(v []byte, _ []string) (Change, bool, error) {
 		return Change{}, false, err
 	}
 	return Change{ID: l.ID, Revision: l.Revision, Party: l.IssuerMSP, TxID: l.TxID, At: l.UpdatedAt}, true, nil
+}
+
+// readSealKey takes every seal key: its organisation's peer endorses it.
+func readSealKey(v []byte, _ []string) (Change, bool, error) {
+	var k record.SealKey
+	if err := json.Unmarshal(v, &k); err != nil {
+		return Change{}, false, err
+	}
+	return Change{ID: k.KeyID, Party: k.MSPID, TxID: k.TxID, At: k.UpdatedAt}, true, nil
+}
+
+// readGrant takes every grant: its granting province's peer endorses it.
+func readGrant(v []byte, _ []string) (Change, bool, error) {
+	var a record.Accreditation
+	if err := json.Unmarshal(v, &a); err != nil {
+		return Change{}, false, err
+	}
+	return Change{ID: a.GrantID, Party: a.Province, TxID: a.TxID, At: a.UpdatedAt}, true, nil
 }
 
 func licenceCurrent(payload []byte, c Change) (bool, error) {

@@ -3,8 +3,9 @@
 // grant in force, sealed by a valid key of its agency, active and within its
 // validity, and the disclosed fields match their digests. A licence relayed
 // from another channel is judged by the same checks against the grant,
-// seal key and type its proof carried, which this channel's registry does
-// not hold.
+// seal key and type its record carries (the grant and seal key as last
+// relayed in their own right, record.RelayedLicence.Latest), which this
+// channel's registry does not hold.
 package verifier
 
 import (
