@@ -73,21 +73,24 @@ func TestRelayedLicencesAreCachedFromTheValidatedWritesOfImports(t *testing.T) {
 	}
 }
 
-// A cache filled before relayed licences were cached lacks those of its
-// blocks: it is rebuilt from block 0.
-func TestACacheWithoutRelayedLicencesIsRebuiltFromBlockZero(t *testing.T) {
-	dir := t.TempDir()
-	s := open(t, dir)
-	applyBlocks(t, s, block(t, 0, valid(nil, put(t, "licence", "H1", licence("H1", record.StatusActive)))))
-	err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(formatKey, []byte("write-sets/1")) })
-	s.Close()
-	if err != nil {
-		t.Fatal(err)
+// A cache filled before relayed licences (write-sets/1), or relayed seal
+// keys and grants (write-sets/2), were cached lacks those of its blocks: it
+// is rebuilt from block 0.
+func TestACacheOfAnEarlierWriteSetFormatIsRebuiltFromBlockZero(t *testing.T) {
+	for _, format := range []string{"write-sets/1", "write-sets/2"} {
+		dir := t.TempDir()
+		s := open(t, dir)
+		applyBlocks(t, s, block(t, 0, valid(nil, put(t, "licence", "H1", licence("H1", record.StatusActive)))))
+		err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(formatKey, []byte(format)) })
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = open(t, dir)
+		if h, err := s.Height(); err != nil || h != 0 {
+			t.Errorf("%s: height = %d, %v; want 0", format, h, err)
+		}
+		wantAbsent(t, s, "H1")
+		s.Close()
 	}
-	s = open(t, dir)
-	defer s.Close()
-	if h, err := s.Height(); err != nil || h != 0 {
-		t.Errorf("height = %d, %v; want 0", h, err)
-	}
-	wantAbsent(t, s, "H1")
 }

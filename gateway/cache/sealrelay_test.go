@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/wanledger/wanledger/api/record"
 )
@@ -68,23 +67,4 @@ func TestARelayedLicenceIsReadWithTheLatestRelayedSealKeyAndGrant(t *testing.T) 
 	if r, err := s.Relayed("S1"); err != nil || r.Source.Channel != "delta" || r.TxID != "anhui-import-S1" {
 		t.Errorf("the relayed licence's own fields: %+v, %v", r, err)
 	}
-}
-
-// A cache filled before relayed seal keys and grants were cached lacks
-// them: it is rebuilt from block 0.
-func TestACacheWithoutRelayedSealKeysIsRebuiltFromBlockZero(t *testing.T) {
-	dir := t.TempDir()
-	s := open(t, dir)
-	applyBlocks(t, s, block(t, 0, valid(nil, put(t, "licence", "H1", licence("H1", record.StatusActive)))))
-	err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(formatKey, []byte("write-sets/2")) })
-	s.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s = open(t, dir)
-	defer s.Close()
-	if h, err := s.Height(); err != nil || h != 0 {
-		t.Errorf("height = %d, %v; want 0", h, err)
-	}
-	wantAbsent(t, s, "H1")
 }

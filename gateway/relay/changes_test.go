@@ -59,10 +59,11 @@ func testBlock(t *testing.T, n uint64, txs ...testTx) *common.Block {
 	return b
 }
 
-// write is the write of v as JSON under the composite key of typ and id.
-func write(t *testing.T, typ, id string, v any) *kvrwset.KVWrite {
+// write is the write of v as JSON under the composite key of typ and
+// attrs (an ID, or a grant's agency ID and sequence).
+func write(t *testing.T, typ string, v any, attrs ...string) *kvrwset.KVWrite {
 	t.Helper()
-	k, err := shim.CreateCompositeKey(typ, []string{id})
+	k, err := shim.CreateCompositeKey(typ, attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,13 +82,13 @@ func TestBlockChangesAreTheLicenceWritesOfValidTransactionsOnly(t *testing.T) {
 	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	b := testBlock(t, 7,
 		testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{
-			write(t, "licence", "L1", licence("L1", 3, at)),
-			write(t, "agency", "A1", record.Agency{AgencyID: "A1"}),
-			write(t, "relay~licence", "L9", record.RelayedLicence{}),
+			write(t, "licence", licence("L1", 3, at), "L1"),
+			write(t, "agency", record.Agency{AgencyID: "A1"}, "A1"),
+			write(t, "relay~licence", record.RelayedLicence{}, "L9"),
 		}},
-		testTx{code: peer.TxValidationCode_MVCC_READ_CONFLICT, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", "L2", licence("L2", 1, at))}},
-		testTx{code: peer.TxValidationCode_VALID, ns: "other", writes: []*kvrwset.KVWrite{write(t, "licence", "L3", licence("L3", 1, at))}},
-		testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", "L4", licence("L4", 1, at.Add(time.Second)))}},
+		testTx{code: peer.TxValidationCode_MVCC_READ_CONFLICT, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", licence("L2", 1, at), "L2")}},
+		testTx{code: peer.TxValidationCode_VALID, ns: "other", writes: []*kvrwset.KVWrite{write(t, "licence", licence("L3", 1, at), "L3")}},
+		testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", licence("L4", 1, at.Add(time.Second)), "L4")}},
 	)
 	got, err := BlockChanges(b, chaincode, anhui)
 	if err != nil {
@@ -101,7 +102,7 @@ func TestBlockChangesAreTheLicenceWritesOfValidTransactionsOnly(t *testing.T) {
 
 func TestALicenceWriteThatDoesNotDecodeIsAnError(t *testing.T) {
 	for name, v := range map[string]any{"not a licence": []int{1}, "another ID": licence("L2", 1, time.Time{})} {
-		b := testBlock(t, 3, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", "L1", v)}})
+		b := testBlock(t, 3, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{write(t, "licence", v, "L1")}})
 		if _, err := BlockChanges(b, chaincode, anhui); err == nil {
 			t.Errorf("%s: no error", name)
 		}
@@ -119,12 +120,12 @@ func TestBlockChangesTakeTheRecordsThatCrossChannels(t *testing.T) {
 	x := &record.Crossing{From: "anhui", To: "delta", Carrier: "AnhuiMSP"}
 	rec := record.Record{UpdatedAt: at, TxID: "t1"}
 	b := testBlock(t, 9, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{
-		write(t, "handoff", "H1", record.Handoff{ID: "H1", Origin: "HefeiMSP", Target: "ShanghaiMSP", Crossing: x, Record: rec}),
-		write(t, "handoff", "H2", record.Handoff{ID: "H2", Origin: "HefeiMSP", Target: "WuhuMSP", Record: rec}),
-		write(t, "authorization", "A1", record.Authorization{ID: "A1", Owner: "ShanghaiMSP", Requester: "WuhuMSP", Crossing: x, Record: rec}),
-		write(t, "access", "X1", record.AccessRecord{ID: "X1", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "HefeiMSP", At: at}),
-		write(t, "access", "X2", record.AccessRecord{ID: "X2", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "ShanghaiMSP", At: at, Source: &record.Source{Channel: "delta"}}),
-		write(t, "access", "X3", record.AccessRecord{ID: "X3", Owner: "HefeiMSP", Requester: "WuhuMSP", RecordedBy: "WuhuMSP", At: at}),
+		write(t, "handoff", record.Handoff{ID: "H1", Origin: "HefeiMSP", Target: "ShanghaiMSP", Crossing: x, Record: rec}, "H1"),
+		write(t, "handoff", record.Handoff{ID: "H2", Origin: "HefeiMSP", Target: "WuhuMSP", Record: rec}, "H2"),
+		write(t, "authorization", record.Authorization{ID: "A1", Owner: "ShanghaiMSP", Requester: "WuhuMSP", Crossing: x, Record: rec}, "A1"),
+		write(t, "access", record.AccessRecord{ID: "X1", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "HefeiMSP", At: at}, "X1"),
+		write(t, "access", record.AccessRecord{ID: "X2", Owner: "HefeiMSP", Requester: "ShanghaiMSP", RecordedBy: "ShanghaiMSP", At: at, Source: &record.Source{Channel: "delta"}}, "X2"),
+		write(t, "access", record.AccessRecord{ID: "X3", Owner: "HefeiMSP", Requester: "WuhuMSP", RecordedBy: "WuhuMSP", At: at}, "X3"),
 	}})
 	got, err := BlockChanges(b, chaincode, anhui)
 	if err != nil {

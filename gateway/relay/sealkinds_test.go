@@ -7,26 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
 )
-
-// grantWrite is the write of a grant under its ledger key (agency ID,
-// sequence).
-func grantWrite(t *testing.T, agencyID, seq string, a record.Accreditation) *kvrwset.KVWrite {
-	t.Helper()
-	k, err := shim.CreateCompositeKey("grant", []string{agencyID, seq})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &kvrwset.KVWrite{Key: k, Value: b}
-}
 
 // TestBlockChangesTakeEverySealKeyAndGrant: a seal key's party is its
 // organisation, a grant's its granting province, and a grant is read under
@@ -35,8 +19,8 @@ func TestBlockChangesTakeEverySealKeyAndGrant(t *testing.T) {
 	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	rec := record.Record{UpdatedAt: at, TxID: "t1"}
 	b := testBlock(t, 4, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{
-		write(t, "seal", "K1", record.SealKey{KeyID: "K1", MSPID: "HefeiMSP", Revocation: &record.Revocation{Reason: "KEY_COMPROMISED"}, Record: rec}),
-		grantWrite(t, "hefei-amr", "000002", record.Accreditation{GrantID: "hefei-amr:000002", Province: "AnhuiMSP", MSPID: "HefeiMSP", Record: rec}),
+		write(t, "seal", record.SealKey{KeyID: "K1", MSPID: "HefeiMSP", Revocation: &record.Revocation{Reason: "KEY_COMPROMISED"}, Record: rec}, "K1"),
+		write(t, "grant", record.Accreditation{GrantID: "hefei-amr:000002", Province: "AnhuiMSP", MSPID: "HefeiMSP", Record: rec}, "hefei-amr", "000002"),
 	}})
 	got, err := BlockChanges(b, chaincode, anhui)
 	if err != nil {
@@ -48,9 +32,9 @@ func TestBlockChangesTakeEverySealKeyAndGrant(t *testing.T) {
 		t.Errorf("BlockChanges = %+v, want %+v", got, want)
 	}
 	for name, w := range map[string]*kvrwset.KVWrite{
-		"a grant under another key":    grantWrite(t, "hefei-amr", "000001", record.Accreditation{GrantID: "hefei-amr:000002"}),
-		"a grant of a malformed ID":    grantWrite(t, "hefei-amr", "000001", record.Accreditation{GrantID: "hefei-amr"}),
-		"a seal key under another key": write(t, "seal", "K2", record.SealKey{KeyID: "K1"}),
+		"a grant under another key":    write(t, "grant", record.Accreditation{GrantID: "hefei-amr:000002"}, "hefei-amr", "000001"),
+		"a grant of a malformed ID":    write(t, "grant", record.Accreditation{GrantID: "hefei-amr"}, "hefei-amr", "000001"),
+		"a seal key under another key": write(t, "seal", record.SealKey{KeyID: "K1"}, "K2"),
 	} {
 		b := testBlock(t, 5, testTx{code: peer.TxValidationCode_VALID, ns: chaincode, writes: []*kvrwset.KVWrite{w}})
 		if _, err := BlockChanges(b, chaincode, anhui); err == nil {
