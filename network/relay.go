@@ -13,7 +13,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/config"
-	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
 )
@@ -27,11 +27,11 @@ const RelayUser = "User1"
 func (nw *Network) writeRelayConfig(n Node) (string, error) {
 	org, _ := nw.Topo.Org(n.Org)
 	msp, _ := nw.Home.User(org, RelayUser)
-	cfg := relay.Config{Org: org.Name, MSPID: org.MSPID, MSPDir: msp, Chaincode: ChaincodeName,
+	cfg := relayconfig.Config{Org: org.Name, MSPID: org.MSPID, MSPDir: msp, Chaincode: ChaincodeName,
 		Peer:    config.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
 		DataDir: filepath.Join(nw.Home.NodeDir(n.Name), "checkpoints"), Listen: n.ListenAddr()}
 	for _, c := range nw.Topo.ChannelsOf(org.Name) {
-		cfg.Channels = append(cfg.Channels, relay.Channel{Name: c.Name, Members: nw.memberMSPIDs(c)})
+		cfg.Channels = append(cfg.Channels, relayconfig.Channel{Name: c.Name, Members: nw.memberMSPIDs(c)})
 	}
 	path := filepath.Join(nw.Home.NodeDir(n.Name), "relay.json")
 	return path, writeJSONFile(path, cfg, 0o644)
@@ -162,7 +162,7 @@ func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, ms
 }
 
 // RelayStatus reads a relay's directions from its /status.
-func RelayStatus(ctx context.Context, addr string) ([]relay.Status, error) {
+func RelayStatus(ctx context.Context, addr string) ([]relayconfig.Status, error) {
 	resp, err := opsGet(ctx, addr, "/status")
 	if err != nil {
 		return nil, err
@@ -172,7 +172,7 @@ func RelayStatus(ctx context.Context, addr string) ([]relay.Status, error) {
 		return nil, fmt.Errorf("relay status: HTTP %d", resp.StatusCode)
 	}
 	var st struct {
-		Directions []relay.Status `json:"directions"`
+		Directions []relayconfig.Status `json:"directions"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
 		return nil, fmt.Errorf("relay status: %w", err)

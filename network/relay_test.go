@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/internal/relayproof"
 	"github.com/wanledger/wanledger/network/fabricbin"
 )
@@ -59,7 +59,7 @@ func TestTheRelayConfigAndSourcesComeFromTheTopologyAndTheCryptoMaterial(t *test
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := relay.LoadConfig(path)
+	cfg, err := relayconfig.LoadConfig(path)
 	if err != nil {
 		t.Fatalf("the relay's configuration does not load: %v", err)
 	}

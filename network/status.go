@@ -10,24 +10,24 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/network/proc"
 )
 
 // NodeStatus is what status reports of one node.
 type NodeStatus struct {
-	Name    string         `json:"name"`
-	Kind    Kind           `json:"kind"`
-	MSPID   string         `json:"mspId"`
-	PID     int            `json:"pid,omitempty"`
-	Running bool           `json:"running"`
-	Ports   []int          `json:"ports"`
-	Health  string         `json:"health"` // "ok", "down", or the health error
-	Heights map[string]int `json:"heights,omitempty"`
-	Leader  []string       `json:"raftLeaderOf,omitempty"`
-	Relays  []relay.Status `json:"relays,omitempty"` // a relay's directions and their lag
-	RSS     int64          `json:"rssBytes,omitempty"`
-	CPUSecs float64        `json:"cpuSeconds,omitempty"`
+	Name    string               `json:"name"`
+	Kind    Kind                 `json:"kind"`
+	MSPID   string               `json:"mspId"`
+	PID     int                  `json:"pid,omitempty"`
+	Running bool                 `json:"running"`
+	Ports   []int                `json:"ports"`
+	Health  string               `json:"health"` // "ok", "down", or the health error
+	Heights map[string]int       `json:"heights,omitempty"`
+	Leader  []string             `json:"raftLeaderOf,omitempty"`
+	Relays  []relayconfig.Status `json:"relays,omitempty"` // a relay's directions and their lag
+	RSS     int64                `json:"rssBytes,omitempty"`
+	CPUSecs float64              `json:"cpuSeconds,omitempty"`
 }
 
 // Status inspects every node.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/gateway/relay"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 )
 
 func newRelay() *cobra.Command {
@@ -15,7 +16,7 @@ func newRelay() *cobra.Command {
 		Short: "Run an organisation's relay of licences between its channels (docs/operations.md)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := relay.LoadConfig(configFile)
+			cfg, err := relayconfig.LoadConfig(configFile)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/internal/credential"
 	"google.golang.org/protobuf/proto"
 )
@@ -181,7 +182,7 @@ func TestEndorsersAreTheIssuerTheRelaysOrganisationAndAMajority(t *testing.T) {
 }
 
 func TestCheckpointIsReplacedWhole(t *testing.T) {
-	path := checkpointFile(t.TempDir(), Direction{Source: Channel{Name: "anhui"}, Target: Channel{Name: "delta"}})
+	path := checkpointFile(t.TempDir(), relayconfig.Direction{Source: relayconfig.Channel{Name: "anhui"}, Target: relayconfig.Channel{Name: "delta"}})
 	if n, err := loadCheckpoint(path); err != nil || n != 0 {
 		t.Fatalf("no checkpoint yet: %d, %v; want block 0", n, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 )
 
 // checkpoint is a direction's progress, persisted in the data directory:
@@ -15,7 +17,7 @@ type checkpoint struct {
 	Next uint64 `json:"next"`
 }
 
-func checkpointFile(dataDir string, d Direction) string {
+func checkpointFile(dataDir string, d relayconfig.Direction) string {
 	return filepath.Join(dataDir, d.Source.Name+"-to-"+d.Target.Name+".json")
 }
 

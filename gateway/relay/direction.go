@@ -12,6 +12,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/relayproof"
 )
@@ -42,8 +43,8 @@ const (
 
 // direction relays one source channel's licences to one target channel.
 type direction struct {
-	Direction
-	cfg      *Config
+	relayconfig.Direction
+	cfg      *relayconfig.Config
 	src      Source
 	dst      Target
 	file     string // the checkpoint's
@@ -51,25 +52,12 @@ type direction struct {
 	m        *metrics
 	sleep    func(context.Context, time.Duration) bool
 	mu       sync.Mutex
-	st       Status
+	st       relayconfig.Status
 	inFlight time.Time // the oldest change read and not yet imported
 }
 
-// Status is what a direction reports on /status.
-type Status struct {
-	Source       string     `json:"source" doc:"the source channel"`
-	Target       string     `json:"target" doc:"the target channel"`
-	SourceHeight uint64     `json:"sourceHeight" doc:"the source channel's height at the relay's peer"`
-	Checkpoint   uint64     `json:"checkpoint" doc:"the first source block whose changes are not all imported"`
-	LagBlocks    uint64     `json:"lagBlocks" doc:"source blocks not yet relayed"`
-	LagSeconds   float64    `json:"lagSeconds" doc:"age of the oldest source change read and not yet imported; 0 when none"`
-	Relayed      uint64     `json:"relayed" doc:"licence versions applied on the target since the relay started"`
-	LastError    string     `json:"lastError,omitempty" doc:"the last failure, if any"`
-	LastErrorAt  *time.Time `json:"lastErrorAt,omitempty" doc:"RFC 3339: when it happened"`
-}
-
 // status returns the direction's status now.
-func (d *direction) status(now time.Time) Status {
+func (d *direction) status(now time.Time) relayconfig.Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := d.st

@@ -33,6 +33,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/fabric"
+	"github.com/wanledger/wanledger/gateway/relayconfig"
 )
 
 type metrics struct {
@@ -66,7 +67,7 @@ type Relay struct {
 }
 
 // New makes the relay's directions over the given channels (by name).
-func New(cfg *Config, channels map[string]Ledger, log *slog.Logger) (*Relay, error) {
+func New(cfg *relayconfig.Config, channels map[string]Ledger, log *slog.Logger) (*Relay, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func New(cfg *Config, channels map[string]Ledger, log *slog.Logger) (*Relay, err
 	for _, d := range cfg.Directions() {
 		r.dirs = append(r.dirs, &direction{Direction: d, cfg: cfg, src: channels[d.Source.Name], dst: channels[d.Target.Name],
 			file: checkpointFile(cfg.DataDir, d), log: log, m: r.m, sleep: sleep,
-			st: Status{Source: d.Source.Name, Target: d.Target.Name}})
+			st: relayconfig.Status{Source: d.Source.Name, Target: d.Target.Name}})
 	}
 	return r, nil
 }
@@ -93,9 +94,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // Statuses returns every direction's status now, and sets the lag gauges.
-func (r *Relay) Statuses() []Status {
+func (r *Relay) Statuses() []relayconfig.Status {
 	now := time.Now()
-	var out []Status
+	var out []relayconfig.Status
 	for _, d := range r.dirs {
 		s := d.status(now)
 		r.m.lagBlocks.WithLabelValues(s.Source, s.Target).Set(float64(s.LagBlocks))
@@ -117,7 +118,7 @@ func (r *Relay) Handler() http.Handler {
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(struct { //nolint:errchkjson // the client went away
-			Directions []Status `json:"directions"`
+			Directions []relayconfig.Status `json:"directions"`
 		}{r.Statuses()})
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) }) //nolint:errcheck
@@ -138,7 +139,7 @@ func (r *Relay) Start(ctx context.Context) (wait func()) {
 // Run connects to the peer as the configured identity, once per channel,
 // serves the HTTP endpoints and relays until ctx ends (SIGTERM), then
 // stops: an import under way is abandoned, its checkpoint not moved.
-func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
+func Run(ctx context.Context, cfg *relayconfig.Config, log *slog.Logger) error {
 	channels := map[string]Ledger{}
 	for _, ch := range cfg.Channels {
 		f, err := fabric.Dial(&config.Config{MSPID: cfg.MSPID, Peer: cfg.Peer, Channel: ch.Name, Chaincode: cfg.Chaincode,

@@ -23,8 +23,8 @@ var boundaries = []boundary{
 		"the gateway reads the ledger through api/record, never the chaincode's code"},
 	{"api/...", []string{module + "chaincode/", module + "gateway", module + "network", "github.com/hyperledger/", "github.com/dgraph-io/badger", "github.com/danielgtaylor/huma"},
 		"the published contract and its client link no server, Fabric or storage code"},
-	{"network", []string{module + "chaincode/server", module + "chaincode/contracts", module + "chaincode/domain", module + "gateway/cache", "github.com/danielgtaylor/huma"},
-		"network starts the chaincode server and the gateways as processes; it reads only their configuration packages"},
+	{"network", []string{module + "chaincode/server", module + "chaincode/contracts", module + "chaincode/domain", module + "gateway/cache", module + "gateway/relay", "github.com/danielgtaylor/huma"},
+		"network starts the chaincode server, the gateways and the relay as processes; it reads only their configuration packages"},
 	{"internal/...", []string{module + "chaincode/", module + "gateway", module + "network", module + "cmd/"},
 		"internal packages are leaves every part may use"},
 }
