@@ -147,7 +147,9 @@ func TestHandoffNeedsBothOrganisationsAfterAcceptance(t *testing.T) {
 	target := contract(t, env, "wuhu", "User1", "handoff")
 	mustSubmit(t, origin, "Open", toJSON(t, record.Handoff{ID: "HO-IT-1", Target: "WuhuMSP", ServiceItem: "household-transfer",
 		ApplicantPseudonym: gm.SM3Hex([]byte("applicant")), Deadline: time.Now().UTC().Truncate(time.Second).Add(24 * time.Hour)}))
+	settled(t, env, "anhui", "hefei") // every endorser has the handoff
 	mustSubmit(t, target, "Accept", "HO-IT-1")
+	settled(t, env, "anhui", "wuhu")
 
 	st := submitEndorsedBy(t, target, []string{"WuhuMSP", "AnhuiMSP"}, "Start", "HO-IT-1")
 	if st.Successful || st.Code != peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE {
