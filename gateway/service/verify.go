@@ -28,13 +28,13 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 			return api.Verdict{}, err
 		}
 		v := s.verifier.Judge(recs, req, at)
-		v.BlockHeight, v.Source = h, SourceLedger
+		v.BlockHeight, v.Source, v.Assurance = h, SourceLedger, api.AssuranceStatusOnly
 		return v, nil
 	}
 	var v api.Verdict
 	err := s.store.View(func(snap *cache.Snapshot) error {
 		v = s.verifier.Judge(snap, req, at)
-		v.BlockHeight, v.Source = snap.Height, SourceCache
+		v.BlockHeight, v.Source, v.Assurance = snap.Height, SourceCache, api.AssuranceStatusOnly
 		return nil
 	})
 	if err != nil {
