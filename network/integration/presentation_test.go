@@ -41,7 +41,7 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 	}
 
 	// Hefei seals and issues the licence; the tooling writes the credential.
-	typ := record.LicenceType{Code: "business-licence", Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
+	typ := record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
 		{Name: "creditCode", Type: record.FieldString, Required: true}}}
 	draft := issuance.Draft{ID: id, Type: typ.Code, AgencyID: agency, Region: "340100", SealKeyID: sealID,
 		Holder: issuance.Holder{CitizenID: "340104199001011234", PublicKey: key.PublicKey},
