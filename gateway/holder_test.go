@@ -97,3 +97,21 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 		t.Errorf("an unknown licence: %d %s", st, code)
 	}
 }
+
+func TestTheOpenAPIDocumentSaysHolderOperationsTakeNoKey(t *testing.T) {
+	w := newWorld(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	w.must("", http.MethodGet, "/v1/openapi.json", nil, &doc)
+	for path, method := range map[string]string{"/v1/holder/challenge": "get", "/v1/holder/activity": "post"} {
+		if sec := doc.Paths[path][method].Security; len(sec) != 1 || len(sec[0]) != 0 {
+			t.Errorf("%s %s: security %v, want [{}] (none required)", method, path, sec)
+		}
+	}
+	if sec := doc.Paths["/v1/presentations/verify"]["post"].Security; sec != nil {
+		t.Errorf("presentations/verify: security %v, want the document's (an API key)", sec)
+	}
+}
