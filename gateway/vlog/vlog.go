@@ -27,7 +27,7 @@ const (
 type Log struct {
 	db        *badger.DB
 	retention time.Duration
-	seq       atomic.Uint64 // orders entries of the same nanosecond
+	seq       atomic.Uint64 // orders entries of the same time, across restarts too
 }
 
 // Open opens (or creates) the log in dir; "" opens one in memory (lost at
@@ -45,7 +45,9 @@ func Open(dir string, retention time.Duration, log *slog.Logger) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open verification log %s: %w", dir, err)
 	}
-	return &Log{db: db, retention: retention}, nil
+	l := &Log{db: db, retention: retention}
+	l.seq.Store(uint64(time.Now().UnixNano())) // later than any sequence before a restart
+	return l, nil
 }
 
 // Close closes the log.
