@@ -214,3 +214,21 @@ func TestEveryRefusalOfAPresentationHasItsCode(t *testing.T) {
 		t.Errorf("an unknown licence: %d %s", st, code)
 	}
 }
+
+// A licence relayed from delta is presented as one of anhui's own: its
+// verdict is holder-bound and names its source.
+func TestARelayedLicenceIsPresentedWithItsSource(t *testing.T) {
+	w := &holderWorld{world: newWorld(t)}
+	w.registry(t)
+	d := w.approveDelta(t)
+	w.relay(t, d.item(t, d.export(t, "SH-1", 1, w.chain.Now().Add(-4*time.Second), false), 42, "AnhuiMSP", "JiangsuMSP", "ShanghaiMSP"))
+	n := w.nonce(t)
+	p, err := presentation.Make(d.seal, "SH-1", nil, n, "HefeiMSP", w.chain.Now()) // the export's holder key is delta's seal
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, v, code := w.verify(api.PresentationRequest{Presentation: p, Nonce: n})
+	if st != http.StatusOK || !v.Valid || !v.HolderVerified || v.RelayedFrom == nil || v.RelayedFrom.Channel != "delta" || v.RelayedFrom.Block != 42 {
+		t.Errorf("a relayed licence's presentation: %d %s %+v", st, code, v)
+	}
+}
