@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/wanledger/wanledger/api/record"
@@ -22,13 +23,56 @@ const (
 // (docs/credential-format.md), answered as they are: 400 for the
 // malformed, 422 for one that does not verify.
 const (
-	CodeNonceUnknown   = "NONCE_UNKNOWN"       // 422: not a nonce this gateway issued (or it restarted since)
-	CodeNonceExpired   = "NONCE_EXPIRED"       // 422: the nonce's lifetime is over
-	CodeNonceUsed      = "NONCE_USED"          // 409: the nonce was used before: a replay
-	CodeNonceCapacity  = "NONCE_CAPACITY"      // 503: too many nonces outstanding; ask again later
-	CodeAudienceWrong  = "AUDIENCE_UNKNOWN"    // 400: an audience that is not this gateway's verifier name
-	CodeHolderKeyWrong = "HOLDER_KEY_MISMATCH" // 403: a licence not bound to the key that signed the challenge
+	CodeNonceUnknown      = "NONCE_UNKNOWN"       // 422: not a nonce this gateway issued (or it restarted since)
+	CodeNonceExpired      = "NONCE_EXPIRED"       // 422: the nonce's lifetime is over
+	CodeNonceUsed         = "NONCE_USED"          // 409: the nonce was used before: a replay
+	CodeNonceCapacity     = "NONCE_CAPACITY"      // 503: too many nonces outstanding; ask again later
+	CodeAudienceUnknown   = "AUDIENCE_UNKNOWN"    // 400: an audience that is not this gateway's verifier name
+	CodeHolderKeyMismatch = "HOLDER_KEY_MISMATCH" // 403: a licence not bound to the key that signed the challenge
 )
+
+// PresentationRefusals are the codes of the presentation format
+// (docs/credential-format.md) a gateway answers a refused presentation
+// with, and their HTTP status: 400 for a malformed presentation, 422 for
+// one that does not verify.
+var PresentationRefusals = map[string]int{
+	"PRESENTATION_EMPTY":          http.StatusBadRequest,
+	"PRESENTATION_TOO_LARGE":      http.StatusBadRequest,
+	"PRESENTATION_CHARSET":        http.StatusBadRequest,
+	"PRESENTATION_STRUCTURE":      http.StatusBadRequest,
+	"PRESENTATION_TOO_MANY":       http.StatusBadRequest,
+	"REFERENCE_BASE64":            http.StatusBadRequest,
+	"REFERENCE_MALFORMED":         http.StatusBadRequest,
+	"REFERENCE_VERSION":           http.StatusBadRequest,
+	"REFERENCE_LICENCE_ID":        http.StatusBadRequest,
+	"DISCLOSURE_BASE64":           http.StatusBadRequest,
+	"DISCLOSURE_MALFORMED":        http.StatusBadRequest,
+	"DISCLOSURE_VERSION":          http.StatusBadRequest,
+	"DISCLOSURE_NAME":             http.StatusBadRequest,
+	"DISCLOSURE_SALT":             http.StatusBadRequest,
+	"DISCLOSURE_VALUE":            http.StatusBadRequest,
+	"DISCLOSURE_LICENCE":          http.StatusBadRequest,
+	"DISCLOSURE_DUPLICATE":        http.StatusBadRequest,
+	"DISCLOSURE_ORDER":            http.StatusBadRequest,
+	"KEY_BINDING_STRUCTURE":       http.StatusBadRequest,
+	"KEY_BINDING_BASE64":          http.StatusBadRequest,
+	"KEY_BINDING_MALFORMED":       http.StatusBadRequest,
+	"KEY_BINDING_VERSION":         http.StatusBadRequest,
+	"KEY_BINDING_NONCE_FORMAT":    http.StatusBadRequest,
+	"KEY_BINDING_AUDIENCE_FORMAT": http.StatusBadRequest,
+	"KEY_BINDING_SD_HASH":         http.StatusBadRequest,
+	"SIGNATURE_BASE64":            http.StatusBadRequest,
+	"SIGNATURE_MALFORMED":         http.StatusBadRequest,
+	"LICENCE_MISMATCH":            http.StatusUnprocessableEntity,
+	"HOLDER_KEY_INVALID":          http.StatusUnprocessableEntity,
+	"SIGNATURE_INVALID":           http.StatusUnprocessableEntity,
+	"NONCE_MISMATCH":              http.StatusUnprocessableEntity,
+	"AUDIENCE_MISMATCH":           http.StatusUnprocessableEntity,
+	"TIME_IN_FUTURE":              http.StatusUnprocessableEntity,
+	"TIME_EXPIRED":                http.StatusUnprocessableEntity,
+	"DISCLOSURE_UNKNOWN":          http.StatusUnprocessableEntity,
+	"DISCLOSURE_DIGEST":           http.StatusUnprocessableEntity,
+}
 
 // Nonce is a single-use nonce a verifier hands a holder to present to.
 type Nonce struct {

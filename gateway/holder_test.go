@@ -75,7 +75,7 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	// Another key: refused for this licence; a forged signature: 401; a
 	// challenge answered twice: a replay.
 	other, _ := gm.GenerateKey()
-	if st, _, code := w.activity(t, other, "BL-1"); st != http.StatusForbidden || code != api.CodeHolderKeyWrong {
+	if st, _, code := w.activity(t, other, "BL-1"); st != http.StatusForbidden || code != api.CodeHolderKeyMismatch {
 		t.Errorf("another key's request: %d %s", st, code)
 	}
 	var c api.HolderChallenge

@@ -172,7 +172,7 @@ func TestEveryRefusalOfAPresentationHasItsCode(t *testing.T) {
 		}, 422, string(presentation.AudienceMismatch)},
 		{"asked for another audience", func(n string) api.PresentationRequest {
 			return api.PresentationRequest{Presentation: w.present(t, w.holder, "合肥示例", n, "HefeiMSP", now), Nonce: n, Audience: "WuhuMSP"}
-		}, 400, api.CodeAudienceWrong},
+		}, 400, api.CodeAudienceUnknown},
 		{"made too long ago", func(n string) api.PresentationRequest {
 			return api.PresentationRequest{Presentation: w.present(t, w.holder, "合肥示例", n, "HefeiMSP", now.Add(-6*time.Minute)), Nonce: n}
 		}, 422, string(presentation.TimeExpired)},

@@ -65,7 +65,7 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 				return err
 			}
 			if !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
-				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyWrong, "licence %s is not bound to this key", id)
+				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "licence %s is not bound to this key", id)
 			}
 			if !slices.Contains(pseudonyms, l.HolderPseudonym) {
 				pseudonyms = append(pseudonyms, l.HolderPseudonym)
