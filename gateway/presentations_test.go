@@ -232,3 +232,17 @@ func TestARelayedLicenceIsPresentedWithItsSource(t *testing.T) {
 		t.Errorf("a relayed licence's presentation: %d %s %+v", st, code, v)
 	}
 }
+
+// A cache that has not confirmed it is current for longer than allowed
+// makes a presentation's verdict not valid, as it does a lookup's.
+func TestAPresentationFromAStaleCacheIsNotValid(t *testing.T) {
+	w := newHolderWorld(t)
+	w.chain.mu.Lock()
+	w.chain.now = w.chain.now.Add(2 * time.Hour) // the world's maxStaleness is an hour
+	w.chain.mu.Unlock()
+	n := w.nonce(t)
+	st, v, code := w.verify(api.PresentationRequest{Presentation: w.present(t, w.holder, "合肥示例", n, "HefeiMSP", w.chain.Now()), Nonce: n})
+	if st != http.StatusOK || v.Valid || !v.Stale || v.Checks[len(v.Checks)-1].Name != "cache-current" {
+		t.Errorf("from a stale cache: %d %s %+v", st, code, v)
+	}
+}

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -101,10 +100,7 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 		for i, d := range ds {
 			out.Disclosed[i] = api.DisclosedField{Name: d.Name, Value: d.Value}
 		}
-		if out.Stale = s.stale(); out.Stale {
-			out.Valid = false
-			out.Checks = append(out.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s", s.maxStaleness)})
-		}
+		s.markStale(&out.Verdict, "")
 		return nil
 	})
 	switch {

@@ -40,11 +40,18 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 	if err != nil {
 		return v, s.fail("verify", err)
 	}
+	s.markStale(&v, "; ask again with fresh=true")
+	return v, nil
+}
+
+// markStale makes a verdict from the cache not valid, with a failed
+// cache-current check (its detail ending in hint), if the cache has not
+// confirmed it is current for longer than allowed.
+func (s *Service) markStale(v *api.Verdict, hint string) {
 	if v.Stale = s.stale(); v.Stale {
 		v.Valid = false
-		v.Checks = append(v.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s; ask again with fresh=true", s.maxStaleness)})
+		v.Checks = append(v.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s%s", s.maxStaleness, hint)})
 	}
-	return v, nil
 }
 
 // fetch reads a licence's records from the ledger: its evidence, or if
