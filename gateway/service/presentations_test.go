@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/gateway/nonce"
 	"github.com/wanledger/wanledger/internal/presentation"
 )
 
@@ -53,3 +55,29 @@ func TestEveryPresentationCodeIsPublishedWithItsStatus(t *testing.T) {
 		}
 	}
 }
+
+// Nonces and challenges past the cap are 503 NONCE_CAPACITY; an audience
+// other than the gateway's is 400 AUDIENCE_UNKNOWN; a gateway without
+// nonces verifies no presentation.
+func TestNonceRefusalsAtTheService(t *testing.T) {
+	s := New(Options{Presentations: Presentations{Audience: "WuhuMSP", Nonces: nonce.New(time.Minute, 1), Challenges: nonce.New(time.Minute, 1)}})
+	if n, err := s.Nonce("WuhuMSP"); err != nil || n.Audience != "WuhuMSP" {
+		t.Fatalf("a nonce: %+v %v", n, err)
+	}
+	if c, err := s.HolderChallenge(); err != nil || c.Audience != "WuhuMSP" {
+		t.Fatalf("a challenge: %+v %v", c, err)
+	}
+	for what, err := range map[string]error{"nonce": second(s.Nonce("")), "challenge": second(s.HolderChallenge())} {
+		if e, ok := err.(*api.Error); !ok || e.Status != http.StatusServiceUnavailable || e.Code != api.CodeNonceCapacity {
+			t.Errorf("a %s over the cap: %v", what, err)
+		}
+	}
+	if _, err := s.Nonce("HefeiMSP"); err.(*api.Error).Code != api.CodeAudienceUnknown {
+		t.Errorf("another audience: %v", err)
+	}
+	if _, err := New(Options{}).VerifyPresentation(t.Context(), "x", api.PresentationRequest{}); err.(*api.Error).Status != http.StatusServiceUnavailable {
+		t.Errorf("a gateway without nonces: %v", err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
