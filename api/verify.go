@@ -29,15 +29,17 @@ type Check struct {
 
 // Verdict is the answer to a verification.
 type Verdict struct {
-	LicenceID   string        `json:"licenceId" doc:"the licence's ID"`
-	Valid       bool          `json:"valid" doc:"true only if every check passed"`
-	Status      record.Status `json:"status,omitempty" doc:"the licence's status at the time"`
-	At          time.Time     `json:"at" doc:"RFC 3339: the time judged at"`
-	Checks      []Check       `json:"checks" doc:"each check and its result"`
-	BlockHeight uint64        `json:"blockHeight" doc:"the number of blocks the records read reflect (ledger: at least this)"`
-	Source      string        `json:"source" doc:"cache or ledger"`
-	Stale       bool          `json:"stale" doc:"the cache has not confirmed it is current for longer than allowed: the verdict is not valid"`
-	RelayedFrom *Relayed      `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel, judged by the latest grant and seal key relayed from its source and the type its proof carried: its source channel, block, transaction and endorsers, and the relay lag; absent for this channel's own licences"`
+	LicenceID      string        `json:"licenceId" doc:"the licence's ID"`
+	Valid          bool          `json:"valid" doc:"true only if every check passed"`
+	Status         record.Status `json:"status,omitempty" doc:"the licence's status at the time"`
+	At             time.Time     `json:"at" doc:"RFC 3339: the time judged at"`
+	Checks         []Check       `json:"checks" doc:"each check and its result"`
+	BlockHeight    uint64        `json:"blockHeight" doc:"the number of blocks the records read reflect (ledger: at least this)"`
+	Source         string        `json:"source" doc:"cache or ledger"`
+	Stale          bool          `json:"stale" doc:"the cache has not confirmed it is current for longer than allowed: the verdict is not valid"`
+	Assurance      string        `json:"assurance" enum:"status-only,holder-bound" doc:"status-only: a licence looked up by ID, saying nothing of who showed it; holder-bound: a presentation signed by the licence's holder key over this gateway's nonce"`
+	HolderVerified bool          `json:"holderVerified" doc:"true only for a presentation whose key binding verified: the presenter holds the licence's key"`
+	RelayedFrom    *Relayed      `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel, judged by the latest grant and seal key relayed from its source and the type its proof carried: its source channel, block, transaction and endorsers, and the relay lag; absent for this channel's own licences"`
 }
 
 // Check names.

@@ -63,11 +63,21 @@ func benchVerify(b *testing.B, first, pinned bool) {
 	if first {
 		n = b.N + 1 // licence 0 warms up; each request verifies another
 	}
-	bodies, msg, sig, pub := benchWorld(b, f.store, n)
+	bw := benchWorld(b, f.store, n)
+	bodies := bw.bodies
 	spec := loadSpec{URL: f.srv.URL + "/v1/verify", Key: f.keys["verifier"], Bodies: bodies, Warm: bodies[0], N: b.N, Clients: benchClients, CPU: 1}
 	if first {
 		spec.Bodies = bodies[1:]
 	}
+	measureLoad(b, f, spec, pinned, bw, "verify/s")
+}
+
+// measureLoad runs spec against the fixture's gateway (pinned: from a child
+// process on CPU 1, the server on CPU 0) between two measures of the raw
+// SM2 baseline over bl's licence, and reports the metrics BenchmarkVerify
+// describes, the rate as unit.
+func measureLoad(b *testing.B, f *fixture, spec loadSpec, pinned bool, bl benchLicences, unit string) {
+	msg, sig, pub := bl.msg, bl.sig, bl.pub
 	workers := runtime.GOMAXPROCS(0)
 	if pinned {
 		restore, err := pinProcess(0)
@@ -107,7 +117,7 @@ func benchVerify(b *testing.B, first, pinned bool) {
 	after := rawSM2(workers, baselineTime, msg, sig, pub)
 	raw := (before.rate + after.rate) / 2
 	rate := float64(b.N) / res.Elapsed.Seconds()
-	b.ReportMetric(rate, "verify/s")
+	b.ReportMetric(rate, unit)
 	b.ReportMetric(raw, "raw-sm2/s")
 	b.ReportMetric(rate/raw, "x-raw-sm2")
 	b.ReportMetric(float64(sm2)/float64(b.N), "sm2/op")
@@ -153,17 +163,28 @@ func rawSM2(workers int, d time.Duration, msg, sig []byte, pub *gm.PublicKey) sm
 	return sm2Baseline{rate: n / time.Since(start).Seconds(), cpuPerOp: float64((cpuTime() - cpu).Nanoseconds()) / 1e3 / n}
 }
 
+// benchLicences are the licences of benchWorld: a verification body for
+// each (disclosing one field), one licence's signed message, signature and
+// key for the baseline, and the holder's key and salt of every field.
+type benchLicences struct {
+	bodies   [][]byte
+	msg, sig []byte
+	pub      *gm.PublicKey
+	holder   *gm.PrivateKey
+	salt     []byte
+}
+
 // benchWorld puts an accredited agency, its seal key and n sealed licences
-// (B0, B1, …) into the cache, through block writes of at most 1,000, and
-// returns a verification body for each (disclosing one field), and one
-// licence's signed message, signature and key for the baseline.
-func benchWorld(b *testing.B, store *cache.Store, n int) (bodies [][]byte, msg, sig []byte, pub *gm.PublicKey) {
+// (B0, B1, …; field F of licence ID has the value "F of ID") into the
+// cache, through block writes of at most 1,000.
+func benchWorld(b *testing.B, store *cache.Store, n int) (bl benchLicences) {
 	b.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	seal, _ := gm.GenerateKey()
 	holder, _ := gm.GenerateKey()
 	salt := make([]byte, 16)
 	rand.Read(salt)
+	bl.holder, bl.salt = holder, salt
 	put := func(typ string, v any, attrs ...string) cache.Write {
 		k, err := shim.CreateCompositeKey(typ, attrs)
 		if err != nil {
@@ -191,14 +212,14 @@ func benchWorld(b *testing.B, store *cache.Store, n int) (bodies [][]byte, msg, 
 			b.Fatal(err)
 		}
 		if i == 0 {
-			msg, _ = c.SigningBytes()
-			sig, pub = s, seal.Public()
+			bl.msg, _ = c.SigningBytes()
+			bl.sig, bl.pub = s, seal.Public()
 		}
 		writes = append(writes, put("licence", &record.Licence{Content: c, Signature: hex.EncodeToString(s), IssuerMSP: "HefeiMSP",
 			IssuedAt: now.Add(-time.Minute), SealedAt: now.Add(-time.Minute), GrantID: "hefei-amr:000001", Status: record.StatusActive,
 			StatusHistory: []record.StatusChange{{Status: record.StatusActive, EffectiveAt: c.ValidFrom}}}, id))
 		body, _ := json.Marshal(api.VerifyRequest{LicenceID: id, Disclosed: []api.Disclosure{{Name: "creditCode", Value: "creditCode of " + id, Salt: hex.EncodeToString(salt)}}})
-		bodies = append(bodies, body)
+		bl.bodies = append(bl.bodies, body)
 		if len(writes) >= 1000 || i == n-1 {
 			h, err := store.Height()
 			if err == nil {
@@ -210,7 +231,7 @@ func benchWorld(b *testing.B, store *cache.Store, n int) (bodies [][]byte, msg, 
 			writes = nil
 		}
 	}
-	return bodies, msg, sig, pub
+	return bl
 }
 
 // BenchmarkSM2VerifyRaw is raw SM2 verification on every core, as a

@@ -154,8 +154,9 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: time.Hour},
-		PublicURL: "http://gateway.test", Timeouts: config.DefaultTimeouts}
+		PublicURL: "http://gateway.test", Timeouts: config.DefaultTimeouts, Presentations: config.Presentations{HolderIdentity: "Auditor"}}
 	g := New(cfg, slog.New(slog.DiscardHandler), w.chain, nil, store, ks, w.chain.Now)
+	g.pres.Log = memoryLog(t)
 	g.lastSync.Store(w.chain.Now().UnixNano())
 	w.srv = httptest.NewServer(g.Handler())
 	t.Cleanup(w.srv.Close)

@@ -56,12 +56,17 @@ func (w *world) registry(t *testing.T) *gm.PrivateKey {
 // sealed is an issue request for licence id, sealed by seal, with one field
 // "name" and its salt.
 func sealed(t *testing.T, seal *gm.PrivateKey, id string, now time.Time) (api.IssueRequest, string) {
+	holder, _ := gm.GenerateKey()
+	return sealedFor(t, seal, holder, id, now)
+}
+
+// sealedFor is sealed with the holder's key given.
+func sealedFor(t *testing.T, seal, holder *gm.PrivateKey, id string, now time.Time) (api.IssueRequest, string) {
 	salt := []byte("0123456789abcdef")
 	d, err := credential.FieldDigestOf(id, "name", salt, "合肥示例")
 	if err != nil {
 		t.Fatal(err)
 	}
-	holder, _ := gm.GenerateKey()
 	p, _ := credential.HolderPseudonym([]byte("province-secret-salt"), "340104199001011234")
 	c := credential.Content{ID: id, Type: "business-licence", AgencyID: "hefei-amr", Region: "340104", SealKeyID: "seal-1",
 		HolderPseudonym: p, HolderPublicKey: holder.Public().Hex(), Fields: []credential.FieldDigest{{Name: "name", Digest: d}},

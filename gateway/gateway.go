@@ -32,6 +32,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/gateway/verifier"
+	"github.com/wanledger/wanledger/gateway/vlog"
 )
 
 // Gateway is a running gateway.
@@ -43,8 +44,9 @@ type Gateway struct {
 	clock  service.Clock
 	store  *cache.Store
 	keys   *keys.Keys
-	judge  *verifier.Verifier // one per gateway: its memo of verified seals
-	budget *httpapi.Budget    // request body bytes held at once
+	judge  *verifier.Verifier    // one per gateway: its memo of verified seals
+	pres   service.Presentations // nonces, challenges and the verification log (presentations.go)
+	budget *httpapi.Budget       // request body bytes held at once
 	reg    *prometheus.Registry
 	m      metrics
 
@@ -94,6 +96,7 @@ func New(cfg *config.Config, log *slog.Logger, ledger service.Ledger, ch chain, 
 	g := &Gateway{cfg: cfg, log: log, ledger: ledger, chain: ch, clock: clock, store: store, keys: ks, judge: verifier.New(0),
 		budget: httpapi.NewBudget(size, wait), reg: prometheus.NewRegistry()}
 	g.m = newMetrics(g.reg)
+	g.pres = presentations(cfg)
 	g.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wanledger_gateway_body_bytes_in_flight", Help: "Request body bytes held at once, of bodyBudget."},
 		func() float64 { return float64(g.budget.InFlight()) }))
 	return g
@@ -117,6 +120,10 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	defer fab.Close()
 	g := New(cfg, log, fab, fab, store, ks, time.Now)
+	if g.pres.Log, err = vlog.Open(cfg.Presentations.LogDir, cfg.Presentations.LogRetention.Duration, log.With("component", "verification-log")); err != nil {
+		return err
+	}
+	defer g.pres.Log.Close()
 	return g.Serve(ctx)
 }
 
@@ -215,7 +222,7 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Verifier: g.judge, Stale: g.stale,
-		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log})
+		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log, Presentations: g.pres})
 	ids := make([]string, len(g.cfg.Identities))
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name

@@ -36,13 +36,15 @@ func TestMain(m *testing.M) {
 
 // loadSpec is one run of the generator.
 type loadSpec struct {
-	URL     string   `json:"url"`
-	Key     string   `json:"key"`
-	Bodies  [][]byte `json:"bodies"` // request i posts Bodies[i % len(Bodies)]
-	Warm    []byte   `json:"warm"`   // posted once on each connection before the run
-	N       int      `json:"n"`
-	Clients int      `json:"clients"`
-	CPU     int      `json:"cpu"` // the child's CPU
+	URL    string   `json:"url"`
+	Key    string   `json:"key"`
+	Bodies [][]byte `json:"bodies"` // request i posts Bodies[i % len(Bodies)]
+	Warm   []byte   `json:"warm"`   // posted once on each connection before the run
+	// WarmEach, if set, is posted instead of Warm: WarmEach[i] on connection i.
+	WarmEach [][]byte `json:"warmEach,omitempty"`
+	N        int      `json:"n"`
+	Clients  int      `json:"clients"`
+	CPU      int      `json:"cpu"` // the child's CPU
 }
 
 // loadResult is what a run measured.
@@ -126,6 +128,9 @@ func (s *loadSpec) connect() ([]*httpConn, error) {
 	conns := make([]*httpConn, s.Clients)
 	warm := s.request(s.Warm)
 	for i := range conns {
+		if s.WarmEach != nil {
+			warm = s.request(s.WarmEach[i])
+		}
 		if conns[i], err = dialHTTP(u.Host); err == nil {
 			err = conns[i].post(warm)
 		}

@@ -134,6 +134,8 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		KeysFile:     nw.Home.KeysFile(org.Name),
 		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),
 		MaxStaleness: config.Duration{Duration: 10 * time.Second},
+		// Holders see accesses to data about them, read as the auditor.
+		Presentations: config.Presentations{HolderIdentity: DemoUser("auditor")},
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {

@@ -278,8 +278,12 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	var cred credentialFlags
 	var at string
 	var fresh bool
-	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file; exits 3 if NOT VALID", Args: cobra.ExactArgs(1),
+	var pres presentationFlags
+	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file, or a holder's --presentation; exits 3 if NOT VALID", Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if pres.text != "" || len(a) == 0 {
+				return o.verifyPresentation(cmd, a, pres)
+			}
 			req := api.VerifyRequest{LicenceID: a[0]}
 			disclosed, err := cred.disclosed(a[0], len(fields) > 0)
 			if err != nil {
@@ -322,6 +326,7 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	cred.register(verify)
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
+	pres.register(o, verify)
 	return verify
 }
 

@@ -90,14 +90,16 @@ func shellQuote(s string) string {
 // printVerdict prints a verification's verdict and its reasons.
 func printVerdict(w io.Writer, raw json.RawMessage) error {
 	var v struct {
-		LicenceID   string       `json:"licenceId"`
-		Valid       bool         `json:"valid"`
-		Status      string       `json:"status"`
-		At          string       `json:"at"`
-		BlockHeight uint64       `json:"blockHeight"`
-		Source      string       `json:"source"`
-		Stale       bool         `json:"stale"`
-		RelayedFrom *api.Relayed `json:"relayedFrom"`
+		LicenceID   string               `json:"licenceId"`
+		Valid       bool                 `json:"valid"`
+		Status      string               `json:"status"`
+		At          string               `json:"at"`
+		BlockHeight uint64               `json:"blockHeight"`
+		Source      string               `json:"source"`
+		Stale       bool                 `json:"stale"`
+		RelayedFrom *api.Relayed         `json:"relayedFrom"`
+		Assurance   string               `json:"assurance"`
+		Disclosed   []api.DisclosedField `json:"disclosed"`
 		Checks      []struct {
 			Name   string `json:"name"`
 			OK     bool   `json:"ok"`
@@ -119,6 +121,7 @@ func printVerdict(w io.Writer, raw json.RawMessage) error {
 	if v.RelayedFrom != nil {
 		fmt.Fprintln(w, "  "+relayedLine(v.RelayedFrom))
 	}
+	printAssurance(w, v.Assurance, v.Disclosed)
 	for _, c := range v.Checks {
 		mark := "ok  "
 		if !c.OK {

@@ -112,7 +112,7 @@ func newWalletCommand() *cobra.Command {
 			}
 			return printShow(cmd.OutOrStdout(), s)
 		}}
-	w.AddCommand(initCmd, keyCmd, importCmd, listCmd, showCmd, newWalletPresent(open, &asJSON))
+	w.AddCommand(initCmd, keyCmd, importCmd, listCmd, showCmd, newWalletPresent(open, &asJSON), newWalletActivity(open, &asJSON))
 	return w
 }
 

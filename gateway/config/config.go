@@ -42,6 +42,8 @@ type Config struct {
 	// bytes a value it can hold. A request that cannot get its share within
 	// timeouts.bodyWait is answered 503.
 	BodyBudget int64 `json:"bodyBudget,omitempty"`
+	// Presentations configure holders' presentations (config/presentations.go).
+	Presentations Presentations `json:"presentations,omitempty"`
 }
 
 // Bounds of BodyBudget.
@@ -187,6 +189,7 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("maxStaleness must be at least 1s"))
 	}
 	errs = append(errs, c.Timeouts.fill()...)
+	errs = append(errs, c.Presentations.fill(c)...)
 	if c.BodyBudget == 0 {
 		c.BodyBudget = DefaultBodyBudget
 	}

@@ -77,6 +77,7 @@ var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs, (*API).apiKeys,
+	(*API).presentations,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.

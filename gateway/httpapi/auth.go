@@ -16,10 +16,11 @@ type keyContext struct{}
 // requireKey answers 401 to any /v1 request without a valid API key
 // ("Authorization: Bearer <key>") or, on the mutual-TLS listener, a client
 // certificate bound to a key, before anything else reads the request, and
-// hands the key to the operations. The OpenAPI document is public.
+// hands the key to the operations. The OpenAPI document and the holder's
+// operations (signed by the holder's key) take none.
 func (a *API) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/v1/openapi") {
+		if keyless(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}

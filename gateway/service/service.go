@@ -61,6 +61,8 @@ type Options struct {
 	Stale        func() bool
 	MaxStaleness time.Duration
 	Log          *slog.Logger
+	// Presentations verify holders' presentations (presentations.go).
+	Presentations Presentations
 }
 
 // Service answers the API's operations.
@@ -72,11 +74,12 @@ type Service struct {
 	stale        func() bool
 	maxStaleness time.Duration
 	log          *slog.Logger
+	pres         Presentations
 }
 
 // New assembles a service; a nil Clock is time.Now.
 func New(o Options) *Service {
-	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log}
+	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log, pres: o.Presentations}
 	if s.verifier == nil {
 		s.verifier = verifier.New(0)
 	}

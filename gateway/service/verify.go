@@ -28,23 +28,30 @@ func (s *Service) Verify(ctx context.Context, who string, req api.VerifyRequest,
 			return api.Verdict{}, err
 		}
 		v := s.verifier.Judge(recs, req, at)
-		v.BlockHeight, v.Source = h, SourceLedger
+		v.BlockHeight, v.Source, v.Assurance = h, SourceLedger, api.AssuranceStatusOnly
 		return v, nil
 	}
 	var v api.Verdict
 	err := s.store.View(func(snap *cache.Snapshot) error {
 		v = s.verifier.Judge(snap, req, at)
-		v.BlockHeight, v.Source = snap.Height, SourceCache
+		v.BlockHeight, v.Source, v.Assurance = snap.Height, SourceCache, api.AssuranceStatusOnly
 		return nil
 	})
 	if err != nil {
 		return v, s.fail("verify", err)
 	}
+	s.markStale(&v, "; ask again with fresh=true")
+	return v, nil
+}
+
+// markStale makes a verdict from the cache not valid, with a failed
+// cache-current check (its detail ending in hint), if the cache has not
+// confirmed it is current for longer than allowed.
+func (s *Service) markStale(v *api.Verdict, hint string) {
 	if v.Stale = s.stale(); v.Stale {
 		v.Valid = false
-		v.Checks = append(v.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s; ask again with fresh=true", s.maxStaleness)})
+		v.Checks = append(v.Checks, api.Check{Name: "cache-current", Detail: fmt.Sprintf("the cache has not confirmed it is current for over %s%s", s.maxStaleness, hint)})
 	}
-	return v, nil
 }
 
 // fetch reads a licence's records from the ledger: its evidence, or if

@@ -1,0 +1,117 @@
+package gateway
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/presentation"
+)
+
+// activity asks, with no API key, for the activity about licences, signed
+// by key over a fresh challenge; it returns the status, the answer and the
+// error code.
+func (w *holderWorld) activity(t *testing.T, key *gm.PrivateKey, licences ...string) (int, api.HolderActivity, string) {
+	var c api.HolderChallenge
+	w.must("", http.MethodGet, "/v1/holder/challenge", nil, &c)
+	sig, err := presentation.SignActivity(key, c.Challenge, c.Audience, licences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.activityReq(api.HolderActivityRequest{Challenge: c.Challenge, PublicKey: key.Public().Hex(), Signature: hex.EncodeToString(sig), Licences: licences})
+}
+
+func (w *holderWorld) activityReq(req api.HolderActivityRequest) (int, api.HolderActivity, string) {
+	var out api.HolderActivity
+	st, b := w.call("", http.MethodPost, "/v1/holder/activity", req, &out)
+	var e api.Error
+	if st != http.StatusOK {
+		json.Unmarshal(b, &e) //nolint:errcheck // the code is compared
+	}
+	return st, out, e.Code
+}
+
+func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
+	w := newHolderWorld(t)
+	var l api.Read[record.Licence]
+	w.must("Verifier", http.MethodGet, "/v1/licences/BL-1", nil, &l)
+	pseudonym := l.Data.HolderPseudonym
+	// One presentation accepted, one replayed, one of another value.
+	n := w.nonce(t)
+	p := w.present(t, w.holder, "合肥示例", n, "HefeiMSP", w.chain.Now())
+	w.verify(api.PresentationRequest{Presentation: p, Nonce: n, Purpose: "tenancy"})
+	w.verify(api.PresentationRequest{Presentation: p, Nonce: n})
+	// An access to data about the holder, under their consent.
+	now := w.chain.Now()
+	w.must("Owner", http.MethodPost, "/v1/datasets", api.DatasetRequest{ID: "hukou", Description: "户籍",
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
+	w.must("Owner", http.MethodPost, "/v1/authorizations", api.AuthorizationRequest{ID: "A1", Requester: "WuhuMSP", DatasetID: "hukou",
+		Fields: []string{"name"}, Purpose: "social-security", ConsentDigest: gm.SM3Hex([]byte("consent")), Subjects: []string{pseudonym},
+		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	w.must("WuhuRequester", http.MethodPost, "/v1/accesses", api.AccessRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
+		Purpose: "social-security", RequestDigest: gm.SM3Hex([]byte("q")), ResponseDigest: gm.SM3Hex([]byte("a")), Subjects: []string{pseudonym}}, nil)
+
+	st, a, code := w.activity(t, w.holder, "BL-1")
+	if st != http.StatusOK || len(a.Verifications) != 2 || len(a.Accesses) != 1 {
+		t.Fatalf("activity: %d %s %+v", st, code, a)
+	}
+	first, replay := a.Verifications[0], a.Verifications[1]
+	if first.Outcome != "valid" || first.Purpose != "tenancy" || first.VerifierMSP != "HefeiMSP" || first.Verifier != "Verifier" ||
+		first.HolderPseudonym != pseudonym || first.Audience != "HefeiMSP" || len(first.Disclosed) != 1 || first.Disclosed[0] != "name" {
+		t.Errorf("the accepted verification: %+v", first)
+	}
+	if replay.Outcome != api.CodeNonceUsed {
+		t.Errorf("the replay: %+v", replay)
+	}
+	if acc := a.Accesses[0]; acc.Requester != "WuhuMSP" || acc.Purpose != "social-security" {
+		t.Errorf("the access: %+v", acc)
+	}
+
+	// Another key: refused for this licence; a forged signature: 401; a
+	// challenge answered twice: a replay.
+	other, _ := gm.GenerateKey()
+	if st, _, code := w.activity(t, other, "BL-1"); st != http.StatusForbidden || code != api.CodeHolderKeyMismatch {
+		t.Errorf("another key's request: %d %s", st, code)
+	}
+	var c api.HolderChallenge
+	w.must("", http.MethodGet, "/v1/holder/challenge", nil, &c)
+	sig, _ := presentation.SignActivity(other, c.Challenge, c.Audience, []string{"BL-1"})
+	forged := api.HolderActivityRequest{Challenge: c.Challenge, PublicKey: w.holder.Public().Hex(), Signature: hex.EncodeToString(sig), Licences: []string{"BL-1"}}
+	if st, _, code := w.activityReq(forged); st != http.StatusUnauthorized || code != api.CodeUnauthenticated {
+		t.Errorf("a signature by another key: %d %s", st, code)
+	}
+	sig, _ = presentation.SignActivity(w.holder, c.Challenge, c.Audience, []string{"BL-1"})
+	signed := api.HolderActivityRequest{Challenge: c.Challenge, PublicKey: w.holder.Public().Hex(), Signature: hex.EncodeToString(sig), Licences: []string{"BL-1"}}
+	if st, _, _ := w.activityReq(signed); st != http.StatusOK {
+		t.Errorf("the signed request: %d", st)
+	}
+	if st, _, code := w.activityReq(signed); st != http.StatusConflict || code != api.CodeNonceUsed {
+		t.Errorf("the signed request again: %d %s", st, code)
+	}
+	if st, _, code := w.activity(t, w.holder, "BL-404"); st != http.StatusNotFound {
+		t.Errorf("an unknown licence: %d %s", st, code)
+	}
+}
+
+func TestTheOpenAPIDocumentSaysHolderOperationsTakeNoKey(t *testing.T) {
+	w := newWorld(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	w.must("", http.MethodGet, "/v1/openapi.json", nil, &doc)
+	for path, method := range map[string]string{"/v1/holder/challenge": "get", "/v1/holder/activity": "post"} {
+		if sec := doc.Paths[path][method].Security; len(sec) != 1 || len(sec[0]) != 0 {
+			t.Errorf("%s %s: security %v, want [{}] (none required)", method, path, sec)
+		}
+	}
+	if sec := doc.Paths["/v1/presentations/verify"]["post"].Security; sec != nil {
+		t.Errorf("presentations/verify: security %v, want the document's (an API key)", sec)
+	}
+}

@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/wanledger/wanledger/api"
+)
+
+// holderPrefix is the paths a holder calls with no API key: their key
+// signs a challenge instead.
+const holderPrefix = "/v1/holder/"
+
+// presentations: nonces, the verification of presentations, and the
+// holder's view of who verified their licences.
+func (a *API) presentations() {
+	s := a.svc
+	huma.Register(a.h, a.op("verify-nonce", http.MethodGet, "/v1/verify/nonce", "Issue a nonce for a presentation",
+		"A single-use nonce, with this gateway's verifier name (the audience) and its expiry, for a holder to make a presentation to. Nonces live in the gateway's memory: a restart forgets them.",
+		"verify", verifier, issuer, auditor),
+		func(ctx context.Context, in *struct {
+			Audience string `query:"audience" maxLength:"128" doc:"the audience the verifier expects; if given, this gateway's verifier name"`
+		}) (*struct{ Body api.Nonce }, error) {
+			n, err := s.Nonce(in.Audience)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body api.Nonce }{n}, nil
+		})
+	huma.Register(a.h, a.op("verify-presentation", http.MethodPost, "/v1/presentations/verify", "Verify a holder's presentation",
+		"Checks the key binding (signed by the licence's holder key over a nonce this gateway issued, unexpired and unused, and its verifier name, within the nonce's lifetime), the disclosed values against their digests, then the licence as /v1/verify does from the cache (relayed licences included). The verdict is holder-bound and carries only the disclosed fields. A malformed presentation is refused 400, one that does not verify 422, each with its code; a replay 409 NONCE_USED. Each presentation of a known licence is logged for its holder.",
+		"verify", verifier, issuer, auditor),
+		func(ctx context.Context, in *struct{ Body api.PresentationRequest }) (*struct{ Body api.PresentationVerdict }, error) {
+			v, err := s.VerifyPresentation(ctx, who(ctx), in.Body)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body api.PresentationVerdict }{v}, nil
+		})
+	huma.Register(a.h, a.holderOp("holder-challenge", http.MethodGet, "/v1/holder/challenge", "Issue a challenge for a holder",
+		"A single-use challenge a holder signs with their licence key to list the activity about their licences. No API key."),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body api.HolderChallenge }, error) {
+			c, err := s.HolderChallenge()
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body api.HolderChallenge }{c}, nil
+		})
+	huma.Register(a.h, a.holderOp("holder-activity", http.MethodPost, "/v1/holder/activity", "List who verified a holder's licences",
+		"For a challenge signed by the holder's key, and licences all bound to that key: the presentations of them this gateway verified, and the ledger's accesses and denials of data about their holder pseudonyms. No API key; 401 if the signature does not verify, 403 HOLDER_KEY_MISMATCH for a licence bound to another key."),
+		func(ctx context.Context, in *struct{ Body api.HolderActivityRequest }) (*struct{ Body api.HolderActivity }, error) {
+			r, err := s.HolderActivity(ctx, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body api.HolderActivity }{r}, nil
+		})
+}
+
+// holderOp is an operation a holder calls without an API key (security
+// [{}]: none required).
+func (a *API) holderOp(id, method, path, summary, description string) huma.Operation {
+	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description, Tags: []string{"holder"},
+		MaxBodyBytes: MaxBody, Security: []map[string][]string{{}}, Middlewares: huma.Middlewares{a.observed(id), a.budgeted, statusOverride}}
+}
+
+// keyless reports whether a path takes no API key.
+func keyless(path string) bool {
+	return strings.HasPrefix(path, "/v1/openapi") || strings.HasPrefix(path, holderPrefix)
+}

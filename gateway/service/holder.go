@@ -1,0 +1,114 @@
+package service
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/presentation"
+)
+
+// HolderChallenge issues a single-use challenge for a holder to sign.
+func (s *Service) HolderChallenge() (api.HolderChallenge, error) {
+	if err := s.audience(""); err != nil {
+		return api.HolderChallenge{}, err
+	}
+	c, exp, err := s.issue(s.pres.Challenges)
+	return api.HolderChallenge{Challenge: c, Audience: s.pres.Audience, ExpiresAt: exp}, err
+}
+
+// maxTracePage is the most access records read per pseudonym.
+const maxTracePage = 200
+
+// HolderActivity answers a holder who signed a challenge with their key:
+// for each licence asked about, all bound to that key, the presentations
+// this gateway verified, and the ledger's access trail by the licences'
+// holder pseudonyms (read as the holder identity).
+func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequest) (api.HolderActivity, error) {
+	var out api.HolderActivity
+	if err := s.audience(""); err != nil {
+		return out, err
+	}
+	pub, err := gm.ParsePublicKeyHex(req.PublicKey)
+	if err != nil {
+		return out, badRequest("publicKey: %v", err)
+	}
+	sig, err := hex.DecodeString(req.Signature)
+	if err != nil {
+		return out, badRequest("signature is not hex")
+	}
+	msg, err := presentation.ActivityBytes(req.Challenge, s.pres.Audience, req.Licences)
+	if err != nil {
+		return out, badRequest("the licences cannot be encoded")
+	}
+	if !pub.Verify(msg, sig) {
+		return out, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the signature does not verify by publicKey over this challenge, %q and the licences", s.pres.Audience)
+	}
+	if err := s.pres.Challenges.Use(req.Challenge, s.now()); err != nil {
+		return out, nonceRefusal(err)
+	}
+	var pseudonyms []string
+	err = s.store.View(func(snap *cache.Snapshot) error {
+		for _, id := range req.Licences {
+			l, err := holderLicence(snap, id)
+			if errors.Is(err, cache.ErrNotCached) {
+				return api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no licence %q", id)
+			}
+			if err != nil {
+				return err
+			}
+			if !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
+				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "licence %s is not bound to this key", id)
+			}
+			if !slices.Contains(pseudonyms, l.HolderPseudonym) {
+				pseudonyms = append(pseudonyms, l.HolderPseudonym)
+			}
+		}
+		return nil
+	})
+	if ae, ok := errors.AsType[*api.Error](err); ok {
+		return out, ae
+	} else if err != nil {
+		return out, s.fail("holder-activity", err)
+	}
+	if out.Verifications, err = s.verifications(req.Licences); err != nil {
+		return out, s.fail("verification log", err)
+	}
+	out.Accesses = []*record.AccessRecord{}
+	if s.pres.HolderIdentity == "" {
+		return out, nil
+	}
+	for _, p := range pseudonyms {
+		r, err := s.Trace(ctx, s.pres.HolderIdentity, TraceQuery{By: record.TraceBySubject, Key: p, Paging: Paging{Limit: maxTracePage}})
+		if err != nil {
+			return out, err
+		}
+		out.Accesses = append(out.Accesses, r.Data.Items...)
+		out.BlockHeight = max(out.BlockHeight, r.BlockHeight)
+	}
+	return out, nil
+}
+
+// verifications lists the logged verifications of the licences, oldest first.
+func (s *Service) verifications(ids []string) ([]api.VerificationEntry, error) {
+	out := []api.VerificationEntry{}
+	if s.pres.Log == nil {
+		return out, nil
+	}
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		es, err := s.pres.Log.ForLicence(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, es...)
+	}
+	slices.SortStableFunc(out, func(a, b api.VerificationEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
