@@ -42,6 +42,8 @@ type Config struct {
 	// bytes a value it can hold. A request that cannot get its share within
 	// timeouts.bodyWait is answered 503.
 	BodyBudget int64 `json:"bodyBudget,omitempty"`
+	// Snapshot configures the offline snapshots the gateway signs.
+	Snapshot SnapshotConfig `json:"snapshot,omitzero"`
 }
 
 // Bounds of BodyBudget.
@@ -221,5 +223,6 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("identity %s: %w", id.Name, err))
 		}
 	}
+	errs = append(errs, c.Snapshot.validate(c.Identities)...)
 	return errors.Join(errs...)
 }

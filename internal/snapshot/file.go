@@ -180,6 +180,11 @@ func inflate(z []byte) (*Body, error) {
 	if err != nil || len(js) > MaxBody {
 		return nil, refuse(Malformed, "the body does not inflate to at most %d bytes", MaxBody)
 	}
+	return decodeBody(js)
+}
+
+// decodeBody decodes a body's JSON strictly.
+func decodeBody(js []byte) (*Body, error) {
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	var body Body
