@@ -110,8 +110,8 @@ func (b *Body) check() error {
 		}
 	}
 	for _, g := range b.Grants {
-		if !src(g.Source) || g.Record.GrantID == "" {
-			return fmt.Errorf("grant %q: bad source or ID", g.Record.GrantID)
+		if !src(g.Source) || g.Record.GrantID == "" || !record.ValidRegion(g.Record.Region) {
+			return fmt.Errorf("grant %q: bad source, ID or region", g.Record.GrantID)
 		}
 	}
 	for _, k := range b.SealKeys {

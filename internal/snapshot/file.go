@@ -183,7 +183,8 @@ func inflate(z []byte) (*Body, error) {
 	return decodeBody(js)
 }
 
-// decodeBody decodes a body's JSON strictly.
+// decodeBody decodes a body's JSON strictly: members by their exact
+// names, once, in order, with no space, as json.Marshal writes them.
 func decodeBody(js []byte) (*Body, error) {
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
@@ -196,6 +197,10 @@ func decodeBody(js []byte) (*Body, error) {
 	}
 	if err := body.check(); err != nil {
 		return nil, refuse(Malformed, "the body: %v", err)
+	}
+	// Exactly as Encode writes it: no other spelling, order or spacing.
+	if again, err := json.Marshal(&body); err != nil || !bytes.Equal(again, js) {
+		return nil, refuse(Malformed, "the body is not in its canonical JSON form")
 	}
 	return &body, nil
 }

@@ -100,3 +100,25 @@ func TestBuildRefusesAnInconsistentBody(t *testing.T) {
 		t.Fatal("encoded a body with a short column")
 	}
 }
+
+func TestABodyIsInItsOneJSONForm(t *testing.T) {
+	f := newFixture(t)
+	good, err := json.Marshal(f.body(nil, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(good)
+	for name, js := range map[string]string{
+		"member case": strings.Replace(body, `"format"`, `"Format"`, 1),
+		"space":       strings.Replace(body, `"format":`, `"format": `, 1),
+		"twice":       strings.Replace(body, `"format":"`+Format+`",`, `"format":"x","format":"`+Format+`",`, 1),
+		"newline":     body + "\n",
+	} {
+		if _, err := decodeBody([]byte(js)); !isCode(err, Malformed) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := decodeBody(good); err != nil {
+		t.Fatal(err)
+	}
+}
