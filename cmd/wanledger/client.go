@@ -217,7 +217,7 @@ func parseTime(flag, v string) (time.Time, error) {
 func newClientCommands(net *networkOptions) []*cobra.Command {
 	o := &clientOptions{net: net}
 	return []*cobra.Command{o.licenceCommands(), o.verifyCommand(), o.registryCommands(), o.whoamiCommand(), o.keysCommands(),
-		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand()}
+		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand(), o.snapshotCommand()}
 }
 
 func (o *clientOptions) licenceCommands() *cobra.Command {
@@ -278,8 +278,16 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	var cred credentialFlags
 	var at string
 	var fresh bool
-	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file; exits 3 if NOT VALID", Args: cobra.ExactArgs(1),
+	var pres presentationFlags
+	var off offlineFlags
+	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file, or a holder's --presentation --offline against a snapshot; exits 3 if NOT VALID", Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if off.file != "" {
+				return o.verifyOffline(cmd, a, off, pres)
+			}
+			if len(a) == 0 {
+				return usagef("give a licence ID, or --presentation with --offline SNAPSHOT")
+			}
 			req := api.VerifyRequest{LicenceID: a[0]}
 			disclosed, err := cred.disclosed(a[0], len(fields) > 0)
 			if err != nil {
@@ -322,6 +330,8 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	cred.register(verify)
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
+	pres.register(o, verify)
+	off.register(verify)
 	return verify
 }
 

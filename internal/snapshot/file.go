@@ -101,6 +101,12 @@ type Snapshot struct {
 // naming trust's MSP ID. The signature is checked before the body is
 // inflated.
 func Parse(data []byte, trust Trust) (*Snapshot, error) {
+	return ParseTrusting(data, func(string) (Trust, error) { return trust, nil })
+}
+
+// ParseTrusting is Parse with the trust looked up by the MSP ID the
+// snapshot names (in a local trust store), once its signature verifies.
+func ParseTrusting(data []byte, lookup func(mspID string) (Trust, error)) (*Snapshot, error) {
 	if len(data) > MaxFile {
 		return nil, refuse(TooLarge, "%d bytes, at most %d", len(data), MaxFile)
 	}
@@ -136,6 +142,10 @@ func Parse(data []byte, trust Trust) (*Snapshot, error) {
 	body, err := inflate(z)
 	if err != nil {
 		return nil, err
+	}
+	trust, err := lookup(body.MSPID)
+	if err != nil {
+		return nil, refuse(WrongSigner, "no trust in %s: %v", body.MSPID, err)
 	}
 	if body.MSPID != trust.MSPID {
 		return nil, refuse(WrongSigner, "signed by %s, not %s", body.MSPID, trust.MSPID)

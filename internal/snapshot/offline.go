@@ -21,7 +21,11 @@ const (
 	CheckFresh      = "snapshot-fresh"
 )
 
-// OfflineForm prefixes a presentation with its credential's issuer-signed
+// MaxOffline bounds an offline presentation's characters: a presentation
+// and the content of a licence of up to 64 fields with its seal.
+const MaxOffline = presentation.MaxLen + 16<<10
+
+// Offline prefixes a presentation with its credential's issuer-signed
 // part, so that a verifier with no ledger has the content and seal:
 //
 //	B64(C) "." B64(S) "~" PRESENTATION
@@ -40,8 +44,8 @@ func Offline(c credential.Credential, pres string) (string, error) {
 func ParseOffline(s string) (credential.Content, []byte, *presentation.Presentation, error) {
 	signed, pres, ok := strings.Cut(s, "~")
 	c64, s64, ok2 := strings.Cut(signed, ".")
-	if !ok || !ok2 || len(s) > presentation.MaxLen+8<<10 {
-		return credential.Content{}, nil, nil, refuse(OfflineForm, "want CONTENT.SEAL~PRESENTATION, at most %d characters", presentation.MaxLen+8<<10)
+	if !ok || !ok2 || len(s) > MaxOffline {
+		return credential.Content{}, nil, nil, refuse(OfflineForm, "want CONTENT.SEAL~PRESENTATION, at most %d characters", MaxOffline)
 	}
 	cb, err := credential.B64.DecodeString(c64)
 	if err != nil {
