@@ -12,8 +12,8 @@ import (
 // snapshotSource signs snapshots with the configured identity's MSP key,
 // loaded on first use (a gateway that serves none never reads it).
 func (g *Gateway) snapshotSource() service.SnapshotSource {
-	id := g.cfg.SnapshotIdentity()
 	load := sync.OnceValues(func() (snapshot.Signer, error) {
+		id := g.cfg.SnapshotIdentity()
 		x, sign, err := fabricid.Load(g.cfg.MSPID, id.MSPDir)
 		if err != nil {
 			return snapshot.Signer{}, fmt.Errorf("snapshot identity %s: %w", id.Name, err)
