@@ -208,11 +208,10 @@ func recognised(src int, t *Type, code string) error {
 	return nil
 }
 
+// accredited judges the licence by the grant the snapshot gives for it.
 func accredited(l *record.Licence, g *record.Accreditation) error {
 	if g == nil {
-		if l.GrantID == "" {
-			return l.CheckGrant(&record.Accreditation{})
-		}
+		return record.Errorf(record.CodeNotAccredited, "the snapshot holds no grant for licence %s", l.ID)
 	}
 	return l.CheckGrant(g)
 }

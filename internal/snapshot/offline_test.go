@@ -158,3 +158,39 @@ func isCode(err error, c Code) bool {
 	e, ok := errors.AsType[*Error](err)
 	return ok && e.Code == c
 }
+
+// TestAccreditationAndSealAreJudgedAtSealing: a grant withdrawn before the
+// licence was sealed, a licence whose grant the snapshot lacks, and a seal
+// key revoked before sealing each fail their check, as online.
+func TestAccreditationAndSealAreJudgedAtSealing(t *testing.T) {
+	f := newFixture(t)
+	now := testBuilt.Add(time.Minute)
+	for name, c := range map[string]struct {
+		bend  func(*fixture)
+		check string
+	}{
+		"grant withdrawn before sealing": {func(f *fixture) {
+			f.grant.Withdrawn = &record.Withdraw{At: f.licence.SealedAt.Add(-time.Hour)}
+		}, api.CheckAccredited},
+		"grant not in the snapshot": {func(f *fixture) { f.licence.GrantID = "other:000001" }, api.CheckAccredited},
+		"seal key revoked before sealing": {func(f *fixture) {
+			f.sealKey.Revocation = &record.Revocation{EffectiveAt: f.licence.SealedAt.Add(-time.Hour)}
+		}, api.CheckSeal},
+		"seal key of another agency": {func(f *fixture) { f.sealKey.AgencyID = "wuhu-amr" }, api.CheckSeal},
+	} {
+		g := *f
+		c.bend(&g)
+		s := parse(t, f, f.file(t, g.body(&g.licence, 0)))
+		v, err := s.Check(f.present(t, now), expectAt(now), false)
+		if got := failed(v); err != nil || v.Valid || len(got) != 1 || !strings.HasPrefix(got[0], c.check+": ") {
+			t.Errorf("%s: %v %v", name, err, got)
+		}
+	}
+}
+
+func TestASnapshotOverItsLimitIsRefusedUnread(t *testing.T) {
+	f := newFixture(t)
+	if _, err := Parse(make([]byte, MaxFile+1), f.trust()); !isCode(err, TooLarge) {
+		t.Fatal(err)
+	}
+}
