@@ -227,7 +227,7 @@ func (g *Gateway) Handler() http.Handler {
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name
 	}
-	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget,
+	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget, Snapshot: g.snapshotSource(),
 		Observe: func(op string, status int, d time.Duration) {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()

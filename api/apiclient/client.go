@@ -41,31 +41,41 @@ func New(url, key string) *Client {
 // Do sends a request with a JSON body (if not nil) and decodes a JSON
 // answer into out (if not nil). A non-2xx answer is an *api.Error.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+	b, err := c.send(ctx, method, path, body, MaxAnswer)
+	if err != nil || out == nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+// send sends a request with a JSON body (if not nil) and returns the
+// answer's bytes, at most max of them. A non-2xx answer is an *api.Error.
+func (c *Client) send(ctx context.Context, method, path string, body any, max int) ([]byte, error) {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.Key)
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(b) > MaxAnswer {
-		return fmt.Errorf("%s %s: the answer is larger than %d MiB, more than a gateway sends", method, path, MaxAnswer>>20)
+	if len(b) > max {
+		return nil, fmt.Errorf("%s %s: the answer is larger than %d MiB, more than a gateway sends", method, path, max>>20)
 	}
 	if resp.StatusCode/100 != 2 {
 		e := &api.Error{Status: resp.StatusCode}
@@ -74,12 +84,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		}
 		e.Code, e.Message = printable(e.Code, 64), printable(e.Message, maxErrorMessage)
 		e.DenialID = printable(e.DenialID, 128)
-		return e
+		return nil, e
 	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
+	return b, nil
 }
 
 // maxErrorMessage bounds the message of an error answer a client shows;

@@ -217,7 +217,7 @@ func parseTime(flag, v string) (time.Time, error) {
 func newClientCommands(net *networkOptions) []*cobra.Command {
 	o := &clientOptions{net: net}
 	return []*cobra.Command{o.licenceCommands(), o.verifyCommand(), o.registryCommands(), o.whoamiCommand(), o.keysCommands(),
-		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand()}
+		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand(), o.snapshotCommand()}
 }
 
 func (o *clientOptions) licenceCommands() *cobra.Command {
@@ -279,8 +279,12 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	var at string
 	var fresh bool
 	var pres presentationFlags
-	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file, or a holder's --presentation; exits 3 if NOT VALID", Args: cobra.RangeArgs(0, 1),
+	var off offlineFlags
+	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file, or a holder's --presentation (online, or --offline against a snapshot); exits 3 if NOT VALID", Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if off.file != "" {
+				return o.verifyOffline(cmd, a, off, pres)
+			}
 			if pres.text != "" || len(a) == 0 {
 				return o.verifyPresentation(cmd, a, pres)
 			}
@@ -327,6 +331,7 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
 	pres.register(o, verify)
+	off.register(verify)
 	return verify
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/internal/snapshot"
 	"github.com/wanledger/wanledger/internal/wallet"
 )
 
@@ -12,7 +13,7 @@ import (
 func newWalletPresent(open func() (*wallet.Wallet, error), asJSON *bool) *cobra.Command {
 	var disclose []string
 	var nonce, audience, qrFile string
-	var qrTerminal bool
+	var qrTerminal, offline bool
 	c := &cobra.Command{Use: "present ID --nonce N --audience VERIFIER", Short: "Present a licence to a verifier: the chosen fields and a key binding signed by the holder's key, as text and QR code",
 		Long: `Prints the compact presentation (docs/credential-format.md) on stdout: the licence reference,
 the disclosures of the fields named by --disclose (none if absent), and a key binding signed by
@@ -28,6 +29,11 @@ large for one QR code is an error.`,
 			p, err := wl.Present(args[0], disclose, nonce, audience, time.Now())
 			if err != nil {
 				return err
+			}
+			if offline {
+				if p, err = withContent(wl, args[0], p); err != nil {
+					return err
+				}
 			}
 			if qrFile != "" || qrTerminal {
 				code, err := wallet.NewQR(p)
@@ -58,8 +64,19 @@ large for one QR code is an error.`,
 	c.Flags().StringVar(&audience, "audience", "", "the verifier the presentation is for (1 to 128 of A-Z a-z 0-9 . _ : / -)")
 	c.Flags().StringVar(&qrFile, "qr", "", "also write the presentation as a QR code to this PNG file (mode 0600)")
 	c.Flags().BoolVar(&qrTerminal, "qr-terminal", false, "also draw the QR code on stderr")
+	c.Flags().BoolVar(&offline, "offline", false, "prefix the licence's sealed content, for a verifier with no network (verify --offline)")
 	for _, f := range []string{"nonce", "audience"} {
 		c.MarkFlagRequired(f) //nolint:errcheck // the flag exists
 	}
 	return c
+}
+
+// withContent is the offline form of a presentation: the credential's
+// sealed content, then the presentation (docs/credential-format.md).
+func withContent(wl *wallet.Wallet, id, p string) (string, error) {
+	c, err := wl.Get(id)
+	if err != nil {
+		return "", err
+	}
+	return snapshot.Offline(c, p)
 }

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/wanledger/wanledger/api/record"
 )
 
@@ -292,22 +291,10 @@ func viewOne[T any](s *Store, get func(*Snapshot, string) (*T, error), id string
 // Licences lists every cached licence, for comparing the cache with the ledger.
 func (s *Store) Licences() (map[string]*record.Licence, error) {
 	out := map[string]*record.Licence{}
-	err := s.db.View(func(txn *badger.Txn) error {
-		prefix, err := shim.CreateCompositeKey(objLicence, nil)
-		if err != nil {
-			return err
-		}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: cacheKey(prefix), PrefetchValues: true})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var l record.Licence
-			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &l) }); err != nil {
-				return err
-			}
-			out[l.ID] = &l
-		}
+	_, err := s.Walk(Visits{Licences: func(l *record.Licence) error {
+		out[l.ID] = l
 		return nil
-	})
+	}})
 	return out, err
 }
 

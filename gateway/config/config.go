@@ -44,6 +44,8 @@ type Config struct {
 	BodyBudget int64 `json:"bodyBudget,omitempty"`
 	// Presentations configure holders' presentations (config/presentations.go).
 	Presentations Presentations `json:"presentations,omitempty"`
+	// Snapshot configures the offline snapshots the gateway signs.
+	Snapshot SnapshotConfig `json:"snapshot,omitzero"`
 }
 
 // Bounds of BodyBudget.
@@ -224,5 +226,6 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("identity %s: %w", id.Name, err))
 		}
 	}
+	errs = append(errs, c.Snapshot.validate(c.Identities)...)
 	return errors.Join(errs...)
 }

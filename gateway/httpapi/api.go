@@ -39,6 +39,8 @@ type Options struct {
 	Log     *slog.Logger
 	// Budget, if set, bounds the body bytes requests hold at once.
 	Budget *Budget
+	// Snapshot signs offline snapshots (none are served without a Signer).
+	Snapshot service.SnapshotSource
 }
 
 // API serves /v1.
@@ -51,6 +53,8 @@ type API struct {
 	budget     *Budget
 	h          huma.API
 	mux        *http.ServeMux
+
+	snapshotSource service.SnapshotSource
 }
 
 // readerRoles may read: every role, and admin keys.
@@ -77,12 +81,12 @@ var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs, (*API).apiKeys,
-	(*API).presentations,
+	(*API).presentations, (*API).snapshot,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux()}
+	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux(), snapshotSource: o.Snapshot}
 	if a.observe == nil {
 		a.observe = func(string, int, time.Duration) {}
 	}

@@ -35,10 +35,12 @@ func hefeiAgency(t *testing.T, env *nettest.Env, agency, sealID string, now time
 	if err != nil {
 		t.Fatal(err)
 	}
+	settled(t, env, "anhui", "anhui") // Hefei's endorsers read the grant
 	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
 	mustSubmit(t, hefeiAdmin, "RegisterSealKey", toJSON(t, record.SealKey{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, contract(t, env, "hefei", "User1", "registry")), "issuer", agency)
+	settled(t, env, "anhui", "hefei")
 	return seal
 }
 

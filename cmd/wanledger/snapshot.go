@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// errNoSnapshotFile is save's refusal to write over a file.
+var errNoSnapshotFile = errors.New("the file exists; remove it or name another")
+
+// snapshotCommand is `snapshot save FILE`: download the gateway's signed
+// offline snapshot.
+func (o *clientOptions) snapshotCommand() *cobra.Command {
+	c := &cobra.Command{Use: "snapshot", Short: "Offline snapshots: a gateway's signed registry and licence status list, for verify --offline"}
+	o.register(c)
+	save := &cobra.Command{Use: "save FILE", Short: "Save the gateway's signed snapshot of its channel to FILE (mode 0644; not overwritten)", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			cl, err := o.client()
+			if err != nil {
+				return err
+			}
+			data, err := cl.Snapshot(cmd.Context())
+			if err != nil {
+				return err
+			}
+			f, err := os.OpenFile(a[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if os.IsExist(err) {
+				return usagef("%s: %v", a[0], errNoSnapshotFile)
+			}
+			if err != nil {
+				return usageErr(err)
+			}
+			if _, err := f.Write(data); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "saved %s (%d bytes)\n", a[0], len(data))
+			return err
+		}}
+	c.AddCommand(save)
+	return c
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/internal/presentation"
+	"github.com/wanledger/wanledger/internal/snapshot"
+	"github.com/wanledger/wanledger/network"
+)
+
+// offlineFlags are verify's --offline SNAPSHOT and what goes with it.
+type offlineFlags struct {
+	file, audience, ca, msp string
+	acceptStale             bool
+}
+
+func (f *offlineFlags) register(verify *cobra.Command) {
+	fl := verify.Flags()
+	fl.StringVar(&f.file, "offline", "", "verify --presentation with no network against this snapshot file (wanledger snapshot save)")
+	fl.StringVar(&f.audience, "audience", "", "with --offline: this verifier's name, as the holder was told")
+	fl.StringVar(&f.ca, "ca", "", "with --offline: PEM CA certificate(s) of the organisation that signed the snapshot (default: the run directory's crypto material)")
+	fl.StringVar(&f.msp, "msp", "", "with --offline and --ca: the MSP ID those CA certificates are of (default: the one the snapshot names)")
+	fl.BoolVar(&f.acceptStale, "accept-stale", false, "with --offline: accept a snapshot older than its licence type's freshness limit (the verdict still says stale)")
+}
+
+// verifyOffline checks a presentation against a snapshot file with no
+// network: exit 0 VALID, 3 NOT VALID or refused.
+func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off offlineFlags, p presentationFlags) error {
+	switch {
+	case len(args) > 0:
+		return usagef("--offline verifies a --presentation, not a licence ID")
+	case p.text == "" || p.nonce == "" || off.audience == "":
+		return usagef("--offline needs --presentation, --nonce (the one this verifier gave the holder) and --audience")
+	case off.msp != "" && off.ca == "":
+		return usagef("--msp goes with --ca")
+	}
+	text, err := p.read(cmd)
+	if err != nil {
+		return err
+	}
+	data, err := readBounded(off.file, snapshot.MaxFile)
+	if err != nil {
+		return usageErr(err)
+	}
+	snap, err := snapshot.ParseTrusting(data, o.trustStore(off))
+	if err != nil {
+		return &exitErr{code: exitNotValid, err: fmt.Errorf("snapshot %s refused: %w", off.file, err)}
+	}
+	v, err := snap.Check(text, presentation.Expect{Nonce: p.nonce, Audience: off.audience, Now: time.Now()}, off.acceptStale)
+	if err != nil {
+		return &exitErr{code: exitNotValid, err: fmt.Errorf("presentation refused: %w", err)}
+	}
+	if o.asJSON {
+		if err := writeJSON(cmd.OutOrStdout(), v); err != nil {
+			return err
+		}
+	} else {
+		printOffline(cmd.OutOrStdout(), v)
+	}
+	if !v.Valid {
+		return notValid(v.LicenceID, false)
+	}
+	return nil
+}
+
+// trustStore finds the CA certificates of the organisation a snapshot
+// names: --ca (for --msp, or any MSP ID), else that organisation's MSP in
+// the run directory.
+func (o *clientOptions) trustStore(off offlineFlags) func(string) (snapshot.Trust, error) {
+	return func(mspID string) (snapshot.Trust, error) {
+		if off.ca != "" {
+			if off.msp != "" && off.msp != mspID {
+				return snapshot.Trust{}, fmt.Errorf("--ca is of %s", off.msp)
+			}
+			pool, err := caPool(off.ca)
+			return snapshot.Trust{MSPID: mspID, Roots: pool}, err
+		}
+		org, ok := network.Default().Org(mspID)
+		if !ok || org.MSPID != mspID {
+			return snapshot.Trust{}, fmt.Errorf("no organisation %s in the topology; give --ca", mspID)
+		}
+		home, err := o.home()
+		if err != nil {
+			return snapshot.Trust{}, err
+		}
+		dir := filepath.Join(network.Home(home).OrgMSP(org), "cacerts")
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return snapshot.Trust{}, fmt.Errorf("%v; give --ca", err)
+		}
+		pool := x509.NewCertPool()
+		for _, e := range entries {
+			if err := addPEM(pool, filepath.Join(dir, e.Name())); err != nil {
+				return snapshot.Trust{}, err
+			}
+		}
+		return snapshot.Trust{MSPID: mspID, Roots: pool}, nil
+	}
+}
+
+func caPool(file string) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	return pool, addPEM(pool, file)
+}
+
+func addPEM(pool *x509.CertPool, file string) error {
+	b, err := readBounded(file, 1<<20)
+	if err != nil {
+		return err
+	}
+	if !pool.AppendCertsFromPEM(b) {
+		return fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return nil
+}
+
+// readBounded reads a file of at most max bytes.
+func readBounded(file string, max int64) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(b)) > max {
+		err = fmt.Errorf("%s is over %d bytes", file, max)
+	}
+	return b, err
+}
+
+// home is the run directory: --home, else the default.
+func (o *clientOptions) home() (string, error) {
+	if o.net != nil && o.net.home != "" {
+		return o.net.home, nil
+	}
+	return network.DefaultHome()
+}
+
+// printOffline prints an offline verdict, its snapshot's age and checks.
+func printOffline(w io.Writer, v snapshot.Verdict) {
+	verdict := "VALID"
+	if !v.Valid {
+		verdict = "NOT VALID"
+	}
+	fmt.Fprintf(w, "%s %s offline (status %s)\n", v.LicenceID, verdict, cell(string(v.Status)))
+	stale := ""
+	if v.Stale {
+		stale = ", STALE"
+	}
+	fmt.Fprintf(w, "  snapshot of %s at block %d, signed by %s, built %s: %s old (limit %s%s)\n", v.SnapshotChannel, v.BlockHeight, v.SnapshotMSPID,
+		v.SnapshotBuiltAt.Format(time.RFC3339), time.Duration(v.AgeSeconds)*time.Second, time.Duration(v.FreshnessLimit)*time.Second, stale)
+	if v.RelayedFrom != "" {
+		fmt.Fprintf(w, "  relayed from %s\n", v.RelayedFrom)
+	}
+	for _, c := range v.Checks {
+		mark := "ok  "
+		if !c.OK {
+			mark = "FAIL"
+		}
+		line := "  " + mark + " " + c.Name
+		if c.Detail != "" {
+			line += ": " + c.Detail
+		}
+		fmt.Fprintln(w, line)
+	}
+	for _, d := range v.Disclosed {
+		fmt.Fprintf(w, "  disclosed %s: %s\n", d.Name, strings.Map(noControl, d.Value))
+	}
+}
+
+func noControl(r rune) rune {
+	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		return '\uFFFD'
+	}
+	return r
+}

@@ -1,0 +1,117 @@
+package integration
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/issuance"
+	"github.com/wanledger/wanledger/internal/snapshot"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// TestOfflineSnapshotsBeforeAndAfterARevocation: Hefei issues a licence to
+// a wallet's key; Wuhu's gateway gives a snapshot, Hefei revokes the
+// licence, Wuhu gives another. With no network, the holder's offline
+// presentation verifies against the first snapshot (VALID, with its age)
+// and is refused against the second (revoked), each snapshot checked
+// against Wuhu's CA certificate in the run directory.
+func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
+	env := nettest.Get(t)
+	dir := t.TempDir()
+	now := time.Now().UTC().Truncate(time.Second)
+	const agency, sealID, id = "offline-agency", "offline-seal", "OFFLINE-0001"
+	seal := hefeiAgency(t, env, agency, sealID, now)
+
+	walletDir := filepath.Join(dir, "wallet")
+	out, errOut, err := cli(t, env, "wallet", "init", "--wallet", walletDir, "--json")
+	var key struct{ PublicKey string }
+	if err != nil || json.Unmarshal([]byte(out), &key) != nil || key.PublicKey == "" {
+		t.Fatalf("wallet init: %v %q\n%s", err, out, errOut)
+	}
+	typ := record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
+		{Name: "creditCode", Type: record.FieldString, Required: true}}}
+	draft := issuance.Draft{ID: id, Type: typ.Code, AgencyID: agency, Region: "340100", SealKeyID: sealID,
+		Holder: issuance.Holder{CitizenID: "340104199001015678", PublicKey: key.PublicKey},
+		Fields: issuance.Fields{"name": "合肥离线科技", "creditCode": "91340100MA2OFFL01Q"}, ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
+	issued, err := issuance.Seal(draft, &typ, seal, []byte("anhui-province-secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue(t, contract(t, env, "hefei", "User1", "licence"), issued.Request.Content, issued.Request.Signature)
+	credFile, err := issuance.WriteCredential(dir, issued.Credential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, err := cli(t, env, "wallet", "import", credFile, "--wallet", walletDir); err != nil {
+		t.Fatalf("wallet import: %v\n%s", err, errOut)
+	}
+
+	wuhu := gatewayAs(t, env, "wuhu", "verifier")
+	// wuhuSees waits until Wuhu's cache has the licence in status st.
+	wuhuSees := func(st record.Status) {
+		eventually(t, 30*time.Second, func() error {
+			var v api.Verdict
+			if code := wuhu.call(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id}, &v); code != http.StatusOK || v.Status != st {
+				return fmt.Errorf("Wuhu sees %s as %q (HTTP %d), want %s", id, v.Status, code, st)
+			}
+			return nil
+		})
+	}
+	save := func(name string) string {
+		file := filepath.Join(dir, name)
+		if out, errOut, err := cli(t, env, "snapshot", "save", file, "--url", wuhu.url, "--key", wuhu.key); err != nil {
+			t.Fatalf("snapshot save: %v %s\n%s", err, out, errOut)
+		}
+		return file
+	}
+	wuhuSees(record.StatusActive)
+	before := save("before.snap")
+	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
+	wuhuSees(record.StatusRevoked)
+	after := save("after.snap")
+	if info, err := os.Stat(after); err != nil || info.Size() == 0 || info.Size() > 1<<20 {
+		t.Fatalf("after.snap: %v %v", info, err)
+	}
+
+	// The checkpoint's own nonce and name; the holder presents offline.
+	const nonce, audience = "checkpoint-nonce-0001", "wuhu-checkpoint"
+	out, errOut, err = cli(t, env, "wallet", "present", id, "--offline", "--disclose", "name", "--nonce", nonce, "--audience", audience, "--wallet", walletDir)
+	if err != nil {
+		t.Fatalf("wallet present --offline: %v\n%s", err, errOut)
+	}
+	pres := strings.TrimSpace(out)
+	verify := func(snap string) (snapshot.Verdict, error) {
+		out, errOut, err := cli(t, env, "verify", "--offline", snap, "--presentation", pres, "--nonce", nonce, "--audience", audience,
+			"--home", string(env.Net.Home), "--json")
+		var v snapshot.Verdict
+		if jerr := json.Unmarshal([]byte(out), &v); jerr != nil {
+			t.Fatalf("verify --offline printed %q: %v\n%s", out, jerr, errOut)
+		}
+		return v, err
+	}
+	v, err := verify(before)
+	if err != nil || !v.Valid || v.Status != record.StatusActive || v.Stale || v.SnapshotMSPID != "WuhuMSP" || v.SnapshotChannel != "anhui" ||
+		v.AgeSeconds < 0 || v.AgeSeconds > 600 || v.FreshnessLimit != 86400 || v.BlockHeight == 0 {
+		t.Fatalf("against the snapshot before the revocation: %v %+v", err, v)
+	}
+	if len(v.Disclosed) != 1 || v.Disclosed[0] != (snapshot.Field{Name: "name", Value: "合肥离线科技"}) {
+		t.Errorf("disclosed: %+v (creditCode must stay hidden)", v.Disclosed)
+	}
+	v2, err := verify(after)
+	if exitOf(err) != 3 || v2.Valid || v2.Status != record.StatusRevoked || v2.BlockHeight <= v.BlockHeight {
+		t.Fatalf("against the snapshot after the revocation: exit %d %+v", exitOf(err), v2)
+	}
+	// Text output reports the snapshot's age and limit.
+	out, _, err = cli(t, env, "verify", "--offline", before, "--presentation", pres, "--nonce", nonce, "--audience", audience, "--home", string(env.Net.Home))
+	if err != nil || !strings.Contains(out, id+" VALID offline") || !strings.Contains(out, "old (limit 24h0m0s)") {
+		t.Fatalf("text verdict: %v\n%s", err, out)
+	}
+}
