@@ -139,16 +139,13 @@ func issuerOf(t *testing.T, env *nettest.Env, spec issuerSpec) func(id string) (
 	provinceAdmin := gatewayAs(t, env, spec.province, keys.RoleAdmin)
 	provinceAdmin.must(http.MethodPut, "/v1/registry/types/"+spec.licenceType, api.LicenceTypeRequest{Name: "网关测试证照", MaxValidityDays: 365,
 		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}, MutualRecognition: spec.mutualRecognition}, nil)
+	channel := env.Net.Topo.GatewayChannel(spec.province)
+	settled(t, env, channel, spec.province) // every endorser of the accreditation has the type
 	provinceAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: o.MSPID,
 		Types: []string{spec.licenceType}, Region: region, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	seal, _ := gm.GenerateKey()
 	orgAdmin := gatewayAs(t, env, org, keys.RoleAdmin)
-	eventually(t, 15*time.Second, func() error { // the organisation's peer has the accreditation's block
-		if st := orgAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
-			return fmt.Errorf("%s's gateway does not know accreditation %s yet: %d", org, agency, st)
-		}
-		return nil
-	})
+	settled(t, env, channel, spec.province) // every endorser of the seal key has the accreditation
 	orgAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, org, "issuer")
@@ -163,6 +160,8 @@ func issuerOf(t *testing.T, env *nettest.Env, spec issuerSpec) func(id string) (
 	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
 	wuhuVerifier.must(http.MethodGet, "/v1/whoami", nil, &who)
 	gatewayAs(t, env, "wuhu", keys.RoleAdmin).must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "verifier"}, nil)
+	settled(t, env, channel, org) // every endorser of an issuance has the seal key and the issuer's role
+	settled(t, env, "anhui", "wuhu")
 
 	holder, _ := gm.GenerateKey()
 	pseudonym, _ := credential.HolderPseudonym([]byte("anhui-province-secret"), "340104199001011234")
