@@ -93,8 +93,8 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	if st, _, code := w.activityReq(signed); st != http.StatusConflict || code != api.CodeNonceUsed {
 		t.Errorf("the signed request again: %d %s", st, code)
 	}
-	if st, _, code := w.activity(t, w.holder, "BL-404"); st != http.StatusNotFound {
-		t.Errorf("an unknown licence: %d %s", st, code)
+	if st, _, code := w.activity(t, w.holder, "BL-404"); st != http.StatusForbidden || code != api.CodeHolderKeyMismatch {
+		t.Errorf("an unknown licence: %d %s, want the answer another holder's licence gets", st, code)
 	}
 }
 

@@ -57,15 +57,14 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 	var pseudonyms []string
 	err = s.store.View(func(snap *cache.Snapshot) error {
 		for _, id := range req.Licences {
+			// An unknown licence and another holder's get one answer, so
+			// that the endpoint, open to anyone, tells nobody which IDs exist.
 			l, err := holderLicence(snap, id)
-			if errors.Is(err, cache.ErrNotCached) {
-				return api.Errorf(http.StatusNotFound, string(record.CodeNotFound), "no licence %q", id)
-			}
-			if err != nil {
+			if err != nil && !errors.Is(err, cache.ErrNotCached) {
 				return err
 			}
-			if !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
-				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "licence %s is not bound to this key", id)
+			if err != nil || !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
+				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "no licence %q bound to this key is known here", id)
 			}
 			if !slices.Contains(pseudonyms, l.HolderPseudonym) {
 				pseudonyms = append(pseudonyms, l.HolderPseudonym)
