@@ -5,8 +5,8 @@
 // retention period; a licence keeps at most MaxPerLicence of them.
 //
 // Append queues an entry (a bounded queue: a full queue makes Append wait)
-// and one writer commits what has queued in a single Badger transaction,
-// off the request's path. A listing first waits for everything queued
+// and one writer commits what has queued in one Badger write batch, off
+// the request's path. A listing first waits for everything queued
 // before it; Close writes everything queued. A crash of the process loses
 // the entries still queued (at most QueueLen), and like every Badger
 // write without sync, a crash of the machine what the OS had not written.
@@ -123,17 +123,7 @@ func (l *Log) write() {
 				break fill
 			}
 		}
-		err := l.db.Update(func(txn *badger.Txn) error {
-			for _, q := range batch {
-				if q.done == nil {
-					if err := txn.SetEntry(badger.NewEntry(q.key, q.val).WithTTL(l.retention)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := l.commit(batch); err != nil {
 			l.log.Error("verification log write", "entries", len(batch), "err", err)
 		}
 		for _, q := range batch {
@@ -142,6 +132,21 @@ func (l *Log) write() {
 			}
 		}
 	}
+}
+
+// commit writes a batch's entries; a WriteBatch splits a batch too large
+// for one transaction.
+func (l *Log) commit(batch []queued) error {
+	wb := l.db.NewWriteBatch()
+	for _, q := range batch {
+		if q.done == nil {
+			if err := wb.SetEntry(badger.NewEntry(q.key, q.val).WithTTL(l.retention)); err != nil {
+				wb.Cancel()
+				return err
+			}
+		}
+	}
+	return wb.Flush()
 }
 
 // flush waits until everything queued before it is committed.

@@ -1,8 +1,10 @@
 package vlog
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,5 +119,32 @@ func TestQueuedEntriesAreListedAndSurviveACleanClose(t *testing.T) {
 		if got, err := l.ForLicence(id); err != nil || len(got) != each {
 			t.Errorf("%s after a reopen: %d entries, want %d: %v", id, len(got), each, err)
 		}
+	}
+}
+
+// TestABatchTooLargeForOneTransactionIsWrittenWhole: the writer's largest
+// batch of large entries (more than one Badger transaction holds) is
+// written, none lost.
+func TestABatchTooLargeForOneTransactionIsWrittenWhole(t *testing.T) {
+	l, err := Open("", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	batch := make([]queued, maxBatch)
+	for i := range batch {
+		e := api.VerificationEntry{LicenceID: "BL-1", At: at.Add(time.Duration(i) * time.Second), Purpose: strings.Repeat("p", 8<<10)}
+		v, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch[i] = queued{key: l.key(&e), val: v}
+	}
+	if err := l.commit(batch); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := l.ForLicence("BL-1"); err != nil || len(got) != maxBatch {
+		t.Errorf("%d entries of %d listed: %v", len(got), maxBatch, err)
 	}
 }
