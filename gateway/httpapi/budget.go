@@ -164,10 +164,15 @@ func scanValue(dec *json.Decoder, path string, depth int, values *int) (string, 
 	if depth == maxDepth {
 		return fmt.Sprintf("%s: nested more than %d deep", path, maxDepth), nil
 	}
-	seen := map[string]string{} // folded name → the name as first written
+	var seen map[string]string // an object's: folded name → the name as first written
+	if d == '{' {
+		seen = map[string]string{}
+	}
 	for i := 0; dec.More(); i++ {
-		at := fmt.Sprintf("%s[%d]", path, i)
-		if d == '{' {
+		at := ""
+		if d == '[' {
+			at = path + "[" + strconv.Itoa(i) + "]"
+		} else {
 			tok, err := dec.Token()
 			if err != nil {
 				return "", err
