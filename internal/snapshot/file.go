@@ -212,11 +212,15 @@ func parseCert(b []byte) (*x509.Certificate, error) {
 // inflate decompresses and decodes a signed body, refusing trailing data,
 // unknown members and a body that does not hold together.
 func inflate(z []byte) (*Body, error) {
-	var buf bytes.Buffer // grows by doubling: at most about 2×MaxBody allocated
-	_, err := buf.ReadFrom(io.LimitReader(flate.NewReader(bytes.NewReader(z)), MaxBody+1))
-	js := buf.Bytes()
-	if err != nil || len(js) > MaxBody {
+	// Measured first with nothing kept, then inflated into exactly its size:
+	// a bomb costs an inflation, not memory.
+	n, err := io.Copy(io.Discard, io.LimitReader(flate.NewReader(bytes.NewReader(z)), MaxBody+1))
+	if err != nil || n > MaxBody {
 		return nil, refuse(Malformed, "the body does not inflate to at most %d bytes", MaxBody)
+	}
+	js := make([]byte, n)
+	if _, err := io.ReadFull(flate.NewReader(bytes.NewReader(z)), js); err != nil {
+		return nil, refuse(Malformed, "the body: %v", err)
 	}
 	if err := boundArrays(js); err != nil {
 		return nil, refuse(Malformed, "the body: %v", err)

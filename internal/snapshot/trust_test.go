@@ -72,7 +72,7 @@ func TestABombIsRefusedWithBoundedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parseBounded(t, trusted, f.trust(), Malformed, 3*MaxBody)
+	parseBounded(t, trusted, f.trust(), Malformed, MaxBody+8<<20)
 
 	const n = 25_000_000 // "", each: 75 MB of JSON
 	head := `{"format":"wanledger-snapshot/v1","mspId":"WuhuMSP","channel":"anhui","blockHeight":1,"builtAt":"2026-06-01T08:00:00Z",` +
@@ -82,7 +82,7 @@ func TestABombIsRefusedWithBoundedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parseBounded(t, ids, f.trust(), Malformed, 3*MaxBody)
+	parseBounded(t, ids, f.trust(), Malformed, MaxBody+8<<20)
 }
 
 // TestASnapshotFromTheFutureIsRefused: built more than MaxSkew after now.
