@@ -25,8 +25,8 @@ func (f *offlineFlags) register(verify *cobra.Command) {
 	fl := verify.Flags()
 	fl.StringVar(&f.file, "offline", "", "verify --presentation with no network against this snapshot file (wanledger snapshot save)")
 	fl.StringVar(&f.audience, "audience", "", "with --offline: this verifier's name, as the holder was told")
-	fl.StringVar(&f.ca, "ca", "", "with --offline: PEM CA certificate(s) of the organisation that signed the snapshot (default: the run directory's crypto material)")
-	fl.StringVar(&f.msp, "msp", "", "with --offline and --ca: the MSP ID those CA certificates are of (default: the one the snapshot names)")
+	fl.StringVar(&f.msp, "msp", "", "with --offline: the MSP ID of the organisation trusted to sign the snapshot (required; a member of the snapshot's channel)")
+	fl.StringVar(&f.ca, "ca", "", "with --offline: PEM CA certificate(s) of that organisation (default: its MSP in the run directory's crypto material)")
 	fl.BoolVar(&f.acceptStale, "accept-stale", false, "with --offline: accept a snapshot older than its licence type's freshness limit (the verdict still says stale)")
 }
 
@@ -38,8 +38,8 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 		return usagef("--offline verifies a --presentation, not a licence ID")
 	case p.text == "" || p.nonce == "" || off.audience == "":
 		return usagef("--offline needs --presentation, --nonce (the one this verifier gave the holder) and --audience")
-	case off.msp != "" && off.ca == "":
-		return usagef("--msp goes with --ca")
+	case off.msp == "":
+		return usagef("--offline needs --msp: the organisation trusted to sign the snapshot")
 	}
 	text, err := p.read(cmd)
 	if err != nil {
@@ -49,7 +49,11 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 	if err != nil {
 		return usageErr(err)
 	}
-	snap, err := snapshot.ParseTrusting(data, o.trustStore(off))
+	trust, err := o.trust(off)
+	if err != nil {
+		return usageErr(err)
+	}
+	snap, err := snapshot.Parse(data, trust)
 	if err != nil {
 		return &exitErr{code: exitNotValid, err: fmt.Errorf("snapshot %s refused: %w", off.file, err)}
 	}
@@ -70,39 +74,40 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 	return nil
 }
 
-// trustStore finds the CA certificates of the organisation a snapshot
-// names: --ca (for --msp, or any MSP ID), else that organisation's MSP in
-// the run directory.
-func (o *clientOptions) trustStore(off offlineFlags) func(string) (snapshot.Trust, error) {
-	return func(mspID string) (snapshot.Trust, error) {
-		if off.ca != "" {
-			if off.msp != "" && off.msp != mspID {
-				return snapshot.Trust{}, fmt.Errorf("--ca is of %s", off.msp)
-			}
-			pool, err := caPool(off.ca)
-			return snapshot.Trust{MSPID: mspID, Roots: pool}, err
-		}
-		org, ok := network.Default().Org(mspID)
-		if !ok || org.MSPID != mspID {
-			return snapshot.Trust{}, fmt.Errorf("no organisation %s in the topology; give --ca", mspID)
-		}
-		home, err := o.home()
-		if err != nil {
-			return snapshot.Trust{}, err
-		}
-		dir := filepath.Join(network.Home(home).OrgMSP(org), "cacerts")
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return snapshot.Trust{}, fmt.Errorf("%v; give --ca", err)
-		}
-		pool := x509.NewCertPool()
-		for _, e := range entries {
-			if err := addPEM(pool, filepath.Join(dir, e.Name())); err != nil {
-				return snapshot.Trust{}, err
-			}
-		}
-		return snapshot.Trust{MSPID: mspID, Roots: pool}, nil
+// trust is whom --offline trusts: the organisation --msp names, its CA
+// certificates (--ca, else its MSP in the run directory) and the channels
+// the topology makes it a member of.
+func (o *clientOptions) trust(off offlineFlags) (snapshot.Trust, error) {
+	topo := network.Default()
+	org, ok := topo.Org(off.msp)
+	if !ok || org.MSPID != off.msp {
+		return snapshot.Trust{}, fmt.Errorf("--msp %s: no such organisation in the topology", off.msp)
 	}
+	t := snapshot.Trust{MSPID: org.MSPID, Channels: []string{}}
+	for _, c := range topo.ChannelsOf(org.Name) {
+		t.Channels = append(t.Channels, c.Name)
+	}
+	if off.ca != "" {
+		pool, err := caPool(off.ca)
+		t.Roots = pool
+		return t, err
+	}
+	home, err := o.home()
+	if err != nil {
+		return t, err
+	}
+	dir := filepath.Join(network.Home(home).OrgMSP(org), "cacerts")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return t, fmt.Errorf("%v; give --ca", err)
+	}
+	t.Roots = x509.NewCertPool()
+	for _, e := range entries {
+		if err := addPEM(t.Roots, filepath.Join(dir, e.Name())); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
 }
 
 func caPool(file string) (*x509.CertPool, error) {

@@ -67,7 +67,7 @@ type Licences struct {
 
 // Limits of a body.
 const (
-	MaxLicences = 2_000_000
+	MaxLicences = 1_000_000
 	MaxRegistry = 10_000 // types, grants or seal keys
 	MaxSources  = 8
 )

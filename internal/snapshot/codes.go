@@ -12,6 +12,7 @@ const (
 	Malformed    Code = "SNAPSHOT_MALFORMED" // not the form Encode writes
 	BadSignature Code = "SNAPSHOT_SIGNATURE" // the signature does not verify over the exact bytes
 	WrongSigner  Code = "SNAPSHOT_SIGNER"    // not signed by the trusted organisation's CA
+	Future       Code = "SNAPSHOT_FUTURE"    // built later than now plus MaxSkew
 )
 
 // Codes of an offline check that fails (Check).

@@ -11,6 +11,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"slices"
+	"time"
 )
 
 // Magic opens every snapshot file.
@@ -18,10 +20,11 @@ const Magic = "WLSNAP1\n"
 
 // Limits of a snapshot file.
 const (
-	MaxFile    = 64 << 20  // bytes of the file
-	MaxBody    = 512 << 20 // bytes of the body once inflated
-	MaxCertPEM = 16 << 10  // bytes of the signer's PEM certificate
-	MaxSig     = 80        // bytes of the DER ECDSA signature
+	MaxFile    = 64 << 20        // bytes of the file
+	MaxBody    = 96 << 20        // bytes of the body once inflated: under 100 a licence (MaxLicences)
+	MaxCertPEM = 16 << 10        // bytes of the signer's PEM certificate
+	MaxSig     = 80              // bytes of the DER ECDSA signature
+	MaxSkew    = 5 * time.Minute // how far past now a snapshot's build time may be
 )
 
 // Signer is the organisation identity that signs: its PEM certificate and
@@ -50,6 +53,14 @@ func Encode(body *Body, s Signer) ([]byte, error) {
 
 // seal compresses a JSON body and signs the file.
 func seal(js []byte, s Signer) ([]byte, error) {
+	z, err := compress(js)
+	if err != nil {
+		return nil, err
+	}
+	return sealCompressed(z, s)
+}
+
+func compress(js []byte) ([]byte, error) {
 	var z bytes.Buffer
 	w, err := flate.NewWriter(&z, flate.BestCompression)
 	if err != nil {
@@ -61,10 +72,15 @@ func seal(js []byte, s Signer) ([]byte, error) {
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
+	return z.Bytes(), nil
+}
+
+// sealCompressed signs the file of a compressed body.
+func sealCompressed(z []byte, s Signer) ([]byte, error) {
 	var out bytes.Buffer
 	out.WriteString(Magic)
 	putPart(&out, s.CertPEM)
-	putPart(&out, z.Bytes())
+	putPart(&out, z)
 	digest := sha256.Sum256(out.Bytes())
 	sig, err := s.Sign(digest[:])
 	if err != nil {
@@ -83,10 +99,11 @@ func putPart(b *bytes.Buffer, p []byte) {
 }
 
 // Trust is whom a verifier trusts to sign snapshots: an organisation's MSP
-// ID and its CA certificates.
+// ID, its CA certificates and the channels it is a member of (nil: any).
 type Trust struct {
-	MSPID string
-	Roots *x509.CertPool
+	MSPID    string
+	Roots    *x509.CertPool
+	Channels []string
 }
 
 // Snapshot is a parsed, authenticated snapshot.
@@ -96,19 +113,20 @@ type Snapshot struct {
 	Size   int // bytes of the file
 }
 
-// Parse reads a snapshot file, refusing with an *Error anything but the
-// exact form Encode writes, signed by a certificate of trust's CA and
-// naming trust's MSP ID. The signature is checked before the body is
-// inflated.
-func Parse(data []byte, trust Trust) (*Snapshot, error) {
-	return ParseTrusting(data, func(string) (Trust, error) { return trust, nil })
-}
+// Parse is ParseAt now.
+func Parse(data []byte, trust Trust) (*Snapshot, error) { return ParseAt(data, trust, time.Now()) }
 
-// ParseTrusting is Parse with the trust looked up by the MSP ID the
-// snapshot names (in a local trust store), once its signature verifies.
-func ParseTrusting(data []byte, lookup func(mspID string) (Trust, error)) (*Snapshot, error) {
+// ParseAt reads a snapshot file, refusing with an *Error anything but the
+// exact form Encode writes, signed by a certificate of trust's CA valid at
+// now and when it was built, naming trust's MSP ID and one of its
+// channels, built no later than now plus MaxSkew. The signature and the
+// signer's chain to trust's CA are checked before the body is inflated.
+func ParseAt(data []byte, trust Trust, now time.Time) (*Snapshot, error) {
 	if len(data) > MaxFile {
 		return nil, refuse(TooLarge, "%d bytes, at most %d", len(data), MaxFile)
+	}
+	if trust.MSPID == "" || trust.Roots == nil {
+		return nil, refuse(WrongSigner, "no organisation and CA to trust")
 	}
 	rest, ok := bytes.CutPrefix(data, []byte(Magic))
 	if !ok {
@@ -139,24 +157,33 @@ func ParseTrusting(data []byte, lookup func(mspID string) (Trust, error)) (*Snap
 	if !ok || !ecdsa.VerifyASN1(pub, digest[:], sig) {
 		return nil, refuse(BadSignature, "the signature does not verify with the signer's certificate")
 	}
+	if err := chains(cert, trust, now); err != nil {
+		return nil, err
+	}
 	body, err := inflate(z)
 	if err != nil {
 		return nil, err
 	}
-	trust, err := lookup(body.MSPID)
-	if err != nil {
-		return nil, refuse(WrongSigner, "no trust in %s: %v", body.MSPID, err)
-	}
-	if body.MSPID != trust.MSPID {
+	switch {
+	case body.MSPID != trust.MSPID:
 		return nil, refuse(WrongSigner, "signed by %s, not %s", body.MSPID, trust.MSPID)
+	case trust.Channels != nil && !slices.Contains(trust.Channels, body.Channel):
+		return nil, refuse(WrongSigner, "%s is not a member of channel %s", trust.MSPID, body.Channel)
+	case body.BuiltAt.After(now.Add(MaxSkew)):
+		return nil, refuse(Future, "built at %s, after now (%s) plus %s", body.BuiltAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339), MaxSkew)
 	}
-	if trust.Roots == nil {
-		return nil, refuse(WrongSigner, "no CA certificate of %s to trust", trust.MSPID)
-	}
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: trust.Roots, CurrentTime: body.BuiltAt, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return nil, refuse(WrongSigner, "the signer's certificate is not of %s's CA: %v", trust.MSPID, err)
+	if err := chains(cert, trust, body.BuiltAt); err != nil {
+		return nil, err
 	}
 	return &Snapshot{Body: *body, Signer: cert, Size: len(data)}, nil
+}
+
+// chains checks the signer's certificate chains to trust's CA at t.
+func chains(cert *x509.Certificate, trust Trust, t time.Time) error {
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: trust.Roots, CurrentTime: t, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		return refuse(WrongSigner, "the signer's certificate is not of %s's CA at %s: %v", trust.MSPID, t.UTC().Format(time.RFC3339), err)
+	}
+	return nil
 }
 
 func part(b []byte, max int, what string) (p, rest []byte, err error) {
@@ -185,10 +212,18 @@ func parseCert(b []byte) (*x509.Certificate, error) {
 // inflate decompresses and decodes a signed body, refusing trailing data,
 // unknown members and a body that does not hold together.
 func inflate(z []byte) (*Body, error) {
-	r := flate.NewReader(bytes.NewReader(z))
-	js, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
-	if err != nil || len(js) > MaxBody {
+	// Measured first with nothing kept, then inflated into exactly its size:
+	// a bomb costs an inflation, not memory.
+	n, err := io.Copy(io.Discard, io.LimitReader(flate.NewReader(bytes.NewReader(z)), MaxBody+1))
+	if err != nil || n > MaxBody {
 		return nil, refuse(Malformed, "the body does not inflate to at most %d bytes", MaxBody)
+	}
+	js := make([]byte, n)
+	if _, err := io.ReadFull(flate.NewReader(bytes.NewReader(z)), js); err != nil {
+		return nil, refuse(Malformed, "the body: %v", err)
+	}
+	if err := boundArrays(js); err != nil {
+		return nil, refuse(Malformed, "the body: %v", err)
 	}
 	return decodeBody(js)
 }

@@ -89,7 +89,7 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 	}
 	pres := strings.TrimSpace(out)
 	verify := func(snap string) (snapshot.Verdict, error) {
-		out, errOut, err := cli(t, env, "verify", "--offline", snap, "--presentation", pres, "--nonce", nonce, "--audience", audience,
+		out, errOut, err := cli(t, env, "verify", "--offline", snap, "--msp", "WuhuMSP", "--presentation", pres, "--nonce", nonce, "--audience", audience,
 			"--home", string(env.Net.Home), "--json")
 		var v snapshot.Verdict
 		if jerr := json.Unmarshal([]byte(out), &v); jerr != nil {
@@ -110,8 +110,8 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 		t.Fatalf("against the snapshot after the revocation: exit %d %+v", exitOf(err), v2)
 	}
 	// Text output reports the snapshot's age and limit.
-	out, _, err = cli(t, env, "verify", "--offline", before, "--presentation", pres, "--nonce", nonce, "--audience", audience, "--home", string(env.Net.Home))
-	if err != nil || !strings.Contains(out, id+" VALID offline") || !strings.Contains(out, "old (limit 24h0m0s)") {
+	out, _, err = cli(t, env, "verify", "--offline", before, "--msp", "WuhuMSP", "--presentation", pres, "--nonce", nonce, "--audience", audience, "--home", string(env.Net.Home))
+	if err != nil || !strings.Contains(out, id+" VALID offline") || !strings.Contains(out, "old (limit 24h0m0s)") || !strings.Contains(out, "snapshot of anhui at block") || !strings.Contains(out, "signed by WuhuMSP") {
 		t.Fatalf("text verdict: %v\n%s", err, out)
 	}
 }
