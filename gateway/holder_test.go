@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -67,6 +68,16 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	}
 	if replay.Outcome != api.CodeNonceUsed {
 		t.Errorf("the replay: %+v", replay)
+	}
+	// Refused presentations to nonces never issued, and more copies of the
+	// replay, add nothing to the holder's list.
+	for i := range 20 {
+		forged := w.present(t, w.holder, "合肥示例", "made-up-nonce-"+strconv.Itoa(i), "HefeiMSP", w.chain.Now())
+		w.verify(api.PresentationRequest{Presentation: forged, Nonce: "made-up-nonce-" + strconv.Itoa(i)})
+		w.verify(api.PresentationRequest{Presentation: p, Nonce: n})
+	}
+	if _, again, _ := w.activity(t, w.holder, "BL-1"); len(again.Verifications) != 2 {
+		t.Errorf("after 40 refused presentations the list holds %d entries, want the same 2", len(again.Verifications))
 	}
 	if acc := a.Accesses[0]; acc.Requester != "WuhuMSP" || acc.Purpose != "social-security" {
 		t.Errorf("the access: %+v", acc)

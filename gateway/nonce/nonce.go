@@ -41,6 +41,7 @@ type entry struct {
 	nonce   string
 	expires time.Time
 	used    bool
+	refused bool // a refusal of a presentation to it was reported
 }
 
 // New returns a Store whose nonces live lifetime (DefaultLifetime if <= 0)
@@ -93,6 +94,23 @@ func (s *Store) Use(nonce string, now time.Time) error {
 	}
 	e.used = true
 	return nil
+}
+
+// FirstRefusal reports whether nonce is one the store holds (issued, not
+// yet forgotten) of which no refused presentation was reported before,
+// and records this one: a gateway logs at most one refusal per nonce it
+// issued, so nobody fills a holder's who-verified list with presentations
+// to nonces made up, or with copies of one.
+func (s *Store) FirstRefusal(nonce string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drop(now)
+	e, ok := s.live[nonce]
+	if !ok || e.refused {
+		return false
+	}
+	e.refused = true
+	return true
 }
 
 // Outstanding is the number of nonces held (issued, not yet forgotten).

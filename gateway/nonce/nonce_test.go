@@ -92,3 +92,21 @@ func TestOutstandingNoncesAreCapped(t *testing.T) {
 		t.Errorf("after 1000 issues spread over time: %d outstanding, queue capacity %d", s.Outstanding(), cap(s.queue))
 	}
 }
+
+func TestOneRefusalIsReportedPerIssuedNonce(t *testing.T) {
+	s := New(time.Minute, 10)
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	n, _, err := s.Issue(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.FirstRefusal("made-up", now) {
+		t.Error("a refusal to a nonce never issued is reported")
+	}
+	if !s.FirstRefusal(n, now) || s.FirstRefusal(n, now) {
+		t.Error("want the first refusal to an issued nonce reported, and only the first")
+	}
+	if s.FirstRefusal(n, now.Add(3*time.Minute)) {
+		t.Error("a forgotten nonce's refusal is reported")
+	}
+}

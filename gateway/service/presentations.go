@@ -62,8 +62,9 @@ func (s *Service) issue(st *nonce.Store) (string, time.Time, error) {
 // disclosed values against their digests, then uses the nonce up and
 // judges the licence as Verify does. A presentation refused before the
 // licence is judged is an error with the format's code (400 malformed,
-// 422 not verifying), or a nonce code; every presentation of a known
-// licence is logged, with its outcome.
+// 422 not verifying), or a nonce code. Every accepted presentation of a
+// known licence is logged with its outcome, and of refused ones the first
+// to each nonce this gateway issued (nonce.Store.FirstRefusal).
 func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.PresentationRequest) (api.PresentationVerdict, error) {
 	var out api.PresentationVerdict
 	if err := s.audience(req.Audience); err != nil {
@@ -80,7 +81,11 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 		if err != nil {
 			return err
 		}
-		defer func() { s.logVerification(who, req, p, l, at, out.Verdict, refusal) }()
+		defer func() {
+			if refusal == nil || s.pres.Nonces.FirstRefusal(req.Nonce, at) {
+				s.logVerification(who, req, p, l, at, out.Verdict, refusal)
+			}
+		}()
 		exp := presentation.Expect{Nonce: req.Nonce, Audience: s.pres.Audience, Now: at, MaxAge: s.pres.Nonces.Lifetime()}
 		ds, err := presentation.Verify(p, l.Content, exp)
 		if err != nil {
