@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/chaincode/contracts"
 	"github.com/wanledger/wanledger/chaincode/fakestub"
 	"github.com/wanledger/wanledger/gateway/cache"
@@ -203,6 +204,18 @@ func (w *world) call(as, method, path string, body, out any) (int, []byte) {
 }
 
 // must is call that expects 200.
+// coded is call for answers compared by status and error code: out on
+// 200, the answer's code otherwise.
+func (w *world) coded(as, method, path string, body, out any) (int, string) {
+	w.t.Helper()
+	st, b := w.call(as, method, path, body, out)
+	var e api.Error
+	if st != http.StatusOK {
+		json.Unmarshal(b, &e) //nolint:errcheck // the code is compared
+	}
+	return st, e.Code
+}
+
 func (w *world) must(as, method, path string, body, out any) {
 	w.t.Helper()
 	if st, b := w.call(as, method, path, body, out); st != http.StatusOK {

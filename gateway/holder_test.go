@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"testing"
@@ -29,12 +28,8 @@ func (w *holderWorld) activity(t *testing.T, key *gm.PrivateKey, licences ...str
 
 func (w *holderWorld) activityReq(req api.HolderActivityRequest) (int, api.HolderActivity, string) {
 	var out api.HolderActivity
-	st, b := w.call("", http.MethodPost, "/v1/holder/activity", req, &out)
-	var e api.Error
-	if st != http.StatusOK {
-		json.Unmarshal(b, &e) //nolint:errcheck // the code is compared
-	}
-	return st, out, e.Code
+	st, code := w.coded("", http.MethodPost, "/v1/holder/activity", req, &out)
+	return st, out, code
 }
 
 func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,17 +27,7 @@ func cli(t *testing.T, status int, body string, args ...string) (string, string,
 		w.Write([]byte(body))
 	}))
 	defer srv.Close()
-	root := newRoot()
-	var out, errOut bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetArgs(append(args, "--url", srv.URL, "--key", "wl_k_s"))
-	cmd, err := root.ExecuteC()
-	code := exitOK
-	if err != nil {
-		code = reportError(&out, &errOut, cmd, err)
-	}
-	return out.String(), errOut.String(), code
+	return runCLI(append(args, "--url", srv.URL, "--key", "wl_k_s")...)
 }
 
 // TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON: the denial ID

@@ -30,29 +30,8 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 	const agency, sealID, id = "offline-agency", "offline-seal", "OFFLINE-0001"
 	seal := hefeiAgency(t, env, agency, sealID, now)
 
-	walletDir := filepath.Join(dir, "wallet")
-	out, errOut, err := cli(t, env, "wallet", "init", "--wallet", walletDir, "--json")
-	var key struct{ PublicKey string }
-	if err != nil || json.Unmarshal([]byte(out), &key) != nil || key.PublicKey == "" {
-		t.Fatalf("wallet init: %v %q\n%s", err, out, errOut)
-	}
-	typ := record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
-		{Name: "creditCode", Type: record.FieldString, Required: true}}}
-	draft := issuance.Draft{ID: id, Type: typ.Code, AgencyID: agency, Region: "340100", SealKeyID: sealID,
-		Holder: issuance.Holder{CitizenID: "340104199001015678", PublicKey: key.PublicKey},
-		Fields: issuance.Fields{"name": "合肥离线科技", "creditCode": "91340100MA2OFFL01Q"}, ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
-	issued, err := issuance.Seal(draft, &typ, seal, []byte("anhui-province-secret"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	issue(t, contract(t, env, "hefei", "User1", "licence"), issued.Request.Content, issued.Request.Signature)
-	credFile, err := issuance.WriteCredential(dir, issued.Credential)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, errOut, err := cli(t, env, "wallet", "import", credFile, "--wallet", walletDir); err != nil {
-		t.Fatalf("wallet import: %v\n%s", err, errOut)
-	}
+	walletDir, _ := walletHolder(t, env, dir, agency, sealID, id, "340104199001015678", seal,
+		issuance.Fields{"name": "合肥离线科技", "creditCode": "91340100MA2OFFL01Q"}, now)
 
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
 	// wuhuSees waits until Wuhu's cache has the licence in status st.
@@ -83,7 +62,7 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 
 	// The checkpoint's own nonce and name; the holder presents offline.
 	const nonce, audience = "checkpoint-nonce-0001", "wuhu-checkpoint"
-	out, errOut, err = cli(t, env, "wallet", "present", id, "--offline", "--disclose", "name", "--nonce", nonce, "--audience", audience, "--wallet", walletDir)
+	out, errOut, err := cli(t, env, "wallet", "present", id, "--offline", "--disclose", "name", "--nonce", nonce, "--audience", audience, "--wallet", walletDir)
 	if err != nil {
 		t.Fatalf("wallet present --offline: %v\n%s", err, errOut)
 	}

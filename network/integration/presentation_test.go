@@ -11,6 +11,7 @@ import (
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -29,35 +30,8 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 	const agency, sealID, id = "present-agency", "present-seal", "PRESENT-0001"
 	seal := hefeiAgency(t, env, agency, sealID, now)
 
-	// The holder's wallet and key.
-	walletDir := filepath.Join(dir, "wallet")
-	out, errOut, err := cli(t, env, "wallet", "init", "--wallet", walletDir, "--json")
-	if err != nil {
-		t.Fatalf("wallet init: %v\n%s", err, errOut)
-	}
-	var key struct{ PublicKey string }
-	if err := json.Unmarshal([]byte(out), &key); err != nil || key.PublicKey == "" {
-		t.Fatalf("wallet init printed %q: %v", out, err)
-	}
-
-	// Hefei seals and issues the licence; the tooling writes the credential.
-	typ := record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
-		{Name: "creditCode", Type: record.FieldString, Required: true}}}
-	draft := issuance.Draft{ID: id, Type: typ.Code, AgencyID: agency, Region: "340100", SealKeyID: sealID,
-		Holder: issuance.Holder{CitizenID: "340104199001011234", PublicKey: key.PublicKey},
-		Fields: issuance.Fields{"name": "合肥出示科技", "creditCode": "91340100MA2PRES01Q"}, ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
-	issued, err := issuance.Seal(draft, &typ, seal, []byte("anhui-province-secret"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	issue(t, contract(t, env, "hefei", "User1", "licence"), issued.Request.Content, issued.Request.Signature)
-	credFile, err := issuance.WriteCredential(dir, issued.Credential)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, errOut, err := cli(t, env, "wallet", "import", credFile, "--wallet", walletDir); err != nil {
-		t.Fatalf("wallet import: %v\n%s", err, errOut)
-	}
+	walletDir, issued := walletHolder(t, env, dir, agency, sealID, id, "340104199001011234", seal,
+		issuance.Fields{"name": "合肥出示科技", "creditCode": "91340100MA2PRES01Q"}, now)
 
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
 	gwArgs := []string{"--url", wuhu.url, "--key", wuhu.key}
@@ -126,7 +100,7 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 	})
 
 	// The holder's view at Wuhu, signed with the wallet key, no API key.
-	out, errOut, err = cli(t, env, "wallet", "activity", "--url", wuhu.url, "--wallet", walletDir, "--json")
+	out, errOut, err := cli(t, env, "wallet", "activity", "--url", wuhu.url, "--wallet", walletDir, "--json")
 	if err != nil {
 		t.Fatalf("wallet activity: %v\n%s", err, errOut)
 	}
@@ -146,4 +120,37 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 			t.Errorf("verification entry: %+v", e)
 		}
 	}
+}
+
+// walletHolder makes a holder's wallet in dir, has Hefei's issuer of agency
+// (sealing with seal under sealID) issue licence id of Anhui's
+// business-licence type to the wallet's key, for a citizen and with the
+// given name and credit code, the issuance tooling writing the holder's
+// credential, and imports it into the wallet. It returns the wallet's
+// directory and the issuance.
+func walletHolder(t *testing.T, env *nettest.Env, dir, agency, sealID, id, citizenID string, seal *gm.PrivateKey, fields issuance.Fields, now time.Time) (string, *issuance.Issued) {
+	t.Helper()
+	walletDir := filepath.Join(dir, "wallet")
+	out, errOut, err := cli(t, env, "wallet", "init", "--wallet", walletDir, "--json")
+	var key struct{ PublicKey string }
+	if err != nil || json.Unmarshal([]byte(out), &key) != nil || key.PublicKey == "" {
+		t.Fatalf("wallet init: %v %q\n%s", err, out, errOut)
+	}
+	typ := record.LicenceType{Code: "business-licence", MaxValidityDays: 3650, Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true},
+		{Name: "creditCode", Type: record.FieldString, Required: true}}}
+	draft := issuance.Draft{ID: id, Type: typ.Code, AgencyID: agency, Region: "340100", SealKeyID: sealID,
+		Holder: issuance.Holder{CitizenID: citizenID, PublicKey: key.PublicKey}, Fields: fields, ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(0, 6, 0)}
+	issued, err := issuance.Seal(draft, &typ, seal, []byte("anhui-province-secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue(t, contract(t, env, "hefei", "User1", "licence"), issued.Request.Content, issued.Request.Signature)
+	credFile, err := issuance.WriteCredential(dir, issued.Credential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, err := cli(t, env, "wallet", "import", credFile, "--wallet", walletDir); err != nil {
+		t.Fatalf("wallet import: %v\n%s", err, errOut)
+	}
+	return walletDir, issued
 }
