@@ -365,7 +365,14 @@ func VerificationEvidence(s State, id string) (*record.Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
+	return evidence(s, l)
+}
+
+// evidence is a licence with what it is judged by: the grant it names and
+// the seal key that sealed it, each nil if the ledger has none.
+func evidence(s State, l *record.Licence) (*record.Evidence, error) {
 	ev := &record.Evidence{Licence: l}
+	var err error
 	if l.GrantID != "" {
 		if ev.Grant, err = grant(s, l.GrantID); err != nil && record.CodeOf(err) != record.CodeNotFound {
 			return nil, err

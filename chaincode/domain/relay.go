@@ -35,16 +35,14 @@ func ExportLicence(s State, id string) (*record.LicenceExport, error) {
 	if !t.MutualRecognition {
 		return nil, record.Errorf(record.CodeNotRecognised, "licence type %s is not on the mutual-recognition list", t.Code)
 	}
-	ev := record.Evidence{Licence: l}
-	if l.GrantID != "" {
-		if ev.Grant, err = grant(s, l.GrantID); err != nil {
-			return nil, err
-		}
-	}
-	if ev.SealKey, err = sealKey(s, l.SealKeyID); err != nil {
+	ev, err := evidence(s, l)
+	if err != nil {
 		return nil, err
 	}
-	return &record.LicenceExport{Channel: s.Channel(), Type: t, Evidence: ev}, nil
+	if ev.SealKey == nil || l.GrantID != "" && ev.Grant == nil {
+		return nil, record.Errorf(record.CodeNotFound, "the ledger lacks the grant %q or the seal key %q of licence %s", l.GrantID, l.SealKeyID, id)
+	}
+	return &record.LicenceExport{Channel: s.Channel(), Type: t, Evidence: *ev}, nil
 }
 
 // ImportLicences records licences of another channel from their proofs,
