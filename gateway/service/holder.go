@@ -59,7 +59,7 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 		for _, id := range req.Licences {
 			// An unknown licence and another holder's get one answer, so
 			// that the endpoint, open to anyone, tells nobody which IDs exist.
-			l, err := holderLicence(snap, id)
+			l, _, err := anyLicence(snap, id)
 			if err != nil && !errors.Is(err, cache.ErrNotCached) {
 				return err
 			}

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,12 +18,9 @@ func (s *Service) Licence(ctx context.Context, who, id string, fresh bool) (api.
 	var out api.LicenceRead[*record.Licence]
 	r, err := readThrough(ctx, s, who, fresh, "licence", func(v *cache.Snapshot) (*record.Licence, error) {
 		out.RelayedFrom = nil // a View may run this twice
-		l, err := v.Licence(id)
-		if errors.Is(err, cache.ErrNotCached) {
-			var rl *record.RelayedLicence
-			if rl, err = v.Relayed(id); err == nil {
-				l, out.RelayedFrom = rl.Licence, api.RelayedFrom(rl)
-			}
+		l, rl, err := anyLicence(v, id)
+		if rl != nil {
+			out.RelayedFrom = api.RelayedFrom(rl)
 		}
 		return l, err
 	}, "licence", "Get", id)

@@ -77,7 +77,7 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 	at := s.now()
 	var refusal error
 	err = s.store.View(func(snap *cache.Snapshot) error {
-		l, err := holderLicence(snap, p.LicenceID)
+		l, _, err := anyLicence(snap, p.LicenceID)
 		if err != nil {
 			return err
 		}
@@ -119,15 +119,16 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 	return out, nil
 }
 
-// holderLicence is a licence of this channel or relayed to it.
-func holderLicence(snap *cache.Snapshot, id string) (*record.Licence, error) {
+// anyLicence is a licence of this channel or, if it has none of that ID,
+// one relayed to it, with its relayed record (nil for this channel's own).
+func anyLicence(snap *cache.Snapshot, id string) (*record.Licence, *record.RelayedLicence, error) {
 	l, err := snap.Licence(id)
 	if errors.Is(err, cache.ErrNotCached) {
 		if rl, rerr := snap.Relayed(id); rerr == nil && rl.Licence != nil {
-			return rl.Licence, nil
+			return rl.Licence, rl, nil
 		}
 	}
-	return l, err
+	return l, nil, err
 }
 
 // refused is a presentation's refusal as an answer: its code and status
