@@ -81,6 +81,15 @@ type Nonce struct {
 	ExpiresAt time.Time `json:"expiresAt" doc:"RFC 3339: after this the nonce is refused"`
 }
 
+// Bounds of a PresentationRequest, as its schema gives them (bytes).
+const (
+	MaxPresentationLen = 32768
+	MinNonceLen        = 8
+	MaxNonceLen        = 128
+	MaxAudienceLen     = 128
+	MaxPurposeLen      = 128
+)
+
 // PresentationRequest asks whether a presentation is valid and bound to its
 // holder.
 type PresentationRequest struct {
@@ -88,6 +97,31 @@ type PresentationRequest struct {
 	Nonce        string `json:"nonce" minLength:"8" maxLength:"128" doc:"the nonce this gateway issued for it"`
 	Audience     string `json:"audience,omitempty" maxLength:"128" doc:"the audience it was made for; if given, this gateway's verifier name"`
 	Purpose      string `json:"purpose,omitempty" maxLength:"128" doc:"why the licence is checked, for the holder's list of verifications"`
+}
+
+// MaxPresentationBatch is the most presentations one batch holds.
+const MaxPresentationBatch = 64
+
+// PresentationBatch asks for verdicts on several presentations at once,
+// each checked exactly as POST /v1/presentations/verify checks one: a
+// verifier's back office that receives many presentations (a service
+// portal, a gate) pays one request's cost for up to MaxPresentationBatch.
+type PresentationBatch struct {
+	Items []PresentationRequest `json:"items" minItems:"1" maxItems:"64" doc:"the presentations, each to its own nonce"`
+}
+
+// PresentationOutcome is one item of a batch's answer, in the order of the
+// request: the status and verdict the single endpoint would answer, or its
+// error.
+type PresentationOutcome struct {
+	Status  int                  `json:"status" doc:"the HTTP status POST /v1/presentations/verify would answer for this item"`
+	Verdict *PresentationVerdict `json:"verdict,omitempty" doc:"status 200: the verdict, VALID or NOT VALID"`
+	Error   *Error               `json:"error,omitempty" doc:"any other status: the refusal, with its stable code"`
+}
+
+// PresentationBatchVerdicts are a batch's outcomes, one per item in order.
+type PresentationBatchVerdicts struct {
+	Outcomes []PresentationOutcome `json:"outcomes" doc:"one per item, in the order of the request"`
 }
 
 // DisclosedField is a field a holder disclosed, its value checked against

@@ -24,14 +24,27 @@ import (
 // (shared and pinned, the same metrics; presentations/s for verify/s). The
 // holder's key-binding signature is the one SM2 verification per request.
 //
+// batch posts POST /v1/presentations/verify/batch instead, presentBatch
+// presentations a request, from 64 clients (shared and pinned); its rate,
+// CPU time and sm2/op are per presentation, its latencies per request.
+//
 // direct calls the service's VerifyPresentation from 64 goroutines, with
 // no HTTP: the verification path alone against raw SM2 on both cores.
 func BenchmarkVerifyPresentation(b *testing.B) {
-	for _, pinned := range []bool{false, true} {
-		b.Run(map[bool]string{false: "shared", true: "pinned"}[pinned], func(b *testing.B) { benchPresent(b, pinned) })
+	for _, batch := range []int{1, presentBatch} {
+		for _, pinned := range []bool{false, true} {
+			name := map[bool]string{false: "shared", true: "pinned"}[pinned]
+			if batch > 1 {
+				name = "batch/" + name
+			}
+			b.Run(name, func(b *testing.B) { benchPresent(b, pinned, batch) })
+		}
 	}
 	b.Run("direct", benchPresentDirect)
 }
+
+// presentBatch is the presentations a batch request of the benchmark holds.
+const presentBatch = 16
 
 // presentWorld is a fixture with licence B0 in its cache, a verification
 // log on disk, and n request bodies, each a fresh presentation of B0 to a
@@ -94,15 +107,21 @@ func benchPresentDirect(b *testing.B) {
 	b.ReportMetric(rate/raw, "x-raw-sm2")
 }
 
-func benchPresent(b *testing.B, pinned bool) {
-	f, bl, reqs := presentWorld(b, benchClients+b.N)
+func benchPresent(b *testing.B, pinned bool, batch int) {
+	requests := (b.N + batch - 1) / batch
+	f, bl, reqs := presentWorld(b, (benchClients+requests)*batch)
 	srv := httptest.NewServer(f.g.Handler()) // with the log
 	defer srv.Close()
-	bodies := make([][]byte, len(reqs))
-	for i, r := range reqs {
-		bodies[i], _ = json.Marshal(r)
+	path, bodies := "/v1/presentations/verify", make([][]byte, benchClients+requests)
+	for i := range bodies {
+		if batch == 1 {
+			bodies[i], _ = json.Marshal(reqs[i])
+		} else {
+			path = "/v1/presentations/verify/batch"
+			bodies[i], _ = json.Marshal(api.PresentationBatch{Items: reqs[i*batch : (i+1)*batch]})
+		}
 	}
-	spec := loadSpec{URL: srv.URL + "/v1/presentations/verify", Key: f.keys["verifier"], WarmEach: bodies[:benchClients],
-		Bodies: bodies[benchClients:], N: b.N, Clients: benchClients, CPU: 1}
+	spec := loadSpec{URL: srv.URL + path, Key: f.keys["verifier"], WarmEach: bodies[:benchClients],
+		Bodies: bodies[benchClients:], N: requests, Clients: benchClients, CPU: 1, Items: batch}
 	measureLoad(b, f, spec, pinned, bl, "presentations/s")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -45,6 +46,8 @@ type loadSpec struct {
 	N        int      `json:"n"`
 	Clients  int      `json:"clients"`
 	CPU      int      `json:"cpu"` // the child's CPU
+	// Items is the verdicts each answer holds (a batch); 0 means 1.
+	Items int `json:"items,omitempty"`
 }
 
 // loadResult is what a run measured.
@@ -61,9 +64,10 @@ type loadResult struct {
 // net/http's client costs about as much CPU as the server, which the
 // benchmark does not measure.
 type httpConn struct {
-	c    net.Conn
-	r    *bufio.Reader
-	body []byte
+	c     net.Conn
+	r     *bufio.Reader
+	body  []byte
+	items int // valid verdicts an answer must hold
 }
 
 func dialHTTP(addr string) (*httpConn, error) {
@@ -83,8 +87,8 @@ func (s *loadSpec) request(body []byte) []byte {
 
 var validVerdict = []byte(`"valid":true`)
 
-// post sends a prepared request and checks that the answer is 200 with a
-// valid verdict.
+// post sends a prepared request and checks that the answer is 200 with
+// h.items valid verdicts.
 func (h *httpConn) post(req []byte) error {
 	if _, err := h.c.Write(req); err != nil {
 		return err
@@ -93,7 +97,7 @@ func (h *httpConn) post(req []byte) error {
 	if err != nil {
 		return err
 	}
-	length := -1
+	length, chunked := -1, false
 	for {
 		line, err := h.r.ReadString('\n')
 		if err != nil {
@@ -102,18 +106,33 @@ func (h *httpConn) post(req []byte) error {
 		if line == "\r\n" {
 			break
 		}
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Content-Length") {
+		k, v, _ := strings.Cut(line, ":")
+		switch {
+		case strings.EqualFold(k, "Content-Length"):
 			length, _ = strconv.Atoi(strings.TrimSpace(v))
+		case strings.EqualFold(k, "Transfer-Encoding"):
+			chunked = strings.TrimSpace(v) == "chunked"
 		}
 	}
-	if length < 0 {
+	switch {
+	case chunked: // a large answer: its chunks, the last one empty, then the end of the trailer
+		b := bytes.NewBuffer(h.body[:0])
+		if _, err := b.ReadFrom(httputil.NewChunkedReader(h.r)); err != nil {
+			return err
+		}
+		if _, err := h.r.ReadString('\n'); err != nil {
+			return err
+		}
+		h.body = b.Bytes()
+	case length < 0:
 		return fmt.Errorf("an answer without Content-Length: %q", status)
+	default:
+		h.body = slices.Grow(h.body[:0], length)[:length]
+		if _, err := io.ReadFull(h.r, h.body); err != nil {
+			return err
+		}
 	}
-	h.body = slices.Grow(h.body[:0], length)[:length]
-	if _, err := io.ReadFull(h.r, h.body); err != nil {
-		return err
-	}
-	if !strings.HasPrefix(status, "HTTP/1.1 200 ") || !bytes.Contains(h.body, validVerdict) {
+	if !strings.HasPrefix(status, "HTTP/1.1 200 ") || bytes.Count(h.body, validVerdict) != h.items {
 		return fmt.Errorf("%s%s", status, h.body)
 	}
 	return nil
@@ -132,6 +151,7 @@ func (s *loadSpec) connect() ([]*httpConn, error) {
 			warm = s.request(s.WarmEach[i])
 		}
 		if conns[i], err = dialHTTP(u.Host); err == nil {
+			conns[i].items = max(s.Items, 1)
 			err = conns[i].post(warm)
 		}
 		if err != nil {

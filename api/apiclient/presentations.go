@@ -20,6 +20,13 @@ func (c *Client) VerifyPresentation(ctx context.Context, req api.PresentationReq
 	return call[api.PresentationVerdict](c, ctx, http.MethodPost, "/v1/presentations/verify", req)
 }
 
+// VerifyPresentations asks for verdicts on up to api.MaxPresentationBatch
+// presentations in one request: one outcome per item, in order, each the
+// status and verdict or error VerifyPresentation would have had.
+func (c *Client) VerifyPresentations(ctx context.Context, items []api.PresentationRequest) (*api.PresentationBatchVerdicts, error) {
+	return call[api.PresentationBatchVerdicts](c, ctx, http.MethodPost, "/v1/presentations/verify/batch", api.PresentationBatch{Items: items})
+}
+
 // HolderChallenge asks for a challenge for a holder to sign (no API key
 // needed).
 func (c *Client) HolderChallenge(ctx context.Context) (*api.HolderChallenge, error) {

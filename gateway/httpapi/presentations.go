@@ -39,6 +39,23 @@ func (a *API) presentations() {
 			}
 			return &struct{ Body api.PresentationVerdict }{v}, nil
 		})
+	batch := a.op("verify-presentations", http.MethodPost, "/v1/presentations/verify/batch", "Verify a batch of presentations",
+		"Up to 64 presentations, each checked, used up and logged exactly as POST /v1/presentations/verify does one, answered in order: the status that endpoint would give each item, with its verdict or its error. One bad item refuses only itself; 400 only for a malformed batch.",
+		"verify", verifier, issuer, auditor)
+	batch.MaxBodyBytes = MaxBatchBody
+	batch.SkipValidateBody = true // each item is checked on its own (service.VerifyPresentations)
+	huma.Register(a.h, batch, func(ctx context.Context, in *struct{ Body api.PresentationBatch }) (*struct{ Body api.PresentationBatchVerdicts }, error) {
+		v, err := s.VerifyPresentations(ctx, who(ctx), in.Body.Items)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range v.Outcomes {
+			if o.Error != nil {
+				o.Error.Message = truncate(o.Error.Message, maxMessage)
+			}
+		}
+		return &struct{ Body api.PresentationBatchVerdicts }{v}, nil
+	})
 	huma.Register(a.h, a.holderOp("holder-challenge", http.MethodGet, "/v1/holder/challenge", "Issue a challenge for a holder",
 		"A single-use challenge a holder signs with their licence key to list the activity about their licences. No API key."),
 		func(ctx context.Context, _ *struct{}) (*struct{ Body api.HolderChallenge }, error) {

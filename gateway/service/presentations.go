@@ -70,6 +70,9 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 	if err := s.audience(req.Audience); err != nil {
 		return out, err
 	}
+	if err := checkPresentationRequest(req); err != nil {
+		return out, err
+	}
 	p, err := presentation.Parse(req.Presentation)
 	if err != nil {
 		return out, refused(err)
