@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -142,18 +143,58 @@ func decodeCost(size int64) int64 {
 // than maxValues values; "" if there is none. Malformed JSON is left to the
 // decoder's own message.
 func scanJSON(body []byte) string {
-	values := 0
-	msg, _ := scanValue(json.NewDecoder(bytes.NewReader(body)), "body", 0, &values)
+	sc := scanner{dec: json.NewDecoder(bytes.NewReader(body))}
+	msg, _ := sc.value(nil, 0)
 	return msg
 }
 
-// scanValue reads one value at path, counting values; an error is
-// malformed JSON.
-func scanValue(dec *json.Decoder, path string, depth int, values *int) (string, error) {
-	if *values++; *values > maxValues {
+// scanner walks one body's tokens, counting its values.
+type scanner struct {
+	dec    *json.Decoder
+	values int
+}
+
+// pathStep is one step of the path to a value, from its parent: a
+// property's name or an element's index. The path is written out only
+// for a message.
+type pathStep struct {
+	parent *pathStep
+	prop   bool // a property's step, else an element's
+	name   string
+	index  int
+}
+
+func (p *pathStep) String() string {
+	if p == nil {
+		return "body"
+	}
+	if p.prop {
+		return p.parent.String() + "." + truncate(p.name, 64)
+	}
+	return p.parent.String() + "[" + strconv.Itoa(p.index) + "]"
+}
+
+// property is a name an object holds, folded as encoding/json matches
+// names to fields (without regard to case), and as first written.
+type property struct{ folded, name string }
+
+// fold is a name as encoding/json compares it; most names are lower-case
+// ASCII already and cost nothing.
+func fold(name string) string {
+	for i := range len(name) {
+		if c := name[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(strings.ToUpper(name))
+		}
+	}
+	return name
+}
+
+// value reads one value at path; an error is malformed JSON.
+func (sc *scanner) value(path *pathStep, depth int) (string, error) {
+	if sc.values++; sc.values > maxValues {
 		return fmt.Sprintf("%s: the body holds more than %d values", path, maxValues), nil
 	}
-	tok, err := dec.Token()
+	tok, err := sc.dec.Token()
 	if err != nil {
 		return "", err
 	}
@@ -164,25 +205,19 @@ func scanValue(dec *json.Decoder, path string, depth int, values *int) (string, 
 	if depth == maxDepth {
 		return fmt.Sprintf("%s: nested more than %d deep", path, maxDepth), nil
 	}
-	var seen map[string]string // an object's: folded name → the name as first written
-	if d == '{' {
-		seen = map[string]string{}
-	}
-	for i := 0; dec.More(); i++ {
-		at := ""
-		if d == '[' {
-			at = path + "[" + strconv.Itoa(i) + "]"
-		} else {
-			tok, err := dec.Token()
+	var seen []property // an object's, in order
+	for i := 0; sc.dec.More(); i++ {
+		at := &pathStep{parent: path, index: i}
+		if d == '{' {
+			tok, err := sc.dec.Token()
 			if err != nil {
 				return "", err
 			}
 			key, _ := tok.(string)
-			name := truncate(key, 64)
-			folded := strings.ToLower(strings.ToUpper(key)) // as encoding/json folds names
-			if first, ok := seen[folded]; ok {
-				msg := fmt.Sprintf("%s.%s: the property appears twice", path, name)
-				if first != key {
+			folded := fold(key)
+			if j := slices.IndexFunc(seen, func(p property) bool { return p.folded == folded }); j >= 0 {
+				msg := fmt.Sprintf("%s: the property appears twice", &pathStep{parent: path, prop: true, name: key})
+				if first := seen[j].name; first != key {
 					msg += fmt.Sprintf(" (first as %q; names are matched without regard to case)", truncate(first, 64))
 				}
 				return msg, nil
@@ -190,12 +225,13 @@ func scanValue(dec *json.Decoder, path string, depth int, values *int) (string, 
 			if len(seen) == maxProperties {
 				return fmt.Sprintf("%s: an object of more than %d properties", path, maxProperties), nil
 			}
-			seen[folded], at = key, path+"."+name
+			seen = append(seen, property{folded, key})
+			at.prop, at.name = true, key
 		}
-		if msg, err := scanValue(dec, at, depth+1, values); msg != "" || err != nil {
+		if msg, err := sc.value(at, depth+1); msg != "" || err != nil {
 			return msg, err
 		}
 	}
-	_, err = dec.Token() // the closing delimiter
+	_, err = sc.dec.Token() // the closing delimiter
 	return "", err
 }

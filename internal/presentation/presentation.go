@@ -116,8 +116,10 @@ func Parse(s string) (*Presentation, error) {
 	case len(s) > MaxLen:
 		return nil, refuse(TooLarge, "%d characters, at most %d", len(s), MaxLen)
 	}
-	if i := strings.IndexFunc(s, func(r rune) bool { return !b64Char(r) && r != '~' && r != '.' }); i >= 0 {
-		return nil, refuse(Charset, "character %d is not base64url, \"~\" or \".\"", i+1)
+	for i := range len(s) {
+		if !textChar[s[i]] {
+			return nil, refuse(Charset, "character %d is not base64url, \"~\" or \".\"", i+1)
+		}
 	}
 	parts := strings.Split(s, "~")
 	if len(parts) < 2 || slices.Contains(parts, "") {
@@ -144,6 +146,15 @@ func Parse(s string) (*Presentation, error) {
 	}
 	return p, nil
 }
+
+// textChar holds the bytes a presentation's text may have: base64url, "~"
+// and ".".
+var textChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = b64Char(rune(c)) || c == '~' || c == '.'
+	}
+	return t
+}()
 
 func b64Char(r rune) bool {
 	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
