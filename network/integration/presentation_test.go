@@ -13,6 +13,7 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
+	"github.com/wanledger/wanledger/internal/presentation"
 	"github.com/wanledger/wanledger/network/nettest"
 )
 
@@ -85,6 +86,27 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 	}
 	if _, code, err := verify(p); exitOf(err) != 1 || code != api.CodeNonceUsed {
 		t.Errorf("the replay: exit %d, code %s", exitOf(err), code)
+	}
+	// A batch: each item answered on its own, the replay refused alone.
+	batch := api.PresentationBatch{Items: []api.PresentationRequest{{Presentation: present()}, {Presentation: p}, {Presentation: present()}}}
+	for i, it := range batch.Items {
+		pp, err := presentation.Parse(it.Presentation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch.Items[i].Nonce, batch.Items[i].Purpose = pp.Nonce, "tenancy"
+	}
+	var outs api.PresentationBatchVerdicts
+	if st := wuhu.call(http.MethodPost, "/v1/presentations/verify/batch", batch, &outs); st != http.StatusOK || len(outs.Outcomes) != 3 {
+		t.Fatalf("a batch: %d %+v", st, outs)
+	}
+	for i, o := range outs.Outcomes {
+		if ok := o.Status == http.StatusOK && o.Verdict != nil && o.Verdict.Valid && o.Verdict.HolderVerified; ok == (i == 1) {
+			t.Errorf("batch item %d: %+v %+v", i, o.Verdict, o.Error)
+		}
+	}
+	if e := outs.Outcomes[1].Error; e == nil || outs.Outcomes[1].Status != http.StatusConflict || e.Code != api.CodeNonceUsed {
+		t.Errorf("the replay in a batch: %d %+v", outs.Outcomes[1].Status, e)
 	}
 
 	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
