@@ -23,7 +23,7 @@ func (a *API) presentations() {
 		func(ctx context.Context, in *struct {
 			Audience string `query:"audience" maxLength:"128" doc:"the audience the verifier expects; if given, this gateway's verifier name"`
 		}) (*struct{ Body api.Nonce }, error) {
-			n, err := s.Nonce(in.Audience)
+			n, err := s.Nonce(who(ctx), in.Audience)
 			if err != nil {
 				return nil, err
 			}
