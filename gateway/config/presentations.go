@@ -23,7 +23,7 @@ type Presentations struct {
 	NonceLifetime Duration `json:"nonceLifetime,omitempty"`
 	// MaxNonces bounds the redeemed nonces remembered at once until they
 	// expire (and, as many again, the challenges; issuing one takes no
-	// memory): 1,000,000 if 0.
+	// memory): 500,000 if 0.
 	MaxNonces int `json:"maxNonces,omitempty"`
 	// Purposes are purpose codes this gateway knows besides api.Purposes,
 	// each with its labels.
@@ -58,7 +58,7 @@ func (p *Presentations) fill(c *Config) []error {
 		errs = append(errs, fmt.Errorf("presentations.nonceLifetime is %s; it must be 10s to 1h", d))
 	}
 	if p.MaxNonces == 0 {
-		p.MaxNonces = 1_000_000
+		p.MaxNonces = 500_000
 	}
 	if p.MaxNonces < 1 || p.MaxNonces > 10_000_000 {
 		errs = append(errs, errors.New("presentations.maxNonces must be 1 to 10,000,000"))

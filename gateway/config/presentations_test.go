@@ -14,7 +14,7 @@ func TestPresentationsTakeDefaultsAndAreChecked(t *testing.T) {
 		t.Fatal(errs)
 	}
 	p := c.Presentations
-	if p.VerifierName != "WuhuMSP" || p.NonceLifetime.Duration != 5*time.Minute || p.MaxNonces != 1_000_000 ||
+	if p.VerifierName != "WuhuMSP" || p.NonceLifetime.Duration != 5*time.Minute || p.MaxNonces != 500_000 ||
 		p.LogDir != "/var/lib/wuhu/cache-verifications" || p.LogRetention.Duration != 365*24*time.Hour || p.HolderIdentity != "" {
 		t.Errorf("defaults: %+v", p)
 	}

@@ -24,7 +24,7 @@ import (
 // Defaults of a Store.
 const (
 	DefaultLifetime = 5 * time.Minute
-	DefaultCapacity = 1_000_000 // redeemed nonces remembered at once; some 100 bytes each
+	DefaultCapacity = 500_000 // redeemed nonces remembered at once; some 70 to 100 bytes each
 )
 
 // Purposes of a Store: each is a MAC domain of its own, so that a nonce of
