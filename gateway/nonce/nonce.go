@@ -159,13 +159,17 @@ func (s *Store) Use(nonce, to string, now time.Time) error {
 }
 
 // FirstRefusal reports whether nonce is one this Store issued to the
-// caller to, unexpired, of which no refused presentation was reported
-// before, and records this one: a gateway logs at most one refusal per
-// nonce it issued, so nobody fills a holder's who-verified list with
-// presentations to nonces made up, or with copies of one. While as many
-// refusals as the capacity are remembered, it reports none.
+// caller to, unexpired or expired less than a grace period ago, of which
+// no refused presentation was reported before, and records this one: a
+// gateway logs at most one refusal per nonce it issued, so nobody fills a
+// holder's who-verified list with presentations to nonces made up, or
+// with copies of one. While as many refusals as the capacity are
+// remembered, it reports none.
 func (s *Store) FirstRefusal(nonce, to string, now time.Time) bool {
 	p, err := s.check(nonce, to, now)
+	if errors.Is(err, ErrExpired) && p.expires >= now.Add(-graceForget).Unix() {
+		err = nil // remembered as long as a used one would be
+	}
 	return err == nil && s.used.refuse(p.id, p.expires, now)
 }
 

@@ -227,7 +227,11 @@ func TestOneRefusalIsReportedPerIssuedNonce(t *testing.T) {
 		t.Error("want the first refusal to an issued nonce reported, and only the first")
 	}
 	if s.FirstRefusal(n, "A", t0.Add(3*time.Minute)) {
-		t.Error("an expired nonce's refusal is reported")
+		t.Error("a refusal long after the nonce's expiry is reported")
+	}
+	foreign, _ := New(Presentation, time.Minute, 1).Issue("A", t0)
+	if s.FirstRefusal(foreign, "A", t0.Add(90*time.Second)) {
+		t.Error("another store's nonce's refusal is reported")
 	}
 	// Refusals are bounded on their own: a full set of them reports no
 	// more, and leaves room for uses; a refused nonce is still usable.
@@ -240,5 +244,22 @@ func TestOneRefusalIsReportedPerIssuedNonce(t *testing.T) {
 	}
 	if used, refused := s.Redeemed(t0); used != 1 || refused != 0 {
 		t.Errorf("%d used, %d refused; want 1 and 0", used, refused)
+	}
+}
+
+// A refusal just past the nonce's expiry (NONCE_EXPIRED) is reported once,
+// as before its expiry; long after, never.
+func TestARefusalPastExpiryIsReportedOnceWithinTheGrace(t *testing.T) {
+	s := New(Presentation, time.Minute, 10)
+	n, _ := s.Issue("A", t0)
+	if err := s.Use(n, "A", t0.Add(70*time.Second)); !errors.Is(err, ErrExpired) {
+		t.Fatalf("past its expiry: %v", err)
+	}
+	if !s.FirstRefusal(n, "A", t0.Add(70*time.Second)) || s.FirstRefusal(n, "A", t0.Add(80*time.Second)) {
+		t.Error("want the refusal past expiry reported once")
+	}
+	late, _ := s.Issue("A", t0)
+	if s.FirstRefusal(late, "A", t0.Add(time.Minute+graceForget+time.Second)) {
+		t.Error("a refusal past the grace is reported")
 	}
 }
