@@ -23,12 +23,13 @@ const (
 // (docs/credential-format.md), answered as they are: 400 for the
 // malformed, 422 for one that does not verify.
 const (
-	CodeNonceUnknown      = "NONCE_UNKNOWN"       // 422: not a nonce this gateway issued (or it restarted since)
-	CodeNonceExpired      = "NONCE_EXPIRED"       // 422: the nonce's lifetime is over
-	CodeNonceUsed         = "NONCE_USED"          // 409: the nonce was used before: a replay
-	CodeNonceCapacity     = "NONCE_CAPACITY"      // 503: too many nonces outstanding; ask again later
-	CodeAudienceUnknown   = "AUDIENCE_UNKNOWN"    // 400: an audience that is not this gateway's verifier name
-	CodeHolderKeyMismatch = "HOLDER_KEY_MISMATCH" // 403: a licence not bound to the key that signed the challenge
+	CodeNonceUnknown      = "NONCE_UNKNOWN"              // 422: not a nonce this gateway issued (or it restarted since), or altered
+	CodeNonceExpired      = "NONCE_EXPIRED"              // 422: the nonce's lifetime is over
+	CodeNonceUsed         = "NONCE_USED"                 // 409: the nonce was used before: a replay
+	CodeNonceCapacity     = "NONCE_CAPACITY"             // 503: too many nonces redeemed and unexpired; ask again later
+	CodeNonceNotIssued    = "NONCE_NOT_ISSUED_TO_CALLER" // 403: a nonce issued to another API key's identity; left unused
+	CodeAudienceUnknown   = "AUDIENCE_UNKNOWN"           // 400: an audience that is not this gateway's verifier name
+	CodeHolderKeyMismatch = "HOLDER_KEY_MISMATCH"        // 403: a licence not bound to the key that signed the challenge
 )
 
 // PresentationRefusals are the codes of the presentation format
@@ -76,7 +77,7 @@ var PresentationRefusals = map[string]int{
 
 // Nonce is a single-use nonce a verifier hands a holder to present to.
 type Nonce struct {
-	Nonce     string    `json:"nonce" doc:"the nonce, 43 base64url characters; used once"`
+	Nonce     string    `json:"nonce" doc:"the nonce, 64 base64url characters; used once, by the caller it was issued to"`
 	Audience  string    `json:"audience" doc:"this gateway's verifier name: the audience a presentation must name"`
 	ExpiresAt time.Time `json:"expiresAt" doc:"RFC 3339: after this the nonce is refused"`
 }
@@ -87,7 +88,6 @@ const (
 	MinNonceLen        = 8
 	MaxNonceLen        = 128
 	MaxAudienceLen     = 128
-	MaxPurposeLen      = 128
 )
 
 // PresentationRequest asks whether a presentation is valid and bound to its
@@ -96,7 +96,7 @@ type PresentationRequest struct {
 	Presentation string `json:"presentation" minLength:"1" maxLength:"32768" doc:"the compact presentation (docs/credential-format.md)"`
 	Nonce        string `json:"nonce" minLength:"8" maxLength:"128" doc:"the nonce this gateway issued for it"`
 	Audience     string `json:"audience,omitempty" maxLength:"128" doc:"the audience it was made for; if given, this gateway's verifier name"`
-	Purpose      string `json:"purpose,omitempty" maxLength:"128" doc:"why the licence is checked, for the holder's list of verifications"`
+	Purpose      string `json:"purpose,omitempty" maxLength:"32" doc:"why the licence is checked, for the holder's list of verifications: a purpose code (api.Purposes, or one the gateway's configuration adds); another is 400 PURPOSE_UNKNOWN"`
 }
 
 // MaxPresentationBatch is the most presentations one batch holds.
@@ -142,7 +142,7 @@ type PresentationVerdict struct {
 
 // HolderChallenge is a challenge a holder signs with their key.
 type HolderChallenge struct {
-	Challenge string    `json:"challenge" doc:"43 base64url characters; used once"`
+	Challenge string    `json:"challenge" doc:"64 base64url characters; used once"`
 	Audience  string    `json:"audience" doc:"this gateway's verifier name, which the signature covers"`
 	ExpiresAt time.Time `json:"expiresAt" doc:"RFC 3339: after this the challenge is refused"`
 }
@@ -163,7 +163,9 @@ type VerificationEntry struct {
 	VerifierMSP     string    `json:"verifierMsp" doc:"the verifying organisation"`
 	Verifier        string    `json:"verifier" doc:"the Fabric identity of the API key that asked"`
 	Audience        string    `json:"audience" doc:"the verifier name the presentation was made for"`
-	Purpose         string    `json:"purpose,omitempty" doc:"the purpose the verifier gave"`
+	Purpose         string    `json:"purpose,omitempty" doc:"the purpose code the verifier gave"`
+	PurposeZh       string    `json:"purposeZh,omitempty" doc:"its label in Chinese, as the gateway knew it then"`
+	PurposeEn       string    `json:"purposeEn,omitempty" doc:"its label in English, as the gateway knew it then"`
 	At              time.Time `json:"at" doc:"RFC 3339: when it was verified"`
 	Outcome         string    `json:"outcome" doc:"valid, or the failing check or refusal code"`
 	Disclosed       []string  `json:"disclosed" doc:"the names of the fields disclosed"`

@@ -155,7 +155,8 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: time.Hour},
-		PublicURL: "http://gateway.test", Timeouts: config.DefaultTimeouts, Presentations: config.Presentations{HolderIdentity: "Auditor"}}
+		PublicURL: "http://gateway.test", Timeouts: config.DefaultTimeouts, Presentations: config.Presentations{HolderIdentity: "Auditor",
+			MaxNonces: worldMaxNonces, Purposes: []api.Purpose{{Code: "market-stall", Zh: "市场摊位核查", En: "market stall check"}}}}
 	g := New(cfg, slog.New(slog.DiscardHandler), w.chain, nil, store, ks, w.chain.Now)
 	g.pres.Log = memoryLog(t)
 	g.lastSync.Store(w.chain.Now().UnixNano())

@@ -57,7 +57,7 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 		t.Fatalf("activity: %d %s %+v", st, code, a)
 	}
 	first, replay := a.Verifications[0], a.Verifications[1]
-	if first.Outcome != "valid" || first.Purpose != "tenancy" || first.VerifierMSP != "HefeiMSP" || first.Verifier != "Verifier" ||
+	if first.Outcome != "valid" || first.Purpose != "tenancy" || first.PurposeZh != "房屋租赁" || first.PurposeEn != "tenancy" || first.VerifierMSP != "HefeiMSP" || first.Verifier != "Verifier" ||
 		first.HolderPseudonym != pseudonym || first.Audience != "HefeiMSP" || len(first.Disclosed) != 1 || first.Disclosed[0] != "name" {
 		t.Errorf("the accepted verification: %+v", first)
 	}

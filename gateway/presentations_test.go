@@ -10,11 +10,16 @@ import (
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/nonce"
 	"github.com/wanledger/wanledger/gateway/vlog"
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/presentation"
 )
+
+// worldMaxNonces is the redeemed nonces (and as many challenges) a
+// world's gateway remembers at once.
+const worldMaxNonces = 64
 
 // memoryLog is a verification log in an in-memory Badger, closed with t.
 func memoryLog(t testing.TB) *vlog.Log {
@@ -49,7 +54,7 @@ func newHolderWorld(t *testing.T) *holderWorld {
 func (w *holderWorld) nonce(t *testing.T) string {
 	var n api.Nonce
 	w.must("Verifier", http.MethodGet, "/v1/verify/nonce?audience=HefeiMSP", nil, &n)
-	if n.Audience != "HefeiMSP" || len(n.Nonce) != 43 || !n.ExpiresAt.After(w.chain.Now()) {
+	if n.Audience != "HefeiMSP" || len(n.Nonce) != nonce.Len || !n.ExpiresAt.After(w.chain.Now()) {
 		t.Fatalf("nonce: %+v", n)
 	}
 	return n.Nonce
@@ -78,7 +83,7 @@ func TestAPresentationIsVerifiedOnceAndHolderBound(t *testing.T) {
 	w := newHolderWorld(t)
 	n := w.nonce(t)
 	p := w.present(t, w.holder, "合肥示例", n, "HefeiMSP", w.chain.Now())
-	st, v, code := w.verify(api.PresentationRequest{Presentation: p, Nonce: n, Purpose: "bank account opening"})
+	st, v, code := w.verify(api.PresentationRequest{Presentation: p, Nonce: n, Purpose: "counter-service"})
 	if st != http.StatusOK || !v.Valid || !v.HolderVerified || v.Assurance != api.AssuranceHolderBound || v.Source != "cache" {
 		t.Fatalf("first presentation: %d %s %+v", st, code, v)
 	}

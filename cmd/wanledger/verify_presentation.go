@@ -18,7 +18,8 @@ type presentationFlags struct{ text, nonce, purpose string }
 func (p *presentationFlags) register(o *clientOptions, verify *cobra.Command) {
 	verify.Flags().StringVar(&p.text, "presentation", "", "a holder's compact presentation, or @FILE holding it (instead of ID): verified as holder-bound")
 	verify.Flags().StringVar(&p.nonce, "nonce", "", "with --presentation: the nonce this gateway issued for it (default: the one the presentation names)")
-	verify.Flags().StringVar(&p.purpose, "purpose", "", "with --presentation: why the licence is checked, logged for the holder")
+	verify.Flags().StringVar(&p.purpose, "purpose", "", "with --presentation: why the licence is checked, a purpose code logged for the holder: "+
+		purposeCodes()+", or one the gateway's configuration adds")
 	nonce := &cobra.Command{Use: "nonce", Short: "Ask the gateway for a single-use nonce to give a holder (with its verifier name, the audience)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.client()
@@ -36,6 +37,15 @@ func (p *presentationFlags) register(o *clientOptions, verify *cobra.Command) {
 			return err
 		}}
 	verify.AddCommand(nonce)
+}
+
+// purposeCodes lists the published purpose codes.
+func purposeCodes() string {
+	codes := make([]string, len(api.Purposes))
+	for i, p := range api.Purposes {
+		codes[i] = p.Code
+	}
+	return strings.Join(codes, ", ")
 }
 
 // maxPresentationFile bounds a presentation file's bytes.
@@ -71,6 +81,8 @@ func (o *clientOptions) verifyPresentation(cmd *cobra.Command, args []string, p 
 		return usagef("give a licence ID, or --presentation TEXT|@FILE")
 	case len(args) > 0:
 		return usagef("give a licence ID or --presentation, not both")
+	case p.purpose != "" && !api.PurposeCodeForm.MatchString(p.purpose):
+		return usagef("--purpose %q is not a purpose code (a-z 0-9 -, at most 32): %s, or one the gateway adds", p.purpose, purposeCodes())
 	}
 	text, err := p.read(cmd)
 	if err != nil {

@@ -87,10 +87,18 @@ keeps its own log (docs/adr/0019-who-verified-log.md): ask every gateway you pre
 	return c
 }
 
+// purposeCell is a verification's purpose code with its labels, if any.
+func purposeCell(v api.VerificationEntry) string {
+	if v.PurposeZh == "" && v.PurposeEn == "" {
+		return cell(v.Purpose)
+	}
+	return fmt.Sprintf("%s (%s / %s)", v.Purpose, v.PurposeZh, v.PurposeEn)
+}
+
 func printActivity(w io.Writer, a gatewayActivity) {
 	fmt.Fprintf(w, "%s: %d verifications, %d accesses\n", a.URL, len(a.Verifications), len(a.Accesses))
 	for _, v := range a.Verifications {
-		fmt.Fprintf(w, "  verified %s  %s by %s (%s) for %s, purpose %s: %s\n", v.At.Format(time.RFC3339), v.LicenceID, v.VerifierMSP, v.Verifier, v.Audience, cell(v.Purpose), v.Outcome)
+		fmt.Fprintf(w, "  verified %s  %s by %s (%s) for %s, purpose %s: %s\n", v.At.Format(time.RFC3339), v.LicenceID, v.VerifierMSP, v.Verifier, v.Audience, purposeCell(v), v.Outcome)
 	}
 	for _, r := range a.Accesses {
 		fmt.Fprintf(w, "  %-8s %s  %s of %s's %s, purpose %s\n", r.Kind, r.At.Format(time.RFC3339), r.Requester, r.Owner, r.DatasetID, r.Purpose)

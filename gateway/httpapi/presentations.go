@@ -18,19 +18,19 @@ const holderPrefix = "/v1/holder/"
 func (a *API) presentations() {
 	s := a.svc
 	huma.Register(a.h, a.op("verify-nonce", http.MethodGet, "/v1/verify/nonce", "Issue a nonce for a presentation",
-		"A single-use nonce, with this gateway's verifier name (the audience) and its expiry, for a holder to make a presentation to. Nonces live in the gateway's memory: a restart forgets them.",
+		"A single-use nonce, with this gateway's verifier name (the audience) and its expiry, for a holder to make a presentation to; only this API key's identity can verify a presentation to it. Issuing keeps nothing; a restart makes all nonces unknown.",
 		"verify", verifier, issuer, auditor),
 		func(ctx context.Context, in *struct {
 			Audience string `query:"audience" maxLength:"128" doc:"the audience the verifier expects; if given, this gateway's verifier name"`
 		}) (*struct{ Body api.Nonce }, error) {
-			n, err := s.Nonce(in.Audience)
+			n, err := s.Nonce(who(ctx), in.Audience)
 			if err != nil {
 				return nil, err
 			}
 			return &struct{ Body api.Nonce }{n}, nil
 		})
 	huma.Register(a.h, a.op("verify-presentation", http.MethodPost, "/v1/presentations/verify", "Verify a holder's presentation",
-		"Checks the key binding (signed by the licence's holder key over a nonce this gateway issued, unexpired and unused, and its verifier name, within the nonce's lifetime), the disclosed values against their digests, then the licence as /v1/verify does from the cache (relayed licences included). The verdict is holder-bound and carries only the disclosed fields. A malformed presentation is refused 400, one that does not verify 422, each with its code; a replay 409 NONCE_USED. Each presentation of a known licence is logged for its holder.",
+		"Checks the key binding (signed by the licence's holder key over a nonce this gateway issued, unexpired and unused, and its verifier name, within the nonce's lifetime), the disclosed values against their digests, then the licence as /v1/verify does from the cache (relayed licences included). The verdict is holder-bound and carries only the disclosed fields. A malformed presentation is refused 400, one that does not verify 422, each with its code; a replay 409 NONCE_USED, a nonce issued to another API key's identity 403 NONCE_NOT_ISSUED_TO_CALLER, a purpose that is not a known code 400 PURPOSE_UNKNOWN. Each presentation of a known licence is logged for its holder.",
 		"verify", verifier, issuer, auditor),
 		func(ctx context.Context, in *struct{ Body api.PresentationRequest }) (*struct{ Body api.PresentationVerdict }, error) {
 			v, err := s.VerifyPresentation(ctx, who(ctx), in.Body)

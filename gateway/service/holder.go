@@ -15,13 +15,14 @@ import (
 	"github.com/wanledger/wanledger/internal/presentation"
 )
 
-// HolderChallenge issues a single-use challenge for a holder to sign.
+// HolderChallenge issues a single-use challenge for a holder to sign,
+// bound to no caller; issuing keeps nothing.
 func (s *Service) HolderChallenge() (api.HolderChallenge, error) {
 	if err := s.audience(""); err != nil {
 		return api.HolderChallenge{}, err
 	}
-	c, exp, err := s.issue(s.pres.Challenges)
-	return api.HolderChallenge{Challenge: c, Audience: s.pres.Audience, ExpiresAt: exp}, err
+	c, exp := s.pres.Challenges.Issue("", s.now())
+	return api.HolderChallenge{Challenge: c, Audience: s.pres.Audience, ExpiresAt: exp}, nil
 }
 
 // maxTracePage is the most access records read per pseudonym.
@@ -51,9 +52,6 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 	if !pub.Verify(msg, sig) {
 		return out, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the signature does not verify by publicKey over this challenge, %q and the licences", s.pres.Audience)
 	}
-	if err := s.pres.Challenges.Use(req.Challenge, s.now()); err != nil {
-		return out, nonceRefusal(err)
-	}
 	var pseudonyms []string
 	err = s.store.View(func(snap *cache.Snapshot) error {
 		for _, id := range req.Licences {
@@ -76,6 +74,11 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 		return out, ae
 	} else if err != nil {
 		return out, s.fail("holder-activity", err)
+	}
+	// Used only now, for licences bound to the key that signed: a
+	// remembered challenge takes a holder of a licence here, not any key.
+	if err := s.pres.Challenges.Use(req.Challenge, "", s.now()); err != nil {
+		return out, nonceRefusal(err)
 	}
 	if out.Verifications, err = s.verifications(req.Licences); err != nil {
 		return out, s.fail("verification log", err)

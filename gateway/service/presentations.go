@@ -20,22 +20,26 @@ import (
 type Presentations struct {
 	Audience   string       // this gateway's verifier name
 	MSPID      string       // the verifying organisation
-	Nonces     *nonce.Store // single-use nonces for presentations
-	Challenges *nonce.Store // single-use challenges for holders
-	Log        *vlog.Log    // the verification log; nil: none kept
+	Nonces     *nonce.Store // single-use nonces for presentations, bound to the caller
+	Challenges *nonce.Store // single-use challenges for holders, bound to none
+	// Purposes are the purpose codes a presentation may give: api.Purposes
+	// and those of the configuration, by code.
+	Purposes map[string]api.Purpose
+	Log      *vlog.Log // the verification log; nil: none kept
 	// HolderIdentity reads a holder's access trail by pseudonym (an
 	// auditor); "": holders see no access trail.
 	HolderIdentity string
 }
 
-// Nonce issues a single-use nonce for a presentation to this gateway. An
-// audience, if given, must be this gateway's verifier name.
-func (s *Service) Nonce(audience string) (api.Nonce, error) {
+// Nonce issues a single-use nonce for a presentation to this gateway,
+// verified by the caller who (the API key's identity) only. An audience,
+// if given, must be this gateway's verifier name.
+func (s *Service) Nonce(who, audience string) (api.Nonce, error) {
 	if err := s.audience(audience); err != nil {
 		return api.Nonce{}, err
 	}
-	n, exp, err := s.issue(s.pres.Nonces)
-	return api.Nonce{Nonce: n, Audience: s.pres.Audience, ExpiresAt: exp}, err
+	n, exp := s.pres.Nonces.Issue(who, s.now())
+	return api.Nonce{Nonce: n, Audience: s.pres.Audience, ExpiresAt: exp}, nil
 }
 
 func (s *Service) audience(a string) error {
@@ -46,14 +50,6 @@ func (s *Service) audience(a string) error {
 		return api.Errorf(http.StatusBadRequest, api.CodeAudienceUnknown, "this gateway's verifier name is %q, not %q", s.pres.Audience, a)
 	}
 	return nil
-}
-
-func (s *Service) issue(st *nonce.Store) (string, time.Time, error) {
-	n, exp, err := st.Issue(s.now())
-	if err != nil {
-		return "", exp, api.Errorf(http.StatusServiceUnavailable, api.CodeNonceCapacity, "%v", err)
-	}
-	return n, exp.UTC(), nil
 }
 
 // VerifyPresentation verifies a presentation from the cache: its form, its
@@ -68,6 +64,10 @@ func (s *Service) issue(st *nonce.Store) (string, time.Time, error) {
 func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.PresentationRequest) (api.PresentationVerdict, error) {
 	var out api.PresentationVerdict
 	if err := s.audience(req.Audience); err != nil {
+		return out, err
+	}
+	purpose, err := s.purpose(req.Purpose)
+	if err != nil {
 		return out, err
 	}
 	if err := checkPresentationRequest(req); err != nil {
@@ -85,8 +85,8 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 			return err
 		}
 		defer func() {
-			if refusal == nil || s.pres.Nonces.FirstRefusal(req.Nonce, at) {
-				s.logVerification(who, req, p, l, at, out.Verdict, refusal)
+			if refusal == nil || s.pres.Nonces.FirstRefusal(req.Nonce, who, at) {
+				s.logVerification(who, purpose, p, l, at, out.Verdict, refusal)
 			}
 		}()
 		exp := presentation.Expect{Nonce: req.Nonce, Audience: s.pres.Audience, Now: at, MaxAge: s.pres.Nonces.Lifetime()}
@@ -95,7 +95,7 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 			refusal = refused(err)
 			return nil
 		}
-		if err := s.pres.Nonces.Use(req.Nonce, at); err != nil {
+		if err := s.pres.Nonces.Use(req.Nonce, who, at); err != nil {
 			refusal = nonceRefusal(err)
 			return nil
 		}
@@ -148,9 +148,23 @@ func refused(err error) *api.Error {
 	return api.Errorf(st, string(pe.Code), "%s", pe.Msg)
 }
 
+// purpose is the purpose of a code given ("": none), or 400
+// PURPOSE_UNKNOWN.
+func (s *Service) purpose(code string) (api.Purpose, error) {
+	p, ok := s.pres.Purposes[code]
+	if !ok && code != "" {
+		return p, api.Errorf(http.StatusBadRequest, api.CodePurposeUnknown, "purpose %q is not a purpose code this gateway knows", code)
+	}
+	return p, nil
+}
+
 // nonceRefusal is a refused nonce as an answer.
 func nonceRefusal(err error) *api.Error {
 	switch {
+	case errors.Is(err, nonce.ErrCaller):
+		return api.Errorf(http.StatusForbidden, api.CodeNonceNotIssued, "%v: it is left unused, for the caller that asked for it", err)
+	case errors.Is(err, nonce.ErrCapacity):
+		return api.Errorf(http.StatusServiceUnavailable, api.CodeNonceCapacity, "%v", err)
 	case errors.Is(err, nonce.ErrUsed):
 		return api.Errorf(http.StatusConflict, api.CodeNonceUsed, "%v: a presentation is accepted once", err)
 	case errors.Is(err, nonce.ErrExpired):
@@ -161,7 +175,7 @@ func nonceRefusal(err error) *api.Error {
 
 // logVerification records a presentation of a known licence and its
 // outcome: valid, the first failing check, or the refusal's code.
-func (s *Service) logVerification(who string, req api.PresentationRequest, p *presentation.Presentation, l *record.Licence, at time.Time, v api.Verdict, refusal error) {
+func (s *Service) logVerification(who string, purpose api.Purpose, p *presentation.Presentation, l *record.Licence, at time.Time, v api.Verdict, refusal error) {
 	if s.pres.Log == nil {
 		return
 	}
@@ -172,7 +186,7 @@ func (s *Service) logVerification(who string, req api.PresentationRequest, p *pr
 		outcome = v.Checks[i].Name
 	}
 	e := api.VerificationEntry{LicenceID: l.ID, HolderPseudonym: l.HolderPseudonym, VerifierMSP: s.pres.MSPID, Verifier: who,
-		Audience: p.Audience, Purpose: req.Purpose, At: at, Outcome: outcome, Disclosed: []string{}}
+		Audience: p.Audience, Purpose: purpose.Code, PurposeZh: purpose.Zh, PurposeEn: purpose.En, At: at, Outcome: outcome, Disclosed: []string{}}
 	for _, d := range p.Disclosures {
 		e.Disclosed = append(e.Disclosed, d.Name)
 	}

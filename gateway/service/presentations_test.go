@@ -56,28 +56,42 @@ func TestEveryPresentationCodeIsPublishedWithItsStatus(t *testing.T) {
 	}
 }
 
-// Nonces and challenges past the cap are 503 NONCE_CAPACITY; an audience
-// other than the gateway's is 400 AUDIENCE_UNKNOWN; a gateway without
-// nonces verifies no presentation.
+// Issuing nonces and challenges takes no place: a store that remembers one
+// redeemed nonce issues any number. An audience other than the gateway's
+// is 400 AUDIENCE_UNKNOWN; an unknown purpose code 400 PURPOSE_UNKNOWN; a
+// gateway without nonces verifies no presentation.
 func TestNonceRefusalsAtTheService(t *testing.T) {
-	s := New(Options{Presentations: Presentations{Audience: "WuhuMSP", Nonces: nonce.New(time.Minute, 1), Challenges: nonce.New(time.Minute, 1)}})
-	if n, err := s.Nonce("WuhuMSP"); err != nil || n.Audience != "WuhuMSP" {
-		t.Fatalf("a nonce: %+v %v", n, err)
-	}
-	if c, err := s.HolderChallenge(); err != nil || c.Audience != "WuhuMSP" {
-		t.Fatalf("a challenge: %+v %v", c, err)
-	}
-	for what, err := range map[string]error{"nonce": second(s.Nonce("")), "challenge": second(s.HolderChallenge())} {
-		if e, ok := err.(*api.Error); !ok || e.Status != http.StatusServiceUnavailable || e.Code != api.CodeNonceCapacity {
-			t.Errorf("a %s over the cap: %v", what, err)
+	s := New(Options{Presentations: Presentations{Audience: "WuhuMSP", Nonces: nonce.New(nonce.Presentation, time.Minute, 1),
+		Challenges: nonce.New(nonce.Challenge, time.Minute, 1), Purposes: map[string]api.Purpose{"tenancy": api.Purposes[8]}}})
+	for range 100 {
+		if n, err := s.Nonce("User1", "WuhuMSP"); err != nil || n.Audience != "WuhuMSP" || len(n.Nonce) != nonce.Len {
+			t.Fatalf("a nonce: %+v %v", n, err)
+		}
+		if c, err := s.HolderChallenge(); err != nil || c.Audience != "WuhuMSP" || len(c.Challenge) != nonce.Len {
+			t.Fatalf("a challenge: %+v %v", c, err)
 		}
 	}
-	if _, err := s.Nonce("HefeiMSP"); err.(*api.Error).Code != api.CodeAudienceUnknown {
+	if _, err := s.Nonce("User1", "HefeiMSP"); err.(*api.Error).Code != api.CodeAudienceUnknown {
 		t.Errorf("another audience: %v", err)
+	}
+	if _, err := s.VerifyPresentation(t.Context(), "User1", api.PresentationRequest{Purpose: "bank account opening"}); err.(*api.Error).Code != api.CodePurposeUnknown {
+		t.Errorf("free text as a purpose: %v", err)
 	}
 	if _, err := New(Options{}).VerifyPresentation(t.Context(), "x", api.PresentationRequest{}); err.(*api.Error).Status != http.StatusServiceUnavailable {
 		t.Errorf("a gateway without nonces: %v", err)
 	}
 }
 
-func second[T any](_ T, err error) error { return err }
+// Every published purpose code is of the code form, once, with labels.
+func TestThePublishedPurposesAreCodes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range api.Purposes {
+		if !api.PurposeCodeForm.MatchString(p.Code) || seen[p.Code] || p.Zh == "" || p.En == "" {
+			t.Errorf("purpose %+v", p)
+		}
+		seen[p.Code] = true
+	}
+	if !seen["counter-service"] || !seen["inspection"] || !seen["other-statutory"] {
+		t.Errorf("purposes %v", seen)
+	}
+}

@@ -36,7 +36,8 @@ func (s *Service) VerifyPresentations(ctx context.Context, who string, items []a
 // checkPresentationRequest holds a request to the bounds its schema
 // publishes (api.PresentationRequest), which a batch's items are not
 // validated against before they reach the service: so that one malformed
-// item refuses only itself.
+// item refuses only itself. The purpose is checked against the codes the
+// gateway knows (Service.purpose).
 func checkPresentationRequest(r api.PresentationRequest) error {
 	switch {
 	case r.Presentation == "" || len(r.Presentation) > api.MaxPresentationLen:
@@ -45,8 +46,6 @@ func checkPresentationRequest(r api.PresentationRequest) error {
 		return badRequest("a nonce is %d to %d characters", api.MinNonceLen, api.MaxNonceLen)
 	case len(r.Audience) > api.MaxAudienceLen:
 		return badRequest("an audience is at most %d characters", api.MaxAudienceLen)
-	case len(r.Purpose) > api.MaxPurposeLen:
-		return badRequest("a purpose is at most %d characters", api.MaxPurposeLen)
 	}
 	return nil
 }
