@@ -1,9 +1,10 @@
 // Package snapshot is what a verifier needs to check presentations with no
 // network: a gateway organisation's signed bundle of its channel's registry
 // (licence types, grants, seal keys) and the status and content digest of
-// every licence, native or relayed, at one block. Build and Sign make one; Parse reads one,
-// refusing anything not signed over its exact bytes; Check verifies an
-// offline presentation against it (docs/credential-format.md, "Offline").
+// every licence, native or relayed, at one block. Build and Sign make one;
+// Parse reads one, refusing anything not signed over its exact bytes; Check
+// verifies an offline presentation against it (docs/credential-format.md,
+// "Offline").
 package snapshot
 
 import (
