@@ -1,9 +1,10 @@
 // Package snapshot is what a verifier needs to check presentations with no
 // network: a gateway organisation's signed bundle of its channel's registry
-// (licence types, grants, seal keys) and the status of every licence, native
-// or relayed, at one block. Build and Sign make one; Parse reads one,
-// refusing anything not signed over its exact bytes; Check verifies an
-// offline presentation against it (docs/credential-format.md, "Offline").
+// (licence types, grants, seal keys) and the status and content digest of
+// every licence, native or relayed, at one block. Build and Sign make one;
+// Parse reads one, refusing anything not signed over its exact bytes; Check
+// verifies an offline presentation against it (docs/credential-format.md,
+// "Offline").
 package snapshot
 
 import (
@@ -13,10 +14,27 @@ import (
 	"time"
 
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
 )
 
-// Format names version 1 of a snapshot's body.
-const Format = "wanledger-snapshot/v1"
+// Format names version 2 of a snapshot's body, the first to bind each
+// licence's content; version 1 (statuses only) is refused.
+const Format = "wanledger-snapshot/v2"
+
+// formatV1 is the body format that listed statuses without contents.
+const formatV1 = "wanledger-snapshot/v1"
+
+// DigestLen is the bytes of a licence's content digest in a snapshot: 128
+// bits, the security level of SM2-256.
+const DigestLen = 16
+
+// contentDigest is the first DigestLen bytes of SM3 over a licence
+// content's signing bytes (credential.Content.SigningBytes, what its seal
+// signs).
+func contentDigest(signing []byte) [DigestLen]byte {
+	d := gm.SM3(signing)
+	return [DigestLen]byte(d[:DigestLen])
+}
 
 // DefaultFreshness is how long a snapshot may be used for a licence type
 // the gateway's configuration gives no limit.
@@ -63,6 +81,10 @@ type Licences struct {
 	SealedAt  []int64 `json:"sealedAt"`  // Unix seconds the content was sealed
 	Grant     []int   `json:"grant"`     // index in Grants of the grant named, -1 if none
 	Source    []int   `json:"source"`    // index in Sources
+	// Content holds DigestLen bytes per licence, concatenated: the
+	// contentDigest of the content the ledger holds (all zeros for a
+	// content with no canonical encoding, which no content matches).
+	Content []byte `json:"content"`
 }
 
 // Limits of a body.
@@ -90,6 +112,8 @@ func (b *Body) check() error {
 	l := &b.Licences
 	n := len(l.IDs)
 	switch {
+	case b.Format == formatV1:
+		return fmt.Errorf("format %q binds no licence content and is no longer read: get a %q snapshot", formatV1, Format)
 	case b.Format != Format:
 		return fmt.Errorf("format %q, want %q", b.Format, Format)
 	case b.MSPID == "" || b.Channel == "" || b.BuiltAt.IsZero() || b.BuiltAt.Nanosecond() != 0:
@@ -102,6 +126,8 @@ func (b *Body) check() error {
 		return fmt.Errorf("%d licences, at most %d", n, MaxLicences)
 	case len(l.Status) != n || len(l.ChangedAt) != n || len(l.SealedAt) != n || len(l.Grant) != n || len(l.Source) != n:
 		return fmt.Errorf("the licence columns are not all %d long", n)
+	case len(l.Content) != DigestLen*n:
+		return fmt.Errorf("the content column is %d bytes, want %d (%d a licence)", len(l.Content), DigestLen*n, DigestLen)
 	}
 	src := func(i int) bool { return i >= 0 && i < len(b.Sources) }
 	for _, t := range b.Types {

@@ -1,25 +1,34 @@
 package snapshot
 
-import "fmt"
+import (
+	"encoding/base64"
+	"fmt"
+)
 
 // Bounds of a body's JSON, checked before it is decoded so that no array
-// grows past what a body may hold.
+// or string grows past what a body may hold.
 const (
 	maxDepth    = 8               // nesting of objects and arrays
 	maxElements = 6 * MaxLicences // array elements in all
 )
 
+// maxString is the characters of the longest string a body may hold: the
+// base64 content column of MaxLicences licences.
+var maxString = base64.StdEncoding.EncodedLen(DigestLen * MaxLicences)
+
 // boundArrays scans JSON text and refuses it, with no allocation but its
 // nesting, if it nests deeper than maxDepth, if an array of the body
 // itself (registry records, sources) holds more than MaxRegistry elements,
 // an array in its licences more than MaxLicences, an array deeper (in a
-// record) more than MaxRegistry, or all arrays more than maxElements.
+// record) more than MaxRegistry, all arrays more than maxElements, or a
+// string is over maxString bytes (the content column's exact length,
+// DigestLen bytes a licence, is checked once the IDs are decoded).
 func boundArrays(js []byte) error {
 	var stack [maxDepth]struct {
 		array bool
 		n     int
 	}
-	depth, total := 0, 0
+	depth, total, strLen := 0, 0, 0
 	inString, escaped := false, false
 	for _, c := range js {
 		if inString {
@@ -30,12 +39,16 @@ func boundArrays(js []byte) error {
 				escaped = true
 			case c == '"':
 				inString = false
+				continue
+			}
+			if strLen++; strLen > maxString {
+				return fmt.Errorf("a string of over %d bytes", maxString)
 			}
 			continue
 		}
 		switch c {
 		case '"':
-			inString = true
+			inString, strLen = true, 0
 		case '[', '{':
 			if depth == maxDepth {
 				return fmt.Errorf("nested over %d deep", maxDepth)

@@ -28,6 +28,7 @@ type row struct {
 	sealedAt  int64
 	grant     int
 	source    int
+	digest    [DigestLen]byte
 }
 
 // NewBuilder starts the snapshot of channel at block height, built at at
@@ -88,7 +89,8 @@ func (b *Builder) AddSealKey(source string, k *record.SealKey) {
 	b.body.SealKeys = append(b.body.SealKeys, Sourced[record.SealKey]{Source: b.source(source), Record: *k})
 }
 
-// AddLicence adds the status of a licence of channel source.
+// AddLicence adds the status and content digest of a licence of channel
+// source.
 func (b *Builder) AddLicence(source string, l *record.Licence) {
 	// The status in force at the build time, whatever the validity window:
 	// the window is judged when a presentation is checked.
@@ -102,11 +104,15 @@ func (b *Builder) AddLicence(source string, l *record.Licence) {
 	if g, ok := b.grants[[2]string{source, l.GrantID}]; ok {
 		r.grant = g
 	}
+	if msg, err := l.SigningBytes(); err == nil {
+		r.digest = contentDigest(msg)
+	}
 	b.rows = append(b.rows, r)
 }
 
 // AddRelayed adds a licence relayed from another channel with the type,
-// grant and seal key its proof carried.
+// grant and seal key its proof carried, and the digest of its content as
+// relayed.
 func (b *Builder) AddRelayed(rl *record.RelayedLicence) {
 	if rl.Licence == nil {
 		return
@@ -129,10 +135,12 @@ func (b *Builder) Body() *Body {
 	slices.SortFunc(b.rows, func(x, y row) int { return strings.Compare(x.id, y.id) })
 	l := &b.body.Licences
 	n := len(b.rows)
-	*l = Licences{IDs: make([]string, n), ChangedAt: make([]int64, n), SealedAt: make([]int64, n), Grant: make([]int, n), Source: make([]int, n)}
+	*l = Licences{IDs: make([]string, n), ChangedAt: make([]int64, n), SealedAt: make([]int64, n), Grant: make([]int, n), Source: make([]int, n),
+		Content: make([]byte, 0, DigestLen*n)}
 	status := make([]byte, n)
 	for i, r := range b.rows {
 		l.IDs[i], status[i], l.ChangedAt[i], l.SealedAt[i], l.Grant[i], l.Source[i] = r.id, r.status, r.changedAt, r.sealedAt, r.grant, r.source
+		l.Content = append(l.Content, r.digest[:]...)
 	}
 	l.Status = string(status)
 	return &b.body

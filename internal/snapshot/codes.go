@@ -17,9 +17,10 @@ const (
 
 // Codes of an offline check that fails (Check).
 const (
-	Stale          Code = "SNAPSHOT_STALE"          // older than its type's freshness limit
-	OfflineForm    Code = "OFFLINE_FORM"            // not CONTENT.SEAL~PRESENTATION, or the two disagree
-	UnknownLicence Code = "LICENCE_NOT_IN_SNAPSHOT" // the snapshot has no licence of that ID
+	Stale           Code = "SNAPSHOT_STALE"            // older than its type's freshness limit
+	OfflineForm     Code = "OFFLINE_FORM"              // not CONTENT.SEAL~PRESENTATION, or the two disagree
+	UnknownLicence  Code = "LICENCE_NOT_IN_SNAPSHOT"   // the snapshot has no licence of that ID
+	ContentMismatch Code = "SNAPSHOT_CONTENT_MISMATCH" // the content presented is not the one the snapshot lists
 )
 
 // Error is a refusal: its code and what was wrong. Its text is

@@ -67,6 +67,7 @@ func newOrg(t testing.TB, cn string) org {
 // signs snapshots of the channel holding it.
 type fixture struct {
 	org     org
+	seal    *gm.PrivateKey // the agency's seal key
 	holder  *gm.PrivateKey
 	cred    credential.Credential
 	grant   record.Accreditation
@@ -86,7 +87,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{org: newOrg(t, "wuhu.example.com"), holder: holder}
+	f := &fixture{org: newOrg(t, "wuhu.example.com"), seal: seal, holder: holder}
 	c := credential.Content{ID: testID, Type: "BL", AgencyID: "hefei-amr", Region: "340100", SealKeyID: "hefei-amr-1",
 		HolderPseudonym: gm.SM3Hex([]byte("holder")), HolderPublicKey: holder.Public().Hex(),
 		ValidFrom: testBuilt.AddDate(-1, 0, 0), ValidTo: testBuilt.AddDate(4, 0, 0)}

@@ -18,6 +18,7 @@ import (
 // Checks an offline verdict adds to the online ones (api.Check*).
 const (
 	CheckKeyBinding = "key-binding"
+	CheckContent    = "content-in-snapshot"
 	CheckFresh      = "snapshot-fresh"
 )
 
@@ -95,7 +96,8 @@ type Field struct {
 }
 
 // Check verifies an offline presentation against the snapshot at exp.Now:
-// the key binding (nonce, audience, time), the disclosures, the seal by a
+// the key binding (nonce, audience, time), the disclosures, that the
+// content is the one the snapshot lists for the licence, the seal by a
 // key of the agency valid when it sealed, the agency's grant then, the
 // status in the snapshot and the validity window at exp.Now. A snapshot
 // older than the licence type's freshness limit fails unless acceptStale
@@ -127,6 +129,13 @@ func (s *Snapshot) Check(offline string, exp presentation.Expect, acceptStale bo
 	if !add(api.CheckFound, s.found(i, c.ID)) {
 		return v.done(), nil
 	}
+	msg, err := c.SigningBytes()
+	if err != nil { // ParseOffline decoded c from its signing bytes
+		return Verdict{}, refuse(OfflineForm, "the content: %v", err)
+	}
+	if !add(CheckContent, s.sameContent(i, msg)) {
+		v.Disclosed = nil // checked against digests the ledger never held
+	}
 	l := &s.Licences
 	src := l.Source[i]
 	if src != 0 {
@@ -151,7 +160,7 @@ func (s *Snapshot) Check(offline string, exp presentation.Expect, acceptStale bo
 		lic.GrantID = grant.GrantID
 	}
 	add(api.CheckAccredited, errors.Join(recognised(src, t, c.Type), accredited(lic, grant)))
-	add(api.CheckSeal, s.sealed(src, lic, seal))
+	add(api.CheckSeal, s.sealed(src, lic, msg, seal))
 	v.Status = StatusOf(l.Status[i])
 	switch {
 	case exp.Now.Before(c.ValidFrom):
@@ -182,6 +191,16 @@ func (v Verdict) done() Verdict {
 func (s *Snapshot) found(i int, id string) error {
 	if i < 0 {
 		return refuse(UnknownLicence, "the snapshot of %s at block %d has no licence %s", s.Channel, s.BlockHeight, id)
+	}
+	return nil
+}
+
+// sameContent: the content presented, by its signing bytes, has the digest
+// the snapshot lists for licence i.
+func (s *Snapshot) sameContent(i int, signing []byte) error {
+	d := contentDigest(signing)
+	if string(d[:]) != string(s.Licences.Content[i*DigestLen:(i+1)*DigestLen]) {
+		return refuse(ContentMismatch, "the content presented is not licence %s's content in the snapshot of block %d", s.Licences.IDs[i], s.BlockHeight)
 	}
 	return nil
 }
@@ -217,8 +236,8 @@ func accredited(l *record.Licence, g *record.Accreditation) error {
 }
 
 // sealed checks the seal key is the agency's, valid when it sealed, and
-// that its signature verifies over the content.
-func (s *Snapshot) sealed(src int, l *record.Licence, seal []byte) error {
+// that its signature verifies over the content's signing bytes msg.
+func (s *Snapshot) sealed(src int, l *record.Licence, msg, seal []byte) error {
 	i := slices.IndexFunc(s.SealKeys, func(k Sourced[record.SealKey]) bool { return k.Source == src && k.Record.KeyID == l.SealKeyID })
 	if i < 0 {
 		return fmt.Errorf("seal key %s: not in the snapshot", l.SealKeyID)
@@ -233,10 +252,6 @@ func (s *Snapshot) sealed(src int, l *record.Licence, seal []byte) error {
 	pub, err := gm.ParsePublicKeyHex(k.PublicKey)
 	if err != nil {
 		return fmt.Errorf("seal key %s: %v", k.KeyID, err)
-	}
-	msg, err := l.SigningBytes()
-	if err != nil {
-		return err
 	}
 	if !pub.Verify(msg, seal) {
 		return fmt.Errorf("the seal signature does not verify with seal key %s", k.KeyID)

@@ -76,7 +76,7 @@ func TestASignedBodyMustHoldTogether(t *testing.T) {
 		"short column":   strings.Replace(body, `"status":"aaa"`, `"status":"aa"`, 1),
 		"bad status":     strings.Replace(body, `"status":"aaa"`, `"status":"aax"`, 1),
 		"bad grant":      strings.Replace(body, `"grant":[0,0,0]`, `"grant":[0,0,5]`, 1),
-		"other format":   strings.Replace(body, Format, "wanledger-snapshot/v2", 1),
+		"other format":   strings.Replace(body, Format, "wanledger-snapshot/v3", 1),
 		"not json":       "{",
 	} {
 		if js == body {

@@ -75,7 +75,7 @@ func TestABombIsRefusedWithBoundedMemory(t *testing.T) {
 	parseBounded(t, trusted, f.trust(), Malformed, MaxBody+8<<20)
 
 	const n = 25_000_000 // "", each: 75 MB of JSON
-	head := `{"format":"wanledger-snapshot/v1","mspId":"WuhuMSP","channel":"anhui","blockHeight":1,"builtAt":"2026-06-01T08:00:00Z",` +
+	head := `{"format":"` + Format + `","mspId":"WuhuMSP","channel":"anhui","blockHeight":1,"builtAt":"2026-06-01T08:00:00Z",` +
 		`"sources":["anhui"],"types":[],"grants":[],"sealKeys":[],"licences":{"ids":[`
 	js := head + strings.Repeat(`"",`, n) + `""]}}`
 	ids, err := seal([]byte(js), f.org.signer)

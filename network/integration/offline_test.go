@@ -6,13 +6,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
+	"github.com/wanledger/wanledger/internal/presentation"
 	"github.com/wanledger/wanledger/internal/snapshot"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -67,7 +71,7 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 		t.Fatalf("wallet present --offline: %v\n%s", err, errOut)
 	}
 	pres := strings.TrimSpace(out)
-	verify := func(snap string) (snapshot.Verdict, error) {
+	verifyAs := func(snap, pres string) (snapshot.Verdict, error) {
 		out, errOut, err := cli(t, env, "verify", "--offline", snap, "--msp", "WuhuMSP", "--presentation", pres, "--nonce", nonce, "--audience", audience,
 			"--home", string(env.Net.Home), "--json")
 		var v snapshot.Verdict
@@ -76,6 +80,7 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 		}
 		return v, err
 	}
+	verify := func(snap string) (snapshot.Verdict, error) { return verifyAs(snap, pres) }
 	v, err := verify(before)
 	if err != nil || !v.Valid || v.Status != record.StatusActive || v.Stale || v.SnapshotMSPID != "WuhuMSP" || v.SnapshotChannel != "anhui" ||
 		v.AgeSeconds < 0 || v.AgeSeconds > 600 || v.FreshnessLimit != 86400 || v.BlockHeight == 0 {
@@ -83,6 +88,15 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 	}
 	if len(v.Disclosed) != 1 || v.Disclosed[0] != (snapshot.Field{Name: "name", Value: "合肥离线科技"}) {
 		t.Errorf("disclosed: %+v (creditCode must stay hidden)", v.Disclosed)
+	}
+	// A thief of the agency's seal key (not revoked) seals content of its
+	// choosing for the same licence ID: the snapshot's content digest
+	// refuses it.
+	forged, err := verifyAs(before, forgeOffline(t, pres, seal, nonce, audience))
+	if exitOf(err) != 3 || forged.Valid || !slices.ContainsFunc(forged.Checks, func(c api.Check) bool {
+		return c.Name == snapshot.CheckContent && !c.OK && strings.HasPrefix(c.Detail, string(snapshot.ContentMismatch)+": ")
+	}) || len(forged.Disclosed) != 0 {
+		t.Fatalf("a content sealed with the stolen seal key: exit %d %+v", exitOf(err), forged)
 	}
 	v2, err := verify(after)
 	if exitOf(err) != 3 || v2.Valid || v2.Status != record.StatusRevoked || v2.BlockHeight <= v.BlockHeight {
@@ -93,4 +107,42 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 	if err != nil || !strings.Contains(out, id+" VALID offline") || !strings.Contains(out, "old (limit 24h0m0s)") || !strings.Contains(out, "snapshot of anhui at block") || !strings.Contains(out, "signed by WuhuMSP") {
 		t.Fatalf("text verdict: %v\n%s", err, out)
 	}
+}
+
+// forgeOffline is the offline presentation a thief of the seal key makes
+// from a genuine one: the same licence ID and fields but "name" with its
+// own value and salt, its own holder key, sealed with the agency's key.
+func forgeOffline(t *testing.T, genuine string, seal *gm.PrivateKey, nonce, audience string) string {
+	t.Helper()
+	c, _, _, err := snapshot.ParseOffline(genuine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief, err := gm.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := credential.Disclosure{LicenceID: c.ID, Name: "name", Salt: []byte("thief-salt-0123456789"), Value: "冒名顶替公司"}
+	i := slices.IndexFunc(c.Fields, func(f credential.FieldDigest) bool { return f.Name == d.Name })
+	if i < 0 {
+		t.Fatal("no field name")
+	}
+	c.Fields = slices.Clone(c.Fields)
+	if c.Fields[i].Digest, err = d.Digest(); err != nil {
+		t.Fatal(err)
+	}
+	c.HolderPublicKey = thief.Public().Hex()
+	msg, err := c.SigningBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := seal.Sign(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := presentation.Make(thief, c.ID, []credential.Disclosure{d}, nonce, audience, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return credential.B64.EncodeToString(msg) + "." + credential.B64.EncodeToString(sig) + "~" + p
 }
