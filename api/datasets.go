@@ -1,6 +1,10 @@
 package api
 
-import "time"
+import (
+	"time"
+
+	"github.com/wanledger/wanledger/api/record"
+)
 
 // Codes of a dataset's rows at its owner's gateway (PUT /v1/datasets/{id}/rows
 // and the fetch protocol's reads of them).
@@ -38,4 +42,13 @@ type DatasetRows struct {
 	Bytes      int64     `json:"bytes" doc:"the values' total size, in bytes, before encryption"`
 	ImportedAt time.Time `json:"importedAt" doc:"RFC 3339: when the rows were imported"`
 	Generation uint64    `json:"generation" doc:"the import that wrote them; each import of a dataset replaces the rows of the one before, at once"`
+}
+
+// MeshStatus is a gateway's libp2p host and the gateway endpoints the
+// ledger holds, as its cache has them.
+type MeshStatus struct {
+	PeerID     string                   `json:"peerId" doc:"the host's libp2p peer ID"`
+	Addrs      []string                 `json:"addrs" doc:"the multiaddresses it listens on"`
+	Registered bool                     `json:"registered" doc:"whether the ledger's endpoint of this organisation names this peer ID"`
+	Endpoints  []record.GatewayEndpoint `json:"endpoints" doc:"every organisation's registered endpoint, by MSP ID"`
 }
