@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -120,8 +121,12 @@ func (h *Host) Libp2p() host.Host { return h.h }
 // ID is the host's peer ID.
 func (h *Host) ID() peer.ID { return h.h.ID() }
 
-// Addrs are the multiaddresses the host listens on, as strings.
-func (h *Host) Addrs() []string { return addrStrings(h.h.Addrs()) }
+// Addrs are the multiaddresses the host listens on, as sorted strings.
+func (h *Host) Addrs() []string {
+	out := addrStrings(h.h.Addrs())
+	slices.Sort(out)
+	return out
+}
 
 func addrStrings(as []ma.Multiaddr) []string {
 	out := make([]string, len(as))
