@@ -349,3 +349,70 @@ func TestImportOf100MBKeepsHeapBounded(t *testing.T) {
 		t.Fatalf("heap grew by %d MiB importing ~100 MB", growth>>20)
 	}
 }
+
+func TestReadersKeepTheirGenerationAndTamperingIsCaught(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	first, err := s.Import(ctx, "people", schema, CSV, strings.NewReader(people))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Rows(ctx, "people", []string{"name"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	if _, err := s.Import(ctx, "people", schema, CSV, strings.NewReader("name,born,income,insured\nNew,,,\n")); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for it.Next() {
+		names = append(names, it.Row()[0])
+	}
+	if it.Err() != nil || !slices.Equal(names, []string{"Zhang San", "Li Si", "Wang Wu"}) {
+		t.Fatalf("an open reader saw %q, %v", names, it.Err())
+	}
+	if _, err := os.Stat(s.rowsPath(first.Generation)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the replaced generation's file stays: %v", err)
+	}
+	info, err := s.Info("people")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := s.rowsPath(info.Generation)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string][]byte{
+		"a flipped byte":        append(append([]byte{}, b[:len(b)-1]...), b[len(b)-1]^1),
+		"the last frame cut":    b[:len(b)-20],
+		"a frame appended":      append(append([]byte{}, b...), b...),
+		"another file's frames": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if bad == nil { // the first generation's rows under this generation's name
+				other, err := s.Import(ctx, "other", schema, CSV, strings.NewReader(people))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bad, err = os.ReadFile(s.rowsPath(other.Generation)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(path, bad, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			it, err := s.Rows(ctx, "people", []string{"name"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer it.Close()
+			for it.Next() {
+			}
+			if !errors.Is(it.Err(), errCorrupt) {
+				t.Fatalf("read tampered rows: %v", it.Err())
+			}
+		})
+	}
+}
