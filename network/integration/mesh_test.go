@@ -1,13 +1,17 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/keys"
@@ -194,4 +199,86 @@ func TestMeshGatewayRefusesUnregisteredPeers(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestMeshDataCommandsAtTheOwnersGateway: Hefei's data-owner registers a
+// dataset, imports its rows with `wanledger data import` (CSV, then JSON
+// lines), lists and describes them; an import with a column the
+// registration lacks is refused with its code and changes nothing; the
+// gateway's files never hold a value in the clear and its data key is
+// 0600; `data delete` removes the rows.
+func TestMeshDataCommandsAtTheOwnersGateway(t *testing.T) {
+	env := nettest.Get(t)
+	owner := gatewayAs(t, env, "hefei", "data-owner")
+	id := fmt.Sprintf("hefei.rows-%d", time.Now().UnixNano())
+	var tx struct{}
+	cliJSON(t, env, owner, &tx, "share", "register-dataset", writeFile(t, api.DatasetRequest{ID: id, Description: "户籍人口 rows",
+		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString, Required: true}, {Name: "members", Type: record.FieldNumber}}}))
+
+	const marker = "Plain-Marker-9QzX"
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "rows.csv")
+	csv := "_subject,address,members\n" + strings.Repeat("p1,"+marker+" Road,3\np2,Huaihe Road,\n", 100)
+	if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var info api.DatasetRows
+	cliJSON(t, env, owner, &info, "data", "import", "--dataset", id, csvPath)
+	if info.Rows != 200 || !info.Subjects || !slices.Equal(info.Fields, []string{"address", "members"}) {
+		t.Fatalf("imported %+v", info)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("address,members,income\nA,1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := cli(t, env, "data", "import", "--dataset", id, bad, "--url", owner.url, "--key", owner.key)
+	if err == nil || !strings.Contains(stderr, api.CodeDatasetUnknownField) {
+		t.Fatalf("a column the registration lacks: %v, %s", err, stderr)
+	}
+	var again api.DatasetRows
+	cliJSON(t, env, owner, &again, "data", "info", id)
+	if again.Generation != info.Generation || again.Rows != 200 {
+		t.Fatalf("a refused import changed the rows: %+v", again)
+	}
+	jsonl := filepath.Join(dir, "rows.jsonl")
+	if err := os.WriteFile(jsonl, []byte(`{"address":"A","members":2}`+"\n"+`{"address":"B"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliJSON(t, env, owner, &info, "data", "import", "--dataset", id, jsonl)
+	if info.Rows != 2 || info.Subjects {
+		t.Fatalf("JSON lines imported %+v", info)
+	}
+	var list []api.DatasetRows
+	cliJSON(t, env, owner, &list, "data", "list")
+	if !slices.ContainsFunc(list, func(d api.DatasetRows) bool { return d.ID == id && d.Rows == 2 }) {
+		t.Fatalf("list %+v lacks %s", list, id)
+	}
+
+	cliJSON(t, env, owner, &info, "data", "import", "--dataset", id, csvPath)
+	store := filepath.Join(env.Net.Home.NodeDir("gateway.hefei"), "cache-datasets")
+	fi, err := os.Stat(filepath.Join(store, "data.key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("data key %v, %v", fi, err)
+	}
+	var files int
+	err = filepath.WalkDir(store, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if bytes.Contains(b, []byte(marker)) {
+			t.Errorf("%s holds a value in the clear", p)
+		}
+		files++
+		return err
+	})
+	if err != nil || files < 3 {
+		t.Fatalf("walked %d files: %v", files, err)
+	}
+	var deleted map[string]string
+	cliJSON(t, env, owner, &deleted, "data", "delete", id)
+	_, stderr, err = cli(t, env, "data", "info", id, "--url", owner.url, "--key", owner.key)
+	if err == nil || !strings.Contains(stderr, api.CodeDatasetNotImported) {
+		t.Fatalf("info after delete: %v, %s", err, stderr)
+	}
 }
