@@ -120,6 +120,11 @@ func (r *rowIter) Row() []string { return r.row }
 func (r *rowIter) Err() error { return r.err }
 
 func (r *rowIter) Close() error {
+	if r.f == nil {
+		return nil
+	}
 	r.done = true
-	return r.f.Close()
+	err := r.f.Close()
+	r.f = nil
+	return err
 }

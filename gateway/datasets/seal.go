@@ -79,15 +79,15 @@ func encodeRow(dst []byte, subject string, values []string) []byte {
 }
 
 // decodeRow reads what encodeRow wrote of n values into vals (reused),
-// returning the subject.
-func decodeRow(b []byte, n int, vals []string) (string, []string, error) {
+// returning the subject. The strings share b's memory: no copies.
+func decodeRow(b string, n int, vals []string) (string, []string, error) {
 	vals = vals[:0]
 	next := func() (string, bool) {
-		l, k := binary.Uvarint(b)
+		l, k := uvarint(b)
 		if k <= 0 || l > uint64(len(b)-k) {
 			return "", false
 		}
-		s := string(b[k : k+int(l)])
+		s := b[k : k+int(l)]
 		b = b[k+int(l):]
 		return s, true
 	}
@@ -101,6 +101,23 @@ func decodeRow(b []byte, n int, vals []string) (string, []string, error) {
 		return "", nil, errCorrupt
 	}
 	return subject, vals, nil
+}
+
+// uvarint is binary.Uvarint of a string's bytes, refusing encodings longer
+// than needed, so that a row has one encoding.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		c := s[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 || i > 0 && c == 0 {
+				return 0, -(i + 1)
+			}
+			return x | uint64(c)<<(7*i), i + 1
+		}
+		x |= uint64(c&0x7f) << (7 * i)
+	}
+	return 0, 0
 }
 
 // A rows file is a sequence of frames, each a sealed chunk of rows: a 4-byte
@@ -173,7 +190,7 @@ type sealReader struct {
 	aead       cipher.AEAD
 	gen, idx   uint64
 	box, plain []byte
-	rest       []byte // rows of the current chunk not yet read
+	rest       string // rows of the current chunk not yet read: one string a chunk, so rows cost no copies
 	last       bool
 }
 
@@ -181,23 +198,23 @@ func newSealReader(r io.Reader, a cipher.AEAD, gen uint64) *sealReader {
 	return &sealReader{r: bufio.NewReaderSize(r, chunkSize+1024), aead: a, gen: gen}
 }
 
-// next returns the next row's encoding, valid until the next call; io.EOF
-// after the last frame's last row.
-func (r *sealReader) next() ([]byte, error) {
+// next returns the next row's encoding; io.EOF after the last frame's last
+// row.
+func (r *sealReader) next() (string, error) {
 	for len(r.rest) == 0 {
 		if r.last {
 			if _, err := r.r.ReadByte(); err != io.EOF {
-				return nil, errCorrupt // data after the last frame
+				return "", errCorrupt // data after the last frame
 			}
-			return nil, io.EOF
+			return "", io.EOF
 		}
 		if err := r.frame(); err != nil {
-			return nil, err
+			return "", err
 		}
 	}
-	l, k := binary.Uvarint(r.rest)
+	l, k := uvarint(r.rest)
 	if k <= 0 || l > uint64(len(r.rest)-k) {
-		return nil, errCorrupt
+		return "", errCorrupt
 	}
 	row := r.rest[k : k+int(l)]
 	r.rest = r.rest[k+int(l):]
@@ -228,6 +245,6 @@ func (r *sealReader) frame() error {
 		return err
 	}
 	r.idx++
-	r.rest, r.last = r.plain, head[4] == 1
+	r.rest, r.last = string(r.plain), head[4] == 1
 	return nil
 }
