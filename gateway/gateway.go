@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/wanledger/wanledger/gateway/cache"
 	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/gateway/datasets"
 	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/gateway/httpapi"
 	"github.com/wanledger/wanledger/gateway/keys"
@@ -49,6 +50,8 @@ type Gateway struct {
 	budget *httpapi.Budget       // request body bytes held at once
 	reg    *prometheus.Registry
 	m      metrics
+	rows   *datasets.Store // rows of owned datasets; nil in handler tests
+	mesh   service.Mesh    // the libp2p host; nil in handler tests
 
 	peerHeight atomic.Uint64
 	lastSync   atomic.Int64 // unix nanoseconds when the cache last had every block
@@ -124,6 +127,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer g.pres.Log.Close()
+	rows, host, closeData, err := openDataPlane(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer closeData()
+	g.rows, g.mesh = rows, meshView{host}
 	return g.Serve(ctx)
 }
 
@@ -217,17 +226,23 @@ func mtlsConfig(m *config.MTLSConfig) (*tls.Config, error) {
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		out := map[string]any{"status": "ok"}
+		if g.mesh != nil {
+			out["mesh"] = map[string]any{"peerId": g.mesh.ID(), "addrs": g.mesh.Addrs()}
+		}
+		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Verifier: g.judge, Stale: g.stale,
-		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log, Presentations: g.pres})
+		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log, Presentations: g.pres,
+		MSPID: g.cfg.MSPID, Rows: g.rows, Mesh: g.mesh})
 	ids := make([]string, len(g.cfg.Identities))
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name
 	}
 	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget, Snapshot: g.snapshotSource(),
+		Uploads: httpapi.Uploads{MaxBytes: g.cfg.Datasets.MaxUpload, Timeout: g.cfg.Datasets.UploadTimeout.Duration},
 		Observe: func(op string, status int, d time.Duration) {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()

@@ -136,6 +136,7 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		MaxStaleness: config.Duration{Duration: 10 * time.Second},
 		// Holders see accesses to data about them, read as the auditor.
 		Presentations: config.Presentations{HolderIdentity: DemoUser("auditor")},
+		Mesh:          config.Mesh{Listen: n.MeshAddrs()},
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {

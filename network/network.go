@@ -153,6 +153,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
+		{"gateway mesh endpoints registered on the ledger", nw.ensureMeshEndpoints},
 		{"relay sources approved by every member of each receiving channel", nw.ensureRelaySources},
 		{"relays", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindRelay) }},
 		{"demo: licence type, Hefei agency and seal key, licence " + DemoLicence + " (through the gateways)", nw.SeedDemo},

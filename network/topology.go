@@ -207,6 +207,7 @@ const (
 	offListen     = 0 // orderer and peer gRPC, chaincode server
 	offAdmin      = 1 // orderer channel participation; peer chaincode listener
 	offOperations = 2 // /healthz and /metrics
+	offMesh       = 3 // a gateway's libp2p host: TCP and UDP (QUIC) alike
 )
 
 // ListenAddr is the node's main gRPC address.
@@ -220,6 +221,13 @@ func (n Node) MTLSAddr() string { return n.addr(offAdmin) }
 
 // ChaincodeAddr is the peer's listener for chaincodes that dial in.
 func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
+
+// MeshAddrs are a gateway's libp2p listen addresses: TCP and QUIC on
+// loopback, on the same port number.
+func (n Node) MeshAddrs() []string {
+	p := strconv.Itoa(n.port(offMesh))
+	return []string{"/ip4/127.0.0.1/tcp/" + p, "/ip4/127.0.0.1/udp/" + p + "/quic-v1"}
+}
 
 // OperationsAddr serves /healthz and /metrics: a gateway serves them beside
 // its API, a relay on its only port (with /status).
@@ -236,7 +244,7 @@ func (n Node) Ports() []int {
 	case KindChaincode, KindRelay:
 		return []int{n.port(offListen)}
 	case KindGateway:
-		return []int{n.port(offListen), n.port(offAdmin)}
+		return []int{n.port(offListen), n.port(offAdmin), n.port(offMesh)}
 	default:
 		return []int{n.port(offListen), n.port(offAdmin), n.port(offOperations)}
 	}

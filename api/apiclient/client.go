@@ -59,13 +59,18 @@ func (c *Client) send(ctx context.Context, method, path string, body any, max in
 		}
 		r = bytes.NewReader(b)
 	}
+	return c.sendRaw(ctx, c.HTTP, method, path, r, "application/json", max)
+}
+
+// sendRaw is send with a body of any media type, through hc.
+func (c *Client) sendRaw(ctx context.Context, hc *http.Client, method, path string, r io.Reader, contentType string, max int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, r)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+c.Key)
-	resp, err := c.HTTP.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
 	}

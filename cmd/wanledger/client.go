@@ -217,7 +217,8 @@ func parseTime(flag, v string) (time.Time, error) {
 func newClientCommands(net *networkOptions) []*cobra.Command {
 	o := &clientOptions{net: net}
 	return []*cobra.Command{o.licenceCommands(), o.verifyCommand(), o.registryCommands(), o.whoamiCommand(), o.keysCommands(),
-		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand(), o.snapshotCommand()}
+		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand(), o.snapshotCommand(),
+		o.dataCommands(), o.meshCommands()}
 }
 
 func (o *clientOptions) licenceCommands() *cobra.Command {

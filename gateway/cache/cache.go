@@ -64,8 +64,9 @@ var (
 // from write sets. Caches of earlier versions, filled from chaincode events,
 // have no format and may hold what no validated write said; those of
 // "write-sets/1" lack the relayed licences, those of "write-sets/2" the
-// relayed seal keys and grants.
-const format = "write-sets/3"
+// relayed seal keys and grants, those of "write-sets/3" the gateway
+// endpoints.
+const format = "write-sets/4"
 
 func (s *Store) checkFormat() error {
 	var have []byte
@@ -153,6 +154,7 @@ const (
 	// relayed seal keys and grants, keyed by (source channel, ID)
 	objRelayedSeal  = "relay~seal"
 	objRelayedGrant = "relay~grant"
+	objEndpoint     = "endpoint" // gateway mesh endpoints, by MSP ID
 )
 
 // objects are the cached object types, by composite-key object type: each
@@ -165,7 +167,8 @@ var objects = map[string]func(value []byte) (attrs []string, err error){
 		attrs, _ := record.GrantKeyAttrs(a.GrantID) // nil for a malformed ID: not cached
 		return attrs
 	}),
-	objSeal: keyedBy(func(k *record.SealKey) []string { return []string{k.KeyID} }),
+	objSeal:     keyedBy(func(k *record.SealKey) []string { return []string{k.KeyID} }),
+	objEndpoint: keyedBy(func(e *record.GatewayEndpoint) []string { return []string{e.MSPID} }),
 	objRelayed: keyedBy(func(r *record.RelayedLicence) []string {
 		if r.Licence == nil {
 			return nil // not a licence: not cached
@@ -285,6 +288,21 @@ func viewOne[T any](s *Store, get func(*Snapshot, string) (*T, error), id string
 		out, err = get(v, id)
 		return err
 	})
+	return out, err
+}
+
+// Endpoint returns an organisation's cached gateway endpoint.
+func (s *Store) Endpoint(msp string) (*record.GatewayEndpoint, error) {
+	return viewOne(s, (*Snapshot).Endpoint, msp)
+}
+
+// Endpoints lists every cached gateway endpoint, by MSP ID.
+func (s *Store) Endpoints() ([]record.GatewayEndpoint, error) {
+	var out []record.GatewayEndpoint
+	_, err := s.Walk(Visits{Endpoints: func(e *record.GatewayEndpoint) error {
+		out = append(out, *e)
+		return nil
+	}})
 	return out, err
 }
 

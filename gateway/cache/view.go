@@ -159,3 +159,8 @@ func (v *Snapshot) SealKey(id string) (*record.SealKey, error) {
 func (v *Snapshot) LicenceType(code string) (*record.LicenceType, error) {
 	return read[record.LicenceType](v, objType, code)
 }
+
+// Endpoint returns an organisation's cached gateway endpoint.
+func (v *Snapshot) Endpoint(msp string) (*record.GatewayEndpoint, error) {
+	return read[record.GatewayEndpoint](v, objEndpoint, msp)
+}

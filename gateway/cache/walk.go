@@ -16,6 +16,8 @@ type Visits struct {
 	SealKeys func(*record.SealKey) error
 	Licences func(*record.Licence) error
 	Relayed  func(*record.RelayedLicence) error
+	// Endpoints are the gateways' mesh endpoints.
+	Endpoints func(*record.GatewayEndpoint) error
 }
 
 // Walk reads every cached record of the kinds v visits, in that order, in
@@ -40,7 +42,10 @@ func (s *Store) Walk(v Visits) (uint64, error) {
 		if err := walk(txn, objLicence, v.Licences); err != nil {
 			return err
 		}
-		return walk(txn, objRelayed, v.Relayed)
+		if err := walk(txn, objRelayed, v.Relayed); err != nil {
+			return err
+		}
+		return walk(txn, objEndpoint, v.Endpoints)
 	})
 	return height, err
 }

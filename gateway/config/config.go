@@ -46,6 +46,10 @@ type Config struct {
 	Presentations Presentations `json:"presentations,omitempty"`
 	// Snapshot configures the offline snapshots the gateway signs.
 	Snapshot SnapshotConfig `json:"snapshot,omitzero"`
+	// Datasets configure the rows of owned datasets (config/mesh.go).
+	Datasets Datasets `json:"datasets,omitzero"`
+	// Mesh configures the libp2p host (config/mesh.go).
+	Mesh Mesh `json:"mesh,omitzero"`
 }
 
 // Bounds of BodyBudget.
@@ -192,6 +196,7 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.Timeouts.fill()...)
 	errs = append(errs, c.Presentations.fill(c)...)
+	errs = append(errs, c.fillMesh()...)
 	if c.BodyBudget == 0 {
 		c.BodyBudget = DefaultBodyBudget
 	}

@@ -41,6 +41,8 @@ type Options struct {
 	Budget *Budget
 	// Snapshot signs offline snapshots (none are served without a Signer).
 	Snapshot service.SnapshotSource
+	// Uploads bound imports of dataset rows (rows.go); zero: 1 GiB, 30m.
+	Uploads Uploads
 }
 
 // API serves /v1.
@@ -55,6 +57,7 @@ type API struct {
 	mux        *http.ServeMux
 
 	snapshotSource service.SnapshotSource
+	uploads        Uploads
 }
 
 // readerRoles may read: every role, and admin keys.
@@ -81,12 +84,18 @@ var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs, (*API).apiKeys,
-	(*API).presentations, (*API).snapshot,
+	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux(), snapshotSource: o.Snapshot}
+	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux(), snapshotSource: o.Snapshot, uploads: o.Uploads}
+	if a.uploads.MaxBytes <= 0 {
+		a.uploads.MaxBytes = 1 << 30
+	}
+	if a.uploads.Timeout <= 0 {
+		a.uploads.Timeout = 30 * time.Minute
+	}
 	if a.observe == nil {
 		a.observe = func(string, int, time.Duration) {}
 	}

@@ -121,6 +121,9 @@ func (c *shapedCtx) SetStatus(code int) {
 }
 
 // statusOverride is every operation's innermost middleware.
+// Unwrap is the context it wraps, for humago.Unwrap.
+func (c *shapedCtx) Unwrap() huma.Context { return c.humaCtx }
+
 func statusOverride(ctx huma.Context, next func(huma.Context)) { next(&shapedCtx{humaCtx: ctx}) }
 
 // writeError writes an api.Error outside an operation.

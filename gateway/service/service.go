@@ -19,6 +19,7 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/cache"
+	"github.com/wanledger/wanledger/gateway/datasets"
 	"github.com/wanledger/wanledger/gateway/verifier"
 )
 
@@ -63,6 +64,12 @@ type Options struct {
 	Log          *slog.Logger
 	// Presentations verify holders' presentations (presentations.go).
 	Presentations Presentations
+	// MSPID is the gateway's organisation.
+	MSPID string
+	// Rows keeps the rows of the organisation's datasets, Mesh is the
+	// gateway's libp2p host (mesh.go); either may be nil.
+	Rows *datasets.Store
+	Mesh Mesh
 }
 
 // Service answers the API's operations.
@@ -75,11 +82,15 @@ type Service struct {
 	maxStaleness time.Duration
 	log          *slog.Logger
 	pres         Presentations
+	msp          string
+	rows         *datasets.Store
+	mesh         Mesh
 }
 
 // New assembles a service; a nil Clock is time.Now.
 func New(o Options) *Service {
-	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log, pres: o.Presentations}
+	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log, pres: o.Presentations,
+		msp: o.MSPID, rows: o.Rows, mesh: o.Mesh}
 	if s.verifier == nil {
 		s.verifier = verifier.New(0)
 	}
