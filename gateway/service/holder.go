@@ -29,9 +29,10 @@ func (s *Service) HolderChallenge() (api.HolderChallenge, error) {
 const maxTracePage = 200
 
 // HolderActivity answers a holder who signed a challenge with their key:
-// for each licence asked about, all bound to that key, the presentations
-// this gateway verified, and the ledger's access trail by the licences'
-// holder pseudonyms (read as the holder identity).
+// for each licence asked about, all bound to that key and in force, the
+// presentations this gateway verified, and the ledger's access trail by
+// the holder pseudonyms of those of this channel (read as the holder
+// identity).
 func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequest) (api.HolderActivity, error) {
 	var out api.HolderActivity
 	if err := s.audience(""); err != nil {
@@ -53,18 +54,27 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 		return out, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the signature does not verify by publicKey over this challenge, %q and the licences", s.pres.Audience)
 	}
 	var pseudonyms []string
+	at := s.now()
 	err = s.store.View(func(snap *cache.Snapshot) error {
 		for _, id := range req.Licences {
 			// An unknown licence and another holder's get one answer, so
 			// that the endpoint, open to anyone, tells nobody which IDs exist.
-			l, _, err := anyLicence(snap, id)
+			l, relayed, err := anyLicence(snap, id)
 			if err != nil && !errors.Is(err, cache.ErrNotCached) {
 				return err
 			}
 			if err != nil || !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
 				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "no licence %q bound to this key is known here", id)
 			}
-			if !slices.Contains(pseudonyms, l.HolderPseudonym) {
+			// A key opens the list only while its licence is in force: a
+			// revoked licence's stolen key reads nothing more.
+			if st := l.StatusAt(at).Status; st != record.StatusActive {
+				return api.Errorf(http.StatusForbidden, api.CodeHolderLicenceInactive, "licence %q is %s: only a licence in force opens its holder's list", id, st)
+			}
+			// The channel's trail only for its own licences: a licence
+			// relayed from the other channel was issued under that one's
+			// accreditation, not this one's.
+			if relayed == nil && !slices.Contains(pseudonyms, l.HolderPseudonym) {
 				pseudonyms = append(pseudonyms, l.HolderPseudonym)
 			}
 		}
@@ -77,7 +87,7 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 	}
 	// Used only now, for licences bound to the key that signed: a
 	// remembered challenge takes a holder of a licence here, not any key.
-	if err := s.pres.Challenges.Use(req.Challenge, "", s.now()); err != nil {
+	if err := s.pres.Challenges.Use(req.Challenge, "", at); err != nil {
 		return out, nonceRefusal(err)
 	}
 	if out.Verifications, err = s.verifications(req.Licences); err != nil {

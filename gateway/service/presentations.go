@@ -59,8 +59,10 @@ func (s *Service) audience(a string) error {
 // judges the licence as Verify does. A presentation refused before the
 // licence is judged is an error with the format's code (400 malformed,
 // 422 not verifying), or a nonce code. Every accepted presentation of a
-// known licence is logged with its outcome, and of refused ones the first
-// to each nonce this gateway issued (nonce.Store.FirstRefusal).
+// known licence is logged with its outcome, and of refused ones those its
+// holder signed (presentation.HolderSigned), the first to each nonce this
+// gateway issued (nonce.Store.FirstRefusal): nobody else can add to a
+// holder's list.
 func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.PresentationRequest) (api.PresentationVerdict, error) {
 	var out api.PresentationVerdict
 	if err := s.audience(req.Audience); err != nil {
@@ -84,13 +86,17 @@ func (s *Service) VerifyPresentation(ctx context.Context, who string, req api.Pr
 		if err != nil {
 			return err
 		}
+		exp := presentation.Expect{Nonce: req.Nonce, Audience: s.pres.Audience, Now: at, MaxAge: s.pres.Nonces.Lifetime()}
+		ds, err := presentation.Verify(p, l.Content, exp)
+		if !presentation.HolderSigned(err) { // not the holder's doing: nothing for their list
+			refusal = refused(err)
+			return nil
+		}
 		defer func() {
 			if refusal == nil || s.pres.Nonces.FirstRefusal(req.Nonce, who, at) {
 				s.logVerification(who, purpose, p, l, at, out.Verdict, refusal)
 			}
 		}()
-		exp := presentation.Expect{Nonce: req.Nonce, Audience: s.pres.Audience, Now: at, MaxAge: s.pres.Nonces.Lifetime()}
-		ds, err := presentation.Verify(p, l.Content, exp)
 		if err != nil {
 			refusal = refused(err)
 			return nil
@@ -173,8 +179,10 @@ func nonceRefusal(err error) *api.Error {
 	return api.Errorf(http.StatusUnprocessableEntity, api.CodeNonceUnknown, "%v", err)
 }
 
-// logVerification records a presentation of a known licence and its
-// outcome: valid, the first failing check, or the refusal's code.
+// logVerification records a presentation its licence's holder signed and
+// its outcome: valid, the first failing check, or the refusal's code. The
+// audience is this gateway's name, or "" for a presentation made for
+// another: the log keeps no text the presenter chose.
 func (s *Service) logVerification(who string, purpose api.Purpose, p *presentation.Presentation, l *record.Licence, at time.Time, v api.Verdict, refusal error) {
 	if s.pres.Log == nil {
 		return
@@ -185,8 +193,12 @@ func (s *Service) logVerification(who string, purpose api.Purpose, p *presentati
 	} else if i := slices.IndexFunc(v.Checks, func(c api.Check) bool { return !c.OK }); i >= 0 {
 		outcome = v.Checks[i].Name
 	}
+	audience := ""
+	if p.Audience == s.pres.Audience {
+		audience = p.Audience
+	}
 	e := api.VerificationEntry{LicenceID: l.ID, HolderPseudonym: l.HolderPseudonym, VerifierMSP: s.pres.MSPID, Verifier: who,
-		Audience: p.Audience, Purpose: purpose.Code, PurposeZh: purpose.Zh, PurposeEn: purpose.En, At: at, Outcome: outcome, Disclosed: []string{}}
+		Audience: audience, Purpose: purpose.Code, PurposeZh: purpose.Zh, PurposeEn: purpose.En, At: at, Outcome: outcome, Disclosed: []string{}}
 	for _, d := range p.Disclosures {
 		e.Disclosed = append(e.Disclosed, d.Name)
 	}

@@ -84,3 +84,15 @@ func Verify(p *Presentation, c credential.Content, exp Expect) ([]credential.Dis
 	}
 	return p.Disclosures, nil
 }
+
+// HolderSigned reports whether Verify, returning err, had found the key
+// binding signed by the licence's holder key: err is nil, or a refusal of
+// what the holder signed (the nonce, audience, time or disclosures). Only
+// such presentations are the holder's doing; any key can make the others.
+func HolderSigned(err error) bool {
+	pe, ok := errors.AsType[*Error](err)
+	if !ok {
+		return err == nil
+	}
+	return !slices.Contains([]Code{LicenceMismatch, HolderKeyInvalid, SigInvalid}, pe.Code)
+}
