@@ -23,6 +23,11 @@ func (w *world) recordAccess(r record.DataRequest, response []byte) (api.Tx[*rec
 	rand.Read(nonce)
 	r.Requester, r.RequesterID, r.Nonce = signer.MSPID, signer.ClientID(), hex.EncodeToString(nonce)
 	r.At = w.chain.Now().Add(time.Second)
+	eph, err := gm.GenerateKey()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r.EphemeralKey = eph.Public().Hex()
 	signed, err := record.Sign(r, signer.PEM(), signer.Sign)
 	if err != nil {
 		w.t.Fatal(err)

@@ -29,6 +29,7 @@ type DataRequest struct {
 	Requester       string    `json:"requester" doc:"MSP ID of the requester organisation"`
 	RequesterID     string    `json:"requesterId" doc:"the signer's client ID, x509::<subject>::<issuer>"`
 	At              time.Time `json:"at" doc:"RFC 3339, whole seconds: when the requester signed it"`
+	EphemeralKey    string    `json:"ephemeralKey" doc:"the requester's ephemeral SM2 public key for this request, uncompressed, hex: the provider encrypts the transfer key to it"`
 }
 
 // SignedRequest is a DataRequest with its requester's X.509 certificate
@@ -51,7 +52,8 @@ const (
 )
 
 // Bytes is the request's canonical encoding (internal/canon): a list of
-// the tag "wanledger/data-request/1" and the fields in declaration order,
+// the tag "wanledger/data-request/1" and the fields in declaration order
+// (the time as a canon time),
 // fields and subjects as lists of strings.
 func (r DataRequest) Bytes() ([]byte, error) {
 	var e canon.Encoder
@@ -68,7 +70,7 @@ func (r DataRequest) Bytes() ([]byte, error) {
 				f.String(s)
 			}
 		})
-		l.String(r.Nonce).String(r.Requester).String(r.RequesterID).Time(r.At)
+		l.String(r.Nonce).String(r.Requester).String(r.RequesterID).Time(r.At).String(r.EphemeralKey)
 	})
 	return e.Result()
 }
@@ -186,7 +188,8 @@ func (s SignedRequest) signature() ([]byte, error) {
 
 // Check refuses a request that is not well formed: IDs, 1 to 64
 // distinct field names, up to 100 subject pseudonyms (SM3 hex), a nonce of
-// NonceLen lower-case hex digits, a client ID and a time of whole seconds.
+// NonceLen lower-case hex digits, a client ID, a time of whole seconds and
+// an SM2 public key.
 func (r DataRequest) Check() error {
 	for _, f := range []struct{ what, v string }{{"authorization ID", r.AuthorizationID}, {"dataset ID", r.DatasetID},
 		{"purpose", r.Purpose}, {"requester", r.Requester}} {
@@ -221,6 +224,12 @@ func (r DataRequest) Check() error {
 	}
 	if r.At.IsZero() || r.At.Nanosecond() != 0 {
 		return Errorf(CodeInvalidArgument, "the request's time is whole seconds")
+	}
+	if len(r.EphemeralKey) != 130 {
+		return Errorf(CodeInvalidArgument, "the ephemeral key is an uncompressed SM2 public key: 130 hex digits")
+	}
+	if _, err := gm.ParsePublicKeyHex(r.EphemeralKey); err != nil {
+		return Errorf(CodeInvalidArgument, "the ephemeral key is not an SM2 public key")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
+	"github.com/wanledger/wanledger/internal/gm"
 )
 
 // signed completes a request as the signer's (its organisation and client
@@ -30,11 +31,22 @@ func (w *world) signed(signer string, r record.DataRequest) record.SignedRequest
 	if r.At.IsZero() {
 		r.At = w.now.Add(time.Second)
 	}
+	if r.EphemeralKey == "" {
+		r.EphemeralKey = ephemeralKey(w.t)
+	}
 	sr, err := record.Sign(r, id.PEM(), id.Sign)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	return sr
+}
+
+func ephemeralKey(t testing.TB) string {
+	k, err := gm.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.Public().Hex()
 }
 
 // submitAccess has the recorder record an access of a signed request.

@@ -35,6 +35,11 @@ func signedAccess(t *testing.T, env *nettest.Env, org, user string, r record.Dat
 	rand.Read(nonce)
 	r.Requester, r.RequesterID, r.Nonce = o.MSPID, record.ClientIDOf(cert), hex.EncodeToString(nonce)
 	r.At = time.Now().UTC().Truncate(time.Second)
+	eph, err := gm.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.EphemeralKey = eph.Public().Hex()
 	signed, err := record.Sign(r, id.Credentials(), sign)
 	if err != nil {
 		t.Fatal(err)
