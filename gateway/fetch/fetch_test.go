@@ -136,7 +136,7 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 
 // rawStream opens a stream to the provider and sends a hello; it returns
 // a reader of the provider's messages.
-func (n *net) rawStream(h hello) (network.Stream, *bufio.Reader) {
+func (n *testNet) rawStream(h hello) (network.Stream, *bufio.Reader) {
 	n.t.Helper()
 	st, err := n.req.NewStream(n.t.Context(), n.provider.ID(), ProtocolID)
 	if err != nil {
@@ -150,7 +150,7 @@ func (n *net) rawStream(h hello) (network.Stream, *bufio.Reader) {
 }
 
 // signedAsk signs a request as Wuhu's requester, as Fetch would.
-func (n *net) signedAsk(q record.DataRequest) (record.SignedRequest, *gm.PrivateKey) {
+func (n *testNet) signedAsk(q record.DataRequest) (record.SignedRequest, *gm.PrivateKey) {
 	n.t.Helper()
 	eph, err := gm.GenerateKey()
 	if err != nil {

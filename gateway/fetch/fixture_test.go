@@ -302,9 +302,9 @@ func (t *table) project(fields ...string) [][]string {
 	return out
 }
 
-// net is a provider (Hefei) and a requester (Wuhu) gateway on mocknet,
+// testNet is a provider (Hefei) and a requester (Wuhu) gateway on mocknet,
 // over one chain.
-type net struct {
+type testNet struct {
 	t        testing.TB
 	mn       mocknet.Mocknet
 	chain    *chain
@@ -318,11 +318,11 @@ type net struct {
 	client   *Client
 }
 
-func newNet(t testing.TB, rows int, cfg Config) *net {
+func newNet(t testing.TB, rows int, cfg Config) *testNet {
 	t.Helper()
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
-	n := &net{t: t, mn: mn, chain: newChain(t)}
+	n := &testNet{t: t, mn: mn, chain: newChain(t)}
 	var err error
 	if n.provider, err = mn.GenPeer(); err != nil {
 		t.Fatal(err)
@@ -351,7 +351,7 @@ func newNet(t testing.TB, rows int, cfg Config) *net {
 }
 
 // signer signs as the chain's identity who.
-func (n *net) signer(who string) Signer {
+func (n *testNet) signer(who string) Signer {
 	id := n.chain.ids[who]
 	return func(r record.DataRequest) (record.SignedRequest, error) {
 		r.Requester, r.RequesterID = id.MSPID, id.ClientID()
@@ -364,7 +364,7 @@ func ask(authID string, fields ...string) record.DataRequest {
 	return record.DataRequest{AuthorizationID: authID, DatasetID: "hefei.household", Fields: fields, Purpose: "social-assistance"}
 }
 
-func (n *net) fetch(r record.DataRequest) (*Result, error) {
+func (n *testNet) fetch(r record.DataRequest) (*Result, error) {
 	return n.client.Fetch(n.t.Context(), n.provider.ID(), r, n.signer("wuhu-requester"))
 }
 

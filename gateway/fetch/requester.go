@@ -143,8 +143,8 @@ func (c *Client) exchange(ctx context.Context, provider peer.ID, t *transfer) (t
 	return t.receive(bufio.NewReaderSize(st, 64<<10))
 }
 
-// receive reads an accept, then chunks in order, then the end; it spools
-// and hashes each chunk as it opens.
+// receive reads an accept, then chunks in order, then the end; it hashes
+// each chunk as it opens, and spools it as it came, sealed.
 func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	typ, body, err := readMsg(r, t.buf)
 	if err != nil {
@@ -179,6 +179,7 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		return totals{}, err
 	}
 	t.accessID = a.AccessID
+	t.spool.keys = append(t.spool.keys, sl)
 	width := len(t.signed.Request.Fields)
 	for {
 		typ, body, err := readMsg(r, t.buf)
@@ -214,11 +215,11 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		if len(plain) > a.ChunkSize {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d exceeds the chunk size", i)
 		}
-		rows := 0
-		if err := decodeRows(plain, width, func([]string) { rows++ }); err != nil || rows == 0 {
+		rows, err := countRows(plain, width)
+		if err != nil || rows == 0 {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d does not hold whole rows", i)
 		}
-		if err := t.spool.write(i, plain); err != nil {
+		if err := t.spool.write(sealed); err != nil {
 			return totals{}, err
 		}
 		t.d.chunk(plain, rows)

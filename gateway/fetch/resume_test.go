@@ -109,7 +109,7 @@ func TestResumesTheProviderRefuses(t *testing.T) {
 // mitm stands between the requester and the provider, as a path that
 // tampers with the provider's messages: mutate sees each message and
 // returns those to pass on.
-func (n *net) mitm(mutate func(typ byte, body []byte, sent int) [][2][]byte) {
+func (n *testNet) mitm(mutate func(typ byte, body []byte, sent int) [][2][]byte) {
 	n.t.Helper()
 	p, err := n.mn.GenPeer()
 	if err != nil {

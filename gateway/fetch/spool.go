@@ -2,44 +2,42 @@ package fetch
 
 import (
 	"bufio"
-	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/wanledger/wanledger/api"
 )
 
-// spool keeps a fetch's rows until its caller reads them: each chunk
-// sealed under a key of its own, held in memory only, in a temporary file
-// removed on close. Nothing of the rows is readable from the disk.
+// spool keeps a fetch's rows until its caller reads them: each chunk as
+// it came, sealed under its transfer's key (one per accept, held in
+// memory only), with that key's number, in a temporary file removed on
+// close. Nothing of the rows is readable from the disk.
 type spool struct {
-	f   *os.File
-	w   *bufio.Writer
-	sl  *sealer
-	buf []byte
+	f    *os.File
+	w    *bufio.Writer
+	keys []*sealer
+	buf  []byte
 }
 
 func newSpool(dir string) (*spool, error) {
-	key := make([]byte, 16)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	sl, err := newSealer(key, "spool")
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.CreateTemp(dir, "wanledger-fetch-*")
 	if err != nil {
 		return nil, fmt.Errorf("fetch spool: %w", err)
 	}
-	return &spool{f: f, w: bufio.NewWriterSize(f, 64<<10), sl: sl}, nil
+	return &spool{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
-// write appends chunk i: its sealed length, then the sealed bytes.
-func (s *spool) write(i uint32, plain []byte) error {
-	s.buf = s.sl.seal(binary.BigEndian.AppendUint32(s.buf[:0], 0), i, false, plain)
-	binary.BigEndian.PutUint32(s.buf, uint32(len(s.buf)-4))
-	_, err := s.w.Write(s.buf)
+// write appends the next chunk, sealed under the latest key: its length,
+// its key's number, then its bytes.
+func (s *spool) write(sealed []byte) error {
+	s.buf = binary.BigEndian.AppendUint32(s.buf[:0], uint32(len(sealed)))
+	s.buf = binary.BigEndian.AppendUint32(s.buf, uint32(len(s.keys)-1))
+	if _, err := s.w.Write(s.buf); err != nil {
+		return err
+	}
+	_, err := s.w.Write(sealed)
 	return err
 }
 
@@ -83,19 +81,24 @@ func (it *spoolIter) Next() bool {
 
 // load reads and opens the next chunk; false at the end or on an error.
 func (it *spoolIter) load() bool {
-	var n [4]byte
-	if _, err := io.ReadFull(it.r, n[:]); err != nil {
+	var h [8]byte
+	if _, err := io.ReadFull(it.r, h[:]); err != nil {
 		if err != io.EOF {
 			it.err = err
 		}
 		return false
 	}
-	sealed := make([]byte, binary.BigEndian.Uint32(n[:]))
+	n, k := binary.BigEndian.Uint32(h[:]), binary.BigEndian.Uint32(h[4:])
+	if n > MaxChunk+sealOverhead || k >= uint32(len(it.s.keys)) {
+		it.err = errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", it.index)
+		return false
+	}
+	sealed := make([]byte, n)
 	if _, err := io.ReadFull(it.r, sealed); err != nil {
 		it.err = err
 		return false
 	}
-	plain, err := it.s.sl.open(nil, it.index, false, sealed)
+	plain, err := it.s.keys[k].open(sealed[:0], it.index, false, sealed)
 	if err == nil {
 		err = decodeRows(plain, it.width, func(r []string) { it.pending = append(it.pending, r) })
 	}

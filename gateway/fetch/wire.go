@@ -183,26 +183,44 @@ func responseHeader(fields []string) []byte {
 // calling fn with each (its strings are fresh). Anything but whole rows of
 // that width is TRANSFER_CORRUPT.
 func decodeRows(b []byte, width int, fn func([]string)) error {
+	_, err := walkRows(b, width, fn)
+	return err
+}
+
+// countRows checks a chunk's plaintext holds whole rows of width values
+// and counts them, making no strings.
+func countRows(b []byte, width int) (int, error) { return walkRows(b, width, nil) }
+
+func walkRows(b []byte, width int, fn func([]string)) (int, error) {
+	rows := 0
+	var row []string
 	for len(b) > 0 {
 		if len(b) < 5 || b[0] != 0x05 || binary.BigEndian.Uint32(b[1:]) != uint32(width) {
-			return errorf(api.CodeTransferCorrupt, "a row is not a list of %d values", width)
+			return 0, errorf(api.CodeTransferCorrupt, "a row is not a list of %d values", width)
 		}
 		b = b[5:]
-		row := make([]string, width)
-		for i := range row {
+		if fn != nil {
+			row = make([]string, width)
+		}
+		for i := range width {
 			if len(b) < 5 || b[0] != 0x01 {
-				return errorf(api.CodeTransferCorrupt, "a row's value is not a string")
+				return 0, errorf(api.CodeTransferCorrupt, "a row's value is not a string")
 			}
 			n := binary.BigEndian.Uint32(b[1:])
 			if uint64(n) > uint64(len(b)-5) {
-				return errorf(api.CodeTransferCorrupt, "a row's value overruns its chunk")
+				return 0, errorf(api.CodeTransferCorrupt, "a row's value overruns its chunk")
 			}
-			row[i] = string(b[5 : 5+n])
+			if fn != nil {
+				row[i] = string(b[5 : 5+n])
+			}
 			b = b[5+n:]
 		}
-		fn(row)
+		if fn != nil {
+			fn(row)
+		}
+		rows++
 	}
-	return nil
+	return rows, nil
 }
 
 // Error is a refusal or failure of a fetch, with a stable code: one of the
