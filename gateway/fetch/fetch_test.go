@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -274,5 +275,25 @@ func TestADigestMismatchReturnsNoRows(t *testing.T) {
 	res, err = n.fetch(ask("AUTH-1", "address"))
 	if res != nil || codeOf(err) != api.CodeDataChanged {
 		t.Fatalf("changed rows: %v, %v; want DATA_CHANGED and no result", res, err)
+	}
+}
+
+// A refusal is told from a failure to commit by its code, as a gateway's
+// service or the chaincode's message carries it.
+func TestRefusalsAreToldFromFailuresByTheirCode(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want record.Code
+	}{
+		{&api.Error{Status: 403, Code: string(record.CodeUsesExhausted)}, record.CodeUsesExhausted},
+		{errors.New("REPLAYED: the request's nonce was used"), record.CodeReplayed},
+		{record.Errorf(record.CodeForbidden, "no"), record.CodeForbidden},
+		{&api.Error{Status: 503, Code: api.CodeUnavailable}, ""},
+		{&api.Error{Status: 502, Code: api.CodeEndorsement}, ""},
+		{errors.New("dial tcp 127.0.0.1:7051: connection refused"), ""},
+	} {
+		if got := refusal(c.err); got != c.want {
+			t.Errorf("refusal(%v) = %q, want %q", c.err, got, c.want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -25,6 +26,15 @@ type RowIter interface {
 	Row() []string
 	Err() error
 	Close() error
+}
+
+// RowsFunc makes a Rows of a function, e.g. of a dataset store's method
+// whose iterator type has RowIter's methods.
+type RowsFunc func(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error)
+
+// Rows calls f.
+func (f RowsFunc) Rows(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error) {
+	return f(ctx, id, fields, subjects)
 }
 
 // Rows is the owner's dataset store (gateway/datasets.Store): the rows of
@@ -53,8 +63,9 @@ type Identities interface {
 // Ledger is what a provider needs of the ledger, as its data-owner
 // identity. RecordAccess submits share:RecordAccess and returns the record
 // once committed: an access, or a denial the chaincode committed (its
-// Reason the code); an error coded by the chaincode (record.CodeOf) is a
-// refusal that wrote nothing, any other error a failure to commit.
+// Reason the code). An error carrying one of the chaincode's codes
+// (record.Codes, as a *record.Error, an *api.Error or a "CODE: message")
+// is a refusal that wrote nothing; any other error, a failure to commit.
 // RecordDenial records a refusal the provider makes itself.
 type Ledger interface {
 	AccessReader
@@ -224,15 +235,31 @@ func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*record.A
 	}
 	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(t.Digest)})
 	if err != nil {
-		if record.CodeOf(err) == "" {
+		code := refusal(err)
+		if code == "" {
+			s.cfg.Log.Warn("fetch: access not committed", "err", err)
 			return nil, &Error{Code: api.CodeNotCommitted, Msg: "the access could not be committed; no data is sent"}
 		}
-		return nil, s.deny(ctx, sr, err)
+		return nil, s.deny(ctx, sr, record.Wrap(code, err, "the ledger refused the access"))
 	}
 	if rec.Kind != record.KindAccess {
 		return nil, &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
 	}
 	return rec, nil
+}
+
+// refusal is the chaincode's code of a refusal, or "" for an error that
+// is none (an unreachable peer, a failed commit).
+func refusal(err error) record.Code {
+	code := record.CodeOf(err)
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		code = record.Code(ae.Code)
+	}
+	if !slices.Contains(record.Codes, code) {
+		return ""
+	}
+	return code
 }
 
 // deny records a refusal the ledger did not commit itself, and returns

@@ -17,8 +17,8 @@ import (
 	"github.com/wanledger/wanledger/internal/gm"
 )
 
-// Signer signs a request as the requester's Fabric identity (see
-// record.Sign).
+// Signer completes a request with the requester's MSP ID and client ID
+// and signs it as that Fabric identity (see record.Sign).
 type Signer func(record.DataRequest) (record.SignedRequest, error)
 
 // ClientConfig tunes a Client.
@@ -73,7 +73,8 @@ type transfer struct {
 }
 
 // Fetch asks provider for r (its authorization, dataset, fields, purpose
-// and subjects; the rest is filled in) signed by sign, and returns the
+// and subjects; Fetch adds the nonce, time and ephemeral key, sign the
+// requester's names and the signature), and returns the
 // rows once they hash to the committed access record's response digest.
 // A refusal or failure is an *Error with a stable code; no rows are
 // returned then. The caller closes the Result.
