@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"slices"
 	"testing"
@@ -34,6 +35,21 @@ func TestAnAuthorizedFetchDeliversExactlyTheProjectedRows(t *testing.T) {
 	trail := n.chain.trail("AUTH-1")
 	if len(trail) != 1 || trail[0].ID != res.AccessID || trail[0].ResponseDigest != res.Record.ResponseDigest {
 		t.Errorf("trail = %+v", trail)
+	}
+	// The delivered body and the signed request check against the record
+	// as an auditor's verify would.
+	var body bytes.Buffer
+	if err := res.WriteResponse(&body); err != nil {
+		t.Fatal(err)
+	}
+	request, err := res.Record.Signed.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v record.Verification
+	fromJSON(t, n.chain.must("hefei-owner", "audit:Verify", res.AccessID, string(request), body.String()), &v)
+	if !v.RequestMatches || !v.ResponseMatches {
+		t.Errorf("audit verify of the delivered body: %+v", v)
 	}
 	// Subjects restrict the rows; the digest covers exactly those sent.
 	subject := n.rows.tables["hefei.household"].rows[7][4]

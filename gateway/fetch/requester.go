@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -289,6 +290,19 @@ type Result struct {
 // Rows iterates over the rows, in the provider's order; one iterator at a
 // time.
 func (r *Result) Rows() (RowIter, error) { return r.spool.rows(len(r.Fields)) }
+
+// WriteResponse writes the response bytes the access record's response
+// digest covers (docs/gateway.md, "Fetch protocol"), for an audit's check
+// of the delivered body (POST /v1/audit/verify).
+func (r *Result) WriteResponse(w io.Writer) error {
+	if _, err := w.Write(responseHeader(r.Fields)); err != nil {
+		return err
+	}
+	return r.spool.each(func(plain []byte) error {
+		_, err := w.Write(plain)
+		return err
+	})
+}
 
 // Close removes the spooled rows.
 func (r *Result) Close() error { return r.spool.close() }

@@ -59,6 +59,23 @@ func (s *spool) rows(width int) (RowIter, error) {
 	return &spoolIter{s: s, r: bufio.NewReaderSize(s.f, 64<<10), width: width}, nil
 }
 
+// each calls fn with each chunk's plaintext, in order.
+func (s *spool) each(fn func([]byte) error) error {
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	it := &spoolIter{s: s, r: bufio.NewReaderSize(s.f, 64<<10)}
+	for {
+		plain, err := it.next()
+		if err != nil || plain == nil {
+			return err
+		}
+		if err := fn(plain); err != nil {
+			return err
+		}
+	}
+}
+
 type spoolIter struct {
 	s       *spool
 	r       *bufio.Reader
@@ -79,35 +96,42 @@ func (it *spoolIter) Next() bool {
 	return true
 }
 
-// load reads and opens the next chunk; false at the end or on an error.
+// load reads, opens and decodes the next chunk; false at the end or on
+// an error.
 func (it *spoolIter) load() bool {
-	var h [8]byte
-	if _, err := io.ReadFull(it.r, h[:]); err != nil {
-		if err != io.EOF {
-			it.err = err
-		}
-		return false
-	}
-	n, k := binary.BigEndian.Uint32(h[:]), binary.BigEndian.Uint32(h[4:])
-	if n > MaxChunk+sealOverhead || k >= uint32(len(it.s.keys)) {
-		it.err = errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", it.index)
-		return false
-	}
-	sealed := make([]byte, n)
-	if _, err := io.ReadFull(it.r, sealed); err != nil {
-		it.err = err
-		return false
-	}
-	plain, err := it.s.keys[k].open(sealed[:0], it.index, false, sealed)
-	if err == nil {
+	plain, err := it.next()
+	if err == nil && plain != nil {
 		err = decodeRows(plain, it.width, func(r []string) { it.pending = append(it.pending, r) })
 	}
 	if err != nil {
 		it.err = err
-		return false
+	}
+	return err == nil && plain != nil
+}
+
+// next reads and opens the next chunk: nil at the end.
+func (it *spoolIter) next() ([]byte, error) {
+	var h [8]byte
+	if _, err := io.ReadFull(it.r, h[:]); err != nil {
+		if err == io.EOF {
+			return nil, nil
+		}
+		return nil, err
+	}
+	n, k := binary.BigEndian.Uint32(h[:]), binary.BigEndian.Uint32(h[4:])
+	if n > MaxChunk+sealOverhead || k >= uint32(len(it.s.keys)) {
+		return nil, errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", it.index)
+	}
+	sealed := make([]byte, n)
+	if _, err := io.ReadFull(it.r, sealed); err != nil {
+		return nil, err
+	}
+	plain, err := it.s.keys[k].open(sealed[:0], it.index, false, sealed)
+	if err != nil {
+		return nil, err
 	}
 	it.index++
-	return true
+	return plain, nil
 }
 
 func (it *spoolIter) Row() []string { return it.row }
