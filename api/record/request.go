@@ -43,12 +43,12 @@ type SignedRequest struct {
 
 // Limits of a signed request.
 const (
-	NonceLen       = 32
-	MaxCertificate = 8 << 10
-	MaxSignature   = 200 // base64 characters
-	MaxRequestIDs  = 100 // subjects
-	maxFields      = 64
-	maxClientID    = 1024
+	NonceLen           = 32
+	MaxCertificate     = 8 << 10
+	MaxSignature       = 200 // base64 characters
+	MaxRequestSubjects = 100
+	maxFields          = 64
+	maxClientID        = 1024
 )
 
 // Bytes is the request's canonical encoding (internal/canon): a list of
@@ -208,8 +208,8 @@ func (r DataRequest) Check() error {
 			return Errorf(CodeInvalidArgument, "field %s named twice", f)
 		}
 	}
-	if len(r.Subjects) > MaxRequestIDs {
-		return Errorf(CodeTooLarge, "at most %d subjects", MaxRequestIDs)
+	if len(r.Subjects) > MaxRequestSubjects {
+		return Errorf(CodeTooLarge, "at most %d subjects", MaxRequestSubjects)
 	}
 	for _, p := range r.Subjects {
 		if !lowerHex(p, 64) {
