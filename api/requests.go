@@ -111,10 +111,6 @@ type AuthorizationRequest struct {
 	MaxUses        int64     `json:"maxUses,omitempty" minimum:"0" doc:"how many accesses it allows; 0 or absent: unlimited"`
 }
 
-// AccessRequest records an access under an authorization: what was asked
-// and the SM3 digests of the request and response bodies.
-type AccessRequest = record.AccessRequest
-
 // DenialRequest records an access the data owner refused.
 type DenialRequest struct {
 	AuthorizationID string   `json:"authorizationId,omitempty" maxLength:"64" doc:"the authorization the requester named, if any"`

@@ -159,7 +159,6 @@ var writes = []struct{ method, path, role string }{
 	{http.MethodPost, "/v1/datasets", keys.RoleAdmin},
 	{http.MethodPost, "/v1/authorizations", "data-owner"},
 	{http.MethodPost, "/v1/authorizations/A1/revoke", "data-owner"},
-	{http.MethodPost, "/v1/accesses", "requester"},
 	{http.MethodPost, "/v1/denials", "data-owner"},
 	{http.MethodPost, "/v1/audit/verify", "auditor"},
 	{http.MethodPost, "/v1/handoffs", "clerk"},
@@ -339,22 +338,6 @@ func TestPathParametersReachTheLedger(t *testing.T) {
 	}
 	if st, _ := f.do(http.MethodGet, "/v1/licences/bad%20id", "verifier", nil); st != http.StatusBadRequest {
 		t.Errorf("an ID outside the pattern: %d", st)
-	}
-}
-
-// An access the ledger refused comes back as 403 with the denial's reason
-// code, ID and block; a granted one as 200.
-func TestARefusedAccessIsA403WithItsDenial(t *testing.T) {
-	f := newFixture(t)
-	body := []byte(`{"authorizationId":"A1","datasetId":"d","fields":["x"],"purpose":"p","requestDigest":"00","responseDigest":"00"}`)
-	f.ledger.result = []byte(`{"id":"tx1","kind":"denial","reason":"USES_EXHAUSTED","owner":"HefeiMSP","requester":"WuhuMSP"}`)
-	st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body)
-	if st != http.StatusForbidden || out["code"] != string(record.CodeUsesExhausted) || out["denialId"] != "tx1" || out["blockNumber"] != float64(7) {
-		t.Errorf("a denial: %d %v", st, out)
-	}
-	f.ledger.result = []byte(`{"id":"tx1","kind":"access","owner":"HefeiMSP","requester":"WuhuMSP"}`)
-	if st, out := f.do(http.MethodPost, "/v1/accesses", "requester", body); st != http.StatusOK {
-		t.Errorf("an access: %d %v", st, out)
 	}
 }
 

@@ -271,19 +271,14 @@ func TestSharingAndAuditEndpointsWithTheRealChaincode(t *testing.T) {
 		t.Errorf("authorization read %+v, list %+v", authGot.Data, auths.Data)
 	}
 	gbk := []byte{0xd6, 0xd0, 0xce, 0xc4} // 中文 in GBK: not UTF-8
-	answer := []byte(`{"name":"张三"}`)
-	var access api.Tx[record.AccessRecord]
-	w.must("WuhuRequester", http.MethodPost, "/v1/accesses", api.AccessRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
-		Purpose: "social-security", RequestDigest: gm.SM3Hex(gbk), ResponseDigest: gm.SM3Hex(answer)}, &access)
-	if access.Data.Kind != record.KindAccess {
-		t.Fatalf("access: %+v", access.Data)
+	hukou := record.DataRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"}, Purpose: "social-security"}
+	access, err := w.recordAccess(hukou, gbk)
+	if err != nil || access.Data.Kind != record.KindAccess {
+		t.Fatalf("access: %+v %v", access.Data, err)
 	}
-	// The second use is over the limit: a 403 with the denial on the trail.
-	var e api.Error
-	st, b := w.call("WuhuRequester", http.MethodPost, "/v1/accesses", api.AccessRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
-		Purpose: "social-security", RequestDigest: gm.SM3Hex(gbk), ResponseDigest: gm.SM3Hex(answer)}, nil)
-	if json.Unmarshal(b, &e); st != http.StatusForbidden || e.Code != string(record.CodeUsesExhausted) || e.DenialID == "" {
-		t.Errorf("an access over the limit: %d %s", st, b)
+	// The second use is over the limit: a denial on the trail.
+	if over, err := w.recordAccess(hukou, gbk); err != nil || over.Data.Kind != record.KindDenial || over.Data.Reason != string(record.CodeUsesExhausted) {
+		t.Errorf("an access over the limit: %+v %v", over.Data, err)
 	}
 	var denial api.Tx[record.AccessRecord]
 	w.must("Owner", http.MethodPost, "/v1/denials", api.DenialRequest{Requester: "WuhuMSP", DatasetID: "hukou", Fields: []string{"name"},
@@ -298,17 +293,22 @@ func TestSharingAndAuditEndpointsWithTheRealChaincode(t *testing.T) {
 	}
 
 	// The GBK case: the body's bytes as base64 match byte for byte.
+	request, err := access.Data.Signed.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var check api.Read[record.Verification]
 	w.must("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID,
-		RequestBase64: base64.StdEncoding.EncodeToString(gbk), Response: string(answer)}, &check)
+		RequestBase64: base64.StdEncoding.EncodeToString(request), ResponseBase64: base64.StdEncoding.EncodeToString(gbk)}, &check)
 	if !check.Data.RequestMatches || !check.Data.ResponseMatches {
 		t.Errorf("GBK body as base64: %+v", check.Data)
 	}
-	w.must("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID, Request: "中文", Response: string(answer)}, &check)
-	if check.Data.RequestMatches {
+	w.must("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID, Response: "中文"}, &check)
+	if check.Data.ResponseMatches {
 		t.Error("the UTF-8 text of a GBK body matched")
 	}
-	st, b = w.call("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID, Request: "x", RequestBase64: "eA=="}, nil)
+	var e api.Error
+	st, b := w.call("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID, Request: "x", RequestBase64: "eA=="}, nil)
 	if json.Unmarshal(b, &e); st != http.StatusBadRequest || e.Code != api.CodeBadRequest {
 		t.Errorf("a body given twice: %d %s", st, b)
 	}

@@ -49,8 +49,10 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	w.must("Owner", http.MethodPost, "/v1/authorizations", api.AuthorizationRequest{ID: "A1", Requester: "WuhuMSP", DatasetID: "hukou",
 		Fields: []string{"name"}, Purpose: "social-security", ConsentDigest: gm.SM3Hex([]byte("consent")), Subjects: []string{pseudonym},
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(1, 0, 0)}, nil)
-	w.must("WuhuRequester", http.MethodPost, "/v1/accesses", api.AccessRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
-		Purpose: "social-security", RequestDigest: gm.SM3Hex([]byte("q")), ResponseDigest: gm.SM3Hex([]byte("a")), Subjects: []string{pseudonym}}, nil)
+	if _, err := w.recordAccess(record.DataRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
+		Purpose: "social-security", Subjects: []string{pseudonym}}, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
 
 	st, a, code := w.activity(t, w.holder, "BL-1")
 	if st != http.StatusOK || len(a.Verifications) != 2 || len(a.Accesses) != 1 {

@@ -44,12 +44,6 @@ func (c *Client) RevokeAuthorization(ctx context.Context, id string, req api.Rea
 	return call[api.Tx[*record.Authorization]](c, ctx, http.MethodPost, "/v1/authorizations/"+esc(id)+"/revoke", req)
 }
 
-// RecordAccess records an access under an authorization (requester). An
-// access the ledger refused is an *api.Error with its denial's ID.
-func (c *Client) RecordAccess(ctx context.Context, req api.AccessRequest) (*api.Tx[*record.AccessRecord], error) {
-	return call[api.Tx[*record.AccessRecord]](c, ctx, http.MethodPost, "/v1/accesses", req)
-}
-
 // RecordDenial records an access the data owner refused.
 func (c *Client) RecordDenial(ctx context.Context, req api.DenialRequest) (*api.Tx[*record.AccessRecord], error) {
 	return call[api.Tx[*record.AccessRecord]](c, ctx, http.MethodPost, "/v1/denials", req)

@@ -32,13 +32,14 @@ const (
 	CodeSubjectNotCovered Code = "SUBJECT_NOT_COVERED"
 	CodeInternal          Code = "INTERNAL"
 	CodeAgencyTaken       Code = "AGENCY_TAKEN"
+	CodeReplayed          Code = "REPLAYED"
 )
 
 // Codes lists every code, for documentation and for the gateway's mapping.
 var Codes = []Code{CodeInvalidArgument, CodeTooLarge, CodeNotFound, CodeAlreadyExists, CodeForbidden,
 	CodeNotAccredited, CodeWrongRegion, CodeSealInvalid, CodeBadSignature, CodeSchemaMismatch,
 	CodeValidityTooLong, CodeInvalidTransition, CodeNotActive, CodePurposeMismatch, CodeFieldsNotGranted,
-	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal, CodeAgencyTaken, CodeProofInvalid, CodeNotRecognised}
+	CodeUsesExhausted, CodeSubjectNotCovered, CodeInternal, CodeAgencyTaken, CodeProofInvalid, CodeNotRecognised, CodeReplayed}
 
 // Error is a refusal with a stable code.
 type Error struct {

@@ -25,36 +25,33 @@ type Authorization struct {
 	Record
 }
 
-// AccessRequest is what a requester records when it accesses data.
+// AccessRequest is what a provider records when it serves data: the
+// requester's signed request and the SM3 of the response it will send.
 type AccessRequest struct {
-	AuthorizationID string   `json:"authorizationId" doc:"the authorization's ID"`
-	DatasetID       string   `json:"datasetId" doc:"the dataset's ID"`
-	Fields          []string `json:"fields" doc:"the fields read"`
-	Purpose         string   `json:"purpose" doc:"the purpose code"`
-	RequestDigest   string   `json:"requestDigest" doc:"SM3 of the request body, hex"`
-	ResponseDigest  string   `json:"responseDigest" doc:"SM3 of the response body, hex"`
-	Subjects        []string `json:"subjects,omitempty" doc:"holder pseudonyms the data concerned, if the authorization is scoped by consent"`
+	Signed         SignedRequest `json:"signed" doc:"the requester's signed request"`
+	ResponseDigest string        `json:"responseDigest" doc:"SM3 of the response bytes the provider will send, hex"`
 }
 
 // AccessRecord is one access, granted or denied, on the audit trail.
 type AccessRecord struct {
-	ID              string    `json:"id" doc:"the record's ID: its transaction ID"`
-	Kind            string    `json:"kind" doc:"access or denial"`
-	AuthorizationID string    `json:"authorizationId,omitempty" doc:"the authorization's ID"`
-	Owner           string    `json:"owner" doc:"MSP ID of the data owner"`
-	Requester       string    `json:"requester" doc:"MSP ID of the requester organisation"`
-	RequesterID     string    `json:"requesterId,omitempty" doc:"the requester's client ID, if known"`
-	DatasetID       string    `json:"datasetId" doc:"the dataset's ID"`
-	Fields          []string  `json:"fields" doc:"the fields read or asked for"`
-	Purpose         string    `json:"purpose" doc:"the purpose code"`
-	RequestDigest   string    `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
-	ResponseDigest  string    `json:"responseDigest,omitempty" doc:"SM3 of the response body, hex"`
-	Subjects        []string  `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
-	Reason          string    `json:"reason,omitempty" doc:"denials: the refusal's code"`
-	DetailDigest    string    `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`
-	RecordedBy      string    `json:"recordedBy" doc:"MSP ID of the organisation that recorded it"`
-	At              time.Time `json:"at" doc:"RFC 3339: the transaction time"`
-	Source          *Source   `json:"source,omitempty" doc:"for a record relayed from the channel it was recorded on: that channel, its transaction and the endorsers of the proof"`
+	ID              string         `json:"id" doc:"the record's ID: its transaction ID"`
+	Kind            string         `json:"kind" doc:"access or denial"`
+	AuthorizationID string         `json:"authorizationId,omitempty" doc:"the authorization's ID"`
+	Owner           string         `json:"owner" doc:"MSP ID of the data owner"`
+	Requester       string         `json:"requester" doc:"MSP ID of the requester organisation"`
+	RequesterID     string         `json:"requesterId,omitempty" doc:"the requester's client ID, if known"`
+	DatasetID       string         `json:"datasetId" doc:"the dataset's ID"`
+	Fields          []string       `json:"fields" doc:"the fields read or asked for"`
+	Purpose         string         `json:"purpose" doc:"the purpose code"`
+	RequestDigest   string         `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
+	ResponseDigest  string         `json:"responseDigest,omitempty" doc:"SM3 of the response body, hex"`
+	Subjects        []string       `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
+	Reason          string         `json:"reason,omitempty" doc:"denials: the refusal's code"`
+	DetailDigest    string         `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`
+	RecordedBy      string         `json:"recordedBy" doc:"MSP ID of the organisation that recorded it"`
+	At              time.Time      `json:"at" doc:"RFC 3339: the transaction time"`
+	Signed          *SignedRequest `json:"signed,omitempty" doc:"accesses: the requester's signed request, for an auditor to re-check its signature and certificate"`
+	Source          *Source        `json:"source,omitempty" doc:"for a record relayed from the channel it was recorded on: that channel, its transaction and the endorsers of the proof"`
 }
 
 // Kinds of access record.

@@ -21,7 +21,7 @@ func NewShare() *Share {
 
 // GetEvaluateTransactions lists the share contract's queries.
 func (c *Share) GetEvaluateTransactions() []string {
-	return []string{"Get", "ListByOwner", "ListByRequester", "GetDataset", "ListDatasets"}
+	return []string{"Get", "ListByOwner", "ListByRequester", "GetDataset", "ListDatasets", "GetAccess"}
 }
 
 // Grant records an authorization from the caller's organisation (a data-owner).
@@ -61,14 +61,20 @@ func (c *Share) list(ctx contractapi.TransactionContextInterface, mspID string, 
 	return reply(domain.ListAuthorizations(state(ctx), mspID, asOwner, n, b))
 }
 
-// RecordAccess checks an authorization, counts the use and records the
-// access (the requester, as a JSON AccessRequest).
+// RecordAccess checks the requester's signed request and the
+// authorization, counts the use and records the access (the provider, a
+// data-owner of the owner, as a JSON AccessRequest).
 func (c *Share) RecordAccess(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	r, err := Decode[record.AccessRequest]("access request", request, MaxArg)
 	if err != nil {
 		return "", err
 	}
 	return reply(domain.RecordAccess(state(ctx), r))
+}
+
+// GetAccess returns an access record or denial by its ID.
+func (c *Share) GetAccess(ctx contractapi.TransactionContextInterface, id string) (string, error) {
+	return reply(domain.GetAccess(state(ctx), id))
 }
 
 // RecordDenial records a refused attempt (the provider, a data-owner, as a

@@ -7,53 +7,66 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// RecordAccess is the access itself: it checks the authorization, counts
-// the use and writes the record, in one transaction. Concurrent accesses
-// read and write the same use counter, so at most MaxUses of them commit.
+// MaxRequestAge bounds how far a signed request's time may be from the
+// transaction's, either way: a signed request is recorded soon or never.
+const MaxRequestAge = 10 * time.Minute
+
+const objNonce = "nonce"
+
+// RecordAccess is the access itself, recorded by the provider before it
+// sends any data: it checks the requester's signed request and the
+// authorization, counts the use and writes the record, in one
+// transaction. Concurrent accesses read and write the same use counter,
+// so at most MaxUses of them commit.
 //
-// Malformed input, an unknown authorization and a caller who is not the
-// requester's `requester` are errors, and write nothing. When the access
-// itself fails the authorization's checks (inactive, purpose, dataset or
-// fields, uses exhausted, subjects), the refusal is committed instead: the
-// result is a record of kind "denial" with the check's code as its reason,
-// and no use is counted.
+// The caller is a data-owner of the authorization's owner (on the
+// requester's channel of an authorization that crosses channels, where the
+// owner is no member, the requester's own requester records it). The
+// request must be well formed and signed (see record.SignedRequest.Verify)
+// by a client of the authorization's requester organisation holding the
+// requester role there, within MaxRequestAge of the transaction time, with
+// a nonce not used before under the authorization (REPLAYED). These are
+// errors and write nothing. When the access itself fails the
+// authorization's checks (inactive, purpose, dataset or fields, uses
+// exhausted, subjects), the refusal is committed instead: the result is a
+// record of kind "denial" with the check's code as its reason, and no use
+// is counted; the nonce is spent either way.
 func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := record.CheckID("dataset ID", r.DatasetID); err != nil {
-		return nil, err
-	}
-	if err := record.CheckID("purpose", r.Purpose); err != nil {
-		return nil, err
-	}
-	if err := checkFieldList(r.Fields); err != nil {
-		return nil, err
-	}
-	if err := checkDigest("request digest", r.RequestDigest); err != nil {
+	q := r.Signed.Request
+	if _, err := r.Signed.Verify(); err != nil {
 		return nil, err
 	}
 	if err := checkDigest("response digest", r.ResponseDigest); err != nil {
 		return nil, err
 	}
-	if err := checkSubjects(r.Subjects); err != nil {
-		return nil, err
-	}
-	a, err := authorization(s, r.AuthorizationID)
+	reqDigest, err := r.Signed.Digest()
 	if err != nil {
 		return nil, err
 	}
-	if tx.caller.MSPID != a.Requester {
-		return nil, record.Errorf(record.CodeForbidden, "authorization %s was granted to %s", a.ID, a.Requester)
-	}
-	if _, err := requireRole(s, tx.caller, record.RoleRequester); err != nil {
+	a, err := authorization(s, q.AuthorizationID)
+	if err != nil {
 		return nil, err
 	}
-	if r.DatasetID != a.DatasetID {
+	if err := requireRecorder(s, tx, a); err != nil {
+		return nil, err
+	}
+	if q.Requester != a.Requester {
+		return nil, record.Errorf(record.CodeForbidden, "authorization %s was granted to %s, not %s", a.ID, a.Requester, q.Requester)
+	}
+	if b, err := binding(s, Caller{MSPID: q.Requester, ID: q.RequesterID}, record.RoleRequester); err != nil || b == nil {
+		return nil, record.Errorf(record.CodeForbidden, "the request's signer %s holds no requester role of %s", shortID(q.RequesterID), q.Requester)
+	}
+	if d := tx.now.Sub(q.At); d > MaxRequestAge || d < -MaxRequestAge {
+		return nil, record.Errorf(record.CodeInvalidArgument, "the request was signed at %s, more than %s from the transaction's time", q.At.Format(time.RFC3339), MaxRequestAge)
+	}
+	if q.DatasetID != a.DatasetID {
 		// Refused below as a denial under the authorization's owner: the
 		// trail names only registered datasets, of that owner.
-		ds, err := dataset(s, r.DatasetID)
+		ds, err := dataset(s, q.DatasetID)
 		if err != nil {
 			return nil, err
 		}
@@ -61,10 +74,14 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 			return nil, record.Errorf(record.CodeInvalidArgument, "dataset %s is %s's; authorization %s is %s's, for dataset %s", ds.ID, ds.Owner, a.ID, a.Owner, a.DatasetID)
 		}
 	}
+	if err := spendNonce(s, tx, a.ID, q.Nonce); err != nil {
+		return nil, err
+	}
+	signed := r.Signed
 	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
-		RequesterID: tx.caller.ID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose,
-		RequestDigest: r.RequestDigest, ResponseDigest: r.ResponseDigest, Subjects: r.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now}
-	if err := allows(a, tx.now, r); err != nil {
+		RequesterID: q.RequesterID, DatasetID: q.DatasetID, Fields: q.Fields, Purpose: q.Purpose, RequestDigest: reqDigest,
+		ResponseDigest: r.ResponseDigest, Subjects: q.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now, Signed: &signed}
+	if err := allows(a, tx.now, q); err != nil {
 		rec.Kind, rec.Reason, rec.ResponseDigest = record.KindDenial, string(record.CodeOf(err)), ""
 		return rec, writeAccess(s, rec)
 	}
@@ -74,6 +91,65 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 		return nil, err
 	}
 	return rec, writeAccess(s, rec)
+}
+
+// requireRecorder lets record accesses under an authorization a
+// data-owner of its owner, on a channel the owner is a member of; on the
+// requester's channel of an authorization that crosses channels, the
+// requester's requester (the relay carries the record to the owner's
+// channel). Accesses under a crossing authorization are counted on the
+// requester's channel only.
+func requireRecorder(s State, tx txContext, a *record.Authorization) error {
+	recorder, role := a.Owner, record.RoleDataOwner
+	if a.Crossing != nil {
+		if s.Channel() != a.Crossing.To {
+			return record.Errorf(record.CodeForbidden, "accesses under authorization %s are recorded on channel %s", a.ID, a.Crossing.To)
+		}
+		if !MemberOf(s.Channel(), a.Owner) {
+			recorder, role = a.Requester, record.RoleRequester
+		}
+	}
+	if tx.caller.MSPID != recorder {
+		return record.Errorf(record.CodeForbidden, "accesses under authorization %s are recorded by %s", a.ID, recorder)
+	}
+	_, err := requireRole(s, tx.caller, role)
+	return err
+}
+
+// spendNonce marks a request nonce used under an authorization, or
+// refuses one used before.
+func spendNonce(s State, tx txContext, authID, nonce string) error {
+	k, err := key(s, objNonce, authID, nonce)
+	if err != nil {
+		return err
+	}
+	old, err := s.Get(k)
+	if err != nil {
+		return record.Wrap(record.CodeInternal, err, "read nonce")
+	}
+	if old != nil {
+		return record.Errorf(record.CodeReplayed, "the request's nonce was used under authorization %s by transaction %s", authID, old)
+	}
+	if err := s.Put(k, []byte(tx.txID)); err != nil {
+		return record.Wrap(record.CodeInternal, err, "write nonce")
+	}
+	return nil
+}
+
+// GetAccess returns an access record or denial to its parties and auditors.
+func GetAccess(s State, id string) (*record.AccessRecord, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	r, err := accessRecord(s, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireParty(s, tx, r.Owner, r.Requester); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // writeAccess stores an access record or denial and emits its event.
@@ -88,7 +164,7 @@ func writeAccess(s State, r *record.AccessRecord) error {
 }
 
 // allows checks one access against the authorization at t.
-func allows(a *record.Authorization, t time.Time, r record.AccessRequest) error {
+func allows(a *record.Authorization, t time.Time, r record.DataRequest) error {
 	switch {
 	case a.Revocation != nil:
 		return record.Errorf(record.CodeNotActive, "authorization %s was revoked", a.ID)
@@ -121,7 +197,7 @@ func allows(a *record.Authorization, t time.Time, r record.AccessRequest) error 
 
 // Denial reasons a provider records.
 var DenialReasons = []record.Code{record.CodeNotFound, record.CodeNotActive, record.CodePurposeMismatch, record.CodeFieldsNotGranted, record.CodeUsesExhausted,
-	record.CodeSubjectNotCovered, record.CodeForbidden, record.CodeBadSignature, record.CodeInvalidArgument}
+	record.CodeSubjectNotCovered, record.CodeForbidden, record.CodeBadSignature, record.CodeInvalidArgument, record.CodeReplayed}
 
 // RecordDenial records an attempt the provider refused. The provider's
 // gateway submits it, as an identity with the data-owner role of the

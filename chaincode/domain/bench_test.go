@@ -53,7 +53,7 @@ func BenchmarkRecordAccess(b *testing.B) {
 	r := access("address")
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) }); err != nil {
+		if _, err := w.access(r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -72,7 +72,7 @@ func BenchmarkTraceOver100k(b *testing.B) {
 	r := access("address")
 	const n = 100_000
 	for range n {
-		if _, err := w.run("wuhu-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, r) }); err != nil {
+		if _, err := w.access(r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,9 +14,9 @@ func crossAuthorization() record.Authorization {
 	return a
 }
 
-func crossAccess(purpose string) record.AccessRequest {
+func crossAccess(purpose string) record.DataRequest {
 	r := access("address")
-	r.AuthorizationID, r.Purpose = "AUTH-X", purpose
+	r.AuthorizationID, r.Purpose, r.Requester = "AUTH-X", purpose, "ShanghaiMSP"
 	return r
 }
 
@@ -42,10 +42,16 @@ func (c *crossWorlds) grantAcross() {
 	c.mustCarry(c.src, c.dst, exportAuthorization("AUTH-X"), domain.ImportAuthorizations, record.OutcomeApplied, anhuiProof...)
 }
 
-// recordAccess records an access on delta as Shanghai's requester.
+// recordAccess records an access on delta as Shanghai's requester, of a
+// request it signs: on the requester's channel, where Hefei is no member,
+// the requester records.
 func (c *crossWorlds) recordAccess(purpose string) *record.AccessRecord {
 	c.src.t.Helper()
-	return c.dst.must("shanghai-requester", func(s domain.State) (any, error) { return domain.RecordAccess(s, crossAccess(purpose)) }).(*record.AccessRecord)
+	rec, err := c.dst.submitAccess("shanghai-requester", record.AccessRequest{Signed: c.dst.signed("shanghai-requester", crossAccess(purpose)), ResponseDigest: digest("response")})
+	if err != nil {
+		c.src.t.Fatal(err)
+	}
+	return rec
 }
 
 // carryAccesses carries delta's access records and uses back to anhui.

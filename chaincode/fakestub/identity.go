@@ -22,6 +22,7 @@ import (
 type Identity struct {
 	MSPID string
 	Cert  *x509.Certificate
+	key   *ecdsa.PrivateKey
 	pem   []byte
 }
 
@@ -50,7 +51,16 @@ func NewIdentity(mspID, commonName string, admin bool) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{MSPID: mspID, Cert: cert, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+	return &Identity{MSPID: mspID, Cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+}
+
+// PEM returns the identity's certificate, PEM-encoded.
+func (i *Identity) PEM() []byte { return i.pem }
+
+// Sign signs a digest with the identity's key, ASN.1 DER, as a Fabric
+// client identity signs.
+func (i *Identity) Sign(digest []byte) ([]byte, error) {
+	return ecdsa.SignASN1(rand.Reader, i.key, digest)
 }
 
 // Serialize returns the identity as a proposal's creator.

@@ -37,7 +37,6 @@ func (o *clientOptions) shareCommands() *cobra.Command {
 		getCommand(o, "dataset ID", "Show a dataset", (*apiclient.Client).Dataset),
 		datasets,
 		fileCommand(o, "grant FILE", "Grant an authorization on a dataset your organisation registered (JSON authorization request)", (*apiclient.Client).GrantAuthorization),
-		fileCommand(o, "access FILE", "Record an access (JSON access request); a refusal exits 1 with its denial", (*apiclient.Client).RecordAccess),
 		fileCommand(o, "deny FILE", "Record a refused access (JSON denial)", (*apiclient.Client).RecordDenial),
 		getCommand(o, "get ID", "Show an authorization", (*apiclient.Client).Authorization),
 		list, revoke)

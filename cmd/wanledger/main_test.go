@@ -128,15 +128,16 @@ func TestUpRejectsAnAbsurdProposalTimeWindow(t *testing.T) {
 	}
 }
 
-// A refused access exits non-zero with the denial's code and ID; a reason's
-// free text goes to the gateway beside its code, never as the code.
+// A refusal the gateway answers with a denial exits non-zero with the
+// denial's code and ID; a reason's free text goes to the gateway beside
+// its code, never as the code.
 func TestAccessDenialsFailAndReasonsAreCodes(t *testing.T) {
 	var bodies []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		bodies = append(bodies, r.URL.Path+" "+string(b))
 		w.Header().Set("Content-Type", "application/json")
-		if r.URL.Path == "/v1/accesses" {
+		if r.URL.Path == "/v1/denials" {
 			w.WriteHeader(http.StatusForbidden)
 			w.Write([]byte(`{"code":"USES_EXHAUSTED","message":"refused","denialId":"tx42","blockNumber":12}`))
 			return
@@ -155,7 +156,7 @@ func TestAccessDenialsFailAndReasonsAreCodes(t *testing.T) {
 	if err := os.WriteFile(f, []byte(`{"authorizationId":"A1"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := run("share", "access", f)
+	err := run("share", "deny", f)
 	if err == nil || !strings.Contains(err.Error(), "USES_EXHAUSTED") || !strings.Contains(err.Error(), "denial tx42") {
 		t.Errorf("a denied access: %v, want an error naming the code and the denial", err)
 	}

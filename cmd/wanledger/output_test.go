@@ -30,7 +30,8 @@ func cli(t *testing.T, status int, body string, args ...string) (string, string,
 	return runCLI(append(args, "--url", srv.URL, "--key", "wl_k_s")...)
 }
 
-// TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON: the denial ID
+// TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON: for any
+// answer naming a denial, the denial ID
 // appears once on stderr; with --json the error object is on stdout for
 // scripts, and the exit code is still 1.
 func TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON(t *testing.T) {
@@ -39,11 +40,11 @@ func TestARefusedAccessNamesItsDenialOnceAndPrintsJSONWithJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	denial := `{"code":"USES_EXHAUSTED","message":"the access was refused; the refusal is on the trail as denial tx42","denialId":"tx42","blockNumber":12}`
-	out, errOut, code := cli(t, http.StatusForbidden, denial, "share", "access", f)
+	out, errOut, code := cli(t, http.StatusForbidden, denial, "share", "deny", f)
 	if code != exitError || strings.Count(errOut, "tx42") != 1 || !strings.Contains(errOut, "block 12") || out != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q: want exit 1 and the denial named once", code, out, errOut)
 	}
-	out, _, code = cli(t, http.StatusForbidden, denial, "share", "access", f, "--json")
+	out, _, code = cli(t, http.StatusForbidden, denial, "share", "deny", f, "--json")
 	var e struct {
 		Status      int
 		Code        string

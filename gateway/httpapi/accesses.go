@@ -14,11 +14,6 @@ import (
 // accesses: the access trail (accesses and denials) and its audit.
 func (a *API) accesses() {
 	s := a.svc
-	huma.Register(a.h, a.op("record-access", http.MethodPost, "/v1/accesses", "Record an access",
-		"Records an access under an authorization with the digests of the request and response bodies. One the ledger refuses is recorded as a denial and answered 403 with its code, denialId and block. Role requester.", "sharing", requester),
-		func(ctx context.Context, in *struct{ Body api.AccessRequest }) (*txOut[*record.AccessRecord], error) {
-			return tx(s.RecordAccess(ctx, who(ctx), in.Body))
-		})
 	huma.Register(a.h, a.op("record-denial", http.MethodPost, "/v1/denials", "Record a refused access",
 		"Records an access the data owner refused, with a refusal code; free text stays off the ledger (its SM3 digest goes on). Role data-owner.", "sharing", dataOwner),
 		func(ctx context.Context, in *struct{ Body api.DenialRequest }) (*txOut[*record.AccessRecord], error) {

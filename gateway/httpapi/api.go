@@ -76,7 +76,6 @@ var (
 	auditor   = string(record.RoleAuditor)
 	clerk     = string(record.RoleClerk)
 	dataOwner = string(record.RoleDataOwner)
-	requester = string(record.RoleRequester)
 )
 
 // resources register their operations, one resource per file.

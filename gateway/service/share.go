@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
@@ -58,16 +57,18 @@ func (s *Service) Authorizations(ctx context.Context, who, owner, requester stri
 	return list[*record.Authorization](ctx, s, who, p, "share", "ListByOwner", owner)
 }
 
-// RecordAccess records an access. One the ledger refused, and recorded as
-// a denial, is a 403 with the denial's reason code, ID and block.
-func (s *Service) RecordAccess(ctx context.Context, who string, r api.AccessRequest) (api.Tx[*record.AccessRecord], error) {
-	t, err := submitJSON[*record.AccessRecord](ctx, s, who, "share", "RecordAccess", r)
-	if err != nil || t.Data == nil || t.Data.Kind != record.KindDenial {
-		return t, err
-	}
-	d := t.Data
-	return api.Tx[*record.AccessRecord]{}, &api.Error{Status: http.StatusForbidden, Code: d.Reason, DenialID: d.ID, BlockNumber: t.BlockNumber,
-		Message: "the access was refused; the refusal is on the trail as denial " + d.ID}
+// RecordAccess records, as the provider's data-owner who, an access of a
+// requester's signed request, and waits for its commit. The ledger's
+// refusal by the authorization's checks is committed too: a record of kind
+// denial, with its reason code. Other refusals are errors, nothing
+// committed.
+func (s *Service) RecordAccess(ctx context.Context, who string, r record.AccessRequest) (api.Tx[*record.AccessRecord], error) {
+	return submitJSON[*record.AccessRecord](ctx, s, who, "share", "RecordAccess", r)
+}
+
+// Access reads an access record or denial by its ID (a transaction ID).
+func (s *Service) Access(ctx context.Context, who, id string) (api.Read[*record.AccessRecord], error) {
+	return evaluate[*record.AccessRecord](ctx, s, who, "share", "GetAccess", id)
 }
 
 // RecordDenial records an access the data owner refused.

@@ -186,6 +186,17 @@ func pemBytes(data []byte, typ string) ([]byte, error) {
 	return b.Bytes, nil
 }
 
+// Encrypt encrypts msg to the key with SM2 public-key encryption (GB/T
+// 32918.4, C1C3C2, ASN.1).
+func (k *PublicKey) Encrypt(msg []byte) ([]byte, error) {
+	return sm2.EncryptASN1(rand.Reader, k.k, msg)
+}
+
+// Decrypt decrypts Encrypt's output; a changed ciphertext fails.
+func (p *PrivateKey) Decrypt(ciphertext []byte) ([]byte, error) {
+	return p.k.Decrypt(nil, ciphertext, nil)
+}
+
 // SM3 returns the SM3 digest of data.
 func SM3(data []byte) [32]byte { return sm3.Sum(data) }
 

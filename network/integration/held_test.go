@@ -9,7 +9,6 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 	"github.com/wanledger/wanledger/network/nettest/rogue"
@@ -60,30 +59,29 @@ func TestHeldTransactionsAreRefusedByTheOrderer(t *testing.T) {
 		ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
 	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(record.RoleRequester), "")
-	wuhu, err := rogue.New(env.Net, "wuhu", "Admin")
+	hefei, err := rogue.New(env.Net, "hefei", "Admin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer wuhu.Close()
+	defer hefei.Close()
 	all := []string{"wuhu", "hefei", "anhui"}
-	access := toJSON(t, record.AccessRequest{AuthorizationID: heldAuth, DatasetID: heldDataset, Fields: []string{"address"},
-		Purpose: twPurpose, RequestDigest: gm.SM3Hex([]byte("held request")), ResponseDigest: gm.SM3Hex([]byte("held response"))})
+	ask := record.DataRequest{AuthorizationID: heldAuth, DatasetID: heldDataset, Fields: []string{"address"}, Purpose: twPurpose}
 
 	// Control: endorsed and broadcast at once, it commits.
-	p, tx := endorseNow(t, wuhu, all, "share:RecordAccess", access)
+	p, tx := endorseNow(t, hefei, all, "share:RecordAccess", signedAccess(t, env, "wuhu", "Admin", ask, "held response"))
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	if err := wuhu.Broadcast(ctx, tx); err != nil {
+	if err := hefei.Broadcast(ctx, tx); err != nil {
 		t.Fatalf("an access broadcast promptly: %v", err)
 	}
-	if code, err := wuhu.Validation(ctx, "wuhu", "anhui", p.TxID); err != nil || code != peer.TxValidationCode_VALID {
+	if code, err := hefei.Validation(ctx, "hefei", "anhui", p.TxID); err != nil || code != peer.TxValidationCode_VALID {
 		t.Fatalf("an access broadcast promptly: %s, %v", code, err)
 	}
 	before := uses(t, env, heldAuth)
 
 	// Endorsed now (after the control committed, so no MVCC conflict
 	// would hide a late commit), held past the window, then broadcast.
-	held, tx := endorseNow(t, wuhu, all, "share:RecordAccess", access)
+	held, tx := endorseNow(t, hefei, all, "share:RecordAccess", signedAccess(t, env, "wuhu", "Admin", ask, "held response"))
 	hold := nettest.PastWindow + 10*time.Second
 	t.Logf("holding %s, endorsed at %s, for %s", held.TxID, time.Now().UTC().Format(time.RFC3339), hold)
 	select {
@@ -91,14 +89,14 @@ func TestHeldTransactionsAreRefusedByTheOrderer(t *testing.T) {
 	case <-t.Context().Done():
 		t.Fatal(t.Context().Err())
 	}
-	err = wuhu.Broadcast(t.Context(), tx)
+	err = hefei.Broadcast(t.Context(), tx)
 	t.Logf("broadcast after %s: %v", hold, err)
 	switch {
 	case err == nil:
 		t.Error("the orderer accepted a transaction endorsed longer ago than the past window")
 		c, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
-		code, err := wuhu.Validation(c, "wuhu", "anhui", held.TxID)
+		code, err := hefei.Validation(c, "hefei", "anhui", held.TxID)
 		t.Errorf("the held access committed: %s, %v", code, err)
 	case !strings.Contains(err.Error(), "BAD_REQUEST") || !strings.Contains(err.Error(), "transaction refused: its timestamp") ||
 		!strings.Contains(err.Error(), "behind this orderer's clock") || !strings.Contains(err.Error(), nettest.PastWindow.String()):

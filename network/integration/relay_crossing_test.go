@@ -10,6 +10,7 @@ import (
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -87,16 +88,19 @@ func TestAHefeiAuthorizationIsUsedInShanghaiAndTracedOnBothChannels(t *testing.T
 		Fields: []string{"creditCode"}, Purpose: "BUSINESS_REGISTRATION", LegalBasis: "YRD_INTEGRATION_SHARING_RULES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(24 * time.Hour), MaxUses: 3}, nil)
 
+	// On delta, where Hefei is no member, Shanghai's requester records the
+	// access of the request it signs (docs/chaincode.md).
 	requester := gatewayAs(t, env, "shanghai", "requester")
-	access := api.AccessRequest{AuthorizationID: "XA-1", DatasetID: "hefei.xp-enterprises", Fields: []string{"creditCode"},
-		Purpose: "BUSINESS_REGISTRATION", RequestDigest: gm.SM3Hex([]byte("request")), ResponseDigest: gm.SM3Hex([]byte("response"))}
+	share := contractOn(t, env, "delta", "shanghai", requester.identity, "share")
+	ask := record.DataRequest{AuthorizationID: "XA-1", DatasetID: "hefei.xp-enterprises", Fields: []string{"creditCode"}, Purpose: "BUSINESS_REGISTRATION"}
 	eventually(t, 20*time.Second, func() error { // until the authorization reached delta
-		var e api.Error
-		if st := requester.call(http.MethodPost, "/v1/accesses", access, &e); st != http.StatusOK {
-			return fmt.Errorf("access on delta: %d %s %s", st, e.Code, e.Message)
+		_, _, err := fabricid.Submit(t.Context(), share, "RecordAccess", 1, signedAccess(t, env, "shanghai", requester.identity, ask, "response"))
+		if err != nil {
+			return fmt.Errorf("access on delta: %s", fabricid.ErrorMessage(err))
 		}
 		return nil
 	})
+	responseDigest := gm.SM3Hex([]byte("response"))
 	for _, auditor := range []string{"hefei", "shanghai"} {
 		a := gatewayAs(t, env, auditor, "auditor")
 		eventually(t, 20*time.Second, func() error {
@@ -107,7 +111,7 @@ func TestAHefeiAuthorizationIsUsedInShanghaiAndTracedOnBothChannels(t *testing.T
 			}
 			a.must(http.MethodGet, "/v1/audit/trace?by=authorization&key=XA-1", nil, &page)
 			for _, r := range page.Data.Items {
-				if r.Kind == record.KindAccess && r.Requester == "ShanghaiMSP" && r.ResponseDigest == access.ResponseDigest {
+				if r.Kind == record.KindAccess && r.Requester == "ShanghaiMSP" && r.ResponseDigest == responseDigest {
 					return nil
 				}
 			}

@@ -44,9 +44,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))
 
-	requester := contract(t, env, "wuhu", "User1", "share")
-	req := toJSON(t, record.AccessRequest{AuthorizationID: "AUTH-IT-1", DatasetID: "hefei.household", Fields: []string{"address"},
-		Purpose: "social-assistance", RequestDigest: gm.SM3Hex([]byte("req")), ResponseDigest: gm.SM3Hex([]byte("resp"))})
+	ask := record.DataRequest{AuthorizationID: "AUTH-IT-1", DatasetID: "hefei.household", Fields: []string{"address"}, Purpose: "social-assistance"}
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -57,8 +55,10 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// A requester retries an access that lost a race for the counter.
-			out, _, err := fabricid.Submit(ctx, requester, "RecordAccess", 30, req)
+			// The provider records each of Wuhu's signed requests, and
+			// retries one that lost a race for the counter.
+			req := signedAccess(t, env, "wuhu", "User1", ask, "resp")
+			out, _, err := fabricid.Submit(ctx, owner, "RecordAccess", 30, req)
 			var rec record.AccessRecord
 			if err == nil {
 				err = json.Unmarshal(out, &rec)

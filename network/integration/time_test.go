@@ -99,9 +99,11 @@ func (w *timeWorld) issueRequest(t *testing.T, id, sealID string, now time.Time)
 		api.Disclosure{Name: "name", Value: "合肥时间", Salt: hex.EncodeToString(salt)}
 }
 
-func accessRequest(t *testing.T, authID string) string {
-	return toJSON(t, record.AccessRequest{AuthorizationID: authID, DatasetID: twDataset, Fields: []string{"address"},
-		Purpose: twPurpose, RequestDigest: gm.SM3Hex([]byte("req")), ResponseDigest: gm.SM3Hex([]byte("resp"))})
+// accessRequest is what Hefei, the provider, submits for a request Wuhu's
+// admin signs now under authID.
+func accessRequest(t *testing.T, env *nettest.Env, authID string) string {
+	return signedAccess(t, env, "wuhu", "Admin", record.DataRequest{AuthorizationID: authID, DatasetID: twDataset, Fields: []string{"address"},
+		Purpose: twPurpose}, "resp")
 }
 
 // submitAt submits fn through the rogue client with the proposal time at.
@@ -196,11 +198,6 @@ func TestPeersRefuseAClientChosenTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hefei.Close()
-	wuhu, err := rogue.New(env.Net, "wuhu", "Admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wuhu.Close()
 	majority := []string{"hefei", "anhui"}
 	all := []string{"wuhu", "hefei", "anhui"}
 
@@ -215,7 +212,7 @@ func TestPeersRefuseAClientChosenTime(t *testing.T) {
 				t.Errorf("issue %s with the clock %s off: %s, %v", c.id, c.skew, code, err)
 			}
 		}
-		code, err := submitAt(t, wuhu, time.Now().Add(20*time.Second), all, "share:RecordAccess", accessRequest(t, twLong))
+		code, err := submitAt(t, hefei, time.Now().Add(20*time.Second), all, "share:RecordAccess", accessRequest(t, env, twLong))
 		if err != nil || code != peer.TxValidationCode_VALID {
 			t.Errorf("an access 20 s ahead: %s, %v", code, err)
 		}
@@ -248,7 +245,7 @@ func TestPeersRefuseAClientChosenTime(t *testing.T) {
 			{"2 minutes ahead", twLong, time.Now().Add(2 * time.Minute)},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				mustRefuseTime(t, wuhu, c.at, all, "share:RecordAccess", accessRequest(t, c.auth))
+				mustRefuseTime(t, hefei, c.at, all, "share:RecordAccess", accessRequest(t, env, c.auth))
 			})
 		}
 		if after := uses(t, env, twLong); after != before {

@@ -1,0 +1,362 @@
+package fetch
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
+)
+
+// RowIter iterates over projected rows: the requested fields' values, in
+// the request's order. Close releases it.
+type RowIter interface {
+	Next() bool
+	Row() []string
+	Err() error
+	Close() error
+}
+
+// RowsFunc makes a Rows of a function, e.g. of a dataset store's method
+// whose iterator type has RowIter's methods.
+type RowsFunc func(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error)
+
+// Rows calls f.
+func (f RowsFunc) Rows(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error) {
+	return f(ctx, id, fields, subjects)
+}
+
+// Rows is the owner's dataset store (gateway/datasets.Store): the rows of
+// a dataset projected to fields, restricted to subjects if any, in an
+// order that is the same on every call while the data is unchanged. It
+// wraps ErrUnknownDataset or ErrUnknownField when it has no such dataset
+// or field.
+type Rows interface {
+	Rows(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error)
+}
+
+// Errors a Rows returns, wrapped.
+var (
+	ErrUnknownDataset = errors.New("no such dataset at this gateway")
+	ErrUnknownField   = errors.New("no such field in the dataset")
+)
+
+// Identities checks who a requester is beyond its signature: that a
+// certificate chains to the CA of its MSP, as the channel's configuration
+// holds it, and which organisation's gateway a libp2p peer is.
+type Identities interface {
+	VerifyCertificate(msp string, cert *x509.Certificate) error
+	PeerMSP(p peer.ID) (string, error)
+}
+
+// Ledger is what a provider needs of the ledger, as its data-owner
+// identity. RecordAccess submits share:RecordAccess and returns the record
+// once committed: an access, or a denial the chaincode committed (its
+// Reason the code). An error carrying one of the chaincode's codes
+// (record.Codes, as a *record.Error, an *api.Error or a "CODE: message")
+// is a refusal that wrote nothing; any other error, a failure to commit.
+// RecordDenial records a refusal the provider makes itself.
+type Ledger interface {
+	AccessReader
+	RecordAccess(ctx context.Context, r record.AccessRequest) (*record.AccessRecord, error)
+	RecordDenial(ctx context.Context, d record.DenialRequest) (*record.AccessRecord, error)
+	Authorization(ctx context.Context, id string) (*record.Authorization, error)
+}
+
+// AccessReader reads a committed access record by its ID (share:GetAccess).
+type AccessReader interface {
+	Access(ctx context.Context, id string) (*record.AccessRecord, error)
+}
+
+// Config tunes a Server.
+type Config struct {
+	// ChunkSize is the plaintext bytes of rows per chunk: DefaultChunk if
+	// 0, at most MaxChunk. A row must fit in one chunk.
+	ChunkSize int
+	// ResumePeriod is how long after its commit an access may be resumed
+	// (always within the authorization's window, and not once revoked):
+	// 30 minutes if 0.
+	ResumePeriod time.Duration
+	// HelloTimeout bounds the wait for a request: 30 seconds if 0.
+	HelloTimeout time.Duration
+	Clock        func() time.Time
+	Log          *slog.Logger
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.ChunkSize == 0 {
+		c.ChunkSize = DefaultChunk
+	}
+	if c.ChunkSize < 1024 || c.ChunkSize > MaxChunk {
+		return c, fmt.Errorf("fetch: chunk size %d is outside 1 KiB to %d", c.ChunkSize, MaxChunk)
+	}
+	if c.ResumePeriod == 0 {
+		c.ResumePeriod = 30 * time.Minute
+	}
+	if c.HelloTimeout == 0 {
+		c.HelloTimeout = 30 * time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// Server is the provider's side: it serves ProtocolID on a host.
+type Server struct {
+	cfg    Config
+	rows   Rows
+	ids    Identities
+	ledger Ledger
+}
+
+// NewServer makes a provider; Register puts it on a host.
+func NewServer(cfg Config, rows Rows, ids Identities, l Ledger) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, rows: rows, ids: ids, ledger: l}, nil
+}
+
+// Register serves the protocol on h until h closes or RemoveStreamHandler.
+func (s *Server) Register(h host.Host) { h.SetStreamHandler(ProtocolID, s.Handle) }
+
+// Handle serves one stream: one request or resume. It returns when the
+// transfer ends, fails or the stream is reset.
+func (s *Server) Handle(st network.Stream) {
+	defer st.Close()
+	log := s.cfg.Log.With("component", "fetch", "peer", st.Conn().RemotePeer().String())
+	st.SetReadDeadline(time.Now().Add(s.cfg.HelloTimeout))
+	typ, body, err := readMsg(bufio.NewReader(st), nil)
+	st.SetReadDeadline(time.Time{})
+	var h hello
+	if err == nil && typ != msgHello {
+		err = errorf(api.CodeProtocol, "expected a request, got message type %d", typ)
+	}
+	if err == nil {
+		err = decodeJSON(body, &h)
+	}
+	if err == nil {
+		err = s.serve(context.Background(), st, st.Conn().RemotePeer(), h)
+	}
+	if err != nil {
+		var fe *Error
+		if !errors.As(err, &fe) {
+			log.Warn("fetch failed", "err", err)
+			st.Reset()
+			return
+		}
+		log.Info("fetch refused", "code", fe.Code, "msg", fe.Msg, "denial", fe.DenialID)
+		msg := fe.Msg
+		if len(msg) > maxFailureText {
+			msg = msg[:maxFailureText]
+		}
+		if werr := writeJSON(st, msgFailure, failure{Code: fe.Code, Message: msg, DenialID: fe.DenialID}); werr != nil {
+			st.Reset()
+		}
+	}
+}
+
+// serve checks a request or resume and streams the rows.
+func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h hello) error {
+	sr := h.Signed
+	q := sr.Request
+	cert, err := sr.Verify()
+	if err == nil {
+		err = s.checkIdentity(q, cert, from)
+	}
+	if err != nil {
+		return s.deny(ctx, sr, err)
+	}
+	eph, err := gm.ParsePublicKeyHex(q.EphemeralKey)
+	if err != nil {
+		return s.deny(ctx, sr, record.Wrap(record.CodeInvalidArgument, err, "ephemeral key"))
+	}
+	var rec *record.AccessRecord
+	if h.Resume != nil {
+		rec, err = s.resumable(ctx, sr, h.Resume)
+	} else {
+		rec, err = s.record(ctx, sr)
+	}
+	if err != nil {
+		return err
+	}
+	from0 := uint32(0)
+	if h.Resume != nil {
+		from0 = h.Resume.From
+	}
+	return s.stream(ctx, st, eph, rec, q, from0)
+}
+
+// checkIdentity: the certificate chains to the requester MSP's CA, and the
+// request comes from that organisation's gateway.
+func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, from peer.ID) error {
+	if err := s.ids.VerifyCertificate(q.Requester, cert); err != nil {
+		return record.Wrap(record.CodeBadSignature, err, "the certificate does not chain to %s's CA", q.Requester)
+	}
+	msp, err := s.ids.PeerMSP(from)
+	if err != nil {
+		return record.Wrap(record.CodeForbidden, err, "the peer is no registered gateway")
+	}
+	if msp != q.Requester {
+		return record.Errorf(record.CodeForbidden, "a request of %s came from %s's gateway", q.Requester, msp)
+	}
+	return nil
+}
+
+// record projects the rows once for the response digest, records the
+// access and waits for its commit.
+func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*record.AccessRecord, error) {
+	t, err := project(ctx, s.rows, sr.Request, s.cfg.ChunkSize, func(uint32, []byte) error { return nil })
+	switch {
+	case errors.Is(err, ErrUnknownDataset):
+		return nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))
+	case errors.Is(err, ErrUnknownField):
+		return nil, s.deny(ctx, sr, record.Wrap(record.CodeFieldsNotGranted, err, "dataset %s", sr.Request.DatasetID))
+	case errors.Is(err, errRowTooLarge):
+		return nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
+	case err != nil:
+		return nil, fmt.Errorf("project the rows: %w", err)
+	}
+	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(t.Digest)})
+	if err != nil {
+		code := refusal(err)
+		if code == "" {
+			s.cfg.Log.Warn("fetch: access not committed", "err", err)
+			return nil, &Error{Code: api.CodeNotCommitted, Msg: "the access could not be committed; no data is sent"}
+		}
+		return nil, s.deny(ctx, sr, record.Wrap(code, err, "the ledger refused the access"))
+	}
+	if rec.Kind != record.KindAccess {
+		return nil, &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
+	}
+	return rec, nil
+}
+
+// refusal is the chaincode's code of a refusal, or "" for an error that
+// is none (an unreachable peer, a failed commit).
+func refusal(err error) record.Code {
+	code := record.CodeOf(err)
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		code = record.Code(ae.Code)
+	}
+	if !slices.Contains(record.Codes, code) {
+		return ""
+	}
+	return code
+}
+
+// deny records a refusal the ledger did not commit itself, and returns
+// it as the Error to send.
+func (s *Server) deny(ctx context.Context, sr record.SignedRequest, cause error) error {
+	code := record.CodeOf(cause)
+	if code == "" {
+		code = record.CodeInternal
+	}
+	e := &Error{Code: string(code), Msg: cause.Error()}
+	q := sr.Request
+	d := record.DenialRequest{AuthorizationID: q.AuthorizationID, Requester: q.Requester, DatasetID: q.DatasetID, Fields: q.Fields,
+		Purpose: q.Purpose, Reason: code, DetailDigest: gm.SM3Hex([]byte(cause.Error()))}
+	if code == record.CodeNotFound {
+		d.AuthorizationID = "" // a denial never names an authorization that does not exist
+	}
+	if code != record.CodeBadSignature {
+		d.RequesterID = q.RequesterID // the signer's, verified
+	}
+	if digest, err := sr.Digest(); err == nil {
+		d.RequestDigest = digest
+	}
+	rec, err := s.ledger.RecordDenial(ctx, d)
+	if err != nil {
+		s.cfg.Log.Warn("fetch: refusal not recorded", "code", code, "err", err)
+		return e
+	}
+	e.DenialID = rec.ID
+	return e
+}
+
+// resumable checks a resume: the access record is committed, an access of
+// this very signed request, within the resume period, and its
+// authorization still active.
+func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resume) (*record.AccessRecord, error) {
+	refuse := func(format string, args ...any) (*record.AccessRecord, error) {
+		return nil, errorf(api.CodeNotResumable, format, args...)
+	}
+	rec, err := s.ledger.Access(ctx, r.AccessID)
+	if err != nil {
+		return refuse("access record %.80s: %v", r.AccessID, err)
+	}
+	digest, err := sr.Digest()
+	if err != nil || rec.Kind != record.KindAccess || rec.RequestDigest != digest {
+		return refuse("access record %s is not an access of this request", rec.ID)
+	}
+	now := s.cfg.Clock()
+	if now.Sub(rec.At) > s.cfg.ResumePeriod {
+		return refuse("access record %s is older than the resume period of %s", rec.ID, s.cfg.ResumePeriod)
+	}
+	a, err := s.ledger.Authorization(ctx, rec.AuthorizationID)
+	if err != nil {
+		return refuse("authorization %s: %v", rec.AuthorizationID, err)
+	}
+	if a.Revocation != nil || !record.Within(now, a.ValidFrom, a.ValidTo) {
+		return refuse("authorization %s is no longer active", a.ID)
+	}
+	return rec, nil
+}
+
+// stream sends the accept and the chunks from the first one wanted, then
+// the end with the totals; rows that no longer hash to the committed
+// digest end it with DATA_CHANGED instead.
+func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, q record.DataRequest, from uint32) error {
+	key := make([]byte, 16)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	wrapped, err := eph.Encrypt(key)
+	if err != nil {
+		return err
+	}
+	sl, err := newSealer(key, rec.ID)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
+		return err
+	}
+	out := make([]byte, 0, chunkIndexBytes+s.cfg.ChunkSize+sealOverhead)
+	t, err := project(ctx, s.rows, q, s.cfg.ChunkSize, func(i uint32, plain []byte) error {
+		if i < from {
+			return nil
+		}
+		out = appendIndex(out[:0], i)
+		out = sl.seal(out, i, false, plain)
+		return writeMsg(st, msgChunk, out) // blocks while the requester's window is full
+	})
+	if err != nil {
+		return err
+	}
+	if hexDigest(t.Digest) != rec.ResponseDigest {
+		return errorf(api.CodeDataChanged, "the rows of dataset %s changed since access %s was recorded", q.DatasetID, rec.ID)
+	}
+	if from > t.Chunks {
+		return errorf(api.CodeNotResumable, "chunk %d is past the end, %d", from, t.Chunks)
+	}
+	out = appendIndex(out[:0], t.Chunks)
+	return writeMsg(st, msgEnd, sl.seal(out, t.Chunks, true, t.encode()))
+}
