@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -111,6 +114,48 @@ const MaxPresentationBatch = 64
 // portal, a gate) pays one request's cost for up to MaxPresentationBatch.
 type PresentationBatch struct {
 	Items []PresentationRequest `json:"items" minItems:"1" maxItems:"64" doc:"the presentations, each to its own nonce"`
+	// itemErrs are the items UnmarshalJSON could not read, by index.
+	itemErrs map[int]error
+}
+
+// UnmarshalJSON reads a batch as the gateway does: an object with "items"
+// only; an item that is not an object of a PresentationRequest's
+// properties (of their types, none other) is kept as a zero request with
+// its error (ItemError), to be refused on its own.
+func (b *PresentationBatch) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := strictJSON(data, &raw); err != nil {
+		return err
+	}
+	*b = PresentationBatch{Items: make([]PresentationRequest, len(raw.Items))}
+	for i, item := range raw.Items {
+		if err := strictJSON(item, &b.Items[i]); err != nil {
+			if b.itemErrs == nil {
+				b.itemErrs = map[int]error{}
+			}
+			b.Items[i], b.itemErrs[i] = PresentationRequest{}, err
+		}
+	}
+	return nil
+}
+
+// ItemError is why item i could not be read, or nil.
+func (b PresentationBatch) ItemError(i int) error { return b.itemErrs[i] }
+
+// strictJSON decodes one JSON value into v, refusing properties v does not
+// have and anything after the value.
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
 }
 
 // PresentationOutcome is one item of a batch's answer, in the order of the

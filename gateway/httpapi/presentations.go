@@ -45,7 +45,7 @@ func (a *API) presentations() {
 	batch.MaxBodyBytes = MaxBatchBody
 	batch.SkipValidateBody = true // each item is checked on its own (service.VerifyPresentations)
 	huma.Register(a.h, batch, func(ctx context.Context, in *struct{ Body api.PresentationBatch }) (*struct{ Body api.PresentationBatchVerdicts }, error) {
-		v, err := s.VerifyPresentations(ctx, who(ctx), in.Body.Items)
+		v, err := s.VerifyPresentations(ctx, who(ctx), in.Body)
 		if err != nil {
 			return nil, err
 		}

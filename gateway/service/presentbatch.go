@@ -2,9 +2,12 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -14,8 +17,11 @@ import (
 // VerifyPresentations verifies a batch of presentations, each exactly as
 // VerifyPresentation does (its own nonce, log entry and answer), on as many
 // goroutines as there are processors, and answers one outcome per item in
-// order. Only an empty or oversized batch is an error.
-func (s *Service) VerifyPresentations(ctx context.Context, who string, items []api.PresentationRequest) (api.PresentationBatchVerdicts, error) {
+// order; an item the batch could not read (api.PresentationBatch.ItemError)
+// is 400 BAD_REQUEST on its own. Only an empty or oversized batch is an
+// error.
+func (s *Service) VerifyPresentations(ctx context.Context, who string, batch api.PresentationBatch) (api.PresentationBatchVerdicts, error) {
+	items := batch.Items
 	if len(items) == 0 || len(items) > api.MaxPresentationBatch {
 		return api.PresentationBatchVerdicts{}, badRequest("a batch holds 1 to %d presentations, not %d", api.MaxPresentationBatch, len(items))
 	}
@@ -25,6 +31,10 @@ func (s *Service) VerifyPresentations(ctx context.Context, who string, items []a
 	for range min(runtime.GOMAXPROCS(0), len(items)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
+				if err := batch.ItemError(i); err != nil {
+					out[i] = api.PresentationOutcome{Status: http.StatusBadRequest, Error: badRequest("item %d: %s", i, itemProblem(err))}
+					continue
+				}
 				out[i] = s.outcome(ctx, who, items[i])
 			}
 		})
@@ -66,4 +76,17 @@ func (s *Service) outcome(ctx context.Context, who string, req api.PresentationR
 		ae = s.fail("verify-presentations", err)
 	}
 	return api.PresentationOutcome{Status: ae.Status, Error: ae}
+}
+
+// itemProblem says why an item could not be read, in the API's terms
+// rather than Go's.
+func itemProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Sprintf("property %q is a %s, not a string", te.Field, te.Value)
+	case errors.As(err, &te):
+		return fmt.Sprintf("a %s, not an object of presentation, nonce, audience and purpose", te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
