@@ -76,6 +76,7 @@ func TestEveryMutationOfAPresentationIsRefusedWithItsCode(t *testing.T) {
 		{"a space inside", strings.Replace(valid, "~", " ~", 1), nil, Charset},
 		{"base64 padding", valid + "==", nil, Charset},
 		{"a line break at the end", valid + "\n", nil, Charset},
+		{"an offline presentation, its credential part first", "YWJj.ZGVm~" + valid, nil, RefBase64},
 		{"no key binding (ends in ~)", valid[:kbStart], nil, Structure},
 		{"no separator at all", valid[kbStart:], nil, Structure},
 		{"an empty disclosure", strings.Replace(valid, "~", "~~", 1), nil, Structure},

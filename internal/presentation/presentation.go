@@ -118,7 +118,7 @@ func Parse(s string) (*Presentation, error) {
 	}
 	for i := range len(s) {
 		if !textChar[s[i]] {
-			return nil, refuse(Charset, "character %d is not base64url, \"~\" or \".\"", i+1)
+			return nil, refuse(Charset, "character %d (%q) is not base64url, \"~\" or \".\"", i+1, s[i])
 		}
 	}
 	parts := strings.Split(s, "~")
@@ -129,6 +129,9 @@ func Parse(s string) (*Presentation, error) {
 		return nil, refuse(TooManyDisclosures, "%d disclosures, at most %d", len(parts)-2, MaxDisclosures)
 	}
 	p := &Presentation{}
+	if strings.Contains(parts[0], ".") {
+		return nil, refuse(RefBase64, "it begins with a credential's content and seal: an offline presentation (wallet present --offline), for verify --offline; a gateway takes one made without --offline")
+	}
 	if err := p.reference(parts[0]); err != nil {
 		return nil, err
 	}
