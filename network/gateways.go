@@ -117,7 +117,8 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 }
 
 // writeGatewayConfig writes a gateway's configuration: it serves its
-// organisation's gateway channel through its own peer.
+// organisation's gateway channel through its own peer, with the operator's
+// overrides (OverridesFile) laid over it.
 func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	org, _ := nw.Topo.Org(n.Org)
 	var ids []config.Identity
@@ -144,6 +145,11 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	}
 	cfg.MTLS = &config.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
 		ClientCA: nw.Home.OrgTLSCA(org)}
+	b, err := withOverrides(nw.Home.NodeDir(n.Name), cfg)
+	if err != nil {
+		return "", err
+	}
 	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
-	return path, writeJSONFile(path, cfg, 0o644)
+	_, err = writeIfChanged(path, append(b, '\n'), 0o644)
+	return path, err
 }
