@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
@@ -176,5 +178,67 @@ func TestPresentationFormatRefusalsCarryTheirCode(t *testing.T) {
 	out, _, code = runCLI("wallet", "present", "BL-0001", "--nonce", "short", "--audience", "wuhu-amr", "--json", "--wallet", dir)
 	if e := jsonError(t, out); code != exitError || e.Code != string(presentation.KBNonceFormat) {
 		t.Errorf("present: exit %d, %+v", code, e)
+	}
+}
+
+// TestNoFlagDescriptionHasBackquotes: pflag takes a backquoted word of a
+// description as the flag's value name (--credential licence issue).
+func TestNoFlagDescriptionHasBackquotes(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				if strings.Contains(f.Usage, "`") {
+					name, _ := pflag.UnquoteUsage(f)
+					t.Errorf("%s --%s shows as --%s %s", c.CommandPath(), f.Name, f.Name, name)
+				}
+			})
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot())
+	out, _, _ := runCLI("verify", "--help")
+	if !strings.Contains(out, "--credential string") {
+		t.Errorf("verify --help:\n%s", out)
+	}
+}
+
+// TestWalletPresentQRRefusesAnExistingFileUnlessForced: as snapshot save,
+// --qr never writes over a file, but with --force.
+func TestWalletPresentQRRefusesAnExistingFileUnlessForced(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "w")
+	pub, _, _ := runCLI("wallet", "init", "--wallet", dir)
+	file, _ := issueFile(t, "BL-0001", strings.TrimSpace(pub), issuance.Fields{"name": "合肥"})
+	if _, errOut, code := runCLI("wallet", "import", file, "--wallet", dir); code != exitOK {
+		t.Fatal(errOut)
+	}
+	png := filepath.Join(t.TempDir(), "p.png")
+	if err := os.WriteFile(png, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"wallet", "present", "BL-0001", "--nonce", "nonce-12345678", "--audience", "wuhu-amr", "--qr", png, "--wallet", dir}
+	out, errOut, code := runCLI(args...)
+	if b, _ := os.ReadFile(png); code != exitUsage || out != "" || !strings.Contains(errOut, errFileExists.Error()) || string(b) != "keep me" {
+		t.Errorf("over an existing file: exit %d, %q %q, file %q", code, out, errOut, b)
+	}
+	if _, errOut, code := runCLI(append(args, "--force")...); code != exitOK {
+		t.Errorf("--force: exit %d, %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(png); !strings.HasPrefix(string(b), "\x89PNG") {
+		t.Errorf("--force did not write the PNG: %q", b[:min(len(b), 8)])
+	}
+}
+
+// TestANotValidVerdictIsPrintedOnceAndNamedOnStderr: a NOT VALID verdict
+// exits 3 with the verdict alone on stdout (with --json, no error object
+// after it) and, as every failing exit, its reason on stderr.
+func TestANotValidVerdictIsPrintedOnceAndNamedOnStderr(t *testing.T) {
+	verdict := `{"licenceId":"BL-0002","valid":false,"status":"revoked","blockHeight":9,"source":"cache","checks":[{"name":"status-active","ok":false,"detail":"revoked"}]}`
+	out, errOut, code := cli(t, http.StatusOK, verdict, "verify", "BL-0002", "--json")
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != exitNotValid || v["licenceId"] != "BL-0002" || errOut != "wanledger: licence BL-0002 is NOT VALID\n" {
+		t.Errorf("exit %d, %v\nstdout:\n%s\nstderr:\n%s", code, err, out, errOut)
 	}
 }
