@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,15 +146,22 @@ func TestMissingInputFilesAreUsageErrors(t *testing.T) {
 		{"share", "access", none},
 		{"data", "import", "--dataset", "d", filepath.Join(dir, "rows.csv")},
 		{"wallet", "import", none, "--wallet", wallet},
+		{"gateway", "--config", none},
+		{"relay", "--config", none},
 	} {
-		if args[0] != "wallet" {
-			args = append(args, net...)
-		} else {
+		switch args[0] {
+		case "gateway", "relay":
+		case "wallet":
 			args = append(args, "--json")
+		default:
+			args = append(args, net...)
 		}
 		out, errOut, code := runCLI(args...)
 		if code != exitUsage || !strings.Contains(errOut, "cannot read input file") {
 			t.Errorf("%v: exit %d, %q; want %d", args, code, errOut, exitUsage)
+			continue
+		}
+		if !slices.Contains(args, "--json") {
 			continue
 		}
 		if e := jsonError(t, out); e.Code != "USAGE" {
