@@ -149,15 +149,9 @@ func (o *clientOptions) print(w io.Writer, raw json.RawMessage) error {
 
 // readJSONFile reads a request body from a file ("-" for standard input).
 func readJSONFile(cmd *cobra.Command, path string) (json.RawMessage, error) {
-	var b []byte
-	var err error
-	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 16<<20))
-	} else {
-		b, err = os.ReadFile(path)
-	}
+	b, err := readInput(cmd, path, 16<<20)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, err
 	}
 	if !json.Valid(b) {
 		return nil, usagef("%s is not JSON", path)
@@ -284,7 +278,7 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	verify := &cobra.Command{Use: "verify ID", Short: "Verify a licence, with disclosed fields NAME=VALUE:SALT or from a holder's credential file, or a holder's --presentation (online, or --offline against a snapshot); exits 3 if NOT VALID", Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			if off.file != "" {
-				return o.verifyOffline(cmd, a, off, pres)
+				return o.verifyOffline(cmd, a, off, pres, at)
 			}
 			if pres.text != "" || len(a) == 0 {
 				return o.verifyPresentation(cmd, a, pres)
@@ -329,7 +323,7 @@ func (o *clientOptions) verifyCommand() *cobra.Command {
 	o.register(verify)
 	verify.Flags().StringArrayVar(&fields, "field", nil, "a disclosed field NAME=VALUE:SALT (repeatable)")
 	cred.register(verify)
-	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now)")
+	verify.Flags().StringVar(&at, "at", "", "RFC 3339 time to judge at (default now); with --offline, also the time the snapshot's age is taken at")
 	verify.Flags().BoolVar(&fresh, "fresh", false, "read the ledger, not the gateway's cache")
 	pres.register(o, verify)
 	off.register(verify)

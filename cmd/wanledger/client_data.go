@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -32,7 +31,7 @@ func (o *clientOptions) dataCommands() *cobra.Command {
 			default:
 				return usagef("%s: name a .csv or .jsonl file", a[0])
 			}
-			f, err := os.Open(a[0])
+			f, err := openInput(cmd, a[0])
 			if err != nil {
 				return err
 			}

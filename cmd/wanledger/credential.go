@@ -16,7 +16,7 @@ type credentialFlags struct {
 }
 
 func (f *credentialFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.file, "credential", "", "disclose fields from this holder credential file (from `licence issue`)")
+	c.Flags().StringVar(&f.file, "credential", "", "disclose fields from this holder credential file (as licence issue writes it)")
 	c.Flags().StringSliceVar(&f.disclose, "disclose", nil, "with --credential: the fields to disclose, e.g. name,creditCode (default all)")
 }
 
@@ -34,7 +34,7 @@ func (f *credentialFlags) disclosed(id string, withFields bool) ([]api.Disclosur
 	}
 	c, err := issuance.ReadCredential(f.file)
 	if err != nil {
-		return nil, err
+		return nil, inputErr(f.file, err)
 	}
 	if c.Content.ID != id {
 		return nil, fmt.Errorf("%s is the credential of licence %s, not %s", f.file, c.Content.ID, id)

@@ -16,10 +16,13 @@ const (
 	exitNotValid = 3 // verify: NOT VALID, or a stale answer
 )
 
-// exitErr is an error with its exit code.
+// exitErr is an error with its exit code. printed says the command has
+// printed its outcome on stdout already (a NOT VALID verdict, the answers
+// of several gateways): --json adds no error object.
 type exitErr struct {
-	code int
-	err  error
+	code    int
+	err     error
+	printed bool
 }
 
 func (e *exitErr) Error() string { return e.err.Error() }
@@ -36,13 +39,13 @@ func usageErr(err error) error {
 // usagef is a usage error from a format.
 func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
 
-// notValid is a NOT VALID verdict (exit 3).
+// notValid is a NOT VALID verdict (exit 3), printed on stdout already.
 func notValid(licenceID string, stale bool) error {
 	what := "NOT VALID"
 	if stale {
 		what += " (stale answer)"
 	}
-	return &exitErr{code: exitNotValid, err: fmt.Errorf("licence %s is %s", licenceID, what)}
+	return &exitErr{code: exitNotValid, err: fmt.Errorf("licence %s is %s", licenceID, what), printed: true}
 }
 
 // exitCode maps an error to the process's exit code; cobra's own errors

@@ -18,7 +18,7 @@ func newGateway() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.LoadConfig(configFile)
 			if err != nil {
-				return err
+				return inputErr(configFile, err)
 			}
 			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "gateway", "org", cfg.Org)
 			return gateway.Run(cmd.Context(), cfg, log)

@@ -34,7 +34,7 @@ to the gateway, never a clear value or a citizen ID. Each accepted licence's hol
 (clear values with their salts) is written to DIR/LICENCE-ID.json, mode 0600.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error { return o.issue(cmd, a[0], f) }}
-	c.Flags().StringVar(&f.sealKey, "seal-key", "", "the agency's seal key (PEM, from `wanledger seal keygen`)")
+	c.Flags().StringVar(&f.sealKey, "seal-key", "", "the agency's seal key (PEM, as wanledger seal keygen writes it)")
 	c.Flags().StringVar(&f.provinceSalt, "province-salt", "", "the province's holder salt file (hex)")
 	c.Flags().StringVar(&f.credentials, "credentials", "", "directory for the holders' credential files")
 	for _, name := range []string{"seal-key", "province-salt", "credentials"} {

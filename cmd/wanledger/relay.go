@@ -18,7 +18,7 @@ func newRelay() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := relayconfig.LoadConfig(configFile)
 			if err != nil {
-				return err
+				return inputErr(configFile, err)
 			}
 			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "relay", "org", cfg.Org)
 			return relay.Run(cmd.Context(), cfg, log)

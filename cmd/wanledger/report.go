@@ -9,11 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/internal/presentation"
+	"github.com/wanledger/wanledger/internal/snapshot"
 )
 
 // errorObject is an error as --json prints it on stdout: the gateway's
 // error object (code, message, denialId, blockNumber) with its HTTP status,
-// or for a local error the code USAGE or ERROR and the message.
+// or for a local error its code (a snapshot's or presentation's refusal),
+// else USAGE or ERROR, and the message.
 type errorObject struct {
 	Status int `json:"status,omitempty"`
 	*api.Error
@@ -22,29 +25,48 @@ type errorObject struct {
 
 // reportError prints the error of the command cmd on errOut as
 // "wanledger: …" and, when cmd was given --json, as a JSON object on out
-// (but a NOT VALID verdict, printed already); it returns the exit code.
+// (but an outcome printed on stdout already, such as a NOT VALID verdict);
+// it returns the exit code.
 func reportError(out, errOut io.Writer, cmd *cobra.Command, err error) int {
 	code := exitCode(err)
 	fmt.Fprintln(errOut, "wanledger:", errorText(err))
-	if cmd == nil || code == exitNotValid {
+	if e := (*exitErr)(nil); cmd == nil || errors.As(err, &e) && e.printed {
 		return code
 	}
 	if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
 		return code
 	}
-	obj := errorObject{ExitCode: code}
+	b, _ := json.MarshalIndent(errorObjectOf(err), "", "  ") // plain strings and numbers
+	fmt.Fprintln(out, string(b))
+	return code
+}
+
+// errorObjectOf is err as --json prints it.
+func errorObjectOf(err error) errorObject {
+	obj := errorObject{ExitCode: exitCode(err)}
 	var e *api.Error
 	if errors.As(err, &e) {
 		obj.Status, obj.Error = e.Status, &api.Error{Code: e.Code, Message: cliHint(e.Message), DenialID: e.DenialID, BlockNumber: e.BlockNumber}
-	} else {
-		obj.Error = &api.Error{Code: "ERROR", Message: errorText(err)}
-		if code == exitUsage {
-			obj.Code = "USAGE"
-		}
+		return obj
 	}
-	b, _ := json.MarshalIndent(obj, "", "  ") // plain strings and numbers
-	fmt.Fprintln(out, string(b))
-	return code
+	obj.Error = &api.Error{Code: errorCode(err), Message: errorText(err)}
+	return obj
+}
+
+// errorCode is a local error's code: a snapshot's or a presentation's
+// refusal code, else USAGE for a usage error or ERROR.
+func errorCode(err error) string {
+	var se *snapshot.Error
+	var pe *presentation.Error
+	switch {
+	case errors.As(err, &se):
+		return string(se.Code)
+	case errors.As(err, &pe):
+		return string(pe.Code)
+	case exitCode(err) == exitUsage:
+		return "USAGE"
+	}
+	return "ERROR"
 }
 
 // errorText is an error's text for a person: a refusal's denial named once

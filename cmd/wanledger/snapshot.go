@@ -8,8 +8,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// errNoSnapshotFile is save's refusal to write over a file.
-var errNoSnapshotFile = errors.New("the file exists; remove it or name another")
+// errFileExists is the refusal to write over a file (snapshot save,
+// wallet present --qr).
+var errFileExists = errors.New("the file exists; remove it or name another")
 
 // snapshotCommand is `snapshot save FILE`: download the gateway's signed
 // offline snapshot.
@@ -28,7 +29,7 @@ func (o *clientOptions) snapshotCommand() *cobra.Command {
 			}
 			f, err := os.OpenFile(a[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			if os.IsExist(err) {
-				return usagef("%s: %v", a[0], errNoSnapshotFile)
+				return usagef("%s: %v", a[0], errFileExists)
 			}
 			if err != nil {
 				return usageErr(err)

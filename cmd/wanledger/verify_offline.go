@@ -31,8 +31,9 @@ func (f *offlineFlags) register(verify *cobra.Command) {
 }
 
 // verifyOffline checks a presentation against a snapshot file with no
-// network: exit 0 VALID, 3 NOT VALID or refused.
-func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off offlineFlags, p presentationFlags) error {
+// network, judged at --at (default now): exit 0 VALID, 3 NOT VALID or
+// refused.
+func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off offlineFlags, p presentationFlags, at string) error {
 	switch {
 	case len(args) > 0:
 		return usagef("--offline verifies a --presentation, not a licence ID")
@@ -41,23 +42,30 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 	case off.msp == "":
 		return usagef("--offline needs --msp: the organisation trusted to sign the snapshot")
 	}
+	now, err := parseTime("at", at)
+	if err != nil {
+		return err
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
 	text, err := p.read(cmd)
 	if err != nil {
 		return err
 	}
-	data, err := readBounded(off.file, snapshot.MaxFile)
+	data, err := readInput(cmd, off.file, snapshot.MaxFile)
+	if err != nil {
+		return err
+	}
+	trust, err := o.trust(cmd, off)
 	if err != nil {
 		return usageErr(err)
 	}
-	trust, err := o.trust(off)
-	if err != nil {
-		return usageErr(err)
-	}
-	snap, err := snapshot.Parse(data, trust)
+	snap, err := snapshot.ParseAt(data, trust, now)
 	if err != nil {
 		return &exitErr{code: exitNotValid, err: fmt.Errorf("snapshot %s refused: %w", off.file, err)}
 	}
-	v, err := snap.Check(text, presentation.Expect{Nonce: p.nonce, Audience: off.audience, Now: time.Now()}, off.acceptStale)
+	v, err := snap.Check(text, presentation.Expect{Nonce: p.nonce, Audience: off.audience, Now: now}, off.acceptStale)
 	if err != nil {
 		return &exitErr{code: exitNotValid, err: fmt.Errorf("presentation refused: %w", err)}
 	}
@@ -77,7 +85,7 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 // trust is whom --offline trusts: the organisation --msp names, its CA
 // certificates (--ca, else its MSP in the run directory) and the channels
 // the topology makes it a member of.
-func (o *clientOptions) trust(off offlineFlags) (snapshot.Trust, error) {
+func (o *clientOptions) trust(cmd *cobra.Command, off offlineFlags) (snapshot.Trust, error) {
 	topo := network.Default()
 	org, ok := topo.Org(off.msp)
 	if !ok || org.MSPID != off.msp {
@@ -88,7 +96,7 @@ func (o *clientOptions) trust(off offlineFlags) (snapshot.Trust, error) {
 		t.Channels = append(t.Channels, c.Name)
 	}
 	if off.ca != "" {
-		pool, err := caPool(off.ca)
+		pool, err := caPool(cmd, off.ca)
 		t.Roots = pool
 		return t, err
 	}
@@ -103,20 +111,20 @@ func (o *clientOptions) trust(off offlineFlags) (snapshot.Trust, error) {
 	}
 	t.Roots = x509.NewCertPool()
 	for _, e := range entries {
-		if err := addPEM(t.Roots, filepath.Join(dir, e.Name())); err != nil {
+		if err := addPEM(cmd, t.Roots, filepath.Join(dir, e.Name())); err != nil {
 			return t, err
 		}
 	}
 	return t, nil
 }
 
-func caPool(file string) (*x509.CertPool, error) {
+func caPool(cmd *cobra.Command, file string) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
-	return pool, addPEM(pool, file)
+	return pool, addPEM(cmd, pool, file)
 }
 
-func addPEM(pool *x509.CertPool, file string) error {
-	b, err := readBounded(file, 1<<20)
+func addPEM(cmd *cobra.Command, pool *x509.CertPool, file string) error {
+	b, err := readInput(cmd, file, 1<<20)
 	if err != nil {
 		return err
 	}
@@ -124,20 +132,6 @@ func addPEM(pool *x509.CertPool, file string) error {
 		return fmt.Errorf("%s holds no PEM certificate", file)
 	}
 	return nil
-}
-
-// readBounded reads a file of at most max bytes.
-func readBounded(file string, max int64) ([]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err == nil && int64(len(b)) > max {
-		err = fmt.Errorf("%s is over %d bytes", file, max)
-	}
-	return b, err
 }
 
 // home is the run directory: --home, else the default.
@@ -166,7 +160,11 @@ func printOffline(w io.Writer, v snapshot.Verdict) {
 	}
 	for _, c := range v.Checks {
 		mark := "ok  "
-		if !c.OK {
+		switch {
+		case c.Name == snapshot.CheckFresh && v.StaleAccepted:
+			mark = "STALE"
+			c.Name += " (accepted by --accept-stale)"
+		case !c.OK:
 			mark = "FAIL"
 		}
 		line := "  " + mark + " " + c.Name

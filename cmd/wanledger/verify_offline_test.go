@@ -54,6 +54,15 @@ func TestVerifyOfflineExitCodes(t *testing.T) {
 // CA's and the snapshot's files in dir.
 func signedSnapshot(t *testing.T, dir, org, claimed string) (caFile, snapFile string) {
 	t.Helper()
+	return signedSnapshotOf(t, dir, org, snapshot.NewBuilder(claimed, "anhui", 1, time.Now(), nil).Body())
+}
+
+// signedSnapshotOf makes a CA of org and signs body with an identity that
+// CA issued (valid three days either side of now); it returns the CA's and
+// the snapshot's files in dir.
+func signedSnapshotOf(t *testing.T, dir, org string, body *snapshot.Body) (caFile, snapFile string) {
+	t.Helper()
+	claimed := body.MSPID
 	key := func() *ecdsa.PrivateKey {
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
@@ -64,18 +73,18 @@ func signedSnapshot(t *testing.T, dir, org, claimed string) (caFile, snapFile st
 	now := time.Now()
 	caKey, leafKey := key(), key()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca." + org}, IsCA: true, BasicConstraintsValid: true,
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+		NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(72 * time.Hour), KeyUsage: x509.KeyUsageCertSign}
 	caDER, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &caKey.PublicKey, caKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	caCert, _ := x509.ParseCertificate(caDER)
-	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Admin@" + org}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Admin@" + org}, NotBefore: now.Add(-72 * time.Hour), NotAfter: now.Add(72 * time.Hour)}
 	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &leafKey.PublicKey, caKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := snapshot.Encode(snapshot.NewBuilder(claimed, "anhui", 1, now, nil).Body(), snapshot.Signer{
+	data, err := snapshot.Encode(body, snapshot.Signer{
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		Sign:    func(d []byte) ([]byte, error) { return ecdsa.SignASN1(rand.Reader, leafKey, d) }})
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,18 +57,9 @@ func (p presentationFlags) read(cmd *cobra.Command) (string, error) {
 	if !ok {
 		return strings.TrimSpace(p.text), nil
 	}
-	var r io.Reader = cmd.InOrStdin()
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return "", usageErr(err)
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxPresentationFile))
+	b, err := readInput(cmd, path, maxPresentationFile)
 	if err != nil {
-		return "", usageErr(err)
+		return "", err
 	}
 	return strings.TrimSpace(string(b)), nil
 }
@@ -92,7 +82,7 @@ func (o *clientOptions) verifyPresentation(cmd *cobra.Command, args []string, p 
 	if nonce == "" {
 		parsed, err := presentation.Parse(text)
 		if err != nil {
-			return usagef("the presentation: %v", err)
+			return fmt.Errorf("the presentation is refused: %w", err)
 		}
 		nonce = parsed.Nonce
 	}

@@ -66,7 +66,7 @@ func newWalletCommand() *cobra.Command {
 			}
 			c, err := wl.Import(args[0])
 			if err != nil {
-				return err
+				return inputErr(args[0], err)
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), summarise(c))

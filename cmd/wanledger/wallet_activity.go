@@ -4,11 +4,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/presentation"
 	"github.com/wanledger/wanledger/internal/wallet"
 )
@@ -33,6 +35,14 @@ keeps its own log (docs/adr/0019-who-verified-log.md): ask every gateway you pre
 			if len(urls) == 0 {
 				return usagef("give at least one --url GATEWAY")
 			}
+			bases := make([]string, len(urls))
+			for i, u := range urls {
+				b, err := gatewayURL(u)
+				if err != nil {
+					return err
+				}
+				bases[i] = b
+			}
 			wl, err := open()
 			if err != nil {
 				return err
@@ -53,38 +63,60 @@ keeps its own log (docs/adr/0019-who-verified-log.md): ask every gateway you pre
 			if len(ids) == 0 {
 				return usagef("the wallet holds no licence")
 			}
-			var out []gatewayActivity
-			for _, u := range urls {
-				base, err := gatewayURL(u)
+			var out []any
+			failed := 0
+			for _, u := range bases {
+				a, err := askActivity(cmd, u, key, ids)
 				if err != nil {
-					return err
+					failed++
+					fmt.Fprintf(cmd.ErrOrStderr(), "wanledger: %s: %s\n", u, errorText(err))
+					out = append(out, gatewayFailure{URL: u, Error: errorObjectOf(err)})
+					continue
 				}
-				c := apiclient.New(base, "")
-				ch, err := c.HolderChallenge(cmd.Context())
-				if err != nil {
-					return err
+				out = append(out, a)
+				if !*asJSON {
+					printActivity(cmd.OutOrStdout(), a)
 				}
-				sig, err := presentation.SignActivity(key, ch.Challenge, ch.Audience, ids)
-				if err != nil {
-					return err
-				}
-				a, err := c.HolderActivity(cmd.Context(), api.HolderActivityRequest{Challenge: ch.Challenge, PublicKey: key.Public().Hex(),
-					Signature: hex.EncodeToString(sig), Licences: ids})
-				if err != nil {
-					return err
-				}
-				out = append(out, gatewayActivity{URL: base, HolderActivity: *a})
 			}
 			if *asJSON {
-				return writeJSON(cmd.OutOrStdout(), out)
+				if err := writeJSON(cmd.OutOrStdout(), out); err != nil {
+					return err
+				}
 			}
-			for _, a := range out {
-				printActivity(cmd.OutOrStdout(), a)
+			if failed > 0 {
+				return &exitErr{code: exitError, err: fmt.Errorf("%d of %d gateways did not answer", failed, len(urls)), printed: true}
 			}
 			return nil
 		}}
 	c.Flags().StringArrayVar(&urls, "url", nil, "a gateway's URL (repeatable)")
 	return c
+}
+
+// gatewayFailure is, in --json, a gateway that did not answer: its URL
+// and the error, as --json prints an error.
+type gatewayFailure struct {
+	URL   string      `json:"url"`
+	Error errorObject `json:"error"`
+}
+
+// askActivity asks the gateway at base for the holder's activity of the
+// licences ids, signing its challenge with key.
+func askActivity(cmd *cobra.Command, base string, key *gm.PrivateKey, ids []string) (gatewayActivity, error) {
+	c := apiclient.New(base, "")
+	ch, err := c.HolderChallenge(cmd.Context())
+	if err != nil {
+		return gatewayActivity{}, err
+	}
+	sig, err := presentation.SignActivity(key, ch.Challenge, ch.Audience, ids)
+	if err != nil {
+		return gatewayActivity{}, err
+	}
+	a, err := c.HolderActivity(cmd.Context(), api.HolderActivityRequest{Challenge: ch.Challenge, PublicKey: key.Public().Hex(),
+		Signature: hex.EncodeToString(sig), Licences: ids})
+	if err != nil {
+		return gatewayActivity{}, err
+	}
+	return gatewayActivity{URL: base, HolderActivity: *a}, nil
 }
 
 // purposeCell is a verification's purpose code with its labels, if any.
@@ -95,10 +127,43 @@ func purposeCell(v api.VerificationEntry) string {
 	return fmt.Sprintf("%s (%s / %s)", v.Purpose, v.PurposeZh, v.PurposeEn)
 }
 
+// outcome is a verification's outcome for a person: valid, NOT VALID with
+// the check that failed (a lower-case check name), or refused with the
+// refusal's code (upper case).
+func outcome(o string) (text string, valid, refused bool) {
+	switch {
+	case o == "valid":
+		return "valid", true, false
+	case o != "" && strings.ToUpper(o) == o:
+		return "refused (" + cell(o) + ")", false, true
+	}
+	return "NOT VALID (failed check " + cell(o) + ")", false, false
+}
+
+// printActivity prints one gateway's answer: a count of the verifications
+// by outcome, then a line for each verification and access.
 func printActivity(w io.Writer, a gatewayActivity) {
-	fmt.Fprintf(w, "%s: %d verifications, %d accesses\n", a.URL, len(a.Verifications), len(a.Accesses))
+	valid, refused := 0, 0
 	for _, v := range a.Verifications {
-		fmt.Fprintf(w, "  verified %s  %s by %s (%s) for %s, purpose %s: %s\n", v.At.Format(time.RFC3339), v.LicenceID, v.VerifierMSP, v.Verifier, v.Audience, purposeCell(v), v.Outcome)
+		switch _, ok, no := outcome(v.Outcome); {
+		case ok:
+			valid++
+		case no:
+			refused++
+		}
+	}
+	notValid := ""
+	if n := len(a.Verifications) - valid - refused; n > 0 {
+		notValid = fmt.Sprintf(", %d not valid", n)
+	}
+	fmt.Fprintf(w, "%s: %d verifications (%d valid%s, %d refused), %d accesses\n", a.URL, len(a.Verifications), valid, notValid, refused, len(a.Accesses))
+	for _, v := range a.Verifications {
+		text, _, _ := outcome(v.Outcome)
+		disclosed := "no fields disclosed"
+		if len(v.Disclosed) > 0 {
+			disclosed = "disclosed " + strings.Join(v.Disclosed, ", ")
+		}
+		fmt.Fprintf(w, "  %s: %s shown to %s (%s), purpose %s, %s, at %s\n", text, v.LicenceID, cell(v.VerifierMSP), v.Audience, purposeCell(v), disclosed, v.At.Format(time.RFC3339))
 	}
 	for _, r := range a.Accesses {
 		fmt.Fprintf(w, "  %-8s %s  %s of %s's %s, purpose %s\n", r.Kind, r.At.Format(time.RFC3339), r.Requester, r.Owner, r.DatasetID, r.Purpose)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,12 +15,12 @@ import (
 func newWalletPresent(open func() (*wallet.Wallet, error), asJSON *bool) *cobra.Command {
 	var disclose []string
 	var nonce, audience, qrFile string
-	var qrTerminal, offline bool
+	var qrTerminal, offline, force bool
 	c := &cobra.Command{Use: "present ID --nonce N --audience VERIFIER", Short: "Present a licence to a verifier: the chosen fields and a key binding signed by the holder's key, as text and QR code",
 		Long: `Prints the compact presentation (docs/credential-format.md) on stdout: the licence reference,
 the disclosures of the fields named by --disclose (none if absent), and a key binding signed by
 the wallet's holder key over the verifier's nonce, its name (--audience), the time and the digest
-of the rest. --qr writes it as a PNG QR code, --qr-terminal draws it on stderr; a presentation too
+of the rest. --qr writes it as a PNG QR code to a new file (--force: over an existing one), --qr-terminal draws it on stderr; a presentation too
 large for one QR code is an error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -41,7 +43,11 @@ large for one QR code is an error.`,
 					return err
 				}
 				if qrFile != "" {
-					if err := code.WritePNG(qrFile); err != nil {
+					err := code.WritePNG(qrFile, force)
+					if errors.Is(err, fs.ErrExist) {
+						return usagef("%s: %v", qrFile, errFileExists)
+					}
+					if err != nil {
 						return err
 					}
 				}
@@ -62,7 +68,8 @@ large for one QR code is an error.`,
 	c.Flags().StringSliceVar(&disclose, "disclose", nil, "the fields to disclose, e.g. name,creditCode (default none: the key binding alone proves the holder)")
 	c.Flags().StringVar(&nonce, "nonce", "", "the verifier's nonce (8 to 128 of A-Z a-z 0-9 . _ : / -)")
 	c.Flags().StringVar(&audience, "audience", "", "the verifier the presentation is for (1 to 128 of A-Z a-z 0-9 . _ : / -)")
-	c.Flags().StringVar(&qrFile, "qr", "", "also write the presentation as a QR code to this PNG file (mode 0600)")
+	c.Flags().StringVar(&qrFile, "qr", "", "also write the presentation as a QR code to this new PNG file (mode 0600)")
+	c.Flags().BoolVar(&force, "force", false, "with --qr: write over an existing file")
 	c.Flags().BoolVar(&qrTerminal, "qr-terminal", false, "also draw the QR code on stderr")
 	c.Flags().BoolVar(&offline, "offline", false, "prefix the licence's sealed content, for a verifier with no network (verify --offline)")
 	for _, f := range []string{"nonce", "audience"} {

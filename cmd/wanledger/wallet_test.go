@@ -37,6 +37,17 @@ func issueFile(t *testing.T, id, pub string, fields issuance.Fields) (string, cr
 	if err != nil {
 		t.Fatal(err)
 	}
+	is := sealFor(t, seal, id, pub, fields)
+	file, err := issuance.WriteCredential(t.TempDir(), is.Credential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file, is.Request.Content
+}
+
+// sealFor seals licence id of type BL to the holder key pub with seal.
+func sealFor(t *testing.T, seal *gm.PrivateKey, id, pub string, fields issuance.Fields) *issuance.Issued {
+	t.Helper()
 	typ := &record.LicenceType{Code: "BL", MaxValidityDays: 3650, Fields: []record.FieldSpec{
 		{Name: "name", Type: record.FieldString, Required: true}, {Name: "creditCode", Type: record.FieldString},
 		{Name: "scope", Type: record.FieldString}}}
@@ -47,11 +58,7 @@ func issueFile(t *testing.T, id, pub string, fields issuance.Fields) (string, cr
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := issuance.WriteCredential(t.TempDir(), is.Credential)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return file, is.Request.Content
+	return is
 }
 
 func TestWalletCommandsFromKeyToPresentationAndQRCode(t *testing.T) {
@@ -124,7 +131,7 @@ func TestWalletCommandsFromKeyToPresentationAndQRCode(t *testing.T) {
 		{[]string{"present", "BL-0002", "--nonce", "nonce-12345678"}, exitUsage, `"audience" not set`},
 		{[]string{"present", "BL-9", "--nonce", "nonce-12345678", "--audience", "a"}, exitError, "no licence BL-9"},
 		{[]string{"present", "BL-0002", "--disclose", "founded", "--nonce", "nonce-12345678", "--audience", "a"}, exitError, `no field "founded"`},
-		{[]string{"import", filepath.Join(dir, "none.json")}, exitError, "no such file"},
+		{[]string{"import", filepath.Join(dir, "none.json")}, exitUsage, "cannot read input file"},
 		{[]string{"import", file}, exitError, "holds licence BL-0002 already"},
 		{[]string{"show"}, exitUsage, "accepts 1 arg"},
 	} {

@@ -87,6 +87,10 @@ type Verdict struct {
 	AgeSeconds      int64     `json:"ageSeconds"`
 	FreshnessLimit  int64     `json:"freshnessLimitSeconds"`
 	Stale           bool      `json:"stale"`
+	// StaleAccepted: the snapshot is stale and the caller accepted it; its
+	// freshness check then fails (ok false, code SNAPSHOT_STALE in its
+	// detail) without making the verdict NOT VALID.
+	StaleAccepted bool `json:"staleAccepted,omitempty"`
 }
 
 // Field is a disclosed field's name and value.
@@ -100,8 +104,9 @@ type Field struct {
 // content is the one the snapshot lists for the licence, the seal by a
 // key of the agency valid when it sealed, the agency's grant then, the
 // status in the snapshot and the validity window at exp.Now. A snapshot
-// older than the licence type's freshness limit fails unless acceptStale
-// (the verdict still says it is stale). An error is a form refusal (an
+// older than the licence type's freshness limit fails its freshness check;
+// with acceptStale that failure is accepted (StaleAccepted) and does not
+// make the verdict NOT VALID. An error is a form refusal (an
 // *Error or a *presentation.Error) or ErrExpect.
 func (s *Snapshot) Check(offline string, exp presentation.Expect, acceptStale bool) (Verdict, error) {
 	c, seal, p, err := ParseOffline(offline)
@@ -149,8 +154,9 @@ func (s *Snapshot) Check(offline string, exp presentation.Expect, acceptStale bo
 	}
 	v.Stale = v.AgeSeconds > v.FreshnessLimit
 	var staleErr error
-	if v.Stale && !acceptStale {
+	if v.Stale {
 		staleErr = refuse(Stale, "the snapshot is %s old, over the %s limit of type %s", age(v.AgeSeconds), age(v.FreshnessLimit), c.Type)
+		v.StaleAccepted = acceptStale
 	}
 	add(CheckFresh, staleErr)
 	lic := &record.Licence{Content: c, Signature: hex.EncodeToString(seal), SealedAt: time.Unix(l.SealedAt[i], 0).UTC()}
@@ -183,8 +189,10 @@ func (s *Snapshot) Check(offline string, exp presentation.Expect, acceptStale bo
 	return v.done(), nil
 }
 
+// done sets Valid: every check passed, but a stale snapshot's freshness
+// check if the staleness was accepted.
 func (v Verdict) done() Verdict {
-	v.Valid = !slices.ContainsFunc(v.Checks, func(c api.Check) bool { return !c.OK })
+	v.Valid = !slices.ContainsFunc(v.Checks, func(c api.Check) bool { return !c.OK && !(c.Name == CheckFresh && v.StaleAccepted) })
 	return v
 }
 

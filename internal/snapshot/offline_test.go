@@ -87,8 +87,8 @@ func TestAStaleSnapshotIsRefusedUnlessAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !v.Valid || !v.Stale || v.AgeSeconds != 13*3600 {
-		t.Fatalf("accepted stale: %+v, failed %v", v, failed(v))
+	if got := failed(v); !v.Valid || !v.Stale || !v.StaleAccepted || v.AgeSeconds != 13*3600 || len(got) != 1 || !strings.HasPrefix(got[0], CheckFresh+": "+string(Stale)) {
+		t.Fatalf("accepted stale: %+v, failed %v", v, got)
 	}
 }
 

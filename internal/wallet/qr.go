@@ -37,13 +37,26 @@ func NewQR(text string) (*QR, error) {
 }
 
 // WritePNG writes the code as a PNG image (8 pixels a module, a quiet
-// zone of 4 modules) to path, mode 0600: it may disclose field values.
-func (q *QR) WritePNG(path string) error {
+// zone of 4 modules) to a new file path, mode 0600: it may disclose field
+// values. An existing file is an error (os.ErrExist) unless overwrite.
+func (q *QR) WritePNG(path string, overwrite bool) error {
 	b, err := q.code.ToPNGBytes(qr.NewQrCodeImgConfig(8, 4))
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o600)
+	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if !overwrite {
+		flag |= os.O_EXCL
+	}
+	f, err := os.OpenFile(path, flag, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // WriteTerminal draws the code in text, two modules a character with the

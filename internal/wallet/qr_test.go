@@ -29,7 +29,7 @@ func TestAPresentationRoundTripsThroughItsQRCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "p.png")
-	if err := code.WritePNG(path); err != nil {
+	if err := code.WritePNG(path, false); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
