@@ -11,7 +11,7 @@ import (
 )
 
 func (o *clientOptions) shareCommands() *cobra.Command {
-	c := &cobra.Command{Use: "share", Short: "Datasets, data-sharing authorizations and accesses, through a gateway"}
+	c := &cobra.Command{Use: "share", Short: "Datasets, data-sharing authorizations and refusals, through a gateway"}
 	o.register(c)
 	var r reasonFlags
 	list := pageCommand(o, "list", "Authorizations by --owner or --requester", []param{{name: "owner", usage: "owner MSP ID"}, {name: "requester", usage: "requester MSP ID"}},

@@ -143,7 +143,7 @@ func TestMissingInputFilesAreUsageErrors(t *testing.T) {
 		{"verify", "BL-0001", "--credential", none},
 		{"verify", "BL-0001", "--credential", dir},
 		{"verify", "--presentation", "@" + none},
-		{"share", "access", none},
+		{"share", "grant", none},
 		{"data", "import", "--dataset", "d", filepath.Join(dir, "rows.csv")},
 		{"wallet", "import", none, "--wallet", wallet},
 		{"gateway", "--config", none},
