@@ -33,9 +33,6 @@ const (
 	CodeNonceNotIssued    = "NONCE_NOT_ISSUED_TO_CALLER" // 403: a nonce issued to another API key's identity; left unused
 	CodeAudienceUnknown   = "AUDIENCE_UNKNOWN"           // 400: an audience that is not this gateway's verifier name
 	CodeHolderKeyMismatch = "HOLDER_KEY_MISMATCH"        // 403: a licence not bound to the key that signed the challenge
-	// CodeHolderLicenceInactive (403): a licence bound to the key but not
-	// in force (revoked, suspended, expired or not yet valid).
-	CodeHolderLicenceInactive = "HOLDER_LICENCE_INACTIVE"
 )
 
 // PresentationRefusals are the codes of the presentation format

@@ -32,6 +32,23 @@ func (w *holderWorld) activityReq(req api.HolderActivityRequest) (int, api.Holde
 	return st, out, code
 }
 
+// holderAccess records an access to data about BL-1's holder, under their
+// consent: Wuhu reads the name in Hefei's dataset hukou.
+func (w *holderWorld) holderAccess(t *testing.T) {
+	var l api.Read[record.Licence]
+	w.must("Verifier", http.MethodGet, "/v1/licences/BL-1", nil, &l)
+	pseudonym, now := l.Data.HolderPseudonym, w.chain.Now()
+	w.must("Owner", http.MethodPost, "/v1/datasets", api.DatasetRequest{ID: "hukou", Description: "户籍",
+		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
+	w.must("Owner", http.MethodPost, "/v1/authorizations", api.AuthorizationRequest{ID: "A1", Requester: "WuhuMSP", DatasetID: "hukou",
+		Fields: []string{"name"}, Purpose: "social-security", ConsentDigest: gm.SM3Hex([]byte("consent")), Subjects: []string{pseudonym},
+		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(1, 0, 0)}, nil)
+	if _, err := w.recordAccess(record.DataRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
+		Purpose: "social-security", Subjects: []string{pseudonym}}, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	w := newHolderWorld(t)
 	var l api.Read[record.Licence]
@@ -42,17 +59,7 @@ func TestTheHolderSeesWhoVerifiedAndAccessedWithTheirKey(t *testing.T) {
 	p := w.present(t, w.holder, "合肥示例", n, "HefeiMSP", w.chain.Now())
 	w.verify(api.PresentationRequest{Presentation: p, Nonce: n, Purpose: "tenancy"})
 	w.verify(api.PresentationRequest{Presentation: p, Nonce: n})
-	// An access to data about the holder, under their consent.
-	now := w.chain.Now()
-	w.must("Owner", http.MethodPost, "/v1/datasets", api.DatasetRequest{ID: "hukou", Description: "户籍",
-		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}}}, nil)
-	w.must("Owner", http.MethodPost, "/v1/authorizations", api.AuthorizationRequest{ID: "A1", Requester: "WuhuMSP", DatasetID: "hukou",
-		Fields: []string{"name"}, Purpose: "social-security", ConsentDigest: gm.SM3Hex([]byte("consent")), Subjects: []string{pseudonym},
-		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(1, 0, 0)}, nil)
-	if _, err := w.recordAccess(record.DataRequest{AuthorizationID: "A1", DatasetID: "hukou", Fields: []string{"name"},
-		Purpose: "social-security", Subjects: []string{pseudonym}}, []byte("a")); err != nil {
-		t.Fatal(err)
-	}
+	w.holderAccess(t)
 
 	st, a, code := w.activity(t, w.holder, "BL-1")
 	if st != http.StatusOK || len(a.Verifications) != 2 || len(a.Accesses) != 1 {

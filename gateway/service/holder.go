@@ -29,9 +29,9 @@ func (s *Service) HolderChallenge() (api.HolderChallenge, error) {
 const maxTracePage = 200
 
 // HolderActivity answers a holder who signed a challenge with their key:
-// for each licence asked about, all bound to that key and in force, the
-// presentations this gateway verified, and the ledger's access trail by
-// the holder pseudonyms of those of this channel (read as the holder
+// for each licence asked about, all bound to that key, the presentations
+// this gateway verified, and the ledger's access trail by the holder
+// pseudonyms of those of this channel in force (read as the holder
 // identity).
 func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequest) (api.HolderActivity, error) {
 	var out api.HolderActivity
@@ -66,15 +66,12 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 			if err != nil || !strings.EqualFold(l.HolderPublicKey, pub.Hex()) {
 				return api.Errorf(http.StatusForbidden, api.CodeHolderKeyMismatch, "no licence %q bound to this key is known here", id)
 			}
-			// A key opens the list only while its licence is in force: a
-			// revoked licence's stolen key reads nothing more.
-			if st := l.StatusAt(at).Status; st != record.StatusActive {
-				return api.Errorf(http.StatusForbidden, api.CodeHolderLicenceInactive, "licence %q is %s: only a licence in force opens its holder's list", id, st)
-			}
-			// The channel's trail only for its own licences: a licence
-			// relayed from the other channel was issued under that one's
-			// accreditation, not this one's.
-			if relayed == nil && !slices.Contains(pseudonyms, l.HolderPseudonym) {
+			// The channel's trail only for its own licences in force: a
+			// licence relayed from the other channel was issued under that
+			// one's accreditation, not this one's; a revoked licence's key,
+			// perhaps stolen, reads the licence's own past and nothing more.
+			inForce := l.StatusAt(at).Status == record.StatusActive
+			if relayed == nil && inForce && !slices.Contains(pseudonyms, l.HolderPseudonym) {
 				pseudonyms = append(pseudonyms, l.HolderPseudonym)
 			}
 		}
