@@ -120,6 +120,11 @@ type PresentationBatch struct {
 // properties (of their types, none other) is kept as a zero request with
 // its error (ItemError), to be refused on its own.
 func (b *PresentationBatch) UnmarshalJSON(data []byte) error {
+	type plain PresentationBatch // without this method
+	*b = PresentationBatch{}
+	if strictJSON(data, (*plain)(b)) == nil { // every item readable: one pass
+		return nil
+	}
 	var raw struct {
 		Items []json.RawMessage `json:"items"`
 	}
