@@ -12,3 +12,31 @@ const (
 	CodeDataChanged      = "DATA_CHANGED"       // the provider's rows no longer hash to the digest it committed
 	CodeProtocol         = "PROTOCOL_ERROR"     // a message that is not the protocol's
 )
+
+// FetchRequest asks the requester's gateway to fetch rows of another
+// organisation's dataset under an authorization (POST /v1/fetch). The
+// gateway signs it as the caller's identity, adding the nonce and time.
+type FetchRequest struct {
+	AuthorizationID string   `json:"authorizationId" minLength:"1" maxLength:"64" doc:"the authorization's ID"`
+	DatasetID       string   `json:"datasetId" minLength:"1" maxLength:"64" doc:"the dataset's ID"`
+	Fields          []string `json:"fields" minItems:"1" maxItems:"64" doc:"the fields asked for, in the order of the answer's columns"`
+	Purpose         string   `json:"purpose" minLength:"1" maxLength:"32" doc:"the purpose code"`
+	Subjects        []string `json:"subjects,omitempty" maxItems:"100" doc:"holder pseudonyms to restrict the rows to; empty: every row"`
+}
+
+// Response headers of POST /v1/fetch: the committed access record's ID
+// and digests, and the rows' count.
+const (
+	HeaderAccessID       = "Wanledger-Access-Id"
+	HeaderRequestDigest  = "Wanledger-Request-Digest"
+	HeaderResponseDigest = "Wanledger-Response-Digest"
+	HeaderRowCount       = "Wanledger-Row-Count"
+)
+
+// FetchInfo describes a fetch's answer, from its headers.
+type FetchInfo struct {
+	AccessID       string `json:"accessId"`
+	RequestDigest  string `json:"requestDigest"`
+	ResponseDigest string `json:"responseDigest"`
+	Rows           uint64 `json:"rows"`
+}

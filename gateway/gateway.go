@@ -52,6 +52,7 @@ type Gateway struct {
 	m      metrics
 	rows   *datasets.Store // rows of owned datasets; nil in handler tests
 	mesh   service.Mesh    // the libp2p host; nil in handler tests
+	fetch  service.Fetcher // the fetch protocol's requester; nil in handler tests
 
 	peerHeight atomic.Uint64
 	lastSync   atomic.Int64 // unix nanoseconds when the cache last had every block
@@ -133,6 +134,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	defer closeData()
 	g.rows, g.mesh = rows, meshView{host}
+	if g.fetch, err = startFetch(cfg, fab, store, rows, host, log); err != nil {
+		return err
+	}
 	return g.Serve(ctx)
 }
 
@@ -236,7 +240,7 @@ func (g *Gateway) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Verifier: g.judge, Stale: g.stale,
 		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log, Presentations: g.pres,
-		MSPID: g.cfg.MSPID, Rows: g.rows, Mesh: g.mesh})
+		MSPID: g.cfg.MSPID, Rows: g.rows, Mesh: g.mesh, Fetcher: g.fetch})
 	ids := make([]string, len(g.cfg.Identities))
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name

@@ -50,6 +50,8 @@ type Config struct {
 	Datasets Datasets `json:"datasets,omitzero"`
 	// Mesh configures the libp2p host (config/mesh.go).
 	Mesh Mesh `json:"mesh,omitzero"`
+	// Fetch configures the fetch protocol's two sides (config/fetch.go).
+	Fetch Fetch `json:"fetch,omitzero"`
 }
 
 // Bounds of BodyBudget.

@@ -60,5 +60,5 @@ func (c *Config) fillMesh() []error {
 			errs = append(errs, fmt.Errorf("mesh.listen: %q is not a multiaddress", a))
 		}
 	}
-	return errs
+	return append(errs, c.fillFetch()...)
 }

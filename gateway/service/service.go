@@ -70,6 +70,9 @@ type Options struct {
 	// gateway's libp2p host (mesh.go); either may be nil.
 	Rows *datasets.Store
 	Mesh Mesh
+	// Fetcher fetches rows from other organisations' gateways (fetch.go);
+	// nil: POST /v1/fetch is unavailable.
+	Fetcher Fetcher
 }
 
 // Service answers the API's operations.
@@ -85,12 +88,13 @@ type Service struct {
 	msp          string
 	rows         *datasets.Store
 	mesh         Mesh
+	fetcher      Fetcher
 }
 
 // New assembles a service; a nil Clock is time.Now.
 func New(o Options) *Service {
 	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log, pres: o.Presentations,
-		msp: o.MSPID, rows: o.Rows, mesh: o.Mesh}
+		msp: o.MSPID, rows: o.Rows, mesh: o.Mesh, fetcher: o.Fetcher}
 	if s.verifier == nil {
 		s.verifier = verifier.New(0)
 	}

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"slices"
+)
+
+// Fetch configures the fetch protocol (gateway/fetch): the provider that
+// serves the organisation's datasets on the mesh host, and the requests
+// its callers make of other organisations' gateways (POST /v1/fetch).
+type Fetch struct {
+	// OwnerIdentity is the identity (one of identities, holding the
+	// data-owner role on the ledger) that records the accesses and
+	// denials the provider serves and refuses. No provider runs if empty.
+	OwnerIdentity string `json:"ownerIdentity,omitempty"`
+	// CAs are, per MSP ID, a PEM file or a directory of PEM files of the
+	// CA certificates a requester's certificate must chain to (for an
+	// up-run network, each organisation's msp/cacerts). A requester of an
+	// MSP not listed is refused.
+	CAs map[string]string `json:"cas,omitempty"`
+	// SpoolDir holds, while a fetch runs, the rows received, sealed under
+	// a key kept in memory; dataDir + "-fetch" if empty.
+	SpoolDir string `json:"spoolDir,omitempty"`
+}
+
+func (c *Config) fillFetch() []error {
+	var errs []error
+	f := &c.Fetch
+	if f.SpoolDir == "" && c.DataDir != "" {
+		f.SpoolDir = c.DataDir + "-fetch"
+	}
+	if f.OwnerIdentity != "" && !slices.ContainsFunc(c.Identities, func(id Identity) bool { return id.Name == f.OwnerIdentity }) {
+		errs = append(errs, fmt.Errorf("fetch.ownerIdentity %q is not one of identities", f.OwnerIdentity))
+	}
+	for msp, path := range f.CAs {
+		if _, err := os.Stat(path); err != nil {
+			errs = append(errs, fmt.Errorf("fetch.cas[%s]: %w", msp, err))
+		}
+	}
+	return errs
+}
