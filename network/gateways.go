@@ -116,6 +116,19 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 	return err
 }
 
+// channelCAs are the CA certificate directories of the organisations of
+// org's gateway channel, by MSP ID.
+func (nw *Network) channelCAs(org string) map[string]string {
+	ch, _ := nw.Topo.Channel(nw.Topo.GatewayChannel(org))
+	cas := map[string]string{}
+	for _, m := range ch.Members {
+		if o, ok := nw.Topo.Org(m); ok {
+			cas[o.MSPID] = filepath.Join(nw.Home.OrgMSP(o), "cacerts")
+		}
+	}
+	return cas
+}
+
 // writeGatewayConfig writes a gateway's configuration: it serves its
 // organisation's gateway channel through its own peer, with the operator's
 // overrides (OverridesFile) laid over it.
@@ -138,6 +151,9 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		// Holders see accesses to data about them, read as the auditor.
 		Presentations: config.Presentations{HolderIdentity: DemoUser("auditor")},
 		Mesh:          config.Mesh{Listen: n.MeshAddrs()},
+		// Accesses are recorded as the data owner; requesters' certificates
+		// chain to the CAs of the channel's organisations.
+		Fetch: config.Fetch{OwnerIdentity: DemoUser("data-owner"), CAs: nw.channelCAs(n.Org)},
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {

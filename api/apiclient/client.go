@@ -83,15 +83,20 @@ func (c *Client) sendRaw(ctx context.Context, hc *http.Client, method, path stri
 		return nil, fmt.Errorf("%s %s: the answer is larger than %d MiB, more than a gateway sends", method, path, max>>20)
 	}
 	if resp.StatusCode/100 != 2 {
-		e := &api.Error{Status: resp.StatusCode}
-		if json.Unmarshal(b, e) != nil || e.Code == "" {
-			e.Code, e.Message = "HTTP_ERROR", string(b)
-		}
-		e.Code, e.Message = printable(e.Code, 64), printable(e.Message, maxErrorMessage)
-		e.DenialID = printable(e.DenialID, 128)
-		return nil, e
+		return nil, answerError(resp.StatusCode, b)
 	}
 	return b, nil
+}
+
+// answerError is the *api.Error of a non-2xx answer's body b.
+func answerError(status int, b []byte) *api.Error {
+	e := &api.Error{Status: status}
+	if json.Unmarshal(b, e) != nil || e.Code == "" {
+		e.Code, e.Message = "HTTP_ERROR", string(b)
+	}
+	e.Code, e.Message = printable(e.Code, 64), printable(e.Message, maxErrorMessage)
+	e.DenialID = printable(e.DenialID, 128)
+	return e
 }
 
 // maxErrorMessage bounds the message of an error answer a client shows;

@@ -212,7 +212,7 @@ func newClientCommands(net *networkOptions) []*cobra.Command {
 	o := &clientOptions{net: net}
 	return []*cobra.Command{o.licenceCommands(), o.verifyCommand(), o.registryCommands(), o.whoamiCommand(), o.keysCommands(),
 		o.shareCommands(), o.auditCommands(), o.handoffCommands(), newSealCommand(), o.snapshotCommand(),
-		o.dataCommands(), o.meshCommands()}
+		o.dataCommands(), o.meshCommands(), o.fetchCommand()}
 }
 
 func (o *clientOptions) licenceCommands() *cobra.Command {

@@ -1,0 +1,401 @@
+package integration
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/fetch"
+	"github.com/wanledger/wanledger/gateway/mesh"
+	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/nettest"
+)
+
+// fetchWorld is Hefei's dataset with rows at its gateway, and the clients
+// of Hefei's data-owner, Wuhu's requester and Anhui's auditor.
+type fetchWorld struct {
+	t                 *testing.T
+	env               *nettest.Env
+	owner, req, audit *apiclient.Client
+	reqGW             gw
+	dataset           string
+	rows              []map[string]string // the rows imported, in order
+}
+
+// fetchSetup registers Hefei's and Wuhu's gateways' mesh endpoints again
+// (other tests overwrite them) and waits until each gateway's cache names
+// both, then registers a dataset of Hefei's and imports its rows.
+func fetchSetup(t *testing.T) *fetchWorld {
+	env := nettest.Get(t)
+	ctx := t.Context()
+	reqGW := gatewayAs(t, env, "wuhu", "requester")
+	ownerGW := gatewayAs(t, env, "hefei", "data-owner")
+	auditGW := gatewayAs(t, env, "anhui", "auditor")
+	w := &fetchWorld{t: t, env: env, owner: apiclient.New(ownerGW.url, ownerGW.key), req: apiclient.New(reqGW.url, reqGW.key),
+		audit: apiclient.New(auditGW.url, auditGW.key), reqGW: reqGW, dataset: fmt.Sprintf("hefei.fetch-%d", time.Now().UnixNano())}
+	admins := []*apiclient.Client{adminClient(t, env, "hefei"), adminClient(t, env, "wuhu")}
+	for _, a := range admins {
+		if _, err := a.RegisterMesh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, time.Minute, func() error {
+		var ids []string
+		var eps [][]record.GatewayEndpoint
+		for _, a := range admins {
+			st, err := a.Mesh(ctx)
+			if err != nil {
+				return err
+			}
+			ids, eps = append(ids, st.Data.PeerID), append(eps, st.Data.Endpoints)
+		}
+		for i := range eps {
+			for j, msp := range []string{"HefeiMSP", "WuhuMSP"} {
+				if !slices.ContainsFunc(eps[i], func(ep record.GatewayEndpoint) bool { return ep.MSPID == msp && ep.PeerID == ids[j] }) {
+					return fmt.Errorf("gateway %d's cache does not yet name %s's peer %s", i, msp, ids[j])
+				}
+			}
+		}
+		return nil
+	})
+	if _, err := w.owner.RegisterDataset(ctx, api.DatasetRequest{ID: w.dataset, Description: "合肥市低保家庭",
+		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString, Required: true}, {Name: "members", Type: record.FieldNumber}}}); err != nil {
+		t.Fatal(err)
+	}
+	csv := "_subject,address,members\n"
+	for i := range 6 {
+		r := map[string]string{"_subject": fmt.Sprintf("p%d", i%3), "address": fmt.Sprintf("长江路 %d 号", i+1), "members": fmt.Sprint(i + 1)}
+		w.rows = append(w.rows, r)
+		csv += r["_subject"] + "," + r["address"] + "," + r["members"] + "\n"
+	}
+	if _, err := w.owner.ImportRows(ctx, w.dataset, "text/csv", strings.NewReader(csv)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// grant grants Wuhu fields of the dataset for social assistance.
+func (w *fetchWorld) grant(maxUses int64, fields ...string) string {
+	id := fmt.Sprintf("AUTH-FETCH-%d", time.Now().UnixNano())
+	now := time.Now().UTC().Truncate(time.Second)
+	if _, err := w.owner.GrantAuthorization(w.t.Context(), api.AuthorizationRequest{ID: id, Requester: "WuhuMSP", DatasetID: w.dataset,
+		Fields: fields, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
+		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: maxUses}); err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}
+
+func (w *fetchWorld) ask(auth string, fields ...string) api.FetchRequest {
+	return api.FetchRequest{AuthorizationID: auth, DatasetID: w.dataset, Fields: fields, Purpose: "social-assistance"}
+}
+
+// fetch asks Wuhu's gateway for r as rows, decoded.
+func (w *fetchWorld) fetch(r api.FetchRequest) (api.FetchInfo, []map[string]string, error) {
+	var body bytes.Buffer
+	info, err := w.req.Fetch(w.t.Context(), r, apiclient.FetchRows, &body)
+	if err != nil {
+		return info, nil, err
+	}
+	var rows []map[string]string
+	sc := bufio.NewScanner(&body)
+	for sc.Scan() {
+		var row map[string]string
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			return info, nil, fmt.Errorf("line %q: %w", sc.Text(), err)
+		}
+		rows = append(rows, row)
+	}
+	return info, rows, sc.Err()
+}
+
+// want is the imported rows of subjects (all if none), projected.
+func (w *fetchWorld) want(fields []string, subjects ...string) []map[string]string {
+	var out []map[string]string
+	for _, r := range w.rows {
+		if len(subjects) > 0 && !slices.Contains(subjects, r["_subject"]) {
+			continue
+		}
+		p := map[string]string{}
+		for _, f := range fields {
+			p[f] = r[f]
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// trail is the auditor's trace of an authorization, once it holds n
+// records.
+func (w *fetchWorld) trail(auth string, n int) []*record.AccessRecord {
+	var items []*record.AccessRecord
+	eventually(w.t, 30*time.Second, func() error {
+		p, err := w.audit.Trace(w.t.Context(), apiclient.TraceQuery{By: record.TraceByAuthorization, Value: auth}, apiclient.Paging{Limit: 100})
+		if err != nil {
+			return err
+		}
+		if items = p.Data.Items; len(items) != n {
+			return fmt.Errorf("the trail of %s holds %d records, want %d", auth, len(items), n)
+		}
+		return nil
+	})
+	return items
+}
+
+func sameRows(a, b []map[string]string) bool {
+	return slices.EqualFunc(a, b, func(x, y map[string]string) bool { return fmt.Sprint(x) == fmt.Sprint(y) })
+}
+
+// TestFetchAuthorizedRowsOnTheTrail: Wuhu fetches through POST /v1/fetch
+// the rows of Hefei's dataset its authorization covers; each fetch is an
+// access on the auditor's trail with the request and response digests the
+// answer named; the response bytes pass POST /v1/audit/verify; the CLI
+// fetches a subject's rows into a file; once the uses are spent the next
+// fetch is refused USES_EXHAUSTED, a denial on the trail.
+func TestFetchAuthorizedRowsOnTheTrail(t *testing.T) {
+	w := fetchSetup(t)
+	ctx := t.Context()
+	auth := w.grant(3, "address", "members")
+
+	fields := []string{"members", "address"}
+	info, rows, err := w.fetch(w.ask(auth, fields...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameRows(rows, w.want(fields)) || info.Rows != uint64(len(rows)) {
+		t.Fatalf("fetched %d rows %v (header %d), want %v", len(rows), rows, info.Rows, w.want(fields))
+	}
+
+	var raw bytes.Buffer
+	rawInfo, err := w.req.Fetch(ctx, w.ask(auth, "address"), apiclient.FetchResponse, &raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.req.VerifyAccess(ctx, api.AccessCheckRequest{AccessID: rawInfo.AccessID, ResponseBase64: base64.StdEncoding.EncodeToString(raw.Bytes())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Data.ResponseMatches || v.Data.ResponseDigest != rawInfo.ResponseDigest {
+		t.Errorf("the delivered response does not verify: %+v, answer's digest %s", v.Data, rawInfo.ResponseDigest)
+	}
+	v, err = w.req.VerifyAccess(ctx, api.AccessCheckRequest{AccessID: rawInfo.AccessID, ResponseBase64: base64.StdEncoding.EncodeToString(append(raw.Bytes(), 0))})
+	if err != nil || v.Data.ResponseMatches {
+		t.Errorf("a response with one byte more verifies: %+v, %v", v, err)
+	}
+
+	out := filepath.Join(t.TempDir(), "rows.jsonl")
+	var cliInfo api.FetchInfo
+	cliJSON(t, w.env, w.reqGW, &cliInfo, "fetch", "--authorization", auth, "--dataset", w.dataset, "--fields", "address",
+		"--purpose", "social-assistance", "--subject", "p1", "--out", out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]string
+	for line := range strings.Lines(string(b)) {
+		var row map[string]string
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatalf("%s: %q: %v", out, line, err)
+		}
+		got = append(got, row)
+	}
+	if want := w.want([]string{"address"}, "p1"); !sameRows(got, want) || cliInfo.AccessID == "" {
+		t.Errorf("wanledger fetch --subject p1 wrote %v (%+v), want %v", got, cliInfo, want)
+	}
+
+	_, _, err = w.fetch(w.ask(auth, "address"))
+	denial := wantRefusal(t, err, record.CodeUsesExhausted)
+
+	trail := w.trail(auth, 4)
+	byID := map[string]*record.AccessRecord{}
+	for _, r := range trail {
+		byID[r.ID] = r
+	}
+	for _, a := range []api.FetchInfo{info, rawInfo, cliInfo} {
+		r := byID[a.AccessID]
+		if r == nil || r.Kind != record.KindAccess || r.RequestDigest == "" || r.RequestDigest != a.RequestDigest || r.ResponseDigest != a.ResponseDigest {
+			t.Errorf("access %s on the trail is %+v; the answer named digests %s, %s", a.AccessID, r, a.RequestDigest, a.ResponseDigest)
+		}
+	}
+	if r := byID[denial]; r == nil || r.Kind != record.KindDenial || r.Reason != string(record.CodeUsesExhausted) {
+		t.Errorf("denial %s on the trail is %+v", denial, r)
+	}
+}
+
+// wantRefusal checks err is a refusal with code and a denial ID, and
+// returns the ID.
+func wantRefusal(t *testing.T, err error, code record.Code) string {
+	t.Helper()
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Code != string(code) || ae.DenialID == "" {
+		t.Fatalf("got %v, want a refusal %s with its denial", err, code)
+	}
+	return ae.DenialID
+}
+
+// TestFetchRefusalsAreOnTheTrail: a field the authorization does not
+// grant, another purpose, and a revoked authorization are refused with
+// their codes, no rows sent, and each is a denial on the trail.
+func TestFetchRefusalsAreOnTheTrail(t *testing.T) {
+	w := fetchSetup(t)
+	auth := w.grant(10, "address")
+
+	denials := map[string]string{}
+	_, rows, err := w.fetch(w.ask(auth, "address", "members"))
+	denials[wantRefusal(t, err, record.CodeFieldsNotGranted)] = string(record.CodeFieldsNotGranted)
+	r := w.ask(auth, "address")
+	r.Purpose = "tax-audit"
+	_, rows2, err := w.fetch(r)
+	denials[wantRefusal(t, err, record.CodePurposeMismatch)] = string(record.CodePurposeMismatch)
+	if _, err := w.owner.RevokeAuthorization(t.Context(), auth, api.ReasonRequest{Reason: "PURPOSE_ACHIEVED"}); err != nil {
+		t.Fatal(err)
+	}
+	_, rows3, err := w.fetch(w.ask(auth, "address"))
+	denials[wantRefusal(t, err, record.CodeNotActive)] = string(record.CodeNotActive)
+	if rows != nil || rows2 != nil || rows3 != nil {
+		t.Errorf("rows came with refusals: %v %v %v", rows, rows2, rows3)
+	}
+	for _, r := range w.trail(auth, 3) {
+		if r.Kind != record.KindDenial || denials[r.ID] != r.Reason || r.Requester != "WuhuMSP" || r.RequesterID == "" {
+			t.Errorf("trail record %+v; the refusals were %v", r, denials)
+		}
+	}
+}
+
+// TestFetchExactlyMaxUsesOfConcurrentFetches: 20 concurrent fetches under
+// an authorization of 2 uses: exactly 2 return rows, the others are
+// refused, and the trail holds exactly 2 accesses.
+func TestFetchExactlyMaxUsesOfConcurrentFetches(t *testing.T) {
+	w := fetchSetup(t)
+	const uses, tries = 2, 20
+	auth := w.grant(uses, "address")
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		ok      int
+		refused = map[string]int{}
+	)
+	for range tries {
+		wg.Go(func() {
+			_, rows, err := w.fetch(w.ask(auth, "address"))
+			mu.Lock()
+			defer mu.Unlock()
+			var ae *api.Error
+			switch {
+			case err == nil && sameRows(rows, w.want([]string{"address"})):
+				ok++
+			case errors.As(err, &ae):
+				refused[ae.Code]++
+			default:
+				t.Errorf("fetch: rows %v, %v", rows, err)
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("%d fetched, refused by code: %v", ok, refused)
+	if ok != uses || refused[string(record.CodeUsesExhausted)] == 0 {
+		t.Errorf("%d of %d fetches returned rows (refused: %v), want exactly %d", ok, tries, refused, uses)
+	}
+	accesses := 0
+	eventually(t, 30*time.Second, func() error {
+		p, err := w.audit.Trace(t.Context(), apiclient.TraceQuery{By: record.TraceByAuthorization, Value: auth}, apiclient.Paging{Limit: 100})
+		if err != nil {
+			return err
+		}
+		accesses = 0
+		for _, r := range p.Data.Items {
+			if r.Kind == record.KindAccess {
+				accesses++
+			}
+		}
+		if len(p.Data.Items) < uses+refused[string(record.CodeUsesExhausted)] {
+			return fmt.Errorf("the trail holds %d records so far", len(p.Data.Items))
+		}
+		return nil
+	})
+	if accesses != uses {
+		t.Errorf("the trail holds %d accesses, want %d", accesses, uses)
+	}
+}
+
+// accessReader reads access records through a peer as a Fabric identity.
+type accessReader struct{ c *client.Contract }
+
+func (a accessReader) Access(ctx context.Context, id string) (*record.AccessRecord, error) {
+	out, err := a.c.EvaluateWithContext(ctx, "GetAccess", client.WithArguments(id))
+	if err != nil {
+		return nil, errors.New(fabricid.ErrorMessage(err))
+	}
+	var rec record.AccessRecord
+	return &rec, json.Unmarshal(out, &rec)
+}
+
+// TestFetchFromAnUnregisteredPeerIsRefused: a libp2p host running the
+// gateway's own mesh and fetch code, with a request Wuhu's requester
+// signed, but whose peer ID no organisation registered, gets nothing from
+// Hefei's gateway, and its attempt spends no use.
+func TestFetchFromAnUnregisteredPeerIsRefused(t *testing.T) {
+	w := fetchSetup(t)
+	ctx := t.Context()
+	auth := w.grant(1, "address")
+	st, err := adminClient(t, w.env, "hefei").Mesh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := &ledgerView{eps: st.Data.Endpoints}
+	outsider, err := mesh.New(ctx, mesh.Config{KeyFile: filepath.Join(t.TempDir(), "mesh.key")}, view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outsider.Close()
+
+	org, _ := w.env.Net.Topo.Org("wuhu")
+	user := network.DemoUser("requester")
+	mspDir, _ := w.env.Net.Home.User(org, user)
+	id, sign, err := fabricid.Load("WuhuMSP", mspDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := identity.CertificateFromPEM(id.Credentials())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := func(r record.DataRequest) (record.SignedRequest, error) {
+		r.Requester, r.RequesterID = "WuhuMSP", record.ClientIDOf(cert)
+		return record.Sign(r, id.Credentials(), sign)
+	}
+	c := fetch.NewClient(outsider.Libp2p(), accessReader{contract(t, w.env, "wuhu", user, "share")}, fetch.ClientConfig{SpoolDir: t.TempDir(), MaxResumes: -1})
+	dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p, err := outsider.Dial(dctx, "HefeiMSP")
+	if err == nil {
+		var res *fetch.Result
+		res, err = c.Fetch(dctx, p, record.DataRequest{AuthorizationID: auth, DatasetID: w.dataset, Fields: []string{"address"}, Purpose: "social-assistance"}, signer)
+		if err == nil {
+			res.Close()
+			t.Fatal("Hefei's gateway served rows to a peer no organisation registered")
+		}
+	}
+	t.Logf("refused: %v", err)
+	// The one use is still there: Wuhu's own gateway fetches.
+	if _, rows, err := w.fetch(w.ask(auth, "address")); err != nil || !sameRows(rows, w.want([]string{"address"})) {
+		t.Errorf("Wuhu's gateway after the outsider: %v, %v", rows, err)
+	}
+}
