@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -102,7 +103,7 @@ func submitRecord[T any](ctx context.Context, f fetchLedger, fn string, v any) (
 	}
 	res, err := f.l.Submit(ctx, f.as, "share", fn, string(b))
 	if err != nil {
-		return nil, err
+		return nil, ledgerError(err)
 	}
 	out := new(T)
 	return out, json.Unmarshal(res.Payload, out)
@@ -111,10 +112,21 @@ func submitRecord[T any](ctx context.Context, f fetchLedger, fn string, v any) (
 func evaluateRecord[T any](ctx context.Context, f fetchLedger, fn, id string) (*T, error) {
 	b, err := f.l.Evaluate(ctx, f.as, "share", fn, id)
 	if err != nil {
-		return nil, err
+		return nil, ledgerError(err)
 	}
 	out := new(T)
 	return out, json.Unmarshal(b, out)
+}
+
+// ledgerError is the ledger's refusal as the *record.Error the fetch
+// protocol reads its code from (an *api.Error's message does not start
+// with its code); other failures as they are.
+func ledgerError(err error) error {
+	var ae *api.Error
+	if errors.As(err, &ae) && slices.Contains(record.Codes, record.Code(ae.Code)) {
+		return &record.Error{Code: record.Code(ae.Code), Msg: ae.Message}
+	}
+	return err
 }
 
 // mspIdentities verifies certificates against each MSP's configured CA
