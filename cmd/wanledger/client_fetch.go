@@ -56,6 +56,7 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 			}
 			return o.show(info, got)
 		}}
+	o.register(c)
 	fl := c.Flags()
 	fl.StringVar(&r.AuthorizationID, "authorization", "", "the authorization's ID")
 	fl.StringVar(&r.DatasetID, "dataset", "", "the dataset's ID")
