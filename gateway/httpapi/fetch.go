@@ -23,19 +23,33 @@ const (
 	FetchResponseType = "application/vnd.wanledger.fetch-response"
 )
 
-// fetchTransfer bounds the answer's writing, in place of the server's
-// write timeout: the rows are on the gateway's disk by then.
+// fetchTransfer bounds the fetch and the answer's writing, in place of
+// the server's write timeout.
 const fetchTransfer = 30 * time.Minute
+
+// fetchInput is a fetch's request, and the response writer, for its
+// write deadline.
+type fetchInput struct {
+	Accept string `header:"Accept" doc:"application/x-ndjson (the default) or application/vnd.wanledger.fetch-response"`
+	Body   api.FetchRequest
+	w      http.ResponseWriter
+}
+
+// Resolve takes the response writer.
+func (in *fetchInput) Resolve(ctx huma.Context) []error {
+	_, in.w = humago.Unwrap(ctx)
+	return nil
+}
 
 func (a *API) fetch() {
 	op := a.op("fetch", http.MethodPost, "/v1/fetch", "Fetch rows of another organisation's dataset",
 		"Signs the request as the caller's identity, fetches the rows from the authorization owner's gateway over the mesh (the fetch protocol: the owner records the access on the ledger before it sends any row), checks them against the committed access record, and answers them as JSON lines of field→value, or, with Accept: "+FetchResponseType+", as the response bytes the record's digest covers. The access record's ID and digests are in the Wanledger-* headers. A refusal carries its code and, when the owner recorded it, the denial's ID. Role requester.",
 		"sharing", string(record.RoleRequester))
 	op.Responses = map[string]*huma.Response{"200": {Description: "the rows", Content: map[string]*huma.MediaType{RowsType: {}, FetchResponseType: {}}}}
-	huma.Register(a.h, op, func(ctx context.Context, in *struct {
-		Accept string `header:"Accept" doc:"application/x-ndjson (the default) or application/vnd.wanledger.fetch-response"`
-		Body   api.FetchRequest
-	}) (*huma.StreamResponse, error) {
+	huma.Register(a.h, op, func(ctx context.Context, in *fetchInput) (*huma.StreamResponse, error) {
+		if err := http.NewResponseController(in.w).SetWriteDeadline(time.Now().Add(fetchTransfer)); err != nil {
+			a.log.Warn("fetch: write deadline not set", "err", err)
+		}
 		res, err := a.svc.Fetch(ctx, who(ctx), in.Body)
 		if err != nil {
 			return nil, err
@@ -43,10 +57,6 @@ func (a *API) fetch() {
 		raw := strings.Contains(in.Accept, FetchResponseType)
 		return &huma.StreamResponse{Body: func(hc huma.Context) {
 			defer res.Close()
-			_, w := humago.Unwrap(hc)
-			if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(fetchTransfer)); err != nil {
-				a.log.Warn("fetch: write deadline not set", "err", err)
-			}
 			rec := res.Record
 			hc.SetHeader(api.HeaderAccessID, res.AccessID)
 			hc.SetHeader(api.HeaderRequestDigest, rec.RequestDigest)

@@ -24,6 +24,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/fetch"
 	"github.com/wanledger/wanledger/gateway/mesh"
 	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -81,7 +82,7 @@ func fetchSetup(t *testing.T) *fetchWorld {
 	}
 	csv := "_subject,address,members\n"
 	for i := range 6 {
-		r := map[string]string{"_subject": fmt.Sprintf("p%d", i%3), "address": fmt.Sprintf("长江路 %d 号", i+1), "members": fmt.Sprint(i + 1)}
+		r := map[string]string{"_subject": pseudonym(i % 3), "address": fmt.Sprintf("长江路 %d 号", i+1), "members": fmt.Sprint(i + 1)}
 		w.rows = append(w.rows, r)
 		csv += r["_subject"] + "," + r["address"] + "," + r["members"] + "\n"
 	}
@@ -159,6 +160,9 @@ func (w *fetchWorld) trail(auth string, n int) []*record.AccessRecord {
 	return items
 }
 
+// pseudonym is the i-th subject's pseudonym.
+func pseudonym(i int) string { return gm.SM3Hex(fmt.Appendf(nil, "holder-%d", i)) }
+
 func sameRows(a, b []map[string]string) bool {
 	return slices.EqualFunc(a, b, func(x, y map[string]string) bool { return fmt.Sprint(x) == fmt.Sprint(y) })
 }
@@ -203,7 +207,7 @@ func TestFetchAuthorizedRowsOnTheTrail(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rows.jsonl")
 	var cliInfo api.FetchInfo
 	cliJSON(t, w.env, w.reqGW, &cliInfo, "fetch", "--authorization", auth, "--dataset", w.dataset, "--fields", "address",
-		"--purpose", "social-assistance", "--subject", "p1", "--out", out)
+		"--purpose", "social-assistance", "--subject", pseudonym(1), "--out", out)
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -216,8 +220,8 @@ func TestFetchAuthorizedRowsOnTheTrail(t *testing.T) {
 		}
 		got = append(got, row)
 	}
-	if want := w.want([]string{"address"}, "p1"); !sameRows(got, want) || cliInfo.AccessID == "" {
-		t.Errorf("wanledger fetch --subject p1 wrote %v (%+v), want %v", got, cliInfo, want)
+	if want := w.want([]string{"address"}, pseudonym(1)); !sameRows(got, want) || cliInfo.AccessID == "" {
+		t.Errorf("wanledger fetch --subject (one subject) wrote %v (%+v), want %v", got, cliInfo, want)
 	}
 
 	_, _, err = w.fetch(w.ask(auth, "address"))
