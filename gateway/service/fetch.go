@@ -44,8 +44,13 @@ func (s *Service) Fetch(ctx context.Context, who string, r api.FetchRequest) (*f
 // fetchError is the API's answer to a failed fetch.
 func (s *Service) fetchError(err error) error {
 	var fe *fetch.Error
-	if !errors.As(err, &fe) {
+	var ae *api.Error
+	switch {
+	case errors.As(err, &ae):
 		return s.fail("fetch", err)
+	case !errors.As(err, &fe):
+		s.log.Warn("fetch failed", "err", err)
+		return &api.Error{Status: http.StatusBadGateway, Code: api.CodeUnavailable, Message: "the owner's gateway did not serve the fetch", Err: err}
 	}
 	st := http.StatusBadGateway
 	switch code := record.Code(fe.Code); {
