@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,7 +102,10 @@ func TestARevokedSealKeyReachesTheLicencesItSealedOnAnotherChannel(t *testing.T)
 	// Another revocation, or another public key, is another key's life.
 	for _, f := range []func(*record.SealKey){
 		func(k *record.SealKey) { k.Revocation.Reason = "KEY_LOST" },
-		func(k *record.SealKey) { k.PublicKey = "04" + k.PublicKey[2:len(k.PublicKey)-1] + "0" },
+		func(k *record.SealKey) { // its last hex digit changed, whatever it was
+			last := map[bool]string{true: "1", false: "0"}[strings.HasSuffix(k.PublicKey, "0")]
+			k.PublicKey = k.PublicKey[:len(k.PublicKey)-1] + last
+		},
 	} {
 		var e record.SealKeyExport
 		if err := json.Unmarshal(revoked, &e); err != nil {
