@@ -11,11 +11,8 @@ import (
 
 	"github.com/wanledger/wanledger/internal/credential"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/keyfile"
 )
-
-// Secret files (seal keys, province salts, holder credentials) are written
-// with this mode, and never over an existing file.
-const secretMode = 0o600
 
 // maxSecretFile bounds what is read from a key or salt file.
 const maxSecretFile = 64 << 10
@@ -98,25 +95,11 @@ func ReadProvinceSalt(path string) ([]byte, error) {
 // writeNew writes data to a file that must not exist yet, with mode 0600.
 // A failed write leaves no file behind.
 func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, secretMode)
+	err := keyfile.WriteNew(path, data)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s exists already: refusing to overwrite it", path)
 	}
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 // readSmall reads a key or salt file of at most maxSecretFile bytes.

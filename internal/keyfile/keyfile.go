@@ -56,11 +56,18 @@ func write(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
+	return WriteNew(path, b)
+}
+
+// WriteNew writes data to path, which must not exist yet, with mode 0600,
+// synced to disk; a failed write leaves no file behind. An existing file
+// is an error that errors.Is(err, fs.ErrExist) recognises.
+func WriteNew(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(b)
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -69,7 +76,7 @@ func write(path string, b []byte) error {
 	}
 	if err != nil {
 		os.Remove(path)
-		return fmt.Errorf("key %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
