@@ -60,22 +60,32 @@ func write(path string, b []byte) error {
 }
 
 // WriteNew writes data to path, which must not exist yet, with mode 0600,
-// synced to disk; a failed write leaves no file behind. An existing file
-// is an error that errors.Is(err, fs.ErrExist) recognises.
+// synced to disk. The file appears whole or not at all: data goes to a
+// temporary file in the same directory that is then hard-linked to path,
+// so a concurrent reader never sees it half written and a failed write
+// leaves nothing behind. An existing path is an error that
+// errors.Is(err, fs.ErrExist) recognises.
 func WriteNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Link(tmp, path)
+	}
 	if err != nil {
-		os.Remove(path)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
