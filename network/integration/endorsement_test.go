@@ -79,7 +79,7 @@ func TestKeyLevelPoliciesNeedTheOwnerAndAMajority(t *testing.T) {
 	t.Run("authorization", func(t *testing.T) {
 		bindRoles(t, env, "hefei", record.RoleDataOwner)
 		owner := contract(t, env, "hefei", "User1", "share")
-		registerDataset(t, owner, "hefei.sbe", "address")
+		registerDataset(t, env, "hefei", owner, "hefei.sbe", "address")
 		mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: "AUTH-SBE-1", Requester: "WuhuMSP", DatasetID: "hefei.sbe",
 			Fields: []string{"address"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 			ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))

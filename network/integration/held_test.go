@@ -53,7 +53,7 @@ func TestHeldTransactionsAreRefusedByTheOrderer(t *testing.T) {
 	hefeiAdmin := contract(t, env, "hefei", "Admin", "registry")
 	mustSubmit(t, hefeiAdmin, "BindRole", clientID(t, hefeiAdmin), string(record.RoleDataOwner), "")
 	owner := contract(t, env, "hefei", "Admin", "share")
-	registerDataset(t, owner, heldDataset, "address")
+	registerDataset(t, env, "hefei", owner, heldDataset, "address")
 	mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: heldAuth, Requester: "WuhuMSP", DatasetID: heldDataset,
 		Fields: []string{"address"}, Purpose: twPurpose, LegalBasis: "PIPL_13_3_LEGAL_DUTY",
 		ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))

@@ -88,7 +88,8 @@ func issue(t *testing.T, issuer *client.Contract, c credential.Content, sig stri
 	return mustSubmit(t, issuer, "Issue", toJSON(t, record.IssueRequest{Content: c, Signature: sig}))
 }
 
-// bindRolesOn binds org's User1 to roles on a channel, as the org's admin.
+// bindRolesOn binds org's User1 to roles on a channel, as the org's admin,
+// and waits until every member's peer has the bindings.
 func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...record.Role) {
 	t.Helper()
 	admin := contractOn(t, env, channel, org, "Admin", "registry")
@@ -96,14 +97,18 @@ func bindRolesOn(t *testing.T, env *nettest.Env, channel, org string, roles ...r
 	for _, r := range roles {
 		mustSubmit(t, admin, "BindRole", id, string(r), "")
 	}
+	settled(t, env, channel, org)
 }
 
-// registerDataset has a data owner register a dataset of string fields.
-func registerDataset(t *testing.T, owner *client.Contract, id string, fields ...string) {
+// registerDataset has a data owner of org on anhui register a dataset of
+// string fields, and waits until every member's peer has it: the grants
+// that follow need their endorsements.
+func registerDataset(t *testing.T, env *nettest.Env, org string, owner *client.Contract, id string, fields ...string) {
 	t.Helper()
 	d := record.Dataset{ID: id, Description: "test dataset " + id}
 	for _, f := range fields {
 		d.Fields = append(d.Fields, record.FieldSpec{Name: f, Type: record.FieldString})
 	}
 	mustSubmit(t, owner, "RegisterDataset", toJSON(t, d))
+	settled(t, env, "anhui", org)
 }

@@ -40,6 +40,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	owner := contract(t, env, "hefei", "User1", "share")
 	mustSubmit(t, owner, "RegisterDataset", toJSON(t, record.Dataset{ID: "hefei.household", Description: "合肥市户籍人口",
 		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString}, {Name: "members", Type: record.FieldNumber}}}))
+	settled(t, env, "anhui", "hefei")
 	mustSubmit(t, owner, "Grant", toJSON(t, record.Authorization{ID: "AUTH-IT-1", Requester: "WuhuMSP", DatasetID: "hefei.household",
 		Fields: []string{"address", "members"}, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: 10}))

@@ -66,7 +66,7 @@ func setUpTimeWorld(t *testing.T, env *nettest.Env, now time.Time) *timeWorld {
 	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(record.RoleRequester), "")
 
 	owner := contract(t, env, "hefei", "Admin", "share")
-	registerDataset(t, owner, twDataset, "address")
+	registerDataset(t, env, "hefei", owner, twDataset, "address")
 	for _, a := range []struct {
 		id       string
 		from, to time.Time
