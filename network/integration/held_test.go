@@ -59,6 +59,7 @@ func TestHeldTransactionsAreRefusedByTheOrderer(t *testing.T) {
 		ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}))
 	wuhuAdmin := contract(t, env, "wuhu", "Admin", "registry")
 	mustSubmit(t, wuhuAdmin, "BindRole", clientID(t, wuhuAdmin), string(record.RoleRequester), "")
+	settled(t, env, "anhui", "wuhu")
 	hefei, err := rogue.New(env.Net, "hefei", "Admin")
 	if err != nil {
 		t.Fatal(err)
