@@ -385,7 +385,7 @@ func TestFetchFromAnUnregisteredPeerIsRefused(t *testing.T) {
 		r.Requester, r.RequesterID = "WuhuMSP", record.ClientIDOf(cert)
 		return record.Sign(r, id.Credentials(), sign)
 	}
-	c := fetch.NewClient(outsider.Libp2p(), accessReader{contract(t, w.env, "wuhu", user, "share")}, fetch.ClientConfig{SpoolDir: t.TempDir(), MaxResumes: -1})
+	c := fetch.NewClient(outsider.Libp2p(), accessReader{contract(t, w.env, "wuhu", user, "share")}, fetch.ClientConfig{SpoolDir: t.TempDir(), ResumeWait: -1})
 	dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	p, err := outsider.Dial(dctx, "HefeiMSP")
