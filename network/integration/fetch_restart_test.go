@@ -139,7 +139,7 @@ func TestFetchProviderKilledMidStreamResumesWithoutASecondUse(t *testing.T) {
 	if !h.WaitExit(10 * time.Second) {
 		t.Fatal("Hefei's gateway survived SIGKILL")
 	}
-	killed := time.Since(start)
+	killed := time.Now()
 	// What Hefei sent before it died reaches Wuhu's spool, then nothing.
 	atKill := spool.size.Load()
 	for still := time.Now(); time.Since(still) < time.Second; {
@@ -148,7 +148,7 @@ func TestFetchProviderKilledMidStreamResumesWithoutASecondUse(t *testing.T) {
 			atKill, still = s, time.Now()
 		}
 	}
-	t.Logf("killed Hefei's gateway %s into the fetch; Wuhu's spool stopped at %d KiB", killed.Round(time.Millisecond), atKill>>10)
+	t.Logf("killed Hefei's gateway %s into the fetch; Wuhu's spool stopped at %d KiB", killed.Sub(start).Round(time.Millisecond), atKill>>10)
 	restarted := time.Now()
 	if err := w.env.Net.StartNode(ctx, "gateway.hefei"); err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestFetchProviderKilledMidStreamResumesWithoutASecondUse(t *testing.T) {
 	if a.err != nil {
 		t.Fatalf("the fetch across the restart: %v", a.err)
 	}
-	t.Logf("the fetch ended %s after the kill, %d rows, %d MB", time.Since(restarted).Round(time.Millisecond), a.info.Rows, a.body.Len()>>20)
+	t.Logf("the fetch ended %s after the kill, %d rows, %d MB", time.Since(killed).Round(time.Millisecond), a.info.Rows, a.body.Len()>>20)
 	if last := spool.size.Load(); last <= atKill {
 		t.Errorf("Wuhu's spool stopped at %d bytes while Hefei was down and ended at %d: no rows came after the restart", atKill, last)
 	}
