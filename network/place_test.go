@@ -12,8 +12,8 @@ import (
 	"github.com/wanledger/wanledger/network/fabricbin"
 )
 
-// The certificates the real cryptogen makes from the rendered input, and the
-// chaincode link's, name where each organisation is (C, ST, L) in subject and
+// The certificates the real cryptogen makes from the rendered input, the
+// chaincode link's and the gateways' TLS certificates name where each organisation is (C, ST, L) in subject and
 // issuer, as both crypto/x509 and openssl read them; and a client ID made
 // from openssl's RFC 2253 names is the one the chaincode binds roles to.
 // It runs the cached Fabric tools (building them the first time).
@@ -67,6 +67,11 @@ func TestCertificatesNameTheOrganisationsPlace(t *testing.T) {
 		link := h.ChaincodeTLS(o)
 		check(link.ServerCert, o.Place)
 		check(link.PeerCert, o.Place)
+		gw := t.TempDir()
+		if err := issueServerCert(h.OrgTLSCA(o), h.OrgTLSCAKey(o), "gateway."+o.Domain(), gw); err != nil {
+			t.Fatal(err)
+		}
+		check(filepath.Join(gw, "server.crt"), o.Place)
 	}
 	for _, n := range nw.Topo.NodesOf(KindOrderer) {
 		p := nw.Topo.ordererOrg(n).Place
