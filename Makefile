@@ -34,14 +34,14 @@ journey: build
 unit: chromium
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
 
-integration: fabric
+integration: fabric chromium
 	$(GO) test -race -count=1 -timeout 40m -v ./network/integration/
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## chromium: install Debian's chromium for the browser tests, once
+## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once
 chromium:
 	scripts/install-chromium.sh
 
