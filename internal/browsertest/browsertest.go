@@ -215,7 +215,8 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
-// Fatalf fails the test after saving a screenshot of the page.
+// Fatalf fails the test after saving a screenshot of the page, with the
+// pages' Problems so far.
 func (b *Browser) Fatalf(format string, args ...any) {
 	b.t.Helper()
 	b.mu.Lock()
@@ -230,6 +231,10 @@ func (b *Browser) Fatalf(format string, args ...any) {
 			args = append(args, path)
 			format += " (screenshot %s)"
 		}
+	}
+	if p := b.Problems(); len(p) > 0 {
+		format += "\nthe pages' problems:\n%s"
+		args = append(args, strings.Join(p, "\n"))
 	}
 	b.t.Fatalf(format, args...)
 }

@@ -39,6 +39,12 @@ func (b *Browser) Type(text string) {
 	b.Do(chromedp.KeyEvent(text))
 }
 
+// SelectAll selects all of the focused element's text (Ctrl+A).
+func (b *Browser) SelectAll() {
+	b.t.Helper()
+	b.Do(chromedp.KeyEvent("a", chromedp.KeyModifiers(kb.ModifierCtrl)))
+}
+
 // Paste puts text into the focused element at once, as pasting does.
 func (b *Browser) Paste(text string) {
 	b.t.Helper()

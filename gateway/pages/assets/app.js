@@ -15,6 +15,11 @@ export function msg(key, vars = {}) {
   return m.replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
 }
 
+/** has reports whether there is a message of key. */
+export function has(key) {
+  return key in messages;
+}
+
 /** el makes an element with its text and attributes. */
 export function el(tag, text, attrs = {}) {
   const e = document.createElement(tag);

@@ -5,7 +5,7 @@
 // gateway verify it (POST /v1/presentations/verify), then shows the
 // verdict, each check and its reason, the disclosed fields and the basis
 // of the verdict.
-import { api, el, lang, msg, signIn } from './app.js';
+import { api, ApiError, el, has as hasMessage, lang, msg, signIn } from './app.js';
 import { Scanner, decodePicture } from './scan.js';
 
 const $ = (id) => document.getElementById(id);
@@ -54,12 +54,15 @@ async function verify() {
   status(msg('verifying'));
   const req = { presentation, nonce: current.nonce, audience: current.audience };
   if ($('purpose').value) req.purpose = $('purpose').value;
+  let verdict;
   try {
-    showVerdict(await api('POST', '/v1/presentations/verify', req));
+    verdict = await api('POST', '/v1/presentations/verify', req);
   } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
     if (e.status === 401) return;
     showRefusal(e);
   }
+  if (verdict) showVerdict(verdict);
   status('');
   await newNonce(); // each nonce is used once
 }
@@ -69,12 +72,19 @@ function result(outcome, heading) {
   const section = $('result');
   section.hidden = false;
   section.dataset.outcome = outcome;
+  section.dataset.seq = String(Number(section.dataset.seq ?? 0) + 1); // answers shown so far
+  delete section.dataset.code;
   const verdict = $('verdict');
   verdict.textContent = heading;
   verdict.className = 'verdict ' + outcome;
   const details = $('details');
   details.replaceChildren();
   return details;
+}
+
+/** label is the label of a code of a kind (check, status, source), or the code. */
+function label(kind, code) {
+  return hasMessage(kind + '.' + code) ? msg(kind + '.' + code) : code;
 }
 
 /** showVerdict shows a verdict: VALID or NOT VALID, and why. */
@@ -85,7 +95,7 @@ function showVerdict(v) {
   for (const c of v.checks ?? []) {
     const li = el('li', null, { class: c.ok ? 'ok' : 'failed', 'data-check': c.name });
     li.append(el('span', c.ok ? '✔ ' : '✘ ', { 'aria-hidden': 'true' }));
-    li.append(el('strong', msg('check.' + c.name) === 'check.' + c.name ? c.name : msg('check.' + c.name)));
+    li.append(el('strong', label('check', c.name)));
     li.append(document.createTextNode(': ' + msg(c.ok ? 'passed' : 'failed')));
     if (c.detail) li.append(el('span', ' (' + c.detail + ')', { class: 'detail' }));
     checks.append(li);
@@ -111,15 +121,17 @@ function showVerdict(v) {
 
   details.append(el('h3', msg('facts')));
   const facts = el('dl', null, { class: 'facts', id: 'facts' });
-  const fact = (name, value, id) => {
-    facts.append(el('dt', msg(name)), el('dd', value, id ? { id } : {}));
+  const fact = (name, value, id, raw) => {
+    const dd = el('dd', value, { id });
+    if (raw !== undefined) dd.dataset.value = raw;
+    facts.append(el('dt', msg(name)), dd);
   };
   fact('licence', v.licenceId, 'fact-licence');
-  fact('status', v.status ?? '', 'fact-status');
+  fact('status', label('status', v.status ?? ''), 'fact-status', v.status ?? '');
   if (v.holderVerified) fact('holder', msg('holderBound'), 'fact-holder');
   fact('blockHeight', v.blockHeight, 'fact-height');
-  fact('source', v.source, 'fact-source');
-  fact('staleness', msg(v.stale ? 'stale' : 'fresh'), 'fact-stale');
+  fact('source', label('source', v.source), 'fact-source', v.source);
+  fact('staleness', msg(v.stale ? 'stale' : 'fresh'), 'fact-stale', String(v.stale));
   fact('at', new Date(v.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), 'fact-at');
   if (v.relayedFrom) {
     const r = v.relayedFrom;
