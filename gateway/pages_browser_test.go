@@ -5,40 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/pages/pagetest"
 	"github.com/wanledger/wanledger/internal/browsertest"
-	"github.com/wanledger/wanledger/internal/credential"
+	"github.com/wanledger/wanledger/internal/presentation"
 	"github.com/wanledger/wanledger/internal/wallet"
 )
-
-// tamperValue changes the value of a presentation's first disclosure to
-// value, as someone between the holder and the verifier could: the
-// holder's key binding then no longer matches.
-func tamperValue(t *testing.T, p, value string) string {
-	t.Helper()
-	parts := strings.Split(p, "~")
-	if len(parts) < 3 {
-		t.Fatalf("a presentation of no disclosure: %q", p)
-	}
-	raw, err := credential.B64.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := credential.ParseDisclosure(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Value = value
-	enc, err := d.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts[1] = credential.B64.EncodeToString(enc)
-	return strings.Join(parts, "~")
-}
 
 // The verifier's page, in a real browser and with the keyboard alone:
 // signing in with the verifier's key, a pasted presentation is VALID with
@@ -97,7 +72,10 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	b.Screenshot("verify-valid")
 
 	n, aud := v.Nonce()
-	tampered := tamperValue(t, w.present(t, w.holder, "合肥示例", n, aud, w.chain.Now()), "合肥伪造")
+	tampered, err := pagetest.Tamper(w.present(t, w.holder, "合肥示例", n, aud, w.chain.Now()), "合肥伪造")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := v.Paste(tampered); got != "REFUSED" {
 		t.Fatalf("a tampered presentation: %q", got)
 	}
@@ -122,9 +100,9 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	}
 
 	picture := filepath.Join(t.TempDir(), "presentation.png")
-	code2, err := wallet.NewQR(present())
+	qr, err := wallet.NewQR(present())
 	if err == nil {
-		err = code2.WritePNG(picture, false)
+		err = qr.WritePNG(picture, false)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -160,5 +138,34 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	if kept := browsertest.Eval[bool](b, `sessionStorage.length > 0 || !document.getElementById('work').hidden`); kept {
 		t.Error("signing out kept the key or the page")
 	}
+	b.NoProblems()
+}
+
+// For a licence relayed from another channel, the verifier's page names
+// its source channel and block, and says no field was disclosed.
+func TestTheVerifierPageNamesARelayedLicencesSource(t *testing.T) {
+	w := &holderWorld{world: newWorld(t)}
+	w.registry(t)
+	d := w.approveDelta(t)
+	w.relay(t, d.item(t, d.export(t, "SH-1", 1, w.chain.Now().Add(-4*time.Second), false), 42, "AnhuiMSP", "JiangsuMSP", "ShanghaiMSP"))
+	b := browsertest.Start(t, browsertest.Options{})
+	v := pagetest.OpenVerifier(b, w.srv.URL, "en")
+	v.SignIn(w.keys["Verifier"])
+	n, aud := v.Nonce()
+	p, err := presentation.Make(d.seal, "SH-1", nil, n, aud, w.chain.Now()) // the export's holder key is delta's seal
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Paste(p); got != "VALID" {
+		t.Fatalf("a relayed licence: %q", got)
+	}
+	if got := v.Fact("relayed"); !strings.HasPrefix(got, "source channel delta, block 42, relay lag ") {
+		t.Errorf("relayed from: %q", got)
+	}
+	if d := v.Disclosed(); len(d) != 0 || !strings.Contains(b.Text("#details"), "No field disclosed.") {
+		t.Errorf("disclosed: %v", d)
+	}
+	b.CheckAccessibility()
+	b.Screenshot("verify-relayed")
 	b.NoProblems()
 }

@@ -4,12 +4,14 @@
 package pagetest
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/wanledger/wanledger/internal/browsertest"
+	"github.com/wanledger/wanledger/internal/credential"
 )
 
 // maxTabs bounds the Tab presses from one control of a page to another.
@@ -136,4 +138,29 @@ func (v *Verifier) FactValue(name string) string {
 // RefusalCode is the code of a refused presentation the page shows.
 func (v *Verifier) RefusalCode() string {
 	return strings.TrimSpace(v.B.Text("#refusal-code"))
+}
+
+// Tamper changes the value of a presentation's first disclosure to value,
+// as someone between the holder and the verifier could: the holder's key
+// binding then no longer matches it.
+func Tamper(presentation, value string) (string, error) {
+	parts := strings.Split(presentation, "~")
+	if len(parts) < 3 {
+		return "", errors.New("a presentation of no disclosure")
+	}
+	raw, err := credential.B64.DecodeString(parts[1])
+	if err != nil {
+		return "", err
+	}
+	d, err := credential.ParseDisclosure(raw)
+	if err != nil {
+		return "", err
+	}
+	d.Value = value
+	enc, err := d.Encode()
+	if err != nil {
+		return "", err
+	}
+	parts[1] = credential.B64.EncodeToString(enc)
+	return strings.Join(parts, "~"), nil
 }
