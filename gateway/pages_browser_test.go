@@ -86,6 +86,9 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	if _, _, want := w.verify(api.PresentationRequest{Presentation: tampered, Nonce: n}); code != want {
 		t.Errorf("the page shows %s, the API answers %s", code, want)
 	}
+	if got := b.Text("#refusal-reason"); code == "KEY_BINDING_SD_HASH" && got != "The presentation was altered after the holder signed it." {
+		t.Errorf("the refusal's reason: %q", got)
+	}
 	b.CheckAccessibility()
 	b.Screenshot("verify-refused")
 

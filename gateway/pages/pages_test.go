@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
 )
 
 func newMux(t *testing.T) *http.ServeMux {
@@ -159,6 +162,19 @@ func TestEveryMessageHasBothLanguages(t *testing.T) {
 		body := readBody(t, get(t, mux, path, nil))
 		if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
 			t.Errorf("%s shows a message key: %s", path, m)
+		}
+	}
+}
+
+// The refusals the page explains are codes the API answers.
+func TestTheRefusalsExplainedAreTheAPIs(t *testing.T) {
+	known := map[string]bool{api.CodeNonceUsed: true, api.CodeNonceExpired: true, api.CodeNonceUnknown: true, string(record.CodeNotFound): true}
+	for code := range api.PresentationRefusals {
+		known[code] = true
+	}
+	for k := range messages {
+		if code, ok := strings.CutPrefix(k, "js.refusal."); ok && !known[code] {
+			t.Errorf("%s explains %s, which the API does not answer", k, code)
 		}
 	}
 }

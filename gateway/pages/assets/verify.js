@@ -147,7 +147,8 @@ function showRefusal(e) {
   $('result').dataset.code = e.code;
   const p = el('p', null, { id: 'refusal' });
   p.append(el('strong', msg('code') + ': '), el('code', e.code, { id: 'refusal-code' }));
-  details.append(p, el('p', e.message, { id: 'refusal-message' }));
+  if (hasMessage('refusal.' + e.code)) details.append(el('p', msg('refusal.' + e.code), { id: 'refusal-reason' }));
+  details.append(p, el('p', e.message, { id: 'refusal-message', lang: 'en' }));
   $('result').focus();
 }
 
