@@ -31,8 +31,9 @@ var files embed.FS
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; media-src 'self' blob:; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// page is one page: its path, template and title message.
-type page struct {
+// Page is one page: its path, its template and the message keys of its
+// title and summary.
+type Page struct {
 	Path     string
 	Template string
 	Title    string // a message key
@@ -40,7 +41,7 @@ type page struct {
 }
 
 // Pages are the pages served, in the index's order.
-var Pages = []page{
+var Pages = []Page{
 	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
 }
 
@@ -128,7 +129,7 @@ type view struct {
 	HTMLLang string // zh-CN or en
 	Title    string // a message key
 	Path     string
-	Pages    []page
+	Pages    []Page
 	Messages string // the scripts' messages, JSON
 }
 
