@@ -24,7 +24,7 @@ import (
 // pasted presentation is VALID with only that field disclosed; the same
 // with its value changed on the way is refused with the code Wuhu's API
 // gives it; one the camera reads from the wallet's QR code is VALID; in
-// Chinese, 有效. The page passes axe in each state, with no console error
+// Chinese, 有效; after Hefei revokes the licence, 无效 (NOT VALID). The page passes axe in each state, with no console error
 // or policy violation; screenshots of each are test artefacts.
 func TestTheVerifierPageAcceptsAWalletsPresentationOnTheNetwork(t *testing.T) {
 	env := nettest.Get(t)
@@ -115,6 +115,19 @@ func TestTheVerifierPageAcceptsAWalletsPresentationOnTheNetwork(t *testing.T) {
 	}
 	b.CheckAccessibility()
 	b.Screenshot("network-verify-valid-zh")
+
+	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
+	eventually(t, 30*time.Second, func() error { // each try a fresh nonce and presentation
+		if got := v.Paste(present("")); got != "无效" {
+			return fmt.Errorf("Wuhu's page does not see the revocation yet: %q", got)
+		}
+		return nil
+	})
+	if ok, shown := v.Checks()[api.CheckStatus]; !shown || ok || v.FactValue("status") != "revoked" {
+		t.Errorf("the revoked licence: checks %v, status %q", v.Checks(), v.FactValue("status"))
+	}
+	b.CheckAccessibility()
+	b.Screenshot("network-verify-not-valid-zh")
 	b.NoProblems()
 }
 
