@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"image"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -136,10 +137,27 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	b.CheckAccessibility()
 	b.Screenshot("verify-not-valid-zh")
 
-	b.TabTo("signout", 40)
+	// Signing out while the camera looks at nothing forgets the key and
+	// stops the camera.
+	if err := browsertest.WriteImageVideo(video, image.NewGray(image.Rect(0, 0, 320, 240))); err != nil {
+		t.Fatal(err)
+	}
+	b.TabTo("scan", 40)
 	b.Press(browsertest.Enter)
-	if kept := browsertest.Eval[bool](b, `sessionStorage.length > 0 || !document.getElementById('work').hidden`); kept {
-		t.Error("signing out kept the key or the page")
+	if on := browsertest.Eval[bool](b, `new Promise((ok) => { const c = document.getElementById('camera');
+		const t = setInterval(() => { if (c.srcObject && c.readyState >= 2) { clearInterval(t); ok(true); } }, 50); })`); !on {
+		t.Fatal("the camera did not start")
+	}
+	b.ShiftTab() // from "stop scanning" back to "sign out"
+	for range 20 {
+		if b.Focused() == "signout" {
+			break
+		}
+		b.ShiftTab()
+	}
+	b.Press(browsertest.Enter)
+	if kept := browsertest.Eval[bool](b, `sessionStorage.length > 0 || !document.getElementById('work').hidden || document.getElementById('camera').srcObject !== null`); kept {
+		t.Error("signing out kept the key, the page or the camera")
 	}
 	b.NoProblems()
 }

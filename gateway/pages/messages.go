@@ -71,6 +71,7 @@ var messages = map[string][2]string{
 	"js.scanning":                            {"正在扫描，请将二维码对准摄像头。", "Scanning: hold the QR code to the camera."},
 	"js.scanned":                             {"已读取二维码。", "QR code read."},
 	"js.noCamera":                            {"无法使用摄像头：", "The camera cannot be used:"},
+	"js.insecure":                            {"摄像头只能在 HTTPS 或本机地址的页面中使用；请粘贴或上传。", "a camera works only on a page over HTTPS or at a local address; paste or upload instead."},
 	"js.noQR":                                {"图片中没有找到二维码。", "No QR code found in the picture."},
 	"js.fileRead":                            {"已读取文件。", "File read."},
 	"js.refusal.NONCE_USED":                  {"此随机数已用过：这是一次重放。请持证人为新的随机数重新出示。", "The nonce was used before: a replay. The holder presents again, to the new nonce."},

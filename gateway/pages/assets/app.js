@@ -71,6 +71,7 @@ export async function api(method, path, payload) {
 }
 
 let onSignedIn = () => {};
+let onSignedOut = () => {};
 
 /** show shows or hides the elements of the signed-in and signed-out states. */
 function show(signedIn) {
@@ -83,6 +84,7 @@ function show(signedIn) {
 /** signOut forgets the key and shows the sign-in form, with why if given. */
 export function signOut(why = '') {
   sessionStorage.removeItem(keyName);
+  onSignedOut();
   document.getElementById('signin-error').textContent = why;
   show(false);
   if (why) document.getElementById('api-key').focus();
@@ -109,12 +111,13 @@ async function checkKey() {
 
 /**
  * signIn wires the sign-in form: a key is good if GET path answers 2XX;
- * ready then runs with that answer. A key kept in this tab signs in at
- * once.
+ * ready then runs with that answer, and gone runs when the page signs
+ * out. A key kept in this tab signs in at once.
  */
-export function signIn(path, ready) {
+export function signIn(path, ready, gone = () => {}) {
   checkPath = path;
   onSignedIn = ready;
+  onSignedOut = gone;
   const form = document.getElementById('signin-form');
   const input = document.getElementById('api-key');
   const error = document.getElementById('signin-error');

@@ -169,6 +169,11 @@ async function startScan() {
   $('scan-stop').hidden = false;
   $('camera').hidden = false;
   status(msg('scanning'));
+  if (!navigator.mediaDevices?.getUserMedia) {
+    stopScan();
+    status(msg('noCamera') + ' ' + msg('insecure'));
+    return;
+  }
   try {
     await scanner.start();
     $('scan-stop').focus();
@@ -206,7 +211,9 @@ $('scan').addEventListener('click', startScan);
 $('scan-stop').addEventListener('click', stopScan);
 $('file').addEventListener('change', (ev) => upload(ev.target.files[0]).catch((e) => status(e.message)));
 
+window.addEventListener('pagehide', stopScan);
+
 signIn('/v1/purposes', async (list) => {
   purposes(list);
   await newNonce();
-});
+}, stopScan);
