@@ -52,8 +52,16 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 		t.Error("the nonce's QR code is not drawn")
 	}
 
+	b.TabTo("purpose", 20)
+	b.Press(browsertest.ArrowDown) // the first purpose code
+	if got := browsertest.Eval[string](b, `document.getElementById('purpose').value`); got != api.Purposes[0].Code {
+		t.Errorf("the purpose chosen: %q", got)
+	}
 	if got := v.Paste(w.present(t, w.holder, "合肥示例", first, aud, w.chain.Now())); got != "VALID" {
 		t.Fatalf("a fresh presentation: %q", got)
+	}
+	if _, a, _ := w.activity(t, w.holder, "BL-1"); len(a.Verifications) != 1 || a.Verifications[0].Purpose != api.Purposes[0].Code {
+		t.Errorf("the holder's list: %+v", a.Verifications)
 	}
 	if d := v.Disclosed(); len(d) != 1 || d["name"] != "合肥示例" {
 		t.Errorf("disclosed: %v", d)

@@ -12,10 +12,12 @@ import (
 
 // Keys with names, for Press.
 const (
-	Tab    = kb.Tab
-	Enter  = kb.Enter
-	Escape = kb.Escape
-	Space  = " "
+	Tab       = kb.Tab
+	Enter     = kb.Enter
+	Escape    = kb.Escape
+	Space     = " "
+	ArrowDown = kb.ArrowDown
+	ArrowUp   = kb.ArrowUp
 )
 
 // Press presses each key given, in turn, as a person on a keyboard does

@@ -10,9 +10,14 @@ import { Scanner, decodePicture } from './scan.js';
 
 const $ = (id) => document.getElementById(id);
 let current = null; // the nonce shown: {nonce, audience, expiresAt}
+let renewal = 0; // the timer that replaces it as it expires
 
-/** newNonce asks for a nonce and shows it, as text and as a QR code. */
+/**
+ * newNonce asks for a nonce and shows it, as text and as a QR code; a new
+ * one replaces it shortly before it expires (by this device's clock).
+ */
 async function newNonce() {
+  clearTimeout(renewal);
   try {
     current = await api('GET', '/v1/verify/nonce');
   } catch (e) {
@@ -27,11 +32,14 @@ async function newNonce() {
   const qr = $('nonce-qr');
   qr.src = '/ui/qr.svg?text=' + encodeURIComponent(JSON.stringify(current));
   qr.hidden = false;
+  const left = Date.parse(current.expiresAt) - Date.now() - 5000;
+  renewal = setTimeout(newNonce, Math.min(Math.max(left, 5000), 2 ** 31 - 1));
 }
 
 /** purposes fills the purpose choice from the API's list. */
 function purposes(list) {
   const select = $('purpose');
+  select.replaceChildren(select.options[0]); // "none given"
   for (const p of list.purposes ?? []) {
     select.append(el('option', lang === 'zh' ? p.zh : p.en, { value: p.code }));
   }
@@ -216,4 +224,7 @@ window.addEventListener('pagehide', stopScan);
 signIn('/v1/purposes', async (list) => {
   purposes(list);
   await newNonce();
-}, stopScan);
+}, () => {
+  stopScan();
+  clearTimeout(renewal);
+});
