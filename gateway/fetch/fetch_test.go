@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,17 +281,18 @@ func TestADigestMismatchReturnsNoRows(t *testing.T) {
 	if res != nil || codeOf(err) != api.CodeDigestMismatch {
 		t.Fatalf("a lying record: %v, %v; want DIGEST_MISMATCH and no result", res, err)
 	}
-	// Rows changed at the provider between the commit and the transfer.
-	n.rl.lie = ""
-	n.rows.onRow = func(i int) {
-		if n.pl.accesses.Load() == 2 && i == 0 {
-			n.rows.onRow = nil
-			n.rows.tables["hefei.household"].rows[5][1] = "改动"
-		}
-	}
-	res, err = n.fetch(ask("AUTH-1", "address"))
-	if res != nil || codeOf(err) != api.CodeDataChanged {
-		t.Fatalf("changed rows: %v, %v; want DATA_CHANGED and no result", res, err)
+}
+
+// Rows changed at the provider between the commit and a resume: the
+// resume, projecting them again, ends DATA_CHANGED.
+func TestRowsChangedBeforeAResumeEndItDataChanged(t *testing.T) {
+	n := newNet(t, 300, Config{ChunkSize: 1024})
+	n.chain.grant("AUTH-1", nil)
+	var cut atomic.Bool
+	n.mitm(n.cutOnce(&cut, 3, func() { n.rows.tables["hefei.household"].rows[5][1] = "改动" }))
+	res, err := n.fetch(ask("AUTH-1", "address"))
+	if res != nil || codeOf(err) != api.CodeDataChanged || !cut.Load() {
+		t.Fatalf("changed rows: %v, %v (cut: %v); want DATA_CHANGED and no result", res, err, cut.Load())
 	}
 }
 

@@ -65,6 +65,7 @@ func NewClient(h host.Host, l AccessReader, cfg ClientConfig) *Client {
 // transfer is one fetch's state across resumes.
 type transfer struct {
 	signed   record.SignedRequest
+	digest   string // the signed request's, which every seal binds
 	eph      *gm.PrivateKey
 	accessID string
 	next     uint32 // the next chunk wanted
@@ -93,11 +94,15 @@ func (c *Client) Fetch(ctx context.Context, provider peer.ID, r record.DataReque
 	if err != nil {
 		return nil, fmt.Errorf("sign the request: %w", err)
 	}
+	digest, err := signed.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("sign the request: %w", err)
+	}
 	sp, err := newSpool(c.cfg.SpoolDir)
 	if err != nil {
 		return nil, err
 	}
-	t := &transfer{signed: signed, eph: eph, d: newDigester(r.Fields), spool: sp}
+	t := &transfer{signed: signed, digest: digest, eph: eph, d: newDigester(r.Fields), spool: sp}
 	res, err := c.run(ctx, provider, t)
 	if err != nil {
 		sp.close()
@@ -145,8 +150,7 @@ func (c *Client) exchange(ctx context.Context, provider peer.ID, t *transfer) (t
 	return t.receive(bufio.NewReaderSize(st, 64<<10))
 }
 
-// receive reads an accept, then chunks in order, then the end; it hashes
-// each chunk as it opens, and spools it as it came, sealed.
+// receive reads an accept, then chunks in order, then the end.
 func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	typ, body, err := readMsg(r, t.buf)
 	if err != nil {
@@ -176,12 +180,24 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	if err != nil || len(key) != 16 {
 		return totals{}, errorf(api.CodeTransferCorrupt, "the transfer key does not decrypt")
 	}
-	sl, err := newSealer(key, a.AccessID)
+	sl, err := newSealer(key, t.digest)
 	if err != nil {
 		return totals{}, err
 	}
 	t.accessID = a.AccessID
 	t.spool.keys = append(t.spool.keys, sl)
+	p := newPipe(pipeDepth, a.ChunkSize, func(plain []byte, rows int) error {
+		t.d.chunk(plain, rows)
+		return nil
+	})
+	end, err := t.chunks(r, sl, a.ChunkSize, p)
+	p.close()
+	return end, err
+}
+
+// chunks opens each chunk, checks its place and rows, spools it as it
+// came, sealed, and hands its plaintext to p to hash, up to the end.
+func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int, p *pipe) (totals, error) {
 	width := len(t.signed.Request.Fields)
 	for {
 		typ, body, err := readMsg(r, t.buf)
@@ -207,15 +223,23 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		if i != t.next {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d came where %d was due", i, t.next)
 		}
-		plain, err := sl.open(nil, i, typ == msgEnd, sealed)
+		if typ == msgEnd {
+			plain, err := sl.open(nil, i, true, sealed)
+			if err != nil {
+				return totals{}, err
+			}
+			return decodeTotals(plain)
+		}
+		if len(sealed) > size+sealOverhead {
+			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d exceeds the chunk size", i)
+		}
+		buf, err := p.buffer()
 		if err != nil {
 			return totals{}, err
 		}
-		if typ == msgEnd {
-			return decodeTotals(plain)
-		}
-		if len(plain) > a.ChunkSize {
-			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d exceeds the chunk size", i)
+		plain, err := sl.open(buf, i, false, sealed)
+		if err != nil {
+			return totals{}, err
 		}
 		rows, err := countRows(plain, width)
 		if err != nil || rows == 0 {
@@ -224,7 +248,7 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		if err := t.spool.write(sealed); err != nil {
 			return totals{}, err
 		}
-		t.d.chunk(plain, rows)
+		p.send(plain, rows)
 		t.next++
 	}
 }

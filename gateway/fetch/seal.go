@@ -16,16 +16,18 @@ import (
 
 // sealer seals and opens the chunks of one transfer with SM4-GCM under
 // its key. The nonce is the chunk's index and whether it is the final
-// chunk; the additional data binds the protocol, the access record's ID,
-// the index and the final flag. A key is fresh per transfer (per accept),
-// so no nonce repeats under a key.
+// chunk; the additional data binds the protocol, the signed request's
+// digest (the access record's requestDigest: one access per request, its
+// nonce being single-use), the index and the final flag. A key is fresh
+// per transfer (per accept), so no nonce repeats under a key.
 type sealer struct {
 	aead cipher.AEAD
-	aad  []byte // tag, access ID, then index and flag appended per chunk
+	aad  []byte // tag, request digest, then index and flag appended per chunk
 	n    int    // length of the fixed part of aad
 }
 
-func newSealer(key []byte, accessID string) (*sealer, error) {
+// newSealer binds a key to the hex request digest of record.SignedRequest.
+func newSealer(key []byte, requestDigest string) (*sealer, error) {
 	block, err := sm4.NewCipher(key)
 	if err != nil {
 		return nil, err
@@ -35,7 +37,7 @@ func newSealer(key []byte, accessID string) (*sealer, error) {
 		return nil, err
 	}
 	aad := append([]byte(sealTag), 0)
-	aad = append(aad, accessID...)
+	aad = append(aad, requestDigest...)
 	return &sealer{aead: aead, aad: aad, n: len(aad)}, nil
 }
 

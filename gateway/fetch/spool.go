@@ -77,31 +77,35 @@ func (s *spool) each(fn func([]byte) error) error {
 }
 
 type spoolIter struct {
-	s       *spool
-	r       *bufio.Reader
-	width   int
-	index   uint32
-	pending [][]string
-	row     []string
-	err     error
+	s     *spool
+	r     *bufio.Reader
+	width int
+	index uint32
+	buf   []byte     // the chunk read, opened in place
+	rows  [][]string // the rows of the chunk loaded
+	at    int        // the next of rows
+	row   []string
+	err   error
 }
 
 func (it *spoolIter) Next() bool {
-	for len(it.pending) == 0 {
+	for it.at == len(it.rows) {
 		if it.err != nil || !it.load() {
 			return false
 		}
 	}
-	it.row, it.pending = it.pending[0], it.pending[1:]
+	it.row = it.rows[it.at]
+	it.at++
 	return true
 }
 
 // load reads, opens and decodes the next chunk; false at the end or on
 // an error.
 func (it *spoolIter) load() bool {
+	it.rows, it.at = it.rows[:0], 0
 	plain, err := it.next()
 	if err == nil && plain != nil {
-		err = decodeRows(plain, it.width, func(r []string) { it.pending = append(it.pending, r) })
+		err = decodeRows(plain, it.width, func(r []string) { it.rows = append(it.rows, r) })
 	}
 	if err != nil {
 		it.err = err
@@ -109,7 +113,8 @@ func (it *spoolIter) load() bool {
 	return err == nil && plain != nil
 }
 
-// next reads and opens the next chunk: nil at the end.
+// next reads and opens the next chunk: nil at the end. The plaintext is
+// valid until the next call.
 func (it *spoolIter) next() ([]byte, error) {
 	var h [8]byte
 	if _, err := io.ReadFull(it.r, h[:]); err != nil {
@@ -122,7 +127,10 @@ func (it *spoolIter) next() ([]byte, error) {
 	if n > MaxChunk+sealOverhead || k >= uint32(len(it.s.keys)) {
 		return nil, errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", it.index)
 	}
-	sealed := make([]byte, n)
+	if cap(it.buf) < int(n) {
+		it.buf = make([]byte, n)
+	}
+	sealed := it.buf[:n]
 	if _, err := io.ReadFull(it.r, sealed); err != nil {
 		return nil, err
 	}
