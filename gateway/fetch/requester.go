@@ -71,7 +71,8 @@ type transfer struct {
 	next     uint32 // the next chunk wanted
 	d        *digester
 	spool    *spool
-	buf      []byte
+	buf      []byte // the message read
+	plain    []byte // its plaintext
 }
 
 // Fetch asks provider for r (its authorization, dataset, fields, purpose
@@ -186,18 +187,12 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	}
 	t.accessID = a.AccessID
 	t.spool.keys = append(t.spool.keys, sl)
-	p := newPipe(pipeDepth, a.ChunkSize, func(plain []byte, rows int) error {
-		t.d.chunk(plain, rows)
-		return nil
-	})
-	end, err := t.chunks(r, sl, a.ChunkSize, p)
-	p.close()
-	return end, err
+	return t.chunks(r, sl, a.ChunkSize)
 }
 
-// chunks opens each chunk, checks its place and rows, spools it as it
-// came, sealed, and hands its plaintext to p to hash, up to the end.
-func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int, p *pipe) (totals, error) {
+// chunks opens each chunk, checks its place and rows, hashes it, and
+// spools it as it came, sealed, up to the end.
+func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int) (totals, error) {
 	width := len(t.signed.Request.Fields)
 	for {
 		typ, body, err := readMsg(r, t.buf)
@@ -233,11 +228,7 @@ func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int, p *pipe) (total
 		if len(sealed) > size+sealOverhead {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d exceeds the chunk size", i)
 		}
-		buf, err := p.buffer()
-		if err != nil {
-			return totals{}, err
-		}
-		plain, err := sl.open(buf, i, false, sealed)
+		plain, err := sl.open(t.plain[:0], i, false, sealed)
 		if err != nil {
 			return totals{}, err
 		}
@@ -248,7 +239,8 @@ func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int, p *pipe) (total
 		if err := t.spool.write(sealed); err != nil {
 			return totals{}, err
 		}
-		p.send(plain, rows)
+		t.plain = plain
+		t.d.chunk(plain, rows)
 		t.next++
 	}
 }

@@ -6,12 +6,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"hash"
 
-	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/hashlist"
 )
 
 // sealer seals and opens the chunks of one transfer with SM4-GCM under
@@ -94,15 +93,16 @@ func decodeTotals(b []byte) (totals, error) {
 	return t, nil
 }
 
-// digester hashes the response stream: the header, then every chunk's
-// plaintext, counting as it goes.
+// digester hashes the response stream (its SM3 hash list, blocks hashed
+// on other goroutines): the header, then every chunk's plaintext,
+// counting as it goes.
 type digester struct {
-	h hash.Hash
+	h *hashlist.Hasher
 	t totals
 }
 
 func newDigester(fields []string) *digester {
-	d := &digester{h: sm3.New()}
+	d := &digester{h: hashlist.New()}
 	d.h.Write(responseHeader(fields))
 	return d
 }
@@ -116,7 +116,7 @@ func (d *digester) chunk(plain []byte, rows int) {
 
 func (d *digester) totals() totals {
 	t := d.t
-	d.h.Sum(t.Digest[:0])
+	t.Digest = d.h.Sum()
 	return t
 }
 
