@@ -303,8 +303,10 @@ type Result struct {
 	spool    *spool
 }
 
-// Rows iterates over the rows, in the provider's order; one iterator at a
-// time.
+// Rows iterates over the rows, in the provider's order, reading ahead on
+// a goroutine of its own until it is closed (or the Result is). One
+// iterator at a time: a new one stops the one before. A row's values
+// share their chunk's memory.
 func (r *Result) Rows() (RowIter, error) { return r.spool.rows(len(r.Fields)) }
 
 // WriteResponse writes the response bytes the access record's response
