@@ -199,7 +199,7 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 		if err != nil {
 			return err
 		}
-		return s.stream(ctx, st, eph, rec, sr, h.Resume.From)
+		return s.stream(ctx, st, eph, rec, q, h.Resume.From)
 	}
 	o, rec, err := s.record(ctx, sr)
 	if err != nil {
@@ -246,22 +246,30 @@ func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*outbox, 
 	case err != nil:
 		return nil, nil, fmt.Errorf("project the rows: %w", err)
 	}
-	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(o.t.Digest)})
-	if err == nil && rec.Kind != record.KindAccess {
-		err = &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
-	} else if err != nil {
-		if code := refusal(err); code != "" {
-			err = s.deny(ctx, sr, record.Wrap(code, err, "the ledger refused the access"))
-		} else {
-			s.cfg.Log.Warn("fetch: access not committed", "err", err)
-			err = &Error{Code: api.CodeNotCommitted, Msg: "the access could not be committed; no data is sent"}
-		}
-	}
+	rec, err := s.commit(ctx, sr, o.t.Digest)
 	if err != nil {
 		o.close()
 		return nil, nil, err
 	}
 	return o, rec, nil
+}
+
+// commit records the access with its response digest and waits for the
+// commit.
+func (s *Server) commit(ctx context.Context, sr record.SignedRequest, digest [32]byte) (*record.AccessRecord, error) {
+	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(digest)})
+	if err != nil {
+		code := refusal(err)
+		if code == "" {
+			s.cfg.Log.Warn("fetch: access not committed", "err", err)
+			return nil, &Error{Code: api.CodeNotCommitted, Msg: "the access could not be committed; no data is sent"}
+		}
+		return nil, s.deny(ctx, sr, record.Wrap(code, err, "the ledger refused the access"))
+	}
+	if rec.Kind != record.KindAccess {
+		return nil, &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
+	}
+	return rec, nil
 }
 
 // refusal is the chaincode's code of a refusal, or "" for an error that
@@ -340,8 +348,7 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 // again under a fresh key, the chunks from the first one wanted, then the
 // end with the totals; rows that no longer hash to the committed digest
 // end it with DATA_CHANGED instead.
-func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, sr record.SignedRequest, from uint32) error {
-	q := sr.Request
+func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, q record.DataRequest, from uint32) error {
 	key, err := randomKey()
 	if err != nil {
 		return err
