@@ -90,8 +90,16 @@ type Config struct {
 	ResumePeriod time.Duration
 	// HelloTimeout bounds the wait for a request: 30 seconds if 0.
 	HelloTimeout time.Duration
-	Clock        func() time.Time
-	Log          *slog.Logger
+	// Channel is the provider's channel. Accesses under an authorization
+	// that crosses from it to another channel are recorded there, by the
+	// requester (ADR 18); the provider streams once the relay has carried
+	// the record here. Empty: every access is recorded by the provider.
+	Channel string
+	// RelayWait bounds the wait for such a record to reach this channel:
+	// 2 minutes if 0.
+	RelayWait time.Duration
+	Clock     func() time.Time
+	Log       *slog.Logger
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -106,6 +114,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HelloTimeout == 0 {
 		c.HelloTimeout = 30 * time.Second
+	}
+	if c.RelayWait == 0 {
+		c.RelayWait = 2 * time.Minute
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now
@@ -191,9 +202,9 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 	if h.Resume != nil {
 		rec, err = s.resumable(ctx, sr, h.Resume)
 	} else {
-		rec, err = s.record(ctx, sr)
+		rec, err = s.record(ctx, st, sr)
 	}
-	if err != nil {
+	if err != nil || rec == nil {
 		return err
 	}
 	from0 := uint32(0)
@@ -220,8 +231,9 @@ func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, fro
 }
 
 // record projects the rows once for the response digest, records the
-// access and waits for its commit.
-func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*record.AccessRecord, error) {
+// access and waits for its commit. Where the requester records it
+// (recordedThere), record sends it the digest instead and returns nil, nil.
+func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*record.AccessRecord, error) {
 	t, err := project(ctx, s.rows, sr.Request, s.cfg.ChunkSize, func(uint32, []byte) error { return nil })
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
@@ -232,6 +244,9 @@ func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*record.A
 		return nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
 	case err != nil:
 		return nil, fmt.Errorf("project the rows: %w", err)
+	}
+	if s.recordedThere(ctx, sr.Request) {
+		return nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(t.Digest)})
 	}
 	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(t.Digest)})
 	if err != nil {
@@ -299,6 +314,9 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 		return nil, errorf(api.CodeNotResumable, format, args...)
 	}
 	rec, err := s.ledger.Access(ctx, r.AccessID)
+	if record.CodeOf(err) == record.CodeNotFound && s.recordedThere(ctx, sr.Request) {
+		rec, err = s.relayed(ctx, r.AccessID)
+	}
 	if err != nil {
 		return refuse("access record %.80s: %v", r.AccessID, err)
 	}
