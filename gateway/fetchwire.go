@@ -45,7 +45,7 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 		return nil, err
 	}
 	ids := mspIdentities{roots: roots, reg: mesh.FromLedger(store, cache.ErrNotCached)}
-	srv, err := fetch.NewServer(fetch.Config{Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
+	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +223,7 @@ func (f *fetcher) Fetch(ctx context.Context, who, owner string, r record.DataReq
 	if err != nil {
 		return nil, err
 	}
-	c := fetch.NewClient(f.host.Libp2p(), fetchLedger{f.ledger, who}, fetch.ClientConfig{SpoolDir: f.spool})
+	l := fetchLedger{f.ledger, who}
+	c := fetch.NewClient(f.host.Libp2p(), l, fetch.ClientConfig{SpoolDir: f.spool, Recorder: l})
 	return c.Fetch(ctx, p, r, sign)
 }
