@@ -35,7 +35,7 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 	if err := os.MkdirAll(cfg.Fetch.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("fetch spool: %w", err)
 	}
-	f := &fetcher{host: host, ledger: ledger, signers: signers, spool: cfg.Fetch.SpoolDir}
+	f := &fetcher{host: host, ledger: ledger, signers: signers, cfg: fetch.ClientConfig{SpoolDir: cfg.Fetch.SpoolDir, ResumeWait: cfg.Fetch.ResumeWait.Duration}}
 	if cfg.Fetch.OwnerIdentity == "" {
 		log.Info("fetch: no fetch.ownerIdentity configured; this gateway serves no datasets on the mesh")
 		return f, nil
@@ -211,7 +211,7 @@ type fetcher struct {
 	host    *mesh.Host
 	ledger  service.Ledger
 	signers map[string]fetch.Signer
-	spool   string
+	cfg     fetch.ClientConfig
 }
 
 func (f *fetcher) Fetch(ctx context.Context, who, owner string, r record.DataRequest) (*fetch.Result, error) {
@@ -224,6 +224,8 @@ func (f *fetcher) Fetch(ctx context.Context, who, owner string, r record.DataReq
 		return nil, err
 	}
 	l := fetchLedger{f.ledger, who}
-	c := fetch.NewClient(f.host.Libp2p(), l, fetch.ClientConfig{SpoolDir: f.spool, Recorder: l})
+	cfg := f.cfg
+	cfg.Recorder = l
+	c := fetch.NewClient(f.host.Libp2p(), l, cfg)
 	return c.Fetch(ctx, p, r, sign)
 }

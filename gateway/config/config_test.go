@@ -59,3 +59,21 @@ func TestBodyBudgetDefaultsAndIsBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestFetchResumeWaitDefaultsAndIsBounded(t *testing.T) {
+	c, err := LoadConfig(write(t, `{`+base+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Fetch.ResumeWait.Duration != time.Minute {
+		t.Errorf("fetch.resumeWait %s, want 1m", c.Fetch.ResumeWait)
+	}
+	if c, err := LoadConfig(write(t, `{`+base+`,"fetch":{"resumeWait":"2m"}}`)); err != nil || c.Fetch.ResumeWait.Duration != 2*time.Minute {
+		t.Errorf("fetch.resumeWait 2m: %v, %v", c, err)
+	}
+	for _, v := range []string{"10ms", "1h"} {
+		if _, err := LoadConfig(write(t, `{`+base+`,"fetch":{"resumeWait":"`+v+`"}}`)); err == nil || !strings.Contains(err.Error(), "fetch.resumeWait") {
+			t.Errorf("fetch.resumeWait %s: want an error about it, got %v", v, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 )
 
 // Fetch configures the fetch protocol (gateway/fetch): the provider that
@@ -22,6 +23,10 @@ type Fetch struct {
 	// SpoolDir holds, while a fetch runs, the rows received, sealed under
 	// a key kept in memory; dataDir + "-fetch" if empty.
 	SpoolDir string `json:"spoolDir,omitempty"`
+	// ResumeWait bounds how long a fetch this gateway makes keeps trying
+	// to resume a transfer the owner's gateway cut (e.g. by restarting),
+	// from the cut until a resume delivers rows: 60s if 0, 1s to 30m.
+	ResumeWait Duration `json:"resumeWait,omitzero"`
 }
 
 func (c *Config) fillFetch() []error {
@@ -29,6 +34,12 @@ func (c *Config) fillFetch() []error {
 	f := &c.Fetch
 	if f.SpoolDir == "" && c.DataDir != "" {
 		f.SpoolDir = c.DataDir + "-fetch"
+	}
+	if f.ResumeWait.Duration == 0 {
+		f.ResumeWait.Duration = time.Minute
+	}
+	if f.ResumeWait.Duration < time.Second || f.ResumeWait.Duration > 30*time.Minute {
+		errs = append(errs, fmt.Errorf("fetch.resumeWait is %s; it must be 1s to 30m", f.ResumeWait.Duration))
 	}
 	if f.OwnerIdentity != "" && !slices.ContainsFunc(c.Identities, func(id Identity) bool { return id.Name == f.OwnerIdentity }) {
 		errs = append(errs, fmt.Errorf("fetch.ownerIdentity %q is not one of identities", f.OwnerIdentity))

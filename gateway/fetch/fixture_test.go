@@ -346,7 +346,7 @@ func newNet(t testing.TB, rows int, cfg Config) *testNet {
 		t.Fatal(err)
 	}
 	n.server.Register(n.provider)
-	n.client = NewClient(n.req, n.rl, ClientConfig{SpoolDir: t.TempDir(), RecordWait: 2 * time.Second})
+	n.client = NewClient(n.req, n.rl, ClientConfig{SpoolDir: t.TempDir(), RecordWait: 2 * time.Second, ResumeWait: time.Second})
 	return n
 }
 

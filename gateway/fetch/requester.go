@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
@@ -28,9 +29,11 @@ type ClientConfig struct {
 	// the rows received, sealed under a key kept in memory: os.TempDir()
 	// if empty.
 	SpoolDir string
-	// MaxResumes is how many times an interrupted transfer is resumed: 3
-	// if 0; -1 for none.
-	MaxResumes int
+	// ResumeWait bounds how long an interrupted transfer keeps trying to
+	// resume, from the interruption until a resume delivers a chunk (the
+	// attempts spaced by backoff): DefaultResumeWait if 0; negative for
+	// no resume.
+	ResumeWait time.Duration
 	// RecordWait bounds the wait for the access record to reach the
 	// requester's peer: 30 seconds if 0.
 	RecordWait time.Duration
@@ -48,6 +51,10 @@ type Recorder interface {
 	RecordAccess(ctx context.Context, r record.AccessRequest) (*record.AccessRecord, error)
 }
 
+// DefaultResumeWait is ClientConfig.ResumeWait's default: long enough
+// for a provider's gateway to restart.
+const DefaultResumeWait = time.Minute
+
 // Client is the requester's side.
 type Client struct {
 	h      host.Host
@@ -61,8 +68,8 @@ func NewClient(h host.Host, l AccessReader, cfg ClientConfig) *Client {
 	if cfg.SpoolDir == "" {
 		cfg.SpoolDir = os.TempDir()
 	}
-	if cfg.MaxResumes == 0 {
-		cfg.MaxResumes = 3
+	if cfg.ResumeWait == 0 {
+		cfg.ResumeWait = DefaultResumeWait
 	}
 	if cfg.RecordWait == 0 {
 		cfg.RecordWait = 30 * time.Second
@@ -117,8 +124,12 @@ func (c *Client) Fetch(ctx context.Context, provider peer.ID, r record.DataReque
 	return res, nil
 }
 
+// run exchanges until the end arrives, resuming an interrupted transfer
+// (one that had its accept) after a backoff, within the resume wait.
 func (c *Client) run(ctx context.Context, provider peer.ID, t *transfer) (*Result, error) {
-	for attempt := 0; ; attempt++ {
+	b := backoff{total: c.cfg.ResumeWait}
+	for {
+		from := t.next
 		end, err := c.exchange(ctx, provider, t)
 		if err == nil {
 			return c.finish(ctx, t, end)
@@ -128,15 +139,15 @@ func (c *Client) run(ctx context.Context, provider peer.ID, t *transfer) (*Resul
 			if err := c.recordOwn(ctx, t, ri.ResponseDigest); err != nil {
 				return nil, err
 			}
-			attempt-- // the access is recorded: now comes the transfer
-			continue
+			continue // the access is recorded: now comes the transfer
+
 		}
 		var fe *Error
-		if errors.As(err, &fe) || t.accessID == "" || attempt >= c.cfg.MaxResumes || ctx.Err() != nil {
-			if fe == nil && t.accessID != "" {
-				return nil, &Error{Code: api.CodeTransferTruncate, Msg: fmt.Sprintf("access %s: the transfer ended at chunk %d: %v", t.accessID, t.next, err)}
-			}
+		if errors.As(err, &fe) || t.accessID == "" {
 			return nil, err
+		}
+		if !b.wait(ctx, t.next > from) {
+			return nil, &Error{Code: api.CodeTransferTruncate, Msg: fmt.Sprintf("access %s: the transfer ended at chunk %d: %v", t.accessID, t.next, err)}
 		}
 	}
 }
@@ -144,7 +155,11 @@ func (c *Client) run(ctx context.Context, provider peer.ID, t *transfer) (*Resul
 // exchange runs one stream: a request, or a resume once the access is
 // known, up to the end's totals.
 func (c *Client) exchange(ctx context.Context, provider peer.ID, t *transfer) (totals, error) {
-	st, err := c.h.NewStream(ctx, provider, ProtocolID)
+	dctx := ctx
+	if t.accessID != "" { // run paces a resume's dials, not the swarm's dial backoff
+		dctx = network.WithForceDirectDial(ctx, "fetch resume")
+	}
+	st, err := c.h.NewStream(dctx, provider, ProtocolID)
 	if err != nil {
 		return totals{}, err
 	}

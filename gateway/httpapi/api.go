@@ -121,9 +121,12 @@ func New(o Options) http.Handler {
 
 // op describes an operation; a key without one of roles gets 403 before
 // its request is read, and a body waits for its share of the budget.
+// budgeted reads the body whole, within the server's read timeout; huma's
+// own body deadline (5 s by default), set on the connection after that
+// read, would end the request's context 5 s into any operation.
 func (a *API) op(id, method, path, summary, description, tag string, roles ...string) huma.Operation {
 	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description, Tags: []string{tag},
-		MaxBodyBytes: MaxBody, Middlewares: huma.Middlewares{a.observed(id), a.requireRoles(roles), a.budgeted, statusOverride}}
+		MaxBodyBytes: MaxBody, BodyReadTimeout: -1, Middlewares: huma.Middlewares{a.observed(id), a.requireRoles(roles), a.budgeted, statusOverride}}
 }
 
 // observed reports each request of an operation to Observe.
