@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test journey unit integration check fabric build clean
+.PHONY: up down purge status test journey unit integration check fabric chromium build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -22,7 +22,7 @@ status: build
 
 ## test: static checks, unit tests, the integration tests on a real network, then the README's
 ## first journey on a network of its own (scripts/journey.sh --fresh)
-test: check fabric
+test: check fabric chromium
 	$(GO) test -race -count=1 -timeout 40m ./...
 	scripts/journey.sh --fresh
 
@@ -31,15 +31,19 @@ journey: build
 	scripts/journey.sh
 
 ## unit: everything but the tests that start the network
-unit:
+unit: chromium
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
 
-integration: fabric
+integration: fabric chromium
 	$(GO) test -race -count=1 -timeout 40m -v ./network/integration/
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once
+chromium:
+	scripts/install-chromium.sh
 
 ## fabric: build the pinned, patched Fabric tools once into the cache
 fabric: build

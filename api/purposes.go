@@ -32,3 +32,8 @@ var PurposeCodeForm = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$
 // CodePurposeUnknown (400): a presentation's purpose is not a code the
 // gateway knows (Purposes and those of its configuration).
 const CodePurposeUnknown = "PURPOSE_UNKNOWN"
+
+// PurposeList is the purpose codes a gateway knows (GET /v1/purposes).
+type PurposeList struct {
+	Purposes []Purpose `json:"purposes" doc:"api.Purposes in their order, then those of the gateway's configuration by code"`
+}

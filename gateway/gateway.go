@@ -31,6 +31,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/gateway/httpapi"
 	"github.com/wanledger/wanledger/gateway/keys"
+	"github.com/wanledger/wanledger/gateway/pages"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/gateway/verifier"
 	"github.com/wanledger/wanledger/gateway/vlog"
@@ -226,7 +227,8 @@ func mtlsConfig(m *config.MTLSConfig) (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12}, nil
 }
 
-// Handler is the whole HTTP surface: the API under /v1 and operations.
+// Handler is the whole HTTP surface: the API under /v1, operations, and
+// the pages ("/" and /ui/, package pages).
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -251,6 +253,7 @@ func (g *Gateway) Handler() http.Handler {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()
 		}}))
+	pages.New(g.log).Register(mux)
 	return httpapi.RefuseUncleanPaths(mux)
 }
 

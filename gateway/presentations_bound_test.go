@@ -90,6 +90,7 @@ func TestAFullSetOfUsedNoncesRefusesNeverReplays(t *testing.T) {
 
 // A purpose is a code: of api.Purposes or the configuration's, logged with
 // its labels; anything else is 400 PURPOSE_UNKNOWN, and uses nothing.
+// GET /v1/purposes lists them, api.Purposes first.
 func TestAPurposeIsACodeOfTheVocabulary(t *testing.T) {
 	w := newHolderWorld(t)
 	for _, free := range []string{"bank account opening", "Tenancy", "tenancy "} {
@@ -103,6 +104,11 @@ func TestAPurposeIsACodeOfTheVocabulary(t *testing.T) {
 	}
 	if _, _, st, code := w.presentAs(t, "Verifier", "Verifier", "market-stall"); st != http.StatusOK {
 		t.Errorf("a code of the configuration: %d %s", st, code)
+	}
+	var list api.PurposeList
+	w.must("Verifier", http.MethodGet, "/v1/purposes", nil, &list)
+	if want := append(slices.Clone(api.Purposes), api.Purpose{Code: "market-stall", Zh: "市场摊位核查", En: "market stall check"}); !slices.Equal(list.Purposes, want) {
+		t.Errorf("GET /v1/purposes: %+v, want %+v", list.Purposes, want)
 	}
 	_, a, _ := w.activity(t, w.holder, "BL-1")
 	var got []string

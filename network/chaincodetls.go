@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"os"
@@ -80,23 +79,23 @@ func (nw *Network) makeChaincodeTLS(o Org) (bool, error) {
 		return false, err
 	}
 	server, _ := nw.Topo.Node("chaincode." + o.Name)
-	if err := writeChaincodeTLS(o.Domain(), server.Host, nw.Topo.Peer(o.Name).Host, want, tmp); err != nil {
+	if err := writeChaincodeTLS(o, server.Host, nw.Topo.Peer(o.Name).Host, want, tmp); err != nil {
 		return false, errors.Join(err, os.RemoveAll(tmp))
 	}
 	return true, os.Rename(tmp, dir)
 }
 
-// writeChaincodeTLS makes a CA whose key lives only in memory, and with it
-// the certificates of the server (host name server) and of the peer, into
-// dir (files named as in c).
-func writeChaincodeTLS(domain, server, peer string, c ChaincodeTLS, dir string) error {
+// writeChaincodeTLS makes a CA of the organisation, in its place, whose key
+// lives only in memory, and with it the certificates of the server (host name
+// server) and of the peer, into dir (files named as in c).
+func writeChaincodeTLS(o Org, server, peer string, c ChaincodeTLS, dir string) error {
 	in := func(f string) string { return filepath.Join(dir, filepath.Base(f)) }
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
 	}
 	tmpl := &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "chaincode-link-ca." + domain, Organization: []string{domain}},
+		Subject:               subject("chaincode-link-ca."+o.Domain(), o.Domain(), o.Place),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true, IsCA: true, MaxPathLenZero: true,
 	}

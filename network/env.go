@@ -142,7 +142,9 @@ func (nw *Network) peerConfigDir(n Node) (string, error) {
 }
 
 // AdminEnv is the environment in which Fabric's peer CLI acts as the
-// organisation's admin against its own peer.
+// organisation's admin against its own peer, with every peer's address and
+// TLS CA (PEER_<ORG>_ADDRESS, PEER_<ORG>_CA) and the first orderer's
+// (ORDERER_ADDRESS, ORDERER_CA) for the flags of an invoke.
 func (nw *Network) AdminEnv(orgName string) ([]string, error) {
 	return nw.clientEnv(orgName, "Admin")
 }
@@ -163,7 +165,7 @@ func (nw *Network) clientEnv(orgName, user string) ([]string, error) {
 	}
 	msp, tls := nw.Home.User(org, user)
 	ord := nw.Topo.NodesOf(KindOrderer)[0]
-	return []string{
+	env := []string{
 		"PATH=" + nw.Fabric.BinDir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"FABRIC_CFG_PATH=" + cfg,
 		"CORE_PEER_LOCALMSPID=" + org.MSPID,
@@ -176,7 +178,15 @@ func (nw *Network) clientEnv(orgName, user string) ([]string, error) {
 		// Not Fabric's: conveniences for `peer ... -o $ORDERER_ADDRESS --tls --cafile $ORDERER_CA`.
 		"ORDERER_ADDRESS=" + ord.ListenAddr(),
 		"ORDERER_CA=" + nw.Home.NodeTLS(ord).CA,
-	}, nil
+	}
+	// Every peer's address and TLS CA, for the --peerAddresses and
+	// --tlsRootCertFiles an endorsement policy needs: PEER_HEFEI_ADDRESS,
+	// PEER_HEFEI_CA.
+	for _, o := range nw.Topo.Orgs {
+		v := "PEER_" + strings.ToUpper(o.Name)
+		env = append(env, v+"_ADDRESS="+nw.Topo.Peer(o.Name).ListenAddr(), v+"_CA="+nw.Home.OrgTLSCA(o))
+	}
+	return env, nil
 }
 
 func (nw *Network) orgNames() []string {

@@ -8,14 +8,12 @@ package network
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"time"
 
@@ -61,54 +59,6 @@ func New(topo Topology, home string, fabric fabricbin.Install, self string, out 
 		out = io.Discard
 	}
 	return &Network{Topo: topo, Home: Home(home), Fabric: fabric, Self: self, Out: out}, nil
-}
-
-// stateFile records the topology the run directory was made for.
-const stateFile = "network.json"
-
-// checkHome makes sure an existing run directory was made for this topology:
-// its certificates and genesis blocks name the ports.
-func (nw *Network) checkHome() error {
-	want, err := json.MarshalIndent(nw.Topo, "", "  ")
-	if err != nil {
-		return err
-	}
-	p := nw.Home.Path(stateFile)
-	have, err := os.ReadFile(p)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		_, err := writeIfChanged(p, append(want, '\n'), 0o644)
-		return err
-	case err != nil:
-		return err
-	}
-	var t Topology
-	if err := json.Unmarshal(have, &t); err != nil {
-		return fmt.Errorf("%s: %w", p, err)
-	}
-	t.TimeWindow = nw.Topo.TimeWindow // a setting of each start, not recorded
-	if !reflect.DeepEqual(t, nw.Topo) {
-		return fmt.Errorf("%s was made for another topology (base port %d, asked %d): use the same settings, or `wanledger down --purge` first", nw.Home, t.BasePort, nw.Topo.BasePort)
-	}
-	return nil
-}
-
-// RecordedBasePort returns the base port the run directory home was made
-// with, or ok false if no network was made there yet.
-func RecordedBasePort(home string) (port int, ok bool, err error) {
-	p := Home(home).Path(stateFile)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	var t Topology
-	if err := json.Unmarshal(b, &t); err != nil {
-		return 0, false, fmt.Errorf("%s: %w", p, err)
-	}
-	return t.BasePort, true, nil
 }
 
 // step prints a numbered progress line.

@@ -66,7 +66,7 @@ func issueServerCert(caCertFile, caKeyFile, host, dir string) error {
 }
 
 // issue writes a new key (0600) and a certificate for cn signed by the CA,
-// good for one use: a server certificate names cn and the loopback names, a
+// in the CA's organisation and place, good for one use: a server certificate names cn and the loopback names, a
 // client certificate names nothing.
 func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, certFile, keyFile string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -74,7 +74,8 @@ func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, certFile, keyFile stri
 		return err
 	}
 	tmpl := &x509.Certificate{
-		Subject:     pkix.Name{CommonName: cn, Organization: ca.cert.Subject.Organization},
+		Subject: pkix.Name{CommonName: cn, Organization: ca.cert.Subject.Organization,
+			Country: ca.cert.Subject.Country, Province: ca.cert.Subject.Province, Locality: ca.cert.Subject.Locality},
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{usage},
 	}
@@ -125,4 +126,14 @@ func readPEM(path, typ string) ([]byte, error) {
 		return nil, fmt.Errorf("%s holds no PEM %s", path, typ)
 	}
 	return blk.Bytes, nil
+}
+
+// subject is a certificate subject: common name cn in organisation org, at
+// place p (no C, ST or L for the zero Place).
+func subject(cn, org string, p Place) pkix.Name {
+	n := pkix.Name{CommonName: cn, Organization: []string{org}}
+	if p != (Place{}) {
+		n.Country, n.Province, n.Locality = []string{p.Country}, []string{p.Province}, []string{p.Locality}
+	}
+	return n
 }

@@ -12,6 +12,17 @@ import (
 type Org struct {
 	Name  string // short name, lower case: "hefei"
 	MSPID string // "HefeiMSP"
+	Place Place  // where it is, as its certificates name it
+}
+
+// Place is where an organisation is, as the subjects of its certificates name
+// it (X.509 attributes C, ST and L; RFC 5280 §4.1.2.4): a two-letter ISO 3166
+// country code, the province (or province-level city) and the city, in
+// pinyin. Every certificate of the organisation's CAs carries it. The zero
+// Place leaves cryptogen's defaults (a run directory recorded before places
+// were named keeps its certificates).
+type Place struct {
+	Country, Province, Locality string
 }
 
 // Domain is the organisation's cryptogen domain.
@@ -21,6 +32,7 @@ func (o Org) Domain() string { return o.Name + "." + TLD }
 type OrdererOrg struct {
 	Name  string // short name of the province that runs it: "anhui"
 	MSPID string // "AnhuiOrdererMSP"
+	Place Place
 }
 
 // Domain is the orderer organisation's cryptogen domain.
@@ -54,23 +66,31 @@ const PortStride = 10
 // DefaultBasePort is the first port of the default local network.
 const DefaultBasePort = 17000
 
+// Places of the default topology: a province's organisations sit in its
+// capital.
+var (
+	hefei    = Place{"CN", "Anhui", "Hefei"}
+	shanghai = Place{"CN", "Shanghai", "Shanghai"}
+	hangzhou = Place{"CN", "Zhejiang", "Hangzhou"}
+)
+
 // Default is the network of DESIGN §2: the province, two cities and the three
 // Yangtze River Delta partner provinces; three orderers run by three
 // different provinces.
 func Default() Topology {
 	return Topology{
 		Orgs: []Org{
-			{Name: "anhui", MSPID: "AnhuiMSP"},
-			{Name: "hefei", MSPID: "HefeiMSP"},
-			{Name: "wuhu", MSPID: "WuhuMSP"},
-			{Name: "shanghai", MSPID: "ShanghaiMSP"},
-			{Name: "jiangsu", MSPID: "JiangsuMSP"},
-			{Name: "zhejiang", MSPID: "ZhejiangMSP"},
+			{Name: "anhui", MSPID: "AnhuiMSP", Place: hefei},
+			{Name: "hefei", MSPID: "HefeiMSP", Place: hefei},
+			{Name: "wuhu", MSPID: "WuhuMSP", Place: Place{"CN", "Anhui", "Wuhu"}},
+			{Name: "shanghai", MSPID: "ShanghaiMSP", Place: shanghai},
+			{Name: "jiangsu", MSPID: "JiangsuMSP", Place: Place{"CN", "Jiangsu", "Nanjing"}},
+			{Name: "zhejiang", MSPID: "ZhejiangMSP", Place: hangzhou},
 		},
 		OrdererOrgs: []OrdererOrg{
-			{Name: "anhui", MSPID: "AnhuiOrdererMSP"},
-			{Name: "shanghai", MSPID: "ShanghaiOrdererMSP"},
-			{Name: "zhejiang", MSPID: "ZhejiangOrdererMSP"},
+			{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei},
+			{Name: "shanghai", MSPID: "ShanghaiOrdererMSP", Place: shanghai},
+			{Name: "zhejiang", MSPID: "ZhejiangOrdererMSP", Place: hangzhou},
 		},
 		Channels: []Channel{
 			{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}},
@@ -97,6 +117,9 @@ func (t Topology) Validate() error {
 		if seen[o.Name] || seen[o.MSPID] {
 			return fmt.Errorf("topology: organisation %s defined twice", o.Name)
 		}
+		if err := o.Place.Validate(); err != nil {
+			return fmt.Errorf("topology: organisation %s: %w", o.Name, err)
+		}
 		seen[o.Name], seen[o.MSPID] = true, true
 	}
 	for _, o := range t.OrdererOrgs {
@@ -104,6 +127,9 @@ func (t Topology) Validate() error {
 			return fmt.Errorf("topology: bad or duplicate orderer organisation %q/%q", o.Name, o.MSPID)
 		}
 		seen[o.MSPID], seen["ord."+o.Name] = true, true
+		if err := o.Place.Validate(); err != nil {
+			return fmt.Errorf("topology: orderer organisation %s: %w", o.Name, err)
+		}
 	}
 	for _, c := range t.Channels {
 		if !validName(c.Name) || len(c.Members) == 0 {
@@ -128,6 +154,38 @@ func (t Topology) Validate() error {
 		return fmt.Errorf("topology: ports %d-%d out of range", t.BasePort, last)
 	}
 	return nil
+}
+
+// Validate accepts the zero Place, or a country code of two capital letters
+// with a province and a city of 1 to 64 letters, digits, inner spaces, dots
+// and hyphens, starting with a letter (a PrintableString, and plain in YAML).
+func (p Place) Validate() error {
+	if p == (Place{}) {
+		return nil
+	}
+	if len(p.Country) != 2 || !upper(p.Country[0]) || !upper(p.Country[1]) {
+		return fmt.Errorf("country %q is not a two-letter ISO 3166 code", p.Country)
+	}
+	for _, v := range []string{p.Province, p.Locality} {
+		if !placeName(v) {
+			return fmt.Errorf("place name %q: want 1 to 64 letters, digits, spaces, dots or hyphens, starting with a letter", v)
+		}
+	}
+	return nil
+}
+
+func upper(b byte) bool { return b >= 'A' && b <= 'Z' }
+
+func placeName(s string) bool {
+	if s == "" || len(s) > 64 || !upper(s[0]) && !(s[0] >= 'a' && s[0] <= 'z') || s[len(s)-1] == ' ' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == ' ' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // validName accepts lower-case names usable in domains, channel names and paths.

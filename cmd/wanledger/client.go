@@ -74,13 +74,9 @@ func (o *clientOptions) demoClient() (*apiclient.Client, error) {
 	if role != "admin" && network.DemoUser(role) == "" {
 		return nil, usagef("--as %s: no demo role %q; want admin or one of %s", o.as, role, strings.Join(demoRoleNames(), ", "))
 	}
-	home := o.net.home
-	if home == "" {
-		h, err := network.DefaultHome()
-		if err != nil {
-			return nil, err
-		}
-		home = h
+	home, _, err := o.net.resolve(false)
+	if err != nil {
+		return nil, err
 	}
 	k, err := network.Home(home).DemoKey(org, role)
 	if err != nil {

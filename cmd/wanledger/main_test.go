@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,9 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/network"
 )
 
 func TestPrintExportsQuotesForTheShell(t *testing.T) {
@@ -165,45 +161,5 @@ func TestAccessDenialsFailAndReasonsAreCodes(t *testing.T) {
 	}
 	if want := `/v1/handoffs/H1/reject {"reason":"INCOMPLETE_DOCUMENTS","reasonText":"缺少户口本"}`; bodies[len(bodies)-1] != want {
 		t.Errorf("sent %s, want %s", bodies[len(bodies)-1], want)
-	}
-}
-
-// Without --base-port, the network commands act on the network the run
-// directory was made for, not on the default ports.
-func TestNetworkCommandsUseTheRunDirectorysBasePort(t *testing.T) {
-	home := t.TempDir()
-	topo := network.Default()
-	topo.BasePort = 23000
-	b, err := json.Marshal(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, "network.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		args []string
-		want int
-	}{
-		{[]string{"status"}, 23000},
-		{[]string{"status", "--base-port", "24000"}, 24000},
-	} {
-		var o networkOptions
-		root := &cobra.Command{Use: "wanledger"}
-		o.register(root)
-		var got int
-		root.AddCommand(&cobra.Command{Use: "status", RunE: func(cmd *cobra.Command, _ []string) error {
-			got, err = o.port(cmd, home)
-			return err
-		}})
-		root.SetArgs(tc.args)
-		if err := root.Execute(); err != nil || got != tc.want {
-			t.Errorf("%v: base port %d, %v; want %d", tc.args, got, err, tc.want)
-		}
-	}
-	var o networkOptions
-	o.basePort = network.DefaultBasePort
-	if got, err := o.port(&cobra.Command{}, t.TempDir()); err != nil || got != network.DefaultBasePort {
-		t.Errorf("a new run directory: base port %d, %v; want the default", got, err)
 	}
 }

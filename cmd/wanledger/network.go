@@ -1,13 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/fabricbin"
 )
@@ -16,6 +19,8 @@ import (
 type networkOptions struct {
 	home     string
 	basePort int
+	// basePortFlag tells whether --base-port was on the command line.
+	basePortFlag *pflag.Flag
 	// window is the proposal time window; only up sets it, the other
 	// commands start no peer.
 	window *network.TimeWindow
@@ -23,38 +28,44 @@ type networkOptions struct {
 
 func (o *networkOptions) register(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&o.home, "home", "", "run directory (default $"+network.EnvHome+" or ./.wanledger)")
-	root.PersistentFlags().IntVar(&o.basePort, "base-port", network.DefaultBasePort, "first of the network's loopback ports")
+	root.PersistentFlags().IntVar(&o.basePort, "base-port", network.DefaultBasePort,
+		"first of the network's loopback ports, for a new run directory (an existing one keeps its own; another value is an error)")
+	o.basePortFlag = root.PersistentFlags().Lookup("base-port")
 }
 
-// port is the network's base port: --base-port if given, else the one the
-// run directory home was made with, else the default.
-func (o *networkOptions) port(cmd *cobra.Command, home string) (int, error) {
-	if f := cmd.Flag("base-port"); f != nil && f.Changed {
-		return o.basePort, nil
+// runDir is the run directory, absolute: --home, else the default.
+func (o *networkOptions) runDir() (string, error) {
+	if o.home == "" {
+		return network.DefaultHome()
 	}
-	port, ok, err := network.RecordedBasePort(home)
-	if err != nil || !ok {
-		return o.basePort, err
-	}
-	return port, nil
+	return filepath.Abs(o.home)
 }
 
-// open returns the network; build says whether missing Fabric tools are built.
-func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network, error) {
-	home := o.home
-	if home == "" {
-		h, err := network.DefaultHome()
-		if err != nil {
-			return nil, err
-		}
-		home = h
+// resolve returns the run directory (--home, else the default) and the
+// topology the command acts on: the one recorded in the run directory; a
+// new one only for up (create). A --base-port that contradicts the record is
+// an error, never a switch to another network's ports.
+func (o *networkOptions) resolve(create bool) (string, network.Topology, error) {
+	home, err := o.runDir()
+	if err != nil {
+		return "", network.Topology{}, err
 	}
-	topo := network.Default()
-	port, err := o.port(cmd, home)
+	given := o.basePortFlag != nil && o.basePortFlag.Changed
+	topo, err := network.TopologyOf(home, network.Settings{BasePort: o.basePort, BasePortGiven: given, Create: create})
+	var mismatch *network.MismatchError
+	if errors.As(err, &mismatch) {
+		err = usageErr(err)
+	}
+	return home, topo, err
+}
+
+// open returns the network; up says whether the run directory may be made
+// and missing Fabric tools built.
+func (o *networkOptions) open(cmd *cobra.Command, up bool) (*network.Network, error) {
+	home, topo, err := o.resolve(up)
 	if err != nil {
 		return nil, err
 	}
-	topo.BasePort = port
 	if o.window != nil {
 		topo.TimeWindow = *o.window
 	}
@@ -63,7 +74,7 @@ func (o *networkOptions) open(cmd *cobra.Command, build bool) (*network.Network,
 		return nil, err
 	}
 	var fab fabricbin.Install
-	if build {
+	if up {
 		fab, err = fabricbin.Ensure(cmd.Context(), cmd.ErrOrStderr())
 	} else {
 		fab, err = fabricbin.Find()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -84,9 +85,16 @@ func (o *clientOptions) verifyOffline(cmd *cobra.Command, args []string, off off
 
 // trust is whom --offline trusts: the organisation --msp names, its CA
 // certificates (--ca, else its MSP in the run directory) and the channels
-// the topology makes it a member of.
+// the run directory's topology makes it a member of (with --ca and no run
+// directory, the default topology's).
 func (o *clientOptions) trust(cmd *cobra.Command, off offlineFlags) (snapshot.Trust, error) {
-	topo := network.Default()
+	home, topo, err := o.net.resolve(false)
+	if errors.Is(err, network.ErrNoNetwork) && off.ca != "" {
+		topo, err = network.Default(), nil
+	}
+	if err != nil {
+		return snapshot.Trust{}, err
+	}
 	org, ok := topo.Org(off.msp)
 	if !ok || org.MSPID != off.msp {
 		return snapshot.Trust{}, fmt.Errorf("--msp %s: no such organisation in the topology", off.msp)
@@ -98,10 +106,6 @@ func (o *clientOptions) trust(cmd *cobra.Command, off offlineFlags) (snapshot.Tr
 	if off.ca != "" {
 		pool, err := caPool(cmd, off.ca)
 		t.Roots = pool
-		return t, err
-	}
-	home, err := o.home()
-	if err != nil {
 		return t, err
 	}
 	dir := filepath.Join(network.Home(home).OrgMSP(org), "cacerts")
@@ -132,14 +136,6 @@ func addPEM(cmd *cobra.Command, pool *x509.CertPool, file string) error {
 		return fmt.Errorf("%s holds no PEM certificate", file)
 	}
 	return nil
-}
-
-// home is the run directory: --home, else the default.
-func (o *clientOptions) home() (string, error) {
-	if o.net != nil && o.net.home != "" {
-		return o.net.home, nil
-	}
-	return network.DefaultHome()
 }
 
 // printOffline prints an offline verdict, its snapshot's age and checks.

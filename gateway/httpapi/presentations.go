@@ -29,6 +29,12 @@ func (a *API) presentations() {
 			}
 			return &struct{ Body api.Nonce }{n}, nil
 		})
+	huma.Register(a.h, a.op("purposes", http.MethodGet, "/v1/purposes", "List the purpose codes",
+		"The purpose codes this gateway knows, with their Chinese and English labels: those a presentation's purpose may give (any other is 400 PURPOSE_UNKNOWN).",
+		"verify", verifier, issuer, auditor),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body api.PurposeList }, error) {
+			return &struct{ Body api.PurposeList }{s.Purposes()}, nil
+		})
 	huma.Register(a.h, a.op("verify-presentation", http.MethodPost, "/v1/presentations/verify", "Verify a holder's presentation",
 		"Checks the key binding (signed by the licence's holder key over a nonce this gateway issued, unexpired and unused, and its verifier name, within the nonce's lifetime), the disclosed values against their digests, then the licence as /v1/verify does from the cache (relayed licences included). The verdict is holder-bound and carries only the disclosed fields. A malformed presentation is refused 400, one that does not verify 422, each with its code; a replay 409 NONCE_USED, a nonce issued to another API key's identity 403 NONCE_NOT_ISSUED_TO_CALLER, a purpose that is not a known code 400 PURPOSE_UNKNOWN. Each presentation of a known licence is logged for its holder.",
 		"verify", verifier, issuer, auditor),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
@@ -152,6 +153,27 @@ func refused(err error) *api.Error {
 		st = http.StatusBadRequest
 	}
 	return api.Errorf(st, string(pe.Code), "%s", pe.Msg)
+}
+
+// Purposes are the purpose codes this gateway knows: api.Purposes in their
+// order, then those its configuration adds, by code.
+func (s *Service) Purposes() api.PurposeList {
+	out := api.PurposeList{Purposes: []api.Purpose{}}
+	seen := map[string]bool{}
+	for _, p := range api.Purposes {
+		if q, ok := s.pres.Purposes[p.Code]; ok {
+			out.Purposes, seen[p.Code] = append(out.Purposes, q), true
+		}
+	}
+	var added []api.Purpose
+	for code, p := range s.pres.Purposes {
+		if !seen[code] {
+			added = append(added, p)
+		}
+	}
+	slices.SortFunc(added, func(a, b api.Purpose) int { return strings.Compare(a.Code, b.Code) })
+	out.Purposes = append(out.Purposes, added...)
+	return out
 }
 
 // purpose is the purpose of a code given ("": none), or 400

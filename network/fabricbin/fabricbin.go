@@ -1,10 +1,11 @@
 // Package fabricbin provides the Hyperledger Fabric command-line tools (peer,
-// orderer, configtxgen, cryptogen, osnadmin) that the network runs.
+// orderer, configtxgen, cryptogen, osnadmin) that the network runs, and the
+// operator's configtxlator and discover.
 //
 // The tools are built from the Go module proxy at a pinned pseudo-version,
 // with the project's own patches applied to a copy of the module source, into
-// a cache directory keyed by the version and a digest of the patches and the
-// tools module. They are rebuilt only when one of those changes. An operator
+// a cache directory keyed by the version and a digest of the patches, the
+// tools module and the list of tools. They are rebuilt only when one of those changes. An operator
 // may instead point WANLEDGER_FABRIC_BIN at a directory of official release
 // binaries (with their config/ directory beside bin/).
 package fabricbin
@@ -36,8 +37,10 @@ const (
 	Version = "v1.4.0-rc1.0.20230405174026-695dd57e01c2"
 )
 
-// Tools are the Fabric commands the network needs.
-var Tools = []string{"peer", "orderer", "configtxgen", "cryptogen", "osnadmin"}
+// Tools are the Fabric commands of a build: those the network runs, and
+// configtxlator and discover for the operator (channel configuration updates,
+// service discovery queries).
+var Tools = []string{"peer", "orderer", "configtxgen", "cryptogen", "osnadmin", "configtxlator", "discover"}
 
 // sampleConfigs are copied from Fabric's sampleconfig/ beside the binaries, as
 // in an official release's config/ directory.
@@ -63,9 +66,11 @@ type Install struct {
 func (i Install) Path(tool string) string { return filepath.Join(i.BinDir, tool) }
 
 // Key identifies a build: the pinned version and a digest of everything of
-// the project's own that goes into it.
+// the project's own that goes into it, the list of tools included, so that a
+// cached build without a tool added since is not used.
 func Key() (string, error) {
 	h := sha256.New()
+	fmt.Fprintf(h, "tools\x00%s\x00", strings.Join(Tools, "\x00"))
 	var names []string
 	err := fs.WalkDir(sources, ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

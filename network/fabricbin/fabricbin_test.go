@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,6 +17,24 @@ func TestKeyNamesTheVersionAndIsStable(t *testing.T) {
 	b, _ := Key()
 	if a != b || !strings.HasPrefix(a, Version+"-") || len(a) != len(Version)+13 {
 		t.Errorf("Key() = %q then %q", a, b)
+	}
+}
+
+// A cache built before a tool was added must not be taken for a build that
+// has it: the list of tools is part of the key.
+func TestKeyChangesWithTheListOfTools(t *testing.T) {
+	before, err := Key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := Tools
+	t.Cleanup(func() { Tools = saved })
+	Tools = slices.DeleteFunc(slices.Clone(saved), func(s string) bool { return s == "discover" })
+	if len(Tools) != len(saved)-1 {
+		t.Fatalf("discover is not among the tools %v", saved)
+	}
+	if after, err := Key(); err != nil || after == before {
+		t.Errorf("Key() without discover = %q, %v; want other than %q", after, err, before)
 	}
 }
 

@@ -226,6 +226,8 @@ func TestOrderersSurviveRestartsAndLeaderKill(t *testing.T) {
 
 	acked, failed := w.stop()
 	t.Logf("%d writes acknowledged, %d submissions failed during faults", len(acked), failed)
+	// Acknowledged means committed on Hefei's peer; Wuhu's answers below.
+	settled(t, env, ch.Name, "hefei")
 	gw := env.Gateway(t, "wuhu", "User1")
 	qscc := gw.GetNetwork(ch.Name).GetContract("qscc")
 	for _, tx := range acked {

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/wanledger/wanledger/network"
+)
+
+// recordNetwork makes a run directory that records the default topology on
+// base port.
+func recordNetwork(t *testing.T, port int) string {
+	t.Helper()
+	home := t.TempDir()
+	topo := network.Default()
+	topo.BasePort = port
+	b, err := json.Marshal(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, network.TopologyFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return home
+}
+
+// The shared flags resolve to the run directory's own topology: its base
+// port without --base-port or with the same one, whatever the default.
+func TestTheRunDirectorysBasePortIsTheOneUsed(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	for _, args := range [][]string{
+		{"probe", "--home", home},
+		{"probe", "--home", home, "--base-port", "23000"},
+	} {
+		var o networkOptions
+		root := &cobra.Command{Use: "wanledger", SilenceErrors: true, SilenceUsage: true}
+		o.register(root)
+		var topo network.Topology
+		var dir string
+		root.AddCommand(&cobra.Command{Use: "probe", RunE: func(*cobra.Command, []string) (err error) {
+			dir, topo, err = o.resolve(false)
+			return err
+		}})
+		root.SetArgs(args)
+		if err := root.Execute(); err != nil || topo.BasePort != 23000 || dir != home {
+			t.Errorf("%v: base port %d in %s, %v; want 23000 in %s", args, topo.BasePort, dir, err, home)
+		}
+		if p := topo.Peer("hefei").ListenAddr(); p != "127.0.0.1:23040" {
+			t.Errorf("%v: Hefei's peer at %s, want 127.0.0.1:23040", args, p)
+		}
+	}
+}
+
+// Every command that takes a run directory refuses a --base-port other than
+// the recorded one (exit 2, naming both), and every one but up refuses a run
+// directory without a network, before it looks at anything else (the Fabric
+// tools, a gateway).
+func TestCommandsRefuseAnotherNetworksPortsAndAnEmptyRunDirectory(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	empty := t.TempDir()
+	commands := [][]string{
+		{"up"},
+		{"status"},
+		{"down"},
+		{"peer-env", "hefei"},
+		{"logs", "peer.hefei"},
+		{"verify", "BL-0001", "--as", "wuhu/verifier"},
+	}
+	for _, c := range commands {
+		err := runRoot(append(c, "--home", home, "--base-port", "17000")...)
+		if exitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), "--base-port 23000, not 17000") {
+			t.Errorf("%v with another base port: exit %d, %v; want a usage error naming both ports", c, exitCode(err), err)
+		}
+		if c[0] == "up" {
+			continue
+		}
+		err = runRoot(append(c, "--home", empty)...)
+		if !errors.Is(err, network.ErrNoNetwork) || exitCode(err) != exitError || !strings.Contains(err.Error(), empty) {
+			t.Errorf("%v in an empty run directory: exit %d, %v; want ErrNoNetwork naming it", c, exitCode(err), err)
+		}
+	}
+}
+
+// runRoot runs the real command tree and returns its error.
+func runRoot(args ...string) error {
+	root := newRoot()
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	root.SetArgs(args)
+	return root.Execute()
+}

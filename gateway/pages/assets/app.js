@@ -1,0 +1,150 @@
+// app.js: what every page shares: its messages, the API key the user signs
+// in with (kept in this tab's sessionStorage only) and calls to the API
+// with it (Authorization: Bearer).
+
+const keyName = 'wanledger.apiKey';
+const body = document.body;
+const messages = JSON.parse(body.dataset.messages || '{}');
+
+/** lang is the page's language: zh or en. */
+export const lang = body.dataset.lang === 'en' ? 'en' : 'zh';
+
+/** msg is the message of key, its {name}s replaced from vars. */
+export function msg(key, vars = {}) {
+  const m = messages[key] ?? key;
+  return m.replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
+}
+
+/** has reports whether there is a message of key. */
+export function has(key) {
+  return key in messages;
+}
+
+/** el makes an element with its text and attributes. */
+export function el(tag, text, attrs = {}) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+/** ApiError is an answer of the API that is not a success. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * api calls the gateway's API with the signed-in key and answers the
+ * decoded JSON body; an answer that is not 2XX throws an ApiError with its
+ * code (NETWORK if the gateway cannot be reached), and a 401 also signs out.
+ */
+export async function api(method, path, payload) {
+  const headers = { Accept: 'application/json' };
+  const key = sessionStorage.getItem(keyName);
+  if (key) headers.Authorization = 'Bearer ' + key;
+  const init = { method, headers, credentials: 'omit', cache: 'no-store' };
+  if (payload !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(payload);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', msg('network'));
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) {
+    if (res.status === 401) signOut(msg('badKey'));
+    throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
+  }
+  return data;
+}
+
+let onSignedIn = () => {};
+let onSignedOut = () => {};
+
+/** show shows or hides the elements of the signed-in and signed-out states. */
+function show(signedIn) {
+  document.getElementById('signin').hidden = signedIn;
+  document.getElementById('session').hidden = !signedIn;
+  const work = document.getElementById('work');
+  if (work) work.hidden = !signedIn;
+}
+
+/** signOut forgets the key and shows the sign-in form, with why if given. */
+export function signOut(why = '') {
+  sessionStorage.removeItem(keyName);
+  onSignedOut();
+  document.getElementById('signin-error').textContent = why;
+  show(false);
+  if (why) document.getElementById('api-key').focus();
+}
+
+let checkPath = '';
+
+/** keyID is the public part of an API key wl_<id>_<secret>: wl_<id>. */
+function keyID(key) {
+  const m = /^(wl_[A-Za-z0-9-]+)_/.exec(key);
+  return m ? m[1] : '';
+}
+
+/**
+ * checkKey calls the page's first API operation with the key, then shows
+ * the page signed in and hands its answer to the page.
+ */
+async function checkKey() {
+  const first = await api('GET', checkPath);
+  document.getElementById('identity').textContent = keyID(sessionStorage.getItem(keyName) ?? '');
+  show(true);
+  await onSignedIn(first);
+}
+
+/**
+ * signIn wires the sign-in form: a key is good if GET path answers 2XX;
+ * ready then runs with that answer, and gone runs when the page signs
+ * out. A key kept in this tab signs in at once.
+ */
+export function signIn(path, ready, gone = () => {}) {
+  checkPath = path;
+  onSignedIn = ready;
+  onSignedOut = gone;
+  const form = document.getElementById('signin-form');
+  const input = document.getElementById('api-key');
+  const error = document.getElementById('signin-error');
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const key = input.value.trim();
+    if (!key) {
+      error.textContent = msg('noKey');
+      input.focus();
+      return;
+    }
+    error.textContent = msg('signingIn');
+    sessionStorage.setItem(keyName, key);
+    input.value = '';
+    try {
+      await checkKey();
+      error.textContent = '';
+    } catch (e) {
+      if (e.status !== 401) signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
+    }
+  });
+  document.getElementById('signout').addEventListener('click', () => signOut());
+  if (sessionStorage.getItem(keyName)) {
+    checkKey().catch((e) => {
+      if (e.status !== 401) signOut(e.message);
+    });
+  } else {
+    show(false);
+  }
+}

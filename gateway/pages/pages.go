@@ -1,0 +1,160 @@
+// Package pages serves the gateway's web pages for the people who use it:
+// "/" (the index of pages) and "/ui/verify" (the verifier's page), with
+// their scripts, styles and vendored libraries embedded in the binary, so
+// a gateway serves them with no internet access. Pages load without an API
+// key; the /v1 calls their scripts make carry the key the user signs in
+// with (Authorization: Bearer, kept in the tab's sessionStorage).
+//
+// Every answer carries a strict Content-Security-Policy (scripts, styles,
+// images and connections from the gateway itself only; no inline script or
+// style). Pages are in Chinese and English: ?lang=zh|en chooses and is
+// remembered in a cookie, else the cookie, else Accept-Language (Chinese
+// when neither matches). docs/pages.md describes the pages.
+package pages
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+//go:embed assets templates
+var files embed.FS
+
+// CSP is the Content-Security-Policy of every answer: the page's own
+// origin only, no inline script or style, no framing, forms posting to the
+// gateway only.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; media-src 'self' blob:; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Page is one page: its path, its template and the message keys of its
+// title and summary.
+type Page struct {
+	Path     string
+	Template string
+	Title    string // a message key
+	Summary  string // a message key
+}
+
+// Pages are the pages served, in the index's order.
+var Pages = []Page{
+	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
+}
+
+// Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).
+type Handler struct {
+	tmpl   map[string]*template.Template
+	assets http.Handler
+	log    *slog.Logger
+}
+
+// parsed are the pages' templates by name, parsed once: they are
+// embedded, so a broken one fails every test of this package.
+var parsed = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	funcs := template.FuncMap{"t": func(string) string { return "" }}
+	for _, name := range append([]string{"index.html"}, templates()...) {
+		out[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/signin.html", "templates/"+name))
+	}
+	return out
+}()
+
+// New is the pages' handler; log (nil: none) hears of pages that fail to
+// render.
+func New(log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// /ui/assets/X is assets/X of files; ServeHTTP hands it nothing else.
+	return &Handler{tmpl: parsed, assets: http.StripPrefix("/ui", http.FileServerFS(files)), log: log}
+}
+
+func templates() []string {
+	out := make([]string, len(Pages))
+	for i, p := range Pages {
+		out[i] = p.Template
+	}
+	return out
+}
+
+// Register adds the pages' routes to mux: "GET /{$}" and "/ui/".
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("GET /{$}", h)
+	mux.Handle("/ui/", h)
+}
+
+// ServeHTTP answers GET and HEAD of a page, an asset or a QR code; any
+// other method 405, any other path 404, each as a short text.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	secure(w.Header())
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/ui/assets/") && !strings.HasSuffix(p, "/"):
+		w.Header().Set("Cache-Control", "no-cache")
+		h.assets.ServeHTTP(w, r)
+	case p == "/ui/qr.svg":
+		serveQR(w, r)
+	case p == "/":
+		h.render(w, r, "index.html", "index.title")
+	default:
+		for _, pg := range Pages {
+			if p == pg.Path {
+				h.render(w, r, pg.Template, pg.Title)
+				return
+			}
+		}
+		http.Error(w, "404 page not found", http.StatusNotFound)
+	}
+}
+
+// secure sets the headers every answer carries.
+func secure(h http.Header) {
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// view is what a template sees.
+type view struct {
+	Lang     string // zh or en
+	HTMLLang string // zh-CN or en
+	Title    string // a message key
+	Path     string
+	Pages    []Page
+	Messages string // the scripts' messages, JSON
+}
+
+// render writes a page in the request's language.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string) {
+	lang := chooseLang(w, r)
+	msgs, err := json.Marshal(scriptMessages(lang))
+	if err != nil {
+		h.log.Error("pages: messages", "err", err)
+		http.Error(w, "500 internal error", http.StatusInternalServerError)
+		return
+	}
+	v := view{Lang: lang, HTMLLang: map[string]string{"zh": "zh-CN", "en": "en"}[lang], Title: title, Path: r.URL.Path, Pages: Pages, Messages: string(msgs)}
+	t, err := h.tmpl[name].Clone()
+	if err == nil {
+		t.Funcs(template.FuncMap{"t": func(key string) string { return message(lang, key) }})
+		var b bytes.Buffer
+		if err = t.Execute(&b, v); err == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Vary", "Accept-Language, Cookie")
+			b.WriteTo(w) //nolint:errcheck // the client may have gone
+			return
+		}
+	}
+	h.log.Error("pages: render", "page", name, "err", err)
+	http.Error(w, "500 internal error", http.StatusInternalServerError)
+}

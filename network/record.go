@@ -1,0 +1,118 @@
+package network
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+)
+
+// TopologyFile is the file of a run directory that records the topology it
+// was made for: organisations, orderers, channels, ports and the identities'
+// names. Its certificates and genesis blocks hold the same, so the run
+// directory is bound to it until `down --purge`.
+const TopologyFile = "network.json"
+
+// ErrNoNetwork means a run directory holds no network yet (no TopologyFile).
+var ErrNoNetwork = errors.New("no network in this run directory")
+
+// MismatchError is a setting that contradicts the topology a run directory
+// was made for.
+type MismatchError struct {
+	Home     string
+	Setting  string // "--base-port", or "topology" for any other difference
+	Recorded string // what the run directory holds
+	Asked    string
+}
+
+func (e *MismatchError) Error() string {
+	if e.Setting == "topology" {
+		return fmt.Sprintf("%s was made for another topology (organisations, channels, orderers or identities differ from this version's): use the binary it was made with, or `wanledger down --purge` first", e.Home)
+	}
+	return fmt.Sprintf("%s was made with %s %s, not %s: leave the flag out (every command reads the run directory's own), or give another --home for another network", e.Home, e.Setting, e.Recorded, e.Asked)
+}
+
+// RecordedTopology returns the topology the run directory home was made
+// for, ok false if no network was made there yet. The record is decoded
+// strictly and validated; its time window is the default, which is a setting
+// of each start.
+func RecordedTopology(home string) (t Topology, ok bool, err error) {
+	p := Home(home).Path(TopologyFile)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return Topology{}, false, nil
+	}
+	if err != nil {
+		return Topology{}, false, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return Topology{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	t.TimeWindow = DefaultTimeWindow()
+	if err := t.Validate(); err != nil {
+		return Topology{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	return t, true, nil
+}
+
+// Settings are what a command line may say about the topology.
+type Settings struct {
+	BasePort int
+	// BasePortGiven says the base port was asked for (a flag), rather than
+	// left to the run directory or the default.
+	BasePortGiven bool
+	// Create lets a run directory without a network be made (up): it gets
+	// the default topology on BasePort.
+	Create bool
+}
+
+// TopologyOf returns the topology a command acts on in the run directory
+// home: the one recorded there; for a new run directory, the default one if
+// s.Create, else ErrNoNetwork. A base port given that is not the recorded one
+// is a *MismatchError: it would name another network's ports.
+func TopologyOf(home string, s Settings) (Topology, error) {
+	rec, ok, err := RecordedTopology(home)
+	switch {
+	case err != nil:
+		return Topology{}, err
+	case ok && s.BasePortGiven && s.BasePort != rec.BasePort:
+		return Topology{}, &MismatchError{Home: home, Setting: "--base-port", Recorded: fmt.Sprint(rec.BasePort), Asked: fmt.Sprint(s.BasePort)}
+	case ok:
+		return rec, nil
+	case !s.Create:
+		return Topology{}, fmt.Errorf("%s: %w (no %s): run `wanledger up` first, or give the --home of a running network", home, ErrNoNetwork, TopologyFile)
+	}
+	t := Default()
+	t.BasePort = s.BasePort
+	return t, nil
+}
+
+// checkHome makes sure an existing run directory was made for this topology
+// (its certificates and genesis blocks name the ports and identities), and
+// records the topology in a new one.
+func (nw *Network) checkHome() error {
+	want, err := json.MarshalIndent(nw.Topo, "", "  ")
+	if err != nil {
+		return err
+	}
+	rec, ok, err := RecordedTopology(string(nw.Home))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		_, err := writeIfChanged(nw.Home.Path(TopologyFile), append(want, '\n'), 0o644)
+		return err
+	}
+	rec.TimeWindow = nw.Topo.TimeWindow // a setting of each start, not recorded
+	switch {
+	case rec.BasePort != nw.Topo.BasePort:
+		return &MismatchError{Home: string(nw.Home), Setting: "base port", Recorded: fmt.Sprint(rec.BasePort), Asked: fmt.Sprint(nw.Topo.BasePort)}
+	case !reflect.DeepEqual(rec, nw.Topo):
+		return &MismatchError{Home: string(nw.Home), Setting: "topology"}
+	}
+	return nil
+}
