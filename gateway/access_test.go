@@ -10,6 +10,7 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/hashlist"
 )
 
 // recordAccess has the provider, Hefei's Owner, record through the
@@ -33,5 +34,5 @@ func (w *world) recordAccess(r record.DataRequest, response []byte) (api.Tx[*rec
 		w.t.Fatal(err)
 	}
 	svc := service.New(service.Options{Ledger: w.chain, Clock: w.chain.Now})
-	return svc.RecordAccess(context.Background(), "Owner", record.AccessRequest{Signed: signed, ResponseDigest: gm.SM3Hex(response)})
+	return svc.RecordAccess(context.Background(), "Owner", record.AccessRequest{Signed: signed, ResponseDigest: hashlist.SumHex(response)})
 }

@@ -45,7 +45,7 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 		return nil, err
 	}
 	ids := mspIdentities{roots: roots, reg: mesh.FromLedger(store, cache.ErrNotCached)}
-	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
+	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ type Authorization struct {
 // requester's signed request and the SM3 of the response it will send.
 type AccessRequest struct {
 	Signed         SignedRequest `json:"signed" doc:"the requester's signed request"`
-	ResponseDigest string        `json:"responseDigest" doc:"SM3 of the response bytes the provider will send, hex"`
+	ResponseDigest string        `json:"responseDigest" doc:"SM3 hash list (internal/hashlist) of the response bytes the provider will send, hex"`
 }
 
 // AccessRecord is one access, granted or denied, on the audit trail.
@@ -44,7 +44,7 @@ type AccessRecord struct {
 	Fields          []string       `json:"fields" doc:"the fields read or asked for"`
 	Purpose         string         `json:"purpose" doc:"the purpose code"`
 	RequestDigest   string         `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
-	ResponseDigest  string         `json:"responseDigest,omitempty" doc:"SM3 of the response body, hex"`
+	ResponseDigest  string         `json:"responseDigest,omitempty" doc:"SM3 hash list (internal/hashlist) of the response body, hex"`
 	Subjects        []string       `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
 	Reason          string         `json:"reason,omitempty" doc:"denials: the refusal's code"`
 	DetailDigest    string         `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`
@@ -98,7 +98,7 @@ type TraceQuery struct {
 type Verification struct {
 	AccessID        string `json:"accessId" doc:"the access record's ID"`
 	RequestDigest   string `json:"requestDigest" doc:"the recorded SM3 of the request body"`
-	ResponseDigest  string `json:"responseDigest" doc:"the recorded SM3 of the response body"`
+	ResponseDigest  string `json:"responseDigest" doc:"the SM3 hash list of the response body given"`
 	RequestMatches  bool   `json:"requestMatches" doc:"whether the request body given hashes to it"`
 	ResponseMatches bool   `json:"responseMatches" doc:"whether the response body given hashes to it"`
 }

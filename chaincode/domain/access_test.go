@@ -9,6 +9,7 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/domain"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/hashlist"
 )
 
 // signed completes a request as the signer's (its organisation and client
@@ -58,9 +59,10 @@ func (w *world) submitAccess(recorder string, r record.AccessRequest) (*record.A
 	return v.(*record.AccessRecord), nil
 }
 
-// access has Hefei's data-owner record the request Wuhu's requester signs.
+// access has Hefei's data-owner record the request Wuhu's requester signs,
+// with the response digest of the body "response" (its SM3 hash list).
 func (w *world) access(r record.DataRequest) (*record.AccessRecord, error) {
-	return w.submitAccess("hefei-owner", record.AccessRequest{Signed: w.signed("wuhu-requester", r), ResponseDigest: digest("response")})
+	return w.submitAccess("hefei-owner", record.AccessRequest{Signed: w.signed("wuhu-requester", r), ResponseDigest: hashlist.SumHex([]byte("response"))})
 }
 
 func (w *world) mustAccess(r record.DataRequest) *record.AccessRecord {

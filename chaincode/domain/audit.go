@@ -5,6 +5,7 @@ import (
 
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/hashlist"
 )
 
 var traceDimensions = []string{record.TraceByDataset, record.TraceByRequester, record.TraceByOwner, record.TraceBySubject, record.TraceByAuthorization, record.TraceByTime}
@@ -90,8 +91,9 @@ func accessRecord(s State, id string) (*record.AccessRecord, error) {
 	return &r, nil
 }
 
-// VerifyAccess hashes the request and response bodies with SM3 and compares
-// them with the record's digests.
+// VerifyAccess hashes the request body with SM3 and the response body
+// with its SM3 hash list (internal/hashlist, as the fetch protocol
+// records it) and compares them with the record's digests.
 func VerifyAccess(s State, accessID string, request, response []byte) (*record.Verification, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -104,7 +106,7 @@ func VerifyAccess(s State, accessID string, request, response []byte) (*record.V
 	if err := requireParty(s, tx, r.Owner, r.Requester); err != nil {
 		return nil, err
 	}
-	req, resp := gm.SM3Hex(request), gm.SM3Hex(response)
+	req, resp := gm.SM3Hex(request), hashlist.SumHex(response)
 	return &record.Verification{AccessID: accessID, RequestDigest: req, ResponseDigest: resp,
 		RequestMatches: req == r.RequestDigest, ResponseMatches: resp == r.ResponseDigest}, nil
 }

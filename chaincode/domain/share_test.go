@@ -310,10 +310,15 @@ func TestVerifyComparesBodiesWithTheDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := w.must("anhui-auditor", func(s domain.State) (any, error) {
-		return domain.VerifyAccess(s, rec.ID, request, []byte("tampered"))
-	}).(*record.Verification)
-	if !v.RequestMatches || v.ResponseMatches {
-		t.Errorf("verification = %+v", v)
+	verify := func(response string) *record.Verification {
+		return w.must("anhui-auditor", func(s domain.State) (any, error) {
+			return domain.VerifyAccess(s, rec.ID, request, []byte(response))
+		}).(*record.Verification)
+	}
+	if v := verify("tampered"); !v.RequestMatches || v.ResponseMatches {
+		t.Errorf("a tampered body: %+v", v)
+	}
+	if v := verify("response"); !v.RequestMatches || !v.ResponseMatches || v.ResponseDigest != rec.ResponseDigest {
+		t.Errorf("the body delivered: %+v", v)
 	}
 }

@@ -21,7 +21,8 @@ type Fetch struct {
 	// MSP not listed is refused.
 	CAs map[string]string `json:"cas,omitempty"`
 	// SpoolDir holds, while a fetch runs, the rows received, sealed under
-	// a key kept in memory; dataDir + "-fetch" if empty.
+	// a key kept in memory, and, while one is served, the response sealed
+	// for it; dataDir + "-fetch" if empty.
 	SpoolDir string `json:"spoolDir,omitempty"`
 	// ResumeWait bounds how long a fetch this gateway makes keeps trying
 	// to resume a transfer the owner's gateway cut (e.g. by restarting),

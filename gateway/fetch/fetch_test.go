@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,6 +271,37 @@ func TestAReplayedSignedRequestIsRefused(t *testing.T) {
 	}
 }
 
+// An iterator closed part way stops reading; the next one reads every
+// row from the start, and a result closed with an iterator still reading
+// stops it.
+func TestRowsIteratorsStopWhenClosed(t *testing.T) {
+	n := newNet(t, 500, Config{ChunkSize: 1024})
+	n.chain.grant("AUTH-1", nil)
+	res, err := n.fetch(ask("AUTH-1", "address"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := res.Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !it.Next() || it.Close() != nil || it.Next() {
+		t.Fatal("an iterator closed after one row went on")
+	}
+	if got := collect(t, res); len(got) != 500 {
+		t.Fatalf("the next iterator read %d rows, want 500", len(got))
+	}
+	if it, err = res.Rows(); err != nil || !it.Next() {
+		t.Fatalf("a third iterator: %v", err)
+	}
+	if err := res.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if it.Next() {
+		t.Error("an iterator of a closed result went on")
+	}
+}
+
 // The requester hands out no row unless the rows hash to the committed
 // record's response digest.
 func TestADigestMismatchReturnsNoRows(t *testing.T) {
@@ -280,17 +312,18 @@ func TestADigestMismatchReturnsNoRows(t *testing.T) {
 	if res != nil || codeOf(err) != api.CodeDigestMismatch {
 		t.Fatalf("a lying record: %v, %v; want DIGEST_MISMATCH and no result", res, err)
 	}
-	// Rows changed at the provider between the commit and the transfer.
-	n.rl.lie = ""
-	n.rows.onRow = func(i int) {
-		if n.pl.accesses.Load() == 2 && i == 0 {
-			n.rows.onRow = nil
-			n.rows.tables["hefei.household"].rows[5][1] = "改动"
-		}
-	}
-	res, err = n.fetch(ask("AUTH-1", "address"))
-	if res != nil || codeOf(err) != api.CodeDataChanged {
-		t.Fatalf("changed rows: %v, %v; want DATA_CHANGED and no result", res, err)
+}
+
+// Rows changed at the provider between the commit and a resume: the
+// resume, projecting them again, ends DATA_CHANGED.
+func TestRowsChangedBeforeAResumeEndItDataChanged(t *testing.T) {
+	n := newNet(t, 300, Config{ChunkSize: 1024})
+	n.chain.grant("AUTH-1", nil)
+	var cut atomic.Bool
+	n.mitm(n.cutOnce(&cut, 3, func() { n.rows.tables["hefei.household"].rows[5][1] = "改动" }))
+	res, err := n.fetch(ask("AUTH-1", "address"))
+	if res != nil || codeOf(err) != api.CodeDataChanged || !cut.Load() {
+		t.Fatalf("changed rows: %v, %v (cut: %v); want DATA_CHANGED and no result", res, err, cut.Load())
 	}
 }
 

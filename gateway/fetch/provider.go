@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"time"
 
@@ -98,8 +99,11 @@ type Config struct {
 	// RelayWait bounds the wait for such a record to reach this channel:
 	// 2 minutes if 0.
 	RelayWait time.Duration
-	Clock     func() time.Time
-	Log       *slog.Logger
+	// SpoolDir holds, from before the commit until the transfer ends,
+	// each response sealed under its transfer key: os.TempDir() if empty.
+	SpoolDir string
+	Clock    func() time.Time
+	Log      *slog.Logger
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -117,6 +121,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RelayWait == 0 {
 		c.RelayWait = 2 * time.Minute
+	}
+	if c.SpoolDir == "" {
+		c.SpoolDir = os.TempDir()
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now
@@ -198,20 +205,26 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 	if err != nil {
 		return s.deny(ctx, sr, record.Wrap(record.CodeInvalidArgument, err, "ephemeral key"))
 	}
-	var rec *record.AccessRecord
 	if h.Resume != nil {
-		rec, err = s.resumable(ctx, sr, h.Resume)
-	} else {
-		rec, err = s.record(ctx, st, sr)
+		rec, err := s.resumable(ctx, sr, h.Resume)
+		if err != nil {
+			return err
+		}
+		return s.stream(ctx, st, eph, rec, q, h.Resume.From)
 	}
-	if err != nil || rec == nil {
+	o, rec, err := s.record(ctx, st, sr)
+	if err != nil || o == nil {
 		return err
 	}
-	from0 := uint32(0)
-	if h.Resume != nil {
-		from0 = h.Resume.From
+	defer o.close()
+	wrapped, err := eph.Encrypt(o.key)
+	if err != nil {
+		return err
 	}
-	return s.stream(ctx, st, eph, rec, q, from0)
+	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Key: wrapped, ChunkSize: s.cfg.ChunkSize}); err != nil {
+		return err
+	}
+	return o.send(st) // blocks while the requester's window is full
 }
 
 // checkIdentity: the certificate chains to the requester MSP's CA, and the
@@ -230,25 +243,38 @@ func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, fro
 	return nil
 }
 
-// record projects the rows once for the response digest, records the
-// access and waits for its commit. Where the requester records it
-// (recordedThere), record sends it the digest instead and returns nil, nil.
-func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*record.AccessRecord, error) {
-	t, err := project(ctx, s.rows, sr.Request, s.cfg.ChunkSize, func(uint32, []byte) error { return nil })
+// record projects the rows once into an outbox, hashing them for the
+// response digest, records the access and waits for its commit. Where the
+// requester records it (recordedThere), record sends it the digest
+// instead and returns no outbox.
+func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.cfg.ChunkSize)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
-		return nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))
+		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))
 	case errors.Is(err, ErrUnknownField):
-		return nil, s.deny(ctx, sr, record.Wrap(record.CodeFieldsNotGranted, err, "dataset %s", sr.Request.DatasetID))
+		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeFieldsNotGranted, err, "dataset %s", sr.Request.DatasetID))
 	case errors.Is(err, errRowTooLarge):
-		return nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
+		return nil, nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
 	case err != nil:
-		return nil, fmt.Errorf("project the rows: %w", err)
+		return nil, nil, fmt.Errorf("project the rows: %w", err)
 	}
 	if s.recordedThere(ctx, sr.Request) {
-		return nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(t.Digest)})
+		o.close() // the rows go on the resume that follows the requester's record
+		return nil, nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(o.t.Digest)})
 	}
-	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(t.Digest)})
+	rec, err := s.commit(ctx, sr, o.t.Digest)
+	if err != nil {
+		o.close()
+		return nil, nil, err
+	}
+	return o, rec, nil
+}
+
+// commit records the access with its response digest and waits for the
+// commit.
+func (s *Server) commit(ctx context.Context, sr record.SignedRequest, digest [32]byte) (*record.AccessRecord, error) {
+	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(digest)})
 	if err != nil {
 		code := refusal(err)
 		if code == "" {
@@ -338,19 +364,20 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 	return rec, nil
 }
 
-// stream sends the accept and the chunks from the first one wanted, then
-// the end with the totals; rows that no longer hash to the committed
-// digest end it with DATA_CHANGED instead.
+// stream serves a resume: it sends the accept and, projecting the rows
+// again under a fresh key, the chunks from the first one wanted, then the
+// end with the totals; rows that no longer hash to the committed digest
+// end it with DATA_CHANGED instead.
 func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, q record.DataRequest, from uint32) error {
-	key := make([]byte, 16)
-	if _, err := rand.Read(key); err != nil {
+	key, err := randomKey()
+	if err != nil {
 		return err
 	}
 	wrapped, err := eph.Encrypt(key)
 	if err != nil {
 		return err
 	}
-	sl, err := newSealer(key, rec.ID)
+	sl, err := newSealer(key, rec.RequestDigest)
 	if err != nil {
 		return err
 	}
@@ -377,4 +404,11 @@ func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKe
 	}
 	out = appendIndex(out[:0], t.Chunks)
 	return writeMsg(st, msgEnd, sl.seal(out, t.Chunks, true, t.encode()))
+}
+
+// randomKey is a fresh 16-byte SM4 transfer key.
+func randomKey() ([]byte, error) {
+	key := make([]byte, 16)
+	_, err := rand.Read(key)
+	return key, err
 }

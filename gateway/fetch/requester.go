@@ -83,12 +83,14 @@ func NewClient(h host.Host, l AccessReader, cfg ClientConfig) *Client {
 // transfer is one fetch's state across resumes.
 type transfer struct {
 	signed   record.SignedRequest
+	digest   string // the signed request's, which every seal binds
 	eph      *gm.PrivateKey
 	accessID string
 	next     uint32 // the next chunk wanted
 	d        *digester
 	spool    *spool
-	buf      []byte
+	buf      []byte // the message read
+	plain    []byte // its plaintext
 }
 
 // Fetch asks provider for r (its authorization, dataset, fields, purpose
@@ -111,11 +113,15 @@ func (c *Client) Fetch(ctx context.Context, provider peer.ID, r record.DataReque
 	if err != nil {
 		return nil, fmt.Errorf("sign the request: %w", err)
 	}
+	digest, err := signed.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("sign the request: %w", err)
+	}
 	sp, err := newSpool(c.cfg.SpoolDir)
 	if err != nil {
 		return nil, err
 	}
-	t := &transfer{signed: signed, eph: eph, d: newDigester(r.Fields), spool: sp}
+	t := &transfer{signed: signed, digest: digest, eph: eph, d: newDigester(r.Fields), spool: sp}
 	res, err := c.run(ctx, provider, t)
 	if err != nil {
 		sp.close()
@@ -179,8 +185,7 @@ func (c *Client) exchange(ctx context.Context, provider peer.ID, t *transfer) (t
 	return t.receive(bufio.NewReaderSize(st, 64<<10))
 }
 
-// receive reads an accept, then chunks in order, then the end; it hashes
-// each chunk as it opens, and spools it as it came, sealed.
+// receive reads an accept, then chunks in order, then the end.
 func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	typ, body, err := readMsg(r, t.buf)
 	if err != nil {
@@ -217,12 +222,18 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	if err != nil || len(key) != 16 {
 		return totals{}, errorf(api.CodeTransferCorrupt, "the transfer key does not decrypt")
 	}
-	sl, err := newSealer(key, a.AccessID)
+	sl, err := newSealer(key, t.digest)
 	if err != nil {
 		return totals{}, err
 	}
 	t.accessID = a.AccessID
 	t.spool.keys = append(t.spool.keys, sl)
+	return t.chunks(r, sl, a.ChunkSize)
+}
+
+// chunks opens each chunk, checks its place and rows, hashes it, and
+// spools it as it came, sealed, up to the end.
+func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int) (totals, error) {
 	width := len(t.signed.Request.Fields)
 	for {
 		typ, body, err := readMsg(r, t.buf)
@@ -248,15 +259,19 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		if i != t.next {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d came where %d was due", i, t.next)
 		}
-		plain, err := sl.open(nil, i, typ == msgEnd, sealed)
-		if err != nil {
-			return totals{}, err
-		}
 		if typ == msgEnd {
+			plain, err := sl.open(nil, i, true, sealed)
+			if err != nil {
+				return totals{}, err
+			}
 			return decodeTotals(plain)
 		}
-		if len(plain) > a.ChunkSize {
+		if len(sealed) > size+sealOverhead {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d exceeds the chunk size", i)
+		}
+		plain, err := sl.open(t.plain[:0], i, false, sealed)
+		if err != nil {
+			return totals{}, err
 		}
 		rows, err := countRows(plain, width)
 		if err != nil || rows == 0 {
@@ -265,6 +280,7 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 		if err := t.spool.write(sealed); err != nil {
 			return totals{}, err
 		}
+		t.plain = plain
 		t.d.chunk(plain, rows)
 		t.next++
 	}
@@ -328,8 +344,10 @@ type Result struct {
 	spool    *spool
 }
 
-// Rows iterates over the rows, in the provider's order; one iterator at a
-// time.
+// Rows iterates over the rows, in the provider's order, reading ahead on
+// a goroutine of its own until it is closed (or the Result is). One
+// iterator at a time: a new one stops the one before. A row's values
+// share their chunk's memory.
 func (r *Result) Rows() (RowIter, error) { return r.spool.rows(len(r.Fields)) }
 
 // WriteResponse writes the response bytes the access record's response

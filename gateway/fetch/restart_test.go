@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,6 +43,22 @@ func (n *testNet) away() (back func(delay time.Duration) <-chan struct{}) {
 	}
 }
 
+// goneAt is a mitm's mutation that passes every message on but, the
+// first time the message sent is reached, calls away instead: the
+// provider's host, which the requester reaches through the mitm's, goes
+// mid-stream. (The provider seals the whole response before the commit,
+// so only the stream shows where a transfer is.)
+func (n *testNet) goneAt(at int, away func()) func(typ byte, body []byte, sent int) [][2][]byte {
+	var once sync.Once
+	return func(typ byte, body []byte, sent int) [][2][]byte {
+		if sent == at {
+			once.Do(away)
+			return nil
+		}
+		return [][2][]byte{{{typ}, body}}
+	}
+}
+
 // The provider's gateway goes away mid-stream and comes back two seconds
 // later: the requester's resumes, paced by backoff, reach the restarted
 // provider, and the fetch completes with every row and one use.
@@ -50,12 +67,10 @@ func TestATransferResumesAcrossAProviderRestart(t *testing.T) {
 	n.client.cfg.ResumeWait = 30 * time.Second
 	n.chain.grant("AUTH-1", func(a *record.Authorization) { a.MaxUses = 1 })
 	var restarted atomic.Pointer[<-chan struct{}]
-	n.rows.onRow = func(i int) {
-		if n.pl.accesses.Load() == 1 && i == 250 && restarted.Load() == nil {
-			done := n.away()(2 * time.Second)
-			restarted.Store(&done)
-		}
-	}
+	n.mitm(n.goneAt(3, func() {
+		done := n.away()(2 * time.Second)
+		restarted.Store(&done)
+	}))
 	res, err := n.fetch(ask("AUTH-1", "address", "members"))
 	if err != nil {
 		t.Fatal(err)
@@ -94,14 +109,13 @@ func TestResumesEndWithTheResumeWaitOrTheContext(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			var gone atomic.Bool
-			n.rows.onRow = func(i int) {
-				if n.pl.accesses.Load() == 1 && i == 100 && gone.CompareAndSwap(false, true) {
-					n.away()
-					if tt.cancel {
-						time.AfterFunc(500*time.Millisecond, cancel)
-					}
+			n.mitm(n.goneAt(3, func() {
+				gone.Store(true)
+				n.away()
+				if tt.cancel {
+					time.AfterFunc(500*time.Millisecond, cancel)
 				}
-			}
+			}))
 			start := time.Now()
 			res, err := n.client.Fetch(ctx, n.provider.ID(), ask("AUTH-1", "address"), n.signer("wuhu-requester"))
 			if res != nil || codeOf(err) != api.CodeTransferTruncate || !gone.Load() {

@@ -12,18 +12,15 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// The provider's stream dies mid-transfer (its connections to the
-// requester closed); the requester resumes under the same access record
-// and gets every row, and the authorization counts one use.
+// The stream dies mid-transfer (the connections between the requester
+// and the gateway it reaches the provider through closed); the requester
+// resumes under the same access record and gets every row, and the
+// authorization counts one use.
 func TestAnInterruptedTransferResumesWithoutASecondUse(t *testing.T) {
 	n := newNet(t, 500, Config{ChunkSize: 2048})
 	n.chain.grant("AUTH-1", func(a *record.Authorization) { a.MaxUses = 1 })
 	var cut atomic.Bool
-	n.rows.onRow = func(i int) {
-		if n.pl.accesses.Load() == 1 && i == 250 && cut.CompareAndSwap(false, true) {
-			n.mn.DisconnectPeers(n.provider.ID(), n.req.ID())
-		}
-	}
+	n.mitm(n.cutOnce(&cut, 6, nil))
 	res, err := n.fetch(ask("AUTH-1", "address", "members"))
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +147,22 @@ func (n *testNet) mitm(mutate func(typ byte, body []byte, sent int) [][2][]byte)
 		}
 	})
 	n.provider = p // the requester fetches through it
+}
+
+// cutOnce is a mitm's mutation that, the first time the message sent is
+// reached, drops it, calls then (if set) and closes the connections to
+// the requester, so that the transfer breaks after the messages before.
+func (n *testNet) cutOnce(cut *atomic.Bool, at int, then func()) func(typ byte, body []byte, sent int) [][2][]byte {
+	return func(typ byte, body []byte, sent int) [][2][]byte {
+		if sent == at && cut.CompareAndSwap(false, true) {
+			if then != nil {
+				then()
+			}
+			n.mn.DisconnectPeers(n.provider.ID(), n.req.ID())
+			return nil
+		}
+		return [][2][]byte{{{typ}, body}}
+	}
 }
 
 func TestTamperedReorderedOrTruncatedChunksAreDetected(t *testing.T) {

@@ -6,26 +6,27 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"hash"
 
-	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/hashlist"
 )
 
 // sealer seals and opens the chunks of one transfer with SM4-GCM under
 // its key. The nonce is the chunk's index and whether it is the final
-// chunk; the additional data binds the protocol, the access record's ID,
-// the index and the final flag. A key is fresh per transfer (per accept),
-// so no nonce repeats under a key.
+// chunk; the additional data binds the protocol, the signed request's
+// digest (the access record's requestDigest: one access per request, its
+// nonce being single-use), the index and the final flag. A key is fresh
+// per transfer (per accept), so no nonce repeats under a key.
 type sealer struct {
 	aead cipher.AEAD
-	aad  []byte // tag, access ID, then index and flag appended per chunk
+	aad  []byte // tag, request digest, then index and flag appended per chunk
 	n    int    // length of the fixed part of aad
 }
 
-func newSealer(key []byte, accessID string) (*sealer, error) {
+// newSealer binds a key to the hex request digest of record.SignedRequest.
+func newSealer(key []byte, requestDigest string) (*sealer, error) {
 	block, err := sm4.NewCipher(key)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func newSealer(key []byte, accessID string) (*sealer, error) {
 		return nil, err
 	}
 	aad := append([]byte(sealTag), 0)
-	aad = append(aad, accessID...)
+	aad = append(aad, requestDigest...)
 	return &sealer{aead: aead, aad: aad, n: len(aad)}, nil
 }
 
@@ -92,15 +93,16 @@ func decodeTotals(b []byte) (totals, error) {
 	return t, nil
 }
 
-// digester hashes the response stream: the header, then every chunk's
-// plaintext, counting as it goes.
+// digester hashes the response stream (its SM3 hash list, blocks hashed
+// on other goroutines): the header, then every chunk's plaintext,
+// counting as it goes.
 type digester struct {
-	h hash.Hash
+	h *hashlist.Hasher
 	t totals
 }
 
 func newDigester(fields []string) *digester {
-	d := &digester{h: sm3.New()}
+	d := &digester{h: hashlist.New()}
 	d.h.Write(responseHeader(fields))
 	return d
 }
@@ -114,7 +116,7 @@ func (d *digester) chunk(plain []byte, rows int) {
 
 func (d *digester) totals() totals {
 	t := d.t
-	d.h.Sum(t.Digest[:0])
+	t.Digest = d.h.Sum()
 	return t
 }
 

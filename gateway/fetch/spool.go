@@ -19,6 +19,7 @@ type spool struct {
 	w    *bufio.Writer
 	keys []*sealer
 	buf  []byte
+	iter *spoolIter // the last iterator made, stopped before the file closes
 }
 
 func newSpool(dir string) (*spool, error) {
@@ -44,6 +45,9 @@ func (s *spool) write(sealed []byte) error {
 func (s *spool) sync() error { return s.w.Flush() }
 
 func (s *spool) close() error {
+	if s.iter != nil {
+		s.iter.Close()
+	}
 	err := s.f.Close()
 	if rerr := os.Remove(s.f.Name()); err == nil {
 		err = rerr
@@ -51,12 +55,22 @@ func (s *spool) close() error {
 	return err
 }
 
-// rows reads the spool from its start.
+// rows reads the spool from its start, stopping the iterator before: a
+// goroutine reads and opens the next chunk while the caller reads the
+// rows of this one. Close stops it.
 func (s *spool) rows(width int) (RowIter, error) {
+	if s.iter != nil {
+		s.iter.Close()
+	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	return &spoolIter{s: s, r: bufio.NewReaderSize(s.f, 64<<10), width: width}, nil
+	it := &spoolIter{width: width, ready: make(chan opened, 1), free: make(chan []byte, 2), quit: make(chan struct{}), done: make(chan struct{})}
+	it.free <- nil
+	it.free <- nil
+	s.iter = it
+	go it.read(&chunkReader{s: s, r: bufio.NewReaderSize(s.f, 1<<20)})
+	return it, nil
 }
 
 // each calls fn with each chunk's plaintext, in order.
@@ -64,76 +78,137 @@ func (s *spool) each(fn func([]byte) error) error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	it := &spoolIter{s: s, r: bufio.NewReaderSize(s.f, 64<<10)}
+	c := &chunkReader{s: s, r: bufio.NewReaderSize(s.f, 1<<20)}
+	var buf []byte
 	for {
-		plain, err := it.next()
+		plain, err := c.next(buf)
 		if err != nil || plain == nil {
 			return err
 		}
 		if err := fn(plain); err != nil {
 			return err
 		}
+		buf = plain
 	}
 }
 
-type spoolIter struct {
-	s       *spool
-	r       *bufio.Reader
-	width   int
-	index   uint32
-	pending [][]string
-	row     []string
-	err     error
+// chunkReader reads the spool's chunks in order.
+type chunkReader struct {
+	s     *spool
+	r     *bufio.Reader
+	index uint32
 }
 
-func (it *spoolIter) Next() bool {
-	for len(it.pending) == 0 {
-		if it.err != nil || !it.load() {
-			return false
-		}
-	}
-	it.row, it.pending = it.pending[0], it.pending[1:]
-	return true
-}
-
-// load reads, opens and decodes the next chunk; false at the end or on
-// an error.
-func (it *spoolIter) load() bool {
-	plain, err := it.next()
-	if err == nil && plain != nil {
-		err = decodeRows(plain, it.width, func(r []string) { it.pending = append(it.pending, r) })
-	}
-	if err != nil {
-		it.err = err
-	}
-	return err == nil && plain != nil
-}
-
-// next reads and opens the next chunk: nil at the end.
-func (it *spoolIter) next() ([]byte, error) {
+// next reads the next chunk into buf (grown as needed) and opens it in
+// place: nil at the end.
+func (c *chunkReader) next(buf []byte) ([]byte, error) {
 	var h [8]byte
-	if _, err := io.ReadFull(it.r, h[:]); err != nil {
+	if _, err := io.ReadFull(c.r, h[:]); err != nil {
 		if err == io.EOF {
 			return nil, nil
 		}
 		return nil, err
 	}
 	n, k := binary.BigEndian.Uint32(h[:]), binary.BigEndian.Uint32(h[4:])
-	if n > MaxChunk+sealOverhead || k >= uint32(len(it.s.keys)) {
-		return nil, errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", it.index)
+	if n > MaxChunk+sealOverhead || k >= uint32(len(c.s.keys)) {
+		return nil, errorf(api.CodeTransferCorrupt, "chunk %d's header is not the spool's", c.index)
 	}
-	sealed := make([]byte, n)
-	if _, err := io.ReadFull(it.r, sealed); err != nil {
+	if cap(buf) < int(n) {
+		buf = make([]byte, n)
+	}
+	sealed := buf[:n]
+	if _, err := io.ReadFull(c.r, sealed); err != nil {
 		return nil, err
 	}
-	plain, err := it.s.keys[k].open(sealed[:0], it.index, false, sealed)
+	plain, err := c.s.keys[k].open(sealed[:0], c.index, false, sealed)
 	if err != nil {
 		return nil, err
 	}
-	it.index++
+	c.index++
 	return plain, nil
+}
+
+// spoolIter hands out the rows of the chunks its reader goroutine opens,
+// two buffers going round between them.
+type spoolIter struct {
+	width int
+	ready chan opened   // chunks opened, in order; the last one nil or failed
+	free  chan []byte   // buffers back from the rows' decoding
+	quit  chan struct{} // closed by Close
+	done  chan struct{} // closed when the reader goroutine ends
+	end   bool          // the last chunk came
+	rows  [][]string    // the rows of the chunk loaded
+	at    int           // the next of rows
+	row   []string
+	err   error
+}
+
+type opened struct {
+	plain []byte
+	err   error
+}
+
+func (it *spoolIter) read(c *chunkReader) {
+	defer close(it.done)
+	for {
+		var buf []byte
+		select {
+		case buf = <-it.free:
+		case <-it.quit:
+			return
+		}
+		plain, err := c.next(buf)
+		select {
+		case it.ready <- opened{plain, err}:
+		case <-it.quit:
+			return
+		}
+		if plain == nil || err != nil {
+			return
+		}
+	}
+}
+
+func (it *spoolIter) Next() bool {
+	for it.at == len(it.rows) {
+		if it.end || !it.load() {
+			return false
+		}
+	}
+	it.row = it.rows[it.at]
+	it.at++
+	return true
+}
+
+// load decodes the next chunk's rows; false at the end or on an error.
+func (it *spoolIter) load() bool {
+	it.rows, it.at = it.rows[:0], 0
+	o := <-it.ready
+	if o.plain == nil || o.err != nil {
+		it.end, it.err = true, o.err
+		return false
+	}
+	err := decodeRows(o.plain, it.width, func(r []string) { it.rows = append(it.rows, r) })
+	it.free <- o.plain
+	if err != nil {
+		it.end, it.err = true, err
+		return false
+	}
+	return true
 }
 
 func (it *spoolIter) Row() []string { return it.row }
 func (it *spoolIter) Err() error    { return it.err }
-func (it *spoolIter) Close() error  { return nil }
+
+// Close stops the reader goroutine and waits for it; Next is false after
+// it. It may be called more than once.
+func (it *spoolIter) Close() error {
+	select {
+	case <-it.quit:
+	default:
+		close(it.quit)
+	}
+	<-it.done
+	it.end, it.rows, it.at = true, nil, 0
+	return nil
+}

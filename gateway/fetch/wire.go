@@ -14,7 +14,7 @@ import (
 )
 
 // ProtocolID is the fetch protocol's libp2p protocol ID.
-const ProtocolID protocol.ID = "/wanledger/fetch/1"
+const ProtocolID protocol.ID = "/wanledger/fetch/2"
 
 // Message types. A message is one type byte, a big-endian uint32 body
 // length and the body.
@@ -38,7 +38,7 @@ const (
 	maxFailureText  = 256
 	headerLen       = 5
 	responseTag     = "wanledger/fetch-response/1"
-	sealTag         = "wanledger/fetch/1"
+	sealTag         = "wanledger/fetch/2"
 	chunkIndexBytes = 4
 )
 
@@ -190,29 +190,40 @@ func responseHeader(fields []string) []byte {
 }
 
 // decodeRows reads the rows of a chunk's plaintext, each of width values,
-// calling fn with each (its strings are fresh). Anything but whole rows of
-// that width is TRANSFER_CORRUPT.
+// calling fn with each. The values share one string of the chunk, so a
+// row kept keeps its chunk. Anything but whole rows of that width is
+// TRANSFER_CORRUPT.
 func decodeRows(b []byte, width int, fn func([]string)) error {
-	_, err := walkRows(b, width, fn)
-	return err
+	rows, err := countRows(b, width)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	vals := make([]string, rows*width)
+	off := 0
+	for r := range rows {
+		row := vals[r*width : (r+1)*width : (r+1)*width]
+		off += 5
+		for i := range row {
+			n := int(binary.BigEndian.Uint32(b[off+1:]))
+			row[i] = s[off+5 : off+5+n]
+			off += 5 + n
+		}
+		fn(row)
+	}
+	return nil
 }
 
 // countRows checks a chunk's plaintext holds whole rows of width values
-// and counts them, making no strings.
-func countRows(b []byte, width int) (int, error) { return walkRows(b, width, nil) }
-
-func walkRows(b []byte, width int, fn func([]string)) (int, error) {
+// and counts them.
+func countRows(b []byte, width int) (int, error) {
 	rows := 0
-	var row []string
 	for len(b) > 0 {
 		if len(b) < 5 || b[0] != 0x05 || binary.BigEndian.Uint32(b[1:]) != uint32(width) {
 			return 0, errorf(api.CodeTransferCorrupt, "a row is not a list of %d values", width)
 		}
 		b = b[5:]
-		if fn != nil {
-			row = make([]string, width)
-		}
-		for i := range width {
+		for range width {
 			if len(b) < 5 || b[0] != 0x01 {
 				return 0, errorf(api.CodeTransferCorrupt, "a row's value is not a string")
 			}
@@ -220,13 +231,7 @@ func walkRows(b []byte, width int, fn func([]string)) (int, error) {
 			if uint64(n) > uint64(len(b)-5) {
 				return 0, errorf(api.CodeTransferCorrupt, "a row's value overruns its chunk")
 			}
-			if fn != nil {
-				row[i] = string(b[5 : 5+n])
-			}
 			b = b[5+n:]
-		}
-		if fn != nil {
-			fn(row)
 		}
 		rows++
 	}

@@ -1,0 +1,94 @@
+package fetch
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wanledger/wanledger/api/record"
+)
+
+// outbox is a provider's response made ready before the commit: every
+// chunk and the end, sealed under the transfer key and framed as the
+// messages that carry them, in a temporary file removed on close. Its
+// digest is the one the access records, so what is sent after the commit
+// is exactly what was committed, copied, not projected again. Nothing of
+// the rows is readable from the disk.
+type outbox struct {
+	f   *os.File
+	key []byte // the transfer key, 16 bytes
+	t   totals
+}
+
+// pipeDepth is how many chunk buffers a pipe holds in flight.
+const pipeDepth = 4
+
+// newOutbox projects the request's rows once, hashing them on the
+// calling goroutine while another seals and writes them, under a fresh
+// key bound to the request's digest.
+func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, size int) (*outbox, error) {
+	digest, err := sr.Digest()
+	if err != nil {
+		return nil, err
+	}
+	key, err := randomKey()
+	if err != nil {
+		return nil, err
+	}
+	sl, err := newSealer(key, digest)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "wanledger-outbox-*")
+	if err != nil {
+		return nil, fmt.Errorf("fetch outbox: %w", err)
+	}
+	o := &outbox{f: f, key: key}
+	w := bufio.NewWriterSize(f, 1<<20)
+	out := make([]byte, 0, chunkIndexBytes+size+sealOverhead)
+	var i uint32
+	p := newPipe(pipeDepth, size, func(plain []byte, _ int) error {
+		out = sl.seal(appendIndex(out[:0], i), i, false, plain)
+		i++
+		return writeMsg(w, msgChunk, out)
+	})
+	o.t, err = project(ctx, rows, sr.Request, size, func(_ uint32, plain []byte) error {
+		b, err := p.buffer()
+		if err != nil {
+			return err
+		}
+		p.send(append(b, plain...), 0)
+		return nil
+	})
+	if perr := p.close(); err == nil {
+		err = perr
+	}
+	if err == nil {
+		err = writeMsg(w, msgEnd, sl.seal(appendIndex(out[:0], o.t.Chunks), o.t.Chunks, true, o.t.encode()))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		o.close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// send copies the chunks and the end to w in large writes.
+func (o *outbox) send(w io.Writer) error {
+	if _, err := o.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	// Neither side's ReadFrom or WriteTo: they would copy in 32 KiB pieces.
+	_, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{o.f}, make([]byte, 1<<20))
+	return err
+}
+
+func (o *outbox) close() {
+	o.f.Close()
+	os.Remove(o.f.Name())
+}
