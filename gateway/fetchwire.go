@@ -45,7 +45,7 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 		return nil, err
 	}
 	ids := mspIdentities{roots: roots, reg: mesh.FromLedger(store, cache.ErrNotCached)}
-	srv, err := fetch.NewServer(fetch.Config{SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
+	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +223,9 @@ func (f *fetcher) Fetch(ctx context.Context, who, owner string, r record.DataReq
 	if err != nil {
 		return nil, err
 	}
-	c := fetch.NewClient(f.host.Libp2p(), fetchLedger{f.ledger, who}, f.cfg)
+	l := fetchLedger{f.ledger, who}
+	cfg := f.cfg
+	cfg.Recorder = l
+	c := fetch.NewClient(f.host.Libp2p(), l, cfg)
 	return c.Fetch(ctx, p, r, sign)
 }

@@ -116,14 +116,21 @@ func writeJSONFile(path string, v any, mode os.FileMode) error {
 	return err
 }
 
-// channelCAs are the CA certificate directories of the organisations of
-// org's gateway channel, by MSP ID.
+// channelCAs are the CA certificate directories, by MSP ID, of the
+// organisations whose requests org's gateway may serve: the members of its
+// gateway channel and of every channel that shares a member with it (the
+// relay's other channels, whose requesters fetch across: ADR 18).
 func (nw *Network) channelCAs(org string) map[string]string {
-	ch, _ := nw.Topo.Channel(nw.Topo.GatewayChannel(org))
+	home, _ := nw.Topo.Channel(nw.Topo.GatewayChannel(org))
 	cas := map[string]string{}
-	for _, m := range ch.Members {
-		if o, ok := nw.Topo.Org(m); ok {
-			cas[o.MSPID] = filepath.Join(nw.Home.OrgMSP(o), "cacerts")
+	for _, ch := range nw.Topo.Channels {
+		if ch.Name != home.Name && !slices.ContainsFunc(ch.Members, func(m string) bool { return slices.Contains(home.Members, m) }) {
+			continue
+		}
+		for _, m := range ch.Members {
+			if o, ok := nw.Topo.Org(m); ok {
+				cas[o.MSPID] = filepath.Join(nw.Home.OrgMSP(o), "cacerts")
+			}
 		}
 	}
 	return cas

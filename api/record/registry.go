@@ -198,12 +198,23 @@ type RoleBinding struct {
 }
 
 // GatewayEndpoint is where an organisation's gateway is reached on the mesh:
-// its libp2p peer ID and addresses. Each organisation publishes its own.
+// its libp2p peer ID and addresses. Each organisation publishes its own on
+// its channels; the relay carries it to the channels it is no member of,
+// where Source says where it came from.
 type GatewayEndpoint struct {
 	MSPID  string   `json:"mspId" doc:"MSP ID of the organisation"`
 	PeerID string   `json:"peerId" doc:"the gateway's libp2p peer ID"`
 	Addrs  []string `json:"addrs" doc:"its multiaddresses"`
+	Source *Source  `json:"source,omitempty" doc:"for an endpoint of another channel's organisation: the source channel, transaction and endorsers of its proof"`
 	Record
+}
+
+// GatewayEndpointExport is what the source channel's peers endorse for the
+// relay to carry one organisation's gateway endpoint as the source ledger
+// holds it now.
+type GatewayEndpointExport struct {
+	Channel  string           `json:"channel" doc:"the source channel"`
+	Endpoint *GatewayEndpoint `json:"endpoint" doc:"the endpoint"`
 }
 
 // Reason is a reason as the ledger keeps it: a code of its kind's list and,

@@ -23,7 +23,7 @@ func NewRelay() *Relay {
 // GetEvaluateTransactions lists the relay's queries.
 func (r *Relay) GetEvaluateTransactions() []string {
 	return []string{"ExportLicence", "ExportHandoff", "ExportAuthorization", "ExportAccessRecord", "GetSource", "ListSourceApprovals", "GetRelayed", "ListRelayed",
-		"ExportSealKey", "ExportGrant", "GetRelayedSealKey", "GetRelayedGrant"}
+		"ExportSealKey", "ExportGrant", "GetRelayedSealKey", "GetRelayedGrant", "ExportGatewayEndpoint"}
 }
 
 // ExportLicence returns a JSON LicenceExport of a mutually recognised
@@ -146,4 +146,16 @@ func importItems(ctx contractapi.TransactionContextInterface, items string, imp 
 		return "", err
 	}
 	return reply(imp(state(ctx), its))
+}
+
+// ExportGatewayEndpoint returns a JSON GatewayEndpointExport of an
+// organisation's gateway endpoint, for the relay to have endorsed.
+func (r *Relay) ExportGatewayEndpoint(ctx contractapi.TransactionContextInterface, mspID string) (string, error) {
+	return reply(domain.ExportGatewayEndpoint(state(ctx), mspID))
+}
+
+// ImportGatewayEndpoints records gateway endpoints of another channel's
+// organisations from a JSON list of RelayItems.
+func (r *Relay) ImportGatewayEndpoints(ctx contractapi.TransactionContextInterface, items string) (string, error) {
+	return importItems(ctx, items, domain.ImportGatewayEndpoints)
 }

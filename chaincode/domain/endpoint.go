@@ -28,16 +28,8 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 	if !tx.caller.Admin {
 		return nil, record.Errorf(record.CodeForbidden, "only an admin of %s sets its gateway endpoint", tx.caller.MSPID)
 	}
-	if peerID == "" || len(peerID) > MaxPeerIDLen || strings.ContainsAny(peerID, " \t\r\n/") {
-		return nil, record.Errorf(record.CodeInvalidArgument, "peer ID must be 1 to %d characters without spaces or slashes", MaxPeerIDLen)
-	}
-	if len(addrs) == 0 || len(addrs) > MaxAddrs {
-		return nil, record.Errorf(record.CodeInvalidArgument, "give 1 to %d addresses", MaxAddrs)
-	}
-	for _, a := range addrs {
-		if !strings.HasPrefix(a, "/") || len(a) > MaxAddrLen || strings.ContainsAny(a, " \t\r\n") {
-			return nil, record.Errorf(record.CodeInvalidArgument, "address %.40q is not a multiaddress of at most %d characters", a, MaxAddrLen)
-		}
+	if err := checkEndpoint(peerID, addrs); err != nil {
+		return nil, err
 	}
 	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
 	if err := putAt(s, ep, objEndpoint, tx.caller.MSPID); err != nil {
@@ -49,4 +41,20 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 // GetGatewayEndpoint returns an organisation's gateway endpoint.
 func GetGatewayEndpoint(s State, msp string) (*record.GatewayEndpoint, error) {
 	return load[record.GatewayEndpoint](s, "MSP ID", "gateway endpoint for", objEndpoint, msp)
+}
+
+// checkEndpoint bounds a peer ID and its multiaddresses (INVALID_ARGUMENT).
+func checkEndpoint(peerID string, addrs []string) error {
+	if peerID == "" || len(peerID) > MaxPeerIDLen || strings.ContainsAny(peerID, " \t\r\n/") {
+		return record.Errorf(record.CodeInvalidArgument, "peer ID must be 1 to %d characters without spaces or slashes", MaxPeerIDLen)
+	}
+	if len(addrs) == 0 || len(addrs) > MaxAddrs {
+		return record.Errorf(record.CodeInvalidArgument, "give 1 to %d addresses", MaxAddrs)
+	}
+	for _, a := range addrs {
+		if !strings.HasPrefix(a, "/") || len(a) > MaxAddrLen || strings.ContainsAny(a, " \t\r\n") {
+			return record.Errorf(record.CodeInvalidArgument, "address %.40q is not a multiaddress of at most %d characters", a, MaxAddrLen)
+		}
+	}
+	return nil
 }

@@ -44,6 +44,7 @@ func FuzzReadMessage(f *testing.F) {
 		message(f, msgAccept, jsonBody(f, accept{AccessID: "anhui-tx000001", Key: []byte{1, 2, 3}, ChunkSize: DefaultChunk})),
 		append(message(f, msgChunk, chunk), message(f, msgEnd, end)...),
 		message(f, msgFailure, jsonBody(f, failure{Code: "USES_EXHAUSTED", Message: "refused", DenialID: "anhui-tx000002"})),
+		message(f, msgRecord, jsonBody(f, recordIt{ResponseDigest: "ab"})),
 		{msgChunk, 0xff, 0xff, 0xff, 0xff},
 	} {
 		f.Add(seed)
@@ -73,6 +74,9 @@ func FuzzReadMessage(f *testing.F) {
 			case msgFailure:
 				var fl failure
 				decodeJSON(body, &fl)
+			case msgRecord:
+				var r recordIt
+				decodeJSON(body, &r)
 			case msgChunk, msgEnd:
 				i, sealed, err := splitIndex(body)
 				if err != nil {

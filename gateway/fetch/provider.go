@@ -91,6 +91,14 @@ type Config struct {
 	ResumePeriod time.Duration
 	// HelloTimeout bounds the wait for a request: 30 seconds if 0.
 	HelloTimeout time.Duration
+	// Channel is the provider's channel. Accesses under an authorization
+	// that crosses from it to another channel are recorded there, by the
+	// requester (ADR 18); the provider streams once the relay has carried
+	// the record here. Empty: every access is recorded by the provider.
+	Channel string
+	// RelayWait bounds the wait for such a record to reach this channel:
+	// 2 minutes if 0.
+	RelayWait time.Duration
 	// SpoolDir holds, from before the commit until the transfer ends,
 	// each response sealed under its transfer key: os.TempDir() if empty.
 	SpoolDir string
@@ -110,6 +118,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HelloTimeout == 0 {
 		c.HelloTimeout = 30 * time.Second
+	}
+	if c.RelayWait == 0 {
+		c.RelayWait = 2 * time.Minute
 	}
 	if c.SpoolDir == "" {
 		c.SpoolDir = os.TempDir()
@@ -201,8 +212,8 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 		}
 		return s.stream(ctx, st, eph, rec, q, h.Resume.From)
 	}
-	o, rec, err := s.record(ctx, sr)
-	if err != nil {
+	o, rec, err := s.record(ctx, st, sr)
+	if err != nil || o == nil {
 		return err
 	}
 	defer o.close()
@@ -233,8 +244,10 @@ func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, fro
 }
 
 // record projects the rows once into an outbox, hashing them for the
-// response digest, records the access and waits for its commit.
-func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
+// response digest, records the access and waits for its commit. Where the
+// requester records it (recordedThere), record sends it the digest
+// instead and returns no outbox.
+func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
 	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.cfg.ChunkSize)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
@@ -245,6 +258,10 @@ func (s *Server) record(ctx context.Context, sr record.SignedRequest) (*outbox, 
 		return nil, nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
 	case err != nil:
 		return nil, nil, fmt.Errorf("project the rows: %w", err)
+	}
+	if s.recordedThere(ctx, sr.Request) {
+		o.close() // the rows go on the resume that follows the requester's record
+		return nil, nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(o.t.Digest)})
 	}
 	rec, err := s.commit(ctx, sr, o.t.Digest)
 	if err != nil {
@@ -323,6 +340,9 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 		return nil, errorf(api.CodeNotResumable, format, args...)
 	}
 	rec, err := s.ledger.Access(ctx, r.AccessID)
+	if record.CodeOf(err) == record.CodeNotFound && s.recordedThere(ctx, sr.Request) {
+		rec, err = s.relayed(ctx, r.AccessID)
+	}
 	if err != nil {
 		return refuse("access record %.80s: %v", r.AccessID, err)
 	}

@@ -37,7 +37,18 @@ type ClientConfig struct {
 	// RecordWait bounds the wait for the access record to reach the
 	// requester's peer: 30 seconds if 0.
 	RecordWait time.Duration
-	Clock      func() time.Time
+	// Recorder records an access on the requester's channel when the
+	// provider asks it to (an authorization that crosses channels, ADR
+	// 18), as the identity that signs the requests; nil: such a fetch
+	// fails NOT_COMMITTED.
+	Recorder Recorder
+	Clock    func() time.Time
+}
+
+// Recorder submits share:RecordAccess and returns the record once
+// committed, as Ledger's RecordAccess does.
+type Recorder interface {
+	RecordAccess(ctx context.Context, r record.AccessRequest) (*record.AccessRecord, error)
 }
 
 // DefaultResumeWait is ClientConfig.ResumeWait's default: long enough
@@ -129,6 +140,14 @@ func (c *Client) run(ctx context.Context, provider peer.ID, t *transfer) (*Resul
 		if err == nil {
 			return c.finish(ctx, t, end)
 		}
+		var ri *recordIt
+		if errors.As(err, &ri) {
+			if err := c.recordOwn(ctx, t, ri.ResponseDigest); err != nil {
+				return nil, err
+			}
+			continue // the access is recorded: now comes the transfer
+
+		}
 		var fe *Error
 		if errors.As(err, &fe) || t.accessID == "" {
 			return nil, err
@@ -178,6 +197,13 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 			return totals{}, err
 		}
 		return totals{}, &Error{Code: f.Code, Msg: f.Message, DenialID: f.DenialID}
+	}
+	if typ == msgRecord && t.accessID == "" {
+		ri := new(recordIt)
+		if err := decodeJSON(body, ri); err != nil {
+			return totals{}, err
+		}
+		return totals{}, ri
 	}
 	var a accept
 	if typ != msgAccept {

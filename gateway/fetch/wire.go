@@ -24,6 +24,7 @@ const (
 	msgChunk   byte = 3 // provider → requester: uint32 index, sealed rows
 	msgEnd     byte = 4 // provider → requester: uint32 index, sealed totals
 	msgFailure byte = 5 // provider → requester: JSON failure
+	msgRecord  byte = 6 // provider → requester: JSON recordIt
 )
 
 // Limits of messages and chunks.
@@ -47,7 +48,7 @@ func maxBody(typ byte) int {
 	switch typ {
 	case msgHello:
 		return maxHello
-	case msgAccept, msgFailure:
+	case msgAccept, msgFailure, msgRecord:
 		return maxSmall
 	case msgChunk:
 		return chunkIndexBytes + MaxChunk + sealOverhead
@@ -78,6 +79,15 @@ type accept struct {
 	Key       []byte `json:"key"`
 	ChunkSize int    `json:"chunkSize"`
 	From      uint32 `json:"from"`
+}
+
+// recordIt answers a request under an authorization whose accesses are
+// recorded on the requester's channel (it crosses channels, ADR 18): the
+// requester records the access there with this response digest, then
+// resumes from chunk 0 under the record's ID once the relay has carried
+// it to the provider's channel.
+type recordIt struct {
+	ResponseDigest string `json:"responseDigest"`
 }
 
 // failure ends an exchange with a stable code; DenialID names the denial

@@ -37,6 +37,13 @@ func (k kind) keyAttrs(id string) ([]string, error) {
 // them: seal keys and grants before the licences judged by them, an access
 // record only after the authorization it is of.
 var kinds = []kind{
+	{object: "endpoint", export: "ExportGatewayEndpoint", imp: "ImportGatewayEndpoints", read: readEndpoint,
+		current: exported(func(e *record.GatewayEndpointExport) *record.Record {
+			if e.Endpoint == nil {
+				return nil
+			}
+			return &e.Endpoint.Record
+		})},
 	{object: "seal", export: "ExportSealKey", imp: "ImportSealKeys", read: readSealKey,
 		current: exported(func(e *record.SealKeyExport) *record.Record {
 			if e.SealKey == nil {
@@ -84,6 +91,19 @@ func readLicence(v []byte, _ []string) (Change, bool, error) {
 		return Change{}, false, err
 	}
 	return Change{ID: l.ID, Revision: l.Revision, Party: l.IssuerMSP, TxID: l.TxID, At: l.UpdatedAt}, true, nil
+}
+
+// readEndpoint takes every gateway endpoint set on the source channel (not
+// relayed in): its organisation's peer endorses it.
+func readEndpoint(v []byte, _ []string) (Change, bool, error) {
+	var e record.GatewayEndpoint
+	if err := json.Unmarshal(v, &e); err != nil {
+		return Change{}, false, err
+	}
+	if e.Source != nil {
+		return Change{}, false, nil
+	}
+	return Change{ID: e.MSPID, Party: e.MSPID, TxID: e.TxID, At: e.UpdatedAt}, true, nil
 }
 
 // readSealKey takes every seal key: its organisation's peer endorses it.

@@ -22,28 +22,36 @@ import (
 )
 
 // fetchWorld is Hefei's dataset with rows at its gateway, and the clients
-// of Hefei's data-owner, Wuhu's requester and Anhui's auditor.
+// of Hefei's data-owner, the requester's requester (Wuhu's, or another
+// organisation's) and Anhui's auditor.
 type fetchWorld struct {
 	t                 *testing.T
 	env               *nettest.Env
 	owner, req, audit *apiclient.Client
 	reqGW             gw
+	requester         string // the requester's MSP ID
 	dataset           string
 	rows              []map[string]string // the rows imported, in order
 }
 
-// fetchSetup registers Hefei's and Wuhu's gateways' mesh endpoints again
-// (other tests overwrite them) and waits until each gateway's cache names
-// both, then registers a dataset of Hefei's and imports its rows.
-func fetchSetup(t *testing.T) *fetchWorld {
+// fetchSetup is fetchSetupFor Wuhu's requester.
+func fetchSetup(t *testing.T) *fetchWorld { return fetchSetupFor(t, "wuhu") }
+
+// fetchSetupFor registers Hefei's and the requesting organisation's
+// gateways' mesh endpoints again (other tests overwrite them) and waits
+// until each gateway's cache names both (an organisation of another
+// channel's through the relay), then registers a dataset of Hefei's and
+// imports its rows.
+func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 	env := nettest.Get(t)
 	ctx := t.Context()
-	reqGW := gatewayAs(t, env, "wuhu", "requester")
+	reqOrg, _ := env.Net.Topo.Org(requester)
+	reqGW := gatewayAs(t, env, requester, "requester")
 	ownerGW := gatewayAs(t, env, "hefei", "data-owner")
 	auditGW := gatewayAs(t, env, "anhui", "auditor")
 	w := &fetchWorld{t: t, env: env, owner: apiclient.New(ownerGW.url, ownerGW.key), req: apiclient.New(reqGW.url, reqGW.key),
-		audit: apiclient.New(auditGW.url, auditGW.key), reqGW: reqGW, dataset: fmt.Sprintf("hefei.fetch-%d", time.Now().UnixNano())}
-	admins := []*apiclient.Client{adminClient(t, env, "hefei"), adminClient(t, env, "wuhu")}
+		audit: apiclient.New(auditGW.url, auditGW.key), reqGW: reqGW, requester: reqOrg.MSPID, dataset: fmt.Sprintf("hefei.fetch-%d", time.Now().UnixNano())}
+	admins := []*apiclient.Client{adminClient(t, env, "hefei"), adminClient(t, env, requester)}
 	for _, a := range admins {
 		if _, err := a.RegisterMesh(ctx); err != nil {
 			t.Fatal(err)
@@ -60,7 +68,7 @@ func fetchSetup(t *testing.T) *fetchWorld {
 			ids, eps = append(ids, st.Data.PeerID), append(eps, st.Data.Endpoints)
 		}
 		for i := range eps {
-			for j, msp := range []string{"HefeiMSP", "WuhuMSP"} {
+			for j, msp := range []string{"HefeiMSP", w.requester} {
 				if !slices.ContainsFunc(eps[i], func(ep record.GatewayEndpoint) bool { return ep.MSPID == msp && ep.PeerID == ids[j] }) {
 					return fmt.Errorf("gateway %d's cache does not yet name %s's peer %s", i, msp, ids[j])
 				}
@@ -84,11 +92,11 @@ func fetchSetup(t *testing.T) *fetchWorld {
 	return w
 }
 
-// grant grants Wuhu fields of the dataset for social assistance.
+// grant grants the requester fields of the dataset for social assistance.
 func (w *fetchWorld) grant(maxUses int64, fields ...string) string {
 	id := fmt.Sprintf("AUTH-FETCH-%d", time.Now().UnixNano())
 	now := time.Now().UTC().Truncate(time.Second)
-	if _, err := w.owner.GrantAuthorization(w.t.Context(), api.AuthorizationRequest{ID: id, Requester: "WuhuMSP", DatasetID: w.dataset,
+	if _, err := w.owner.GrantAuthorization(w.t.Context(), api.AuthorizationRequest{ID: id, Requester: w.requester, DatasetID: w.dataset,
 		Fields: fields, Purpose: "social-assistance", LegalBasis: "SOCIAL_ASSISTANCE_MEASURES",
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.Add(time.Hour), MaxUses: maxUses}); err != nil {
 		w.t.Fatal(err)

@@ -1,0 +1,71 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+)
+
+// recordedThere reports whether the access a request asks for is recorded
+// on the requester's channel rather than by this provider: its
+// authorization, as this channel holds it, crosses to another channel
+// (ADR 18: accesses under a crossing authorization are counted on the
+// requester's channel only). An authorization that cannot be read is
+// left to RecordAccess, which refuses it in the ledger's words.
+func (s *Server) recordedThere(ctx context.Context, q record.DataRequest) bool {
+	if s.cfg.Channel == "" {
+		return false
+	}
+	a, err := s.ledger.Authorization(ctx, q.AuthorizationID)
+	return err == nil && a.Crossing != nil && a.Crossing.To != s.cfg.Channel
+}
+
+// relayed waits, up to RelayWait, for an access record the requester
+// committed on its channel to reach this one, imported by the relay from a
+// proof its peers endorsed: only then may the rows leave.
+func (s *Server) relayed(ctx context.Context, id string) (*record.AccessRecord, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RelayWait)
+	defer cancel()
+	for {
+		rec, err := s.ledger.Access(ctx, id)
+		if record.CodeOf(err) != record.CodeNotFound {
+			return rec, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, record.Errorf(record.CodeNotFound, "access record %.80s did not reach this channel within %s", id, s.cfg.RelayWait)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// Error makes a recordIt travel from receive to run as an error: it ends
+// the exchange without data.
+func (r *recordIt) Error() string {
+	return fmt.Sprintf("the provider asks the requester to record the access (response digest %.64s)", r.ResponseDigest)
+}
+
+// recordOwn records the access on the requester's channel, as the
+// provider asked, with the response digest it gave; the transfer then
+// resumes from chunk 0 under the record's ID. A refusal the ledger
+// committed is a denial; one it wrote nothing for carries its code.
+func (c *Client) recordOwn(ctx context.Context, t *transfer, digest string) error {
+	if c.cfg.Recorder == nil {
+		return errorf(api.CodeNotCommitted, "the provider asks this gateway to record the access on its channel, and it has no identity to record it with")
+	}
+	rec, err := c.cfg.Recorder.RecordAccess(ctx, record.AccessRequest{Signed: t.signed, ResponseDigest: digest})
+	if err != nil {
+		if code := refusal(err); code != "" {
+			return &Error{Code: string(code), Msg: err.Error()}
+		}
+		return &Error{Code: api.CodeNotCommitted, Msg: fmt.Sprintf("the access could not be committed on this channel: %v", err)}
+	}
+	if rec.Kind != record.KindAccess {
+		return &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
+	}
+	t.accessID, t.next = rec.ID, 0
+	return nil
+}
