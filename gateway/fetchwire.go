@@ -22,6 +22,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/mesh"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/fabricid"
+	"github.com/wanledger/wanledger/internal/keyfile"
 )
 
 // startFetch puts the fetch protocol's provider on the mesh host (if the
@@ -45,13 +46,22 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 		return nil, err
 	}
 	ids := mspIdentities{roots: roots, reg: mesh.FromLedger(store, cache.ErrNotCached)}
-	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")}, datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
+	salt, err := keyfile.Random(filepath.Join(cfg.Datasets.Dir, SaltKeyFile), 32)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SaltKey: salt, SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")},
+		datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
 	if err != nil {
 		return nil, err
 	}
 	srv.Register(host.Libp2p())
 	return f, nil
 }
+
+// SaltKeyFile is the name, in the datasets directory, of the secret the
+// provider derives each response's salt from (fetch.Config.SaltKey).
+const SaltKeyFile = "fetch-salt.key"
 
 // datasetRows serves the store's rows, its refusals as the protocol's.
 func datasetRows(s *datasets.Store) fetch.Rows {

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 
@@ -20,16 +19,7 @@ const KeyFile = "data.key"
 // openKey loads the store's SM4 data key from path, making it on first use,
 // and returns its GCM.
 func openKey(path string) (cipher.AEAD, error) {
-	key, err := keyfile.LoadOrCreate(path, func() ([]byte, error) {
-		k := make([]byte, sm4.BlockSize)
-		_, err := rand.Read(k)
-		return k, err
-	}, func(k []byte) error {
-		if len(k) != sm4.BlockSize {
-			return fmt.Errorf("holds %d bytes; an SM4 key has %d", len(k), sm4.BlockSize)
-		}
-		return nil
-	})
+	key, err := keyfile.Random(path, sm4.BlockSize)
 	if err != nil {
 		return nil, err
 	}

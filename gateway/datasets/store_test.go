@@ -277,7 +277,7 @@ func TestDataKeyFile(t *testing.T) {
 	if err := os.WriteFile(key, []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "SM4 key") {
+	if _, err := Open(Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "holds 5 bytes; want 16") {
 		t.Fatalf("opened with a 5-byte key: %v", err)
 	}
 }

@@ -17,9 +17,10 @@ import (
 // is exactly what was committed, copied, not projected again. Nothing of
 // the rows is readable from the disk.
 type outbox struct {
-	f   *os.File
-	key []byte // the transfer key, 16 bytes
-	t   totals
+	f    *os.File
+	key  []byte // the transfer key, 16 bytes
+	salt string // the response salt, hex
+	t    totals
 }
 
 // pipeDepth is how many chunk buffers a pipe holds in flight.
@@ -27,8 +28,9 @@ const pipeDepth = 4
 
 // newOutbox projects the request's rows once, hashing them on the
 // calling goroutine while another seals and writes them, under a fresh
-// key bound to the request's digest.
-func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, size int) (*outbox, error) {
+// key bound to the request's digest; salt gives the response salt of
+// that digest.
+func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, salt func(string) string, size int) (*outbox, error) {
 	digest, err := sr.Digest()
 	if err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedReque
 	if err != nil {
 		return nil, fmt.Errorf("fetch outbox: %w", err)
 	}
-	o := &outbox{f: f, key: key}
+	o := &outbox{f: f, key: key, salt: salt(digest)}
 	w := bufio.NewWriterSize(f, 1<<20)
 	out := make([]byte, 0, chunkIndexBytes+size+sealOverhead)
 	var i uint32
@@ -54,7 +56,7 @@ func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedReque
 		i++
 		return writeMsg(w, msgChunk, out)
 	})
-	o.t, err = project(ctx, rows, sr.Request, size, func(_ uint32, plain []byte) error {
+	o.t, err = project(ctx, rows, sr.Request, o.salt, size, func(_ uint32, plain []byte) error {
 		b, err := p.buffer()
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -99,6 +100,11 @@ type Config struct {
 	// RelayWait bounds the wait for such a record to reach this channel:
 	// 2 minutes if 0.
 	RelayWait time.Duration
+	// SaltKey is the secret each request's response salt is derived from
+	// (Salt), at least 16 bytes; a random one per Server if empty. Keep it
+	// across restarts (the gateway keeps it in its data directory): a
+	// resume after a restart must hash the same response bytes.
+	SaltKey []byte
 	// SpoolDir holds, from before the commit until the transfer ends,
 	// each response sealed under its transfer key: os.TempDir() if empty.
 	SpoolDir string
@@ -118,6 +124,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HelloTimeout == 0 {
 		c.HelloTimeout = 30 * time.Second
+	}
+	if len(c.SaltKey) == 0 {
+		c.SaltKey = make([]byte, 32)
+		if _, err := rand.Read(c.SaltKey); err != nil {
+			return c, err
+		}
+	}
+	if len(c.SaltKey) < 16 {
+		return c, fmt.Errorf("fetch: a salt key of %d bytes; at least 16", len(c.SaltKey))
 	}
 	if c.RelayWait == 0 {
 		c.RelayWait = 2 * time.Minute
@@ -221,7 +236,7 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Key: wrapped, ChunkSize: s.cfg.ChunkSize}); err != nil {
+	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: o.salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize}); err != nil {
 		return err
 	}
 	return o.send(st) // blocks while the requester's window is full
@@ -248,7 +263,7 @@ func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, fro
 // requester records it (recordedThere), record sends it the digest
 // instead and returns no outbox.
 func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
-	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.cfg.ChunkSize)
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
 		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))
@@ -381,11 +396,12 @@ func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKe
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
+	salt := s.salt(rec.RequestDigest)
+	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
 		return err
 	}
 	out := make([]byte, 0, chunkIndexBytes+s.cfg.ChunkSize+sealOverhead)
-	t, err := project(ctx, s.rows, q, s.cfg.ChunkSize, func(i uint32, plain []byte) error {
+	t, err := project(ctx, s.rows, q, salt, s.cfg.ChunkSize, func(i uint32, plain []byte) error {
 		if i < from {
 			return nil
 		}
@@ -411,4 +427,15 @@ func randomKey() ([]byte, error) {
 	key := make([]byte, 16)
 	_, err := rand.Read(key)
 	return key, err
+}
+
+// salt is the response salt of the request of digest requestDigest (64
+// hex): the first 16 bytes of HMAC-SM3 under the salt key of
+// "wanledger/fetch-salt/1" 0x00 and the digest, hex. The response
+// header carries it, so the response digest on the ledger cannot be
+// matched against guessed rows (a response of a few values could be)
+// by anyone who has not received the response; a resume derives the same.
+func (s *Server) salt(requestDigest string) string {
+	m := gm.HMACSM3(s.cfg.SaltKey, append([]byte("wanledger/fetch-salt/1\x00"), requestDigest...))
+	return hex.EncodeToString(m[:saltLen])
 }

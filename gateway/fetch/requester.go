@@ -86,8 +86,9 @@ type transfer struct {
 	digest   string // the signed request's, which every seal binds
 	eph      *gm.PrivateKey
 	accessID string
-	next     uint32 // the next chunk wanted
-	d        *digester
+	next     uint32    // the next chunk wanted
+	salt     string    // the response salt, from the first accept
+	d        *digester // from the first accept
 	spool    *spool
 	buf      []byte // the message read
 	plain    []byte // its plaintext
@@ -121,7 +122,7 @@ func (c *Client) Fetch(ctx context.Context, provider peer.ID, r record.DataReque
 	if err != nil {
 		return nil, err
 	}
-	t := &transfer{signed: signed, digest: digest, eph: eph, d: newDigester(r.Fields), spool: sp}
+	t := &transfer{signed: signed, digest: digest, eph: eph, spool: sp}
 	res, err := c.run(ctx, provider, t)
 	if err != nil {
 		sp.close()
@@ -218,6 +219,9 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	if a.From != t.next || a.ChunkSize <= 0 || a.ChunkSize > MaxChunk {
 		return totals{}, errorf(api.CodeProtocol, "an accept from chunk %d of chunk size %d", a.From, a.ChunkSize)
 	}
+	if err := t.salted(a.Salt); err != nil {
+		return totals{}, err
+	}
 	key, err := t.eph.Decrypt(a.Key)
 	if err != nil || len(key) != 16 {
 		return totals{}, errorf(api.CodeTransferCorrupt, "the transfer key does not decrypt")
@@ -229,6 +233,22 @@ func (t *transfer) receive(r *bufio.Reader) (totals, error) {
 	t.accessID = a.AccessID
 	t.spool.keys = append(t.spool.keys, sl)
 	return t.chunks(r, sl, a.ChunkSize)
+}
+
+// salted starts hashing the response with the salt of the first accept;
+// a resume's must be the same.
+func (t *transfer) salted(salt string) error {
+	if t.d != nil {
+		if salt != t.salt {
+			return errorf(api.CodeTransferCorrupt, "a resume's response salt %.40q differs from the transfer's", salt)
+		}
+		return nil
+	}
+	if b, err := hex.DecodeString(salt); err != nil || len(b) != saltLen || hex.EncodeToString(b) != salt {
+		return errorf(api.CodeProtocol, "the response salt %.40q is not %d bytes of lower-case hex", salt, saltLen)
+	}
+	t.salt, t.d = salt, newDigester(salt, t.signed.Request.Fields)
+	return nil
 }
 
 // chunks opens each chunk, checks its place and rows, hashes it, and
@@ -310,7 +330,7 @@ func (c *Client) finish(ctx context.Context, t *transfer, end totals) (*Result, 
 	if err := t.spool.sync(); err != nil {
 		return nil, err
 	}
-	return &Result{AccessID: rec.ID, Record: rec, Fields: t.signed.Request.Fields, RowCount: got.Rows, Bytes: got.Bytes, spool: t.spool}, nil
+	return &Result{AccessID: rec.ID, Record: rec, Fields: t.signed.Request.Fields, Salt: t.salt, RowCount: got.Rows, Bytes: got.Bytes, spool: t.spool}, nil
 }
 
 // committed reads the access record, waiting for it to reach the
@@ -339,6 +359,7 @@ type Result struct {
 	AccessID string               // the access record's ID
 	Record   *record.AccessRecord // the committed access record
 	Fields   []string             // the columns, in order
+	Salt     string               // the response salt (hex) the response bytes begin with
 	RowCount uint64
 	Bytes    uint64 // bytes of rows in the response stream
 	spool    *spool
@@ -354,7 +375,7 @@ func (r *Result) Rows() (RowIter, error) { return r.spool.rows(len(r.Fields)) }
 // digest covers (docs/gateway.md, "Fetch protocol"), for an audit's check
 // of the delivered body (POST /v1/audit/verify).
 func (r *Result) WriteResponse(w io.Writer) error {
-	if _, err := w.Write(responseHeader(r.Fields)); err != nil {
+	if _, err := w.Write(responseHeader(r.Salt, r.Fields)); err != nil {
 		return err
 	}
 	return r.spool.each(func(plain []byte) error {

@@ -101,9 +101,9 @@ type digester struct {
 	t totals
 }
 
-func newDigester(fields []string) *digester {
+func newDigester(salt string, fields []string) *digester {
 	d := &digester{h: hashlist.New()}
-	d.h.Write(responseHeader(fields))
+	d.h.Write(responseHeader(salt, fields))
 	return d
 }
 
@@ -126,14 +126,14 @@ var errRowTooLarge = errors.New("a row is larger than a chunk")
 // project reads the request's rows and cuts them into chunks of up to
 // size bytes at row boundaries, calling emit with each chunk's index and
 // plaintext (a buffer reused after emit returns). It returns the totals
-// and digest of the whole response stream.
-func project(ctx context.Context, rows Rows, q record.DataRequest, size int, emit func(uint32, []byte) error) (totals, error) {
+// and digest of the whole response stream, whose header holds salt.
+func project(ctx context.Context, rows Rows, q record.DataRequest, salt string, size int, emit func(uint32, []byte) error) (totals, error) {
 	it, err := rows.Rows(ctx, q.DatasetID, q.Fields, q.Subjects)
 	if err != nil {
 		return totals{}, err
 	}
 	defer it.Close()
-	d := newDigester(q.Fields)
+	d := newDigester(salt, q.Fields)
 	buf := make([]byte, 0, size)
 	n := 0
 	flush := func() error {

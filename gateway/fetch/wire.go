@@ -37,7 +37,8 @@ const (
 	totalsLen       = 8 + 4 + 8 + 32
 	maxFailureText  = 256
 	headerLen       = 5
-	responseTag     = "wanledger/fetch-response/1"
+	responseTag     = "wanledger/fetch-response/2"
+	saltLen         = 16 // bytes of a response salt
 	sealTag         = "wanledger/fetch/2"
 	chunkIndexBytes = 4
 )
@@ -71,11 +72,12 @@ type resume struct {
 	From     uint32 `json:"from"`
 }
 
-// accept says the access is committed: its record's ID, the transfer key
-// SM2-encrypted to the request's ephemeral key, the chunk size, and the
-// first chunk that follows.
+// accept says the access is committed: its record's ID, the response salt
+// (hex), the transfer key SM2-encrypted to the request's ephemeral key,
+// the chunk size, and the first chunk that follows.
 type accept struct {
 	AccessID  string `json:"accessId"`
+	Salt      string `json:"salt"`
 	Key       []byte `json:"key"`
 	ChunkSize int    `json:"chunkSize"`
 	From      uint32 `json:"from"`
@@ -182,10 +184,11 @@ func appendRow(dst []byte, row []string) []byte {
 }
 
 // responseHeader is the start of the response stream the digest covers:
-// the canonical list of the tag and the fields' list.
-func responseHeader(fields []string) []byte {
-	h := appendRow(nil, []string{responseTag})
-	h[4] = 2 // a list of two values: the tag and the fields
+// the canonical list of the tag, the response salt (hex) and the fields'
+// list.
+func responseHeader(salt string, fields []string) []byte {
+	h := appendRow(nil, []string{responseTag, salt})
+	h[4] = 3 // a list of three values: the tag, the salt and the fields
 	return appendRow(h, fields)
 }
 

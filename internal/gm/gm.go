@@ -10,6 +10,7 @@ package gm
 import (
 	"crypto/cipher"
 	"crypto/ecdsa"
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/pem"
@@ -199,6 +200,15 @@ func (p *PrivateKey) Decrypt(ciphertext []byte) ([]byte, error) {
 
 // SM3 returns the SM3 digest of data.
 func SM3(data []byte) [32]byte { return sm3.Sum(data) }
+
+// HMACSM3 is HMAC (RFC 2104) with SM3 as its hash (GB/T 32905): 32 bytes.
+func HMACSM3(key, data []byte) [32]byte {
+	m := hmac.New(sm3.New, key)
+	m.Write(data)
+	var out [32]byte
+	m.Sum(out[:0])
+	return out
+}
 
 // SM3Hex returns the SM3 digest of data in lower-case hex.
 func SM3Hex(data []byte) string {

@@ -2,6 +2,7 @@ package gm
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/asn1"
 	"encoding/hex"
@@ -122,6 +123,21 @@ func TestSM3AgreesWithTheIndependentImplementation(t *testing.T) {
 		got := SM3(data)
 		if !bytes.Equal(got[:], tjsm3.Sm3Sum(data)) {
 			t.Errorf("SM3 of %d bytes differs from tjfoc/gmsm", n)
+		}
+	}
+}
+
+// HMAC-SM3 agrees with crypto/hmac over the independent SM3, for keys
+// shorter and longer than SM3's 64-byte block.
+func TestHMACSM3AgreesWithTheIndependentImplementation(t *testing.T) {
+	for _, n := range []int{1, 16, 64, 65, 200} {
+		key, data := make([]byte, n), make([]byte, 3*n)
+		rand.Read(key)
+		rand.Read(data)
+		m := hmac.New(tjsm3.New, key)
+		m.Write(data)
+		if got := HMACSM3(key, data); !bytes.Equal(got[:], m.Sum(nil)) {
+			t.Errorf("HMAC-SM3 with a %d-byte key differs from tjfoc/gmsm's SM3 under crypto/hmac", n)
 		}
 	}
 }

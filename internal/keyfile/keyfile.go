@@ -5,6 +5,7 @@
 package keyfile
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,6 +37,22 @@ func LoadOrCreate(path string, create func() ([]byte, error), check func([]byte)
 		}
 	}
 	return b, nil
+}
+
+// Random returns the n random bytes kept in path, drawn (crypto/rand) and
+// written there with mode 0600 on first use, as LoadOrCreate does; a file
+// of another size is refused.
+func Random(path string, n int) ([]byte, error) {
+	return LoadOrCreate(path, func() ([]byte, error) {
+		k := make([]byte, n)
+		_, err := rand.Read(k)
+		return k, err
+	}, func(k []byte) error {
+		if len(k) != n {
+			return fmt.Errorf("holds %d bytes; want %d", len(k), n)
+		}
+		return nil
+	})
 }
 
 func load(path string) ([]byte, error) {
