@@ -74,6 +74,7 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 		name   string
 		grant  func(*record.Authorization)
 		revoke bool
+		gone   bool // the authorization's dataset is not at the gateway
 		edit   func(*record.DataRequest)
 		signer string
 		sign   func(Signer) Signer
@@ -103,6 +104,7 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 			}
 		}, want: record.CodeBadSignature},
 		{name: "a signer without the requester role", signer: "wuhu-clerk", want: record.CodeForbidden},
+		{name: "the authorization's dataset not at the gateway", gone: true, want: record.CodeNotFound},
 		{name: "a dataset not at the gateway", edit: func(r *record.DataRequest) { r.DatasetID, r.Fields = "hefei.elsewhere", []string{"name"} }, want: record.CodeNotFound},
 		{name: "a field the dataset lacks", edit: func(r *record.DataRequest) { r.Fields = []string{"address", "shoeSize"} }, want: record.CodeFieldsNotGranted},
 	}
@@ -112,6 +114,9 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 			n.chain.grant("AUTH-1", tt.grant)
 			if tt.revoke {
 				n.chain.must("hefei-owner", "share:Revoke", "AUTH-1", "PURPOSE_ACHIEVED")
+			}
+			if tt.gone {
+				delete(n.rows.tables, "hefei.household")
 			}
 			if tt.want == record.CodeUsesExhausted {
 				res, err := n.fetch(ask("AUTH-1", "address"))
@@ -144,6 +149,9 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 			d, err := n.pl.Access(t.Context(), fe.DenialID)
 			if err != nil || d.Kind != record.KindDenial || d.Reason != string(tt.want) || d.Requester != "WuhuMSP" {
 				t.Errorf("the denial on the trail: %+v, %v", d, err)
+			}
+			if tt.gone && d.AuthorizationID != "AUTH-1" {
+				t.Errorf("the denial names authorization %q, want AUTH-1", d.AuthorizationID)
 			}
 			if after := n.chain.uses("AUTH-1"); after != before {
 				t.Errorf("a refusal counted a use: %d → %d", before, after)

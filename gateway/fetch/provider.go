@@ -330,7 +330,14 @@ func (s *Server) deny(ctx context.Context, sr record.SignedRequest, cause error)
 	d := record.DenialRequest{AuthorizationID: q.AuthorizationID, Requester: q.Requester, DatasetID: q.DatasetID, Fields: q.Fields,
 		Purpose: q.Purpose, Reason: code, DetailDigest: gm.SM3Hex([]byte(cause.Error()))}
 	if code == record.CodeNotFound {
-		d.AuthorizationID = "" // a denial never names an authorization that does not exist
+		// A denial never names an authorization that does not exist, nor
+		// one of another dataset; one of the authorization's own dataset,
+		// whose rows this gateway does not hold, names it, so that it is on
+		// the authorization's trail (and, across channels, may name a
+		// requester of another channel at all).
+		if a, err := s.ledger.Authorization(ctx, q.AuthorizationID); err != nil || a.DatasetID != q.DatasetID {
+			d.AuthorizationID = ""
+		}
 	}
 	if code != record.CodeBadSignature {
 		d.RequesterID = q.RequesterID // the signer's, verified
