@@ -20,7 +20,7 @@ type FetchRequest struct {
 	AuthorizationID string   `json:"authorizationId" minLength:"1" maxLength:"64" doc:"the authorization's ID"`
 	DatasetID       string   `json:"datasetId" minLength:"1" maxLength:"64" doc:"the dataset's ID"`
 	Fields          []string `json:"fields" minItems:"1" maxItems:"64" doc:"the fields asked for, in the order of the answer's columns"`
-	Purpose         string   `json:"purpose" minLength:"1" maxLength:"32" doc:"the purpose code"`
+	Purpose         string   `json:"purpose" minLength:"1" maxLength:"64" doc:"the purpose code, as the authorization names it"`
 	Subjects        []string `json:"subjects,omitempty" maxItems:"100" doc:"holder pseudonyms to restrict the rows to; empty: every row"`
 }
 

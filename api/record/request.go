@@ -191,8 +191,38 @@ func (s SignedRequest) signature() ([]byte, error) {
 // NonceLen lower-case hex digits, a client ID, a time of whole seconds and
 // an SM2 public key.
 func (r DataRequest) Check() error {
+	if err := r.CheckAsked(); err != nil {
+		return err
+	}
+	if err := CheckID("requester", r.Requester); err != nil {
+		return err
+	}
+	if !lowerHex(r.Nonce, NonceLen) {
+		return Errorf(CodeInvalidArgument, "the nonce is %d lower-case hex digits", NonceLen)
+	}
+	if r.RequesterID == "" || len(r.RequesterID) > maxClientID {
+		return Errorf(CodeInvalidArgument, "the requester's client ID is 1 to %d bytes", maxClientID)
+	}
+	if r.At.IsZero() || r.At.Nanosecond() != 0 {
+		return Errorf(CodeInvalidArgument, "the request's time is whole seconds")
+	}
+	if len(r.EphemeralKey) != 130 {
+		return Errorf(CodeInvalidArgument, "the ephemeral key is an uncompressed SM2 public key: 130 hex digits")
+	}
+	if _, err := gm.ParsePublicKeyHex(r.EphemeralKey); err != nil {
+		return Errorf(CodeInvalidArgument, "the ephemeral key is not an SM2 public key")
+	}
+	return nil
+}
+
+// CheckAsked checks what a requester asks for: the authorization,
+// dataset and purpose as IDs, 1 to 64 distinct field names, and at most
+// MaxRequestSubjects subject pseudonyms (SM3, 64 lower-case hex). A
+// gateway checks it before it signs a request (INVALID_ARGUMENT,
+// TOO_LARGE).
+func (r DataRequest) CheckAsked() error {
 	for _, f := range []struct{ what, v string }{{"authorization ID", r.AuthorizationID}, {"dataset ID", r.DatasetID},
-		{"purpose", r.Purpose}, {"requester", r.Requester}} {
+		{"purpose", r.Purpose}} {
 		if err := CheckID(f.what, f.v); err != nil {
 			return err
 		}
@@ -215,21 +245,6 @@ func (r DataRequest) Check() error {
 		if !lowerHex(p, 64) {
 			return Errorf(CodeInvalidArgument, "subject pseudonyms are SM3 digests: 64 lower-case hex digits")
 		}
-	}
-	if !lowerHex(r.Nonce, NonceLen) {
-		return Errorf(CodeInvalidArgument, "the nonce is %d lower-case hex digits", NonceLen)
-	}
-	if r.RequesterID == "" || len(r.RequesterID) > maxClientID {
-		return Errorf(CodeInvalidArgument, "the requester's client ID is 1 to %d bytes", maxClientID)
-	}
-	if r.At.IsZero() || r.At.Nanosecond() != 0 {
-		return Errorf(CodeInvalidArgument, "the request's time is whole seconds")
-	}
-	if len(r.EphemeralKey) != 130 {
-		return Errorf(CodeInvalidArgument, "the ephemeral key is an uncompressed SM2 public key: 130 hex digits")
-	}
-	if _, err := gm.ParsePublicKeyHex(r.EphemeralKey); err != nil {
-		return Errorf(CodeInvalidArgument, "the ephemeral key is not an SM2 public key")
 	}
 	return nil
 }

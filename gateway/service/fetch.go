@@ -26,6 +26,12 @@ func (s *Service) Fetch(ctx context.Context, who string, r api.FetchRequest) (*f
 	if s.fetcher == nil {
 		return nil, api.Errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "this gateway fetches no data")
 	}
+	ask := record.DataRequest{AuthorizationID: r.AuthorizationID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose, Subjects: r.Subjects}
+	if err := ask.CheckAsked(); err != nil { // before anything is signed or sent
+		var re *record.Error
+		errors.As(err, &re)
+		return nil, &api.Error{Status: api.StatusOf(re.Code), Code: string(re.Code), Message: re.Msg}
+	}
 	a, err := evaluate[*record.Authorization](ctx, s, who, "share", "Get", r.AuthorizationID)
 	if err != nil {
 		return nil, err
@@ -33,8 +39,7 @@ func (s *Service) Fetch(ctx context.Context, who string, r api.FetchRequest) (*f
 	if a.Data == nil || a.Data.Requester != s.msp {
 		return nil, api.Errorf(http.StatusForbidden, string(record.CodeForbidden), "authorization %.64q is not granted to %s", r.AuthorizationID, s.msp)
 	}
-	res, err := s.fetcher.Fetch(ctx, who, a.Data.Owner, record.DataRequest{AuthorizationID: r.AuthorizationID, DatasetID: r.DatasetID,
-		Fields: r.Fields, Purpose: r.Purpose, Subjects: r.Subjects})
+	res, err := s.fetcher.Fetch(ctx, who, a.Data.Owner, ask)
 	if err != nil {
 		return nil, s.fetchError(err)
 	}

@@ -41,3 +41,34 @@ func TestFetchErrorsKeepTheirCodeAndDenial(t *testing.T) {
 		t.Error("a gateway without a fetcher fetched")
 	}
 }
+
+// refuseFetcher fails a test that reaches it.
+type refuseFetcher struct{ t *testing.T }
+
+func (f refuseFetcher) Fetch(context.Context, string, string, record.DataRequest) (*fetch.Result, error) {
+	f.t.Error("a malformed request reached the owner's gateway")
+	return nil, errors.New("unreachable")
+}
+
+// What the requester asks is checked before anything is signed or sent:
+// a field named twice, an empty one, a subject that is no pseudonym.
+func TestAMalformedFetchIsRefusedBeforeItIsSent(t *testing.T) {
+	s := New(Options{Fetcher: refuseFetcher{t}})
+	ok := api.FetchRequest{AuthorizationID: "AUTH-1", DatasetID: "hefei.household", Fields: []string{"name"}, Purpose: "social-assistance"}
+	for name, edit := range map[string]func(*api.FetchRequest){
+		"a field twice":  func(r *api.FetchRequest) { r.Fields = []string{"name", "name"} },
+		"an empty field": func(r *api.FetchRequest) { r.Fields = []string{"name", ""} },
+		"an upper-case subject": func(r *api.FetchRequest) {
+			r.Subjects = []string{"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789"}
+		},
+		"a subject of no digest": func(r *api.FetchRequest) { r.Subjects = []string{"subj-001"} },
+		"a purpose of spaces":    func(r *api.FetchRequest) { r.Purpose = "social assistance" },
+	} {
+		r := ok
+		edit(&r)
+		var ae *api.Error
+		if _, err := s.Fetch(t.Context(), "User5", r); !errors.As(err, &ae) || ae.Status != http.StatusBadRequest || ae.Code != string(record.CodeInvalidArgument) {
+			t.Errorf("%s: %v, want 400 INVALID_ARGUMENT", name, err)
+		}
+	}
+}
