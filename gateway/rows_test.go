@@ -40,7 +40,7 @@ func codeOf(err error) string {
 func TestRowsImportInfoListDeleteThroughTheAPI(t *testing.T) {
 	f, c := rowsFixture(t, "HefeiMSP", 0)
 	ctx := context.Background()
-	csv := "_subject,address,members\np1,No. 1 Changjiang Road,3\np2,No. 2 Huaihe Road,\n"
+	csv := "_subject,address,members\n0000000000000000000000000000000000000000000000000000000000000001,No. 1 Changjiang Road,3\n0000000000000000000000000000000000000000000000000000000000000002,No. 2 Huaihe Road,\n"
 	info, err := c.ImportRows(ctx, "hefei.household", "text/csv", strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)

@@ -106,13 +106,13 @@ func (c *checker) column(name string, seen []bool) (int, error) {
 
 var (
 	decimal   = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-	pseudonym = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+	pseudonym = regexp.MustCompile(`^[0-9a-f]{64}$`) // SM3, as a fetch names subjects
 )
 
 // check checks c.values and the subject of the row on line n.
 func (c *checker) check(n int64, subject string, hasSubject bool) error {
 	if hasSubject && !pseudonym.MatchString(subject) {
-		return fail(api.CodeDatasetBadValue, "line %d: subject %.40q is not a pseudonym ([A-Za-z0-9._:-], 1 to 128 characters)", n, subject)
+		return fail(api.CodeDatasetBadValue, "line %d: subject %.40q is not a pseudonym (an SM3 digest: 64 lower-case hex digits, as fetches and authorizations name subjects)", n, subject)
 	}
 	for i, v := range c.values {
 		f := c.schema[i]

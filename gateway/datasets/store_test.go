@@ -63,9 +63,9 @@ func collect(t *testing.T, s *Store, id string, fields, subjects []string) [][]s
 }
 
 const people = `_subject,name,born,income,insured
-p1,Zhang San,1980-01-02,1200.50,true
-p2,Li Si,,300,false
-p1,Wang Wu,1999-12-31,,
+0000000000000000000000000000000000000000000000000000000000000001,Zhang San,1980-01-02,1200.50,true
+0000000000000000000000000000000000000000000000000000000000000002,Li Si,,300,false
+0000000000000000000000000000000000000000000000000000000000000001,Wang Wu,1999-12-31,,
 `
 
 func TestImportListInfoAndDelete(t *testing.T) {
@@ -118,9 +118,9 @@ func TestRowsProjectAndFilterBySubject(t *testing.T) {
 		want     [][]string
 	}{
 		{"all rows in import order", []string{"name"}, nil, [][]string{{"Zhang San"}, {"Li Si"}, {"Wang Wu"}}},
-		{"fields in the asked order", []string{"insured", "name"}, []string{"p2"}, [][]string{{"false", "Li Si"}}},
-		{"every row of a subject", []string{"name", "born"}, []string{"p1"}, [][]string{{"Zhang San", "1980-01-02"}, {"Wang Wu", "1999-12-31"}}},
-		{"an unknown subject matches nothing", []string{"name"}, []string{"p9"}, nil},
+		{"fields in the asked order", []string{"insured", "name"}, []string{"0000000000000000000000000000000000000000000000000000000000000002"}, [][]string{{"false", "Li Si"}}},
+		{"every row of a subject", []string{"name", "born"}, []string{"0000000000000000000000000000000000000000000000000000000000000001"}, [][]string{{"Zhang San", "1980-01-02"}, {"Wang Wu", "1999-12-31"}}},
+		{"an unknown subject matches nothing", []string{"name"}, []string{"0000000000000000000000000000000000000000000000000000000000000009"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := collect(t, s, "people", c.fields, c.subjects); !slices.EqualFunc(got, c.want, slices.Equal) {
@@ -166,8 +166,9 @@ func TestRefusedImportStoresNothing(t *testing.T) {
 		{"a JSON object value", `{"name":{"first":"A"}}`, api.CodeDatasetBadValue, JSONL},
 		{"a JSON line that is not an object", `["A"]`, api.CodeDatasetFormat, JSONL},
 		{"a JSON line with trailing data", `{"name":"A"} {}`, api.CodeDatasetFormat, JSONL},
-		{"subjects on some rows only", `{"name":"A","_subject":"p1"}` + "\n" + `{"name":"B"}`, api.CodeDatasetFormat, JSONL},
+		{"subjects on some rows only", `{"name":"A","_subject":"0000000000000000000000000000000000000000000000000000000000000001"}` + "\n" + `{"name":"B"}`, api.CodeDatasetFormat, JSONL},
 		{"a subject that is not a pseudonym", `{"name":"A","_subject":"a b"}`, api.CodeDatasetBadValue, JSONL},
+		{"a subject in upper-case hex", `{"name":"A","_subject":"0000000000000000000000000000000000000000000000000000000000000ABC"}`, api.CodeDatasetBadValue, JSONL},
 		{"a JSON line too long", `{"name":"` + strings.Repeat("y", DefaultLimits.MaxRowBytes) + `"}`, api.CodeDatasetLimit, JSONL},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -294,7 +295,7 @@ func (r *rowSource) Read(p []byte) (int, error) {
 		if r.i == 0 {
 			r.buf.WriteString("_subject,name,born,income,insured\n")
 		} else {
-			fmt.Fprintf(&r.buf, "p%d,%s %07d,1990-05-17,%d.25,true\n", r.i%1000, strings.Repeat("n", 60), r.i, r.i)
+			fmt.Fprintf(&r.buf, "%064x,%s %07d,1990-05-17,%d.25,true\n", r.i%1000, strings.Repeat("n", 60), r.i, r.i)
 		}
 		r.i++
 	}

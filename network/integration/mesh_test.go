@@ -218,7 +218,7 @@ func TestMeshDataCommandsAtTheOwnersGateway(t *testing.T) {
 	const marker = "Plain-Marker-9QzX"
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "rows.csv")
-	csv := "_subject,address,members\n" + strings.Repeat("p1,"+marker+" Road,3\np2,Huaihe Road,\n", 100)
+	csv := "_subject,address,members\n" + strings.Repeat(pseudonym(1)+","+marker+" Road,3\n"+pseudonym(2)+",Huaihe Road,\n", 100)
 	if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
