@@ -7,10 +7,6 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// MaxRequestAge bounds how far a signed request's time may be from the
-// transaction's, either way: a signed request is recorded soon or never.
-const MaxRequestAge = 10 * time.Minute
-
 const objNonce = "nonce"
 
 // RecordAccess is the access itself, recorded by the provider before it
@@ -24,7 +20,7 @@ const objNonce = "nonce"
 // owner is no member, the requester's own requester records it). The
 // request must be well formed and signed (see record.SignedRequest.Verify)
 // by a client of the authorization's requester organisation holding the
-// requester role there, within MaxRequestAge of the transaction time, with
+// requester role there, within record.MaxRequestAge of the transaction time, with
 // a nonce not used before under the authorization (REPLAYED). These are
 // errors and write nothing. When the access itself fails the
 // authorization's checks (inactive, purpose, dataset or fields, uses
@@ -60,8 +56,8 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 	if b, err := binding(s, Caller{MSPID: q.Requester, ID: q.RequesterID}, record.RoleRequester); err != nil || b == nil {
 		return nil, record.Errorf(record.CodeForbidden, "the request's signer %s holds no requester role of %s", shortID(q.RequesterID), q.Requester)
 	}
-	if d := tx.now.Sub(q.At); d > MaxRequestAge || d < -MaxRequestAge {
-		return nil, record.Errorf(record.CodeInvalidArgument, "the request was signed at %s, more than %s from the transaction's time", q.At.Format(time.RFC3339), MaxRequestAge)
+	if d := tx.now.Sub(q.At); d > record.MaxRequestAge || d < -record.MaxRequestAge {
+		return nil, record.Errorf(record.CodeInvalidArgument, "the request was signed at %s, more than %s from the transaction's time", q.At.Format(time.RFC3339), record.MaxRequestAge)
 	}
 	if q.DatasetID != a.DatasetID {
 		// Refused below as a denial under the authorization's owner: the
@@ -81,7 +77,7 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
 		RequesterID: q.RequesterID, DatasetID: q.DatasetID, Fields: q.Fields, Purpose: q.Purpose, RequestDigest: reqDigest,
 		ResponseDigest: r.ResponseDigest, Subjects: q.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now, Signed: &signed}
-	if err := allows(a, tx.now, q); err != nil {
+	if err := a.Allows(tx.now, q); err != nil {
 		rec.Kind, rec.Reason, rec.ResponseDigest = record.KindDenial, string(record.CodeOf(err)), ""
 		return rec, writeAccess(s, rec)
 	}
@@ -161,38 +157,6 @@ func writeAccess(s State, r *record.AccessRecord) error {
 		return emit(s, EventAccessDenied, r)
 	}
 	return emit(s, EventAccessRecorded, r)
-}
-
-// allows checks one access against the authorization at t.
-func allows(a *record.Authorization, t time.Time, r record.DataRequest) error {
-	switch {
-	case a.Revocation != nil:
-		return record.Errorf(record.CodeNotActive, "authorization %s was revoked", a.ID)
-	case !record.Within(t, a.ValidFrom, a.ValidTo):
-		return record.Errorf(record.CodeNotActive, "authorization %s is valid %s to %s", a.ID, a.ValidFrom.Format(time.RFC3339), a.ValidTo.Format(time.RFC3339))
-	case r.DatasetID != a.DatasetID:
-		return record.Errorf(record.CodeFieldsNotGranted, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, r.DatasetID)
-	case r.Purpose != a.Purpose:
-		return record.Errorf(record.CodePurposeMismatch, "authorization %s is for purpose %s, not %s", a.ID, a.Purpose, r.Purpose)
-	case a.MaxUses > 0 && a.Uses >= a.MaxUses:
-		return record.Errorf(record.CodeUsesExhausted, "authorization %s has used all %d uses", a.ID, a.MaxUses)
-	}
-	for _, f := range r.Fields {
-		if !slices.Contains(a.Fields, f) {
-			return record.Errorf(record.CodeFieldsNotGranted, "field %s is not granted by %s", f, a.ID)
-		}
-	}
-	if len(a.Subjects) > 0 {
-		if len(r.Subjects) == 0 {
-			return record.Errorf(record.CodeSubjectNotCovered, "authorization %s covers named subjects only; name them", a.ID)
-		}
-		for _, p := range r.Subjects {
-			if !slices.Contains(a.Subjects, p) {
-				return record.Errorf(record.CodeSubjectNotCovered, "subject %s… is not covered by the consent", p[:8])
-			}
-		}
-	}
-	return nil
 }
 
 // Denial reasons a provider records.
