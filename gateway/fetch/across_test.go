@@ -39,7 +39,8 @@ type anhuiSide struct{ *twoChannels }
 
 func (a anhuiSide) Authorization(_ context.Context, id string) (*record.Authorization, error) {
 	now := time.Now()
-	return &record.Authorization{ID: id, Owner: "HefeiMSP", Requester: "WuhuMSP", ValidFrom: now.Add(-time.Hour), ValidTo: now.Add(time.Hour),
+	return &record.Authorization{ID: id, Owner: "HefeiMSP", Requester: "WuhuMSP", DatasetID: "hefei.household", Fields: []string{"address", "members"},
+		Purpose: "social-assistance", ValidFrom: now.Add(-time.Hour), ValidTo: now.Add(time.Hour),
 		Crossing: &record.Crossing{From: "anhui", To: "delta", Carrier: "AnhuiMSP"}}, nil
 }
 

@@ -105,7 +105,7 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 		}, want: record.CodeBadSignature},
 		{name: "a signer without the requester role", signer: "wuhu-clerk", want: record.CodeForbidden},
 		{name: "the authorization's dataset not at the gateway", gone: true, want: record.CodeNotFound},
-		{name: "a dataset not at the gateway", edit: func(r *record.DataRequest) { r.DatasetID, r.Fields = "hefei.elsewhere", []string{"name"} }, want: record.CodeNotFound},
+		{name: "a dataset other than the authorization's", edit: func(r *record.DataRequest) { r.DatasetID, r.Fields = "hefei.elsewhere", []string{"name"} }, want: record.CodeFieldsNotGranted},
 		{name: "a field the dataset lacks", edit: func(r *record.DataRequest) { r.Fields = []string{"address", "shoeSize"} }, want: record.CodeFieldsNotGranted},
 	}
 	for _, tt := range tests {

@@ -209,9 +209,15 @@ func (s *Server) Handle(st network.Stream) {
 func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h hello) error {
 	sr := h.Signed
 	q := sr.Request
+	// A request another organisation's gateway carries is refused unrecorded:
+	// a signed request is no secret on the channel, and a denial would be
+	// in its requester's name.
+	if msp, err := s.ids.PeerMSP(from); err != nil || msp != q.Requester {
+		return errorf(string(record.CodeForbidden), "a request of %.64s comes only from that organisation's registered gateway", q.Requester)
+	}
 	cert, err := sr.Verify()
 	if err == nil {
-		err = s.checkIdentity(q, cert, from)
+		err = s.checkIdentity(q, cert)
 	}
 	if err != nil {
 		return s.deny(ctx, sr, err)
@@ -242,20 +248,37 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 	return o.send(st) // blocks while the requester's window is full
 }
 
-// checkIdentity: the certificate chains to the requester MSP's CA, and the
-// request comes from that organisation's gateway.
-func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, from peer.ID) error {
+// checkIdentity: the certificate chains to the requester MSP's CA.
+func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate) error {
 	if err := s.ids.VerifyCertificate(q.Requester, cert); err != nil {
 		return record.Wrap(record.CodeBadSignature, err, "the certificate does not chain to %s's CA", q.Requester)
 	}
-	msp, err := s.ids.PeerMSP(from)
-	if err != nil {
-		return record.Wrap(record.CodeForbidden, err, "the peer is no registered gateway")
-	}
-	if msp != q.Requester {
-		return record.Errorf(record.CodeForbidden, "a request of %s came from %s's gateway", q.Requester, msp)
+	return nil
+}
+
+// timely refuses a request signed more than record.MaxRequestAge from
+// now, as the chaincode would, before any row is read.
+func (s *Server) timely(q record.DataRequest) error {
+	if d := s.cfg.Clock().Sub(q.At); d > record.MaxRequestAge || d < -record.MaxRequestAge {
+		return record.Errorf(record.CodeInvalidArgument, "the request was signed at %s, more than %s from now", q.At.Format(time.RFC3339), record.MaxRequestAge)
 	}
 	return nil
+}
+
+// allowed judges a new request by its authorization as this channel
+// holds it, with the chaincode's rule (record.Authorization.Allows), so
+// that a request the ledger would refuse costs no projection: its
+// refusal is recorded as a denial. An authorization that cannot be read
+// is left to the ledger (RecordAccess answers it in its own words).
+func (s *Server) allowed(ctx context.Context, q record.DataRequest) error {
+	a, err := s.ledger.Authorization(ctx, q.AuthorizationID)
+	if err != nil {
+		return nil
+	}
+	if a.Requester != q.Requester {
+		return record.Errorf(record.CodeForbidden, "authorization %s was granted to %s, not %s", a.ID, a.Requester, q.Requester)
+	}
+	return a.Allows(s.cfg.Clock(), q)
 }
 
 // record projects the rows once into an outbox, hashing them for the
@@ -263,6 +286,13 @@ func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate, fro
 // requester records it (recordedThere), record sends it the digest
 // instead and returns no outbox.
 func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
+	err := s.timely(sr.Request) // a resume reuses its request: the resume period bounds it
+	if err == nil {
+		err = s.allowed(ctx, sr.Request)
+	}
+	if err != nil {
+		return nil, nil, s.deny(ctx, sr, err)
+	}
 	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
@@ -329,15 +359,13 @@ func (s *Server) deny(ctx context.Context, sr record.SignedRequest, cause error)
 	q := sr.Request
 	d := record.DenialRequest{AuthorizationID: q.AuthorizationID, Requester: q.Requester, DatasetID: q.DatasetID, Fields: q.Fields,
 		Purpose: q.Purpose, Reason: code, DetailDigest: gm.SM3Hex([]byte(cause.Error()))}
-	if code == record.CodeNotFound {
-		// A denial never names an authorization that does not exist, nor
-		// one of another dataset; one of the authorization's own dataset,
-		// whose rows this gateway does not hold, names it, so that it is on
-		// the authorization's trail (and, across channels, may name a
-		// requester of another channel at all).
-		if a, err := s.ledger.Authorization(ctx, q.AuthorizationID); err != nil || a.DatasetID != q.DatasetID {
-			d.AuthorizationID = ""
-		}
+	// A denial never names an authorization that does not exist, nor one
+	// of another dataset; one of the authorization's own dataset names it
+	// (rows this gateway does not hold too), so that it is on the
+	// authorization's trail and, across channels, may name a requester of
+	// another channel at all.
+	if a, err := s.ledger.Authorization(ctx, q.AuthorizationID); err != nil || a.DatasetID != q.DatasetID {
+		d.AuthorizationID = ""
 	}
 	if code != record.CodeBadSignature {
 		d.RequesterID = q.RequesterID // the signer's, verified
