@@ -323,15 +323,26 @@ func TestADigestMismatchReturnsNoRows(t *testing.T) {
 }
 
 // Rows changed at the provider between the commit and a resume: the
-// resume, projecting them again, ends DATA_CHANGED.
+// resume, projecting them again, ends DATA_CHANGED before it sends any
+// row (no accept): a resume delivers only the response recorded.
 func TestRowsChangedBeforeAResumeEndItDataChanged(t *testing.T) {
 	n := newNet(t, 300, Config{ChunkSize: 1024})
 	n.chain.grant("AUTH-1", nil)
 	var cut atomic.Bool
-	n.mitm(n.cutOnce(&cut, 3, func() { n.rows.tables["hefei.household"].rows[5][1] = "改动" }))
+	var resumed atomic.Int32 // accepts of a resume
+	cutter := n.cutOnce(&cut, 3, func() { n.rows.tables["hefei.household"].rows[5][1] = "改动" })
+	n.mitm(func(typ byte, body []byte, sent int) [][2][]byte {
+		if sent == 0 && typ == msgAccept && cut.Load() {
+			resumed.Add(1)
+		}
+		return cutter(typ, body, sent)
+	})
 	res, err := n.fetch(ask("AUTH-1", "address"))
 	if res != nil || codeOf(err) != api.CodeDataChanged || !cut.Load() {
 		t.Fatalf("changed rows: %v, %v (cut: %v); want DATA_CHANGED and no result", res, err, cut.Load())
+	}
+	if resumed.Load() != 0 {
+		t.Errorf("a resume of changed rows was accepted %d times", resumed.Load())
 	}
 }
 

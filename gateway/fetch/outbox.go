@@ -29,8 +29,8 @@ const pipeDepth = 4
 // newOutbox projects the request's rows once, hashing them on the
 // calling goroutine while another seals and writes them, under a fresh
 // key bound to the request's digest; salt gives the response salt of
-// that digest.
-func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, salt func(string) string, size int) (*outbox, error) {
+// that digest. Chunks before from are hashed but not kept (a resume's).
+func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, salt func(string) string, size int, from uint32) (*outbox, error) {
 	digest, err := sr.Digest()
 	if err != nil {
 		return nil, err
@@ -52,8 +52,11 @@ func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedReque
 	out := make([]byte, 0, chunkIndexBytes+size+sealOverhead)
 	var i uint32
 	p := newPipe(pipeDepth, size, func(plain []byte, _ int) error {
+		defer func() { i++ }()
+		if i < from {
+			return nil
+		}
 		out = sl.seal(appendIndex(out[:0], i), i, false, plain)
-		i++
 		return writeMsg(w, msgChunk, out)
 	})
 	o.t, err = project(ctx, rows, sr.Request, o.salt, size, func(_ uint32, plain []byte) error {

@@ -231,7 +231,7 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 		if err != nil {
 			return err
 		}
-		return s.stream(ctx, st, eph, rec, q, h.Resume.From)
+		return s.stream(ctx, st, eph, rec, sr, h.Resume.From)
 	}
 	o, rec, err := s.record(ctx, st, sr)
 	if err != nil || o == nil {
@@ -293,7 +293,7 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 	if err != nil {
 		return nil, nil, s.deny(ctx, sr, err)
 	}
-	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize)
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize, 0)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
 		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))

@@ -41,45 +41,30 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 	return rec, nil
 }
 
-// stream serves a resume: it sends the accept and, projecting the rows
-// again under a fresh key, the chunks from the first one wanted, then the
-// end with the totals; rows that no longer hash to the committed digest
-// end it with DATA_CHANGED instead.
-func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, q record.DataRequest, from uint32) error {
-	key, err := randomKey()
+// stream serves a resume: it projects the rows again into an outbox under
+// a fresh key (encrypted to the same ephemeral key), and only if they
+// still hash to the committed response digest sends the accept and the
+// chunks from the first one wanted, then the end; otherwise DATA_CHANGED,
+// before any row leaves. So a resume delivers exactly the response the
+// access recorded, whoever recorded it.
+func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, sr record.SignedRequest, from uint32) error {
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize, from)
 	if err != nil {
 		return err
 	}
-	wrapped, err := eph.Encrypt(key)
+	defer o.close()
+	if hexDigest(o.t.Digest) != rec.ResponseDigest {
+		return errorf(api.CodeDataChanged, "the rows of dataset %s no longer hash to access %s's response digest", sr.Request.DatasetID, rec.ID)
+	}
+	if from > o.t.Chunks {
+		return errorf(api.CodeNotResumable, "chunk %d is past the end, %d", from, o.t.Chunks)
+	}
+	wrapped, err := eph.Encrypt(o.key)
 	if err != nil {
 		return err
 	}
-	sl, err := newSealer(key, rec.RequestDigest)
-	if err != nil {
+	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: o.salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
 		return err
 	}
-	salt := s.salt(rec.RequestDigest)
-	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
-		return err
-	}
-	out := make([]byte, 0, chunkIndexBytes+s.cfg.ChunkSize+sealOverhead)
-	t, err := project(ctx, s.rows, q, salt, s.cfg.ChunkSize, func(i uint32, plain []byte) error {
-		if i < from {
-			return nil
-		}
-		out = appendIndex(out[:0], i)
-		out = sl.seal(out, i, false, plain)
-		return writeMsg(st, msgChunk, out) // blocks while the requester's window is full
-	})
-	if err != nil {
-		return err
-	}
-	if hexDigest(t.Digest) != rec.ResponseDigest {
-		return errorf(api.CodeDataChanged, "the rows of dataset %s changed since access %s was recorded", q.DatasetID, rec.ID)
-	}
-	if from > t.Chunks {
-		return errorf(api.CodeNotResumable, "chunk %d is past the end, %d", from, t.Chunks)
-	}
-	out = appendIndex(out[:0], t.Chunks)
-	return writeMsg(st, msgEnd, sl.seal(out, t.Chunks, true, t.encode()))
+	return o.send(st) // blocks while the requester's window is full
 }
