@@ -11,6 +11,7 @@ const (
 	CodeNotResumable     = "NOT_RESUMABLE"      // a resume the provider refuses: unknown, another request's, or past the resume period
 	CodeDataChanged      = "DATA_CHANGED"       // the provider's rows no longer hash to the digest it committed
 	CodeProtocol         = "PROTOCOL_ERROR"     // a message that is not the protocol's
+	CodeTransferTooLarge = "TRANSFER_TOO_LARGE" // the response passed the requester's bound (fetch.maxResponse)
 )
 
 // FetchRequest asks the requester's gateway to fetch rows of another

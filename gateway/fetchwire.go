@@ -36,7 +36,8 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 	if err := os.MkdirAll(cfg.Fetch.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("fetch spool: %w", err)
 	}
-	f := &fetcher{host: host, ledger: ledger, signers: signers, cfg: fetch.ClientConfig{SpoolDir: cfg.Fetch.SpoolDir, ResumeWait: cfg.Fetch.ResumeWait.Duration}}
+	f := &fetcher{host: host, ledger: ledger, signers: signers, cfg: fetch.ClientConfig{SpoolDir: cfg.Fetch.SpoolDir,
+		ResumeWait: cfg.Fetch.ResumeWait.Duration, MaxResponse: cfg.Fetch.MaxResponse}}
 	if cfg.Fetch.OwnerIdentity == "" {
 		log.Info("fetch: no fetch.ownerIdentity configured; this gateway serves no datasets on the mesh")
 		return f, nil
@@ -50,7 +51,8 @@ func startFetch(cfg *config.Config, ledger service.Ledger, store *cache.Store, r
 	if err != nil {
 		return nil, err
 	}
-	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SaltKey: salt, SpoolDir: cfg.Fetch.SpoolDir, Log: log.With("component", "fetch")},
+	srv, err := fetch.NewServer(fetch.Config{Channel: cfg.Channel, SaltKey: salt, SpoolDir: cfg.Fetch.SpoolDir,
+		MaxStreamsPerPeer: cfg.Fetch.MaxStreamsPerPeer, Log: log.With("component", "fetch")},
 		datasetRows(rows), ids, fetchLedger{ledger, cfg.Fetch.OwnerIdentity})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,13 @@ type Fetch struct {
 	// to resume a transfer the owner's gateway cut (e.g. by restarting),
 	// from the cut until a resume delivers rows: 60s if 0, 1s to 30m.
 	ResumeWait Duration `json:"resumeWait,omitzero"`
+	// MaxResponse bounds the response bytes a fetch this gateway makes
+	// accepts (and spools): 2 GiB if 0, 1 MiB to 1 TiB.
+	MaxResponse int64 `json:"maxResponse,omitempty"`
+	// MaxStreamsPerPeer bounds the fetches the provider serves at once to
+	// one organisation's gateway (each may hold a sealed copy of its
+	// response on disk): 4 if 0, 1 to 64.
+	MaxStreamsPerPeer int `json:"maxStreamsPerPeer,omitempty"`
 }
 
 func (c *Config) fillFetch() []error {
@@ -41,6 +48,18 @@ func (c *Config) fillFetch() []error {
 	}
 	if f.ResumeWait.Duration < time.Second || f.ResumeWait.Duration > 30*time.Minute {
 		errs = append(errs, fmt.Errorf("fetch.resumeWait is %s; it must be 1s to 30m", f.ResumeWait.Duration))
+	}
+	if f.MaxResponse == 0 {
+		f.MaxResponse = 2 << 30
+	}
+	if f.MaxResponse < 1<<20 || f.MaxResponse > 1<<40 {
+		errs = append(errs, fmt.Errorf("fetch.maxResponse is %d bytes; it must be 1 MiB to 1 TiB", f.MaxResponse))
+	}
+	if f.MaxStreamsPerPeer == 0 {
+		f.MaxStreamsPerPeer = 4
+	}
+	if f.MaxStreamsPerPeer < 1 || f.MaxStreamsPerPeer > 64 {
+		errs = append(errs, fmt.Errorf("fetch.maxStreamsPerPeer is %d; it must be 1 to 64", f.MaxStreamsPerPeer))
 	}
 	if f.OwnerIdentity != "" && !slices.ContainsFunc(c.Identities, func(id Identity) bool { return id.Name == f.OwnerIdentity }) {
 		errs = append(errs, fmt.Errorf("fetch.ownerIdentity %q is not one of identities", f.OwnerIdentity))

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -97,6 +98,10 @@ type Config struct {
 	// requester (ADR 18); the provider streams once the relay has carried
 	// the record here. Empty: every access is recorded by the provider.
 	Channel string
+	// MaxStreamsPerPeer bounds the exchanges served at once to one peer
+	// (each may hold a sealed copy of its response on disk); more are
+	// answered UNAVAILABLE: 4 if 0.
+	MaxStreamsPerPeer int
 	// RelayWait bounds the wait for such a record to reach this channel:
 	// 2 minutes if 0.
 	RelayWait time.Duration
@@ -134,6 +139,9 @@ func (c Config) withDefaults() (Config, error) {
 	if len(c.SaltKey) < 16 {
 		return c, fmt.Errorf("fetch: a salt key of %d bytes; at least 16", len(c.SaltKey))
 	}
+	if c.MaxStreamsPerPeer == 0 {
+		c.MaxStreamsPerPeer = 4
+	}
 	if c.RelayWait == 0 {
 		c.RelayWait = 2 * time.Minute
 	}
@@ -151,10 +159,12 @@ func (c Config) withDefaults() (Config, error) {
 
 // Server is the provider's side: it serves ProtocolID on a host.
 type Server struct {
-	cfg    Config
-	rows   Rows
-	ids    Identities
-	ledger Ledger
+	mu      sync.Mutex
+	serving map[peer.ID]int // exchanges served now, by peer
+	cfg     Config
+	rows    Rows
+	ids     Identities
+	ledger  Ledger
 }
 
 // NewServer makes a provider; Register puts it on a host.
@@ -163,7 +173,7 @@ func NewServer(cfg Config, rows Rows, ids Identities, l Ledger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, rows: rows, ids: ids, ledger: l}, nil
+	return &Server{cfg: cfg, rows: rows, ids: ids, ledger: l, serving: map[peer.ID]int{}}, nil
 }
 
 // Register serves the protocol on h until h closes or RemoveStreamHandler.
@@ -173,7 +183,16 @@ func (s *Server) Register(h host.Host) { h.SetStreamHandler(ProtocolID, s.Handle
 // transfer ends, fails or the stream is reset.
 func (s *Server) Handle(st network.Stream) {
 	defer st.Close()
-	log := s.cfg.Log.With("component", "fetch", "peer", st.Conn().RemotePeer().String())
+	from := st.Conn().RemotePeer()
+	log := s.cfg.Log.With("component", "fetch", "peer", from.String())
+	if !s.admit(from) {
+		log.Warn("fetch refused: too many at once from this peer", "max", s.cfg.MaxStreamsPerPeer)
+		if writeJSON(st, msgFailure, failure{Code: api.CodeUnavailable, Message: fmt.Sprintf("more than %d fetches at once from one gateway", s.cfg.MaxStreamsPerPeer)}) != nil {
+			st.Reset()
+		}
+		return
+	}
+	defer s.release(from)
 	st.SetReadDeadline(time.Now().Add(s.cfg.HelloTimeout))
 	typ, body, err := readMsg(bufio.NewReader(st), nil)
 	st.SetReadDeadline(time.Time{})
@@ -185,7 +204,7 @@ func (s *Server) Handle(st network.Stream) {
 		err = decodeJSON(body, &h)
 	}
 	if err == nil {
-		err = s.serve(context.Background(), st, st.Conn().RemotePeer(), h)
+		err = s.serve(context.Background(), st, from, h)
 	}
 	if err != nil {
 		var fe *Error
@@ -246,39 +265,6 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 		return err
 	}
 	return o.send(st) // blocks while the requester's window is full
-}
-
-// checkIdentity: the certificate chains to the requester MSP's CA.
-func (s *Server) checkIdentity(q record.DataRequest, cert *x509.Certificate) error {
-	if err := s.ids.VerifyCertificate(q.Requester, cert); err != nil {
-		return record.Wrap(record.CodeBadSignature, err, "the certificate does not chain to %s's CA", q.Requester)
-	}
-	return nil
-}
-
-// timely refuses a request signed more than record.MaxRequestAge from
-// now, as the chaincode would, before any row is read.
-func (s *Server) timely(q record.DataRequest) error {
-	if d := s.cfg.Clock().Sub(q.At); d > record.MaxRequestAge || d < -record.MaxRequestAge {
-		return record.Errorf(record.CodeInvalidArgument, "the request was signed at %s, more than %s from now", q.At.Format(time.RFC3339), record.MaxRequestAge)
-	}
-	return nil
-}
-
-// allowed judges a new request by its authorization as this channel
-// holds it, with the chaincode's rule (record.Authorization.Allows), so
-// that a request the ledger would refuse costs no projection: its
-// refusal is recorded as a denial. An authorization that cannot be read
-// is left to the ledger (RecordAccess answers it in its own words).
-func (s *Server) allowed(ctx context.Context, q record.DataRequest) error {
-	a, err := s.ledger.Authorization(ctx, q.AuthorizationID)
-	if err != nil {
-		return nil
-	}
-	if a.Requester != q.Requester {
-		return record.Errorf(record.CodeForbidden, "authorization %s was granted to %s, not %s", a.ID, a.Requester, q.Requester)
-	}
-	return a.Allows(s.cfg.Clock(), q)
 }
 
 // record projects the rows once into an outbox, hashing them for the

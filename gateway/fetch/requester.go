@@ -37,6 +37,9 @@ type ClientConfig struct {
 	// RecordWait bounds the wait for the access record to reach the
 	// requester's peer: 30 seconds if 0.
 	RecordWait time.Duration
+	// MaxResponse bounds the response bytes a fetch accepts and spools
+	// (TRANSFER_TOO_LARGE past it): 2 GiB if 0.
+	MaxResponse int64
 	// Recorder records an access on the requester's channel when the
 	// provider asks it to (an authorization that crosses channels, ADR
 	// 18), as the identity that signs the requests; nil: such a fetch
@@ -77,6 +80,9 @@ func NewClient(h host.Host, l AccessReader, cfg ClientConfig) *Client {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if cfg.MaxResponse == 0 {
+		cfg.MaxResponse = 2 << 30
+	}
 	return &Client{h: h, ledger: l, cfg: cfg}
 }
 
@@ -90,6 +96,7 @@ type transfer struct {
 	salt     string    // the response salt, from the first accept
 	d        *digester // from the first accept
 	spool    *spool
+	max      int64  // response bytes accepted, at most
 	buf      []byte // the message read
 	plain    []byte // its plaintext
 }
@@ -122,7 +129,7 @@ func (c *Client) Fetch(ctx context.Context, provider peer.ID, r record.DataReque
 	if err != nil {
 		return nil, err
 	}
-	t := &transfer{signed: signed, digest: digest, eph: eph, spool: sp}
+	t := &transfer{signed: signed, digest: digest, eph: eph, spool: sp, max: c.cfg.MaxResponse}
 	res, err := c.run(ctx, provider, t)
 	if err != nil {
 		sp.close()
@@ -296,6 +303,9 @@ func (t *transfer) chunks(r *bufio.Reader, sl *sealer, size int) (totals, error)
 		rows, err := countRows(plain, width)
 		if err != nil || rows == 0 {
 			return totals{}, errorf(api.CodeTransferCorrupt, "chunk %d does not hold whole rows", i)
+		}
+		if int64(t.d.t.Bytes)+int64(len(plain)) > t.max {
+			return totals{}, errorf(api.CodeTransferTooLarge, "the response passed %d bytes, this gateway's bound", t.max)
 		}
 		if err := t.spool.write(sealed); err != nil {
 			return totals{}, err
