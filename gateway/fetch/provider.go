@@ -185,6 +185,9 @@ func (s *Server) Handle(st network.Stream) {
 	defer st.Close()
 	from := st.Conn().RemotePeer()
 	log := s.cfg.Log.With("component", "fetch", "peer", from.String())
+	st.SetReadDeadline(time.Now().Add(s.cfg.HelloTimeout))
+	typ, body, err := readMsg(bufio.NewReader(st), nil)
+	st.SetReadDeadline(time.Time{})
 	if !s.admit(from) {
 		log.Warn("fetch refused: too many at once from this peer", "max", s.cfg.MaxStreamsPerPeer)
 		if writeJSON(st, msgFailure, failure{Code: api.CodeUnavailable, Message: fmt.Sprintf("more than %d fetches at once from one gateway", s.cfg.MaxStreamsPerPeer)}) != nil {
@@ -193,9 +196,6 @@ func (s *Server) Handle(st network.Stream) {
 		return
 	}
 	defer s.release(from)
-	st.SetReadDeadline(time.Now().Add(s.cfg.HelloTimeout))
-	typ, body, err := readMsg(bufio.NewReader(st), nil)
-	st.SetReadDeadline(time.Time{})
 	var h hello
 	if err == nil && typ != msgHello {
 		err = errorf(api.CodeProtocol, "expected a request, got message type %d", typ)
