@@ -16,10 +16,15 @@ const (
 // EventGatewayEndpointSet is emitted when an organisation publishes its endpoint.
 const EventGatewayEndpointSet = "registry.GatewayEndpointSet"
 
-const objEndpoint = "endpoint"
+const (
+	objEndpoint     = "endpoint"
+	objEndpointPeer = "endpoint~peer" // (peer ID) → the MSP ID whose endpoint it is
+)
 
 // SetGatewayEndpoint records the calling organisation's gateway endpoint;
-// only an admin of that organisation sets it (FORBIDDEN otherwise).
+// only an admin of that organisation sets it (FORBIDDEN otherwise). A
+// peer ID is one organisation's: another's is ALREADY_EXISTS, so that no
+// organisation passes for another's gateway on the mesh.
 func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.GatewayEndpoint, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -32,10 +37,45 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 		return nil, err
 	}
 	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
-	if err := putAt(s, ep, objEndpoint, tx.caller.MSPID); err != nil {
+	if err := putEndpoint(s, ep); err != nil {
 		return nil, err
 	}
 	return ep, emit(s, EventGatewayEndpointSet, ep)
+}
+
+// putEndpoint stores an endpoint and its peer ID's index entry, replacing
+// the organisation's previous one; a peer ID of another organisation's
+// endpoint is ALREADY_EXISTS.
+func putEndpoint(s State, ep *record.GatewayEndpoint) error {
+	pk, err := key(s, objEndpointPeer, ep.PeerID)
+	if err != nil {
+		return err
+	}
+	owner, err := s.Get(pk)
+	if err != nil {
+		return record.Wrap(record.CodeInternal, err, "read peer ID index")
+	}
+	if owner != nil && string(owner) != ep.MSPID {
+		return record.Errorf(record.CodeAlreadyExists, "peer ID %.64s is %s's gateway", ep.PeerID, owner)
+	}
+	old, err := GetGatewayEndpoint(s, ep.MSPID)
+	switch {
+	case record.CodeOf(err) == record.CodeNotFound:
+	case err != nil:
+		return err
+	case old.PeerID != ep.PeerID:
+		ok, err := key(s, objEndpointPeer, old.PeerID)
+		if err != nil {
+			return err
+		}
+		if err := s.Del(ok); err != nil {
+			return record.Wrap(record.CodeInternal, err, "delete peer ID index")
+		}
+	}
+	if err := s.Put(pk, []byte(ep.MSPID)); err != nil {
+		return record.Wrap(record.CodeInternal, err, "write peer ID index")
+	}
+	return putAt(s, ep, objEndpoint, ep.MSPID)
 }
 
 // GetGatewayEndpoint returns an organisation's gateway endpoint.

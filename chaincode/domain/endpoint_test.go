@@ -27,3 +27,33 @@ func TestGatewayEndpointNeedsTheOrganisationsAdmin(t *testing.T) {
 		t.Errorf("an admin set %s's endpoint, want its own", ep.MSPID)
 	}
 }
+
+// A peer ID is one organisation's: another admin cannot register it as
+// theirs (and so pass for that gateway on the mesh) until its owner moved
+// to another one.
+func TestAPeerIDIsOneOrganisationsGateway(t *testing.T) {
+	w := newWorld(t).setUp()
+	set := func(admin, peerID string) error {
+		_, err := w.run(admin, func(s domain.State) (any, error) {
+			return domain.SetGatewayEndpoint(s, peerID, []string{"/ip4/127.0.0.1/tcp/1"})
+		})
+		return err
+	}
+	if err := set("wuhu-admin", "12D3KooWwuhu"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, set("anhui-admin", "12D3KooWwuhu"), record.CodeAlreadyExists)
+	if err := set("wuhu-admin", "12D3KooWwuhu"); err != nil {
+		t.Fatalf("Wuhu setting its own peer ID again: %v", err)
+	}
+	if err := set("wuhu-admin", "12D3KooWwuhu-2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := set("anhui-admin", "12D3KooWwuhu"); err != nil {
+		t.Fatalf("a peer ID its owner left: %v", err)
+	}
+	ep := w.must("hefei-verifier", func(s domain.State) (any, error) { return domain.GetGatewayEndpoint(s, "WuhuMSP") }).(*record.GatewayEndpoint)
+	if ep.PeerID != "12D3KooWwuhu-2" {
+		t.Errorf("Wuhu's endpoint names %s", ep.PeerID)
+	}
+}

@@ -34,7 +34,8 @@ func ExportGatewayEndpoint(s State, msp string) (*record.GatewayEndpointExport, 
 // organisations. An endpoint of a member of this channel is "unchanged":
 // its own admin sets it here. A proof of an endpoint set no later than the
 // one held (by transaction time, then transaction ID) is "unchanged", so a
-// stale proof replayed takes nothing back. Up to MaxBatch at once, all or
+// stale proof replayed takes nothing back; one of a peer ID another
+// organisation's endpoint holds here is ALREADY_EXISTS. Up to MaxBatch at once, all or
 // none.
 func ImportGatewayEndpoints(s State, items []record.RelayItem) (*record.ImportResult, error) {
 	return runImport(s, items, importer[*record.GatewayEndpoint]{
@@ -70,7 +71,7 @@ func applyEndpoint(s State, _ txContext, in *record.GatewayEndpoint) (string, er
 	case !later(in.Record, held.Record):
 		return record.OutcomeUnchanged, nil
 	}
-	return record.OutcomeApplied, putAt(s, in, objEndpoint, in.MSPID)
+	return record.OutcomeApplied, putEndpoint(s, in)
 }
 
 // later reports whether change a came after b: by transaction time, then,

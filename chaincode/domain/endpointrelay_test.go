@@ -89,4 +89,11 @@ func TestGatewayEndpointProofsTheChannelRefusesOrIgnores(t *testing.T) {
 	if _, err := r.importWith(domain.ImportGatewayEndpoints, r.proof(r.sealExport(), "HefeiMSP", "AnhuiMSP")); record.CodeOf(err) != record.CodeProofInvalid {
 		t.Fatalf("a seal key export as an endpoint: %v", err)
 	}
+	// A peer ID a member of delta holds is not another's there.
+	r.dst.must("shanghai-admin", func(s domain.State) (any, error) {
+		return domain.SetGatewayEndpoint(s, "peer-h", []string{"/ip4/127.0.0.1/tcp/9"})
+	})
+	if _, err := r.importWith(domain.ImportGatewayEndpoints, r.proof(hefei, "HefeiMSP", "AnhuiMSP")); record.CodeOf(err) != record.CodeAlreadyExists {
+		t.Fatalf("Hefei's endpoint naming Shanghai's peer ID: %v", err)
+	}
 }
