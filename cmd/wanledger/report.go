@@ -70,13 +70,17 @@ func errorCode(err error) string {
 }
 
 // errorText is an error's text for a person: a refusal's denial named once
-// (api.Error adds "(denial ID, block N)" to a message that may name it
+// (api.Error adds "(denial ID[, block N])" to a message that may name it
 // already), and the ledger's hints about reasons in the command line's terms.
 func errorText(err error) string {
 	s := err.Error()
 	var e *api.Error
 	if errors.As(err, &e) && e.DenialID != "" && strings.Contains(e.Message, e.DenialID) {
-		s = strings.Replace(s, fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber), fmt.Sprintf(" (block %d)", e.BlockNumber), 1)
+		named := ""
+		if e.BlockNumber != 0 {
+			named = fmt.Sprintf(" (block %d)", e.BlockNumber)
+		}
+		s = strings.Replace(s, e.DenialText(), named, 1)
 	}
 	return cliHint(s)
 }
