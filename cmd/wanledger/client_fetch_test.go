@@ -1,0 +1,75 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// countingGateway answers every request with status and body and counts
+// the requests.
+func countingGateway(t *testing.T, status int, body string) (url string, calls *atomic.Int32) {
+	t.Helper()
+	calls = new(atomic.Int32)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write([]byte(body)) //nolint:errcheck // a test server
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, calls
+}
+
+// TestRequesterInputErrorsAreUsageErrors: what the command line can see
+// is wrong with a fetch or a trace is a usage error (exit 2), before any
+// call to the gateway.
+func TestRequesterInputErrorsAreUsageErrors(t *testing.T) {
+	url, calls := countingGateway(t, http.StatusOK, `{}`)
+	fetch := []string{"fetch", "--authorization", "A1", "--dataset", "hukou", "--purpose", "P"}
+	for _, args := range [][]string{
+		append(fetch, "--fields", "name,,x"),
+		append(fetch, "--fields", "name,"),
+		append(fetch, "--fields", "name,name"),
+		append(fetch, "--fields", "name", "--subject", ""),
+		{"audit", "trace", "--by", "dataset"},
+		{"audit", "trace", "--by", "authorization", "--value", ""},
+		{"audit", "trace", "--by", "colour", "--value", "x"},
+	} {
+		_, errOut, code := runCLI(append(args, "--url", url, "--key", "wl_k_s")...)
+		if code != exitUsage || calls.Load() != 0 {
+			t.Errorf("%q: exit %d after %d calls, stderr %q: want a usage error before any call", args, code, calls.Load(), errOut)
+		}
+	}
+}
+
+// TestAFailedFetchLeavesNoFile: --out's file, created by the command, is
+// removed when the fetch fails, so a retry is not refused; a file that was
+// there before is left alone.
+func TestAFailedFetchLeavesNoFile(t *testing.T) {
+	url, _ := countingGateway(t, http.StatusConflict, `{"code":"USES_EXHAUSTED","message":"the ledger refused the access","denialId":"tx42"}`)
+	out := filepath.Join(t.TempDir(), "rows.jsonl")
+	args := []string{"fetch", "--authorization", "A1", "--dataset", "hukou", "--fields", "name", "--purpose", "P", "--out", out, "--url", url, "--key", "wl_k_s"}
+	for range 2 {
+		_, errOut, code := runCLI(args...)
+		if code != exitError || !strings.Contains(errOut, "USES_EXHAUSTED") {
+			t.Fatalf("exit %d, stderr %q: want the refusal", code, errOut)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("after a failed fetch %s is there (%v)", out, err)
+		}
+	}
+	if err := os.WriteFile(out, []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runCLI(args...); code != exitUsage {
+		t.Errorf("an existing --out file: exit %d, want 2", code)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "kept" {
+		t.Errorf("the existing file: %q, %v", b, err)
+	}
+}
