@@ -73,3 +73,34 @@ func TestAFailedFetchLeavesNoFile(t *testing.T) {
 		t.Errorf("the existing file: %q, %v", b, err)
 	}
 }
+
+// TestShareListShowsEachAuthorizationsStatus: a revoked, an expired, a
+// future, a used-up and an active authorization each show their status.
+func TestShareListShowsEachAuthorizationsStatus(t *testing.T) {
+	auth := func(id, from, to, extra string) string {
+		return `{"id":"` + id + `","owner":"HefeiMSP","requester":"WuhuMSP","datasetId":"hukou","fields":["name"],"purpose":"P","validFrom":"` + from +
+			`","validTo":"` + to + `","maxUses":3,"uses":1,"grantedBy":"x"` + extra + `}`
+	}
+	page := `{"blockHeight":9,"source":"cache","data":{"items":[` + strings.Join([]string{
+		auth("A-rev", "2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z", `,"revocation":{"reason":"CONSENT_WITHDRAWN","effectiveAt":"2021-01-01T00:00:00Z","recordedAt":"2021-01-01T00:00:00Z"}`),
+		auth("A-old", "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z", ""),
+		auth("A-new", "2998-01-01T00:00:00Z", "2999-01-01T00:00:00Z", ""),
+		auth("A-used", "2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z", `,"uses":3`),
+		auth("A-ok", "2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z", ""),
+	}, ",") + `],"bookmark":""}}`
+	out, errOut, code := cli(t, http.StatusOK, page, "share", "list", "--owner", "HefeiMSP")
+	if code != exitOK || !strings.Contains(out, "STATUS") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want a STATUS column", code, out, errOut)
+	}
+	for id, want := range map[string]string{"A-rev": "revoked", "A-old": "expired", "A-new": "not yet valid", "A-used": "exhausted", "A-ok": "active"} {
+		line := ""
+		for l := range strings.Lines(out) {
+			if strings.HasPrefix(l, id+" ") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, want) {
+			t.Errorf("%s: line %q, want status %q", id, line, want)
+		}
+	}
+}
