@@ -104,3 +104,22 @@ func TestShareListShowsEachAuthorizationsStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestDatasetRowsPrintAsPromised: data info prints integers as integers
+// and fields comma-separated; data list has the rows, size, import time
+// and generation columns.
+func TestDatasetRowsPrintAsPromised(t *testing.T) {
+	info := `{"id":"hukou","fields":["name","address","born"],"subjects":true,"rows":120000,"bytes":23254715,"importedAt":"2026-11-30T07:00:00Z","generation":7}`
+	out, errOut, code := cli(t, http.StatusOK, info, "data", "info", "hukou")
+	for _, want := range []string{"bytes:", "23254715", "120000", "name,address,born"} {
+		if code != exitOK || !strings.Contains(out, want) || strings.Contains(out, "e+07") || strings.Contains(out, `["name"`) {
+			t.Errorf("data info: exit %d, stdout %q, stderr %q: want %q, no float or JSON array", code, out, errOut, want)
+		}
+	}
+	out, errOut, code = cli(t, http.StatusOK, `[`+info+`]`, "data", "list")
+	for _, want := range []string{"ROWS", "BYTES", "IMPORTEDAT", "GENERATION", "120000", "23254715", "2026-11-30 07:00Z"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("data list: exit %d, stdout %q, stderr %q: want %q", code, out, errOut, want)
+		}
+	}
+}

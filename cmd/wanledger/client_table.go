@@ -20,9 +20,12 @@ func printRecord(tw io.Writer, m, envelope map[string]any) {
 		if v, ok := envelope[k]; ok && fmt.Sprint(v) == fmt.Sprint(m[k]) {
 			continue
 		}
-		list, _ := m[k].([]any)
+		list, isList := m[k].([]any)
 		if len(list) == 0 || !isObject(list[0]) {
 			v := cell(m[k])
+			if isList && len(list) > 0 {
+				v = tableCell(list) // a list of names or values: comma-separated
+			}
 			if str, ok := m[k].(string); ok && str != "" {
 				v = str // one value a line: whole, to be pasted (a client ID, a digest)
 			}
@@ -58,7 +61,8 @@ func isObject(v any) bool {
 // so that a row fits about 120 columns.
 var tableColumns = []string{"time", "kind", "name", "type", "agencyId", "region", "identity", "roles",
 	"origin", "target", "serviceItem", "owner", "requester", "datasetId", "fields", "purpose", "reason",
-	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description"}
+	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description",
+	"rows", "bytes", "importedAt", "generation"}
 
 // idColumns are the fields that identify a row, the first one the rows
 // have: a listing's first column (a licence version's is its transaction).
