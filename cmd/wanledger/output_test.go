@@ -179,3 +179,12 @@ func TestADenialWithoutItsBlockPrintsNoBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusalSaysItsCodeOnce: a message that repeats the answer's code
+// prints it once.
+func TestARefusalSaysItsCodeOnce(t *testing.T) {
+	_, errOut, code := cli(t, http.StatusBadRequest, `{"code":"INVALID_ARGUMENT","message":"INVALID_ARGUMENT: fields: \"\" is not a field name"}`, "share", "get", "A1")
+	if code != exitError || strings.Count(errOut, "INVALID_ARGUMENT") != 1 || !strings.Contains(errOut, `fields: "" is not a field name`) {
+		t.Errorf("exit %d, stderr %q: want the code once", code, errOut)
+	}
+}
