@@ -74,8 +74,7 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 			}
 			return c.Trace(ctx, apiclient.TraceQuery{By: v["by"], Value: v["value"], From: from, To: to}, p)
 		})
-	c.AddCommand(trace, fileCommand(o, "verify FILE", "Check bodies against an access record (JSON {accessId, request, response} or requestBase64/responseBase64)",
-		(*apiclient.Client).VerifyAccess))
+	c.AddCommand(trace, o.auditVerifyCommand())
 	return c
 }
 
