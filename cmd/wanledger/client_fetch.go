@@ -3,12 +3,12 @@ package main
 import (
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // fetchCommand fetches rows of another organisation's dataset through the
@@ -24,11 +24,10 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 			if r.AuthorizationID == "" || r.DatasetID == "" || fields == "" || r.Purpose == "" {
 				return usagef("--authorization, --dataset, --fields and --purpose are required")
 			}
-			if r.Fields = strings.Split(fields, ","); !distinctNames(r.Fields) {
-				return usagef("--fields %q: every field named once, none empty", fields)
-			}
-			if slices.Contains(r.Subjects, "") {
-				return usagef("--subject: a subject pseudonym is empty")
+			r.Fields = strings.Split(fields, ",")
+			ask := record.DataRequest{AuthorizationID: r.AuthorizationID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose, Subjects: r.Subjects}
+			if err := ask.CheckAsked(); err != nil { // as the gateway checks it
+				return usagef("%s", strings.TrimPrefix(err.Error(), string(record.CodeOf(err))+": "))
 			}
 			cl, err := o.client()
 			if err != nil {
@@ -79,16 +78,4 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 	fl.StringVar(&out, "out", "", "write the rows to this new file (mode 0600; not overwritten; removed if the fetch fails)")
 	fl.BoolVar(&raw, "raw", false, "the response bytes the access record's digest covers, for an audit's check, instead of JSON lines")
 	return c
-}
-
-// distinctNames reports whether every name is non-empty and given once.
-func distinctNames(names []string) bool {
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		if n == "" || seen[n] {
-			return false
-		}
-		seen[n] = true
-	}
-	return true
 }
