@@ -28,14 +28,23 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message)
-	if e.DenialID != "" {
-		s += fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber)
-	}
+	s := fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message) + e.DenialText()
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
 	return s
+}
+
+// DenialText is how Error names the denial: "(denial ID, block N)", the
+// block only when known; "" for an error that names no denial.
+func (e *Error) DenialText() string {
+	switch {
+	case e.DenialID == "":
+		return ""
+	case e.BlockNumber == 0:
+		return " (denial " + e.DenialID + ")"
+	}
+	return fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber)
 }
 
 // GetStatus is the HTTP status of the answer.

@@ -41,7 +41,7 @@ type DatasetRows struct {
 	Rows       int64     `json:"rows" doc:"the number of rows"`
 	Bytes      int64     `json:"bytes" doc:"the values' total size, in bytes, before encryption"`
 	ImportedAt time.Time `json:"importedAt" doc:"RFC 3339: when the rows were imported"`
-	Generation uint64    `json:"generation" doc:"the import that wrote them; each import of a dataset replaces the rows of the one before, at once"`
+	Generation uint64    `json:"generation" doc:"the import that wrote them, a counter of the gateway's imports of every dataset (not per dataset); each import of a dataset replaces the rows of the one before, at once"`
 }
 
 // MeshStatus is a gateway's libp2p host and the gateway endpoints the

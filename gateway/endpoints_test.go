@@ -307,7 +307,18 @@ func TestSharingAndAuditEndpointsWithTheRealChaincode(t *testing.T) {
 	if check.Data.ResponseMatches {
 		t.Error("the UTF-8 text of a GBK body matched")
 	}
+	// One record by its ID, with its digests and signed request, for a
+	// check of bodies of any size made by the auditor (audit verify).
+	var one api.Read[record.AccessRecord]
+	w.must("Auditor", http.MethodGet, "/v1/accesses/"+access.Data.ID, nil, &one)
+	if one.Data.ID != access.Data.ID || one.Data.ResponseDigest != access.Data.ResponseDigest || one.Data.RequestDigest != access.Data.RequestDigest ||
+		one.Data.Signed == nil || one.BlockHeight == 0 {
+		t.Errorf("GET /v1/accesses/{id}: %+v", one)
+	}
 	var e api.Error
+	if st, b := w.call("Auditor", http.MethodGet, "/v1/accesses/"+strings.Repeat("0", 64), nil, nil); json.Unmarshal(b, &e) != nil || st != http.StatusNotFound || e.Code != string(record.CodeNotFound) {
+		t.Errorf("an access that is not there: %d %s", st, b)
+	}
 	st, b := w.call("Auditor", http.MethodPost, "/v1/audit/verify", api.AccessCheckRequest{AccessID: access.Data.ID, Request: "x", RequestBase64: "eA=="}, nil)
 	if json.Unmarshal(b, &e); st != http.StatusBadRequest || e.Code != api.CodeBadRequest {
 		t.Errorf("a body given twice: %d %s", st, b)

@@ -75,7 +75,7 @@ func datasetRows(s *datasets.Store) fetch.Rows {
 			case api.CodeDatasetNotImported:
 				return nil, fmt.Errorf("%w: %w", fetch.ErrUnknownDataset, err)
 			case api.CodeDatasetUnknownField:
-				return nil, fmt.Errorf("%w: %w", fetch.ErrUnknownField, err)
+				return nil, &fetch.UnknownFieldError{Field: missingField(s, id, fields), Err: err}
 			}
 		}
 		if err != nil {
@@ -83,6 +83,21 @@ func datasetRows(s *datasets.Store) fetch.Rows {
 		}
 		return it, nil
 	})
+}
+
+// missingField is the first of fields dataset id's rows lack, as the
+// store describes them now ("" if it cannot tell).
+func missingField(s *datasets.Store, id string, fields []string) string {
+	info, err := s.Info(id)
+	if err != nil {
+		return ""
+	}
+	for _, f := range fields {
+		if !slices.Contains(info.Fields, f) {
+			return f
+		}
+	}
+	return ""
 }
 
 // fetchLedger is the ledger as one of the gateway's identities: the

@@ -114,8 +114,10 @@ func TestFetchRowsRefusalsAreTheProtocols(t *testing.T) {
 	if _, err := rows.Rows(context.Background(), "nobody", []string{"address"}, nil); !errors.Is(err, fetch.ErrUnknownDataset) {
 		t.Errorf("a dataset not imported: %v", err)
 	}
-	if _, err := rows.Rows(context.Background(), "people", []string{"income"}, nil); !errors.Is(err, fetch.ErrUnknownField) {
-		t.Errorf("a field the dataset lacks: %v", err)
+	var uf *fetch.UnknownFieldError
+	if _, err := rows.Rows(context.Background(), "people", []string{"address", "income"}, nil); !errors.Is(err, fetch.ErrUnknownField) ||
+		!errors.As(err, &uf) || uf.Field != "income" {
+		t.Errorf("a field the dataset lacks: %v, want an UnknownFieldError naming income", err)
 	}
 	it, err := rows.Rows(context.Background(), "people", []string{"address"}, nil)
 	if err != nil {

@@ -49,6 +49,11 @@ func (c *Client) RecordDenial(ctx context.Context, req api.DenialRequest) (*api.
 	return call[api.Tx[*record.AccessRecord]](c, ctx, http.MethodPost, "/v1/denials", req)
 }
 
+// Access reads an access record or denial by its ID.
+func (c *Client) Access(ctx context.Context, id string) (*api.Read[*record.AccessRecord], error) {
+	return call[api.Read[*record.AccessRecord]](c, ctx, http.MethodGet, "/v1/accesses/"+esc(id), nil)
+}
+
 // Trace lists one page of accesses and denials by one dimension.
 func (c *Client) Trace(ctx context.Context, q TraceQuery, p Paging) (*api.Read[record.Page[*record.AccessRecord]], error) {
 	return call[api.Read[record.Page[*record.AccessRecord]]](c, ctx, http.MethodGet,

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // fetchCommand fetches rows of another organisation's dataset through the
@@ -24,12 +25,17 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 				return usagef("--authorization, --dataset, --fields and --purpose are required")
 			}
 			r.Fields = strings.Split(fields, ",")
+			ask := record.DataRequest{AuthorizationID: r.AuthorizationID, DatasetID: r.DatasetID, Fields: r.Fields, Purpose: r.Purpose, Subjects: r.Subjects}
+			if err := ask.CheckAsked(); err != nil { // as the gateway checks it
+				return usagef("%s", strings.TrimPrefix(err.Error(), string(record.CodeOf(err))+": "))
+			}
 			cl, err := o.client()
 			if err != nil {
 				return err
 			}
 			var w, info io.Writer = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			var file *os.File
+			kept := false
 			if out != "" {
 				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 				if os.IsExist(err) {
@@ -38,8 +44,13 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 				if err != nil {
 					return usageErr(err)
 				}
-				defer f.Close() //nolint:errcheck // closed below; this only on an error
 				w, info, file = f, cmd.OutOrStdout(), f
+				defer func() {
+					if !kept { // the file this command created: of no use, and in the way of a retry
+						f.Close()      //nolint:errcheck // removed next
+						os.Remove(out) //nolint:errcheck // the error reported is the fetch's
+					}
+				}()
 			}
 			accept := apiclient.FetchRows
 			if raw {
@@ -53,6 +64,7 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 				if err := file.Close(); err != nil {
 					return err
 				}
+				kept = true
 			}
 			return o.show(info, got)
 		}}
@@ -63,7 +75,7 @@ func (o *clientOptions) fetchCommand() *cobra.Command {
 	fl.StringVar(&fields, "fields", "", "the fields, comma-separated, in the order of the columns wanted")
 	fl.StringVar(&r.Purpose, "purpose", "", "the purpose code")
 	fl.StringArrayVar(&r.Subjects, "subject", nil, "a subject pseudonym to restrict the rows to (repeatable)")
-	fl.StringVar(&out, "out", "", "write the rows to this new file (mode 0600; not overwritten)")
+	fl.StringVar(&out, "out", "", "write the rows to this new file (mode 0600; not overwritten; removed if the fetch fails)")
 	fl.BoolVar(&raw, "raw", false, "the response bytes the access record's digest covers, for an audit's check, instead of JSON lines")
 	return c
 }

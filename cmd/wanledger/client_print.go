@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -166,6 +167,8 @@ func cell(v any) string {
 	case map[string]any, []any:
 		b, _ := json.Marshal(x)
 		s = string(b)
+	case float64: // a JSON number: an integer as one (23254715, not 2.3254715e+07)
+		s = strconv.FormatFloat(x, 'f', -1, 64)
 	default:
 		s = fmt.Sprint(x)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,6 +44,9 @@ func (o *clientOptions) shareCommands() *cobra.Command {
 	return c
 }
 
+// traceDimensions are audit trace's --by values.
+var traceDimensions = []string{"dataset", "requester", "owner", "subject", "authorization", "time"}
+
 func (o *clientOptions) auditCommands() *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "The access trail, through a gateway"}
 	o.register(c)
@@ -54,6 +58,12 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 			{name: "to", usage: "RFC 3339 end of the window (exclusive)"},
 		},
 		func(ctx context.Context, c *apiclient.Client, v map[string]string, p apiclient.Paging) (*api.Read[record.Page[*record.AccessRecord]], error) {
+			switch by := v["by"]; {
+			case !slices.Contains(traceDimensions, by):
+				return nil, usagef("--by %q: want one of %s", by, strings.Join(traceDimensions, ", "))
+			case by != "time" && v["value"] == "":
+				return nil, usagef("--by %s needs --value", by)
+			}
 			from, err := parseTime("from", v["from"])
 			if err != nil {
 				return nil, err
@@ -64,8 +74,7 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 			}
 			return c.Trace(ctx, apiclient.TraceQuery{By: v["by"], Value: v["value"], From: from, To: to}, p)
 		})
-	c.AddCommand(trace, fileCommand(o, "verify FILE", "Check bodies against an access record (JSON {accessId, request, response} or requestBase64/responseBase64)",
-		(*apiclient.Client).VerifyAccess))
+	c.AddCommand(trace, o.auditVerifyCommand())
 	return c
 }
 

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // printRecord prints a record as field: value lines, leaving out the
@@ -17,9 +20,12 @@ func printRecord(tw io.Writer, m, envelope map[string]any) {
 		if v, ok := envelope[k]; ok && fmt.Sprint(v) == fmt.Sprint(m[k]) {
 			continue
 		}
-		list, _ := m[k].([]any)
+		list, isList := m[k].([]any)
 		if len(list) == 0 || !isObject(list[0]) {
 			v := cell(m[k])
+			if isList && len(list) > 0 {
+				v = tableCell(list) // a list of names or values: comma-separated
+			}
 			if str, ok := m[k].(string); ok && str != "" {
 				v = str // one value a line: whole, to be pasted (a client ID, a digest)
 			}
@@ -55,7 +61,8 @@ func isObject(v any) bool {
 // so that a row fits about 120 columns.
 var tableColumns = []string{"time", "kind", "name", "type", "agencyId", "region", "identity", "roles",
 	"origin", "target", "serviceItem", "owner", "requester", "datasetId", "fields", "purpose", "reason",
-	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description"}
+	"uses", "maxUses", "status", "overdue", "deadline", "validTo", "at", "description",
+	"rows", "bytes", "importedAt", "generation"}
 
 // idColumns are the fields that identify a row, the first one the rows
 // have: a listing's first column (a licence version's is its transaction).
@@ -81,6 +88,9 @@ func printRows(tw io.Writer, items []any) {
 	for i, it := range items {
 		m, _ := it.(map[string]any)
 		row := map[string]any{}
+		if st := authorizationStatus(m, time.Now()); st != "" {
+			row["status"] = st
+		}
 		for k, v := range m {
 			if o, nested := v.(map[string]any); nested {
 				if st, ok := o["status"]; ok && m["status"] == nil {
@@ -164,4 +174,29 @@ func tableCell(v any) string {
 		return "-"
 	}
 	return strings.Join(parts, ",")
+}
+
+// authorizationStatus is an authorization's status at t, from its record
+// as the ledger's access check reads it: revoked, not yet valid, expired
+// (its window is [validFrom, validTo)), exhausted (maxUses used), else
+// active; "" for a row that is not an authorization (none has grantedBy).
+func authorizationStatus(m map[string]any, t time.Time) string {
+	if _, ok := m["grantedBy"]; !ok || m["status"] != nil {
+		return ""
+	}
+	var a record.Authorization
+	if b, err := json.Marshal(m); err != nil || json.Unmarshal(b, &a) != nil {
+		return ""
+	}
+	switch {
+	case a.Revocation != nil:
+		return "revoked"
+	case t.Before(a.ValidFrom):
+		return "not yet valid"
+	case !t.Before(a.ValidTo):
+		return "expired"
+	case a.MaxUses > 0 && a.Uses >= a.MaxUses:
+		return "exhausted"
+	}
+	return "active"
 }

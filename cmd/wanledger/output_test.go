@@ -164,3 +164,27 @@ func TestARecordWithoutEnvelopeShowsEveryField(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestADenialWithoutItsBlockPrintsNoBlock: an answer that names a denial
+// but not its block prints no "block 0".
+func TestADenialWithoutItsBlockPrintsNoBlock(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "access.json")
+	if err := os.WriteFile(f, []byte(`{"authorizationId":"A1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range []string{"the authorization's uses are exhausted", "refused as denial tx42"} {
+		_, errOut, code := cli(t, http.StatusConflict, `{"code":"USES_EXHAUSTED","message":"`+msg+`","denialId":"tx42"}`, "share", "deny", f)
+		if code != exitError || strings.Contains(errOut, "block") || strings.Count(errOut, "tx42") != 1 {
+			t.Errorf("exit %d, stderr %q: want the denial named once, no block", code, errOut)
+		}
+	}
+}
+
+// TestARefusalSaysItsCodeOnce: a message that repeats the answer's code
+// prints it once.
+func TestARefusalSaysItsCodeOnce(t *testing.T) {
+	_, errOut, code := cli(t, http.StatusBadRequest, `{"code":"INVALID_ARGUMENT","message":"INVALID_ARGUMENT: fields: \"\" is not a field name"}`, "share", "get", "A1")
+	if code != exitError || strings.Count(errOut, "INVALID_ARGUMENT") != 1 || !strings.Contains(errOut, `fields: "" is not a field name`) {
+		t.Errorf("exit %d, stderr %q: want the code once", code, errOut)
+	}
+}

@@ -69,14 +69,21 @@ func errorCode(err error) string {
 	return "ERROR"
 }
 
-// errorText is an error's text for a person: a refusal's denial named once
-// (api.Error adds "(denial ID, block N)" to a message that may name it
+// errorText is an error's text for a person: the code said once, a refusal's denial named once
+// (api.Error adds "(denial ID[, block N])" to a message that may name it
 // already), and the ledger's hints about reasons in the command line's terms.
 func errorText(err error) string {
 	s := err.Error()
 	var e *api.Error
+	if errors.As(err, &e) && e.Code != "" && strings.HasPrefix(e.Message, e.Code+": ") { // a gateway that repeats its code
+		s = strings.Replace(s, "): "+e.Code+": ", "): ", 1)
+	}
 	if errors.As(err, &e) && e.DenialID != "" && strings.Contains(e.Message, e.DenialID) {
-		s = strings.Replace(s, fmt.Sprintf(" (denial %s, block %d)", e.DenialID, e.BlockNumber), fmt.Sprintf(" (block %d)", e.BlockNumber), 1)
+		named := ""
+		if e.BlockNumber != 0 {
+			named = fmt.Sprintf(" (block %d)", e.BlockNumber)
+		}
+		s = strings.Replace(s, e.DenialText(), named, 1)
 	}
 	return cliHint(s)
 }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -59,12 +60,16 @@ func (c *Client) recordOwn(ctx context.Context, t *transfer, digest string) erro
 	rec, err := c.cfg.Recorder.RecordAccess(ctx, record.AccessRequest{Signed: t.signed, ResponseDigest: digest})
 	if err != nil {
 		if code := refusal(err); code != "" {
-			return &Error{Code: string(code), Msg: err.Error()}
+			msg := "the ledger refused the access"
+			if re := (*record.Error)(nil); errors.As(err, &re) && re.Msg != "" {
+				msg = re.Msg // the ledger's reason, without its code
+			}
+			return &Error{Code: string(code), Msg: msg}
 		}
 		return &Error{Code: api.CodeNotCommitted, Msg: fmt.Sprintf("the access could not be committed on this channel: %v", err)}
 	}
 	if rec.Kind != record.KindAccess {
-		return &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
+		return &Error{Code: rec.Reason, Msg: fmt.Sprintf("the ledger refused the access under authorization %.64q", t.signed.Request.AuthorizationID), DenialID: rec.ID}
 	}
 	t.accessID, t.next = rec.ID, 0
 	return nil

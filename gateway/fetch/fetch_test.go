@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,9 +80,10 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 		signer string
 		sign   func(Signer) Signer
 		want   record.Code
+		names  string // what the refusal's message names
 	}{
 		{name: "no such authorization", edit: func(r *record.DataRequest) { r.AuthorizationID = "AUTH-NONE" }, want: record.CodeNotFound},
-		{name: "a revoked authorization", revoke: true, want: record.CodeNotActive},
+		{name: "a revoked authorization", revoke: true, want: record.CodeNotActive, names: "AUTH-1"},
 		{name: "exhausted uses", grant: func(a *record.Authorization) { a.MaxUses = 1 }, want: record.CodeUsesExhausted},
 		{name: "a field not granted", edit: func(r *record.DataRequest) { r.Fields = []string{"address", "income"} }, want: record.CodeFieldsNotGranted},
 		{name: "another purpose", edit: func(r *record.DataRequest) { r.Purpose = "marketing" }, want: record.CodePurposeMismatch},
@@ -104,9 +106,11 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 			}
 		}, want: record.CodeBadSignature},
 		{name: "a signer without the requester role", signer: "wuhu-clerk", want: record.CodeForbidden},
-		{name: "the authorization's dataset not at the gateway", gone: true, want: record.CodeNotFound},
-		{name: "a dataset other than the authorization's", edit: func(r *record.DataRequest) { r.DatasetID, r.Fields = "hefei.elsewhere", []string{"name"} }, want: record.CodeFieldsNotGranted},
-		{name: "a field the dataset lacks", edit: func(r *record.DataRequest) { r.Fields = []string{"address", "shoeSize"} }, want: record.CodeFieldsNotGranted},
+		{name: "the authorization's dataset not at the gateway", gone: true, want: record.CodeNotFound, names: `the owner's gateway holds no rows of dataset "hefei.household"`},
+		{name: "a dataset other than the authorization's", edit: func(r *record.DataRequest) { r.DatasetID, r.Fields = "hefei.elsewhere", []string{"name"} }, want: record.CodeFieldsNotGranted,
+			names: "covers dataset hefei.household, not hefei.elsewhere"},
+		{name: "a field neither granted nor in the dataset", edit: func(r *record.DataRequest) { r.Fields = []string{"address", "shoeSize"} }, want: record.CodeFieldsNotGranted,
+			names: "field shoeSize is not granted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +149,11 @@ func TestEveryRefusalIsRefusedWithItsCodeAndRecordedAsADenial(t *testing.T) {
 			fe, ok := err.(*Error)
 			if !ok || fe.Code != string(tt.want) || fe.DenialID == "" {
 				t.Fatalf("err = %v, want %s with a denial", err, tt.want)
+			}
+			if !strings.Contains(fe.Msg, tt.names) || strings.Contains(fe.Msg, "\n") || slices.ContainsFunc(record.Codes, func(c record.Code) bool {
+				return strings.Contains(fe.Msg, string(c))
+			}) || strings.Contains(fe.Msg, "DATASET_") || strings.Contains(fe.Msg, "table ") {
+				t.Errorf("the refusal's message %q: want one sentence naming %q, no code, no owner's error", fe.Msg, tt.names)
 			}
 			d, err := n.pl.Access(t.Context(), fe.DenialID)
 			if err != nil || d.Kind != record.KindDenial || d.Reason != string(tt.want) || d.Requester != "WuhuMSP" {

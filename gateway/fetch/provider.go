@@ -43,8 +43,9 @@ func (f RowsFunc) Rows(ctx context.Context, id string, fields []string, subjects
 // Rows is the owner's dataset store (gateway/datasets.Store): the rows of
 // a dataset projected to fields, restricted to subjects if any, in an
 // order that is the same on every call while the data is unchanged. It
-// wraps ErrUnknownDataset or ErrUnknownField when it has no such dataset
-// or field.
+// wraps ErrUnknownDataset when it has no such dataset, and returns an
+// UnknownFieldError (which is ErrUnknownField) for a field the dataset
+// lacks.
 type Rows interface {
 	Rows(ctx context.Context, id string, fields []string, subjects []string) (RowIter, error)
 }
@@ -54,6 +55,23 @@ var (
 	ErrUnknownDataset = errors.New("no such dataset at this gateway")
 	ErrUnknownField   = errors.New("no such field in the dataset")
 )
+
+// UnknownFieldError names the field a Rows' dataset lacks; Err is the
+// store's own error, which stays at the owner (its log and the denial's
+// detail digest).
+type UnknownFieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *UnknownFieldError) Error() string {
+	return fmt.Sprintf("no field %.64q: %v", e.Field, e.Err)
+}
+
+// Is makes an UnknownFieldError ErrUnknownField.
+func (e *UnknownFieldError) Is(target error) bool { return target == ErrUnknownField }
+
+func (e *UnknownFieldError) Unwrap() error { return e.Err }
 
 // Identities checks who a requester is beyond its signature: that a
 // certificate chains to the CA of its MSP, as the channel's configuration
@@ -243,7 +261,7 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 	}
 	eph, err := gm.ParsePublicKeyHex(q.EphemeralKey)
 	if err != nil {
-		return s.deny(ctx, sr, record.Wrap(record.CodeInvalidArgument, err, "ephemeral key"))
+		return s.deny(ctx, sr, record.Wrap(record.CodeInvalidArgument, err, "the request's ephemeral key is not an SM2 public key"))
 	}
 	if h.Resume != nil {
 		rec, err := s.resumable(ctx, sr, h.Resume)
@@ -282,9 +300,14 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize, 0)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
-		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "dataset %s", sr.Request.DatasetID))
+		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "the owner's gateway holds no rows of dataset %.64q", sr.Request.DatasetID))
 	case errors.Is(err, ErrUnknownField):
-		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeFieldsNotGranted, err, "dataset %s", sr.Request.DatasetID))
+		var uf *UnknownFieldError
+		msg := fmt.Sprintf("dataset %.64q lacks a field asked for", sr.Request.DatasetID)
+		if errors.As(err, &uf) && uf.Field != "" {
+			msg = fmt.Sprintf("dataset %.64q has no field %.64q", sr.Request.DatasetID, uf.Field)
+		}
+		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeFieldsNotGranted, err, "%s", msg))
 	case errors.Is(err, errRowTooLarge):
 		return nil, nil, errorf(api.CodeDataChanged, "a row of dataset %s exceeds a chunk", sr.Request.DatasetID)
 	case err != nil:
@@ -312,10 +335,14 @@ func (s *Server) commit(ctx context.Context, sr record.SignedRequest, digest [32
 			s.cfg.Log.Warn("fetch: access not committed", "err", err)
 			return nil, &Error{Code: api.CodeNotCommitted, Msg: "the access could not be committed; no data is sent"}
 		}
-		return nil, s.deny(ctx, sr, record.Wrap(code, err, "the ledger refused the access"))
+		msg := "the ledger refused the access"
+		if re := (*record.Error)(nil); errors.As(err, &re) && re.Msg != "" {
+			msg = re.Msg // the ledger's reason, as its refusal gives it
+		}
+		return nil, s.deny(ctx, sr, record.Wrap(code, err, "%s", msg))
 	}
 	if rec.Kind != record.KindAccess {
-		return nil, &Error{Code: rec.Reason, Msg: "the ledger refused the access", DenialID: rec.ID}
+		return nil, &Error{Code: rec.Reason, Msg: fmt.Sprintf("the ledger refused the access under authorization %.64q", sr.Request.AuthorizationID), DenialID: rec.ID}
 	}
 	return rec, nil
 }
@@ -335,13 +362,16 @@ func refusal(err error) record.Code {
 }
 
 // deny records a refusal the ledger did not commit itself, and returns
-// it as the Error to send.
+// it as the Error to send: its code, and as its message the sentence of
+// the cause's outermost *record.Error alone (the chain beneath it, the
+// owner's own errors, goes only to the log and the denial's detail digest).
 func (s *Server) deny(ctx context.Context, sr record.SignedRequest, cause error) error {
-	code := record.CodeOf(cause)
-	if code == "" {
-		code = record.CodeInternal
+	code, msg := record.CodeInternal, "the owner's gateway could not serve the request"
+	if re := (*record.Error)(nil); errors.As(cause, &re) {
+		code, msg = re.Code, re.Msg
 	}
-	e := &Error{Code: string(code), Msg: cause.Error()}
+	s.cfg.Log.Info("fetch: refusing", "code", code, "cause", cause.Error())
+	e := &Error{Code: string(code), Msg: msg}
 	q := sr.Request
 	d := record.DenialRequest{AuthorizationID: q.AuthorizationID, Requester: q.Requester, DatasetID: q.DatasetID, Fields: q.Fields,
 		Purpose: q.Purpose, Reason: code, DetailDigest: gm.SM3Hex([]byte(cause.Error()))}

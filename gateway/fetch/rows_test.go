@@ -63,7 +63,7 @@ func (m *memRows) Rows(_ context.Context, id string, fields, subjects []string) 
 	cols := make([]int, len(fields))
 	for i, f := range fields {
 		if cols[i] = slices.Index(t.fields, f); cols[i] < 0 {
-			return nil, fmt.Errorf("%s: %w", f, ErrUnknownField)
+			return nil, &UnknownFieldError{Field: f, Err: fmt.Errorf("table %s has no column %s", id, f)}
 		}
 	}
 	return &memIter{m: m, t: t, cols: cols, subjects: subjects, i: -1}, nil

@@ -19,6 +19,11 @@ func (a *API) accesses() {
 		func(ctx context.Context, in *struct{ Body api.DenialRequest }) (*txOut[*record.AccessRecord], error) {
 			return tx(s.RecordDenial(ctx, who(ctx), in.Body))
 		})
+	huma.Register(a.h, a.op("get-access", http.MethodGet, "/v1/accesses/{id}", "Read an access record",
+		"An access record or denial by its ID (its transaction ID), to its parties and auditors, from the ledger: its request and response digests, and an access's signed request.", "audit", readerRoles...),
+		func(ctx context.Context, in *IDPath) (*readOut[*record.AccessRecord], error) {
+			return read(s.Access(ctx, who(ctx), in.ID))
+		})
 	huma.Register(a.h, a.op("trace", http.MethodGet, "/v1/audit/trace", "Trace the access trail",
 		"Accesses and denials by one dimension (dataset, requester, owner, subject, authorization, or time alone) in a time window, a page at a time.", "audit", readerRoles...),
 		func(ctx context.Context, in *struct {

@@ -16,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -200,6 +201,10 @@ func (p *PrivateKey) Decrypt(ciphertext []byte) ([]byte, error) {
 
 // SM3 returns the SM3 digest of data.
 func SM3(data []byte) [32]byte { return sm3.Sum(data) }
+
+// NewSM3 is an SM3 hash (GB/T 32905) of what is written to it: Sum gives
+// the 32-byte digest, for input streamed rather than held.
+func NewSM3() hash.Hash { return sm3.New() }
 
 // HMACSM3 is HMAC (RFC 2104) with SM3 as its hash (GB/T 32905): 32 bytes.
 func HMACSM3(key, data []byte) [32]byte {

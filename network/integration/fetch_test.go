@@ -61,6 +61,26 @@ func TestFetchAuthorizedRowsOnTheTrail(t *testing.T) {
 		t.Errorf("a response with one byte more verifies: %+v, %v", v, err)
 	}
 
+	rawFile := filepath.Join(t.TempDir(), "response")
+	if err := os.WriteFile(rawFile, raw.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var check struct {
+		Kind              string
+		Matches           bool
+		Request, Response struct {
+			Recorded, Computed string
+			SignatureVerified  *bool
+			Matches            bool
+		}
+	}
+	cliJSON(t, w.env, w.reqGW, &check, "audit", "verify", "--access", rawInfo.AccessID, "--request-from-record", "--response", rawFile)
+	if !check.Matches || check.Kind != record.KindAccess || check.Request.Recorded != rawInfo.RequestDigest || check.Request.Computed != rawInfo.RequestDigest ||
+		check.Request.SignatureVerified == nil || !*check.Request.SignatureVerified || check.Response.Recorded != rawInfo.ResponseDigest ||
+		check.Response.Computed != rawInfo.ResponseDigest {
+		t.Errorf("wanledger audit verify of the delivered response and the record's signed request: %+v, answer's digests %s, %s", check, rawInfo.RequestDigest, rawInfo.ResponseDigest)
+	}
+
 	out := filepath.Join(t.TempDir(), "rows.jsonl")
 	var cliInfo api.FetchInfo
 	cliJSON(t, w.env, w.reqGW, &cliInfo, "fetch", "--authorization", auth, "--dataset", w.dataset, "--fields", "address",
@@ -83,6 +103,9 @@ func TestFetchAuthorizedRowsOnTheTrail(t *testing.T) {
 
 	_, _, err = w.fetch(w.ask(auth, "address"))
 	denial := wantRefusal(t, err, record.CodeUsesExhausted)
+	if ae := (*api.Error)(nil); errors.As(err, &ae) && (strings.Contains(ae.Message, string(record.CodeUsesExhausted)) || !strings.Contains(ae.Message, auth)) {
+		t.Errorf("the refusal's message %q: want the authorization named, the code not repeated", ae.Message)
+	}
 
 	trail := w.trail(auth, 4)
 	byID := map[string]*record.AccessRecord{}
