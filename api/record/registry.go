@@ -205,7 +205,11 @@ type GatewayEndpoint struct {
 	MSPID  string   `json:"mspId" doc:"MSP ID of the organisation"`
 	PeerID string   `json:"peerId" doc:"the gateway's libp2p peer ID"`
 	Addrs  []string `json:"addrs" doc:"its multiaddresses"`
-	Source *Source  `json:"source,omitempty" doc:"for an endpoint of another channel's organisation: the source channel, transaction and endorsers of its proof"`
+	// Revision counts the organisation's settings of its endpoint on its
+	// channel, 1 for the first: the relay and the channels it reaches
+	// order changes by it, also several within one second.
+	Revision int     `json:"revision" doc:"the number of times the organisation set its endpoint on its channel"`
+	Source   *Source `json:"source,omitempty" doc:"for an endpoint of another channel's organisation: the source channel, transaction and endorsers of its proof"`
 	Record
 }
 

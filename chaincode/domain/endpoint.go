@@ -36,7 +36,14 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 	if err := checkEndpoint(peerID, addrs); err != nil {
 		return nil, err
 	}
-	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Record: tx.record()}
+	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Revision: 1, Record: tx.record()}
+	old, err := GetGatewayEndpoint(s, ep.MSPID)
+	switch {
+	case err == nil:
+		ep.Revision = old.Revision + 1
+	case record.CodeOf(err) != record.CodeNotFound:
+		return nil, err
+	}
 	if err := putEndpoint(s, ep); err != nil {
 		return nil, err
 	}

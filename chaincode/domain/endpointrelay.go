@@ -33,7 +33,7 @@ func ExportGatewayEndpoint(s State, msp string) (*record.GatewayEndpointExport, 
 // endorsed by the endpoint's organisation and a majority of the source's
 // organisations. An endpoint of a member of this channel is "unchanged":
 // its own admin sets it here. A proof of an endpoint set no later than the
-// one held (by transaction time, then transaction ID) is "unchanged", so a
+// one held (by the organisation's revision of it) is "unchanged", so a
 // stale proof replayed takes nothing back; one of a peer ID another
 // organisation's endpoint holds here is ALREADY_EXISTS. Up to MaxBatch at once, all or
 // none.
@@ -68,18 +68,8 @@ func applyEndpoint(s State, _ txContext, in *record.GatewayEndpoint) (string, er
 	case record.CodeOf(err) == record.CodeNotFound:
 	case err != nil:
 		return "", err
-	case !later(in.Record, held.Record):
+	case in.Revision <= held.Revision:
 		return record.OutcomeUnchanged, nil
 	}
 	return record.OutcomeApplied, putEndpoint(s, in)
-}
-
-// later reports whether change a came after b: by transaction time, then,
-// for changes of one second, by transaction ID, so that every order of
-// imports ends at the same one.
-func later(a, b record.Record) bool {
-	if !a.UpdatedAt.Equal(b.UpdatedAt) {
-		return a.UpdatedAt.After(b.UpdatedAt)
-	}
-	return a.TxID > b.TxID
 }

@@ -37,13 +37,7 @@ func (k kind) keyAttrs(id string) ([]string, error) {
 // them: seal keys and grants before the licences judged by them, an access
 // record only after the authorization it is of.
 var kinds = []kind{
-	{object: "endpoint", export: "ExportGatewayEndpoint", imp: "ImportGatewayEndpoints", read: readEndpoint,
-		current: exported(func(e *record.GatewayEndpointExport) *record.Record {
-			if e.Endpoint == nil {
-				return nil
-			}
-			return &e.Endpoint.Record
-		})},
+	{object: "endpoint", export: "ExportGatewayEndpoint", imp: "ImportGatewayEndpoints", read: readEndpoint, current: endpointCurrent},
 	{object: "seal", export: "ExportSealKey", imp: "ImportSealKeys", read: readSealKey,
 		current: exported(func(e *record.SealKeyExport) *record.Record {
 			if e.SealKey == nil {
@@ -103,7 +97,18 @@ func readEndpoint(v []byte, _ []string) (Change, bool, error) {
 	if e.Source != nil {
 		return Change{}, false, nil
 	}
-	return Change{ID: e.MSPID, Party: e.MSPID, TxID: e.TxID, At: e.UpdatedAt}, true, nil
+	return Change{ID: e.MSPID, Revision: e.Revision, Party: e.MSPID, TxID: e.TxID, At: e.UpdatedAt}, true, nil
+}
+
+// endpointCurrent: an endpoint's export is current at the change's
+// revision or a later one (an organisation may set it several times in
+// one second).
+func endpointCurrent(payload []byte, c Change) (bool, error) {
+	var e record.GatewayEndpointExport
+	if err := json.Unmarshal(payload, &e); err != nil || e.Endpoint == nil {
+		return false, fmt.Errorf("the export of gateway endpoint %s does not decode", c.ID)
+	}
+	return e.Endpoint.Revision >= c.Revision, nil
 }
 
 // readSealKey takes every seal key: its organisation's peer endorses it.
