@@ -53,13 +53,7 @@ var kinds = []kind{
 			return &e.Grant.Record
 		})},
 	{object: "licence", export: "ExportLicence", imp: "ImportLicences", read: readLicence, current: licenceCurrent},
-	{object: "authorization", export: "ExportAuthorization", imp: "ImportAuthorizations", read: readAuthorization,
-		current: exported(func(e *record.AuthorizationExport) *record.Record {
-			if e.Authorization == nil {
-				return nil
-			}
-			return &e.Authorization.Record
-		})},
+	{object: "authorization", export: "ExportAuthorization", imp: "ImportAuthorizations", read: readAuthorization, current: authorizationCurrent},
 	{object: "handoff", export: "ExportHandoff", imp: "ImportHandoffs", read: readHandoff,
 		current: exported(func(e *record.HandoffExport) *record.Record {
 			if e.Handoff == nil {
@@ -155,7 +149,34 @@ func readAuthorization(v []byte, source []string) (Change, bool, error) {
 	if a.Crossing == nil {
 		return Change{}, false, nil
 	}
-	return Change{ID: a.ID, Party: crossingParty(source, a.Owner, a.Requester), TxID: a.TxID, At: a.UpdatedAt}, true, nil
+	party := crossingParty(source, a.Owner, a.Requester)
+	return Change{ID: a.ID, Revision: sideRevision(&a, party), Party: party, TxID: a.TxID, At: a.UpdatedAt}, true, nil
+}
+
+// sideRevision is a crossing authorization's revision on party's side: 1
+// granted or 2 revoked for the owner, the count of uses for the requester
+// (ADR 18).
+func sideRevision(a *record.Authorization, party string) int {
+	switch {
+	case party != a.Owner:
+		return int(a.Uses)
+	case a.Revocation != nil:
+		return 2
+	}
+	return 1
+}
+
+// authorizationCurrent: an authorization's export is current if it holds
+// the written change or a later one: that transaction, a later time, or,
+// within the same second (uses counted several times in one), at least
+// the change's revision of its party's side.
+func authorizationCurrent(payload []byte, c Change) (bool, error) {
+	var e record.AuthorizationExport
+	if err := json.Unmarshal(payload, &e); err != nil || e.Authorization == nil {
+		return false, fmt.Errorf("the export of authorization %s does not decode", c.ID)
+	}
+	a := e.Authorization
+	return a.TxID == c.TxID || a.UpdatedAt.After(c.At) || a.UpdatedAt.Equal(c.At) && sideRevision(a, c.Party) >= c.Revision, nil
 }
 
 func readHandoff(v []byte, source []string) (Change, bool, error) {
