@@ -133,11 +133,13 @@ func (d *direction) follow(ctx context.Context) error {
 			select {
 			case b, ok = <-blocks:
 			default:
-				if err := d.flush(ctx, p); err != nil {
-					return err
+				if b, ok = d.behind(ctx, p, blocks); b == nil && ok {
+					if err := d.flush(ctx, p); err != nil {
+						return err
+					}
+					start = p.next
+					continue
 				}
-				start = p.next
-				continue
 			}
 		}
 		if !ok {
@@ -155,6 +157,34 @@ func (d *direction) follow(ctx context.Context) error {
 			}
 			start = p.next
 		}
+	}
+}
+
+// behindWait bounds the wait for a block the source is known to hold.
+const behindWait = 2 * time.Second
+
+// behind takes the next block when the source's height, as last polled,
+// says it holds blocks not read yet: under load, changes of many blocks
+// then go in one import instead of one per block, so the relay keeps up.
+// It returns no block (and ok) when the pending changes should be
+// flushed now: the source holds no more, BatchSize is near, or the block
+// is not there within behindWait.
+func (d *direction) behind(ctx context.Context, p *pending, blocks <-chan *common.Block) (*common.Block, bool) {
+	d.mu.Lock()
+	height := d.st.SourceHeight
+	d.mu.Unlock()
+	if p.next >= height || len(p.changes) >= d.cfg.BatchSize {
+		return nil, true
+	}
+	t := time.NewTimer(behindWait)
+	defer t.Stop()
+	select {
+	case b, ok := <-blocks:
+		return b, ok
+	case <-t.C:
+		return nil, true
+	case <-ctx.Done():
+		return nil, true
 	}
 }
 

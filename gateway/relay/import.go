@@ -41,13 +41,19 @@ func (d *direction) importAll(ctx context.Context, k kind, items []record.RelayI
 	return nil
 }
 
+// importTimeout bounds one import's submission and commit; past it the
+// direction starts again from its checkpoint (the import is idempotent).
+const importTimeout = time.Minute
+
 // importBatch submits one import and counts what it applied.
 func (d *direction) importBatch(ctx context.Context, k kind, items []record.RelayItem) error {
 	arg, err := json.Marshal(items)
 	if err != nil {
 		return err
 	}
-	res, err := d.dst.Submit(ctx, identity, "relay", k.imp, string(arg))
+	sctx, cancel := context.WithTimeout(ctx, importTimeout) // a transaction an orderer lost is not waited for for ever
+	defer cancel()
+	res, err := d.dst.Submit(sctx, identity, "relay", k.imp, string(arg))
 	if err != nil {
 		return err
 	}
