@@ -41,9 +41,10 @@ func (d *direction) importAll(ctx context.Context, k kind, items []record.RelayI
 	return nil
 }
 
-// importTimeout bounds one import's submission and commit; past it the
-// direction starts again from its checkpoint (the import is idempotent).
-const importTimeout = time.Minute
+// importTimeout bounds one import's submission and commit (a block takes a
+// second or two): past it, as when an orderer lost the transaction, the
+// direction starts again from its checkpoint (imports are idempotent).
+const importTimeout = 15 * time.Second
 
 // importBatch submits one import and counts what it applied.
 func (d *direction) importBatch(ctx context.Context, k kind, items []record.RelayItem) error {
