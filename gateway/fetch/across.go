@@ -10,18 +10,12 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// recordedThere reports whether the access a request asks for is recorded
-// on the requester's channel rather than by this provider: its
-// authorization, as this channel holds it, crosses to another channel
-// (ADR 18: accesses under a crossing authorization are counted on the
-// requester's channel only). An authorization that cannot be read is
-// left to RecordAccess, which refuses it in the ledger's words.
-func (s *Server) recordedThere(ctx context.Context, q record.DataRequest) bool {
-	if s.cfg.Channel == "" {
-		return false
-	}
-	a, err := s.ledger.Authorization(ctx, q.AuthorizationID)
-	return err == nil && a.Crossing != nil && a.Crossing.To != s.cfg.Channel
+// recordedThere reports whether accesses under authorization a, as this
+// channel holds it, are recorded on the requester's channel rather than
+// by this provider: it crosses to another channel (ADR 18: accesses under
+// a crossing authorization are counted on the requester's channel only).
+func (s *Server) recordedThere(a *record.Authorization) bool {
+	return s.cfg.Channel != "" && a.Crossing != nil && a.Crossing.To != s.cfg.Channel
 }
 
 // relayed waits, up to RelayWait, for an access record the requester

@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"context"
 	"crypto/x509"
 	"time"
 
@@ -26,16 +25,11 @@ func (s *Server) timely(q record.DataRequest) error {
 	return nil
 }
 
-// allowed judges a new request by its authorization as this channel
+// allowed judges a new request by its authorization a as this channel
 // holds it, with the chaincode's rule (record.Authorization.Allows), so
 // that a request the ledger would refuse costs no projection: its
-// refusal is recorded as a denial. An authorization that cannot be read
-// is left to the ledger (RecordAccess answers it in its own words).
-func (s *Server) allowed(ctx context.Context, q record.DataRequest) error {
-	a, err := s.ledger.Authorization(ctx, q.AuthorizationID)
-	if err != nil {
-		return nil
-	}
+// refusal is recorded as a denial.
+func (s *Server) allowed(a *record.Authorization, q record.DataRequest) error {
 	if a.Requester != q.Requester {
 		return record.Errorf(record.CodeForbidden, "authorization %s was granted to %s, not %s", a.ID, a.Requester, q.Requester)
 	}

@@ -290,9 +290,13 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 // requester records it (recordedThere), record sends it the digest
 // instead and returns no outbox.
 func (s *Server) record(ctx context.Context, st network.Stream, sr record.SignedRequest) (*outbox, *record.AccessRecord, error) {
-	err := s.timely(sr.Request) // a resume reuses its request: the resume period bounds it
-	if err == nil {
-		err = s.allowed(ctx, sr.Request)
+	// The time is judged for a new request only (a resume reuses its
+	// request; the resume period bounds it); an authorization that cannot
+	// be read is left to RecordAccess, which answers in the ledger's words.
+	a, aerr := s.ledger.Authorization(ctx, sr.Request.AuthorizationID)
+	err := s.timely(sr.Request)
+	if err == nil && aerr == nil {
+		err = s.allowed(a, sr.Request)
 	}
 	if err != nil {
 		return nil, nil, s.deny(ctx, sr, err)
@@ -313,7 +317,7 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 	case err != nil:
 		return nil, nil, fmt.Errorf("project the rows: %w", err)
 	}
-	if s.recordedThere(ctx, sr.Request) {
+	if aerr == nil && s.recordedThere(a) {
 		o.close() // the rows go on the resume that follows the requester's record
 		return nil, nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(o.t.Digest)})
 	}

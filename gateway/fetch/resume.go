@@ -17,8 +17,10 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 		return nil, errorf(api.CodeNotResumable, format, args...)
 	}
 	rec, err := s.ledger.Access(ctx, r.AccessID)
-	if record.CodeOf(err) == record.CodeNotFound && s.recordedThere(ctx, sr.Request) {
-		rec, err = s.relayed(ctx, r.AccessID)
+	if record.CodeOf(err) == record.CodeNotFound {
+		if a, aerr := s.ledger.Authorization(ctx, sr.Request.AuthorizationID); aerr == nil && s.recordedThere(a) {
+			rec, err = s.relayed(ctx, r.AccessID)
+		}
 	}
 	if err != nil {
 		return refuse("access record %.80s: %v", r.AccessID, err)
