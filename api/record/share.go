@@ -30,6 +30,7 @@ type Authorization struct {
 type AccessRequest struct {
 	Signed         SignedRequest `json:"signed" doc:"the requester's signed request"`
 	ResponseDigest string        `json:"responseDigest" doc:"SM3 hash list (internal/hashlist) of the response bytes the provider will send, hex"`
+	SaltNonce      string        `json:"saltNonce,omitempty" doc:"the provider's fresh 16 random bytes (32 lower-case hex) from which, with its secret key, it derives the response salt; drawn anew for every submission"`
 }
 
 // AccessRecord is one access, granted or denied, on the audit trail.
@@ -45,6 +46,7 @@ type AccessRecord struct {
 	Purpose         string         `json:"purpose" doc:"the purpose code"`
 	RequestDigest   string         `json:"requestDigest,omitempty" doc:"SM3 of the request body, hex"`
 	ResponseDigest  string         `json:"responseDigest,omitempty" doc:"SM3 hash list (internal/hashlist) of the response body, hex"`
+	SaltNonce       string         `json:"saltNonce,omitempty" doc:"the provider's nonce of the response salt (docs/gateway.md, Response bytes), hex"`
 	Subjects        []string       `json:"subjects,omitempty" doc:"holder pseudonyms concerned; empty: any"`
 	Reason          string         `json:"reason,omitempty" doc:"denials: the refusal's code"`
 	DetailDigest    string         `json:"detailDigest,omitempty" doc:"denials: SM3 of the provider's text, kept off the ledger"`

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/hex"
 	"slices"
 	"time"
 
@@ -39,6 +40,9 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 	if err := checkDigest("response digest", r.ResponseDigest); err != nil {
 		return nil, err
 	}
+	if b, err := hex.DecodeString(r.SaltNonce); r.SaltNonce != "" && (err != nil || len(b) != 16 || hex.EncodeToString(b) != r.SaltNonce) {
+		return nil, record.Errorf(record.CodeInvalidArgument, "the salt nonce is 16 bytes as 32 lower-case hex digits")
+	}
 	reqDigest, err := r.Signed.Digest()
 	if err != nil {
 		return nil, err
@@ -76,9 +80,9 @@ func RecordAccess(s State, r record.AccessRequest) (*record.AccessRecord, error)
 	signed := r.Signed
 	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindAccess, AuthorizationID: a.ID, Owner: a.Owner, Requester: a.Requester,
 		RequesterID: q.RequesterID, DatasetID: q.DatasetID, Fields: q.Fields, Purpose: q.Purpose, RequestDigest: reqDigest,
-		ResponseDigest: r.ResponseDigest, Subjects: q.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now, Signed: &signed}
+		ResponseDigest: r.ResponseDigest, SaltNonce: r.SaltNonce, Subjects: q.Subjects, RecordedBy: tx.caller.MSPID, At: tx.now, Signed: &signed}
 	if err := a.Allows(tx.now, q); err != nil {
-		rec.Kind, rec.Reason, rec.ResponseDigest = record.KindDenial, string(record.CodeOf(err)), ""
+		rec.Kind, rec.Reason, rec.ResponseDigest, rec.SaltNonce = record.KindDenial, string(record.CodeOf(err)), "", ""
 		return rec, writeAccess(s, rec)
 	}
 	a.Uses++

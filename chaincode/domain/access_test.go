@@ -77,9 +77,13 @@ func (w *world) mustAccess(r record.DataRequest) *record.AccessRecord {
 func TestAnAccessIsRecordedByTheProviderWithTheRequestersSignedRequest(t *testing.T) {
 	w := sharing(t)
 	signed := w.signed("wuhu-requester", access("address"))
-	rec, err := w.submitAccess("hefei-owner", record.AccessRequest{Signed: signed, ResponseDigest: digest("rows")})
+	nonce := "0123456789abcdef0123456789abcdef"
+	rec, err := w.submitAccess("hefei-owner", record.AccessRequest{Signed: signed, ResponseDigest: digest("rows"), SaltNonce: nonce})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rec.SaltNonce != nonce {
+		t.Errorf("the record keeps salt nonce %q, want %q", rec.SaltNonce, nonce)
 	}
 	reqDigest, err := signed.Digest()
 	if err != nil {
@@ -128,6 +132,7 @@ func TestRecordAccessErrors(t *testing.T) {
 		{"an unregistered dataset", "", "", func(r *record.DataRequest) { r.DatasetID = "anhui.health" }, nil, record.CodeNotFound},
 		{"another owner's dataset", "", "", func(r *record.DataRequest) { r.DatasetID = "wuhu.census" }, nil, record.CodeInvalidArgument},
 		{"a response digest that is not SM3 hex", "", "", nil, func(_ *world, r *record.AccessRequest) { r.ResponseDigest = "abc" }, record.CodeInvalidArgument},
+		{"a salt nonce that is not 16 bytes of hex", "", "", nil, func(_ *world, r *record.AccessRequest) { r.SaltNonce = "ABCD" }, record.CodeInvalidArgument},
 		{"too many subjects", "", "", func(r *record.DataRequest) { r.Subjects = make([]string, 101) }, nil, record.CodeTooLarge},
 		{"a nonce that is not hex", "", "", func(r *record.DataRequest) { r.Nonce = "zz" }, nil, record.CodeInvalidArgument},
 		{"a request signed an hour ago", "", "", func(r *record.DataRequest) { r.At = t0.Add(-time.Hour) }, nil, record.CodeInvalidArgument},

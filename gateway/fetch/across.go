@@ -44,14 +44,14 @@ func (r *recordIt) Error() string {
 }
 
 // recordOwn records the access on the requester's channel, as the
-// provider asked, with the response digest it gave; the transfer then
+// provider asked, with the response digest and salt nonce it gave; the transfer then
 // resumes from chunk 0 under the record's ID. A refusal the ledger
 // committed is a denial; one it wrote nothing for carries its code.
-func (c *Client) recordOwn(ctx context.Context, t *transfer, digest string) error {
+func (c *Client) recordOwn(ctx context.Context, t *transfer, ri *recordIt) error {
 	if c.cfg.Recorder == nil {
 		return errorf(api.CodeNotCommitted, "the provider asks this gateway to record the access on its channel, and it has no identity to record it with")
 	}
-	rec, err := c.cfg.Recorder.RecordAccess(ctx, record.AccessRequest{Signed: t.signed, ResponseDigest: digest})
+	rec, err := c.cfg.Recorder.RecordAccess(ctx, record.AccessRequest{Signed: t.signed, ResponseDigest: ri.ResponseDigest, SaltNonce: ri.SaltNonce})
 	if err != nil {
 		if code := refusal(err); code != "" {
 			msg := "the ledger refused the access"

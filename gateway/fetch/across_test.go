@@ -73,7 +73,7 @@ func (d deltaSide) RecordAccess(_ context.Context, r record.AccessRequest) (*rec
 	defer d.mu.Unlock()
 	d.seq++
 	rec := &record.AccessRecord{ID: "tx-" + strconv.Itoa(d.seq), Kind: record.KindAccess, AuthorizationID: r.Signed.Request.AuthorizationID,
-		RequestDigest: digest, ResponseDigest: r.ResponseDigest, At: time.Now()}
+		RequestDigest: digest, ResponseDigest: r.ResponseDigest, SaltNonce: r.SaltNonce, At: time.Now()}
 	if d.refuse != "" {
 		rec.Kind, rec.Reason, rec.ResponseDigest = record.KindDenial, d.refuse, ""
 	}
@@ -158,4 +158,27 @@ func TestAFetchAcrossChannelsFailsWithoutARecordOnTheProvidersChannel(t *testing
 			t.Fatalf("got %v, want %s", err, api.CodeNotCommitted)
 		}
 	})
+}
+
+// The same signed request sent again gets another salt nonce, and so a
+// digest of the same rows that tells nothing: without recording, a
+// requester cannot watch a subject's values through the record message.
+func TestEachRecordMessageHasItsOwnSalt(t *testing.T) {
+	n, _ := newTwoChannels(t, time.Second)
+	q := ask("AUTH-X", "members")
+	q.Subjects = []string{n.rows.tables["hefei.household"].rows[3][4]}
+	sr, _ := n.signedAsk(q)
+	var seen []recordIt
+	for range 2 {
+		_, r := n.rawStream(hello{Signed: sr})
+		typ, body, err := readMsg(r, nil)
+		var ri recordIt
+		if err != nil || typ != msgRecord || decodeJSON(body, &ri) != nil {
+			t.Fatalf("type %d %s, %v; want a record message", typ, body, err)
+		}
+		seen = append(seen, ri)
+	}
+	if seen[0].SaltNonce == seen[1].SaltNonce || seen[0].ResponseDigest == seen[1].ResponseDigest {
+		t.Errorf("two answers to one request: %+v", seen)
+	}
 }

@@ -29,8 +29,8 @@ const pipeDepth = 4
 // newOutbox projects the request's rows once, hashing them on the
 // calling goroutine while another seals and writes them, under a fresh
 // key bound to the request's digest; salt gives the response salt of
-// that digest. Chunks before from are hashed but not kept (a resume's).
-func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, salt func(string) string, size int, from uint32) (*outbox, error) {
+// that digest and nonce. Chunks before from are hashed but not kept (a resume's).
+func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedRequest, nonce string, salt func(string, string) string, size int, from uint32) (*outbox, error) {
 	digest, err := sr.Digest()
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func newOutbox(ctx context.Context, dir string, rows Rows, sr record.SignedReque
 	if err != nil {
 		return nil, fmt.Errorf("fetch outbox: %w", err)
 	}
-	o := &outbox{f: f, key: key, salt: salt(digest)}
+	o := &outbox{f: f, key: key, salt: salt(digest, nonce)}
 	w := bufio.NewWriterSize(f, 1<<20)
 	out := make([]byte, 0, chunkIndexBytes+size+sealOverhead)
 	var i uint32

@@ -301,7 +301,11 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 	if err != nil {
 		return nil, nil, s.deny(ctx, sr, err)
 	}
-	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize, 0)
+	nonce, err := saltNonce()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, nonce, s.salt, s.cfg.ChunkSize, 0)
 	switch {
 	case errors.Is(err, ErrUnknownDataset):
 		return nil, nil, s.deny(ctx, sr, record.Wrap(record.CodeNotFound, err, "the owner's gateway holds no rows of dataset %.64q", sr.Request.DatasetID))
@@ -319,9 +323,9 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 	}
 	if aerr == nil && s.recordedThere(a) {
 		o.close() // the rows go on the resume that follows the requester's record
-		return nil, nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(o.t.Digest)})
+		return nil, nil, writeJSON(st, msgRecord, recordIt{ResponseDigest: hexDigest(o.t.Digest), SaltNonce: nonce})
 	}
-	rec, err := s.commit(ctx, sr, o.t.Digest)
+	rec, err := s.commit(ctx, sr, o.t.Digest, nonce)
 	if err != nil {
 		o.close()
 		return nil, nil, err
@@ -331,8 +335,8 @@ func (s *Server) record(ctx context.Context, st network.Stream, sr record.Signed
 
 // commit records the access with its response digest and waits for the
 // commit.
-func (s *Server) commit(ctx context.Context, sr record.SignedRequest, digest [32]byte) (*record.AccessRecord, error) {
-	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(digest)})
+func (s *Server) commit(ctx context.Context, sr record.SignedRequest, digest [32]byte, nonce string) (*record.AccessRecord, error) {
+	rec, err := s.ledger.RecordAccess(ctx, record.AccessRequest{Signed: sr, ResponseDigest: hexDigest(digest), SaltNonce: nonce})
 	if err != nil {
 		code := refusal(err)
 		if code == "" {
@@ -410,12 +414,25 @@ func randomKey() ([]byte, error) {
 }
 
 // salt is the response salt of the request of digest requestDigest (64
-// hex): the first 16 bytes of HMAC-SM3 under the salt key of
-// "wanledger/fetch-salt/1" 0x00 and the digest, hex. The response
+// hex) under nonce (32 hex, drawn for each access submitted and kept on its
+// record): the first 16 bytes of HMAC-SM3, under the salt key, of
+// "wanledger/fetch-salt/2" 0x00 digest 0x00 nonce, hex. The response
 // header carries it, so the response digest on the ledger cannot be
-// matched against guessed rows (a response of a few values could be)
-// by anyone who has not received the response; a resume derives the same.
-func (s *Server) salt(requestDigest string) string {
-	m := gm.HMACSM3(s.cfg.SaltKey, append([]byte("wanledger/fetch-salt/1\x00"), requestDigest...))
+// matched against guessed rows (a response of a few values could be) by
+// anyone who has not received the response; a fresh nonce for every
+// submission makes the digest of a request sent again (a replay, or
+// across channels a request the requester never records) new and unknown
+// too, and a resume derives the same salt from its record.
+func (s *Server) salt(requestDigest, nonce string) string {
+	m := gm.HMACSM3(s.cfg.SaltKey, []byte("wanledger/fetch-salt/2\x00"+requestDigest+"\x00"+nonce))
 	return hex.EncodeToString(m[:saltLen])
+}
+
+// saltNonce draws a response salt's nonce: 16 random bytes, hex.
+func saltNonce() (string, error) {
+	b := make([]byte, saltLen)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }

@@ -150,7 +150,7 @@ func (c *Client) run(ctx context.Context, provider peer.ID, t *transfer) (*Resul
 		}
 		var ri *recordIt
 		if errors.As(err, &ri) {
-			if err := c.recordOwn(ctx, t, ri.ResponseDigest); err != nil {
+			if err := c.recordOwn(ctx, t, ri); err != nil {
 				return nil, err
 			}
 			continue // the access is recorded: now comes the transfer

@@ -50,7 +50,7 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 // before any row leaves. So a resume delivers exactly the response the
 // access recorded, whoever recorded it.
 func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKey, rec *record.AccessRecord, sr record.SignedRequest, from uint32) error {
-	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, s.salt, s.cfg.ChunkSize, from)
+	o, err := newOutbox(ctx, s.cfg.SpoolDir, s.rows, sr, rec.SaltNonce, s.salt, s.cfg.ChunkSize, from)
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,7 @@ type accept struct {
 // it to the provider's channel.
 type recordIt struct {
 	ResponseDigest string `json:"responseDigest"`
+	SaltNonce      string `json:"saltNonce"`
 }
 
 // failure ends an exchange with a stable code; DenialID names the denial
