@@ -22,19 +22,11 @@ func (s *Server) recordedThere(a *record.Authorization) bool {
 // committed on its channel to reach this one, imported by the relay from a
 // proof its peers endorsed: only then may the rows leave.
 func (s *Server) relayed(ctx context.Context, id string) (*record.AccessRecord, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RelayWait)
-	defer cancel()
-	for {
-		rec, err := s.ledger.Access(ctx, id)
-		if record.CodeOf(err) != record.CodeNotFound {
-			return rec, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, record.Errorf(record.CodeNotFound, "access record %.80s did not reach this channel within %s", id, s.cfg.RelayWait)
-		case <-time.After(250 * time.Millisecond):
-		}
+	rec, err := awaitAccess(ctx, s.ledger, id, s.cfg.RelayWait, 250*time.Millisecond)
+	if errors.Is(err, errNotThere) {
+		return nil, record.Errorf(record.CodeNotFound, "access record %.80s did not reach this channel within %s", id, s.cfg.RelayWait)
 	}
+	return rec, err
 }
 
 // Error makes a recordIt travel from receive to run as an error: it ends

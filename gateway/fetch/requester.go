@@ -346,20 +346,34 @@ func (c *Client) finish(ctx context.Context, t *transfer, end totals) (*Result, 
 // committed reads the access record, waiting for it to reach the
 // requester's peer.
 func (c *Client) committed(ctx context.Context, id string) (*record.AccessRecord, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.RecordWait)
+	rec, err := awaitAccess(ctx, c.ledger, id, c.cfg.RecordWait, 200*time.Millisecond)
+	switch {
+	case errors.Is(err, errNotThere):
+		return nil, errorf(api.CodeDigestMismatch, "access record %s is not on the ledger", id)
+	case err != nil:
+		return nil, fmt.Errorf("read access record %s: %w", id, err)
+	}
+	return rec, nil
+}
+
+// errNotThere: an access record did not appear within the wait.
+var errNotThere = errors.New("the access record did not appear within the wait")
+
+// awaitAccess reads access record id through l, again every interval
+// while the ledger says NOT_FOUND, for at most wait (errNotThere then);
+// any other answer is returned as it is.
+func awaitAccess(ctx context.Context, l AccessReader, id string, wait, interval time.Duration) (*record.AccessRecord, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	for {
-		rec, err := c.ledger.Access(ctx, id)
-		if err == nil {
-			return rec, nil
-		}
+		rec, err := l.Access(ctx, id)
 		if record.CodeOf(err) != record.CodeNotFound {
-			return nil, fmt.Errorf("read access record %s: %w", id, err)
+			return rec, err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, errorf(api.CodeDigestMismatch, "access record %s is not on the ledger", id)
-		case <-time.After(200 * time.Millisecond):
+			return nil, errNotThere
+		case <-time.After(interval):
 		}
 	}
 }
