@@ -81,25 +81,6 @@ type Identities interface {
 	PeerMSP(p peer.ID) (string, error)
 }
 
-// Ledger is what a provider needs of the ledger, as its data-owner
-// identity. RecordAccess submits share:RecordAccess and returns the record
-// once committed: an access, or a denial the chaincode committed (its
-// Reason the code). An error carrying one of the chaincode's codes
-// (record.Codes, as a *record.Error, an *api.Error or a "CODE: message")
-// is a refusal that wrote nothing; any other error, a failure to commit.
-// RecordDenial records a refusal the provider makes itself.
-type Ledger interface {
-	AccessReader
-	RecordAccess(ctx context.Context, r record.AccessRequest) (*record.AccessRecord, error)
-	RecordDenial(ctx context.Context, d record.DenialRequest) (*record.AccessRecord, error)
-	Authorization(ctx context.Context, id string) (*record.Authorization, error)
-}
-
-// AccessReader reads a committed access record by its ID (share:GetAccess).
-type AccessReader interface {
-	Access(ctx context.Context, id string) (*record.AccessRecord, error)
-}
-
 // Config tunes a Server.
 type Config struct {
 	// ChunkSize is the plaintext bytes of rows per chunk: DefaultChunk if
@@ -275,11 +256,18 @@ func (s *Server) serve(ctx context.Context, st network.Stream, from peer.ID, h h
 		return err
 	}
 	defer o.close()
+	return s.deliver(st, eph, o, rec.ID, 0)
+}
+
+// deliver sends the accept of access id, with the outbox's transfer key
+// encrypted to the request's ephemeral key, then the outbox's chunks from
+// from and its end.
+func (s *Server) deliver(st network.Stream, eph *gm.PublicKey, o *outbox, id string, from uint32) error {
 	wrapped, err := eph.Encrypt(o.key)
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: o.salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize}); err != nil {
+	if err := writeJSON(st, msgAccept, accept{AccessID: id, Salt: o.salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
 		return err
 	}
 	return o.send(st) // blocks while the requester's window is full

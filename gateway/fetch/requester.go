@@ -356,28 +356,6 @@ func (c *Client) committed(ctx context.Context, id string) (*record.AccessRecord
 	return rec, nil
 }
 
-// errNotThere: an access record did not appear within the wait.
-var errNotThere = errors.New("the access record did not appear within the wait")
-
-// awaitAccess reads access record id through l, again every interval
-// while the ledger says NOT_FOUND, for at most wait (errNotThere then);
-// any other answer is returned as it is.
-func awaitAccess(ctx context.Context, l AccessReader, id string, wait, interval time.Duration) (*record.AccessRecord, error) {
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	for {
-		rec, err := l.Access(ctx, id)
-		if record.CodeOf(err) != record.CodeNotFound {
-			return rec, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, errNotThere
-		case <-time.After(interval):
-		}
-	}
-}
-
 // Result is a fetch whose rows match the committed access record.
 type Result struct {
 	AccessID string               // the access record's ID

@@ -16,11 +16,11 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 	refuse := func(format string, args ...any) (*record.AccessRecord, error) {
 		return nil, errorf(api.CodeNotResumable, format, args...)
 	}
+	// The record, if it is the request's, names the request's authorization.
+	a, aerr := s.ledger.Authorization(ctx, sr.Request.AuthorizationID)
 	rec, err := s.ledger.Access(ctx, r.AccessID)
-	if record.CodeOf(err) == record.CodeNotFound {
-		if a, aerr := s.ledger.Authorization(ctx, sr.Request.AuthorizationID); aerr == nil && s.recordedThere(a) {
-			rec, err = s.relayed(ctx, r.AccessID)
-		}
+	if record.CodeOf(err) == record.CodeNotFound && aerr == nil && s.recordedThere(a) {
+		rec, err = s.relayed(ctx, r.AccessID)
 	}
 	if err != nil {
 		return refuse("access record %.80s: %v", r.AccessID, err)
@@ -33,9 +33,8 @@ func (s *Server) resumable(ctx context.Context, sr record.SignedRequest, r *resu
 	if now.Sub(rec.At) > s.cfg.ResumePeriod {
 		return refuse("access record %s is older than the resume period of %s", rec.ID, s.cfg.ResumePeriod)
 	}
-	a, err := s.ledger.Authorization(ctx, rec.AuthorizationID)
-	if err != nil {
-		return refuse("authorization %s: %v", rec.AuthorizationID, err)
+	if aerr != nil {
+		return refuse("authorization %s: %v", rec.AuthorizationID, aerr)
 	}
 	if a.Revocation != nil || !record.Within(now, a.ValidFrom, a.ValidTo) {
 		return refuse("authorization %s is no longer active", a.ID)
@@ -61,12 +60,5 @@ func (s *Server) stream(ctx context.Context, st network.Stream, eph *gm.PublicKe
 	if from > o.t.Chunks {
 		return errorf(api.CodeNotResumable, "chunk %d is past the end, %d", from, o.t.Chunks)
 	}
-	wrapped, err := eph.Encrypt(o.key)
-	if err != nil {
-		return err
-	}
-	if err := writeJSON(st, msgAccept, accept{AccessID: rec.ID, Salt: o.salt, Key: wrapped, ChunkSize: s.cfg.ChunkSize, From: from}); err != nil {
-		return err
-	}
-	return o.send(st) // blocks while the requester's window is full
+	return s.deliver(st, eph, o, rec.ID, from)
 }
