@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -392,35 +391,4 @@ func (s *Server) deny(ctx context.Context, sr record.SignedRequest, cause error)
 	}
 	e.DenialID = rec.ID
 	return e
-}
-
-// randomKey is a fresh 16-byte SM4 transfer key.
-func randomKey() ([]byte, error) {
-	key := make([]byte, 16)
-	_, err := rand.Read(key)
-	return key, err
-}
-
-// salt is the response salt of the request of digest requestDigest (64
-// hex) under nonce (32 hex, drawn for each access submitted and kept on its
-// record): the first 16 bytes of HMAC-SM3, under the salt key, of
-// "wanledger/fetch-salt/2" 0x00 digest 0x00 nonce, hex. The response
-// header carries it, so the response digest on the ledger cannot be
-// matched against guessed rows (a response of a few values could be) by
-// anyone who has not received the response; a fresh nonce for every
-// submission makes the digest of a request sent again (a replay, or
-// across channels a request the requester never records) new and unknown
-// too, and a resume derives the same salt from its record.
-func (s *Server) salt(requestDigest, nonce string) string {
-	m := gm.HMACSM3(s.cfg.SaltKey, []byte("wanledger/fetch-salt/2\x00"+requestDigest+"\x00"+nonce))
-	return hex.EncodeToString(m[:saltLen])
-}
-
-// saltNonce draws a response salt's nonce: 16 random bytes, hex.
-func saltNonce() (string, error) {
-	b := make([]byte, saltLen)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
 }
