@@ -36,24 +36,34 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 	if err := checkEndpoint(peerID, addrs); err != nil {
 		return nil, err
 	}
-	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Revision: 1, Record: tx.record()}
-	old, err := GetGatewayEndpoint(s, ep.MSPID)
-	switch {
-	case err == nil:
-		ep.Revision = old.Revision + 1
-	case record.CodeOf(err) != record.CodeNotFound:
+	old, err := heldEndpoint(s, tx.caller.MSPID)
+	if err != nil {
 		return nil, err
 	}
-	if err := putEndpoint(s, ep); err != nil {
+	ep := &record.GatewayEndpoint{MSPID: tx.caller.MSPID, PeerID: peerID, Addrs: addrs, Revision: 1, Record: tx.record()}
+	if old != nil {
+		ep.Revision = old.Revision + 1
+	}
+	if err := putEndpoint(s, ep, old); err != nil {
 		return nil, err
 	}
 	return ep, emit(s, EventGatewayEndpointSet, ep)
 }
 
+// heldEndpoint is an organisation's endpoint as this channel holds it, nil
+// if none.
+func heldEndpoint(s State, msp string) (*record.GatewayEndpoint, error) {
+	ep, err := GetGatewayEndpoint(s, msp)
+	if record.CodeOf(err) == record.CodeNotFound {
+		return nil, nil
+	}
+	return ep, err
+}
+
 // putEndpoint stores an endpoint and its peer ID's index entry, replacing
-// the organisation's previous one; a peer ID of another organisation's
-// endpoint is ALREADY_EXISTS.
-func putEndpoint(s State, ep *record.GatewayEndpoint) error {
+// old, the organisation's previous one (nil: none), and its entry; a peer
+// ID of another organisation's endpoint is ALREADY_EXISTS.
+func putEndpoint(s State, ep, old *record.GatewayEndpoint) error {
 	pk, err := key(s, objEndpointPeer, ep.PeerID)
 	if err != nil {
 		return err
@@ -65,12 +75,7 @@ func putEndpoint(s State, ep *record.GatewayEndpoint) error {
 	if owner != nil && string(owner) != ep.MSPID {
 		return record.Errorf(record.CodeAlreadyExists, "peer ID %.64s is %s's gateway", ep.PeerID, owner)
 	}
-	old, err := GetGatewayEndpoint(s, ep.MSPID)
-	switch {
-	case record.CodeOf(err) == record.CodeNotFound:
-	case err != nil:
-		return err
-	case old.PeerID != ep.PeerID:
+	if old != nil && old.PeerID != ep.PeerID {
 		ok, err := key(s, objEndpointPeer, old.PeerID)
 		if err != nil {
 			return err

@@ -63,13 +63,12 @@ func applyEndpoint(s State, _ txContext, in *record.GatewayEndpoint) (string, er
 	if MemberOf(s.Channel(), in.MSPID) {
 		return record.OutcomeUnchanged, nil
 	}
-	held, err := GetGatewayEndpoint(s, in.MSPID)
+	held, err := heldEndpoint(s, in.MSPID)
 	switch {
-	case record.CodeOf(err) == record.CodeNotFound:
 	case err != nil:
 		return "", err
-	case in.Revision <= held.Revision:
+	case held != nil && in.Revision <= held.Revision:
 		return record.OutcomeUnchanged, nil
 	}
-	return record.OutcomeApplied, putEndpoint(s, in)
+	return record.OutcomeApplied, putEndpoint(s, in, held)
 }
