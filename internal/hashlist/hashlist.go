@@ -60,19 +60,31 @@ func top(n uint64, leaves [][32]byte) [32]byte {
 type Hasher struct {
 	buf    []byte
 	n      uint64
-	free   chan []byte
+	made   int         // block buffers made, up to cap(free)
+	free   chan []byte // block buffers hashed and free again
 	leaves []*[32]byte
 	wg     sync.WaitGroup
 }
 
-// New makes a Hasher.
+// New makes a Hasher. Its block buffers are made as the stream needs them,
+// so a short stream costs one.
 func New() *Hasher {
-	depth := runtime.GOMAXPROCS(0) + 1
-	h := &Hasher{free: make(chan []byte, depth)}
-	for range depth {
-		h.free <- make([]byte, 0, BlockSize)
+	return &Hasher{free: make(chan []byte, runtime.GOMAXPROCS(0)+1)}
+}
+
+// block returns a free block buffer, making one while fewer than
+// cap(free) exist, else waiting for one to be hashed.
+func (h *Hasher) block() []byte {
+	select {
+	case b := <-h.free:
+		return b
+	default:
 	}
-	return h
+	if h.made < cap(h.free) {
+		h.made++
+		return make([]byte, 0, BlockSize)
+	}
+	return <-h.free
 }
 
 // Write appends p to the stream; it never fails.
@@ -81,7 +93,7 @@ func (h *Hasher) Write(p []byte) (int, error) {
 	h.n += uint64(n)
 	for len(p) > 0 {
 		if h.buf == nil {
-			h.buf = <-h.free
+			h.buf = h.block()
 		}
 		k := min(len(p), BlockSize-len(h.buf))
 		h.buf = append(h.buf, p[:k]...)
