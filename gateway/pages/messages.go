@@ -3,7 +3,8 @@ package pages
 import "strings"
 
 // messages are the pages' texts by key: Chinese, then English. Keys under
-// "js." are the scripts' (handed to them in the body's data-messages).
+// "js." are the scripts' (handed to them in the body's data-messages). Each
+// page's own texts are in its messages_<page>.go, added by addMessages.
 var messages = map[string][2]string{
 	"site":            {"wanledger 网关", "wanledger gateway"},
 	"skip":            {"跳到主要内容", "Skip to main content"},
@@ -98,6 +99,17 @@ var messages = map[string][2]string{
 	"js.check.within-validity":               {"在有效期内", "within validity"},
 	"js.check.disclosed-fields-match":        {"披露字段与摘要一致", "disclosed fields match"},
 	"js.check.cache-current":                 {"缓存为最新", "cache current"},
+}
+
+// addMessages adds a page's texts to messages; a key given twice is a
+// mistake of the source, caught by every test of the package.
+func addMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("pages: message " + k + " defined twice")
+		}
+		messages[k] = v
+	}
 }
 
 // message is a text in lang (zh or en); an unknown key is itself.
