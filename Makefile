@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test journey unit integration check fabric chromium build clean
+.PHONY: up down purge status test journey unit integration check fabric chromium wasm build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -31,7 +31,7 @@ journey: build
 	scripts/journey.sh
 
 ## unit: everything but the tests that start the network
-unit: chromium
+unit: chromium wasm
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
 
 integration: fabric chromium
@@ -40,6 +40,7 @@ integration: fabric chromium
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./gateway/pages/wasm
 
 ## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once
 chromium:
@@ -49,8 +50,12 @@ chromium:
 fabric: build
 	$(BIN) fabric build
 
-build:
+## wasm: the pages' WebAssembly module (wallet and seal code run in the browser), embedded by build
+wasm:
+	GO=$(GO) scripts/build-wasm.sh
+
+build: wasm
 	$(GO) build -o $(BIN) ./cmd/wanledger
 
 clean:
-	rm -rf bin
+	rm -rf bin gateway/pages/assets/wasm

@@ -28,8 +28,15 @@ var files embed.FS
 // CSP is the Content-Security-Policy of every answer: the page's own
 // origin only, no inline script or style, no framing, forms posting to the
 // gateway only.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; media-src 'self' blob:; " +
+const CSP = "default-src 'none'; " + scriptSrc + "; style-src 'self'; img-src 'self' blob:; connect-src 'self'; media-src 'self' blob:; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// scriptSrc is CSP's script-src of a page without the WebAssembly module;
+// wasmScriptSrc of a page with it.
+const (
+	scriptSrc     = "script-src 'self'"
+	wasmScriptSrc = "script-src 'self' 'wasm-unsafe-eval'"
+)
 
 // Page is one page: its path, its template and the message keys of its
 // title and summary.
@@ -38,6 +45,9 @@ type Page struct {
 	Template string
 	Title    string // a message key
 	Summary  string // a message key
+	// WASM lets the page compile the pages' WebAssembly module (CSP
+	// 'wasm-unsafe-eval', which allows no JavaScript eval).
+	WASM bool
 }
 
 // Pages are the pages served, in the index's order.
@@ -97,7 +107,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch p := r.URL.Path; {
-	case strings.HasPrefix(p, "/ui/assets/") && !strings.HasSuffix(p, "/"):
+	case p == wasmPath:
+		serveWASM(w, r)
+	case strings.HasPrefix(p, "/ui/assets/") && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".wasm.gz"):
 		w.Header().Set("Cache-Control", "no-cache")
 		h.assets.ServeHTTP(w, r)
 	case p == "/ui/qr.svg":
@@ -107,6 +119,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		for _, pg := range Pages {
 			if p == pg.Path {
+				if pg.WASM {
+					w.Header().Set("Content-Security-Policy", strings.Replace(CSP, scriptSrc, wasmScriptSrc, 1))
+				}
 				h.render(w, r, pg.Template, pg.Title)
 				return
 			}

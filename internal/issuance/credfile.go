@@ -102,8 +102,8 @@ func EncodeCredentialFile(c credential.Credential) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// maxCredentialFile bounds what ReadCredential reads.
-const maxCredentialFile = credential.MaxCompact + 4096
+// MaxCredentialFile bounds the bytes of a credential file.
+const MaxCredentialFile = credential.MaxCompact + 4096
 
 // ReadCredential reads a credential file of format credential.FileFormat,
 // or of version 0, unknown properties refused. A version 0 file holds
@@ -111,17 +111,33 @@ const maxCredentialFile = credential.MaxCompact + 4096
 // Seal is nil, its content's SealKeyID empty and its field digests
 // computed from the disclosures.
 func ReadCredential(path string) (credential.Credential, error) {
-	b, err := readLimited(path, maxCredentialFile)
+	b, err := readLimited(path, MaxCredentialFile)
 	if err != nil {
 		return credential.Credential{}, err
+	}
+	c, err := DecodeCredentialFile(b)
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("credential %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// DecodeCredentialFile decodes the bytes of a credential file, as
+// ReadCredential reads them; at most MaxCredentialFile bytes.
+func DecodeCredentialFile(b []byte) (credential.Credential, error) {
+	if len(b) > MaxCredentialFile {
+		return credential.Credential{}, fmt.Errorf("%d bytes, more than a credential file's %d", len(b), MaxCredentialFile)
 	}
 	var head struct {
 		Format string `json:"format"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return credential.Credential{}, fmt.Errorf("credential %s: %w", path, err)
+		return credential.Credential{}, err
 	}
-	var c credential.Credential
+	var (
+		c   credential.Credential
+		err error
+	)
 	switch head.Format {
 	case credential.FileFormat:
 		var f credentialFile
@@ -133,10 +149,7 @@ func ReadCredential(path string) (credential.Credential, error) {
 	default:
 		err = fmt.Errorf("format %q, want %q", head.Format, credential.FileFormat)
 	}
-	if err != nil {
-		return credential.Credential{}, fmt.Errorf("credential %s: %w", path, err)
-	}
-	return c, nil
+	return c, err
 }
 
 // strictJSON decodes one JSON value into v, refusing unknown properties.

@@ -83,11 +83,8 @@ func (w *Wallet) Import(path string) (credential.Credential, error) {
 	if err != nil {
 		return credential.Credential{}, err
 	}
-	if c.Seal == nil {
-		return credential.Credential{}, fmt.Errorf("%s is a version 0 credential, without the seal: ask the issuer for a %s file", path, credential.FileFormat)
-	}
-	if pub := key.Public().Hex(); c.Content.HolderPublicKey != pub {
-		return credential.Credential{}, fmt.Errorf("licence %s is issued to holder key %s, not this wallet's %s", c.Content.ID, c.Content.HolderPublicKey, pub)
+	if err := CheckHeld(key, c); err != nil {
+		return credential.Credential{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.MkdirAll(w.credentials(), 0o700); err != nil {
 		return credential.Credential{}, err
@@ -148,14 +145,35 @@ func (w *Wallet) Present(id string, names []string, nonce, audience string, at t
 	if err != nil {
 		return "", err
 	}
+	return Present(key, c, names, nonce, audience, at)
+}
+
+// CheckHeld checks that c may be held with key: a credential of version 1
+// (version 0 carries no seal) issued to key. The seal itself is checked by
+// verifiers, against the seal key registered on the ledger.
+func CheckHeld(key *gm.PrivateKey, c credential.Credential) error {
+	if c.Seal == nil {
+		return fmt.Errorf("licence %s is a version 0 credential, without the seal: ask the issuer for a %s file", c.Content.ID, credential.FileFormat)
+	}
+	if pub := key.Public().Hex(); c.Content.HolderPublicKey != pub {
+		return fmt.Errorf("licence %s is issued to holder key %s, not this wallet's %s", c.Content.ID, c.Content.HolderPublicKey, pub)
+	}
+	return nil
+}
+
+// Present makes a presentation of c, held with key, disclosing the fields
+// named (none if names is empty) for the verifier audience and its nonce,
+// made at the time given (credential-format.md, "Presentation").
+func Present(key *gm.PrivateKey, c credential.Credential, names []string, nonce, audience string, at time.Time) (string, error) {
 	if c.Content.HolderPublicKey != key.Public().Hex() {
-		return "", fmt.Errorf("licence %s is issued to another holder key than this wallet's", id)
+		return "", fmt.Errorf("licence %s is issued to another holder key than this wallet's", c.Content.ID)
 	}
 	var ds []credential.Disclosure
 	if len(names) > 0 {
+		var err error
 		if ds, err = c.Select(names); err != nil {
 			return "", err
 		}
 	}
-	return presentation.Make(key, id, ds, nonce, audience, at)
+	return presentation.Make(key, c.Content.ID, ds, nonce, audience, at)
 }

@@ -1,0 +1,78 @@
+//go:build js && wasm
+
+// Command wasm is the pages' WebAssembly module: the project's own
+// credential, presentation and issuance code, run in the browser, so that a
+// citizen's wallet key and an agency's seal key sign where they are and are
+// never sent to a gateway. It sets globalThis.wanledger to an object whose
+// functions take strings and arrays of strings and answer {value} or
+// {error}; assets/wasm.js loads it. `make wasm` builds it into
+// gateway/pages/assets/wasm/ (docs/pages.md, ADR 32).
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+)
+
+// export is one function of the module: its arguments as JavaScript
+// values, its answer a value js.ValueOf takes (strings, numbers, bools,
+// []any and map[string]any), or an error.
+type export func(args []js.Value) (any, error)
+
+// exports are the module's functions by name, added by each file's init.
+var exports = map[string]export{}
+
+func main() {
+	obj := js.Global().Get("Object").New()
+	for name, f := range exports {
+		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) (answer any) {
+			defer func() { // a fault of the module is an answer, not a dead page
+				if r := recover(); r != nil {
+					answer = map[string]any{"error": fmt.Sprint("internal error: ", r)}
+				}
+			}()
+			v, err := f(args)
+			if err != nil {
+				return map[string]any{"error": err.Error()}
+			}
+			return map[string]any{"value": v}
+		}))
+	}
+	js.Global().Set("wanledger", obj)
+	select {} // the functions run on the page's calls
+}
+
+// strings reads args as n strings, refusing any other count or type.
+func strings(args []js.Value, n int) ([]string, error) {
+	if len(args) != n {
+		return nil, fmt.Errorf("%d arguments, want %d", len(args), n)
+	}
+	out := make([]string, n)
+	for i, a := range args {
+		if a.Type() != js.TypeString {
+			return nil, fmt.Errorf("argument %d is a %s, want a string", i+1, a.Type())
+		}
+		out[i] = a.String()
+	}
+	return out, nil
+}
+
+// stringArray reads v as an array of strings of at most max items.
+func stringArray(v js.Value, max int) ([]string, error) {
+	if !v.InstanceOf(js.Global().Get("Array")) {
+		return nil, fmt.Errorf("want an array of strings")
+	}
+	n := v.Length()
+	if n > max {
+		return nil, fmt.Errorf("%d items, at most %d", n, max)
+	}
+	out := make([]string, n)
+	for i := range n {
+		if e := v.Index(i); e.Type() == js.TypeString {
+			out[i] = e.String()
+		} else {
+			return nil, fmt.Errorf("item %d is a %s, want a string", i+1, e.Type())
+		}
+	}
+	return out, nil
+}
