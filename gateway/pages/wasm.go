@@ -24,11 +24,18 @@ const wasmPath = "/ui/assets/wasm/wanledger.wasm"
 var wasmModule = func() (m struct {
 	gz   []byte
 	etag string
-}) { b, err := fs.ReadFile(files, "assets/wasm/wanledger.wasm.gz"); if errors.Is(err, fs.ErrNotExist) {
+}) {
+	b, err := fs.ReadFile(files, "assets/wasm/wanledger.wasm.gz")
+	if errors.Is(err, fs.ErrNotExist) {
+		return m
+	}
+	if err != nil {
+		panic("pages: " + err.Error()) // an embedded file that cannot be read is a broken build
+	}
+	sum := sha256.Sum256(b)
+	m.gz, m.etag = b, `"`+hex.EncodeToString(sum[:16])+`"`
 	return m
-}; if err != nil {
-	panic("pages: " + err.Error()) // an embedded file that cannot be read is a broken build
-}; sum := sha256.Sum256(b); m.gz, m.etag = b, `"`+hex.EncodeToString(sum[:16])+`"`; return m }()
+}()
 
 // serveWASM answers the module as application/wasm: the compressed bytes
 // with Content-Encoding gzip to a client that accepts it, else expanded.
