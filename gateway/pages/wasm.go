@@ -18,23 +18,24 @@ import (
 // scripts/build-wasm.sh, `make wasm`).
 const wasmPath = "/ui/assets/wasm/wanledger.wasm"
 
-// wasmModule is the compressed module and its ETag (of the compressed
-// bytes), read once; gz is nil
-// in a binary built without it.
-var wasmModule = func() (m struct {
+// module is the compressed WebAssembly module and its ETag (of the
+// compressed bytes); gz is nil in a binary built without it.
+type module struct {
 	gz   []byte
 	etag string
-}) {
+}
+
+// wasmModule is the module, read once.
+var wasmModule = func() module {
 	b, err := fs.ReadFile(files, "assets/wasm/wanledger.wasm.gz")
 	if errors.Is(err, fs.ErrNotExist) {
-		return m
+		return module{}
 	}
 	if err != nil {
 		panic("pages: " + err.Error()) // an embedded file that cannot be read is a broken build
 	}
 	sum := sha256.Sum256(b)
-	m.gz, m.etag = b, `"`+hex.EncodeToString(sum[:16])+`"`
-	return m
+	return module{gz: b, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
 }()
 
 // serveWASM answers the module as application/wasm: the compressed bytes
