@@ -221,10 +221,26 @@ type VerificationEntry struct {
 	Disclosed       []string  `json:"disclosed" doc:"the names of the fields disclosed"`
 }
 
+// HolderLicence is a licence a holder asked about as the gateway's cache
+// holds it: its status at the answer's time and its validity on the
+// ledger, which a renewal moves past the holder's credential file.
+type HolderLicence struct {
+	ID          string               `json:"id" doc:"the licence's ID"`
+	Status      record.Status        `json:"status" doc:"its status at the answer's time (at): active, suspended, revoked, expired or not-yet-valid"`
+	Change      *record.StatusChange `json:"change,omitempty" doc:"the status change in force, if any: its reason code, effective time, organisation and transaction"`
+	ValidFrom   time.Time            `json:"validFrom" doc:"RFC 3339: the start of validity on the ledger"`
+	ValidTo     time.Time            `json:"validTo" doc:"RFC 3339: the end of validity on the ledger"`
+	RelayedFrom *Relayed             `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel: its source and the relay lag; absent for this channel's own licences"`
+}
+
 // HolderActivity is what a holder may see about their licences at one
-// gateway: the presentations it verified, and the ledger's access trail by
-// their pseudonyms.
+// gateway: their status, the presentations it verified, and the ledger's
+// access trail by their pseudonyms.
 type HolderActivity struct {
+	Licences      []HolderLicence        `json:"licences" doc:"each licence asked about, once, in the order asked, with its status from this gateway's cache"`
+	At            time.Time              `json:"at" doc:"RFC 3339: the time the statuses are judged at"`
+	CacheHeight   uint64                 `json:"cacheHeight" doc:"the number of blocks the cache reflected for the statuses"`
+	Stale         bool                   `json:"stale" doc:"the cache had not confirmed it is current for longer than allowed: a status may have changed since"`
 	Verifications []VerificationEntry    `json:"verifications" doc:"presentations of the licences this gateway verified, oldest first"`
 	Accesses      []*record.AccessRecord `json:"accesses" doc:"accesses and denials of data about the licences' holder pseudonyms, as the ledger records them"`
 	BlockHeight   uint64                 `json:"blockHeight" doc:"the peer's height the access trail reflects at least"`

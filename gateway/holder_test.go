@@ -130,3 +130,39 @@ func TestTheOpenAPIDocumentSaysHolderOperationsTakeNoKey(t *testing.T) {
 		t.Errorf("presentations/verify: security %v, want the document's (an API key)", sec)
 	}
 }
+
+// The holder's answer carries each licence's status from the cache, once
+// per licence and in the order asked, with the change in force: a holder
+// with no API key learns that their licence was suspended, then revoked.
+func TestTheHolderSeesTheirLicencesStatusWithTheirKey(t *testing.T) {
+	w := newHolderWorld(t)
+	req, _ := sealedFor(t, w.seal, w.holder, "BL-2", w.chain.Now())
+	w.must("Issuer", http.MethodPost, "/v1/licences", req, nil)
+
+	st, a, code := w.activity(t, w.holder, "BL-2", "BL-1", "BL-2")
+	if st != http.StatusOK || len(a.Licences) != 2 || a.Licences[0].ID != "BL-2" || a.Licences[1].ID != "BL-1" {
+		t.Fatalf("activity: %d %s %+v", st, code, a.Licences)
+	}
+	for _, l := range a.Licences {
+		if l.Status != record.StatusActive || !l.ValidTo.After(a.At) || l.RelayedFrom != nil {
+			t.Errorf("licence %s: %+v", l.ID, l)
+		}
+	}
+	if a.Stale || a.CacheHeight == 0 || a.At.IsZero() || a.At.After(w.chain.Now()) {
+		t.Errorf("stale %v, cache height %d, at %s (the chain's now %s)", a.Stale, a.CacheHeight, a.At, w.chain.Now())
+	}
+
+	w.must("Issuer", http.MethodPost, "/v1/licences/BL-1/suspend", map[string]string{"reason": "INVESTIGATION"}, nil)
+	_, a, _ = w.activity(t, w.holder, "BL-1")
+	if l := a.Licences[0]; l.Status != record.StatusSuspended || l.Change == nil || l.Change.Reason != "INVESTIGATION" || l.Change.By != "HefeiMSP" {
+		t.Errorf("suspended: %+v %+v", l, l.Change)
+	}
+	w.must("Issuer", http.MethodPost, "/v1/licences/BL-1/revoke", map[string]string{"reason": "FRAUD"}, nil)
+	_, after, _ := w.activity(t, w.holder, "BL-1", "BL-2")
+	if l := after.Licences[0]; l.Status != record.StatusRevoked || l.Change == nil || l.Change.Reason != "FRAUD" || after.CacheHeight <= a.CacheHeight {
+		t.Errorf("revoked: %+v %+v, cache height %d then %d", l, l.Change, a.CacheHeight, after.CacheHeight)
+	}
+	if l := after.Licences[1]; l.Status != record.StatusActive {
+		t.Errorf("the other licence: %+v", l)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/presentation"
 	"github.com/wanledger/wanledger/internal/wallet"
@@ -140,8 +141,28 @@ func outcome(o string) (text string, valid, refused bool) {
 	return "NOT VALID (failed check " + cell(o) + ")", false, false
 }
 
+// licenceState is a licence's status for a person: the status, the
+// reason code and effective time of a change other than issuance, the end
+// of validity, where it was relayed from, and whether the cache was stale.
+func licenceState(l api.HolderLicence, stale bool) string {
+	var b strings.Builder
+	b.WriteString(string(l.Status))
+	if c := l.Change; c != nil && c.Status != record.StatusActive {
+		fmt.Fprintf(&b, " (%s) from %s", cell(c.Reason), c.EffectiveAt.Format(time.RFC3339))
+	}
+	fmt.Fprintf(&b, ", valid to %s", l.ValidTo.Format(time.RFC3339))
+	if l.RelayedFrom != nil {
+		fmt.Fprintf(&b, ", relayed from %s", l.RelayedFrom.Channel)
+	}
+	if stale {
+		b.WriteString(" (the gateway's cache is stale: it may have changed since)")
+	}
+	return b.String()
+}
+
 // printActivity prints one gateway's answer: a count of the verifications
-// by outcome, then a line for each verification and access.
+// by outcome, then a line for each licence's status, each verification and
+// each access.
 func printActivity(w io.Writer, a gatewayActivity) {
 	valid, refused := 0, 0
 	for _, v := range a.Verifications {
@@ -157,6 +178,9 @@ func printActivity(w io.Writer, a gatewayActivity) {
 		notValid = fmt.Sprintf(", %d not valid", n)
 	}
 	fmt.Fprintf(w, "%s: %d verifications (%d valid%s, %d refused), %d accesses\n", a.URL, len(a.Verifications), valid, notValid, refused, len(a.Accesses))
+	for _, l := range a.Licences {
+		fmt.Fprintf(w, "  licence %s: %s\n", l.ID, licenceState(l, a.Stale))
+	}
 	for _, v := range a.Verifications {
 		text, _, _ := outcome(v.Outcome)
 		disclosed := "no fields disclosed"

@@ -10,11 +10,14 @@ import (
 	"time"
 
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
 
 // TestTheHoldersListSaysWhatEachVerificationCameTo: the header counts
-// valid, not valid and refused verifications apart; each line says valid,
+// valid, not valid and refused verifications apart; each licence's line
+// says its status, the reason of a change and its validity; each
+// verification's line says valid,
 // NOT VALID with the failing check, or refused with its code, then the
 // verifier, the purpose code and labels, the fields disclosed and the time.
 func TestTheHoldersListSaysWhatEachVerificationCameTo(t *testing.T) {
@@ -25,9 +28,16 @@ func TestTheHoldersListSaysWhatEachVerificationCameTo(t *testing.T) {
 	revoked, replay, bare := v, v, v
 	revoked.Outcome, replay.Outcome = "status-active", "NONCE_USED"
 	bare.Purpose, bare.PurposeZh, bare.PurposeEn, bare.Disclosed = "", "", "", nil
-	printActivity(&out, gatewayActivity{URL: "http://wuhu", HolderActivity: api.HolderActivity{Verifications: []api.VerificationEntry{v, revoked, replay, bare}}})
+	until := at.AddDate(1, 0, 0)
+	licences := []api.HolderLicence{{ID: "BL-1", Status: record.StatusRevoked, ValidTo: until,
+		Change: &record.StatusChange{Status: record.StatusRevoked, Reason: "FRAUD", EffectiveAt: at}},
+		{ID: "SH-1", Status: record.StatusActive, ValidTo: until, Change: &record.StatusChange{Status: record.StatusActive, EffectiveAt: at},
+			RelayedFrom: &api.Relayed{Channel: "delta"}}}
+	printActivity(&out, gatewayActivity{URL: "http://wuhu", HolderActivity: api.HolderActivity{Licences: licences, Verifications: []api.VerificationEntry{v, revoked, replay, bare}}})
 	for _, want := range []string{
 		"http://wuhu: 4 verifications (2 valid, 1 not valid, 1 refused), 0 accesses",
+		"  licence BL-1: revoked (FRAUD) from 2026-11-30T01:00:00Z, valid to 2027-11-30T01:00:00Z\n",
+		"  licence SH-1: active, valid to 2027-11-30T01:00:00Z, relayed from delta\n",
 		"  valid: BL-1 shown to WuhuMSP (wuhu-amr), purpose inspection (执法检查 / inspection), disclosed name, creditCode, at 2026-11-30T01:00:00Z",
 		"  NOT VALID (failed check status-active): BL-1 shown to WuhuMSP",
 		"  refused (NONCE_USED): BL-1 shown to WuhuMSP",

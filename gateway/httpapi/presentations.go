@@ -71,8 +71,8 @@ func (a *API) presentations() {
 			}
 			return &struct{ Body api.HolderChallenge }{c}, nil
 		})
-	huma.Register(a.h, a.holderOp("holder-activity", http.MethodPost, "/v1/holder/activity", "List who verified a holder's licences",
-		"For a challenge signed by the holder's key, and licences all bound to that key: the presentations of them this gateway verified, and the ledger's accesses and denials of data about their holder pseudonyms. No API key; 401 if the signature does not verify, 403 HOLDER_KEY_MISMATCH for a licence bound to another key."),
+	huma.Register(a.h, a.holderOp("holder-activity", http.MethodPost, "/v1/holder/activity", "List a holder's licences' status and who verified them",
+		"For a challenge signed by the holder's key, and licences all bound to that key: the status of each from this gateway's cache (with the height and staleness of the cache), the presentations of them this gateway verified, and the ledger's accesses and denials of data about their holder pseudonyms. No API key; 401 if the signature does not verify, 403 HOLDER_KEY_MISMATCH for a licence bound to another key."),
 		func(ctx context.Context, in *struct{ Body api.HolderActivityRequest }) (*struct{ Body api.HolderActivity }, error) {
 			r, err := s.HolderActivity(ctx, in.Body)
 			if err != nil {

@@ -29,10 +29,10 @@ func (s *Service) HolderChallenge() (api.HolderChallenge, error) {
 const maxTracePage = 200
 
 // HolderActivity answers a holder who signed a challenge with their key:
-// for each licence asked about, all bound to that key, the presentations
-// this gateway verified, and the ledger's access trail by the holder
-// pseudonyms of those of this channel in force (read as the holder
-// identity).
+// for each licence asked about, all bound to that key, its status from the
+// cache, the presentations this gateway verified, and the ledger's access
+// trail by the holder pseudonyms of those of this channel in force (read
+// as the holder identity).
 func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequest) (api.HolderActivity, error) {
 	var out api.HolderActivity
 	if err := s.audience(""); err != nil {
@@ -56,6 +56,7 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 	var pseudonyms []string
 	at := s.now()
 	err = s.store.View(func(snap *cache.Snapshot) error {
+		pseudonyms, out.Licences, out.CacheHeight = nil, nil, snap.Height // a View may run this twice
 		for _, id := range req.Licences {
 			// An unknown licence and another holder's get one answer, so
 			// that the endpoint, open to anyone, tells nobody which IDs exist.
@@ -70,9 +71,13 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 			// licence relayed from the other channel was issued under that
 			// one's accreditation, not this one's; a revoked licence's key,
 			// perhaps stolen, reads the licence's own past and nothing more.
-			inForce := l.StatusAt(at).Status == record.StatusActive
+			st := l.StatusAt(at)
+			inForce := st.Status == record.StatusActive
 			if relayed == nil && inForce && !slices.Contains(pseudonyms, l.HolderPseudonym) {
 				pseudonyms = append(pseudonyms, l.HolderPseudonym)
+			}
+			if !slices.ContainsFunc(out.Licences, func(h api.HolderLicence) bool { return h.ID == id }) {
+				out.Licences = append(out.Licences, holderLicence(l, relayed, st))
 			}
 		}
 		return nil
@@ -87,6 +92,7 @@ func (s *Service) HolderActivity(ctx context.Context, req api.HolderActivityRequ
 	if err := s.pres.Challenges.Use(req.Challenge, "", at); err != nil {
 		return out, nonceRefusal(err)
 	}
+	out.At, out.Stale = at, s.stale()
 	if out.Verifications, err = s.verifications(req.Licences); err != nil {
 		return out, s.fail("verification log", err)
 	}
@@ -120,4 +126,14 @@ func (s *Service) verifications(ids []string) ([]api.VerificationEntry, error) {
 	}
 	slices.SortStableFunc(out, func(a, b api.VerificationEntry) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// holderLicence is a licence as its holder is shown it: its status st,
+// its validity, and where it was relayed from.
+func holderLicence(l *record.Licence, relayed *record.RelayedLicence, st *record.StatusAnswer) api.HolderLicence {
+	h := api.HolderLicence{ID: l.ID, Status: st.Status, Change: st.Change, ValidFrom: l.ValidFrom, ValidTo: l.ValidTo}
+	if relayed != nil {
+		h.RelayedFrom = api.RelayedFrom(relayed)
+	}
+	return h
 }
