@@ -59,6 +59,36 @@ func (q *QR) WritePNG(path string, overwrite bool) error {
 	return f.Close()
 }
 
+// SVG draws the code as an SVG image, dark modules on a light ground with
+// a quiet zone of 4 modules, 8 pixels a module at its natural size: for a
+// page to show it (a presentation discloses field values, so a page draws
+// it itself rather than asking a server to). Each row's runs of dark
+// modules are one rectangle of the path.
+func (q *QR) SVG() []byte {
+	const quiet = 4
+	size := q.code.Size()
+	side := size + 2*quiet
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges">`, side, side, 8*side, 8*side)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, side, side)
+	for y := range size {
+		for x := 0; x < size; {
+			if !q.code.Module(x, y) {
+				x++
+				continue
+			}
+			run := 1
+			for x+run < size && q.code.Module(x+run, y) {
+				run++
+			}
+			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
+			x += run
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return []byte(b.String())
+}
+
 // WriteTerminal draws the code in text, two modules a character with the
 // Unicode half blocks, light modules drawn and dark ones blank (as for a
 // terminal of light text on a dark background), with a quiet zone of 2

@@ -148,15 +148,22 @@ func (w *Wallet) Present(id string, names []string, nonce, audience string, at t
 	return Present(key, c, names, nonce, audience, at)
 }
 
+// Why CheckHeld refuses a credential.
+var (
+	ErrNoSeal  = errors.New("a version 0 credential, without the seal")
+	ErrNotHeld = errors.New("issued to another holder key")
+)
+
 // CheckHeld checks that c may be held with key: a credential of version 1
-// (version 0 carries no seal) issued to key. The seal itself is checked by
-// verifiers, against the seal key registered on the ledger.
+// (version 0 carries no seal; ErrNoSeal) issued to key (ErrNotHeld). The
+// seal itself is checked by verifiers, against the seal key registered on
+// the ledger.
 func CheckHeld(key *gm.PrivateKey, c credential.Credential) error {
 	if c.Seal == nil {
-		return fmt.Errorf("licence %s is a version 0 credential, without the seal: ask the issuer for a %s file", c.Content.ID, credential.FileFormat)
+		return fmt.Errorf("licence %s is %w: ask the issuer for a %s file", c.Content.ID, ErrNoSeal, credential.FileFormat)
 	}
 	if pub := key.Public().Hex(); c.Content.HolderPublicKey != pub {
-		return fmt.Errorf("licence %s is issued to holder key %s, not this wallet's %s", c.Content.ID, c.Content.HolderPublicKey, pub)
+		return fmt.Errorf("licence %s is %w %s, not this wallet's %s", c.Content.ID, ErrNotHeld, c.Content.HolderPublicKey, pub)
 	}
 	return nil
 }

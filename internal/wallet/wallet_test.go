@@ -97,12 +97,12 @@ func TestImportKeepsOnlyCredentialsIssuedToTheWalletsKey(t *testing.T) {
 	}
 	stranger, _ := gm.GenerateKey()
 	theirs := issue(t, "BL-2", stranger.Public().Hex())
-	if _, err := w.Import(theirs.file); err == nil || !strings.Contains(err.Error(), "not this wallet's") {
+	if _, err := w.Import(theirs.file); !errors.Is(err, ErrNotHeld) || !strings.Contains(err.Error(), "not this wallet's") {
 		t.Errorf("a credential of another holder: %v", err)
 	}
 	v0 := filepath.Join(t.TempDir(), "BL-3.json")
 	os.WriteFile(v0, []byte(`{"format":"wanledger-holder-credential/v0","licenceId":"BL-3","holderPublicKey":"`+pub.Hex()+`","fields":[]}`), 0o600)
-	if _, err := w.Import(v0); err == nil || !strings.Contains(err.Error(), "version 0") {
+	if _, err := w.Import(v0); !errors.Is(err, ErrNoSeal) || !strings.Contains(err.Error(), "version 0") {
 		t.Errorf("a version 0 credential: %v", err)
 	}
 	list, err := w.List()

@@ -19,12 +19,15 @@ export function load() {
   return loaded;
 }
 
-/** call runs the module's function name; it throws the module's error. */
+/**
+ * call runs the module's function name; it throws the module's error, with
+ * its code (e.code) for the errors a page tells apart.
+ */
 export async function call(name, ...args) {
   await load();
   const f = globalThis.wanledger[name];
   if (typeof f !== 'function') throw new Error(`the module has no function ${name}`);
   const a = f(...args);
-  if ('error' in a) throw new Error(a.error);
+  if ('error' in a) throw Object.assign(new Error(a.error), { code: a.code ?? '' });
   return a.value;
 }

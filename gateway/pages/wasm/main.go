@@ -5,11 +5,13 @@
 // citizen's wallet key and an agency's seal key sign where they are and are
 // never sent to a gateway. It sets globalThis.wanledger to an object whose
 // functions take strings and arrays of strings and answer {value} or
-// {error}; assets/wasm.js loads it. `make wasm` builds it into
+// {error} (with a code for the errors a page tells apart: {error, code});
+// assets/wasm.js loads it. `make wasm` builds it into
 // gateway/pages/assets/wasm/ (docs/pages.md, ADR 32).
 package main
 
 import (
+	"errors"
 	"fmt"
 	"syscall/js"
 )
@@ -22,6 +24,22 @@ type export func(args []js.Value) (any, error)
 // exports are the module's functions by name, added by each file's init.
 var exports = map[string]export{}
 
+// codes name the errors a page tells apart (each file's init adds its
+// own): an answer of one of them is {error, code}.
+var codes = map[error]string{}
+
+// answerError is err as an answer: {error}, and its code if it has one.
+func answerError(err error) map[string]any {
+	a := map[string]any{"error": err.Error()}
+	for e, code := range codes {
+		if errors.Is(err, e) {
+			a["code"] = code
+			break
+		}
+	}
+	return a
+}
+
 func main() {
 	obj := js.Global().Get("Object").New()
 	for name, f := range exports {
@@ -33,7 +51,7 @@ func main() {
 			}()
 			v, err := f(args)
 			if err != nil {
-				return map[string]any{"error": err.Error()}
+				return answerError(err)
 			}
 			return map[string]any{"value": v}
 		}))

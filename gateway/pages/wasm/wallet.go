@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"syscall/js"
 	"time"
@@ -21,21 +22,31 @@ const maxKeyFile = 4096
 // maxLicences bounds the licences of one activity request, as the API does.
 const maxLicences = 32
 
+// What a page is given that is not what it asked for.
+var (
+	errNotKey        = errors.New("not an SM2 private key in PEM")
+	errNotCredential = errors.New("not a credential file")
+)
+
 func init() {
 	exports["publicKey"] = publicKey
 	exports["credential"] = credentialInfo
 	exports["present"] = present
 	exports["signActivity"] = signActivity
+	codes[errNotKey] = "NOT_A_KEY"
+	codes[errNotCredential] = "NOT_A_CREDENTIAL"
+	codes[wallet.ErrNotHeld] = "NOT_HELD"
+	codes[wallet.ErrNoSeal] = "NO_SEAL"
 }
 
 // key parses a PEM SM2 private key (the wallet's holder.pem).
 func key(pem string) (*gm.PrivateKey, error) {
 	if len(pem) > maxKeyFile {
-		return nil, fmt.Errorf("the key file has %d bytes, more than a key's %d", len(pem), maxKeyFile)
+		return nil, fmt.Errorf("%w: %d bytes, more than a key's %d", errNotKey, len(pem), maxKeyFile)
 	}
 	k, err := gm.ParsePrivateKeyPEM([]byte(pem))
 	if err != nil {
-		return nil, fmt.Errorf("not an SM2 private key in PEM: %w", err)
+		return nil, fmt.Errorf("%w: %w", errNotKey, err)
 	}
 	return k, nil
 }
@@ -57,7 +68,7 @@ func publicKey(args []js.Value) (any, error) {
 func held(k *gm.PrivateKey, file string) (credential.Credential, error) {
 	c, err := issuance.DecodeCredentialFile([]byte(file))
 	if err != nil {
-		return c, fmt.Errorf("not a credential file: %w", err)
+		return c, fmt.Errorf("%w: %w", errNotCredential, err)
 	}
 	return c, wallet.CheckHeld(k, c)
 }
