@@ -1,9 +1,11 @@
 // Package pages serves the gateway's web pages for the people who use it:
-// "/" (the index of pages) and "/ui/verify" (the verifier's page), with
-// their scripts, styles and vendored libraries embedded in the binary, so
-// a gateway serves them with no internet access. Pages load without an API
-// key; the /v1 calls their scripts make carry the key the user signs in
-// with (Authorization: Bearer, kept in the tab's sessionStorage).
+// "/" (the index of pages), "/ui/verify" (the verifier's page) and
+// "/ui/wallet" (the citizen's), with their scripts, styles and vendored
+// libraries embedded in the binary, so a gateway serves them with no
+// internet access. Pages load without an API key; the /v1 calls their
+// scripts make carry the key the user signs in with (Authorization:
+// Bearer, kept in the tab's sessionStorage), or for the citizen, who has
+// none, a challenge signed with their wallet key in the page.
 //
 // Every answer carries a strict Content-Security-Policy (scripts, styles,
 // images and connections from the gateway itself only; no inline script or
@@ -53,6 +55,7 @@ type Page struct {
 // Pages are the pages served, in the index's order.
 var Pages = []Page{
 	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
+	{Path: "/ui/wallet", Template: "wallet.html", Title: "wallet.title", Summary: "wallet.summary", WASM: true},
 }
 
 // Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).

@@ -19,10 +19,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,14 +44,14 @@ type Options struct {
 	Width, Height int
 }
 
-// Browser is a headless chromium with one tab.
+// Browser is a headless chromium, or one of its tabs (NewTab).
 type Browser struct {
 	t   *testing.T
 	ctx context.Context
 
 	mu       sync.Mutex
-	problems []string // uncaught exceptions and console errors (CSP violations among them)
-	shots    int
+	problems []string      // uncaught exceptions and console errors (CSP violations among them)
+	shots    *atomic.Int64 // failure screenshots so far, of all the tabs
 }
 
 // Start starts chromium for t, stopped (and its process waited for) when t
@@ -93,7 +95,7 @@ func Start(t *testing.T, o Options) *Browser {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	b := &Browser{t: t, ctx: ctx}
+	b := &Browser{t: t, ctx: ctx, shots: new(atomic.Int64)}
 	t.Cleanup(func() {
 		stop, done := context.WithTimeout(ctx, 10*time.Second)
 		defer done()
@@ -110,9 +112,18 @@ func Start(t *testing.T, o Options) *Browser {
 			t.Errorf("chromium (pid %d) still runs after the test", proc.Pid)
 		}
 	})
-	messages := chromedp.Console(ctx) // starts the browser; every message from here on
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`1`)); err != nil {
+	if err := b.listen(); err != nil {
 		t.Fatalf("starting chromium: %v", err)
+	}
+	return b
+}
+
+// listen opens b's tab (starting the browser for the first) and gathers
+// its problems until its context ends.
+func (b *Browser) listen() error {
+	messages := chromedp.Console(b.ctx) // opens the tab; every message from here on
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`1`)); err != nil {
+		return err
 	}
 	go func() { // ends when ctx does (the test's cleanup)
 		for m, err := range messages {
@@ -126,7 +137,35 @@ func Start(t *testing.T, o Options) *Browser {
 			}
 		}
 	}()
-	return b
+	return nil
+}
+
+// NewTab opens another tab of b's browser, with its own page and
+// problems, closed when the test ends: a second person's device in the same
+// browser (its camera, profile and cookies are b's; sessionStorage is the
+// tab's own, as in any browser). Each tab is shown as focused, so that it
+// takes the keyboard and shows its focus as a visible tab does.
+func (b *Browser) NewTab() *Browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	tab := &Browser{t: b.t, ctx: ctx, shots: b.shots}
+	b.t.Cleanup(func() {
+		stop, done := context.WithTimeout(ctx, 10*time.Second)
+		defer done()
+		if err := chromedp.Cancel(stop); err != nil && !errors.Is(err, context.Canceled) {
+			b.t.Logf("closing a tab: %v", err)
+		}
+		cancel()
+	})
+	if err := tab.listen(); err != nil {
+		b.t.Fatalf("opening a tab: %v", err)
+	}
+	for _, t := range []*Browser{b, tab} {
+		if _, err := chromedp.Call(t.ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+			b.t.Fatalf("focus emulation: %v", err)
+		}
+	}
+	return tab
 }
 
 // Do runs steps, failing the test (with a screenshot) if one fails or
@@ -215,14 +254,24 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
+// ScreenshotOf is a PNG picture of the element selector (CSS) names, as
+// it is shown.
+func (b *Browser) ScreenshotOf(selector string) []byte {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(selector)))
+	if err != nil {
+		b.Fatalf("screenshot of %s: %v", selector, err)
+	}
+	return png
+}
+
 // Fatalf fails the test after saving a screenshot of the page, with the
 // pages' Problems so far.
 func (b *Browser) Fatalf(format string, args ...any) {
 	b.t.Helper()
-	b.mu.Lock()
-	b.shots++
-	name := fmt.Sprintf("failure-%d", b.shots)
-	b.mu.Unlock()
+	name := fmt.Sprintf("failure-%d", b.shots.Add(1))
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90)); err == nil {

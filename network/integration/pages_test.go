@@ -2,7 +2,6 @@ package integration
 
 import (
 	"fmt"
-	"image/png"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -141,16 +140,11 @@ func presentTo(t *testing.T, env *nettest.Env, walletDir, id, nonce string) stri
 	return strings.TrimSpace(out)
 }
 
-// videoOf writes the fake camera's video of a PNG picture.
+// videoOf writes the fake camera's video of a PNG file.
 func videoOf(video, picture string) error {
-	f, err := os.Open(picture)
+	b, err := os.ReadFile(picture)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		return err
-	}
-	return browsertest.WriteImageVideo(video, img)
+	return videoOfPNG(video, b)
 }

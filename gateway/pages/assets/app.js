@@ -38,13 +38,12 @@ export class ApiError extends Error {
 }
 
 /**
- * api calls the gateway's API with the signed-in key and answers the
- * decoded JSON body; an answer that is not 2XX throws an ApiError with its
- * code (NETWORK if the gateway cannot be reached), and a 401 also signs out.
+ * send calls the gateway's API, with the API key given if any, and answers
+ * the decoded JSON body; an answer that is not 2XX throws an ApiError with
+ * its code (NETWORK if the gateway cannot be reached).
  */
-export async function api(method, path, payload) {
+async function send(method, path, payload, key) {
   const headers = { Accept: 'application/json' };
-  const key = sessionStorage.getItem(keyName);
   if (key) headers.Authorization = 'Bearer ' + key;
   const init = { method, headers, credentials: 'omit', cache: 'no-store' };
   if (payload !== undefined) {
@@ -63,11 +62,30 @@ export async function api(method, path, payload) {
   } catch (e) {
     data = null;
   }
-  if (!res.ok) {
-    if (res.status === 401) signOut(msg('badKey'));
-    throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
-  }
+  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
   return data;
+}
+
+/**
+ * api calls the gateway's API with the signed-in key (as send); a 401 also
+ * signs out.
+ */
+export async function api(method, path, payload) {
+  try {
+    return await send(method, path, payload, sessionStorage.getItem(keyName));
+  } catch (e) {
+    if (e.status === 401) signOut(msg('badKey'));
+    throw e;
+  }
+}
+
+/**
+ * openApi calls an operation that takes no API key (the holder's, who
+ * signs with their own key instead), as send: a key signed in with in this
+ * tab is not sent.
+ */
+export function openApi(method, path, payload) {
+  return send(method, path, payload, null);
 }
 
 let onSignedIn = () => {};
