@@ -31,8 +31,10 @@ import (
 // Path is where Debian's chromium package puts the browser.
 const Path = "/usr/bin/chromium"
 
-// Timeout bounds each step a test asks of the browser.
-const Timeout = 30 * time.Second
+// Timeout bounds each step a test asks of the browser: generous, for a
+// 2-core machine that also runs the whole network (a page that compiles the
+// pages' WebAssembly module takes seconds there).
+const Timeout = time.Minute
 
 // Options are a browser's.
 type Options struct {

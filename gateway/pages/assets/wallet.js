@@ -253,5 +253,8 @@ $('cred-file').addEventListener('change', () => addGiven().catch((e) => $('add-s
 $('refresh').addEventListener('click', () => refresh().catch((e) => { $('refresh-status').textContent = problem(e); }));
 present.wire(wallet, { problem });
 
-// The module loads while the holder finds their key file.
-load().catch((e) => { $('key-error').textContent = msg('wallet.noModule') + ' ' + e.message; });
+// The module loads while the holder finds their key file, once the page
+// has loaded (a fetch begun before would hold the page's load event).
+window.addEventListener('load', () => {
+  load().catch((e) => { $('key-error').textContent = msg('wallet.noModule') + ' ' + e.message; });
+});
