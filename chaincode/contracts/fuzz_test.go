@@ -58,7 +58,7 @@ func FuzzDecodeArguments(f *testing.F) {
 		coded(err)
 		_, err = Decode[[]record.RelayItem]("ri", arg, MaxBatchArg)
 		coded(err)
-		for _, l := range domain.ReasonLists {
+		for _, l := range record.ReasonLists {
 			_, err = domain.ParseReason(l.Kind, arg)
 			coded(err)
 		}

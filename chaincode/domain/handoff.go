@@ -98,16 +98,16 @@ func handoffIndex(h *record.Handoff, msp string) string {
 type transition struct {
 	to     record.HandoffStatus
 	from   []record.HandoffStatus
-	origin bool       // the origin acts; else the target
-	reason ReasonKind // the reason it needs, if any
+	origin bool              // the origin acts; else the target
+	reason record.ReasonKind // the reason it needs, if any
 }
 
 var (
 	trAccept   = transition{record.HandoffAccepted, []record.HandoffStatus{record.HandoffOpen}, false, ""}
-	trReject   = transition{record.HandoffRejected, []record.HandoffStatus{record.HandoffOpen}, false, ReasonHandoffRejection}
+	trReject   = transition{record.HandoffRejected, []record.HandoffStatus{record.HandoffOpen}, false, record.ReasonHandoffRejection}
 	trStart    = transition{record.HandoffInProgress, []record.HandoffStatus{record.HandoffAccepted}, false, ""}
 	trComplete = transition{record.HandoffCompleted, []record.HandoffStatus{record.HandoffInProgress}, false, ""}
-	trCancel   = transition{record.HandoffCancelled, []record.HandoffStatus{record.HandoffOpen}, true, ReasonHandoffCancellation}
+	trCancel   = transition{record.HandoffCancelled, []record.HandoffStatus{record.HandoffOpen}, true, record.ReasonHandoffCancellation}
 )
 
 // Accept takes the handoff on (the target's clerk). From here on both

@@ -126,7 +126,7 @@ func WithdrawAccreditation(s State, grantID, reason string) (*record.Accreditati
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReason(ReasonAccreditationWithdrawal, reason); err != nil {
+	if err := checkReason(record.ReasonAccreditationWithdrawal, reason); err != nil {
 		return nil, err
 	}
 	a, err := grant(s, grantID)

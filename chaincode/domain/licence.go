@@ -224,24 +224,24 @@ func checkSeal(s State, now time.Time, c credential.Content, sigHex string) erro
 
 // Suspend suspends an active licence from now.
 func Suspend(s State, id, reason string) (*record.Licence, error) {
-	return changeStatus(s, id, record.StatusSuspended, ReasonLicenceSuspension, reason, time.Time{}, record.StatusActive)
+	return changeStatus(s, id, record.StatusSuspended, record.ReasonLicenceSuspension, reason, time.Time{}, record.StatusActive)
 }
 
 // Reinstate lifts a suspension from now.
 func Reinstate(s State, id, reason string) (*record.Licence, error) {
-	return changeStatus(s, id, record.StatusActive, ReasonLicenceReinstatement, reason, time.Time{}, record.StatusSuspended)
+	return changeStatus(s, id, record.StatusActive, record.ReasonLicenceReinstatement, reason, time.Time{}, record.StatusSuspended)
 }
 
 // Revoke revokes a licence for good, effective at effectiveAt ("invalid
 // since"), which may lie in the past but not in the future; zero means now.
 // So the stored status is always the status now, as StatusAt answers it.
 func Revoke(s State, id, reason string, effectiveAt time.Time) (*record.Licence, error) {
-	return changeStatus(s, id, record.StatusRevoked, ReasonLicenceRevocation, reason, effectiveAt, record.StatusActive, record.StatusSuspended)
+	return changeStatus(s, id, record.StatusRevoked, record.ReasonLicenceRevocation, reason, effectiveAt, record.StatusActive, record.StatusSuspended)
 }
 
 // changeStatus moves a licence from one of from to to, for a reason of
 // kind ("CODE" or "CODE:SM3 digest", see ParseReason).
-func changeStatus(s State, id string, to record.Status, kind ReasonKind, reason string, effectiveAt time.Time, from ...record.Status) (*record.Licence, error) {
+func changeStatus(s State, id string, to record.Status, kind record.ReasonKind, reason string, effectiveAt time.Time, from ...record.Status) (*record.Licence, error) {
 	tx, err := begin(s)
 	if err != nil {
 		return nil, err

@@ -12,22 +12,22 @@ import (
 func TestParseReason(t *testing.T) {
 	sum := digest("申请人张三提交的营业执照系伪造")
 	for _, tc := range []struct {
-		kind   domain.ReasonKind
+		kind   record.ReasonKind
 		reason string
 		want   record.Code
 	}{
-		{domain.ReasonLicenceRevocation, "FRAUD", ""},
-		{domain.ReasonLicenceRevocation, "FRAUD:" + sum, ""},
-		{domain.ReasonLicenceRevocation, "OTHER:" + sum, ""},
-		{domain.ReasonLicenceRevocation, "OTHER", record.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "forged papers", record.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "", record.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "FRAUD:" + strings.ToUpper(sum), record.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "FRAUD:申请人张三", record.CodeInvalidArgument},
-		{domain.ReasonLicenceRevocation, "KEY_LOST", record.CodeInvalidArgument},
-		{domain.ReasonSealKeyRevocation, "KEY_LOST", ""},
-		{domain.ReasonLegalBasis, "PIPL_13_3_LEGAL_DUTY", ""},
-		{domain.ReasonLegalBasis, "社会救助暂行办法 第十一条", record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "FRAUD", ""},
+		{record.ReasonLicenceRevocation, "FRAUD:" + sum, ""},
+		{record.ReasonLicenceRevocation, "OTHER:" + sum, ""},
+		{record.ReasonLicenceRevocation, "OTHER", record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "forged papers", record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "", record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "FRAUD:" + strings.ToUpper(sum), record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "FRAUD:申请人张三", record.CodeInvalidArgument},
+		{record.ReasonLicenceRevocation, "KEY_LOST", record.CodeInvalidArgument},
+		{record.ReasonSealKeyRevocation, "KEY_LOST", ""},
+		{record.ReasonLegalBasis, "PIPL_13_3_LEGAL_DUTY", ""},
+		{record.ReasonLegalBasis, "社会救助暂行办法 第十一条", record.CodeInvalidArgument},
 		{"no-such-kind", "FRAUD", record.CodeInternal},
 	} {
 		r, err := domain.ParseReason(tc.kind, tc.reason)
@@ -38,9 +38,9 @@ func TestParseReason(t *testing.T) {
 			t.Errorf("%q reads back as %q", tc.reason, r.String())
 		}
 	}
-	for _, l := range domain.ReasonLists {
-		if !strings.Contains(strings.Join(l.Codes, ","), domain.ReasonOther) {
-			t.Errorf("list %s has no %s", l.Kind, domain.ReasonOther)
+	for _, l := range record.ReasonLists {
+		if !strings.Contains(strings.Join(l.Codes, ","), record.ReasonOther) {
+			t.Errorf("list %s has no %s", l.Kind, record.ReasonOther)
 		}
 	}
 }

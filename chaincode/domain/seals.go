@@ -113,7 +113,7 @@ func RevokeSealKey(s State, keyID, reason string, effectiveAt time.Time) (*recor
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReason(ReasonSealKeyRevocation, reason); err != nil {
+	if err := checkReason(record.ReasonSealKeyRevocation, reason); err != nil {
 		return nil, err
 	}
 	k, err := sealKey(s, keyID)

@@ -97,7 +97,7 @@ func GrantAuthorization(s State, a record.Authorization) (*record.Authorization,
 		return nil, record.Errorf(record.CodeInvalidArgument, "give a legal basis or a consent digest")
 	}
 	if a.LegalBasis != "" {
-		if err := checkReason(ReasonLegalBasis, a.LegalBasis); err != nil {
+		if err := checkReason(record.ReasonLegalBasis, a.LegalBasis); err != nil {
 			return nil, err
 		}
 	}
@@ -159,7 +159,7 @@ func RevokeAuthorization(s State, id, reason string) (*record.Authorization, err
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReason(ReasonAuthorizationRevocation, reason); err != nil {
+	if err := checkReason(record.ReasonAuthorizationRevocation, reason); err != nil {
 		return nil, err
 	}
 	a, err := authorization(s, id)

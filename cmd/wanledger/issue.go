@@ -12,6 +12,7 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
 
@@ -109,33 +110,37 @@ func sealDrafts(cmd *cobra.Command, c *apiclient.Client, path string, f issueFla
 			return nil, false, fmt.Errorf("a credential file of licence %s is in %s already", d.ID, f.credentials)
 		}
 	}
-	types := map[string]*record.LicenceType{}
-	seals := map[string]bool{}
-	var out []*issuance.Issued
-	for _, d := range drafts {
-		if types[d.Type] == nil {
-			t, err := c.LicenceType(cmd.Context(), d.Type)
-			if err != nil {
-				return nil, false, fmt.Errorf("licence %s: its type %s: %w", d.ID, d.Type, err)
-			}
-			types[d.Type] = t.Data
-		}
-		if sk := d.SealKeyID + " " + d.AgencyID; !seals[sk] {
-			if err := checkSealKey(cmd, c, d.SealKeyID, d.AgencyID, key.Public().Hex()); err != nil {
-				return nil, false, fmt.Errorf("licence %s: %w", d.ID, err)
-			}
-			seals[sk] = true
-		}
-		if err := d.CheckType(types[d.Type]); err != nil {
-			return nil, false, usageErr(err)
-		}
-		is, err := issuance.Seal(d, types[d.Type], key, salt)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, is)
+	recs, err := ledgerRecords(cmd, c, drafts)
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := recs.SealAll(drafts, key, salt)
+	if err != nil {
+		return nil, false, usageErr(err)
 	}
 	return out, list, nil
+}
+
+// ledgerRecords reads the licence types and the seal keys the drafts name
+// from the gateway.
+func ledgerRecords(cmd *cobra.Command, c *apiclient.Client, drafts []issuance.Draft) (issuance.Records, error) {
+	recs := issuance.Records{Types: map[string]*record.LicenceType{}, SealKeys: map[string]*record.SealKey{}}
+	types, seals := issuance.Needs(drafts)
+	for _, code := range types {
+		t, err := c.LicenceType(cmd.Context(), code)
+		if err != nil {
+			return recs, fmt.Errorf("licence type %s: %w", code, err)
+		}
+		recs.Types[code] = t.Data
+	}
+	for _, id := range seals {
+		k, err := c.SealKey(cmd.Context(), id, true)
+		if err != nil {
+			return recs, fmt.Errorf("seal key %s: %w", id, err)
+		}
+		recs.SealKeys[id] = k.Data
+	}
+	return recs, nil
 }
 
 // credentialsDir makes the credentials directory (mode 0700) if it is
@@ -155,19 +160,13 @@ func credentialsDir(dir string) error {
 }
 
 // checkSealKey checks, on the ledger, that the seal key ID names the
-// agency's key whose public half is pub.
-func checkSealKey(cmd *cobra.Command, c *apiclient.Client, keyID, agency, pub string) error {
+// agency's key whose private half is key.
+func checkSealKey(cmd *cobra.Command, c *apiclient.Client, keyID, agency string, key *gm.PrivateKey) error {
 	k, err := c.SealKey(cmd.Context(), keyID, true)
 	if err != nil {
 		return fmt.Errorf("seal key %s: %w", keyID, err)
 	}
-	if k.Data.AgencyID != agency {
-		return fmt.Errorf("seal key %s belongs to agency %s, not %s", keyID, k.Data.AgencyID, agency)
-	}
-	if k.Data.PublicKey != pub {
-		return fmt.Errorf("--seal-key is not the key registered as %s (public key %s)", keyID, k.Data.PublicKey)
-	}
-	return nil
+	return issuance.CheckSealKey(k.Data, keyID, agency, key)
 }
 
 // submitChunk stages the chunk's credentials, submits it and, once the
@@ -268,7 +267,7 @@ func (o *clientOptions) renewCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkSealKey(cmd, c, req.SealKeyID, l.Data.AgencyID, key.Public().Hex()); err != nil {
+			if err := checkSealKey(cmd, c, req.SealKeyID, l.Data.AgencyID, key); err != nil {
 				return err
 			}
 			return run(o, cmd, func(c *apiclient.Client, ctx context.Context) (any, error) { return c.Renew(ctx, a[0], req) })

@@ -1,11 +1,12 @@
 // Package pages serves the gateway's web pages for the people who use it:
-// "/" (the index of pages), "/ui/verify" (the verifier's page) and
-// "/ui/wallet" (the citizen's), with their scripts, styles and vendored
-// libraries embedded in the binary, so a gateway serves them with no
-// internet access. Pages load without an API key; the /v1 calls their
-// scripts make carry the key the user signs in with (Authorization:
-// Bearer, kept in the tab's sessionStorage), or for the citizen, who has
-// none, a challenge signed with their wallet key in the page.
+// "/" (the index of pages) and the pages of Pages under "/ui/" (the
+// verifier's, the citizen's, the issuer's, the auditor's, the operator's),
+// with their scripts, styles and vendored libraries embedded in the binary,
+// so a gateway serves them with no internet access. Pages load without an
+// API key; the /v1 calls their scripts make carry the key the user signs in
+// with (Authorization: Bearer, kept in the tab's sessionStorage), or for
+// the citizen, who has none, a challenge signed with their wallet key in
+// the page.
 //
 // Every answer carries a strict Content-Security-Policy (scripts, styles,
 // images and connections from the gateway itself only; no inline script or
@@ -22,6 +23,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 //go:embed assets templates
@@ -56,6 +59,7 @@ type Page struct {
 var Pages = []Page{
 	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
 	{Path: "/ui/wallet", Template: "wallet.html", Title: "wallet.title", Summary: "wallet.summary", WASM: true},
+	{Path: "/ui/issue", Template: "issue.html", Title: "issue.title", Summary: "issue.summary", WASM: true},
 }
 
 // Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).
@@ -69,7 +73,7 @@ type Handler struct {
 // embedded, so a broken one fails every test of this package.
 var parsed = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	funcs := template.FuncMap{"t": func(string) string { return "" }}
+	funcs := template.FuncMap{"t": func(string) string { return "" }, "reasons": record.ReasonCodes, "reasonKinds": reasonKinds}
 	for _, name := range append([]string{"index.html"}, templates()...) {
 		out[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/signin.html", "templates/"+name))
 	}
@@ -150,6 +154,14 @@ type view struct {
 	Pages    []Page
 	Messages string // the scripts' messages, JSON
 }
+
+// statusChanges are the licence status changes the issuer's page offers,
+// by their path's action, with the kind of their reason codes.
+var statusChanges = map[string]record.ReasonKind{
+	"suspend": record.ReasonLicenceSuspension, "reinstate": record.ReasonLicenceReinstatement, "revoke": record.ReasonLicenceRevocation,
+}
+
+func reasonKinds() map[string]record.ReasonKind { return statusChanges }
 
 // render writes a page in the request's language.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string) {

@@ -67,7 +67,7 @@ func TestEveryAnswerCarriesTheStrictPolicy(t *testing.T) {
 func TestPagesLoadOnlyEmbeddedAssets(t *testing.T) {
 	mux := newMux(t)
 	ref := regexp.MustCompile(`(?:src|href)="([^"]+)"`)
-	for _, path := range []string{"/", "/ui/verify"} {
+	for _, path := range []string{"/", "/ui/verify", "/ui/issue"} {
 		res := get(t, mux, path, nil)
 		body := readBody(t, res)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
@@ -158,7 +158,7 @@ func TestEveryMessageHasBothLanguages(t *testing.T) {
 		}
 	}
 	mux := newMux(t)
-	for _, path := range []string{"/?lang=zh", "/ui/verify?lang=en"} {
+	for _, path := range []string{"/?lang=zh", "/ui/verify?lang=en", "/ui/issue?lang=zh", "/ui/issue?lang=en"} {
 		body := readBody(t, get(t, mux, path, nil))
 		if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
 			t.Errorf("%s shows a message key: %s", path, m)

@@ -1,7 +1,8 @@
 // Package browsertest drives Debian's chromium, headless, from tests
 // (through the DevTools protocol with chromedp): one browser per test,
 // with a fresh profile under t.TempDir(), stopped by the test. It has
-// helpers to use a page with the keyboard alone, an accessibility check
+// helpers to use a page with the keyboard alone (files chosen in a file
+// chooser opened with the keyboard, downloads saved), an accessibility check
 // (axe-core, vendored) that fails the test on serious or critical
 // violations, a fake camera that shows a QR code (WriteQRVideo), and a
 // screenshot saved to t.ArtifactDir() when a step fails.

@@ -18,6 +18,7 @@ const (
 	Space     = " "
 	ArrowDown = kb.ArrowDown
 	ArrowUp   = kb.ArrowUp
+	Backspace = kb.Backspace
 )
 
 // Press presses each key given, in turn, as a person on a keyboard does
@@ -71,13 +72,16 @@ func (b *Browser) TabTo(id string, max int) {
 	var path []string
 	for range max {
 		b.Press(Tab)
-		got := b.Focused()
-		path = append(path, got)
-		if !Eval[bool](b, `(() => { const e = document.activeElement; if (!e || e === document.body) return true;
-			const s = getComputedStyle(e); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()`) {
-			b.Fatalf("the focus on %q is not visible", got)
+		stop := Eval[struct {
+			ID      string `json:"id"`
+			Visible bool   `json:"visible"`
+		}](b, `(() => { const e = document.activeElement; if (!e || e === document.body) return {id: '', visible: true};
+			const s = getComputedStyle(e); return {id: e.id, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; })()`)
+		path = append(path, stop.ID)
+		if !stop.Visible {
+			b.Fatalf("the focus on %q is not visible", stop.ID)
 		}
-		if got == id {
+		if stop.ID == id {
 			return
 		}
 	}

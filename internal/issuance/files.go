@@ -1,7 +1,6 @@
 package issuance
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -75,19 +74,15 @@ func WriteProvinceSalt(path string, salt []byte) error {
 	return writeNew(path, []byte(hex.EncodeToString(salt)+"\n"))
 }
 
-// ReadProvinceSalt reads a province salt file: hex (white space around it
-// is ignored) of at least credential.MinSaltLen bytes.
+// ReadProvinceSalt reads a province salt file (ParseProvinceSalt).
 func ReadProvinceSalt(path string) ([]byte, error) {
 	b, err := readSmall(path)
 	if err != nil {
 		return nil, err
 	}
-	salt, err := hex.DecodeString(string(bytes.TrimSpace(b)))
+	salt, err := ParseProvinceSalt(b)
 	if err != nil {
-		return nil, fmt.Errorf("province salt %s: not hex: %w", path, err)
-	}
-	if len(salt) < credential.MinSaltLen {
-		return nil, fmt.Errorf("province salt %s: %d bytes, want at least %d", path, len(salt), credential.MinSaltLen)
+		return nil, fmt.Errorf("province salt %s: %w", path, err)
 	}
 	return salt, nil
 }
