@@ -22,10 +22,10 @@ func newCaliper(o *networkOptions) *cobra.Command {
 func newCaliperConfig(o *networkOptions) *cobra.Command {
 	var out string
 	c := &cobra.Command{
-		Use:   "config",
-		Short: "Write Caliper's Fabric network configuration (YAML) for the network of the run directory",
+		Use:     "config",
+		Short:   "Write Caliper's Fabric network configuration (YAML) for the network of the run directory",
 		Example: `  wanledger caliper config --home /tmp/net --out caliper/networks/network.yaml`,
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, topo, err := o.resolve(false)
 			if err != nil {
@@ -54,18 +54,23 @@ func newCaliperConfig(o *networkOptions) *cobra.Command {
 
 func newCaliperPrepare(o *networkOptions) *cobra.Command {
 	var (
-		out  string
-		opts caliper.PrepareOptions
+		out, benchmark, round string
+		opts                  caliper.PrepareOptions
 	)
 	c := &cobra.Command{
-		Use:   "prepare",
-		Short: "Seal licences for Caliper's issuance round, as the demo agency, and write their licence:Issue arguments (JSON)",
+		Use:     "prepare",
+		Short:   "Seal licences for Caliper's issuance round, as the demo agency, and write their licence:Issue arguments (JSON)",
 		Example: `  wanledger caliper prepare --home /tmp/net --count 300 --out caliper/run/issue.json`,
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, topo, err := o.resolve(false)
 			if err != nil {
 				return err
+			}
+			if benchmark != "" {
+				if opts.Count, err = caliper.RoundTxNumber(benchmark, round); err != nil {
+					return usageErr(err)
+				}
 			}
 			b, err := caliper.Prepare(cmd.Context(), network.Home(home), topo, opts)
 			if errors.Is(err, caliper.ErrBadOptions) {
@@ -84,6 +89,9 @@ func newCaliperPrepare(o *networkOptions) *cobra.Command {
 	}
 	c.Flags().StringVar(&out, "out", "", "the JSON file to write (replaced if it exists)")
 	c.Flags().IntVar(&opts.Count, "count", 300, fmt.Sprintf("how many licences (1 to %d)", caliper.MaxCount))
+	c.Flags().StringVar(&benchmark, "benchmark", "", "instead of --count, as many as the txNumber of a round of this Caliper benchmark configuration")
+	c.Flags().StringVar(&round, "round", "issue", "the round of --benchmark")
+	c.MarkFlagsMutuallyExclusive("count", "benchmark")
 	c.Flags().StringVar(&opts.Prefix, "prefix", "", `licence ID prefix, then a six-digit number (default "CAL-" and the UTC time)`)
 	c.MarkFlagRequired("out") //nolint:errcheck // the flag exists
 	return c

@@ -153,3 +153,35 @@ func (c *Config) WriteFile(path string) error {
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
+
+// RoundTxNumber reads a Caliper benchmark configuration (YAML) and returns
+// the txNumber of its round labelled label: how many transactions that
+// round submits, so that as many can be prepared. A round without one (it
+// runs for a txDuration) or no such round is an error.
+func RoundTxNumber(benchmarkFile, label string) (int, error) {
+	b, err := os.ReadFile(benchmarkFile)
+	if err != nil {
+		return 0, err
+	}
+	var bench struct {
+		Test struct {
+			Rounds []struct {
+				Label    string `yaml:"label"`
+				TxNumber int    `yaml:"txNumber"`
+			} `yaml:"rounds"`
+		} `yaml:"test"`
+	}
+	if err := yaml.Unmarshal(b, &bench); err != nil {
+		return 0, fmt.Errorf("%s: %w", benchmarkFile, err)
+	}
+	for _, r := range bench.Test.Rounds {
+		if r.Label != label {
+			continue
+		}
+		if r.TxNumber < 1 {
+			return 0, fmt.Errorf("%s: round %q has no txNumber", benchmarkFile, label)
+		}
+		return r.TxNumber, nil
+	}
+	return 0, fmt.Errorf("%s: no round %q", benchmarkFile, label)
+}
