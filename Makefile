@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test journey unit integration check fabric chromium wasm build clean
+.PHONY: up down purge status test test-caliper journey unit integration check fabric chromium wasm build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -29,6 +29,11 @@ test: check fabric chromium
 ## journey: the README's first journey against the network `make up` runs
 journey: build
 	scripts/journey.sh
+
+## test-caliper: Hyperledger Caliper's issuance and verify rounds on a network of its own
+## (scripts/caliper.sh --fresh). Not part of test: it installs Caliper from the npm registry once.
+test-caliper: build fabric
+	scripts/caliper.sh --fresh
 
 ## unit: everything but the tests that start the network
 unit: chromium wasm

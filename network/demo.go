@@ -29,12 +29,12 @@ const (
 	DemoLicence   = "BL-0001"
 	DemoRegion    = "340100" // Hefei
 	DemoCitizenID = "340104199001011234"
-	// demoIssuerOrg, demoProvince and demoVerifierOrg are the agency's
+	// DemoIssuerOrg, DemoProvince and DemoVerifierOrg are the agency's
 	// organisation, its province and the organisation whose gateway checks
 	// the seeded licence.
-	demoIssuerOrg   = "hefei"
-	demoProvince    = "anhui"
-	demoVerifierOrg = "wuhu"
+	DemoIssuerOrg   = "hefei"
+	DemoProvince    = "anhui"
+	DemoVerifierOrg = "wuhu"
 	// demoCrossVerifierOrg verifies the demo licence across provinces,
 	// relayed from anhui to delta.
 	demoCrossVerifierOrg = "shanghai"
@@ -137,7 +137,7 @@ func (h Home) demoFiles() (seal, holder *gm.PrivateKey, salt []byte, err error) 
 			return nil, nil, nil, err
 		}
 	}
-	salt, err = h.EnsureProvinceSalt(demoProvince)
+	salt, err = h.EnsureProvinceSalt(DemoProvince)
 	return seal, holder, salt, err
 }
 
@@ -194,7 +194,7 @@ func (nw *Network) printDemo() {
 		DemoType, DemoAgency, DemoRegion, DemoSealKeyID, DemoLicence)
 	for _, f := range [][2]string{
 		{"seal key of " + DemoAgency, h.DemoSealKeyFile()},
-		{"Anhui's holder salt", h.ProvinceSaltFile(demoProvince)},
+		{"Anhui's holder salt", h.ProvinceSaltFile(DemoProvince)},
 		{"demo citizen's key pair", h.DemoHolderKeyFile() + ", " + filepath.Base(h.DemoHolderPublicKeyFile())},
 		{"credential of " + DemoLicence, issuance.CredentialFile(h.DemoCredentials(), DemoLicence)},
 	} {
@@ -205,5 +205,5 @@ func (nw *Network) printDemo() {
 		home = " --home " + string(h)
 	}
 	nw.detail("try it (README, \"Your first journey\"): bin/wanledger verify %s --credential %s --as %s/verifier%s",
-		DemoLicence, rel(issuance.CredentialFile(h.DemoCredentials(), DemoLicence)), demoVerifierOrg, home)
+		DemoLicence, rel(issuance.CredentialFile(h.DemoCredentials(), DemoLicence)), DemoVerifierOrg, home)
 }

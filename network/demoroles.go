@@ -37,7 +37,7 @@ func DemoUser(role string) string {
 // first bound to: Hefei's to the demo agency; the other organisations have
 // no agency until a province accredits one, so their issuer stays unbound.
 func demoAgencyOf(org string) string {
-	if org == demoIssuerOrg {
+	if org == DemoIssuerOrg {
 		return DemoAgency
 	}
 	return ""

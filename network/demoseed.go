@@ -35,19 +35,19 @@ type demoSeeder struct {
 }
 
 func (nw *Network) demoSeeder() (*demoSeeder, error) {
-	city, ok := nw.Topo.Org(demoIssuerOrg)
+	city, ok := nw.Topo.Org(DemoIssuerOrg)
 	if !ok {
-		return nil, fmt.Errorf("the demo needs organisation %s", demoIssuerOrg)
+		return nil, fmt.Errorf("the demo needs organisation %s", DemoIssuerOrg)
 	}
 	s := &demoSeeder{cityMSP: city.MSPID, credentials: nw.Home.DemoCredentials(), sealFile: nw.Home.DemoSealKeyFile(), detail: nw.detail}
 	for _, c := range []struct {
 		dst       **apiclient.Client
 		org, role string
 	}{
-		{&s.province, demoProvince, keys.RoleAdmin},
-		{&s.cityAdmin, demoIssuerOrg, keys.RoleAdmin},
-		{&s.issuer, demoIssuerOrg, string(record.RoleIssuer)},
-		{&s.verifier, demoVerifierOrg, string(record.RoleVerifier)},
+		{&s.province, DemoProvince, keys.RoleAdmin},
+		{&s.cityAdmin, DemoIssuerOrg, keys.RoleAdmin},
+		{&s.issuer, DemoIssuerOrg, string(record.RoleIssuer)},
+		{&s.verifier, DemoVerifierOrg, string(record.RoleVerifier)},
 		{&s.crossVerifier, demoCrossVerifierOrg, string(record.RoleVerifier)},
 	} {
 		cl, err := nw.Home.client(c.org, c.role)

@@ -43,6 +43,7 @@ func newRoot() *cobra.Command {
 		newGateway(),
 		newWalletCommand(),
 		newRelay(),
+		newCaliper(&opts),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)

@@ -27,7 +27,11 @@ import (
 // Load reads the signing certificate and private key of an MSP directory
 // (signcerts/ and keystore/, one file each, as cryptogen and fabric-ca write).
 func Load(mspID, mspDir string) (*identity.X509Identity, identity.Sign, error) {
-	certPEM, err := onlyFile(filepath.Join(mspDir, "signcerts"))
+	certFile, keyFile, err := Files(mspDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	certPEM, err := os.ReadFile(certFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,7 +43,7 @@ func Load(mspID, mspDir string) (*identity.X509Identity, identity.Sign, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	keyPEM, err := onlyFile(filepath.Join(mspDir, "keystore"))
+	keyPEM, err := os.ReadFile(keyFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,10 +58,25 @@ func Load(mspID, mspDir string) (*identity.X509Identity, identity.Sign, error) {
 	return id, sign, nil
 }
 
-func onlyFile(dir string) ([]byte, error) {
+// Files returns the paths of an MSP directory's signing certificate and
+// private key: the one file in signcerts/ and the one in keystore/, whatever
+// their names (cryptogen writes User2@hefei.wanledger-cert.pem and priv_sk;
+// fabric-ca cert.pem and a hash-named key).
+func Files(mspDir string) (certFile, keyFile string, err error) {
+	if certFile, err = onlyFile(filepath.Join(mspDir, "signcerts")); err != nil {
+		return "", "", err
+	}
+	if keyFile, err = onlyFile(filepath.Join(mspDir, "keystore")); err != nil {
+		return "", "", err
+	}
+	return certFile, keyFile, nil
+}
+
+// onlyFile returns the path of the one file in dir.
+func onlyFile(dir string) (string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	var files []string
 	for _, e := range entries {
@@ -66,9 +85,9 @@ func onlyFile(dir string) ([]byte, error) {
 		}
 	}
 	if len(files) != 1 {
-		return nil, fmt.Errorf("%s holds %d files, want exactly one", dir, len(files))
+		return "", fmt.Errorf("%s holds %d files, want exactly one", dir, len(files))
 	}
-	return os.ReadFile(filepath.Join(dir, files[0]))
+	return filepath.Join(dir, files[0]), nil
 }
 
 // Dial opens a TLS connection to a peer, trusting the CA certificates in
