@@ -38,12 +38,12 @@ export class ApiError extends Error {
 }
 
 /**
- * api calls the gateway's API with the signed-in key and answers the
- * decoded JSON body; an answer that is not 2XX throws an ApiError with its
- * code (NETWORK if the gateway cannot be reached), and a 401 also signs out.
+ * send calls the gateway's API with the signed-in key and answers the
+ * response, if 2XX; any other throws an ApiError with its code (NETWORK if
+ * the gateway cannot be reached), and a 401 also signs out.
  */
-export async function api(method, path, payload) {
-  const headers = { Accept: 'application/json' };
+async function send(method, path, payload, accept) {
+  const headers = { Accept: accept };
   const key = sessionStorage.getItem(keyName);
   if (key) headers.Authorization = 'Bearer ' + key;
   const init = { method, headers, credentials: 'omit', cache: 'no-store' };
@@ -57,17 +57,41 @@ export async function api(method, path, payload) {
   } catch (e) {
     throw new ApiError(0, 'NETWORK', msg('network'));
   }
+  if (res.ok) return res;
   let data = null;
   try {
     data = await res.json();
   } catch (e) {
     data = null;
   }
-  if (!res.ok) {
-    if (res.status === 401) signOut(msg('badKey'));
-    throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
+  if (res.status === 401) signOut(msg('badKey'));
+  throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
+}
+
+/** api calls the API (send) and answers the decoded JSON body. */
+export async function api(method, path, payload) {
+  const res = await send(method, path, payload, 'application/json');
+  try {
+    return await res.json();
+  } catch (e) {
+    return null;
   }
-  return data;
+}
+
+/** apiBytes GETs path from the API (send) and answers the body as a Blob of its media type. */
+export async function apiBytes(path, accept) {
+  return (await send('GET', path, undefined, accept)).blob();
+}
+
+/**
+ * save offers data (a Blob) as a file named name: link (an <a> of the
+ * page) is set to it, keeps it for saving again, and is followed once.
+ */
+export function save(data, name, link) {
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(data);
+  link.download = name;
+  link.click();
 }
 
 let onSignedIn = () => {};
@@ -134,7 +158,8 @@ export function signIn(path, ready, gone = () => {}) {
     input.value = '';
     try {
       await checkKey();
-      error.textContent = '';
+      if (sessionStorage.getItem(keyName)) error.textContent = ''; // the page may have refused the key
+
     } catch (e) {
       if (e.status !== 401) signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
     }
