@@ -99,7 +99,7 @@ func (c *chainLedger) Submit(_ context.Context, identity, contract, fn string, a
 	var writes []cache.Write
 	for _, k := range tx.Writes() {
 		v := c.l.Get(k)
-		writes = append(writes, cache.Write{Key: k, Value: v, Delete: v == nil})
+		writes = append(writes, cache.Write{TxID: tx.GetTxID(), Key: k, Value: v, Delete: v == nil})
 	}
 	block := c.blocks
 	if _, err := c.store.ApplyBlock(block, writes); err != nil {
@@ -129,6 +129,7 @@ type world struct {
 	chain *chainLedger
 	srv   *httptest.Server
 	keys  map[string]string // identity → secret
+	g     *Gateway
 }
 
 func newWorld(t testing.TB) *world {
@@ -160,7 +161,7 @@ func newWorld(t testing.TB) *world {
 	g := New(cfg, slog.New(slog.DiscardHandler), w.chain, nil, store, ks, w.chain.Now)
 	g.pres.Log = memoryLog(t)
 	g.lastSync.Store(w.chain.Now().UnixNano())
-	w.srv = httptest.NewServer(g.Handler())
+	w.srv, w.g = httptest.NewServer(g.Handler()), g
 	t.Cleanup(w.srv.Close)
 	return w
 }

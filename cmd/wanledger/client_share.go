@@ -74,7 +74,7 @@ func (o *clientOptions) auditCommands() *cobra.Command {
 			}
 			return c.Trace(ctx, apiclient.TraceQuery{By: v["by"], Value: v["value"], From: from, To: to}, p)
 		})
-	c.AddCommand(trace, o.auditVerifyCommand())
+	c.AddCommand(trace, o.auditVerifyCommand(), o.auditReportCommand(), o.auditCheckReportCommand())
 	return c
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -27,18 +26,7 @@ func (o *clientOptions) snapshotCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f, err := os.OpenFile(a[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if os.IsExist(err) {
-				return usagef("%s: %v", a[0], errFileExists)
-			}
-			if err != nil {
-				return usageErr(err)
-			}
-			if _, err := f.Write(data); err != nil {
-				f.Close()
-				return err
-			}
-			if err := f.Close(); err != nil {
+			if err := createFile(a[0], data); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "saved %s (%d bytes)\n", a[0], len(data))

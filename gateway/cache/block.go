@@ -14,6 +14,7 @@ import (
 // chaincode's namespace: what validation checked against the key's
 // endorsement policy.
 type Write struct {
+	TxID   string // the transaction that wrote it
 	Key    string
 	Value  []byte // nil for a delete
 	Delete bool
@@ -77,6 +78,9 @@ func envelopeWrites(data []byte, chaincode string) ([]Write, error) {
 			return nil, err
 		}
 		out = append(out, w...)
+	}
+	for i := range out {
+		out[i].TxID = ch.GetTxId()
 	}
 	return out, nil
 }

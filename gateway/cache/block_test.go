@@ -24,7 +24,8 @@ type tx struct {
 	code   peer.TxValidationCode
 	ns     []nsWrites
 	event  *peer.ChaincodeEvent
-	config bool // a config transaction instead of an endorser one
+	config bool   // a config transaction instead of an endorser one
+	id     string // its transaction ID; "" is "tx"
 }
 
 type nsWrites struct {
@@ -74,7 +75,11 @@ func envelope(t testing.TB, x tx) []byte {
 		Endorsements:            []*peer.Endorsement{{Endorser: []byte("HefeiMSP peer"), Signature: []byte("signature")}},
 	}}
 	ptx := &peer.Transaction{Actions: []*peer.TransactionAction{{Header: []byte("header"), Payload: mustMarshal(t, cap)}}}
-	ch := &common.ChannelHeader{Type: int32(typ), ChannelId: "anhui", TxId: "tx"}
+	id := x.id
+	if id == "" {
+		id = "tx"
+	}
+	ch := &common.ChannelHeader{Type: int32(typ), ChannelId: "anhui", TxId: id}
 	payload := &common.Payload{Header: &common.Header{ChannelHeader: mustMarshal(t, ch)}, Data: mustMarshal(t, ptx)}
 	return mustMarshal(t, &common.Envelope{Payload: mustMarshal(t, payload), Signature: []byte("client signature")})
 }
@@ -144,9 +149,9 @@ func TestBlockWritesAreThoseOfValidTransactionsInTheChaincodesNamespaceOnly(t *t
 		t.Fatal(err)
 	}
 	want := []Write{
-		{Key: h1.Key, Value: h1.Value},
-		{Key: key(t, "licence", "D1"), Delete: true},
-		{Key: key(t, "licence", "E1"), Delete: true}, // an empty value deletes, as in the peer's state database
+		{TxID: "tx", Key: h1.Key, Value: h1.Value},
+		{TxID: "tx", Key: key(t, "licence", "D1"), Delete: true},
+		{TxID: "tx", Key: key(t, "licence", "E1"), Delete: true}, // an empty value deletes, as in the peer's state database
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("writes =\n%+v\nwant\n%+v", got, want)

@@ -65,8 +65,8 @@ var (
 // have no format and may hold what no validated write said; those of
 // "write-sets/1" lack the relayed licences, those of "write-sets/2" the
 // relayed seal keys and grants, those of "write-sets/3" the gateway
-// endpoints.
-const format = "write-sets/4"
+// endpoints, those of "write-sets/4" the audit index (written.go).
+const format = "write-sets/5"
 
 func (s *Store) checkFormat() error {
 	var have []byte
@@ -155,6 +155,7 @@ const (
 	objRelayedSeal  = "relay~seal"
 	objRelayedGrant = "relay~grant"
 	objEndpoint     = "endpoint" // gateway mesh endpoints, by MSP ID
+	objAccess       = "access"   // access records: only where they were written (written.go)
 )
 
 // objects are the cached object types, by composite-key object type: each
@@ -209,6 +210,9 @@ func (s *Store) apply(txn *badger.Txn, block uint64, w Write) error {
 		return nil // not a cached object
 	}
 	typ, attrs, ok := splitKey(w.Key)
+	if ok && typ == objAccess {
+		return noteWritten(txn, block, w)
+	}
 	decode, cached := objects[typ]
 	if !ok || !cached {
 		return nil

@@ -82,7 +82,7 @@ var (
 var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
-	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).handoffs, (*API).apiKeys,
+	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).audit, (*API).handoffs, (*API).apiKeys,
 	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch,
 }
 

@@ -60,6 +60,7 @@ var Pages = []Page{
 	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
 	{Path: "/ui/wallet", Template: "wallet.html", Title: "wallet.title", Summary: "wallet.summary", WASM: true},
 	{Path: "/ui/issue", Template: "issue.html", Title: "issue.title", Summary: "issue.summary", WASM: true},
+	{Path: "/ui/audit", Template: "audit.html", Title: "audit.title", Summary: "audit.summary"},
 }
 
 // Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).

@@ -39,11 +39,11 @@ export class ApiError extends Error {
 
 /**
  * send calls the gateway's API, with the API key given if any, and answers
- * the decoded JSON body; an answer that is not 2XX throws an ApiError with
- * its code (NETWORK if the gateway cannot be reached).
+ * the response if 2XX; any other throws an ApiError with its code (NETWORK
+ * if the gateway cannot be reached).
  */
-async function send(method, path, payload, key) {
-  const headers = { Accept: 'application/json' };
+async function send(method, path, payload, key, accept) {
+  const headers = { Accept: accept };
   if (key) headers.Authorization = 'Bearer ' + key;
   const init = { method, headers, credentials: 'omit', cache: 'no-store' };
   if (payload !== undefined) {
@@ -56,36 +56,63 @@ async function send(method, path, payload, key) {
   } catch (e) {
     throw new ApiError(0, 'NETWORK', msg('network'));
   }
+  if (res.ok) return res;
   let data = null;
   try {
     data = await res.json();
   } catch (e) {
     data = null;
   }
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
-  return data;
+  throw new ApiError(res.status, data?.code ?? 'HTTP_' + res.status, data?.message ?? res.statusText);
 }
 
-/**
- * api calls the gateway's API with the signed-in key (as send); a 401 also
- * signs out.
- */
-export async function api(method, path, payload) {
+/** json answers a response's decoded JSON body, or null if it has none. */
+async function json(res) {
   try {
-    return await send(method, path, payload, sessionStorage.getItem(keyName));
+    return await res.json();
+  } catch (e) {
+    return null;
+  }
+}
+
+/** signed sends with the signed-in key (send); a 401 also signs out. */
+async function signed(method, path, payload, accept) {
+  try {
+    return await send(method, path, payload, sessionStorage.getItem(keyName), accept);
   } catch (e) {
     if (e.status === 401) signOut(msg('badKey'));
     throw e;
   }
 }
 
+/** api calls the API with the signed-in key and answers the decoded JSON body. */
+export async function api(method, path, payload) {
+  return json(await signed(method, path, payload, 'application/json'));
+}
+
+/** apiBytes GETs path with the signed-in key and answers the body as a Blob of its media type. */
+export async function apiBytes(path, accept) {
+  return (await signed('GET', path, undefined, accept)).blob();
+}
+
 /**
  * openApi calls an operation that takes no API key (the holder's, who
- * signs with their own key instead), as send: a key signed in with in this
- * tab is not sent.
+ * signs with their own key instead) and answers the decoded JSON body: a
+ * key signed in with in this tab is not sent.
  */
-export function openApi(method, path, payload) {
-  return send(method, path, payload, null);
+export async function openApi(method, path, payload) {
+  return json(await send(method, path, payload, null, 'application/json'));
+}
+
+/**
+ * save offers data (a Blob) as a file named name: link (an <a> of the
+ * page) is set to it, keeps it for saving again, and is followed once.
+ */
+export function save(data, name, link) {
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(data);
+  link.download = name;
+  link.click();
 }
 
 let onSignedIn = () => {};
@@ -152,7 +179,8 @@ export function signIn(path, ready, gone = () => {}) {
     input.value = '';
     try {
       await checkKey();
-      error.textContent = '';
+      if (sessionStorage.getItem(keyName)) error.textContent = ''; // the page may have refused the key
+
     } catch (e) {
       if (e.status !== 401) signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
     }
