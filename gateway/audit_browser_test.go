@@ -29,7 +29,7 @@ func TestTheAuditorPageTracesPagesChartsAndExports(t *testing.T) {
 	access := auditTrail(t, w)
 	downloads := t.TempDir()
 	b := browsertest.Start(t, browsertest.Options{})
-	b.AllowDownloads(downloads)
+	b.SaveDownloads(downloads)
 	a := pagetest.OpenAuditor(b, w.srv.URL, "en")
 	b.CheckAccessibility()
 	b.Screenshot("audit-signed-out")

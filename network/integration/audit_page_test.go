@@ -69,7 +69,7 @@ func TestTheAuditorPageTracesExportsAndItsReportChecksOnTheNetwork(t *testing.T)
 
 	downloads := t.TempDir()
 	b := browsertest.Start(t, browsertest.Options{})
-	b.AllowDownloads(downloads)
+	b.SaveDownloads(downloads)
 	a := pagetest.OpenAuditor(b, auditor.url, "en")
 	b.CheckAccessibility()
 	a.SignIn(auditor.key)

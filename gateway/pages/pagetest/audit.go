@@ -146,7 +146,7 @@ func (a *Auditor) Timeline() (accesses, denials int, caption string, drawn bool)
 
 // Export presses the export button id ("export-csv", "export-report") and
 // answers the name of the file the page saved (downloads go where
-// browsertest.AllowDownloads says).
+// browsertest.SaveDownloads says).
 func (a *Auditor) Export(id string) string {
 	seq := `Number(document.getElementById('saved').dataset.seq ?? 0)`
 	before := browsertest.Eval[int](a.B, seq)
