@@ -24,15 +24,20 @@ func (b *Browser) AllowDownloads(dir string) {
 
 // Downloaded waits for the file name to be downloaded whole into dir (see
 // AllowDownloads) and answers its bytes, failing the test if it is not
-// within Timeout.
+// within Timeout. Chromium makes the file empty at once and writes the
+// download into a .crdownload file of dir, renamed over it at the end:
+// the download is whole once the file has bytes and no .crdownload file
+// is left.
 func (b *Browser) Downloaded(dir, name string) []byte {
 	b.t.Helper()
 	path := filepath.Join(dir, name)
 	deadline := time.Now().Add(Timeout)
 	for time.Now().Before(deadline) {
-		// Chromium downloads into a temporary file, then renames it.
-		if data, err := os.ReadFile(path); err == nil {
-			return data
+		partial, err := filepath.Glob(filepath.Join(dir, "*.crdownload"))
+		if err == nil && len(partial) == 0 {
+			if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
+				return data
+			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
