@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"time"
@@ -46,20 +45,22 @@ func (b *Browser) SaveDownloads(dir string) {
 	}
 }
 
-// Downloaded waits for the file name to be downloaded into dir (see
-// SaveDownloads) and answers its bytes.
+// Downloaded waits for the file name to be downloaded whole into dir (see
+// SaveDownloads) and answers its bytes, failing the test if it is not
+// within Timeout. Chromium makes the file empty at once and writes the
+// download into a .crdownload file of dir, renamed over it at the end: the
+// download is whole once the file has bytes and no .crdownload file is
+// left.
 func (b *Browser) Downloaded(dir, name string) []byte {
 	b.t.Helper()
 	path := filepath.Join(dir, name)
 	deadline := time.Now().Add(Timeout)
 	for time.Now().Before(deadline) {
-		data, err := os.ReadFile(path)
-		if err == nil {
-			if _, partial := os.Stat(path + ".crdownload"); errors.Is(partial, os.ErrNotExist) {
+		partial, err := filepath.Glob(filepath.Join(dir, "*.crdownload"))
+		if err == nil && len(partial) == 0 {
+			if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
 				return data
 			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			b.Fatalf("download %s: %v", name, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
