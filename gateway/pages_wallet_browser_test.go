@@ -63,7 +63,8 @@ func (w *holderWorld) walletFiles(t *testing.T, dir, id string, holder *gm.Priva
 // that field alone, and the QR code the page draws decodes to it. The list
 // of who verified shows the gateway's verification and the ledger's access;
 // after a revocation, asking again shows the licence revoked, in Chinese
-// too; "Forget" empties the page. Each state passes axe, with no console
+// too, with the key and the credential pasted this time; "Forget" empties
+// the page. Each state passes axe, with no console
 // error or policy violation.
 func TestTheCitizenPageHoldsAWalletInTheTab(t *testing.T) {
 	w := newHolderWorld(t)
@@ -160,10 +161,20 @@ func TestTheCitizenPageHoldsAWalletInTheTab(t *testing.T) {
 	if !browsertest.Eval[bool](b, `document.getElementById('work').hidden`) {
 		t.Error("the wallet outlived the page")
 	}
-	if got := p.UploadKey(keyFile); got != "" {
-		t.Fatalf("the wallet key: %q", got)
+	pem, err := os.ReadFile(keyFile) // pasted, this time
+	if err != nil {
+		t.Fatal(err)
 	}
-	p.UploadCredentials(mine)
+	if got := p.PasteKey(string(pem)); got != "" {
+		t.Fatalf("the wallet key pasted: %q", got)
+	}
+	file, err := os.ReadFile(mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added := p.PasteCredential(string(file)); len(added) != 1 || added[0].Licence != "BL-W1" {
+		t.Fatalf("the credential pasted: %+v", added)
+	}
 	if got := strings.TrimSpace(b.Text(`#licences td[data-status]`)); !strings.Contains(got, "已撤销") || !strings.Contains(got, "FRAUD") {
 		t.Errorf("in Chinese, the status: %q", got)
 	}

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -67,7 +68,7 @@ func TestEveryAnswerCarriesTheStrictPolicy(t *testing.T) {
 func TestPagesLoadOnlyEmbeddedAssets(t *testing.T) {
 	mux := newMux(t)
 	ref := regexp.MustCompile(`(?:src|href)="([^"]+)"`)
-	for _, path := range []string{"/", "/ui/verify", "/ui/issue"} {
+	for _, path := range append([]string{"/"}, pagePaths()...) {
 		res := get(t, mux, path, nil)
 		body := readBody(t, res)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
@@ -158,10 +159,34 @@ func TestEveryMessageHasBothLanguages(t *testing.T) {
 		}
 	}
 	mux := newMux(t)
-	for _, path := range []string{"/?lang=zh", "/ui/verify?lang=en", "/ui/issue?lang=zh", "/ui/issue?lang=en"} {
+	var paths []string
+	for _, p := range append([]string{"/"}, pagePaths()...) {
+		paths = append(paths, p+"?lang=zh", p+"?lang=en")
+	}
+	for _, path := range paths {
 		body := readBody(t, get(t, mux, path, nil))
 		if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
 			t.Errorf("%s shows a message key: %s", path, m)
+		}
+	}
+}
+
+// Every message a script names is one the page hands it.
+func TestEveryScriptMessageExists(t *testing.T) {
+	scripts, err := fs.Glob(files, "assets/*.js")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("scripts: %v %v", scripts, err)
+	}
+	used := regexp.MustCompile(`msg\('([A-Za-z0-9.-]*[A-Za-z0-9-])'`) // a key in full, not a prefix
+	for _, name := range scripts {
+		src, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := messages["js."+m[1]]; !ok {
+				t.Errorf("%s names message %s, which is not js.%s", name, m[1], m[1])
+			}
 		}
 	}
 }
@@ -219,4 +244,13 @@ func TestQRCodesAreBounded(t *testing.T) {
 			t.Errorf("%q: %d", q, res.StatusCode)
 		}
 	}
+}
+
+// pagePaths are the paths of every page.
+func pagePaths() []string {
+	var out []string
+	for _, p := range Pages {
+		out = append(out, p.Path)
+	}
+	return out
 }

@@ -5,15 +5,16 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	qr "github.com/piglig/go-qr"
+	"github.com/wanledger/wanledger/internal/wallet"
 )
 
 // MaxQRText is the most bytes /ui/qr.svg encodes: a nonce's JSON with room
 // to spare.
 const MaxQRText = 512
 
-// serveQR answers /ui/qr.svg?text=T with T as a QR code in SVG (error
-// correction M, a quiet zone of 4 modules, 8 units a module): 400 for an
+// serveQR answers /ui/qr.svg?text=T with T as a QR code in SVG, drawn as
+// the citizen's page draws a presentation's (wallet.QR.SVG: error
+// correction M, a quiet zone of 4 modules, 8 pixels a module): 400 for an
 // empty, invalid UTF-8 or longer than MaxQRText text.
 func serveQR(w http.ResponseWriter, r *http.Request) {
 	text := r.URL.Query().Get("text")
@@ -21,14 +22,10 @@ func serveQR(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "400 text: 1 to 512 bytes of UTF-8", http.StatusBadRequest)
 		return
 	}
-	code, err := qr.EncodeText(text, qr.Medium)
-	var svg []byte
-	if err == nil {
-		svg, err = code.ToSVGBytes(qr.NewQrCodeImgConfig(8, 4, qr.WithOptimalSVG()))
-	}
+	code, err := wallet.NewQR(text)
 	if err != nil {
 		status := http.StatusInternalServerError
-		if errors.Is(err, qr.ErrDataTooLong) {
+		if errors.Is(err, wallet.ErrTooLargeForQR) {
 			status = http.StatusBadRequest
 		}
 		http.Error(w, http.StatusText(status), status)
@@ -36,5 +33,5 @@ func serveQR(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(svg) //nolint:errcheck // the client may have gone
+	w.Write(code.SVG()) //nolint:errcheck // the client may have gone
 }

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -255,6 +256,15 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Fatal(err)
 	}
 	return path
+}
+
+// Front brings b's tab to the front, as a person turning to it does.
+func (b *Browser) Front() {
+	b.t.Helper()
+	id := chromedp.FromContext(b.ctx).Target.TargetID
+	if _, err := chromedp.CallBrowser(b.ctx, target.ActivateTarget, target.ActivateTargetParams{TargetID: id}); err != nil {
+		b.Fatalf("bringing the tab to the front: %v", err)
+	}
 }
 
 // ScreenshotOf is a PNG picture of the element selector (CSS) names, as

@@ -73,9 +73,10 @@ func TestTheCitizenPagesPresentationIsAcceptedByTheVerifierPage(t *testing.T) {
 	v := pagetest.OpenVerifier(clerk, wuhu.url, "en")
 	v.SignIn(wuhu.key)
 	nonce, aud := v.Nonce()
-	if err := videoOfPNG(video, clerk.ScreenshotOf("#nonce-qr")); err != nil {
+	if err := videoOfPNG(video, v.NonceQR()); err != nil {
 		t.Fatal(err)
 	}
+	b.Front()
 	if got := p.ScanNonce(); got != aud {
 		t.Fatalf("the citizen's page read the verifier %q, the verifier page shows %q", got, aud)
 	}
@@ -97,6 +98,7 @@ func TestTheCitizenPagesPresentationIsAcceptedByTheVerifierPage(t *testing.T) {
 	if err := videoOfPNG(video, picture); err != nil {
 		t.Fatal(err)
 	}
+	clerk.Front()
 	if got := v.Scan(); got != "VALID" {
 		t.Fatalf("the verifier page's verdict on the citizen's presentation: %q", got)
 	}
@@ -115,6 +117,7 @@ func TestTheCitizenPagesPresentationIsAcceptedByTheVerifierPage(t *testing.T) {
 	clerk.Screenshot("network-verify-citizens-presentation")
 
 	// Who verified: the citizen asks Wuhu again.
+	b.Front()
 	p.Refresh()
 	vs := p.Verifications()
 	if len(vs) != 1 || vs[0].Licence != id || vs[0].Outcome != "valid" || !strings.Contains(vs[0].Text, "WuhuMSP") || !strings.HasSuffix(vs[0].Text, "name") {

@@ -59,6 +59,15 @@ func (v *Verifier) Nonce() (nonce, audience string) {
 	return "", ""
 }
 
+// NonceQR is a PNG picture of the nonce's QR code as the page shows it,
+// once drawn.
+func (v *Verifier) NonceQR() []byte {
+	if !browsertest.Eval[bool](v.B, `document.getElementById('nonce-qr').decode().then(() => true)`) {
+		v.B.Fatalf("the nonce's QR code is not drawn")
+	}
+	return v.B.ScreenshotOf("#nonce-qr")
+}
+
 // seq is the number of answers the page has shown.
 func (v *Verifier) seq() int {
 	n, _ := strconv.Atoi(browsertest.Eval[string](v.B, `document.getElementById('result').dataset.seq ?? '0'`))
