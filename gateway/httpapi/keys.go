@@ -16,7 +16,7 @@ import (
 // (the secret shown once), list (never a hash), revoke (at once); and to
 // every key, its own entry.
 func (a *API) apiKeys() {
-	create := a.op("create-key", http.MethodPost, "/v1/keys", "Create an API key", "Creates an API key acting as one of the Fabric identities the gateway is configured with, holding some roles (admin or ledger roles). Its secret is in this answer only; the gateway stores a SHA-256 hash. The organisation's admin key.", "keys", keys.RoleAdmin)
+	create := a.op("create-key", http.MethodPost, "/v1/keys", "Create an API key", "Creates an API key acting as one of the Fabric identities the gateway is configured with, holding some roles (the gateway's admin or operator, or ledger roles). Its secret is in this answer only; the gateway stores a SHA-256 hash. The organisation's admin key.", "keys", keys.RoleAdmin)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(a.h, create, func(ctx context.Context, in *struct{ Body api.KeyRequest }) (*struct{ Body api.NewKey }, error) {
 		if !slices.Contains(a.identities, in.Body.Identity) {
