@@ -45,13 +45,30 @@ const MaxWatched = 64
 
 var nodeName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-// fill sets the defaults and refuses what cannot be read: an unknown kind,
-// a name given twice, an address that is not host:port.
-func (w *Watch) fill(org string) []error {
-	var errs []error
+// Defaults sets the members left zero to their defaults (org names the
+// gateway).
+func (w *Watch) Defaults(org string) {
 	if w.Self == "" {
 		w.Self = "gateway." + org
 	}
+	for _, d := range []struct {
+		v   *Duration
+		def time.Duration
+	}{{&w.Timeout, 2 * time.Second}, {&w.MaxAge, time.Second}} {
+		if d.v.Duration == 0 {
+			d.v.Duration = d.def
+		}
+	}
+	if w.Parallel == 0 {
+		w.Parallel = 8
+	}
+}
+
+// fill sets the defaults and refuses what cannot be read: an unknown kind,
+// a name given twice, an address that is not host:port, bounds out of range.
+func (w *Watch) fill(org string) []error {
+	w.Defaults(org)
+	var errs []error
 	if !nodeName.MatchString(w.Self) {
 		errs = append(errs, fmt.Errorf("watch.self %q: want 1 to 64 letters, digits and . _ -", w.Self))
 	}

@@ -42,7 +42,7 @@ func (a *API) apiKeys() {
 			}
 			return &struct{ Body []api.Key }{out}, nil
 		})
-	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key", "The calling API key: its ID, the identity it acts as and its roles.", "keys", readerRoles...),
+	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key", "The calling API key: its ID, the identity it acts as and its roles.", "keys", watcherRoles...),
 		func(ctx context.Context, in *struct{}) (*struct{ Body api.Key }, error) {
 			key, _ := ctx.Value(keyContext{}).(keys.APIKey)
 			return &struct{ Body api.Key }{publicKey(key)}, nil

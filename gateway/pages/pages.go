@@ -1,5 +1,6 @@
 // Package pages serves the gateway's web pages for the people who use it:
-// "/" (the index of pages) and "/ui/verify" (the verifier's page), with
+// "/" (the index of pages), "/ui/verify" (the verifier's page) and
+// "/ui/operator" (the operator's: the network at a glance), with
 // their scripts, styles and vendored libraries embedded in the binary, so
 // a gateway serves them with no internet access. Pages load without an API
 // key; the /v1 calls their scripts make carry the key the user signs in
@@ -43,6 +44,7 @@ type Page struct {
 // Pages are the pages served, in the index's order.
 var Pages = []Page{
 	{Path: "/ui/verify", Template: "verify.html", Title: "verify.title", Summary: "verify.summary"},
+	{Path: "/ui/operator", Template: "operator.html", Title: "operator.title", Summary: "operator.summary"},
 }
 
 // Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -67,7 +68,7 @@ func TestEveryAnswerCarriesTheStrictPolicy(t *testing.T) {
 func TestPagesLoadOnlyEmbeddedAssets(t *testing.T) {
 	mux := newMux(t)
 	ref := regexp.MustCompile(`(?:src|href)="([^"]+)"`)
-	for _, path := range []string{"/", "/ui/verify"} {
+	for _, path := range append([]string{"/"}, pagePaths()...) {
 		res := get(t, mux, path, nil)
 		body := readBody(t, res)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
@@ -96,6 +97,14 @@ func TestPagesLoadOnlyEmbeddedAssets(t *testing.T) {
 			t.Errorf("%s: %q, want %q", path, got, typ)
 		}
 	}
+}
+
+func pagePaths() []string {
+	var out []string
+	for _, p := range Pages {
+		out = append(out, p.Path)
+	}
+	return out
 }
 
 func isPage(u string) bool {
@@ -158,10 +167,28 @@ func TestEveryMessageHasBothLanguages(t *testing.T) {
 		}
 	}
 	mux := newMux(t)
-	for _, path := range []string{"/?lang=zh", "/ui/verify?lang=en"} {
-		body := readBody(t, get(t, mux, path, nil))
-		if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
-			t.Errorf("%s shows a message key: %s", path, m)
+	for _, path := range append([]string{"/"}, pagePaths()...) {
+		for _, lang := range langs {
+			body := readBody(t, get(t, mux, path+"?lang="+lang, nil))
+			if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
+				t.Errorf("%s in %s shows a message key: %s", path, lang, m)
+			}
+		}
+	}
+	// The keys the scripts name whole are messages of theirs.
+	scripts, err := fs.Glob(files, "assets/*.js")
+	if err != nil || len(scripts) == 0 {
+		t.Fatal(scripts, err)
+	}
+	for _, name := range scripts {
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`msg\('([A-Za-z.]+)'[,)]`).FindAllStringSubmatch(string(b), -1) {
+			if _, ok := messages["js."+m[1]]; !ok {
+				t.Errorf("%s names message %q, which is not one", name, m[1])
+			}
 		}
 	}
 }
