@@ -110,7 +110,9 @@ func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
 	}
 	// User1 is bound to ledger roles by nobody's key: only the operator's,
 	// which reaches no ledger operation, acts as it.
-	if slices.ContainsFunc(stored, func(k keys.APIKey) bool { return k.Identity == "User1" && !slices.Equal(k.Roles, []string{keys.RoleOperator}) }) {
+	if slices.ContainsFunc(stored, func(k keys.APIKey) bool {
+		return k.Identity == "User1" && !slices.Equal(k.Roles, []string{keys.RoleOperator})
+	}) {
 		t.Error("a key of another role than operator acts as User1")
 	}
 	// A second run keeps the keys.
