@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -51,6 +52,10 @@ func get(ctx context.Context, addr, path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	resp, err := client.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) { // the address is the caller's: say the path and why
+		return nil, fmt.Errorf("%s: %w", path, ue.Err)
+	}
 	if err != nil {
 		return nil, err
 	}
