@@ -156,7 +156,7 @@ type AccessCheckRequest struct {
 // KeyRequest creates an API key of the gateway's organisation.
 type KeyRequest struct {
 	Identity string   `json:"identity" minLength:"1" maxLength:"64" doc:"the organisation's Fabric identity the key acts as, one the gateway is configured with (e.g. User2)"`
-	Roles    []string `json:"roles" minItems:"1" maxItems:"8" doc:"the gateway roles the key holds: admin or ledger roles"`
+	Roles    []string `json:"roles" minItems:"1" maxItems:"8" doc:"the roles the key holds: the gateway's (admin, operator) or the ledger's"`
 }
 
 // Key is a stored API key as listed: never its secret or hash.

@@ -48,6 +48,7 @@ var identities = []struct {
 	{"ProvinceAdmin", "AnhuiMSP", true}, {"Admin", "HefeiMSP", true}, {"Issuer", "HefeiMSP", false}, {"Verifier", "HefeiMSP", false},
 	{"Owner", "HefeiMSP", false}, {"Auditor", "HefeiMSP", false}, {"Clerk", "HefeiMSP", false}, {"Nobody", "HefeiMSP", false},
 	{"WuhuAdmin", "WuhuMSP", true}, {"WuhuRequester", "WuhuMSP", false}, {"WuhuClerk", "WuhuMSP", false},
+	{"Operator", "HefeiMSP", false},
 }
 
 func newChainLedger(t testing.TB, store *cache.Store) *chainLedger {
@@ -134,6 +135,13 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with its configuration changed by edit, if not
+// nil, before the gateway starts.
+func newWorldWith(t testing.TB, edit func(*config.Config)) *world {
+	t.Helper()
 	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +150,7 @@ func newWorld(t testing.TB) *world {
 	w := &world{t: t, chain: newChainLedger(t, store), keys: map[string]string{}}
 	roles := map[string][]string{"ProvinceAdmin": {keys.RoleAdmin}, "Admin": {keys.RoleAdmin}, "WuhuAdmin": {keys.RoleAdmin},
 		"Issuer": {"issuer"}, "Verifier": {"verifier"}, "Owner": {"data-owner"}, "Auditor": {"auditor"}, "Clerk": {"clerk"},
-		"WuhuRequester": {"requester"}, "WuhuClerk": {"clerk"}, "Nobody": {"verifier"}}
+		"WuhuRequester": {"requester"}, "WuhuClerk": {"clerk"}, "Nobody": {"verifier"}, "Operator": {keys.RoleOperator}}
 	var stored []keys.APIKey
 	for _, id := range identities {
 		secret, k, err := keys.NewKey(id.name, roles[id.name]...)
@@ -158,6 +166,9 @@ func newWorld(t testing.TB) *world {
 	cfg := &config.Config{Org: "hefei", MSPID: "HefeiMSP", Channel: "anhui", Chaincode: "wanledger", MaxStaleness: config.Duration{Duration: time.Hour},
 		PublicURL: "http://gateway.test", Timeouts: config.DefaultTimeouts, Presentations: config.Presentations{HolderIdentity: "Auditor",
 			MaxNonces: worldMaxNonces, Purposes: []api.Purpose{{Code: "market-stall", Zh: "市场摊位核查", En: "market stall check"}}}}
+	if edit != nil {
+		edit(cfg)
+	}
 	g := New(cfg, slog.New(slog.DiscardHandler), w.chain, nil, store, ks, w.chain.Now)
 	g.pres.Log = memoryLog(t)
 	g.lastSync.Store(w.chain.Now().UnixNano())

@@ -54,6 +54,7 @@ type Gateway struct {
 	rows   *datasets.Store // rows of owned datasets; nil in handler tests
 	mesh   service.Mesh    // the libp2p host; nil in handler tests
 	fetch  service.Fetcher // the fetch protocol's requester; nil in handler tests
+	watch  *watch          // the network as GET /v1/network reads it (watch.go)
 
 	peerHeight atomic.Uint64
 	lastSync   atomic.Int64 // unix nanoseconds when the cache last had every block
@@ -102,6 +103,7 @@ func New(cfg *config.Config, log *slog.Logger, ledger service.Ledger, ch chain, 
 		budget: httpapi.NewBudget(size, wait), reg: prometheus.NewRegistry()}
 	g.m = newMetrics(g.reg)
 	g.pres = presentations(cfg)
+	g.watch = newWatch(g)
 	g.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wanledger_gateway_body_bytes_in_flight", Help: "Request body bytes held at once, of bodyBudget."},
 		func() float64 { return float64(g.budget.InFlight()) }))
 	return g
@@ -242,7 +244,7 @@ func (g *Gateway) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	svc := service.New(service.Options{Ledger: g.ledger, Store: g.store, Clock: g.clock, Verifier: g.judge, Stale: g.stale,
 		MaxStaleness: g.cfg.MaxStaleness.Duration, Log: g.log, Presentations: g.pres,
-		MSPID: g.cfg.MSPID, Rows: g.rows, Mesh: g.mesh, Fetcher: g.fetch})
+		MSPID: g.cfg.MSPID, Rows: g.rows, Mesh: g.mesh, Fetcher: g.fetch, Watch: g.watch})
 	ids := make([]string, len(g.cfg.Identities))
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name

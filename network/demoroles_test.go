@@ -79,16 +79,19 @@ func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
 	seen := map[string]bool{}
 	for _, k := range demo {
 		want := DemoUser(k.Roles[0])
-		if k.Roles[0] == keys.RoleAdmin {
+		switch k.Roles[0] {
+		case keys.RoleAdmin:
 			want = "Admin"
+		case keys.RoleOperator:
+			want = "User1"
 		}
 		if len(k.Roles) != 1 || k.Identity != want || seen[k.Identity] {
 			t.Errorf("demo key %s %v: want identity %s, once", k.Identity, k.Roles, want)
 		}
 		seen[k.Identity] = true
 	}
-	if len(demo) != 1+len(demoRoles) {
-		t.Errorf("%d demo keys, want %d", len(demo), 1+len(demoRoles))
+	if len(demo) != 2+len(demoRoles) {
+		t.Errorf("%d demo keys, want %d", len(demo), 2+len(demoRoles))
 	}
 	b, err = os.ReadFile(nw.Home.KeysFile("hefei"))
 	if err != nil {
@@ -105,8 +108,12 @@ func TestDemoKeysActAsTheirRolesOwnIdentities(t *testing.T) {
 			t.Errorf("certificate %s: %+v", subject, stored)
 		}
 	}
-	if slices.ContainsFunc(stored, func(k keys.APIKey) bool { return k.Identity == "User1" }) {
-		t.Error("a key still acts as User1")
+	// User1 is bound to ledger roles by nobody's key: only the operator's,
+	// which reaches no ledger operation, acts as it.
+	if slices.ContainsFunc(stored, func(k keys.APIKey) bool {
+		return k.Identity == "User1" && !slices.Equal(k.Roles, []string{keys.RoleOperator})
+	}) {
+		t.Error("a key of another role than operator acts as User1")
 	}
 	// A second run keeps the keys.
 	if changed, err := nw.ensureKeys(t.Context()); err != nil || changed {
@@ -150,7 +157,20 @@ func TestGatewayActsAsAdminAndTheDemoRolesIdentities(t *testing.T) {
 			t.Errorf("identity %s uses %s", id.Name, id.MSPDir)
 		}
 	}
-	if want := []string{"Admin", "User2", "User3", "User4", "User5", "User6", "User7"}; !slices.Equal(names, want) {
+	if want := []string{"Admin", "User1", "User2", "User3", "User4", "User5", "User6", "User7"}; !slices.Equal(names, want) {
 		t.Errorf("gateway identities %v, want %v", names, want)
+	}
+	// Its operator watches its organisation's peer, chaincode server and
+	// relay (Hefei runs none), and every orderer, by their operations
+	// endpoints.
+	var watched []string
+	for _, w := range cfg.Watch.Nodes {
+		watched = append(watched, w.Name)
+		if n, _ := nw.Topo.Node(w.Name); w.Kind != string(n.Kind) || w.Address != n.Target().Address || w.MSPID != n.MSPID {
+			t.Errorf("watched %+v, node %+v", w, n)
+		}
+	}
+	if want := []string{"orderer.anhui", "orderer.shanghai", "orderer.zhejiang", "peer.hefei", "chaincode.hefei"}; cfg.Watch.Self != "gateway.hefei" || !slices.Equal(watched, want) {
+		t.Errorf("watched %s and %v, want gateway.hefei and %v", cfg.Watch.Self, watched, want)
 	}
 }

@@ -97,10 +97,11 @@ func (nw *Network) demoKeys(o Org) ([]keys.APIKey, error) {
 // demoIdentity is a demo key's Fabric identity (a cryptogen user) and role.
 type demoIdentity struct{ user, role string }
 
-// demoIdentities are the Admin with the admin role, then each demo role's
+// demoIdentities are the Admin with the admin role, User1 with the
+// operator role (which reaches no ledger operation), then each demo role's
 // own identity.
 func demoIdentities() []demoIdentity {
-	ids := []demoIdentity{{"Admin", keys.RoleAdmin}}
+	ids := []demoIdentity{{"Admin", keys.RoleAdmin}, {"User1", keys.RoleOperator}}
 	for _, r := range demoRoles {
 		ids = append(ids, demoIdentity{DemoUser(r), r})
 	}
@@ -166,6 +167,7 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {
 		return "", fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
 	}
+	cfg.Watch = nw.watched(n)
 	cfg.MTLS = &config.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
 		ClientCA: nw.Home.OrgTLSCA(org)}
 	b, err := withOverrides(nw.Home.NodeDir(n.Name), cfg)
@@ -175,4 +177,17 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
 	_, err = writeIfChanged(path, append(b, '\n'), 0o644)
 	return path, err
+}
+
+// watched is what a gateway's operator watches (GET /v1/network): its
+// organisation's peer, chaincode server and relay, and every orderer.
+func (nw *Network) watched(gw Node) config.Watch {
+	w := config.Watch{Self: gw.Name}
+	for _, n := range nw.Topo.Nodes() {
+		if n.Kind == KindOrderer || n.Org == gw.Org && n.Kind != KindGateway {
+			t := n.Target()
+			w.Nodes = append(w.Nodes, config.WatchedNode{Name: t.Name, Kind: t.Kind, MSPID: t.MSPID, Address: t.Address})
+		}
+	}
+	return w
 }

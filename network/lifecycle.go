@@ -92,7 +92,7 @@ func (nw *Network) waitLeaders(ctx context.Context) (bool, error) {
 func (nw *Network) RaftLeaders(ctx context.Context) (leaders map[string]string, missing []string) {
 	leaders = map[string]string{}
 	for _, o := range nw.Topo.NodesOf(KindOrderer) {
-		m, err := Scrape(ctx, o.OperationsAddr())
+		m, err := scrape(ctx, o.OperationsAddr())
 		if err != nil {
 			continue
 		}
@@ -182,7 +182,7 @@ func (nw *Network) gossipMissing(ctx context.Context) []string {
 	var missing []string
 	for _, o := range nw.Topo.Orgs {
 		p := nw.Topo.Peer(o.Name)
-		m, err := Scrape(ctx, p.OperationsAddr())
+		m, err := scrape(ctx, p.OperationsAddr())
 		if err != nil {
 			missing = append(missing, fmt.Sprintf("%s: %v", p.Name, err))
 			continue

@@ -354,7 +354,7 @@ func (nw *Network) waitReady(ctx context.Context, n Node) error {
 		// orderers and peers are ready when both answer.
 		last = nil
 		if n.Kind != KindChaincode {
-			last = Healthy(ctx, n.OperationsAddr())
+			last = healthy(ctx, n.OperationsAddr())
 		}
 		if last == nil && !dialable(n.ListenAddr()) {
 			last = fmt.Errorf("%s not accepting connections", n.ListenAddr())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,23 +158,4 @@ func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, ms
 		}
 		bookmark = page.Bookmark
 	}
-}
-
-// RelayStatus reads a relay's directions from its /status.
-func RelayStatus(ctx context.Context, addr string) ([]relayconfig.Status, error) {
-	resp, err := opsGet(ctx, addr, "/status")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("relay status: HTTP %d", resp.StatusCode)
-	}
-	var st struct {
-		Directions []relayconfig.Status `json:"directions"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		return nil, fmt.Errorf("relay status: %w", err)
-	}
-	return st.Directions, nil
 }

@@ -140,22 +140,3 @@ func TestPeerCoreYAMLDropsTheDockerEndpoint(t *testing.T) {
 		t.Error("a core.yaml without the sample's Docker endpoint was accepted")
 	}
 }
-
-func TestParseMetricsReadsChannelGauges(t *testing.T) {
-	m, err := parseMetrics(strings.NewReader(`# HELP ledger_blockchain_height Height of the chain in blocks.
-# TYPE ledger_blockchain_height gauge
-ledger_blockchain_height{channel="anhui"} 12
-ledger_blockchain_height{channel="delta"} 7
-consensus_etcdraft_is_leader{channel="anhui"} 1
-garbage line
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h, ok := m.Channel("ledger_blockchain_height", "anhui"); !ok || h != 12 {
-		t.Errorf("anhui height = %v, %v", h, ok)
-	}
-	if _, ok := m.Channel("ledger_blockchain_height", "nochannel"); ok {
-		t.Error("found a channel that is not there")
-	}
-}

@@ -9,8 +9,10 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
-	"github.com/wanledger/wanledger/gateway/relayconfig"
+	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/internal/nodeops"
 	"github.com/wanledger/wanledger/network/proc"
 )
 
@@ -25,12 +27,13 @@ type NodeStatus struct {
 	Health  string               `json:"health"` // "ok", "down", or the health error
 	Heights map[string]int       `json:"heights,omitempty"`
 	Leader  []string             `json:"raftLeaderOf,omitempty"`
-	Relays  []relayconfig.Status `json:"relays,omitempty"` // a relay's directions and their lag
+	Relays  []api.RelayDirection `json:"relays,omitempty"` // a relay's directions and their lag
 	RSS     int64                `json:"rssBytes,omitempty"`
 	CPUSecs float64              `json:"cpuSeconds,omitempty"`
 }
 
-// Status inspects every node.
+// Status inspects every node: its process, and what its operations
+// endpoint reports (nodeops.Read).
 func (nw *Network) Status(ctx context.Context) ([]NodeStatus, error) {
 	var out []NodeStatus
 	for _, n := range nw.Topo.Nodes() {
@@ -47,54 +50,43 @@ func (nw *Network) Status(ctx context.Context) ([]NodeStatus, error) {
 		if u, err := h.Usage(); err == nil {
 			s.RSS, s.CPUSecs = u.RSSBytes, u.CPU.Seconds()
 		}
-		switch n.Kind {
-		case KindChaincode:
-			s.Health = "ok"
-			if !dialable(n.ListenAddr()) {
-				s.Health = "not accepting connections"
-			}
-		default:
-			s.Health = "ok"
-			if err := Healthy(ctx, n.OperationsAddr()); err != nil {
-				s.Health = err.Error()
-			}
-			nw.addMetrics(ctx, n, &s)
-		}
+		nw.addReading(ctx, n, &s)
 		out = append(out, s)
 	}
 	return out, nil
 }
 
-// addMetrics adds the channel heights (and Raft leadership) a node reports.
-func (nw *Network) addMetrics(ctx context.Context, n Node, s *NodeStatus) {
-	m, err := Scrape(ctx, n.OperationsAddr())
-	if err != nil {
-		return
+// Target is how nodeops reads the node: its operations endpoint (a
+// chaincode server: its listener).
+func (n Node) Target() nodeops.Target {
+	addr := n.OperationsAddr()
+	if n.Kind == KindChaincode {
+		addr = n.ListenAddr()
 	}
-	if n.Kind == KindRelay {
-		s.Relays, _ = RelayStatus(ctx, n.OperationsAddr())
-		return
+	return nodeops.Target{Name: n.Name, Kind: string(n.Kind), MSPID: n.MSPID, Address: addr}
+}
+
+// addReading adds the node's health, the channel heights (and Raft
+// leadership) it reports, and a relay's directions.
+func (nw *Network) addReading(ctx context.Context, n Node, s *NodeStatus) {
+	ctx, cancel := context.WithTimeout(ctx, opsTimeout)
+	defer cancel()
+	r := nodeops.Read(ctx, n.Target(), time.Now)
+	s.Health = "ok"
+	if r.Health != api.HealthOK {
+		s.Health = r.Problem
 	}
-	if n.Kind == KindGateway {
-		// A gateway's height is its cache's, on the channel it serves.
-		if h, ok := m["wanledger_gateway_cache_height"]; ok {
-			s.Heights = map[string]int{nw.Topo.GatewayChannel(n.Org): int(h)}
+	s.Relays = r.Relay
+	if r.Cache != nil { // a gateway's height is its cache's, on the channel it serves
+		s.Heights = map[string]int{nw.Topo.GatewayChannel(n.Org): int(r.Cache.Height)}
+	}
+	for _, c := range r.Channels {
+		if s.Heights == nil {
+			s.Heights = map[string]int{}
 		}
-		return
-	}
-	chans := nw.Topo.Channels
-	if n.Kind == KindPeer {
-		chans = nw.Topo.ChannelsOf(n.Org)
-	}
-	for _, c := range chans {
-		if h, ok := m.Channel("ledger_blockchain_height", c.Name); ok {
-			if s.Heights == nil {
-				s.Heights = map[string]int{}
-			}
-			s.Heights[c.Name] = int(h)
-		}
-		if l, _ := m.Channel("consensus_etcdraft_is_leader", c.Name); l == 1 {
-			s.Leader = append(s.Leader, c.Name)
+		s.Heights[c.Channel] = int(c.Height)
+		if c.RaftLeader {
+			s.Leader = append(s.Leader, c.Channel)
 		}
 	}
 }

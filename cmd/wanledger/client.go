@@ -16,6 +16,7 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/gateway/keys"
 	"github.com/wanledger/wanledger/network"
 )
 
@@ -71,8 +72,8 @@ func (o *clientOptions) demoClient() (*apiclient.Client, error) {
 	if !ok || org == "" {
 		return nil, usagef("--as wants ORG/ROLE, e.g. hefei/issuer")
 	}
-	if role != "admin" && network.DemoUser(role) == "" {
-		return nil, usagef("--as %s: no demo role %q; want admin or one of %s", o.as, role, strings.Join(demoRoleNames(), ", "))
+	if role != keys.RoleAdmin && role != keys.RoleOperator && network.DemoUser(role) == "" {
+		return nil, usagef("--as %s: no demo role %q; want admin, operator or one of %s", o.as, role, strings.Join(demoRoleNames(), ", "))
 	}
 	home, _, err := o.net.resolve(false)
 	if err != nil {
@@ -85,7 +86,7 @@ func (o *clientOptions) demoClient() (*apiclient.Client, error) {
 	return apiclient.New(k.Gateway, k.Key), nil
 }
 
-// demoRoleNames are the roles --as accepts, beside admin.
+// demoRoleNames are the roles --as accepts, beside admin and operator.
 func demoRoleNames() []string {
 	var names []string
 	for _, r := range record.Roles {

@@ -52,6 +52,8 @@ type Config struct {
 	Mesh Mesh `json:"mesh,omitzero"`
 	// Fetch configures the fetch protocol's two sides (config/fetch.go).
 	Fetch Fetch `json:"fetch,omitzero"`
+	// Watch names the nodes GET /v1/network reads (config/watch.go).
+	Watch Watch `json:"watch,omitzero"`
 }
 
 // Bounds of BodyBudget.
@@ -199,6 +201,7 @@ func (c *Config) validate() error {
 	errs = append(errs, c.Timeouts.fill()...)
 	errs = append(errs, c.Presentations.fill(c)...)
 	errs = append(errs, c.fillMesh()...)
+	errs = append(errs, c.Watch.fill(c.Org)...)
 	if c.BodyBudget == 0 {
 		c.BodyBudget = DefaultBodyBudget
 	}

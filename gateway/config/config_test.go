@@ -77,3 +77,27 @@ func TestFetchResumeWaitDefaultsAndIsBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchedNodesAreCheckedAndTheBoundsDefault(t *testing.T) {
+	c, err := LoadConfig(write(t, `{`+base+`,"watch":{"nodes":[{"name":"peer.hefei","kind":"peer","mspId":"HefeiMSP","address":"127.0.0.1:17042"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Watch; w.Self != "gateway.hefei" || w.Timeout.Duration != 2*time.Second || w.Parallel != 8 || w.MaxAge.Duration != time.Second || len(w.Nodes) != 1 {
+		t.Errorf("watch %+v", w)
+	}
+	_, err = LoadConfig(write(t, `{`+base+`,"watch":{"self":"gateway hefei","timeout":"1m","parallel":100,"maxAge":"1ms","nodes":[
+		{"name":"peer.hefei","kind":"peer","mspId":"HefeiMSP","address":"127.0.0.1:17042"},
+		{"name":"peer.hefei","kind":"couchdb","mspId":"","address":"127.0.0.1"},
+		{"name":"relay.anhui","kind":"relay","mspId":"AnhuiMSP","address":"127.0.0.1:99999"}]}}`))
+	for _, want := range []string{"watch.self", "watch.timeout", "watch.parallel", "watch.maxAge", `watch.nodes[1]: name "peer.hefei"`,
+		`watch.nodes[1]: kind "couchdb"`, "watch.nodes[1]: mspId", `watch.nodes[1]: address "127.0.0.1"`, `watch.nodes[2]: address "127.0.0.1:99999"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error about %s, got %v", want, err)
+		}
+	}
+	many := strings.Repeat(`{"name":"x","kind":"peer","mspId":"M","address":"h:1"},`, MaxWatched+1)
+	if _, err := LoadConfig(write(t, `{`+base+`,"watch":{"nodes":[`+strings.TrimSuffix(many, ",")+`]}}`)); err == nil || !strings.Contains(err.Error(), "at most 64") {
+		t.Errorf("%d nodes: %v", MaxWatched+1, err)
+	}
+}

@@ -69,6 +69,10 @@ var readerRoles = func() []string {
 	return out
 }()
 
+// watcherRoles may read what the gateway knows of itself and the network
+// without the ledger: the readers, and operators.
+var watcherRoles = append([]string{keys.RoleOperator}, readerRoles...)
+
 // Ledger roles as the operations name them.
 var (
 	issuer    = string(record.RoleIssuer)
@@ -83,7 +87,7 @@ var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).audit, (*API).handoffs, (*API).apiKeys,
-	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch,
+	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch, (*API).network,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.

@@ -16,7 +16,7 @@ import (
 // (the secret shown once), list (never a hash), revoke (at once); and to
 // every key, its own entry.
 func (a *API) apiKeys() {
-	create := a.op("create-key", http.MethodPost, "/v1/keys", "Create an API key", "Creates an API key acting as one of the Fabric identities the gateway is configured with, holding some roles (admin or ledger roles). Its secret is in this answer only; the gateway stores a SHA-256 hash. The organisation's admin key.", "keys", keys.RoleAdmin)
+	create := a.op("create-key", http.MethodPost, "/v1/keys", "Create an API key", "Creates an API key acting as one of the Fabric identities the gateway is configured with, holding some roles (the gateway's admin or operator, or ledger roles). Its secret is in this answer only; the gateway stores a SHA-256 hash. The organisation's admin key.", "keys", keys.RoleAdmin)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(a.h, create, func(ctx context.Context, in *struct{ Body api.KeyRequest }) (*struct{ Body api.NewKey }, error) {
 		if !slices.Contains(a.identities, in.Body.Identity) {
@@ -42,7 +42,7 @@ func (a *API) apiKeys() {
 			}
 			return &struct{ Body []api.Key }{out}, nil
 		})
-	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key", "The calling API key: its ID, the identity it acts as and its roles.", "keys", readerRoles...),
+	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key", "The calling API key: its ID, the identity it acts as and its roles.", "keys", watcherRoles...),
 		func(ctx context.Context, in *struct{}) (*struct{ Body api.Key }, error) {
 			key, _ := ctx.Value(keyContext{}).(keys.APIKey)
 			return &struct{ Body api.Key }{publicKey(key)}, nil

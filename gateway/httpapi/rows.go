@@ -110,7 +110,7 @@ func (a *API) rows() {
 func (a *API) mesh() {
 	s := a.svc
 	huma.Register(a.h, a.op("mesh-status", http.MethodGet, "/v1/mesh", "The gateway's mesh host",
-		"This gateway's libp2p peer ID and addresses, whether the ledger names them as the organisation's, and every organisation's registered endpoint (from the cache).", "mesh", readerRoles...),
+		"This gateway's libp2p peer ID and addresses, whether the ledger names them as the organisation's, and every organisation's registered endpoint (from the cache).", "mesh", watcherRoles...),
 		func(ctx context.Context, _ *struct{}) (*readOut[api.MeshStatus], error) {
 			return read(s.MeshStatus())
 		})

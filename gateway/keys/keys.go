@@ -29,6 +29,12 @@ import (
 // through.
 const RoleAdmin = "admin"
 
+// RoleOperator is the gateway's other role: it lets a key watch the
+// network (GET /v1/network, GET /v1/mesh) and nothing else; it reaches no
+// ledger operation, so the identity it acts as matters only for
+// GET /v1/whoami.
+const RoleOperator = "operator"
+
 // APIKey is a stored key: only a hash of its secret is kept. Each key acts
 // as one Fabric identity and holds some roles.
 type APIKey struct {
@@ -133,10 +139,11 @@ func check(key APIKey) error {
 	return nil
 }
 
-// checkRole refuses a role that is neither admin nor a ledger role.
+// checkRole refuses a role that is neither a gateway role (admin,
+// operator) nor a ledger role.
 func checkRole(r string) error {
-	if r != RoleAdmin && !slices.Contains(record.Roles, record.Role(r)) {
-		return fmt.Errorf("%w %q: want admin or one of %v", ErrBadRole, r, record.Roles)
+	if r != RoleAdmin && r != RoleOperator && !slices.Contains(record.Roles, record.Role(r)) {
+		return fmt.Errorf("%w %q: want admin, operator or one of %v", ErrBadRole, r, record.Roles)
 	}
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 	"slices"
 )
 
-// ErrBadRole is a role that is neither admin nor a ledger role.
+// ErrBadRole is a role that is neither a gateway role (admin, operator)
+// nor a ledger role.
 var ErrBadRole = errors.New("unknown role")
 
 // Create makes a key for an identity with roles (each known, at least one),

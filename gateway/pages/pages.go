@@ -61,6 +61,7 @@ var Pages = []Page{
 	{Path: "/ui/wallet", Template: "wallet.html", Title: "wallet.title", Summary: "wallet.summary", WASM: true},
 	{Path: "/ui/issue", Template: "issue.html", Title: "issue.title", Summary: "issue.summary", WASM: true},
 	{Path: "/ui/audit", Template: "audit.html", Title: "audit.title", Summary: "audit.summary"},
+	{Path: "/ui/operator", Template: "operator.html", Title: "operator.title", Summary: "operator.summary"},
 }
 
 // Handler serves "/" and "/ui/" (pages, assets and /ui/qr.svg).

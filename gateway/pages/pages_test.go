@@ -99,6 +99,14 @@ func TestPagesLoadOnlyEmbeddedAssets(t *testing.T) {
 	}
 }
 
+func pagePaths() []string {
+	var out []string
+	for _, p := range Pages {
+		out = append(out, p.Path)
+	}
+	return out
+}
+
 func isPage(u string) bool {
 	for _, p := range Pages {
 		if p.Path == u {
@@ -159,14 +167,28 @@ func TestEveryMessageHasBothLanguages(t *testing.T) {
 		}
 	}
 	mux := newMux(t)
-	var paths []string
-	for _, p := range append([]string{"/"}, pagePaths()...) {
-		paths = append(paths, p+"?lang=zh", p+"?lang=en")
+	for _, path := range append([]string{"/"}, pagePaths()...) {
+		for _, lang := range langs {
+			body := readBody(t, get(t, mux, path+"?lang="+lang, nil))
+			if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
+				t.Errorf("%s in %s shows a message key: %s", path, lang, m)
+			}
+		}
 	}
-	for _, path := range paths {
-		body := readBody(t, get(t, mux, path, nil))
-		if m := regexp.MustCompile(`>\s*(?:[a-z]+\.[a-z.]+)\s*<|"(?:[a-z]+\.[a-z]+)"`).FindString(body); m != "" {
-			t.Errorf("%s shows a message key: %s", path, m)
+	// The keys the scripts name whole are messages of theirs.
+	scripts, err := fs.Glob(files, "assets/*.js")
+	if err != nil || len(scripts) == 0 {
+		t.Fatal(scripts, err)
+	}
+	for _, name := range scripts {
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`msg\('([A-Za-z.]+)'[,)]`).FindAllStringSubmatch(string(b), -1) {
+			if _, ok := messages["js."+m[1]]; !ok {
+				t.Errorf("%s names message %q, which is not one", name, m[1])
+			}
 		}
 	}
 }
@@ -244,13 +266,4 @@ func TestQRCodesAreBounded(t *testing.T) {
 			t.Errorf("%q: %d", q, res.StatusCode)
 		}
 	}
-}
-
-// pagePaths are the paths of every page.
-func pagePaths() []string {
-	var out []string
-	for _, p := range Pages {
-		out = append(out, p.Path)
-	}
-	return out
 }

@@ -52,12 +52,12 @@ type direction struct {
 	m        *metrics
 	sleep    func(context.Context, time.Duration) bool
 	mu       sync.Mutex
-	st       relayconfig.Status
+	st       api.RelayDirection
 	inFlight time.Time // the oldest change read and not yet imported
 }
 
 // status returns the direction's status now.
-func (d *direction) status(now time.Time) relayconfig.Status {
+func (d *direction) status(now time.Time) api.RelayDirection {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := d.st

@@ -31,6 +31,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/gateway/relayconfig"
@@ -76,7 +77,7 @@ func New(cfg *relayconfig.Config, channels map[string]Ledger, log *slog.Logger) 
 	for _, d := range cfg.Directions() {
 		r.dirs = append(r.dirs, &direction{Direction: d, cfg: cfg, src: channels[d.Source.Name], dst: channels[d.Target.Name],
 			file: checkpointFile(cfg.DataDir, d), log: log, m: r.m, sleep: sleep,
-			st: relayconfig.Status{Source: d.Source.Name, Target: d.Target.Name}})
+			st: api.RelayDirection{Source: d.Source.Name, Target: d.Target.Name}})
 	}
 	return r, nil
 }
@@ -94,9 +95,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // Statuses returns every direction's status now, and sets the lag gauges.
-func (r *Relay) Statuses() []relayconfig.Status {
+func (r *Relay) Statuses() []api.RelayDirection {
 	now := time.Now()
-	var out []relayconfig.Status
+	var out []api.RelayDirection
 	for _, d := range r.dirs {
 		s := d.status(now)
 		r.m.lagBlocks.WithLabelValues(s.Source, s.Target).Set(float64(s.LagBlocks))
@@ -118,7 +119,7 @@ func (r *Relay) Handler() http.Handler {
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(struct { //nolint:errchkjson // the client went away
-			Directions []relayconfig.Status `json:"directions"`
+			Directions []api.RelayDirection `json:"directions"`
 		}{r.Statuses()})
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) }) //nolint:errcheck

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/config"
@@ -121,17 +120,4 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// Status is what a direction reports on /status.
-type Status struct {
-	Source       string     `json:"source" doc:"the source channel"`
-	Target       string     `json:"target" doc:"the target channel"`
-	SourceHeight uint64     `json:"sourceHeight" doc:"the source channel's height at the relay's peer"`
-	Checkpoint   uint64     `json:"checkpoint" doc:"the first source block whose changes are not all imported"`
-	LagBlocks    uint64     `json:"lagBlocks" doc:"source blocks not yet relayed"`
-	LagSeconds   float64    `json:"lagSeconds" doc:"age of the oldest source change read and not yet imported; 0 when none"`
-	Relayed      uint64     `json:"relayed" doc:"record versions applied on the target since the relay started"`
-	LastError    string     `json:"lastError,omitempty" doc:"the last failure, if any"`
-	LastErrorAt  *time.Time `json:"lastErrorAt,omitempty" doc:"RFC 3339: when it happened"`
 }

@@ -73,6 +73,9 @@ type Options struct {
 	// Fetcher fetches rows from other organisations' gateways (fetch.go);
 	// nil: POST /v1/fetch is unavailable.
 	Fetcher Fetcher
+	// Watch reads the network (network.go); nil: GET /v1/network is
+	// unavailable.
+	Watch Watch
 }
 
 // Service answers the API's operations.
@@ -89,12 +92,13 @@ type Service struct {
 	rows         *datasets.Store
 	mesh         Mesh
 	fetcher      Fetcher
+	watch        Watch
 }
 
 // New assembles a service; a nil Clock is time.Now.
 func New(o Options) *Service {
 	s := &Service{ledger: o.Ledger, store: o.Store, clock: o.Clock, verifier: o.Verifier, stale: o.Stale, maxStaleness: o.MaxStaleness, log: o.Log, pres: o.Presentations,
-		msp: o.MSPID, rows: o.Rows, mesh: o.Mesh, fetcher: o.Fetcher}
+		msp: o.MSPID, rows: o.Rows, mesh: o.Mesh, fetcher: o.Fetcher, watch: o.Watch}
 	if s.verifier == nil {
 		s.verifier = verifier.New(0)
 	}

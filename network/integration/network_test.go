@@ -16,6 +16,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/contracts"
+	"github.com/wanledger/wanledger/internal/nodeops"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 	"google.golang.org/protobuf/proto"
@@ -278,7 +279,9 @@ func waitCaughtUp(t *testing.T, env *nettest.Env, n network.Node, channel string
 }
 
 func ordererHeight(ctx context.Context, env *nettest.Env, n network.Node, channel string) uint64 {
-	m, err := network.Scrape(ctx, n.OperationsAddr())
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	m, err := nodeops.Scrape(ctx, n.OperationsAddr())
 	if err != nil {
 		return 0
 	}

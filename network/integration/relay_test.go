@@ -16,6 +16,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/nodeops"
 	"github.com/wanledger/wanledger/network"
 	"github.com/wanledger/wanledger/network/nettest"
 )
@@ -294,7 +295,9 @@ func changeStatus(ctx context.Context, issuer *client.Contract, fn, id, reason s
 func relaysIdle(t *testing.T, env *nettest.Env) {
 	t.Helper()
 	idle := func() error {
-		st, err := network.RelayStatus(t.Context(), relayNode(t, env).OperationsAddr())
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		st, err := nodeops.RelayStatus(ctx, relayNode(t, env).OperationsAddr())
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 // Package pagetest drives the gateway's pages in a real browser
 // (internal/browsertest) as a person would, with the keyboard: for the
-// tests of the gateway and of the network.
+// tests of the gateway and of the network: the verifier's
+// page here, the operator's in operator.go.
 package pagetest
 
 import (
@@ -31,15 +32,21 @@ func OpenVerifier(b *browsertest.Browser, gatewayURL, lang string) *Verifier {
 
 // SignIn types the API key into the sign-in form and presses Enter; the
 // page then shows a nonce (read with Nonce).
-func (v *Verifier) SignIn(key string) {
-	v.B.TabTo("api-key", maxTabs)
-	v.B.Type(key)
-	v.B.Press(browsertest.Enter)
-}
+func (v *Verifier) SignIn(key string) { signIn(v.B, key) }
 
 // SignInError waits for the sign-in form's error and answers it.
-func (v *Verifier) SignInError() string {
-	return strings.TrimSpace(browsertest.Eval[string](v.B, `new Promise((ok) => { const e = document.getElementById('signin-error');
+func (v *Verifier) SignInError() string { return signInError(v.B) }
+
+// signIn types the API key into a page's sign-in form and presses Enter.
+func signIn(b *browsertest.Browser, key string) {
+	b.TabTo("api-key", maxTabs)
+	b.Type(key)
+	b.Press(browsertest.Enter)
+}
+
+// signInError waits for the sign-in form's error and answers it.
+func signInError(b *browsertest.Browser) string {
+	return strings.TrimSpace(browsertest.Eval[string](b, `new Promise((ok) => { const e = document.getElementById('signin-error');
 		const t = setInterval(() => { if (e.textContent && !/…$/.test(e.textContent)) { clearInterval(t); ok(e.textContent); } }, 50); })`))
 }
 
