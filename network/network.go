@@ -32,8 +32,23 @@ const (
 	ChaincodeSequence = 1
 )
 
-// ChaincodeLabel is the package label.
-const ChaincodeLabel = ChaincodeName + "_" + ChaincodeVersion
+// definition is a chaincode the network runs as a service (ccaas) on every
+// channel: its package is installed on every peer, and every member
+// approves its definition, which names no endorsement policy of its own
+// (the channel's, ADR 3).
+type definition struct {
+	name, version string
+	sequence      int
+	// addressVar is the peer's variable holding the address of the
+	// organisation's server of this chaincode (ccaas.PropagatedEnv).
+	addressVar string
+}
+
+// label is the package's label.
+func (d definition) label() string { return d.name + "_" + d.version }
+
+// licenceCC is the wanledger chaincode.
+var licenceCC = definition{ChaincodeName, ChaincodeVersion, ChaincodeSequence, ccaas.EnvAddress}
 
 // Network is a topology materialised in a run directory.
 type Network struct {
@@ -96,10 +111,10 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"Raft leaders elected", nw.waitLeaders},
 		{"peers join channels", nw.ensurePeerChannels},
 		{"gossip membership", nw.waitGossip},
-		{"chaincode installed on every peer", nw.ensureInstalled},
+		{"chaincode installed on every peer", func(ctx context.Context) (bool, error) { return nw.ensureInstalled(ctx, licenceCC) }},
 		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
-		{"chaincode approved by every member", nw.ensureApproved},
-		{"chaincode committed", nw.ensureCommitted},
+		{"chaincode approved by every member", func(ctx context.Context) (bool, error) { return nw.ensureApproved(ctx, licenceCC) }},
+		{"chaincode committed", func(ctx context.Context) (bool, error) { return nw.ensureCommitted(ctx, licenceCC) }},
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
@@ -186,13 +201,17 @@ func (nw *Network) ensureGenesis(ctx context.Context) (bool, error) {
 }
 
 // PackageID returns the chaincode package's ID, writing the package first.
-func (nw *Network) PackageID() (string, bool, error) {
-	pkg, err := ccaas.Package(ChaincodeLabel)
+func (nw *Network) PackageID() (string, bool, error) { return nw.packageOf(licenceCC) }
+
+// packageOf returns the ID of a chaincode's package, writing the package
+// first.
+func (nw *Network) packageOf(d definition) (string, bool, error) {
+	pkg, err := ccaas.Package(d.label(), d.addressVar)
 	if err != nil {
 		return "", false, err
 	}
-	wrote, err := writeIfChanged(nw.Home.ChaincodePackage(), pkg, 0o644)
-	return ccaas.PackageID(ChaincodeLabel, pkg), wrote, err
+	wrote, err := writeIfChanged(nw.Home.ChaincodePackage(d.name), pkg, 0o644)
+	return ccaas.PackageID(d.label(), pkg), wrote, err
 }
 
 func (nw *Network) ensurePackage(context.Context) (bool, error) {
@@ -356,8 +375,10 @@ func (nw *Network) waitReady(ctx context.Context, n Node) error {
 		if n.Kind != KindChaincode {
 			last = Healthy(ctx, n.OperationsAddr())
 		}
-		if last == nil && !dialable(n.ListenAddr()) {
-			last = fmt.Errorf("%s not accepting connections", n.ListenAddr())
+		for _, addr := range n.dialAddrs() {
+			if last == nil && !dialable(addr) {
+				last = fmt.Errorf("%s not accepting connections", addr)
+			}
 		}
 		if last == nil {
 			return nil
