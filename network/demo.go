@@ -29,11 +29,12 @@ const (
 	DemoLicence   = "BL-0001"
 	DemoRegion    = "340100" // Hefei
 	DemoCitizenID = "340104199001011234"
-	// demoIssuerOrg, demoProvince and demoVerifierOrg are the agency's
-	// organisation, its province and the organisation whose gateway checks
-	// the seeded licence.
+	// DemoProvince is the agency's province, whose holder salt seals its
+	// licences.
+	DemoProvince = "anhui"
+	// demoIssuerOrg and demoVerifierOrg are the agency's organisation and
+	// the organisation whose gateway checks the seeded licence.
 	demoIssuerOrg   = "hefei"
-	demoProvince    = "anhui"
 	demoVerifierOrg = "wuhu"
 	// demoCrossVerifierOrg verifies the demo licence across provinces,
 	// relayed from anhui to delta.
@@ -70,6 +71,16 @@ func demoLicenceType() record.LicenceType {
 // demoFields are BL-0001's clear values.
 var demoFields = issuance.Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q",
 	"legalRepresentative": "张伟", "founded": "2019-05-20", "registeredCapital": "1000000"}
+
+// DemoDraft is a draft like DemoLicence's under another ID: the demo
+// agency's licence of the demo type, with the demo's clear values, to the
+// demo citizen, whose key's public half (hex) the run directory keeps
+// (DemoHolderPublicKeyFile).
+func DemoDraft(id, holderPublicKey string) issuance.Draft {
+	return issuance.Draft{ID: id, Type: DemoType, AgencyID: DemoAgency, Region: DemoRegion, SealKeyID: DemoSealKeyID,
+		Holder: issuance.Holder{CitizenID: DemoCitizenID, PublicKey: holderPublicKey}, Fields: demoFields,
+		ValidFrom: demoLicenceFrom, ValidTo: demoLicenceTo}
+}
 
 // DemoDir holds the demo's local files: the agency's seal key, the demo
 // citizen's key pair and credential files.
@@ -137,7 +148,7 @@ func (h Home) demoFiles() (seal, holder *gm.PrivateKey, salt []byte, err error) 
 			return nil, nil, nil, err
 		}
 	}
-	salt, err = h.EnsureProvinceSalt(demoProvince)
+	salt, err = h.EnsureProvinceSalt(DemoProvince)
 	return seal, holder, salt, err
 }
 
@@ -194,7 +205,7 @@ func (nw *Network) printDemo() {
 		DemoType, DemoAgency, DemoRegion, DemoSealKeyID, DemoLicence)
 	for _, f := range [][2]string{
 		{"seal key of " + DemoAgency, h.DemoSealKeyFile()},
-		{"Anhui's holder salt", h.ProvinceSaltFile(demoProvince)},
+		{"Anhui's holder salt", h.ProvinceSaltFile(DemoProvince)},
 		{"demo citizen's key pair", h.DemoHolderKeyFile() + ", " + filepath.Base(h.DemoHolderPublicKeyFile())},
 		{"credential of " + DemoLicence, issuance.CredentialFile(h.DemoCredentials(), DemoLicence)},
 	} {

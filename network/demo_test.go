@@ -16,7 +16,7 @@ func TestTheDemoFilesAreMadeOnceAndKeptSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{h.DemoSealKeyFile(), h.DemoHolderKeyFile(), h.ProvinceSaltFile(demoProvince)} {
+	for _, p := range []string{h.DemoSealKeyFile(), h.DemoHolderKeyFile(), h.ProvinceSaltFile(DemoProvince)} {
 		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v %v", p, st, err)
 		}

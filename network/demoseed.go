@@ -44,7 +44,7 @@ func (nw *Network) demoSeeder() (*demoSeeder, error) {
 		dst       **apiclient.Client
 		org, role string
 	}{
-		{&s.province, demoProvince, keys.RoleAdmin},
+		{&s.province, DemoProvince, keys.RoleAdmin},
 		{&s.cityAdmin, demoIssuerOrg, keys.RoleAdmin},
 		{&s.issuer, demoIssuerOrg, string(record.RoleIssuer)},
 		{&s.verifier, demoVerifierOrg, string(record.RoleVerifier)},
@@ -202,10 +202,7 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 	if err != nil {
 		return false, err
 	}
-	d := issuance.Draft{ID: DemoLicence, Type: DemoType, AgencyID: DemoAgency, Region: DemoRegion, SealKeyID: DemoSealKeyID,
-		Holder: issuance.Holder{CitizenID: DemoCitizenID, PublicKey: holder.Public().Hex()}, Fields: demoFields,
-		ValidFrom: demoLicenceFrom, ValidTo: demoLicenceTo}
-	is, err := issuance.Seal(d, &typ, seal, salt)
+	is, err := issuance.Seal(DemoDraft(DemoLicence, holder.Public().Hex()), &typ, seal, salt)
 	if err != nil {
 		return false, err
 	}

@@ -43,6 +43,7 @@ func newRoot() *cobra.Command {
 		newGateway(),
 		newWalletCommand(),
 		newRelay(),
+		newBench(&opts),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)
