@@ -92,8 +92,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.Load.Mode == "open" {
 		load = fmt.Sprintf("open loop, %g/s, %d clients", r.Load.Rate, r.Load.Clients)
 	}
+	if r.Load.Requests > 0 {
+		load += fmt.Sprintf(", at most %d requests", r.Load.Requests)
+	}
 	fmt.Fprintf(w, "%s, %gs an operation; gateway of %s (%s); %d CPUs\n\n", load, r.Load.DurationSeconds, r.Org, r.Gateway, r.CPUs)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "operation\trequests\tfailed\treq/s\titems/s\t×baseline\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
 	for _, o := range r.Operations {
 		x := "-"

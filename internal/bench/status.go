@@ -61,10 +61,12 @@ type pooled struct {
 }
 
 // setupSuspend suspends and reinstates, in turn, licences of a pool of
-// one per client, issued beforehand: a request takes a licence no other
-// request holds (there always is one), so none conflicts with another.
+// four per client, issued beforehand: a request takes the licence that
+// waited longest and no other request holds (there always is one), so
+// none conflicts with another, and the peers have long had a licence's
+// last change when it is changed again.
 func setupSuspend(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
-	ids, err := issuePool(ctx, d, pos, d.Load.Clients)
+	ids, err := issuePool(ctx, d, pos, 4*d.Load.Clients)
 	if err != nil {
 		return nil, err
 	}
