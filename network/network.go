@@ -32,24 +32,6 @@ const (
 	ChaincodeSequence = 1
 )
 
-// definition is a chaincode the network runs as a service (ccaas) on every
-// channel: its package is installed on every peer, and every member
-// approves its definition, which names no endorsement policy of its own
-// (the channel's, ADR 3).
-type definition struct {
-	name, version string
-	sequence      int
-	// addressVar is the peer's variable holding the address of the
-	// organisation's server of this chaincode (ccaas.PropagatedEnv).
-	addressVar string
-}
-
-// label is the package's label.
-func (d definition) label() string { return d.name + "_" + d.version }
-
-// licenceCC is the wanledger chaincode.
-var licenceCC = definition{ChaincodeName, ChaincodeVersion, ChaincodeSequence, ccaas.EnvAddress}
-
 // Network is a topology materialised in a run directory.
 type Network struct {
 	Topo   Topology
@@ -198,20 +180,6 @@ func (nw *Network) ensureGenesis(ctx context.Context) (bool, error) {
 		changed = true
 	}
 	return changed, nil
-}
-
-// PackageID returns the chaincode package's ID, writing the package first.
-func (nw *Network) PackageID() (string, bool, error) { return nw.packageOf(licenceCC) }
-
-// packageOf returns the ID of a chaincode's package, writing the package
-// first.
-func (nw *Network) packageOf(d definition) (string, bool, error) {
-	pkg, err := ccaas.Package(d.label(), d.addressVar)
-	if err != nil {
-		return "", false, err
-	}
-	wrote, err := writeIfChanged(nw.Home.ChaincodePackage(d.name), pkg, 0o644)
-	return ccaas.PackageID(d.label(), pkg), wrote, err
 }
 
 func (nw *Network) ensurePackage(context.Context) (bool, error) {
