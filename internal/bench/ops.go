@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
@@ -163,7 +164,7 @@ func setupIssue(n int) func(context.Context, *deps, int) (loadgen.Op, error) {
 
 // issue issues one licence alone, or several in a batch, and returns them
 // acknowledged.
-func issue(ctx context.Context, c issuer, reqs []api.IssueRequest) ([]loadgen.Ack, error) {
+func issue(ctx context.Context, c *apiclient.Client, reqs []api.IssueRequest) ([]loadgen.Ack, error) {
 	var txID string
 	var block uint64
 	if len(reqs) == 1 {
@@ -184,10 +185,4 @@ func issue(ctx context.Context, c issuer, reqs []api.IssueRequest) ([]loadgen.Ac
 		acks[i] = loadgen.Ack{Key: r.Content.ID, TxID: txID, Block: block}
 	}
 	return acks, nil
-}
-
-// issuer is what issue needs of a gateway client.
-type issuer interface {
-	Issue(ctx context.Context, req api.IssueRequest) (*api.Tx[*record.Licence], error)
-	IssueBatch(ctx context.Context, reqs []api.IssueRequest) (*api.Tx[*record.BatchResult], error)
 }
