@@ -88,7 +88,11 @@ func result(n, items int, elapsed time.Duration, errs map[string]int) loadgen.Re
 	for _, c := range errs {
 		failed += c
 	}
-	return loadgen.Result{Requests: n + failed, Succeeded: n, Failed: failed, Items: n * items, Elapsed: elapsed, Errors: errs,
+	samples := map[string]string{}
+	for c := range errs {
+		samples[c] = c + " (HTTP 409): the transaction did not commit"
+	}
+	return loadgen.Result{Requests: n + failed, Succeeded: n, Failed: failed, Items: n * items, Elapsed: elapsed, Errors: errs, ErrorSamples: samples,
 		Latency: loadgen.Latency{P50: 10, P90: 20, P99: 40, Max: 80, Mean: 12}}
 }
 
@@ -138,6 +142,7 @@ func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 			XBaseline         *float64           `json:"xBaseline"`
 			Latency           map[string]float64 `json:"latencyMs"`
 			Errors            map[string]int     `json:"errors"`
+			ErrorSamples      map[string]string  `json:"errorSamples"`
 		} `json:"operations"`
 	}
 	dec := json.NewDecoder(&buf)
@@ -151,7 +156,7 @@ func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 		t.Errorf("report %+v", doc)
 	}
 	if issue.Operation != "issue" || issue.Unit != "licences" || issue.Requests != 904 || issue.Failed != 4 || issue.Errors["CONFLICT"] != 3 ||
-		issue.ItemsPerSecond != 90 || issue.ElapsedSeconds != 10 || issue.Latency["p99"] != 40 || len(issue.Latency) != 5 {
+		issue.ItemsPerSecond != 90 || issue.ElapsedSeconds != 10 || issue.Latency["p99"] != 40 || len(issue.Latency) != 5 || len(issue.ErrorSamples) != 2 {
 		t.Errorf("issue %+v", issue)
 	}
 	if b := doc.Operations[2]; b.Items != 2500 || b.RequestsPerSecond != 5 || b.ItemsPerSecond != 250 {
@@ -164,7 +169,8 @@ func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{"closed loop, 64 clients, 10s an operation; gateway of hefei (http://127.0.0.1:31150)", "×baseline",
-		"90.0 licences", "0.82", "250.0 licences", "2.27", "issue failed: CONFLICT 3, UNAVAILABLE 1"} {
+		"90.0 licences", "0.82", "250.0 licences", "2.27", "issue failed: CONFLICT 3, UNAVAILABLE 1",
+		"  first CONFLICT: CONFLICT (HTTP 409): the transaction did not commit"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)
 		}

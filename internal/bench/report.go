@@ -119,6 +119,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 			parts = append(parts, fmt.Sprintf("%s %d", code, o.Errors[code]))
 		}
 		fmt.Fprintf(w, "%s failed: %s\n", o.Operation, strings.Join(parts, ", "))
+		for _, code := range o.ErrorCodes() {
+			fmt.Fprintf(w, "  first %s: %s\n", code, o.ErrorSamples[code])
+		}
 	}
 	return nil
 }

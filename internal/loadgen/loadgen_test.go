@@ -181,6 +181,9 @@ func TestFailuresAreCountedByCode(t *testing.T) {
 	if res.Succeeded != 16 || res.Items != 32 || len(res.Acks) != 32 {
 		t.Errorf("%d succeeded, %d items, %d acks; want 16, 32, 32", res.Succeeded, res.Items, len(res.Acks))
 	}
+	if res.ErrorSamples["CONFLICT"] != "CONFLICT: refused" || res.ErrorSamples["OTHER"] != "no nonce" {
+		t.Errorf("samples %v, want each code's message", res.ErrorSamples)
+	}
 	if c := res.ErrorCodes(); len(c) != 2 || c[0] != "CONFLICT" {
 		t.Errorf("ErrorCodes = %v, want the most frequent first", c)
 	}
@@ -202,10 +205,13 @@ func TestPercentilesOfKnownLatencies(t *testing.T) {
 	for ms := 1; ms <= 1000; ms++ {
 		r.succeeded(time.Duration(ms)*time.Millisecond, 1, nil)
 	}
-	r.failed("TIMEOUT")
+	r.failed("TIMEOUT", errors.New(strings.Repeat("slow ", 100)))
 	res := r.result(2 * time.Second)
 	if l := res.Latency; !near(l.P50, 500) || !near(l.P90, 900) || !near(l.P99, 990) || !near(l.Max, 1000) || !near(l.Mean, 500.5) {
 		t.Errorf("latency %+v, want p50 500, p90 900, p99 990, max 1000, mean 500.5 ms", l)
+	}
+	if len(res.ErrorSamples["TIMEOUT"]) != MaxSample || !strings.HasPrefix(res.ErrorSamples["TIMEOUT"], "slow slow") {
+		t.Errorf("sample %q, want the message cut to %d bytes", res.ErrorSamples["TIMEOUT"], MaxSample)
 	}
 	if res.Requests != 1001 || res.PerSecond() != 500 || res.ItemsPerSecond() != 500 || res.Errors["TIMEOUT"] != 1 {
 		t.Errorf("%d requests, %g/s, %g items/s, errors %v", res.Requests, res.PerSecond(), res.ItemsPerSecond(), res.Errors)

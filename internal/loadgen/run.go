@@ -186,7 +186,7 @@ func (r *runner) send(ctx context.Context, due time.Time) {
 		return
 	}
 	if p.err != nil {
-		r.rec.failed(r.o.CodeOf(p.err))
+		r.rec.failed(r.o.CodeOf(p.err), p.err)
 		return
 	}
 	from := due
@@ -206,7 +206,7 @@ func (r *runner) send(ctx context.Context, due time.Time) {
 	}
 	r.mu.Unlock()
 	if err != nil {
-		r.rec.failed(r.o.CodeOf(err))
+		r.rec.failed(r.o.CodeOf(err), err)
 		return
 	}
 	r.rec.succeeded(now.Sub(from), r.op.Items(), acks)

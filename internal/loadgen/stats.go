@@ -3,6 +3,7 @@ package loadgen
 import (
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +31,14 @@ type Result struct {
 	// Latency is of the succeeded requests.
 	Latency Latency        `json:"latencyMs"`
 	Errors  map[string]int `json:"errors"` // failed requests by code
-	Acks    []Ack          `json:"-"`      // the writes acknowledged, in no order
+	// ErrorSamples holds the message of each code's first failure, cut
+	// to MaxSample bytes.
+	ErrorSamples map[string]string `json:"errorSamples"`
+	Acks         []Ack             `json:"-"` // the writes acknowledged, in no order
 }
+
+// MaxSample bounds an error sample.
+const MaxSample = 200
 
 // Latency holds percentiles of a histogram, in milliseconds (to the
 // histogram's precision: three significant digits).
@@ -74,14 +81,15 @@ const (
 // recorder gathers a run's outcomes; its methods are safe for concurrent
 // use.
 type recorder struct {
-	mu     sync.Mutex
-	hist   *hdrhistogram.Histogram
-	res    Result
-	errors map[string]int
+	mu      sync.Mutex
+	hist    *hdrhistogram.Histogram
+	res     Result
+	errors  map[string]int
+	samples map[string]string
 }
 
 func newRecorder() *recorder {
-	return &recorder{hist: hdrhistogram.New(lowest, highest, sigFigs), errors: map[string]int{}}
+	return &recorder{hist: hdrhistogram.New(lowest, highest, sigFigs), errors: map[string]int{}, samples: map[string]string{}}
 }
 
 // succeeded records an answered request: its latency, items and acks.
@@ -95,12 +103,19 @@ func (r *recorder) succeeded(latency time.Duration, items int, acks []Ack) {
 	r.res.Acks = append(r.res.Acks, acks...)
 }
 
-// failed records a failed request by its code.
-func (r *recorder) failed(code string) {
+// failed records a failed request by its code, and the first failure's
+// message of each code.
+func (r *recorder) failed(code string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.res.Failed++
-	r.errors[code]++
+	if r.errors[code]++; r.errors[code] == 1 {
+		msg := err.Error()
+		if len(msg) > MaxSample {
+			msg = strings.ToValidUTF8(msg[:MaxSample], "")
+		}
+		r.samples[code] = msg
+	}
 }
 
 // result is the run's result, elapsed as given.
@@ -110,7 +125,7 @@ func (r *recorder) result(elapsed time.Duration) Result {
 	res := r.res
 	res.Requests = res.Succeeded + res.Failed
 	res.Elapsed = elapsed
-	res.Errors = maps.Clone(r.errors)
+	res.Errors, res.ErrorSamples = maps.Clone(r.errors), maps.Clone(r.samples)
 	res.Acks = slices.Clone(r.res.Acks)
 	if r.hist.TotalCount() > 0 {
 		q := r.hist.ValueAtPercentiles([]float64{50, 90, 99})

@@ -46,6 +46,7 @@ type benchReport struct {
 		XBaseline         *float64           `json:"xBaseline"`
 		Latency           map[string]float64 `json:"latencyMs"`
 		Errors            map[string]int     `json:"errors"`
+		ErrorSamples      map[string]string  `json:"errorSamples"`
 	} `json:"operations"`
 }
 
@@ -152,7 +153,8 @@ func TestBenchDrivesEveryOperationAndItsWritesAreOnTheLedger(t *testing.T) {
 	// The same licences again: refused, each counted by its code.
 	again := benchJSON(t, env, append([]string{"issue"}, load...)...)
 	o := again.Operations[0]
-	if again.Baseline != nil || o.XBaseline != nil || o.Requests != 6 || o.Succeeded != 0 || o.Failed != 6 || len(o.Errors) != 1 || o.Errors[string(record.CodeAlreadyExists)] != 6 {
+	if again.Baseline != nil || o.XBaseline != nil || o.Requests != 6 || o.Succeeded != 0 || o.Failed != 6 || len(o.Errors) != 1 || o.Errors[string(record.CodeAlreadyExists)] != 6 ||
+		!strings.HasPrefix(o.ErrorSamples[string(record.CodeAlreadyExists)], string(record.CodeAlreadyExists)+" (HTTP 409)") {
 		t.Errorf("issuing the same licences again: %+v, want 6 failed %s and no baseline", o, record.CodeAlreadyExists)
 	}
 	t.Logf("baseline %.1f writes/s; %s", *r.Baseline, strings.Join(rates(r), ", "))
