@@ -71,6 +71,16 @@ func demoLicenceType() record.LicenceType {
 var demoFields = issuance.Fields{"name": "合肥示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q",
 	"legalRepresentative": "张伟", "founded": "2019-05-20", "registeredCapital": "1000000"}
 
+// DemoDraft is a draft like DemoLicence's under another ID: the demo
+// agency's licence of the demo type, with the demo's clear values, to the
+// demo citizen, whose key's public half (hex) the run directory keeps
+// (DemoHolderPublicKeyFile).
+func DemoDraft(id, holderPublicKey string) issuance.Draft {
+	return issuance.Draft{ID: id, Type: DemoType, AgencyID: DemoAgency, Region: DemoRegion, SealKeyID: DemoSealKeyID,
+		Holder: issuance.Holder{CitizenID: DemoCitizenID, PublicKey: holderPublicKey}, Fields: demoFields,
+		ValidFrom: demoLicenceFrom, ValidTo: demoLicenceTo}
+}
+
 // DemoDir holds the demo's local files: the agency's seal key, the demo
 // citizen's key pair and credential files.
 func (h Home) DemoDir() string { return h.Path("demo") }

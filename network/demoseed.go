@@ -202,10 +202,7 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 	if err != nil {
 		return false, err
 	}
-	d := issuance.Draft{ID: DemoLicence, Type: DemoType, AgencyID: DemoAgency, Region: DemoRegion, SealKeyID: DemoSealKeyID,
-		Holder: issuance.Holder{CitizenID: DemoCitizenID, PublicKey: holder.Public().Hex()}, Fields: demoFields,
-		ValidFrom: demoLicenceFrom, ValidTo: demoLicenceTo}
-	is, err := issuance.Seal(d, &typ, seal, salt)
+	is, err := issuance.Seal(DemoDraft(DemoLicence, holder.Public().Hex()), &typ, seal, salt)
 	if err != nil {
 		return false, err
 	}

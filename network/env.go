@@ -94,6 +94,7 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 		"CORE_METRICS_PROVIDER=prometheus",
 		"CORE_CHAINCODE_EXTERNALBUILDERS=" + builder,
 		ccaas.EnvAddress + "=" + cc.ListenAddr(),
+		ccaas.EnvBaselineAddress + "=" + cc.BaselineAddr(),
 		// The link to the chaincode server has a CA of its own (ADR 0011).
 		ccaas.EnvRootCert + "=" + link.CA,
 		ccaas.EnvClientCert + "=" + link.PeerCert,
@@ -102,8 +103,15 @@ func (nw *Network) peerEnv(n Node) ([]string, error) {
 	return append(env, nw.Topo.TimeWindow.env(KindPeer)...), nil
 }
 
+// chaincodeEnv configures an organisation's chaincode server: the
+// chaincode, and beside it the baseline chaincode (ADR 31), whose
+// definition exists on the channels only once `wanledger bench` deployed it.
 func (nw *Network) chaincodeEnv(n Node) ([]string, error) {
 	id, _, err := nw.PackageID()
+	if err != nil {
+		return nil, err
+	}
+	baseline, _, err := nw.packageOf(baselineCC)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +120,8 @@ func (nw *Network) chaincodeEnv(n Node) ([]string, error) {
 	return []string{
 		serverconfig.EnvID + "=" + id,
 		serverconfig.EnvAddress + "=" + n.ListenAddr(),
+		serverconfig.EnvBaselineID + "=" + baseline,
+		serverconfig.EnvBaselineAddress + "=" + n.BaselineAddr(),
 		serverconfig.EnvTLSCert + "=" + link.ServerCert,
 		serverconfig.EnvTLSKey + "=" + link.ServerKey,
 		// Only the organisation's own peer may connect: the link's CA issued

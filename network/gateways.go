@@ -152,6 +152,7 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		Peer:         config.PeerConfig{Address: nw.Topo.Peer(org.Name).ListenAddr(), TLSCA: nw.Home.OrgTLSCA(org)},
 		Channel:      nw.Topo.GatewayChannel(n.Org),
 		Chaincode:    ChaincodeName,
+		Baseline:     BaselineName,
 		Identities:   ids,
 		KeysFile:     nw.Home.KeysFile(org.Name),
 		DataDir:      filepath.Join(nw.Home.NodeDir(n.Name), "cache"),

@@ -52,8 +52,9 @@ func (h Home) PIDFile(node string) string { return h.Path("run", node+".pid") }
 // Builders holds the external chaincode builders.
 func (h Home) Builders() string { return h.Path("builders") }
 
-// ChaincodePackage is the chaincode package installed on every peer.
-func (h Home) ChaincodePackage() string { return h.Path("chaincode", ChaincodeName+".tar.gz") }
+// ChaincodePackage is the package of a chaincode (by name) installed on
+// every peer.
+func (h Home) ChaincodePackage(name string) string { return h.Path("chaincode", name+".tar.gz") }
 
 // orgDir is a peer organisation's cryptogen directory.
 func (h Home) orgDir(o Org) string {

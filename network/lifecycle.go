@@ -202,8 +202,9 @@ type installed struct {
 	PackageID string `json:"package_id"`
 }
 
-func (nw *Network) ensureInstalled(ctx context.Context) (bool, error) {
-	id, _, err := nw.PackageID()
+// ensureInstalled installs a chaincode's package on every peer that lacks it.
+func (nw *Network) ensureInstalled(ctx context.Context, d definition) (bool, error) {
+	id, _, err := nw.packageOf(d)
 	if err != nil {
 		return false, err
 	}
@@ -222,21 +223,21 @@ func (nw *Network) ensureInstalled(ctx context.Context) (bool, error) {
 		if slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }) {
 			continue
 		}
-		if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage()); err != nil {
+		if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage(d.name)); err != nil {
 			return changed, err
 		}
-		nw.detail("installed on peer.%s", o.Name)
+		nw.detail("%s installed on peer.%s", d.name, o.Name)
 		changed = true
 	}
 	return changed, nil
 }
 
-// committedSequence returns the sequence of the chaincode definition
+// committedSequence returns the sequence of a chaincode's definition
 // committed on the channel, or 0.
-func (nw *Network) committedSequence(ctx context.Context, c Channel) (int, error) {
-	out, err := nw.peerCLI(ctx, c.Members[0], "lifecycle", "chaincode", "querycommitted", "-C", c.Name, "-n", ChaincodeName, "--output", "json")
+func (nw *Network) committedSequence(ctx context.Context, c Channel, d definition) (int, error) {
+	out, err := nw.peerCLI(ctx, c.Members[0], "lifecycle", "chaincode", "querycommitted", "-C", c.Name, "-n", d.name, "--output", "json")
 	if err != nil {
-		if strings.Contains(err.Error(), "namespace "+ChaincodeName+" is not defined") {
+		if strings.Contains(err.Error(), "namespace "+d.name+" is not defined") {
 			return 0, nil
 		}
 		return 0, err
@@ -250,28 +251,30 @@ func (nw *Network) committedSequence(ctx context.Context, c Channel) (int, error
 	return q.Sequence, nil
 }
 
-func (nw *Network) definitionFlags(c Channel) ([]string, error) {
+func (nw *Network) definitionFlags(c Channel, d definition) ([]string, error) {
 	ord := nw.Topo.NodesOf(KindOrderer)[0]
-	id, _, err := nw.PackageID()
+	id, _, err := nw.packageOf(d)
 	if err != nil {
 		return nil, err
 	}
 	return []string{"-o", ord.ListenAddr(), "--tls", "--cafile", nw.Home.NodeTLS(ord).CA,
-		"-C", c.Name, "-n", ChaincodeName, "-v", ChaincodeVersion,
-		"--sequence", strconv.Itoa(ChaincodeSequence), "--package-id", id}, nil
+		"-C", c.Name, "-n", d.name, "-v", d.version,
+		"--sequence", strconv.Itoa(d.sequence), "--package-id", id}, nil
 }
 
-func (nw *Network) ensureApproved(ctx context.Context) (bool, error) {
+// ensureApproved has every member approve a chaincode's definition on
+// each channel where it is not committed yet.
+func (nw *Network) ensureApproved(ctx context.Context, d definition) (bool, error) {
 	changed := false
 	for _, c := range nw.Topo.Channels {
-		seq, err := nw.committedSequence(ctx, c)
+		seq, err := nw.committedSequence(ctx, c, d)
 		if err != nil {
 			return changed, err
 		}
-		if seq >= ChaincodeSequence {
+		if seq >= d.sequence {
 			continue
 		}
-		flags, err := nw.definitionFlags(c)
+		flags, err := nw.definitionFlags(c, d)
 		if err != nil {
 			return changed, err
 		}
@@ -288,7 +291,7 @@ func (nw *Network) ensureApproved(ctx context.Context) (bool, error) {
 			if _, err := nw.peerCLI(ctx, m, args...); err != nil {
 				return changed, err
 			}
-			nw.detail("%s approved on %s", org.MSPID, c.Name)
+			nw.detail("%s approved %s on %s", org.MSPID, d.name, c.Name)
 			changed = true
 		}
 	}
@@ -323,17 +326,19 @@ func withoutPackageID(flags []string) []string {
 	return out
 }
 
-func (nw *Network) ensureCommitted(ctx context.Context) (bool, error) {
+// ensureCommitted commits a chaincode's approved definition on each
+// channel, every member peer endorsing.
+func (nw *Network) ensureCommitted(ctx context.Context, d definition) (bool, error) {
 	changed := false
 	for _, c := range nw.Topo.Channels {
-		seq, err := nw.committedSequence(ctx, c)
+		seq, err := nw.committedSequence(ctx, c, d)
 		if err != nil {
 			return changed, err
 		}
-		if seq >= ChaincodeSequence {
+		if seq >= d.sequence {
 			continue
 		}
-		flags, err := nw.definitionFlags(c)
+		flags, err := nw.definitionFlags(c, d)
 		if err != nil {
 			return changed, err
 		}
@@ -345,7 +350,7 @@ func (nw *Network) ensureCommitted(ctx context.Context) (bool, error) {
 		if _, err := nw.peerCLI(ctx, c.Members[0], args...); err != nil {
 			return changed, err
 		}
-		nw.detail("%s %s committed on %s (sequence %d)", ChaincodeName, ChaincodeVersion, c.Name, ChaincodeSequence)
+		nw.detail("%s %s committed on %s (sequence %d)", d.name, d.version, c.Name, d.sequence)
 		changed = true
 	}
 	return changed, nil

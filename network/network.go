@@ -32,9 +32,6 @@ const (
 	ChaincodeSequence = 1
 )
 
-// ChaincodeLabel is the package label.
-const ChaincodeLabel = ChaincodeName + "_" + ChaincodeVersion
-
 // Network is a topology materialised in a run directory.
 type Network struct {
 	Topo   Topology
@@ -96,10 +93,10 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"Raft leaders elected", nw.waitLeaders},
 		{"peers join channels", nw.ensurePeerChannels},
 		{"gossip membership", nw.waitGossip},
-		{"chaincode installed on every peer", nw.ensureInstalled},
+		{"chaincode installed on every peer", func(ctx context.Context) (bool, error) { return nw.ensureInstalled(ctx, licenceCC) }},
 		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
-		{"chaincode approved by every member", nw.ensureApproved},
-		{"chaincode committed", nw.ensureCommitted},
+		{"chaincode approved by every member", func(ctx context.Context) (bool, error) { return nw.ensureApproved(ctx, licenceCC) }},
+		{"chaincode committed", func(ctx context.Context) (bool, error) { return nw.ensureCommitted(ctx, licenceCC) }},
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},
@@ -183,16 +180,6 @@ func (nw *Network) ensureGenesis(ctx context.Context) (bool, error) {
 		changed = true
 	}
 	return changed, nil
-}
-
-// PackageID returns the chaincode package's ID, writing the package first.
-func (nw *Network) PackageID() (string, bool, error) {
-	pkg, err := ccaas.Package(ChaincodeLabel)
-	if err != nil {
-		return "", false, err
-	}
-	wrote, err := writeIfChanged(nw.Home.ChaincodePackage(), pkg, 0o644)
-	return ccaas.PackageID(ChaincodeLabel, pkg), wrote, err
 }
 
 func (nw *Network) ensurePackage(context.Context) (bool, error) {
@@ -356,8 +343,10 @@ func (nw *Network) waitReady(ctx context.Context, n Node) error {
 		if n.Kind != KindChaincode {
 			last = healthy(ctx, n.OperationsAddr())
 		}
-		if last == nil && !dialable(n.ListenAddr()) {
-			last = fmt.Errorf("%s not accepting connections", n.ListenAddr())
+		for _, addr := range n.dialAddrs() {
+			if last == nil && !dialable(addr) {
+				last = fmt.Errorf("%s not accepting connections", addr)
+			}
 		}
 		if last == nil {
 			return nil

@@ -263,7 +263,8 @@ type Node struct {
 // Port offsets inside a node's block.
 const (
 	offListen     = 0 // orderer and peer gRPC, chaincode server
-	offAdmin      = 1 // orderer channel participation; peer chaincode listener
+	offAdmin      = 1 // orderer channel participation; peer chaincode listener; a gateway's mutual TLS
+	offBaseline   = 1 // a chaincode server's baseline chaincode (ADR 31)
 	offOperations = 2 // /healthz and /metrics
 	offMesh       = 3 // a gateway's libp2p host: TCP and UDP (QUIC) alike
 )
@@ -279,6 +280,10 @@ func (n Node) MTLSAddr() string { return n.addr(offAdmin) }
 
 // ChaincodeAddr is the peer's listener for chaincodes that dial in.
 func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
+
+// BaselineAddr is where a chaincode server serves the baseline chaincode
+// of `wanledger bench` (ADR 31).
+func (n Node) BaselineAddr() string { return n.addr(offBaseline) }
 
 // MeshAddrs are a gateway's libp2p listen addresses: TCP and QUIC on
 // loopback, on the same port number.
@@ -299,13 +304,24 @@ func (n Node) OperationsAddr() string {
 // Ports lists the ports the node listens on.
 func (n Node) Ports() []int {
 	switch n.Kind {
-	case KindChaincode, KindRelay:
+	case KindChaincode:
+		return []int{n.port(offListen), n.port(offBaseline)}
+	case KindRelay:
 		return []int{n.port(offListen)}
 	case KindGateway:
 		return []int{n.port(offListen), n.port(offAdmin), n.port(offMesh)}
 	default:
 		return []int{n.port(offListen), n.port(offAdmin), n.port(offOperations)}
 	}
+}
+
+// dialAddrs are the addresses a ready node accepts connections on: its
+// listen address, and a chaincode server's baseline address too.
+func (n Node) dialAddrs() []string {
+	if n.Kind == KindChaincode {
+		return []string{n.ListenAddr(), n.BaselineAddr()}
+	}
+	return []string{n.ListenAddr()}
 }
 
 func (n Node) port(off int) int { return n.base + PortStride*n.Index + off }

@@ -121,6 +121,11 @@ func (c *Client) Renew(ctx context.Context, id string, req api.RenewRequest) (*a
 	return call[api.Tx[*record.Licence]](c, ctx, http.MethodPost, "/v1/licences/"+esc(id)+"/renew", req)
 }
 
+// BaselineWrite writes one key of the baseline chaincode (ADR 31).
+func (c *Client) BaselineWrite(ctx context.Context, req api.BaselineWriteRequest) (*api.Tx[api.BaselineWrite], error) {
+	return call[api.Tx[api.BaselineWrite]](c, ctx, http.MethodPost, "/v1/baseline/writes", req)
+}
+
 // Verify asks for a verdict on a presented licence, from the cache or (fresh)
 // the ledger. A NOT VALID verdict is an answer, not an error.
 func (c *Client) Verify(ctx context.Context, req api.VerifyRequest, fresh bool) (*api.Verdict, error) {

@@ -2,6 +2,8 @@
 // the organisation's peer dials, with mutual TLS. Whoever it accepts as a
 // client drives the chaincode, so the client CA must be one that certified
 // the peer alone (the network gives the link a CA of its own, ADR 0011).
+// Beside it, on an address of its own and with the same TLS material, it
+// may serve the baseline chaincode of `wanledger bench` (ADR 31).
 package server
 
 import (
@@ -9,11 +11,13 @@ import (
 	"os"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/wanledger/wanledger/chaincode/baseline"
 	"github.com/wanledger/wanledger/chaincode/contracts"
 	"github.com/wanledger/wanledger/chaincode/serverconfig"
 )
 
-// Serve runs the chaincode server until it fails.
+// Serve runs the chaincode server, and the baseline's if configured, until
+// one of them fails.
 func Serve(c serverconfig.Config) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -22,9 +26,9 @@ func Serve(c serverconfig.Config) error {
 	if err != nil {
 		return fmt.Errorf("assemble chaincode: %w", err)
 	}
-	srv := &shim.ChaincodeServer{CCID: c.ID, Address: c.Address, CC: cc, TLSProps: shim.TLSProperties{Disabled: true}}
+	props := shim.TLSProperties{Disabled: true}
 	if !c.Insecure {
-		props := shim.TLSProperties{}
+		props = shim.TLSProperties{}
 		if props.Cert, err = os.ReadFile(c.TLSCert); err != nil {
 			return err
 		}
@@ -34,7 +38,16 @@ func Serve(c serverconfig.Config) error {
 		if props.ClientCACerts, err = os.ReadFile(c.ClientCA); err != nil {
 			return err
 		}
-		srv.TLSProps = props
 	}
-	return srv.Start()
+	servers := []*shim.ChaincodeServer{{CCID: c.ID, Address: c.Address, CC: cc, TLSProps: props}}
+	if c.BaselineID != "" {
+		servers = append(servers, &shim.ChaincodeServer{CCID: c.BaselineID, Address: c.BaselineAddress, CC: baseline.Chaincode{}, TLSProps: props})
+	}
+	// The shim's servers have no stop: the process ends with the first
+	// that fails, and the other goroutine with it.
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() { errc <- s.Start() }()
+	}
+	return <-errc
 }

@@ -16,6 +16,7 @@ func TestServeRefusesAnIncompleteConfiguration(t *testing.T) {
 		{"nothing", serverconfig.Config{}, serverconfig.EnvID},
 		{"no address", serverconfig.Config{ID: "cc:1"}, serverconfig.EnvAddress},
 		{"TLS material missing", serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:0"}, "TLS needs"},
+		{"a baseline without its address", serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:0", Insecure: true, BaselineID: "baseline:1"}, serverconfig.EnvBaselineAddress},
 		{"unreadable TLS files", serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:0", TLSCert: "/nonexistent", TLSKey: "/x", ClientCA: "/y"}, "no such file"},
 	}
 	for _, tt := range tests {
@@ -32,8 +33,10 @@ func TestFromEnvReadsTheVariables(t *testing.T) {
 	t.Setenv(serverconfig.EnvID, "wanledger_0.1.0:abc")
 	t.Setenv(serverconfig.EnvAddress, "127.0.0.1:9999")
 	t.Setenv(serverconfig.EnvTLSOff, "true")
+	t.Setenv(serverconfig.EnvBaselineID, "baseline_0.1.0:def")
+	t.Setenv(serverconfig.EnvBaselineAddress, "127.0.0.1:9998")
 	c := serverconfig.FromEnv()
-	if c.ID != "wanledger_0.1.0:abc" || c.Address != "127.0.0.1:9999" || !c.Insecure {
+	if c.ID != "wanledger_0.1.0:abc" || c.Address != "127.0.0.1:9999" || !c.Insecure || c.BaselineID != "baseline_0.1.0:def" || c.BaselineAddress != "127.0.0.1:9998" {
 		t.Errorf("FromEnv = %+v", c)
 	}
 }

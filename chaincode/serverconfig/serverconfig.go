@@ -17,6 +17,10 @@ const (
 	EnvTLSKey   = "CHAINCODE_TLS_KEY"        // PEM file
 	EnvClientCA = "CHAINCODE_CLIENT_CA"      // PEM file of the only CA trusted for client certificates
 	EnvTLSOff   = "CHAINCODE_TLS_DISABLED"   // "true" turns TLS off (never in the network this project runs)
+	// The baseline chaincode of `wanledger bench` (ADR 31), served beside
+	// the chaincode with the same TLS material when both are set.
+	EnvBaselineID      = "CHAINCODE_BASELINE_ID"      // its package ID
+	EnvBaselineAddress = "CHAINCODE_BASELINE_ADDRESS" // host:port to listen on
 )
 
 // Config is a chaincode server's configuration.
@@ -28,6 +32,10 @@ type Config struct {
 	ClientCA string
 	// Insecure turns TLS off; it must be asked for explicitly.
 	Insecure bool
+	// BaselineID and BaselineAddress, if set, serve the baseline chaincode
+	// too (both or neither).
+	BaselineID      string
+	BaselineAddress string
 }
 
 // FromEnv reads the configuration from the environment.
@@ -39,6 +47,9 @@ func FromEnv() Config {
 		TLSKey:   os.Getenv(EnvTLSKey),
 		ClientCA: os.Getenv(EnvClientCA),
 		Insecure: os.Getenv(EnvTLSOff) == "true",
+
+		BaselineID:      os.Getenv(EnvBaselineID),
+		BaselineAddress: os.Getenv(EnvBaselineAddress),
 	}
 }
 
@@ -53,6 +64,9 @@ func (c Config) Validate() error {
 	}
 	if !c.Insecure && (c.TLSCert == "" || c.TLSKey == "" || c.ClientCA == "") {
 		errs = append(errs, fmt.Errorf("TLS needs %s, %s and %s (or %s=true)", EnvTLSCert, EnvTLSKey, EnvClientCA, EnvTLSOff))
+	}
+	if (c.BaselineID == "") != (c.BaselineAddress == "") {
+		errs = append(errs, fmt.Errorf("%s and %s go together", EnvBaselineID, EnvBaselineAddress))
 	}
 	return errors.Join(errs...)
 }

@@ -44,6 +44,7 @@ func newRoot() *cobra.Command {
 		newWalletCommand(),
 		newRelay(),
 		newCaliper(&opts),
+		newBench(&opts),
 	)
 	root.AddCommand(newClientCommands(&opts)...)
 	markUsage(root)

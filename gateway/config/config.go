@@ -16,12 +16,16 @@ import (
 
 // Config is a gateway's configuration file.
 type Config struct {
-	Org        string     `json:"org"`    // short name, e.g. "hefei"
-	MSPID      string     `json:"mspId"`  // e.g. "HefeiMSP"
-	Listen     string     `json:"listen"` // host:port of the HTTP API
-	Peer       PeerConfig `json:"peer"`
-	Channel    string     `json:"channel"` // the channel it serves
-	Chaincode  string     `json:"chaincode"`
+	Org       string     `json:"org"`    // short name, e.g. "hefei"
+	MSPID     string     `json:"mspId"`  // e.g. "HefeiMSP"
+	Listen    string     `json:"listen"` // host:port of the HTTP API
+	Peer      PeerConfig `json:"peer"`
+	Channel   string     `json:"channel"` // the channel it serves
+	Chaincode string     `json:"chaincode"`
+	// Baseline, if set, names the baseline chaincode that POST
+	// /v1/baseline/writes writes, the measuring stick of `wanledger bench`
+	// (ADR 31); empty: that operation answers 404.
+	Baseline   string     `json:"baseline,omitempty"`
 	Identities []Identity `json:"identities"`
 	KeysFile   string     `json:"keysFile"` // API keys, hashed
 	DataDir    string     `json:"dataDir"`  // Badger cache

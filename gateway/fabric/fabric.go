@@ -11,6 +11,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/service"
 	"github.com/wanledger/wanledger/internal/fabricid"
@@ -21,13 +22,17 @@ import (
 // Fabric is the Ledger over one gRPC connection to the organisation's peer,
 // shared by a fabric-gateway client per identity.
 type Fabric struct {
-	conn    *grpc.ClientConn
-	gws     map[string]*client.Gateway
-	channel string
-	cc      string
+	conn     *grpc.ClientConn
+	gws      map[string]*client.Gateway
+	channel  string
+	cc       string
+	baseline string // the baseline chaincode, or ""
 }
 
-var _ service.Ledger = (*Fabric)(nil)
+var (
+	_ service.Ledger         = (*Fabric)(nil)
+	_ service.BaselineLedger = (*Fabric)(nil)
+)
 
 // submitAttempts bounds the retries of read conflicts.
 const submitAttempts = 5
@@ -38,7 +43,7 @@ func Dial(c *config.Config) (*Fabric, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode}
+	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode, baseline: c.Baseline}
 	for _, id := range c.Identities {
 		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn,
 			client.WithEvaluateTimeout(c.Timeouts.Evaluate.Duration), client.WithEndorseTimeout(c.Timeouts.Endorse.Duration),
@@ -61,11 +66,19 @@ func (f *Fabric) Close() error {
 }
 
 func (f *Fabric) contract(identity, name string) (*client.Contract, error) {
+	net, err := f.network(identity)
+	if err != nil {
+		return nil, err
+	}
+	return net.GetContractWithName(f.cc, name), nil
+}
+
+func (f *Fabric) network(identity string) (*client.Network, error) {
 	gw, ok := f.gws[identity]
 	if !ok {
 		return nil, fmt.Errorf("no identity %q configured", identity)
 	}
-	return gw.GetNetwork(f.channel).GetContractWithName(f.cc, name), nil
+	return gw.GetNetwork(f.channel), nil
 }
 
 // Submit submits and waits for the commit, retrying read conflicts only.
@@ -75,6 +88,26 @@ func (f *Fabric) Submit(ctx context.Context, identity, contract, fn string, args
 	if err != nil {
 		return service.Result{}, Classify(err)
 	}
+	return submit(ctx, c, fn, args...)
+}
+
+// BaselineWrite writes one key of the baseline chaincode through the same
+// submit as Submit's (ADR 31); without a baseline configured it answers
+// service.ErrNoBaseline.
+func (f *Fabric) BaselineWrite(ctx context.Context, identity, key, value string) (service.Result, error) {
+	if f.baseline == "" {
+		return service.Result{}, service.ErrNoBaseline
+	}
+	net, err := f.network(identity)
+	if err != nil {
+		return service.Result{}, Classify(err)
+	}
+	return submit(ctx, net.GetContract(f.baseline), record.BaselinePut, key, value)
+}
+
+// submit submits a transaction of contract c and waits for its commit,
+// retrying read conflicts only; its errors are classified.
+func submit(ctx context.Context, c *client.Contract, fn string, args ...string) (service.Result, error) {
 	payload, st, err := fabricid.Submit(ctx, c, fn, submitAttempts, args...)
 	if err != nil {
 		return service.Result{}, Classify(err)

@@ -87,7 +87,7 @@ var resources = []func(*API){
 	(*API).licences, (*API).verify,
 	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).audit, (*API).handoffs, (*API).apiKeys,
-	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch, (*API).network,
+	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch, (*API).network, (*API).baseline,
 }
 
 // New builds the /v1 handler: the key check first, then the operations.

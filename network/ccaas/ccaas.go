@@ -5,7 +5,9 @@
 // holding connection.json. The package is the same for every peer, so its ID
 // is too; each peer's own chaincode server address and TLS material come from
 // variables the peer passes to the builder (propagateEnvironment), and release
-// writes them into the connection.json the peer reads.
+// writes them into the connection.json the peer reads. A package's address
+// names the variable: "" is EnvAddress, the organisation's chaincode server;
+// "${EnvBaselineAddress}" its baseline chaincode server (ADR 31).
 package ccaas
 
 import (
@@ -19,6 +21,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -27,14 +31,42 @@ const Type = "ccaas"
 
 // Variables the peer propagates to the builder.
 const (
-	EnvAddress    = "WANLEDGER_CCAAS_ADDRESS"     // host:port of the organisation's chaincode server
-	EnvRootCert   = "WANLEDGER_CCAAS_ROOT_CERT"   // PEM file: CA of the chaincode server's certificate
-	EnvClientCert = "WANLEDGER_CCAAS_CLIENT_CERT" // PEM file: the peer's TLS client certificate
-	EnvClientKey  = "WANLEDGER_CCAAS_CLIENT_KEY"  // PEM file: its key
+	EnvAddress = "WANLEDGER_CCAAS_ADDRESS" // host:port of the organisation's chaincode server
+	// EnvBaselineAddress is host:port of its server of the baseline
+	// chaincode `wanledger bench` measures against (ADR 31).
+	EnvBaselineAddress = "WANLEDGER_CCAAS_BASELINE_ADDRESS"
+	EnvRootCert        = "WANLEDGER_CCAAS_ROOT_CERT"   // PEM file: CA of the chaincode server's certificate
+	EnvClientCert      = "WANLEDGER_CCAAS_CLIENT_CERT" // PEM file: the peer's TLS client certificate
+	EnvClientKey       = "WANLEDGER_CCAAS_CLIENT_KEY"  // PEM file: its key
 )
 
 // PropagatedEnv lists the variables a peer must pass to the builder.
-var PropagatedEnv = []string{EnvAddress, EnvRootCert, EnvClientCert, EnvClientKey}
+var PropagatedEnv = []string{EnvAddress, EnvBaselineAddress, EnvRootCert, EnvClientCert, EnvClientKey}
+
+// addressVars are the variables a package's address may name.
+var addressVars = []string{EnvAddress, EnvBaselineAddress}
+
+// addressOf is the address a package takes its server's address from: ""
+// for EnvAddress (a package made before packages named one), else
+// "${VAR}".
+func addressOf(variable string) string {
+	if variable == EnvAddress {
+		return ""
+	}
+	return "${" + variable + "}"
+}
+
+// variableOf is the variable a package's address names.
+func variableOf(address string) (string, error) {
+	if address == "" {
+		return EnvAddress, nil
+	}
+	v, ok := strings.CutPrefix(address, "${")
+	if v, ok2 := strings.CutSuffix(v, "}"); ok && ok2 && slices.Contains(addressVars, v) {
+		return v, nil
+	}
+	return "", fmt.Errorf("connection.json: address %q is neither empty nor one of ${%s}", address, strings.Join(addressVars, "}, ${"))
+}
 
 // Metadata is a package's metadata.json.
 type Metadata struct {
@@ -54,10 +86,12 @@ type Connection struct {
 	RootCert           string `json:"root_cert,omitempty"`
 }
 
-// Package builds a chaincode package. Its bytes depend only on the label, so
-// its package ID is stable and a repeated install is recognised.
-func Package(label string) ([]byte, error) {
-	conn, err := json.MarshalIndent(Connection{DialTimeout: "10s", TLSRequired: true, ClientAuthRequired: true}, "", "  ")
+// Package builds a chaincode package whose server's address the peer's
+// variable addressVar holds (one of PropagatedEnv's addresses). Its bytes
+// depend only on the label and the variable, so its package ID is stable
+// and a repeated install is recognised.
+func Package(label, addressVar string) ([]byte, error) {
+	conn, err := json.MarshalIndent(Connection{Address: addressOf(addressVar), DialTimeout: "10s", TLSRequired: true, ClientAuthRequired: true}, "", "  ")
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +165,9 @@ func Build(sourceDir, outputDir string) error {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return fmt.Errorf("connection.json: %w", err)
 	}
+	if _, err := variableOf(c.Address); err != nil {
+		return err
+	}
 	return os.WriteFile(filepath.Join(outputDir, "connection.json"), b, 0o644)
 }
 
@@ -145,8 +182,12 @@ func Release(buildDir, releaseDir string, getenv func(string) string) error {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return fmt.Errorf("connection.json: %w", err)
 	}
-	if c.Address = getenv(EnvAddress); c.Address == "" {
-		return fmt.Errorf("%s is not set: the peer must propagate it to the builder", EnvAddress)
+	v, err := variableOf(c.Address)
+	if err != nil {
+		return err
+	}
+	if c.Address = getenv(v); c.Address == "" {
+		return fmt.Errorf("%s is not set: the peer must propagate it to the builder", v)
 	}
 	if c.TLSRequired {
 		for _, f := range []struct {

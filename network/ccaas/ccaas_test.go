@@ -14,11 +14,11 @@ import (
 )
 
 func TestPackageIsDeterministic(t *testing.T) {
-	a, err := Package("wanledger_1")
+	a, err := Package("wanledger_1", EnvAddress)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Package("wanledger_1")
+	b, err := Package("wanledger_1", EnvAddress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +29,18 @@ func TestPackageIsDeterministic(t *testing.T) {
 	if !strings.HasPrefix(id, "wanledger_1:") || len(id) != len("wanledger_1:")+64 {
 		t.Errorf("package ID %q", id)
 	}
-	c, _ := Package("wanledger_2")
+	c, _ := Package("wanledger_2", EnvAddress)
 	if PackageID("wanledger_2", c) == id {
 		t.Error("another label gives the same package ID")
+	}
+	d, _ := Package("wanledger_1", EnvBaselineAddress)
+	if PackageID("wanledger_1", d) == id {
+		t.Error("another server gives the same package ID")
 	}
 }
 
 func TestPackageHoldsCCaaSMetadataAndConnection(t *testing.T) {
-	pkg, err := Package("wanledger_1")
+	pkg, err := Package("wanledger_1", EnvAddress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +56,24 @@ func TestPackageHoldsCCaaSMetadataAndConnection(t *testing.T) {
 	}
 	if !c.TLSRequired || !c.ClientAuthRequired {
 		t.Errorf("connection.json does not require mutual TLS: %+v", c)
+	}
+	if c.Address != "" {
+		t.Errorf("the chaincode server's package names address %q, not the default", c.Address)
+	}
+}
+
+// A package made before packages named their server's variable (an empty
+// address) and one made today for the chaincode server are the same bytes,
+// so a running network keeps its package ID.
+func TestTheChaincodePackageIsTheOneMadeBefore(t *testing.T) {
+	pkg, err := Package("wanledger_0.1.0", EnvAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := untar(t, untar(t, pkg)["code.tar.gz"])
+	want := "{\n  \"address\": \"\",\n  \"dial_timeout\": \"10s\",\n  \"tls_required\": true,\n  \"client_auth_required\": true\n}"
+	if got := string(code["connection.json"]); got != want {
+		t.Errorf("connection.json = %s", got)
 	}
 }
 
@@ -120,6 +142,38 @@ func TestBuildAndReleaseWriteTheConnectionThePeerReads(t *testing.T) {
 	}
 }
 
+// The baseline's package takes its address from the baseline server's
+// variable, never the chaincode server's.
+func TestReleaseTakesTheAddressOfTheServerThePackageNames(t *testing.T) {
+	pkg, err := Package("baseline_1", EnvBaselineAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, out, rel := t.TempDir(), t.TempDir(), t.TempDir()
+	write(t, src, "connection.json", string(untar(t, untar(t, pkg)["code.tar.gz"])["connection.json"]))
+	if err := Build(src, out); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{EnvAddress: "127.0.0.1:7052", EnvBaselineAddress: "127.0.0.1:7053"}
+	if err := Release(out, rel, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), EnvRootCert) {
+		t.Fatalf("release without TLS material: %v", err) // it got past the address
+	}
+	pki := t.TempDir()
+	env[EnvRootCert], env[EnvClientCert], env[EnvClientKey] = write(t, pki, "ca", "CA"), write(t, pki, "c", "C"), write(t, pki, "k", "K")
+	if err := Release(out, rel, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(rel, "chaincode", "server", "connection.json"))
+	var c Connection
+	if err := json.Unmarshal(b, &c); err != nil || c.Address != "127.0.0.1:7053" {
+		t.Errorf("released %s (%v), want the baseline server's address", b, err)
+	}
+	delete(env, EnvBaselineAddress)
+	if err := Release(out, t.TempDir(), func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), EnvBaselineAddress) {
+		t.Errorf("a peer without the baseline's variable: %v", err)
+	}
+}
+
 func TestReleaseRefusesWithoutAddressOrTLSMaterial(t *testing.T) {
 	out := t.TempDir()
 	write(t, out, "connection.json", `{"tls_required":true}`)
@@ -141,6 +195,10 @@ func TestBuildRefusesAPackageWithoutConnection(t *testing.T) {
 	write(t, src, "connection.json", `{not json`)
 	if err := Build(src, t.TempDir()); err == nil {
 		t.Error("built a package with a malformed connection.json")
+	}
+	write(t, src, "connection.json", `{"address":"${HOME}"}`)
+	if err := Build(src, t.TempDir()); err == nil {
+		t.Error("built a package whose address names a variable that is no server's")
 	}
 }
 

@@ -1,0 +1,162 @@
+// Package bench is `wanledger bench`: it drives a running network's
+// gateway with the operations of the project (issuing licences alone and
+// in batches, verifying, verifying holders' presentations, suspending and
+// revoking) and with the baseline chaincode's blind write, under a load of
+// package loadgen, and reports each one's throughput, latency percentiles
+// and failures by code, and its throughput as a ratio to the baseline's
+// measured in the same run (ADR 31).
+//
+// Everything it needs comes from the run directory: the organisation's
+// demo API keys, and the demo's seal key, province salt, citizen's wallet
+// and credential of licence BL-0001 (network.SeedDemo).
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wanledger/wanledger/api/apiclient"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/loadgen"
+	"github.com/wanledger/wanledger/network"
+)
+
+// Config is one run of the bench.
+type Config struct {
+	Home network.Home
+	// Org is the organisation whose gateway and demo keys the operations
+	// use; the issuing operations need the demo agency's, Hefei's.
+	Org string
+	// Operations are run one after the other, in this order (Names).
+	Operations []string
+	Load       loadgen.Load
+	// Prefix begins every licence ID and baseline key the run writes.
+	Prefix string
+	// Deploy defines the baseline chaincode on the channels if it is not
+	// (network.DeployBaseline); the baseline operation calls it.
+	Deploy func(context.Context) (bool, error)
+	// Progress receives a line as each step starts and ends.
+	Progress io.Writer
+}
+
+// ErrUsage marks a configuration that cannot run.
+var ErrUsage = errors.New("bench")
+
+// Validate checks the configuration before anything is sent; its errors
+// wrap ErrUsage.
+func (c *Config) Validate() error {
+	var errs []error
+	if len(c.Operations) == 0 {
+		errs = append(errs, fmt.Errorf("name at least one operation: %s", strings.Join(Names(), ", ")))
+	}
+	for _, name := range c.Operations {
+		if !slices.Contains(Names(), name) {
+			errs = append(errs, fmt.Errorf("no operation %q: want %s", name, strings.Join(Names(), ", ")))
+		}
+	}
+	if err := c.Load.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if slices.Contains(c.Operations, "revoke") && c.Load.Planned() == 0 {
+		errs = append(errs, errors.New("revoke revokes a licence a request, issued beforehand: give a rate, or a number of requests"))
+	}
+	if err := record.CheckID("prefix", c.Prefix); err != nil || len(c.Prefix) > MaxPrefix {
+		errs = append(errs, fmt.Errorf("prefix %.70q: want 1 to %d of A-Z a-z 0-9 . _ : -", c.Prefix, MaxPrefix))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return nil
+}
+
+// MaxPrefix is the longest prefix: an ID is at most 64 characters, and
+// "-POS-I" takes up to 16.
+const MaxPrefix = 48
+
+// key is the ID of item i of the operation at position pos (from 1) of the
+// run: PREFIX-POS-I.
+func (c *Config) key(pos, i int) string {
+	return c.Prefix + "-" + strconv.Itoa(pos) + "-" + strconv.Itoa(i)
+}
+
+// DefaultPrefix is a prefix of its own for a run started at t:
+// "bench-" and the time in base 36.
+func DefaultPrefix(t time.Time) string { return "bench-" + strconv.FormatInt(t.UnixMilli(), 36) }
+
+// settle is the pause before each operation, for the peers and the
+// gateway's cache to take in what the previous one wrote.
+const settle = 2 * time.Second
+
+// Run runs each operation in turn and reports them.
+func Run(ctx context.Context, c Config) (*Report, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Progress == nil {
+		c.Progress = io.Discard
+	}
+	d, err := c.open()
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(c, d.url)
+	for pos, name := range c.Operations {
+		fmt.Fprintf(c.Progress, "==> %s: setting up\n", name)
+		op, err := operations[name].setup(ctx, d, pos+1)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := sleep(ctx, settle); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(c.Progress, "==> %s: %s\n", name, c.Load)
+		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf})
+		rep.add(name, res)
+		fmt.Fprintf(c.Progress, "    %d requests, %.1f %s/s, p99 %.1f ms, %d failed\n", res.Requests, res.ItemsPerSecond(), operations[name].unit, res.Latency.P99, res.Failed)
+		if ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+	}
+	return rep, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// deps are what the operations share: the configuration, and a client of
+// the organisation's gateway per demo role.
+type deps struct {
+	Config
+	url     string
+	clients map[string]*apiclient.Client
+}
+
+// open reads the organisation's demo keys: one client a role, all over one
+// HTTP client that keeps a connection a client alive.
+func (c Config) open() (*deps, error) {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Load.Clients + 8, IdleConnTimeout: time.Minute}}
+	d := &deps{Config: c, clients: map[string]*apiclient.Client{}}
+	for _, role := range []string{"issuer", "verifier"} {
+		k, err := c.Home.DemoKey(c.Org, role)
+		if err != nil {
+			return nil, err
+		}
+		d.url, d.clients[role] = k.Gateway, &apiclient.Client{URL: k.Gateway, Key: k.Key, HTTP: hc}
+	}
+	return d, nil
+}
