@@ -69,10 +69,14 @@ func get(ctx context.Context, addr, path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: the answer passes %d bytes", path, limit)
+		return nil, fmt.Errorf("%s: %w %d bytes", path, ErrTooLarge, limit)
 	}
 	return b, nil
 }
+
+// ErrTooLarge is an answer longer than its bound: the node answered, but
+// what it said is not read.
+var ErrTooLarge = errors.New("the answer passes")
 
 // UnhealthyError is an operations endpoint's answer other than 200: the
 // node is up, but says it is not well (Fabric's /healthz answers 503 with
@@ -177,5 +181,5 @@ func RelayStatus(ctx context.Context, addr string) ([]api.RelayDirection, error)
 // down reports whether err means the node did not answer at all.
 func down(err error) bool {
 	var u *UnhealthyError
-	return err != nil && !errors.As(err, &u)
+	return err != nil && !errors.As(err, &u) && !errors.Is(err, ErrTooLarge)
 }

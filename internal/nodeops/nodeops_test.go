@@ -2,6 +2,7 @@ package nodeops
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -142,6 +143,21 @@ func TestWhatCannotBeReadIsNamedAndBounded(t *testing.T) {
 	r = read(t, api.NodePeer, (&node{health: http.StatusInternalServerError, body: long, metrics: "testdata/orderer.metrics"}).serve(t))
 	if len(r.Problem) > MaxProblem || !strings.HasSuffix(r.Problem, "…") || !strings.Contains(r.Problem, "故障") || strings.ContainsRune(r.Problem, '\uFFFD') {
 		t.Errorf("a long problem: %d bytes: %q", len(r.Problem), r.Problem)
+	}
+	var many strings.Builder
+	for i := range MaxChannels + 6 {
+		fmt.Fprintf(&many, "ledger_blockchain_height{channel=\"c%03d\"} %d\n", i, i)
+	}
+	crowded := dir + "/crowded.metrics"
+	if err := os.WriteFile(crowded, []byte(many.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := read(t, api.NodePeer, (&node{health: http.StatusOK, metrics: crowded}).serve(t)); len(r.Channels) != MaxChannels || r.Channels[0].Channel != "c000" ||
+		r.Problem != "70 channels; the first 64 shown" {
+		t.Errorf("a peer of %d channels: %d shown, %q", MaxChannels+6, len(r.Channels), r.Problem)
+	}
+	if r := read(t, api.NodePeer, (&node{health: http.StatusOK, body: strings.Repeat("x", 5000), metrics: crowded}).serve(t)); r.Health != api.HealthFailing {
+		t.Errorf("a /healthz answer over its bound: %+v", r.Health)
 	}
 	if r := read(t, api.NodeGateway, (&node{health: http.StatusOK, metrics: "testdata/orderer.metrics"}).serve(t)); r.Cache != nil || !strings.Contains(r.Problem, "wanledger_gateway_cache_height") {
 		t.Errorf("a gateway without its cache metrics: %+v", r)

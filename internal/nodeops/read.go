@@ -3,6 +3,7 @@ package nodeops
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net"
 	"slices"
 	"sync"
@@ -19,8 +20,12 @@ type Target struct {
 	Name, Kind, MSPID, Address string
 }
 
-// MaxProblem bounds a reading's problem, in bytes.
-const MaxProblem = 200
+// Bounds of a reading: its problem, in bytes; its channels, and a relay's
+// directions (those past it are left out, and the problem says so).
+const (
+	MaxProblem  = 200
+	MaxChannels = 64
+)
 
 // Read reads one node within ctx: its health, then what its kind reports
 // (a peer's or orderer's channel heights and an orderer's Raft leadership
@@ -51,7 +56,9 @@ func Read(ctx context.Context, t Target, now func() time.Time) (r api.NodeReadin
 	var err error
 	switch t.Kind {
 	case api.NodeRelay:
-		r.Relay, err = RelayStatus(ctx, t.Address)
+		if r.Relay, err = RelayStatus(ctx, t.Address); len(r.Relay) > MaxChannels {
+			r.Relay, err = r.Relay[:MaxChannels], fmt.Errorf("%d directions; the first %d shown", len(r.Relay), MaxChannels)
+		}
 	default:
 		var m Metrics
 		if m, err = Scrape(ctx, t.Address); err == nil {
@@ -81,6 +88,12 @@ func fill(r *api.NodeReading, m Metrics) {
 		r.Channels = append(r.Channels, api.ChannelHeight{Channel: ch, Height: uint64(h), RaftLeader: leads[ch] == 1})
 	}
 	slices.SortFunc(r.Channels, func(a, b api.ChannelHeight) int { return cmp.Compare(a.Channel, b.Channel) })
+	if n := len(r.Channels); n > MaxChannels {
+		r.Channels = r.Channels[:MaxChannels]
+		if r.Problem == "" {
+			r.Problem = fmt.Sprintf("%d channels; the first %d shown", n, MaxChannels)
+		}
+	}
 }
 
 // problem is err's text, cut to MaxProblem bytes on a character boundary.
