@@ -16,38 +16,33 @@ import (
 	"github.com/wanledger/wanledger/chaincode/serverconfig"
 )
 
-// Serve runs the chaincode server, and the baseline's if configured, until
-// one of them fails.
-func Serve(c serverconfig.Config) error {
+// Servers are the chaincode's server, and the baseline's if configured,
+// ready to Start: each Start blocks until its server fails. The caller runs
+// them (the chaincode's packages start no goroutine, chaincode/rules).
+func Servers(c serverconfig.Config) ([]*shim.ChaincodeServer, error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	cc, err := contracts.New()
 	if err != nil {
-		return fmt.Errorf("assemble chaincode: %w", err)
+		return nil, fmt.Errorf("assemble chaincode: %w", err)
 	}
 	props := shim.TLSProperties{Disabled: true}
 	if !c.Insecure {
 		props = shim.TLSProperties{}
 		if props.Cert, err = os.ReadFile(c.TLSCert); err != nil {
-			return err
+			return nil, err
 		}
 		if props.Key, err = os.ReadFile(c.TLSKey); err != nil {
-			return err
+			return nil, err
 		}
 		if props.ClientCACerts, err = os.ReadFile(c.ClientCA); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	servers := []*shim.ChaincodeServer{{CCID: c.ID, Address: c.Address, CC: cc, TLSProps: props}}
 	if c.BaselineID != "" {
 		servers = append(servers, &shim.ChaincodeServer{CCID: c.BaselineID, Address: c.BaselineAddress, CC: baseline.Chaincode{}, TLSProps: props})
 	}
-	// The shim's servers have no stop: the process ends with the first
-	// that fails, and the other goroutine with it.
-	errc := make(chan error, len(servers))
-	for _, s := range servers {
-		go func() { errc <- s.Start() }()
-	}
-	return <-errc
+	return servers, nil
 }

@@ -21,11 +21,24 @@ func TestServeRefusesAnIncompleteConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Serve(tt.cfg)
+			_, err := Servers(tt.cfg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Serve = %v, want an error about %s", err, tt.want)
+				t.Errorf("Servers = %v, want an error about %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// The baseline's server is beside the chaincode's, on its own address.
+func TestServersServeTheBaselineBesideTheChaincode(t *testing.T) {
+	c := serverconfig.Config{ID: "cc:1", Address: "127.0.0.1:7052", Insecure: true}
+	if s, err := Servers(c); err != nil || len(s) != 1 || s[0].CCID != "cc:1" {
+		t.Fatalf("without a baseline: %v %v", s, err)
+	}
+	c.BaselineID, c.BaselineAddress = "baseline:1", "127.0.0.1:7053"
+	s, err := Servers(c)
+	if err != nil || len(s) != 2 || s[1].CCID != "baseline:1" || s[1].Address != "127.0.0.1:7053" {
+		t.Fatalf("with a baseline: %v %v", s, err)
 	}
 }
 

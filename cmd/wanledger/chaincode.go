@@ -16,10 +16,17 @@ func newChaincode() *cobra.Command {
 		Short: "Run the chaincode as a service (configured by CHAINCODE_* variables)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// The shim's server has no stop: on SIGTERM the process exits and
-			// the peer reconnects to its successor on the next invocation.
-			errc := make(chan error, 1)
-			go func() { errc <- server.Serve(serverconfig.FromEnv()) }()
+			// The shim's servers have no stop: the process ends with the
+			// first that fails, or on SIGTERM, and the peer reconnects to its
+			// successor on the next invocation.
+			servers, err := server.Servers(serverconfig.FromEnv())
+			if err != nil {
+				return err
+			}
+			errc := make(chan error, len(servers))
+			for _, s := range servers {
+				go func() { errc <- s.Start() }()
+			}
 			select {
 			case err := <-errc:
 				return err
