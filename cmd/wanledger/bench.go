@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/internal/bench"
+	"github.com/wanledger/wanledger/network/bench"
 	"github.com/wanledger/wanledger/internal/loadgen"
 	"github.com/wanledger/wanledger/network"
 )
