@@ -37,6 +37,13 @@ export class ApiError extends Error {
   }
 }
 
+let skew = 0; // the gateway's clock less this device's, by the last answer's Date
+
+/** gatewayNow is the time by the gateway's clock (ms since 1970), to the second. */
+export function gatewayNow() {
+  return Date.now() + skew;
+}
+
 /**
  * send calls the gateway's API, with the API key given if any, and answers
  * the response if 2XX; any other throws an ApiError with its code (NETWORK
@@ -56,6 +63,8 @@ async function send(method, path, payload, key, accept) {
   } catch (e) {
     throw new ApiError(0, 'NETWORK', msg('network'));
   }
+  const at = Date.parse(res.headers.get('Date') ?? '');
+  if (!Number.isNaN(at)) skew = at - Date.now();
   if (res.ok) return res;
   let data = null;
   try {

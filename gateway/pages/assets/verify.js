@@ -5,7 +5,7 @@
 // gateway verify it (POST /v1/presentations/verify), then shows the
 // verdict, each check and its reason, the disclosed fields and the basis
 // of the verdict.
-import { api, ApiError, el, has as hasMessage, lang, msg, signIn } from './app.js';
+import { api, ApiError, el, gatewayNow, has as hasMessage, lang, msg, signIn } from './app.js';
 import { Scanner, decodePicture } from './scan.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,7 +14,7 @@ let renewal = 0; // the timer that replaces it as it expires
 
 /**
  * newNonce asks for a nonce and shows it, as text and as a QR code; a new
- * one replaces it shortly before it expires (by this device's clock).
+ * one replaces it shortly before it expires (by the gateway's clock).
  */
 async function newNonce() {
   clearTimeout(renewal);
@@ -32,7 +32,7 @@ async function newNonce() {
   const qr = $('nonce-qr');
   qr.src = '/ui/qr.svg?text=' + encodeURIComponent(JSON.stringify(current));
   qr.hidden = false;
-  const left = Date.parse(current.expiresAt) - Date.now() - 5000;
+  const left = Date.parse(current.expiresAt) - gatewayNow() - 5000;
   renewal = setTimeout(newNonce, Math.min(Math.max(left, 5000), 2 ** 31 - 1));
 }
 
