@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/wanledger/wanledger/network/bench"
 	"github.com/wanledger/wanledger/internal/loadgen"
 	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/bench"
 )
 
 // benchFlags are the flags of `wanledger bench`.
