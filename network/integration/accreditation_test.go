@@ -63,13 +63,7 @@ func (d *agencyDesk) setUp(mspID string, from, to time.Time) record.Accreditatio
 	d.sealID = d.agency + "-seal"
 	lagging(d.t, d.org, http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: d.sealID, AgencyID: d.agency,
 		PublicKey: d.seal.Public().Hex(), ValidFrom: from, ValidTo: time.Now().UTC().Truncate(time.Second).AddDate(1, 0, 0)}, nil)
-	var who struct {
-		Data struct {
-			ClientID string `json:"clientId"`
-		} `json:"data"`
-	}
-	d.issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
-	d.org.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": d.agency}, nil)
+	bindIssuer(d.t, d.org, d.issuer, d.agency)
 	return g
 }
 

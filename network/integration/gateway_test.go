@@ -149,15 +149,14 @@ func issuerOf(t *testing.T, env *nettest.Env, spec issuerSpec) func(id string) (
 	orgAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: seal.Public().Hex(), ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, org, "issuer")
+	bindIssuer(t, orgAdmin, issuer, agency)
+	// Wuhu's verifier identity may read the ledger too (fresh reads).
+	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
 	var who struct {
 		Data struct {
 			ClientID string `json:"clientId"`
 		} `json:"data"`
 	}
-	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
-	orgAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
-	// Wuhu's verifier identity may read the ledger too (fresh reads).
-	wuhuVerifier := gatewayAs(t, env, "wuhu", "verifier")
 	wuhuVerifier.must(http.MethodGet, "/v1/whoami", nil, &who)
 	gatewayAs(t, env, "wuhu", keys.RoleAdmin).must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "verifier"}, nil)
 	settled(t, env, channel, org) // every endorser of an issuance has the seal key and the issuer's role

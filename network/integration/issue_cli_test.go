@@ -72,13 +72,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, "hefei", "issuer")
-	var who struct {
-		Data struct {
-			ClientID string `json:"clientId"`
-		} `json:"data"`
-	}
-	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
+	bindIssuer(t, hefeiAdmin, issuer, agency)
 	eventually(t, 15*time.Second, func() error { // Hefei's cache has the type the command checks drafts against
 		if st := issuer.call(http.MethodGet, "/v1/registry/types/"+typ, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know type %s yet: %d", typ, st)

@@ -53,13 +53,7 @@ func pageAgency(t *testing.T, env *nettest.Env, dir, agency, sealID, typ string,
 	hefeiAdmin.must(http.MethodPost, "/v1/registry/seals", api.SealKeyRequest{KeyID: sealID, AgencyID: agency,
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}, nil)
 	issuer = gatewayAs(t, env, "hefei", "issuer")
-	var who struct {
-		Data struct {
-			ClientID string `json:"clientId"`
-		} `json:"data"`
-	}
-	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
-	hefeiAdmin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
+	bindIssuer(t, hefeiAdmin, issuer, agency)
 	eventually(t, 15*time.Second, func() error { // Hefei's cache has the type and the seal key
 		if st := issuer.call(http.MethodGet, "/v1/registry/types/"+typ, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know type %s yet: %d", typ, st)

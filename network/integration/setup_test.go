@@ -3,6 +3,7 @@ package integration
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"net/http"
 	"testing"
 	"time"
 
@@ -111,4 +112,26 @@ func registerDataset(t *testing.T, env *nettest.Env, org string, owner *client.C
 	}
 	mustSubmit(t, owner, "RegisterDataset", toJSON(t, d))
 	settled(t, env, "anhui", org)
+}
+
+// bindIssuer binds the issuer identity of issuer's key to agency through
+// its organisation's admin; Hefei's (the demo's issuer) is bound back to the
+// demo agency when the test ends, so the tests sharing the network find the
+// binding `up` left.
+func bindIssuer(t *testing.T, admin, issuer gw, agency string) {
+	t.Helper()
+	var who struct {
+		Data struct {
+			ClientID string `json:"clientId"`
+			MSPID    string `json:"mspId"`
+		} `json:"data"`
+	}
+	issuer.must(http.MethodGet, "/v1/whoami", nil, &who)
+	bind := func(agency string) {
+		admin.must(http.MethodPost, "/v1/registry/roles", map[string]string{"clientId": who.Data.ClientID, "role": "issuer", "agencyId": agency}, nil)
+	}
+	bind(agency)
+	if who.Data.MSPID == "HefeiMSP" && agency != network.DemoAgency {
+		t.Cleanup(func() { bind(network.DemoAgency) })
+	}
 }
