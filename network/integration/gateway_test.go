@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"bytes"
 	"crypto/rand"
 	"crypto/tls"
@@ -63,7 +64,7 @@ func (g gw) call(method, path string, body, out any) int {
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(g.t.Context(), method, g.url+path, r)
+	req, err := http.NewRequestWithContext(context.WithoutCancel(g.t.Context()), method, g.url+path, r)
 	if err != nil {
 		g.t.Fatal(err)
 	}
