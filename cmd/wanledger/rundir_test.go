@@ -60,7 +60,7 @@ func TestTheRunDirectorysBasePortIsTheOneUsed(t *testing.T) {
 // Every command that takes a run directory refuses a --base-port other than
 // the recorded one (exit 2, naming both), and every one but up refuses a run
 // directory without a network, before it looks at anything else (the Fabric
-// tools, a gateway).
+// tools, a gateway, Caliper's files, a load).
 func TestCommandsRefuseAnotherNetworksPortsAndAnEmptyRunDirectory(t *testing.T) {
 	home := recordNetwork(t, 23000)
 	empty := t.TempDir()
@@ -71,6 +71,9 @@ func TestCommandsRefuseAnotherNetworksPortsAndAnEmptyRunDirectory(t *testing.T) 
 		{"peer-env", "hefei"},
 		{"logs", "peer.hefei"},
 		{"verify", "BL-0001", "--as", "wuhu/verifier"},
+		{"caliper", "config", "--out", filepath.Join(t.TempDir(), "network.yaml")},
+		{"caliper", "prepare", "--out", filepath.Join(t.TempDir(), "issue.json")},
+		{"bench", "verify", "--duration", "1s"},
 	}
 	for _, c := range commands {
 		err := runRoot(append(c, "--home", home, "--base-port", "17000")...)

@@ -173,10 +173,10 @@ func TestTheDocumentedInvokeWritesOnEachChannel(t *testing.T) {
 }
 
 // TestTheDocumentedDiscoverAndConfigtxlatorWork runs the documented discover
-// and configtxlator block: discovery lists anhui's three members as the
-// endorsers of the chaincode, two of them in each layout, and the decoded
-// configuration block names the same members, whose root certificates name
-// where each is.
+// and configtxlator block: discovery lists anhui's three peers, at their
+// endpoints, with the chaincode, and its three members as the endorsers of
+// the chaincode, two of them in each layout; the decoded configuration block
+// names the same members, whose root certificates name where each is.
 func TestTheDocumentedDiscoverAndConfigtxlatorWork(t *testing.T) {
 	env := nettest.Get(t)
 	dir := t.TempDir()
@@ -185,6 +185,26 @@ func TestTheDocumentedDiscoverAndConfigtxlatorWork(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the documented block: %v\n%s%s", err, stdout, stderr)
 	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	var peers []struct {
+		MSPID, Endpoint string
+		LedgerHeight    int
+		Chaincodes      []string
+	}
+	if err := dec.Decode(&peers); err != nil || len(peers) != 3 {
+		t.Fatalf("discover peers printed %q: %v", stdout, err)
+	}
+	var peerMSPs []string
+	for _, p := range peers {
+		peerMSPs = append(peerMSPs, p.MSPID)
+		o, _ := env.Net.Topo.Org(p.MSPID)
+		if p.Endpoint != env.Net.Topo.Peer(o.Name).ListenAddr() || p.LedgerHeight < 1 || !slices.Contains(p.Chaincodes, network.ChaincodeName) {
+			t.Errorf("discover peers: %+v; want its peer's address, a height and %s", p, network.ChaincodeName)
+		}
+	}
+	if sort.Strings(peerMSPs); !slices.Equal(peerMSPs, []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}) {
+		t.Errorf("discover peers of anhui: %v", peerMSPs)
+	}
 	var endorsers []struct {
 		Chaincode         string
 		EndorsersByGroups map[string][]struct{ MSPID string }
@@ -192,7 +212,7 @@ func TestTheDocumentedDiscoverAndConfigtxlatorWork(t *testing.T) {
 			Quantities map[string]int `json:"quantities_by_group"`
 		}
 	}
-	if err := json.Unmarshal([]byte(stdout), &endorsers); err != nil || len(endorsers) != 1 {
+	if err := dec.Decode(&endorsers); err != nil || len(endorsers) != 1 {
 		t.Fatalf("discover endorsers printed %q: %v", stdout, err)
 	}
 	var msps []string
