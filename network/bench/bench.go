@@ -117,7 +117,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 			return rep, err
 		}
 		fmt.Fprintf(c.Progress, "==> %s: %s\n", name, c.Load)
-		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf})
+		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf, Producers: op.producers})
 		rep.add(name, res)
 		fmt.Fprintf(c.Progress, "    %d requests, %.1f %s/s, p99 %.1f ms, %d failed\n", res.Requests, res.ItemsPerSecond(), operations[name].unit, res.Latency.P99, res.Failed)
 		if ctx.Err() != nil {
@@ -149,7 +149,8 @@ type deps struct {
 // open reads the organisation's demo keys: one client a role, all over one
 // HTTP client that keeps a connection a client alive.
 func (c Config) open() (*deps, error) {
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Load.Clients + 8, IdleConnTimeout: time.Minute}}
+	// A connection a client, and one a producer (present has one a client).
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.Load.Clients, IdleConnTimeout: time.Minute}}
 	d := &deps{Config: c, clients: map[string]*apiclient.Client{}}
 	for _, role := range []string{"issuer", "verifier"} {
 		k, err := c.Home.DemoKey(c.Org, role)
