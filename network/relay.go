@@ -15,6 +15,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/internal/gm"
+	"github.com/wanledger/wanledger/internal/nodeops"
 )
 
 // RelayUser is the client identity a relay acts as: its organisation's
@@ -158,4 +159,20 @@ func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, ms
 		}
 		bookmark = page.Bookmark
 	}
+}
+
+// RelayLag is the source blocks the network's relays have yet to carry,
+// over every relay and direction.
+func (t Topology) RelayLag(ctx context.Context) (uint64, error) {
+	var lag uint64
+	for _, n := range t.NodesOf(KindRelay) {
+		dirs, err := nodeops.RelayStatus(ctx, n.ListenAddr())
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", n.Name, err)
+		}
+		for _, d := range dirs {
+			lag += d.LagBlocks
+		}
+	}
+	return lag, nil
 }

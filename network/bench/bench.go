@@ -42,6 +42,10 @@ type Config struct {
 	// Deploy defines the baseline chaincode on the channels if it is not
 	// (network.DeployBaseline); the baseline operation calls it.
 	Deploy func(context.Context) (bool, error)
+	// RelayLag, if set, tells how many source blocks the network's relays
+	// have yet to carry (network.Topology.RelayLag): before an operation
+	// the bench waits until they carried everything.
+	RelayLag func(context.Context) (uint64, error)
 	// Progress receives a line as each step starts and ends.
 	Progress io.Writer
 }
@@ -90,9 +94,13 @@ func (c *Config) key(pos, i int) string {
 // "bench-" and the time in base 36.
 func DefaultPrefix(t time.Time) string { return "bench-" + strconv.FormatInt(t.UnixMilli(), 36) }
 
-// settle is the pause before each operation, for the peers and the
-// gateway's cache to take in what the previous one wrote.
-const settle = 2 * time.Second
+// Before each operation the bench waits until the relays carried every
+// block (at most maxRelayWait), then settle, for the peers and the
+// gateway's cache to take in the last writes.
+const (
+	settle       = 2 * time.Second
+	maxRelayWait = 10 * time.Minute
+)
 
 // Run runs each operation in turn and reports them.
 func Run(ctx context.Context, c Config) (*Report, error) {
@@ -113,11 +121,11 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", name, err)
 		}
-		if err := sleep(ctx, settle); err != nil {
+		if err := d.quiet(ctx); err != nil {
 			return rep, err
 		}
 		fmt.Fprintf(c.Progress, "==> %s: %s\n", name, c.Load)
-		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf})
+		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf, Producers: op.producers})
 		rep.add(name, res)
 		fmt.Fprintf(c.Progress, "    %d requests, %.1f %s/s, p99 %.1f ms, %d failed\n", res.Requests, res.ItemsPerSecond(), operations[name].unit, res.Latency.P99, res.Failed)
 		if ctx.Err() != nil {
@@ -125,6 +133,33 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// quiet waits until the relays carried every block, saying so every 10
+// s, then settle. A relay that cannot tell, or a wait past maxRelayWait,
+// is reported and not waited for.
+func (d *deps) quiet(ctx context.Context) error {
+	start, said := time.Now(), time.Time{}
+	for d.RelayLag != nil {
+		lag, err := d.RelayLag(ctx)
+		switch {
+		case err != nil:
+			fmt.Fprintf(d.Progress, "    not waiting for the relays: %v\n", err)
+		case lag > 0 && time.Since(start) > maxRelayWait:
+			fmt.Fprintf(d.Progress, "    the relays still have %d blocks to carry after %s; going on\n", lag, maxRelayWait)
+		case lag > 0:
+			if time.Since(said) >= 10*time.Second {
+				fmt.Fprintf(d.Progress, "    waiting for the relays to carry %d blocks\n", lag)
+				said = time.Now()
+			}
+			if err := sleep(ctx, time.Second); err != nil {
+				return err
+			}
+			continue
+		}
+		break
+	}
+	return sleep(ctx, settle)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -149,7 +184,8 @@ type deps struct {
 // open reads the organisation's demo keys: one client a role, all over one
 // HTTP client that keeps a connection a client alive.
 func (c Config) open() (*deps, error) {
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Load.Clients + 8, IdleConnTimeout: time.Minute}}
+	// A connection a client, and one a producer (present has one a client).
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.Load.Clients, IdleConnTimeout: time.Minute}}
 	d := &deps{Config: c, clients: map[string]*apiclient.Client{}}
 	for _, role := range []string{"issuer", "verifier"} {
 		k, err := c.Home.DemoKey(c.Org, role)

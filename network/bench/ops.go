@@ -20,7 +20,7 @@ import (
 type operation struct {
 	what  string
 	unit  string
-	setup func(ctx context.Context, d *deps, pos int) (loadgen.Op, error)
+	setup func(ctx context.Context, d *deps, pos int) (*opFunc, error)
 }
 
 var operations = map[string]operation{
@@ -51,10 +51,12 @@ func Describe() string {
 	return b.String()
 }
 
-// opFunc is a loadgen.Op of functions.
+// opFunc is a loadgen.Op of functions, with how many producers prepare
+// its requests (0: loadgen's default).
 type opFunc struct {
-	items   int
-	prepare func(ctx context.Context, i int) (loadgen.Call, error)
+	items     int
+	producers int
+	prepare   func(ctx context.Context, i int) (loadgen.Call, error)
 }
 
 func (o opFunc) Items() int { return o.items }
@@ -68,7 +70,7 @@ var baselineValue = strings.Repeat("0123456789abcdef", 64)
 
 // setupBaseline deploys the baseline chaincode if it is not, and launches
 // it on the endorsing peers with a few writes off the clock.
-func setupBaseline(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
+func setupBaseline(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 	if d.Deploy == nil {
 		return nil, fmt.Errorf("this run cannot deploy the baseline chaincode")
 	}
@@ -85,7 +87,7 @@ func setupBaseline(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
 			return nil, fmt.Errorf("a first write: %w", err)
 		}
 	}
-	return opFunc{items: 1, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
+	return &opFunc{items: 1, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
 		key := d.key(pos, i)
 		return func(ctx context.Context) ([]loadgen.Ack, error) {
 			tx, err := c.BaselineWrite(ctx, api.BaselineWriteRequest{Key: key, Value: baselineValue})
@@ -141,14 +143,14 @@ func (s *sealer) seal(ids ...string) ([]api.IssueRequest, error) {
 }
 
 // setupIssue issues n licences a request: alone (n = 1) or in a batch.
-func setupIssue(n int) func(context.Context, *deps, int) (loadgen.Op, error) {
-	return func(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
+func setupIssue(n int) func(context.Context, *deps, int) (*opFunc, error) {
+	return func(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 		s, err := newSealer(ctx, d)
 		if err != nil {
 			return nil, err
 		}
 		c := d.clients["issuer"]
-		return opFunc{items: n, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
+		return &opFunc{items: n, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
 			ids := make([]string, n)
 			for j := range ids {
 				ids[j] = d.key(pos, i*n+j)

@@ -39,7 +39,7 @@ func judged(v *api.Verdict, holderBound bool) error {
 // setupVerify verifies the demo licence by its ID with every field of its
 // credential disclosed, from the gateway's cache: the same request each
 // time, so every one is a cache hit.
-func setupVerify(ctx context.Context, d *deps, _ int) (loadgen.Op, error) {
+func setupVerify(ctx context.Context, d *deps, _ int) (*opFunc, error) {
 	cred, err := issuance.ReadCredential(issuance.CredentialFile(d.Home.DemoCredentials(), network.DemoLicence))
 	if err != nil {
 		return nil, err
@@ -60,13 +60,15 @@ func setupVerify(ctx context.Context, d *deps, _ int) (loadgen.Op, error) {
 	if _, err := call(ctx); err != nil { // the gateway has it, and judges it VALID
 		return nil, fmt.Errorf("verify %s: %w", network.DemoLicence, err)
 	}
-	return opFunc{items: 1, prepare: func(context.Context, int) (loadgen.Call, error) { return call, nil }}, nil
+	return &opFunc{items: 1, prepare: func(context.Context, int) (loadgen.Call, error) { return call, nil }}, nil
 }
 
 // setupPresent verifies the demo citizen's presentations of the demo
 // licence, disclosing its name: each made beforehand by the citizen's
-// wallet to a nonce of the gateway asked for beforehand, used once.
-func setupPresent(ctx context.Context, d *deps, _ int) (loadgen.Op, error) {
+// wallet to a nonce of the gateway asked for beforehand, used once. A
+// producer a client asks for the nonces, so that their round trips do
+// not hold the clients back.
+func setupPresent(ctx context.Context, d *deps, _ int) (*opFunc, error) {
 	wl := wallet.Open(d.Home.DemoDir())
 	key, err := wl.Key()
 	if err != nil {
@@ -81,7 +83,7 @@ func setupPresent(ctx context.Context, d *deps, _ int) (loadgen.Op, error) {
 		return nil, err
 	}
 	c := d.clients["verifier"]
-	return opFunc{items: 1, prepare: func(ctx context.Context, _ int) (loadgen.Call, error) {
+	return &opFunc{items: 1, producers: d.Load.Clients, prepare: func(ctx context.Context, _ int) (loadgen.Call, error) {
 		n, err := c.Nonce(ctx, "")
 		if err != nil {
 			return nil, err

@@ -20,7 +20,7 @@ type Report struct {
 	Load    LoadReport `json:"load"`
 	Org     string     `json:"org"`
 	Gateway string     `json:"gateway"`
-	CPUs    int        `json:"cpus"` // of the machine the bench ran on
+	CPUs    int        `json:"cpus"` // the CPUs the bench may run on (its affinity: taskset lowers it)
 	// Baseline is the baseline's writes a second, the mean of its runs in
 	// this report; absent without one.
 	Baseline   *float64   `json:"baselineWritesPerSecond,omitempty"`
@@ -95,7 +95,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.Load.Requests > 0 {
 		load += fmt.Sprintf(", at most %d requests", r.Load.Requests)
 	}
-	fmt.Fprintf(w, "%s, %gs an operation; gateway of %s (%s); %d CPUs\n\n", load, r.Load.DurationSeconds, r.Org, r.Gateway, r.CPUs)
+	fmt.Fprintf(w, "%s, %gs an operation; gateway of %s (%s); the bench on %d CPUs\n\n", load, r.Load.DurationSeconds, r.Org, r.Gateway, r.CPUs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "operation\trequests\tfailed\treq/s\titems/s\t×baseline\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
 	for _, o := range r.Operations {

@@ -65,7 +65,7 @@ type pooled struct {
 // waited longest and no other request holds (there always is one), so
 // none conflicts with another, and the peers have long had a licence's
 // last change when it is changed again.
-func setupSuspend(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
+func setupSuspend(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 	ids, err := issuePool(ctx, d, pos, 4*d.Load.Clients)
 	if err != nil {
 		return nil, err
@@ -102,18 +102,18 @@ func setupSuspend(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
 		l.suspended = !l.suspended
 		return changed(l.id, tx), nil
 	}
-	return opFunc{items: 1, prepare: func(context.Context, int) (loadgen.Call, error) { return call, nil }}, nil
+	return &opFunc{items: 1, prepare: func(context.Context, int) (loadgen.Call, error) { return call, nil }}, nil
 }
 
 // setupRevoke revokes licences issued beforehand, one a request: as many
 // as the load plans.
-func setupRevoke(ctx context.Context, d *deps, pos int) (loadgen.Op, error) {
+func setupRevoke(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 	ids, err := issuePool(ctx, d, pos, d.Load.Planned())
 	if err != nil {
 		return nil, err
 	}
 	c := d.clients["issuer"]
-	return opFunc{items: 1, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
+	return &opFunc{items: 1, prepare: func(_ context.Context, i int) (loadgen.Call, error) {
 		id := ids[i]
 		return func(ctx context.Context) ([]loadgen.Ack, error) {
 			tx, err := c.ChangeStatus(ctx, id, "revoke", api.StatusChangeRequest{ReasonRequest: api.ReasonRequest{Reason: revokeReason}})
