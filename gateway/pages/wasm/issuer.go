@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/gm"
 	"github.com/wanledger/wanledger/internal/issuance"
 )
 
@@ -124,6 +125,21 @@ func records(text string) (issuance.Records, error) {
 	return r, decodeJSON("the ledger's records", text, maxRecords, &r)
 }
 
+// sealInputs reads what check and seal share: the drafts, the ledger's
+// records and the seal key, from the first three of s.
+func sealInputs(s []string) ([]issuance.Draft, issuance.Records, *gm.PrivateKey, error) {
+	ds, _, err := parseDrafts(s[0])
+	if err != nil {
+		return nil, issuance.Records{}, nil, err
+	}
+	r, err := records(s[1])
+	if err != nil {
+		return nil, issuance.Records{}, nil, err
+	}
+	k, err := key(s[2])
+	return ds, r, k, err
+}
+
 // check(draftsText, recordsJSON, sealKeyPEM) checks every draft against
 // its type and seal key record (issuance.Records.Check); it seals nothing
 // and answers null.
@@ -132,15 +148,7 @@ func check(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := parseDrafts(s[0])
-	if err != nil {
-		return nil, err
-	}
-	r, err := records(s[1])
-	if err != nil {
-		return nil, err
-	}
-	k, err := key(s[2])
+	ds, r, k, err := sealInputs(s)
 	if err != nil {
 		return nil, err
 	}
@@ -156,15 +164,7 @@ func seal(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := parseDrafts(s[0])
-	if err != nil {
-		return nil, err
-	}
-	r, err := records(s[1])
-	if err != nil {
-		return nil, err
-	}
-	k, err := key(s[2])
+	ds, r, k, err := sealInputs(s)
 	if err != nil {
 		return nil, err
 	}
