@@ -141,6 +141,7 @@ func TestThePagesSignInWithTheBrowsersCertificate(t *testing.T) {
 		t.Error("the certificate's page asks for an API key")
 	}
 	b.CheckAccessibility()
+	b.Screenshot("auditor-offers-the-certificate")
 	pagetest.SignInByCertificate(b)
 	if who, detail := pagetest.SignedInAs(b); who != "User6@hefei.test" || detail != "(HefeiMSP, by certificate; roles: auditor)" {
 		t.Errorf("signed in as %q %q", who, detail)
@@ -156,6 +157,7 @@ func TestThePagesSignInWithTheBrowsersCertificate(t *testing.T) {
 		t.Errorf("the operator's page to an auditor: %q, want %q", got, want)
 	}
 	b.CheckAccessibility()
+	b.Screenshot("operator-refuses-an-auditor")
 	b.NoProblems()
 
 	nobody := browsertest.Start(t, browsertest.Options{ClientCert: &m.roleless})
