@@ -64,6 +64,9 @@ const (
 	CodeUnavailable     = "UNAVAILABLE"
 	CodeConflict        = "CONFLICT"
 	CodeEndorsement     = "ENDORSEMENT_FAILED"
+	// CodeCrossOrigin refuses a call another site's page made with the
+	// browser's client certificate (mutual TLS).
+	CodeCrossOrigin = "CROSS_ORIGIN"
 )
 
 // Read is the answer to a read: the data and the block height it reflects.

@@ -167,6 +167,13 @@ type Key struct {
 	CertSubject string   `json:"certSubject,omitempty" doc:"a mutual-TLS entry: the client certificate's common name"`
 }
 
+// Self is the calling key as GET /v1/keys/self shows it: the key, and the
+// organisation whose Fabric identity it acts as.
+type Self struct {
+	Key
+	MSPID string `json:"mspId" doc:"the MSP ID of the organisation whose identity the key acts as (the gateway's)"`
+}
+
 // NewKey is a created key: its secret is shown this once and never stored.
 type NewKey struct {
 	Key

@@ -249,7 +249,7 @@ func (g *Gateway) Handler() http.Handler {
 	for i, id := range g.cfg.Identities {
 		ids[i] = id.Name
 	}
-	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget, Snapshot: g.snapshotSource(),
+	mux.Handle("/v1/", httpapi.New(httpapi.Options{Service: svc, Keys: g.keys, Identities: ids, MSPID: g.cfg.MSPID, PublicURL: g.cfg.PublicURL, Log: g.log, Budget: g.budget, Snapshot: g.snapshotSource(),
 		Uploads: httpapi.Uploads{MaxBytes: g.cfg.Datasets.MaxUpload, Timeout: g.cfg.Datasets.UploadTimeout.Duration},
 		Observe: func(op string, status int, d time.Duration) {
 			g.m.latency.WithLabelValues(op).Observe(d.Seconds())

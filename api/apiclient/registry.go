@@ -88,9 +88,9 @@ func (c *Client) Keys(ctx context.Context) ([]api.Key, error) {
 	return *out, nil
 }
 
-// Self reads the calling key's ID, identity and roles.
-func (c *Client) Self(ctx context.Context) (*api.Key, error) {
-	return call[api.Key](c, ctx, http.MethodGet, "/v1/keys/self", nil)
+// Self reads the calling key's ID, identity, roles and organisation.
+func (c *Client) Self(ctx context.Context) (*api.Self, error) {
+	return call[api.Self](c, ctx, http.MethodGet, "/v1/keys/self", nil)
 }
 
 // RevokeKey revokes an API key at once (admin; not the calling key).

@@ -32,6 +32,8 @@ type Options struct {
 	// Identities are the Fabric identities the gateway may act as: the
 	// only ones a new API key may name.
 	Identities []string
+	// MSPID is the organisation of those identities.
+	MSPID string
 	// PublicURL is the API's address for the OpenAPI document's servers.
 	PublicURL string
 	// Observe, if set, sees each operation's status and duration.
@@ -50,6 +52,8 @@ type API struct {
 	svc        *service.Service
 	keyStore   *keys.Keys
 	identities []string
+	mspID      string
+	crossSite  *http.CrossOriginProtection // of calls a client certificate authenticates (auth.go)
 	observe    func(string, int, time.Duration)
 	log        *slog.Logger
 	budget     *Budget
@@ -92,7 +96,7 @@ var resources = []func(*API){
 
 // New builds the /v1 handler: the key check first, then the operations.
 func New(o Options) http.Handler {
-	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux(), snapshotSource: o.Snapshot, uploads: o.Uploads}
+	a := &API{svc: o.Service, keyStore: o.Keys, identities: o.Identities, mspID: o.MSPID, crossSite: http.NewCrossOriginProtection(), observe: o.Observe, log: o.Log, budget: o.Budget, mux: http.NewServeMux(), snapshotSource: o.Snapshot, uploads: o.Uploads}
 	if a.uploads.MaxBytes <= 0 {
 		a.uploads.MaxBytes = 1 << 30
 	}

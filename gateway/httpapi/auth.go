@@ -18,6 +18,13 @@ type keyContext struct{}
 // certificate bound to a key, before anything else reads the request, and
 // hands the key to the operations. The OpenAPI document and the holder's
 // operations (signed by the holder's key) take none.
+//
+// A browser presents its client certificate with every request to the
+// gateway, whichever site made it, so a call the certificate authenticates
+// is refused 403 CROSS_ORIGIN if a browser says another origin made it
+// with a method other than GET, HEAD or OPTIONS (net/http's
+// CrossOriginProtection: Sec-Fetch-Site, else Origin against Host);
+// clients that are not browsers send neither header and pass.
 func (a *API) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if keyless(r.URL.Path) {
@@ -38,6 +45,9 @@ func (a *API) keyOf(r *http.Request) (keys.APIKey, *api.Error) {
 		key, err := a.keyStore.ForCert(r.TLS.PeerCertificates[0].Subject.CommonName)
 		if err != nil {
 			return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the client certificate is bound to no key")
+		}
+		if err := a.crossSite.Check(r); err != nil {
+			return keys.APIKey{}, api.Errorf(http.StatusForbidden, api.CodeCrossOrigin, "a call another site makes with this browser's client certificate is refused")
 		}
 		return key, nil
 	}

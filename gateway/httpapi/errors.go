@@ -198,7 +198,7 @@ func describeErrors(doc *huma.OpenAPI) {
 			op.Responses["default"] = answer("the ledger or the gateway failed (5XX): UNAVAILABLE, ENDORSEMENT_FAILED, INTERNAL")
 			op.Responses["400"] = answer("BAD_REQUEST: the request is malformed or fails its schema; the message names at most three locations")
 			op.Responses["401"] = answer("UNAUTHENTICATED: no API key, or one that is not valid")
-			op.Responses["403"] = answer("FORBIDDEN: the key lacks the operation's role, or the ledger refused the identity")
+			op.Responses["403"] = answer("FORBIDDEN: the key lacks the operation's role, or the ledger refused the identity; CROSS_ORIGIN: another site's page sent it with a browser's client certificate")
 			op.Responses["404"] = answer("NOT_FOUND: no such object (or route)")
 			if op.RequestBody != nil {
 				op.Responses["409"] = answer("a conflict: ALREADY_EXISTS, INVALID_TRANSITION, USES_EXHAUSTED, AGENCY_TAKEN, or CONFLICT (the transaction lost a race)")

@@ -42,10 +42,11 @@ func (a *API) apiKeys() {
 			}
 			return &struct{ Body []api.Key }{out}, nil
 		})
-	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key", "The calling API key: its ID, the identity it acts as and its roles.", "keys", watcherRoles...),
-		func(ctx context.Context, in *struct{}) (*struct{ Body api.Key }, error) {
+	huma.Register(a.h, a.op("own-key", http.MethodGet, "/v1/keys/self", "The calling key",
+		"The calling API key, or the entry the calling client certificate is bound to (mutual TLS): its ID, the identity it acts as, its roles (any key, even one with none), its certificate subject, and the organisation's MSP ID.", "keys"),
+		func(ctx context.Context, in *struct{}) (*struct{ Body api.Self }, error) {
 			key, _ := ctx.Value(keyContext{}).(keys.APIKey)
-			return &struct{ Body api.Key }{publicKey(key)}, nil
+			return &struct{ Body api.Self }{api.Self{Key: publicKey(key), MSPID: a.mspID}}, nil
 		})
 	huma.Register(a.h, a.op("revoke-key", http.MethodPost, "/v1/keys/{id}/revoke", "Revoke an API key", "Revokes an API key: its next request is refused. A key cannot revoke itself. The organisation's admin key.", "keys", keys.RoleAdmin),
 		func(ctx context.Context, in *struct {

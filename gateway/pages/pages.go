@@ -4,9 +4,10 @@
 // with their scripts, styles and vendored libraries embedded in the binary,
 // so a gateway serves them with no internet access. Pages load without an
 // API key; the /v1 calls their scripts make carry the key the user signs in
-// with (Authorization: Bearer, kept in the tab's sessionStorage), or for
-// the citizen, who has none, a challenge signed with their wallet key in
-// the page.
+// with (Authorization: Bearer, kept in the tab's sessionStorage), or on the
+// mutual-TLS listener the browser's client certificate, or for the
+// citizen, who has none, a challenge signed with their wallet key in the
+// page.
 //
 // Every answer carries a strict Content-Security-Policy (scripts, styles,
 // images and connections from the gateway itself only; no inline script or
@@ -155,6 +156,26 @@ type view struct {
 	Path     string
 	Pages    []Page
 	Messages string // the scripts' messages, JSON
+	// Certificate is the verified TLS client certificate the page was
+	// asked with (the mutual-TLS listener), or nil.
+	Certificate *certificate
+}
+
+// certificate names a client certificate as the sign-in shows it (the
+// common names of its subject and its issuer).
+type certificate struct {
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer"`
+}
+
+// clientCertificate is the verified client certificate of r's connection,
+// or nil.
+func clientCertificate(r *http.Request) *certificate {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+		return nil
+	}
+	c := r.TLS.PeerCertificates[0]
+	return &certificate{Subject: c.Subject.CommonName, Issuer: c.Issuer.CommonName}
 }
 
 // statusChanges are the licence status changes the issuer's page offers,
@@ -174,7 +195,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title str
 		http.Error(w, "500 internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Lang: lang, HTMLLang: map[string]string{"zh": "zh-CN", "en": "en"}[lang], Title: title, Path: r.URL.Path, Pages: Pages, Messages: string(msgs)}
+	v := view{Lang: lang, HTMLLang: map[string]string{"zh": "zh-CN", "en": "en"}[lang], Title: title, Path: r.URL.Path, Pages: Pages, Messages: string(msgs),
+		Certificate: clientCertificate(r)}
 	t, err := h.tmpl[name].Clone()
 	if err == nil {
 		t.Funcs(template.FuncMap{"t": func(key string) string { return message(lang, key) }})

@@ -1,6 +1,9 @@
 package pages
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"io"
 	"io/fs"
 	"net/http"
@@ -264,6 +267,38 @@ func TestQRCodesAreBounded(t *testing.T) {
 	for _, q := range []string{"", "?text=", "?text=" + strings.Repeat("a", MaxQRText+1), "?text=%ff"} {
 		if res := get(t, mux, "/ui/qr.svg"+q, nil); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("%q: %d", q, res.StatusCode)
+		}
+	}
+}
+
+// A page asked over a connection with a verified client certificate
+// offers to sign in with it, naming it and its issuer (escaped), and asks
+// for no key; over any other connection, a TLS one without a verified
+// certificate included, it asks for the key and names no certificate.
+func TestAPageAskedWithACertificateOffersIt(t *testing.T) {
+	mux := newMux(t)
+	ask := func(state *tls.ConnectionState) string {
+		r := httptest.NewRequest(http.MethodGet, "/ui/operator?lang=en", nil)
+		r.TLS = state
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, r)
+		return readBody(t, w.Result())
+	}
+	leaf := &x509.Certificate{Subject: pkix.Name{CommonName: `User1@hefei.wanledger"<b>`}, Issuer: pkix.Name{CommonName: "tlsca.hefei.wanledger"}}
+	page := ask(&tls.ConnectionState{PeerCertificates: []*x509.Certificate{leaf}, VerifiedChains: [][]*x509.Certificate{{leaf}}})
+	for _, want := range []string{`data-cert-subject="User1@hefei.wanledger&#34;&lt;b&gt;"`, `data-cert-issuer="tlsca.hefei.wanledger"`,
+		`<strong id="cert-subject">User1@hefei.wanledger&#34;&lt;b&gt;</strong>`, "Sign in with this browser&#39;s certificate"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page asked with a certificate lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `id="api-key"`) {
+		t.Error("the page asked with a certificate asks for a key")
+	}
+	for name, state := range map[string]*tls.ConnectionState{"plain": nil, "TLS without a certificate": {PeerCertificates: []*x509.Certificate{leaf}}} {
+		page := ask(state)
+		if !strings.Contains(page, `id="api-key"`) || strings.Contains(page, "data-cert-") || strings.Contains(page, "cert-subject") {
+			t.Errorf("%s: the page does not ask for a key alone", name)
 		}
 	}
 }

@@ -4,8 +4,9 @@
 // helpers to use a page with the keyboard alone (files chosen in a file
 // chooser opened with the keyboard, downloads saved), an accessibility check
 // (axe-core, vendored) that fails the test on serious or critical
-// violations, a fake camera that shows a QR code (WriteQRVideo), and a
-// screenshot saved to t.ArtifactDir() when a step fails.
+// violations, a fake camera that shows a QR code (WriteQRVideo), a TLS
+// client certificate the browser presents without a dialog (ClientCert),
+// and a screenshot saved to t.ArtifactDir() when a step fails.
 //
 // Chromium is installed by scripts/install-chromium.sh (make chromium);
 // a test fails, not skips, without it.
@@ -46,6 +47,9 @@ type Options struct {
 	FakeVideo string
 	// Width and Height of the window; 0: 1280×900.
 	Width, Height int
+	// ClientCert, if set, is presented to servers that ask for a TLS
+	// client certificate, chosen without a dialog (clientcert.go).
+	ClientCert *ClientCert
 }
 
 // Browser is a headless chromium, or one of its tabs (NewTab).
@@ -71,9 +75,10 @@ func Start(t *testing.T, o Options) *Browser {
 	if o.Width == 0 || o.Height == 0 {
 		o.Width, o.Height = 1280, 900
 	}
+	profile := filepath.Join(t.TempDir(), "profile")
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(o.Width, o.Height),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
@@ -96,6 +101,13 @@ func Start(t *testing.T, o Options) *Browser {
 			chromedp.Flag("use-fake-device-for-media-stream", true),
 			chromedp.Flag("use-fake-ui-for-media-stream", true),
 			chromedp.Flag("use-file-for-fake-video-capture", o.FakeVideo))
+	}
+	if o.ClientCert != nil {
+		home := t.TempDir()
+		if err := clientCertHome(t.Context(), *o.ClientCert, home, profile); err != nil {
+			t.Fatalf("the browser's client certificate: %v", err)
+		}
+		opts = append(opts, chromedp.Env("HOME="+home))
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)

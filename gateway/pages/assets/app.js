@@ -1,10 +1,26 @@
-// app.js: what every page shares: its messages, the API key the user signs
-// in with (kept in this tab's sessionStorage only) and calls to the API
-// with it (Authorization: Bearer).
+// app.js: what every page shares: its messages, the sign-in and calls to
+// the API. A page signs in with an API key (kept in this tab's
+// sessionStorage only; its calls carry it as Authorization: Bearer and no
+// other credential) or, when the gateway's mutual-TLS listener served it,
+// with the browser's client certificate (its calls carry the certificate
+// as the browser presents it; the page keeps nothing of it).
 
 const keyName = 'wanledger.apiKey';
+const certName = 'wanledger.certificate'; // "1" while this tab is signed in by certificate
 const body = document.body;
 const messages = JSON.parse(body.dataset.messages || '{}');
+
+/**
+ * cert names the client certificate the gateway verified when it served
+ * the page ({subject, issuer}, common names), or is null off the mutual-TLS
+ * listener.
+ */
+const cert = body.dataset.certSubject ? { subject: body.dataset.certSubject, issuer: body.dataset.certIssuer ?? '' } : null;
+
+// Calls carry the browser's credentials only where the certificate is the
+// credential (the Fetch standard counts TLS client certificates among them);
+// with an API key they carry none (no cookie), only the key.
+const credentials = cert ? 'same-origin' : 'omit';
 
 /** lang is the page's language: zh or en. */
 export const lang = body.dataset.lang === 'en' ? 'en' : 'zh';
@@ -52,7 +68,7 @@ export function gatewayNow() {
 async function send(method, path, payload, key, accept) {
   const headers = { Accept: accept };
   if (key) headers.Authorization = 'Bearer ' + key;
-  const init = { method, headers, credentials: 'omit', cache: 'no-store' };
+  const init = { method, headers, credentials, cache: 'no-store' };
   if (payload !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(payload);
@@ -84,12 +100,12 @@ async function json(res) {
   }
 }
 
-/** signed sends with the signed-in key (send); a 401 also signs out. */
+/** signed sends with the signed-in key or certificate (send); a 401 also signs out. */
 async function signed(method, path, payload, accept) {
   try {
-    return await send(method, path, payload, sessionStorage.getItem(keyName), accept);
+    return await send(method, path, payload, cert ? null : sessionStorage.getItem(keyName), accept);
   } catch (e) {
-    if (e.status === 401) signOut(msg('badKey'));
+    if (e.status === 401) signOut(cert ? 'NO_ROLE: ' + msg('cert.unbound', { subject: cert.subject }) : msg('badKey'));
     throw e;
   }
 }
@@ -135,16 +151,19 @@ function show(signedIn) {
   if (work) work.hidden = !signedIn;
 }
 
-/** signOut forgets the key and shows the sign-in form, with why if given. */
+/** signOut forgets the key (or the sign-in by certificate) and shows the sign-in form, with why if given. */
 export function signOut(why = '') {
   sessionStorage.removeItem(keyName);
+  sessionStorage.removeItem(certName);
   onSignedOut();
   document.getElementById('signin-error').textContent = why;
+  document.getElementById('identity-detail').textContent = '';
   show(false);
-  if (why) document.getElementById('api-key').focus();
+  if (why) document.getElementById(cert ? 'signin-button' : 'api-key').focus();
 }
 
 let checkPath = '';
+let pageRoles = [];
 
 /** keyID is the public part of an API key wl_<id>_<secret>: wl_<id>. */
 function keyID(key) {
@@ -163,15 +182,59 @@ async function checkKey() {
   await onSignedIn(first);
 }
 
+/** list joins names as the page's language does. */
+function list(names) {
+  return names.join(lang === 'en' ? ', ' : '、');
+}
+
+/**
+ * checkCertificate asks the gateway who the browser's certificate is (GET
+ * /v1/keys/self: the entry it is bound to, its roles, the MSP), refuses
+ * it with NO_ROLE (bound to no entry, or to one without roles) or
+ * WRONG_ROLE (none of the page's roles), else shows it and signs in as
+ * checkKey does.
+ */
+async function checkCertificate() {
+  let self;
+  try {
+    self = await json(await send('GET', '/v1/keys/self', undefined, null, 'application/json'));
+  } catch (e) {
+    if (e.status === 401) throw new ApiError(401, 'NO_ROLE', msg('cert.unbound', { subject: cert.subject }));
+    throw e;
+  }
+  const roles = self?.roles ?? [];
+  const vars = { subject: self?.certSubject || cert.subject, identity: self?.identity ?? '', roles: list(roles), need: list(pageRoles) };
+  if (roles.length === 0) throw new ApiError(403, 'NO_ROLE', msg('cert.noRole', vars));
+  if (pageRoles.length && !pageRoles.some((r) => roles.includes(r))) throw new ApiError(403, 'WRONG_ROLE', msg('cert.wrongRole', vars));
+  sessionStorage.setItem(certName, '1');
+  document.getElementById('identity').textContent = vars.subject;
+  document.getElementById('identity-detail').textContent = msg('cert.detail', { msp: self?.mspId ?? '', roles: vars.roles });
+  const first = checkPath === '/v1/keys/self' ? self : await api('GET', checkPath);
+  show(true);
+  await onSignedIn(first);
+}
+
+/** refused shows why a sign-in failed: its code and message. */
+function refused(e) {
+  signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
+}
+
 /**
  * signIn wires the sign-in form: a key is good if GET path answers 2XX;
  * ready then runs with that answer, and gone runs when the page signs
- * out. A key kept in this tab signs in at once.
+ * out. A key kept in this tab signs in at once. On the mutual-TLS
+ * listener the form signs in with the browser's certificate instead, which
+ * must hold one of roles (all pass if none are given).
  */
-export function signIn(path, ready, gone = () => {}) {
+export function signIn(path, ready, gone = () => {}, roles = []) {
   checkPath = path;
   onSignedIn = ready;
   onSignedOut = gone;
+  pageRoles = roles;
+  if (cert) {
+    signInByCertificate();
+    return;
+  }
   const form = document.getElementById('signin-form');
   const input = document.getElementById('api-key');
   const error = document.getElementById('signin-error');
@@ -202,4 +265,28 @@ export function signIn(path, ready, gone = () => {}) {
   } else {
     show(false);
   }
+}
+
+/**
+ * signInByCertificate wires the form to sign in with the browser's
+ * certificate; a tab signed in so before (a reload) signs in at once.
+ */
+function signInByCertificate() {
+  const error = document.getElementById('signin-error');
+  const go = async () => {
+    error.textContent = msg('signingIn');
+    try {
+      await checkCertificate();
+      if (sessionStorage.getItem(certName)) error.textContent = '';
+    } catch (e) {
+      refused(e);
+    }
+  };
+  document.getElementById('signin-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go();
+  });
+  document.getElementById('signout').addEventListener('click', () => signOut());
+  if (sessionStorage.getItem(certName)) go();
+  else show(false);
 }

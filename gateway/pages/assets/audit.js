@@ -213,4 +213,4 @@ signIn('/v1/keys/self', (key) => {
   $('results').hidden = true;
   $('timeline').hidden = true;
   timeline.clear();
-});
+}, ['auditor']);

@@ -218,4 +218,4 @@ signIn('/v1/keys/self', async (key) => {
   agencyStatus('', false);
   resetBatch();
   resetChange();
-});
+}, ['issuer']);

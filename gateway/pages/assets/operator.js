@@ -167,4 +167,4 @@ signIn('/v1/network', (st) => {
   $('error').textContent = '';
   $('channels').tBodies[0].replaceChildren();
   $('nodes').tBodies[0].replaceChildren();
-});
+}, ['operator', 'admin']);

@@ -227,4 +227,4 @@ signIn('/v1/purposes', async (list) => {
 }, () => {
   stopScan();
   clearTimeout(renewal);
-});
+}, ['verifier', 'issuer', 'auditor']);
