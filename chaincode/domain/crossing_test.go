@@ -50,7 +50,7 @@ func newCrossWorlds(t testing.TB) *crossWorlds {
 func (c *crossWorlds) registerBoth() {
 	c.register()
 	delta := record.RelaySource{Channel: "delta", Chaincode: chaincodeName}
-	for _, msp := range domain.ChannelMembers("delta") {
+	for _, msp := range memberIDs("delta") {
 		delta.Orgs = append(delta.Orgs, c.orgs[msp].RelayOrg())
 	}
 	for _, admin := range []string{"anhui-admin", "hefei-admin"} {

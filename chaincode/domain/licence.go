@@ -154,8 +154,8 @@ func issue(s State, tx txContext, req record.IssueRequest) (*record.Licence, err
 			return nil, record.Wrap(record.CodeInternal, err, "write index")
 		}
 	}
-	if err := s.RequireEndorsers(k, tx.caller.MSPID); err != nil {
-		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of licence %s", c.ID)
+	if err := requireEndorsers(s, k, "licence "+c.ID, tx.caller.MSPID); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
