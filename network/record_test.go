@@ -25,7 +25,7 @@ func TestTopologyOfReadsTheWholeRecordedTopology(t *testing.T) {
 	home := t.TempDir()
 	rec := Default()
 	rec.BasePort = 25000
-	rec.Orgs = append(rec.Orgs, Org{Name: "bengbu", MSPID: "BengbuMSP"})
+	rec.Orgs = append(rec.Orgs, Org{Name: "bengbu", MSPID: "BengbuMSP", Province: "anhui"})
 	rec.Channels[0].Members = append(rec.Channels[0].Members, "bengbu")
 	b, err := json.Marshal(rec)
 	if err != nil {
