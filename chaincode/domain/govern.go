@@ -93,6 +93,17 @@ func memberOrg(s State, mspID string) (o record.Organisation, ok bool, err error
 	return o, ok, nil
 }
 
+// requireMember refuses an organisation that is no member of the channel
+// (FORBIDDEN): one removed from the membership keeps its role bindings and
+// its agencies' grants, but what does names no longer.
+func requireMember(s State, mspID, does string) error {
+	member, err := isMember(s, mspID)
+	if err != nil || member {
+		return err
+	}
+	return record.Errorf(record.CodeForbidden, "%s is not a member of channel %s: only a member %s here", mspID, s.Channel(), does)
+}
+
 // isProvince reports whether an organisation is a province member of the
 // channel.
 func isProvince(s State, mspID string) (bool, error) {

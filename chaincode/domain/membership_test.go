@@ -319,3 +319,20 @@ func TestATransactionReadsTheMembershipOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAnOrganisationRemovedSealsNoMoreLicences: Anhui removes Hefei; Hefei's
+// issuer keeps its binding and its agency's grant, but neither issues nor
+// renews; the province withdraws the grant as before.
+func TestAnOrganisationRemovedSealsNoMoreLicences(t *testing.T) {
+	w := newWorld(t).setUp()
+	c := w.issue("BL-1").Content
+	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, "HefeiMSP") })
+	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-2"))) })
+	wantCode(t, err, record.CodeForbidden)
+	c.ValidTo = c.ValidTo.AddDate(1, 0, 0)
+	_, err = w.run("hefei-issuer", func(s domain.State) (any, error) {
+		return domain.Renew(s, record.RenewRequest{ID: "BL-1", ValidTo: c.ValidTo, SealKeyID: sealID, Signature: w.request(c).Signature})
+	})
+	wantCode(t, err, record.CodeForbidden)
+	w.withdraw("anhui-admin", grant1)
+}
