@@ -40,6 +40,32 @@ func TestTopologyOfReadsTheWholeRecordedTopology(t *testing.T) {
 	}
 }
 
+// A run directory recorded before organisations named their provinces
+// reads back with the default topology's provinces and prefixes.
+func TestARecordWithoutProvincesGetsTheDefaultOnes(t *testing.T) {
+	home := t.TempDir()
+	b, err := json.Marshal(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range raw["Orgs"].([]any) {
+		delete(o.(map[string]any), "Province")
+		delete(o.(map[string]any), "Prefix")
+	}
+	if b, err = json.Marshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	writeRecord(t, home, b)
+	got, err := TopologyOf(home, Settings{BasePort: DefaultBasePort})
+	if err != nil || !reflect.DeepEqual(got, Default()) {
+		t.Errorf("TopologyOf = %+v, %v; want the default", got, err)
+	}
+}
+
 func TestTopologyOfRefusesAnotherBasePortAndAnEmptyRunDirectory(t *testing.T) {
 	home := t.TempDir()
 	rec := Default()
