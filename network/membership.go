@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/wanledger/wanledger/api/record"
-	"github.com/wanledger/wanledger/gateway/fabric"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network/proc"
 )
@@ -92,7 +92,9 @@ func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Mem
 	err := nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
 		out, err := r.EvaluateWithContext(ctx, "GetMembership")
 		if err != nil {
-			if fabric.Classify(err).Code == string(record.CodeNotFound) {
+			if slices.ContainsFunc(fabricid.ChaincodeMessages(err), func(m string) bool {
+				return record.CodeOf(errors.New(m)) == record.CodeNotFound
+			}) {
 				return errNoMembership
 			}
 			return fmt.Errorf("GetMembership: %s", fabricid.ErrorMessage(err))
