@@ -1,6 +1,10 @@
 package domain
 
 import (
+	"bytes"
+	"encoding/json"
+	"sync"
+
 	"github.com/wanledger/wanledger/api/record"
 )
 
@@ -12,11 +16,11 @@ import (
 const objMembership = "membership" // (channel) → the membership in force
 
 // Memo wraps a transaction's State so that the channel's membership is read
-// from the ledger and decoded once for the whole transaction, however many
-// rules and key-level policies consult it. It is exact: a transaction reads
-// committed state only, never its own writes. Contracts wrap the State of
-// every transaction in it; a State used unwrapped reads the membership at
-// every use.
+// from the ledger once for the whole transaction, however many rules and
+// key-level policies consult it. It is exact: a transaction reads committed
+// state only, never its own writes. Contracts wrap the State of every
+// transaction in it; a State used unwrapped reads the membership at every
+// use.
 func Memo(s State) State {
 	if _, ok := s.(*memo); ok {
 		return s
@@ -26,50 +30,83 @@ func Memo(s State) State {
 
 type memo struct {
 	State
-	membership *record.Membership
+	v *governed
 }
 
+// governed is a membership as decoded from its bytes on the ledger, with
+// its members' MSP IDs. It is shared, across transactions too: read it,
+// never modify it.
+type governed struct {
+	raw []byte
+	m   *record.Membership
+	ids []string
+}
+
+// lastDecoded keeps, per channel, the membership last decoded: issuance is
+// the hot path and the membership changes rarely, so a transaction reads
+// its bytes (which puts the key in its read set) and decodes them only if
+// they differ from the last. It is exactly what decoding would give, and
+// never decides anything by itself.
+var lastDecoded sync.Map // channel → *governed
+
 // membership returns the channel's membership in force, NOT_FOUND before
-// its first (ApproveMembership). The value may be shared within the
-// transaction: read it, never modify it.
+// its first (ApproveMembership). The value is shared: read it, never modify
+// it.
 func membership(s State) (*record.Membership, error) {
+	v, err := governance(s)
+	if err != nil {
+		return nil, err
+	}
+	return v.m, nil
+}
+
+func governance(s State) (*governed, error) {
 	m, ok := s.(*memo)
 	if !ok {
 		return readMembership(s)
 	}
-	if m.membership == nil {
+	if m.v == nil {
 		v, err := readMembership(m.State)
 		if err != nil {
 			return nil, err
 		}
-		m.membership = v
+		m.v = v
 	}
-	return m.membership, nil
+	return m.v, nil
 }
 
-func readMembership(s State) (*record.Membership, error) {
+func readMembership(s State) (*governed, error) {
 	k, err := key(s, objMembership, s.Channel())
 	if err != nil {
 		return nil, err
 	}
-	var m record.Membership
-	found, err := getJSON(s, k, &m)
+	b, err := s.Get(k)
 	if err != nil {
-		return nil, err
+		return nil, record.Wrap(record.CodeInternal, err, "read the membership")
 	}
-	if !found {
+	if b == nil {
 		return nil, record.Errorf(record.CodeNotFound, "channel %s has no membership on the ledger yet: the admins of its organisations approve one (registry:ApproveMembership)", s.Channel())
 	}
-	return &m, nil
+	if last, ok := lastDecoded.Load(s.Channel()); ok && bytes.Equal(last.(*governed).raw, b) {
+		return last.(*governed), nil
+	}
+	var m record.Membership
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, record.Wrap(record.CodeInternal, err, "decode the membership")
+	}
+	v := &governed{raw: b, m: &m, ids: m.MSPIDs()}
+	lastDecoded.Store(s.Channel(), v)
+	return v, nil
 }
 
-// members returns the MSP IDs of the channel's members, sorted.
+// members returns the MSP IDs of the channel's members, sorted. The slice
+// is shared: read it, never modify it.
 func members(s State) ([]string, error) {
-	m, err := membership(s)
+	v, err := governance(s)
 	if err != nil {
 		return nil, err
 	}
-	return m.MSPIDs(), nil
+	return v.ids, nil
 }
 
 // isMember reports whether an organisation is a member of the channel.
