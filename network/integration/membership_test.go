@@ -11,10 +11,11 @@ import (
 	"github.com/wanledger/wanledger/network/nettest"
 )
 
-// membershipOf reads anhui's membership as a Hefei client.
+// membershipOf reads anhui's membership through Anhui's peer, whose commit
+// of Anhui's submissions the test waits for.
 func membershipOf(t *testing.T, env *nettest.Env) record.Membership {
 	t.Helper()
-	out, err := contract(t, env, "hefei", "User1", "registry").EvaluateWithContext(t.Context(), "GetMembership")
+	out, err := contract(t, env, "anhui", "User1", "registry").EvaluateWithContext(t.Context(), "GetMembership")
 	if err != nil {
 		t.Fatalf("GetMembership: %s", fabricid.ErrorMessage(err))
 	}
