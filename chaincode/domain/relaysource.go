@@ -95,7 +95,7 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 			return nil, err
 		}
 	}
-	if a.Active && !inForce {
+	if a.Active {
 		if err := addSourceChannel(s, src.Channel); err != nil {
 			return nil, err
 		}
@@ -105,7 +105,9 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 
 // sourceChannels lists the channels with a source definition in effect,
 // sorted: one key, so that a transaction that writes can read them
-// (Fabric refuses paged queries there).
+// (Fabric refuses paged queries there). An approval of the definition in
+// effect records its channel too, should the list lack it (a ledger whose
+// sources were approved before the list was kept).
 func sourceChannels(s State) ([]string, error) {
 	k, err := key(s, objRelaySources, allSources)
 	if err != nil {
