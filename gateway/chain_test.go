@@ -15,6 +15,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/chaincode/contracts"
 	"github.com/wanledger/wanledger/chaincode/fakestub"
 	"github.com/wanledger/wanledger/gateway/cache"
@@ -61,6 +62,22 @@ func newChainLedger(t testing.TB, store *cache.Store) *chainLedger {
 	for _, id := range identities {
 		if c.ids[id.name], err = fakestub.NewIdentity(id.msp, id.name, id.admin); err != nil {
 			t.Fatal(err)
+		}
+	}
+	// anhui's first membership, approved by the admins of Anhui and Hefei.
+	c.l.Configure(contracts.Name, "AnhuiMSP", "HefeiMSP", "WuhuMSP")
+	members, err := json.Marshal([]record.Organisation{{MSPID: "AnhuiMSP", Province: "AnhuiMSP", Prefix: "34"},
+		{MSPID: "HefeiMSP", Province: "AnhuiMSP"}, {MSPID: "WuhuMSP", Province: "AnhuiMSP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, admin := range []string{"ProvinceAdmin", "Admin"} {
+		tx, _, err := c.invoke(admin, "registry", "ApproveMembership", []string{string(members)})
+		if err == nil {
+			err = tx.Commit("AnhuiMSP", "HefeiMSP", "WuhuMSP")
+		}
+		if err != nil {
+			t.Fatalf("%s approving the membership: %v", admin, err)
 		}
 	}
 	return c

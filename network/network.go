@@ -97,6 +97,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"chaincode servers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindChaincode) }},
 		{"chaincode approved by every member", func(ctx context.Context) (bool, error) { return nw.ensureApproved(ctx, licenceCC) }},
 		{"chaincode committed", func(ctx context.Context) (bool, error) { return nw.ensureCommitted(ctx, licenceCC) }},
+		{"channel memberships on the ledger (approved by a majority of each channel's admins)", nw.ensureMembership},
 		{"demo roles bound on the ledger", nw.ensureDemoRoles},
 		{"gateway API keys", nw.ensureKeys},
 		{"gateways", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindGateway) }},

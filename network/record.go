@@ -53,10 +53,28 @@ func RecordedTopology(home string) (t Topology, ok bool, err error) {
 		return Topology{}, false, fmt.Errorf("%s: %w", p, err)
 	}
 	t.TimeWindow = DefaultTimeWindow()
+	t.namePrevailingProvinces()
 	if err := t.Validate(); err != nil {
 		return Topology{}, false, fmt.Errorf("%s: %w", p, err)
 	}
 	return t, true, nil
+}
+
+// namePrevailingProvinces gives an organisation recorded before
+// organisations named their provinces (no Province) the province and
+// prefix the default topology gives the organisation of the same name and
+// MSP ID, so that a run directory made then keeps working, and its ledger
+// gets the membership it always had.
+func (t *Topology) namePrevailingProvinces() {
+	def := Default()
+	for i, o := range t.Orgs {
+		if o.Province != "" {
+			continue
+		}
+		if d, ok := def.Org(o.Name); ok && d.Name == o.Name && d.MSPID == o.MSPID {
+			t.Orgs[i].Province, t.Orgs[i].Prefix = d.Province, d.Prefix
+		}
+	}
 }
 
 // Settings are what a command line may say about the topology.

@@ -25,7 +25,7 @@ func TestTopologyOfReadsTheWholeRecordedTopology(t *testing.T) {
 	home := t.TempDir()
 	rec := Default()
 	rec.BasePort = 25000
-	rec.Orgs = append(rec.Orgs, Org{Name: "bengbu", MSPID: "BengbuMSP"})
+	rec.Orgs = append(rec.Orgs, Org{Name: "bengbu", MSPID: "BengbuMSP", Province: "anhui"})
 	rec.Channels[0].Members = append(rec.Channels[0].Members, "bengbu")
 	b, err := json.Marshal(rec)
 	if err != nil {
@@ -37,6 +37,32 @@ func TestTopologyOfReadsTheWholeRecordedTopology(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, rec) {
 			t.Errorf("TopologyOf(%+v) = %+v, %v; want the recorded %+v", s, got, err, rec)
 		}
+	}
+}
+
+// A run directory recorded before organisations named their provinces
+// reads back with the default topology's provinces and prefixes.
+func TestARecordWithoutProvincesGetsTheDefaultOnes(t *testing.T) {
+	home := t.TempDir()
+	b, err := json.Marshal(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range raw["Orgs"].([]any) {
+		delete(o.(map[string]any), "Province")
+		delete(o.(map[string]any), "Prefix")
+	}
+	if b, err = json.Marshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	writeRecord(t, home, b)
+	got, err := TopologyOf(home, Settings{BasePort: DefaultBasePort})
+	if err != nil || !reflect.DeepEqual(got, Default()) {
+		t.Errorf("TopologyOf = %+v, %v; want the default", got, err)
 	}
 }
 

@@ -110,30 +110,23 @@ func (nw *Network) ensureRelaySources(ctx context.Context) (bool, error) {
 // unless the approval is recorded already.
 func (nw *Network) approveSource(ctx context.Context, org, channel string, src record.RelaySource) (bool, error) {
 	o, _ := nw.Topo.Org(org)
-	conn, err := fabricid.Dial(nw.Topo.Peer(o.Name).ListenAddr(), nw.Home.OrgTLSCA(o))
-	if err != nil {
-		return false, err
-	}
-	defer conn.Close()
-	msp, _ := nw.Home.User(o, "Admin")
-	gw, err := fabricid.Connect(o.MSPID, msp, conn)
-	if err != nil {
-		return false, err
-	}
-	defer gw.Close()
-	c := gw.GetNetwork(channel).GetContractWithName(ChaincodeName, "relay")
 	arg, err := json.Marshal(src)
 	if err != nil {
 		return false, err
 	}
-	approved, err := sourceApproved(ctx, c, src.Channel, gm.SM3Hex(arg), o.MSPID)
-	if err != nil || approved {
-		return false, err
-	}
-	if _, _, err := fabricid.Submit(ctx, c, "ApproveSource", 5, string(arg)); err != nil {
-		return false, fmt.Errorf("ApproveSource: %s", fabricid.ErrorMessage(err))
-	}
-	return true, nil
+	did := false
+	err = nw.withContract(org, "Admin", channel, "relay", func(c *client.Contract) error {
+		approved, err := sourceApproved(ctx, c, src.Channel, gm.SM3Hex(arg), o.MSPID)
+		if err != nil || approved {
+			return err
+		}
+		if _, _, err := fabricid.Submit(ctx, c, "ApproveSource", 5, string(arg)); err != nil {
+			return fmt.Errorf("ApproveSource: %s", fabricid.ErrorMessage(err))
+		}
+		did = true
+		return nil
+	})
+	return did, err
 }
 
 // sourceApproved tells whether mspID approved the definition of digest

@@ -13,6 +13,13 @@ type Org struct {
 	Name  string // short name, lower case: "hefei"
 	MSPID string // "HefeiMSP"
 	Place Place  // where it is, as its certificates name it
+	// Province is the short name of the province organisation it belongs
+	// to, its own for a province; Prefix is a province's two-digit prefix of
+	// the administrative division codes (GB/T 2260) of its regions, empty
+	// for any other organisation. Each channel's membership on the ledger
+	// records both (Membership).
+	Province string
+	Prefix   string
 }
 
 // Place is where an organisation is, as the subjects of its certificates name
@@ -80,12 +87,12 @@ var (
 func Default() Topology {
 	return Topology{
 		Orgs: []Org{
-			{Name: "anhui", MSPID: "AnhuiMSP", Place: hefei},
-			{Name: "hefei", MSPID: "HefeiMSP", Place: hefei},
-			{Name: "wuhu", MSPID: "WuhuMSP", Place: Place{"CN", "Anhui", "Wuhu"}},
-			{Name: "shanghai", MSPID: "ShanghaiMSP", Place: shanghai},
-			{Name: "jiangsu", MSPID: "JiangsuMSP", Place: Place{"CN", "Jiangsu", "Nanjing"}},
-			{Name: "zhejiang", MSPID: "ZhejiangMSP", Place: hangzhou},
+			{Name: "anhui", MSPID: "AnhuiMSP", Place: hefei, Province: "anhui", Prefix: "34"},
+			{Name: "hefei", MSPID: "HefeiMSP", Place: hefei, Province: "anhui"},
+			{Name: "wuhu", MSPID: "WuhuMSP", Place: Place{"CN", "Anhui", "Wuhu"}, Province: "anhui"},
+			{Name: "shanghai", MSPID: "ShanghaiMSP", Place: shanghai, Province: "shanghai", Prefix: "31"},
+			{Name: "jiangsu", MSPID: "JiangsuMSP", Place: Place{"CN", "Jiangsu", "Nanjing"}, Province: "jiangsu", Prefix: "32"},
+			{Name: "zhejiang", MSPID: "ZhejiangMSP", Place: hangzhou, Province: "zhejiang", Prefix: "33"},
 		},
 		OrdererOrgs: []OrdererOrg{
 			{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei},
@@ -139,6 +146,9 @@ func (t Topology) Validate() error {
 			if _, ok := t.Org(m); !ok {
 				return fmt.Errorf("topology: channel %s names unknown organisation %q", c.Name, m)
 			}
+		}
+		if _, err := t.Membership(c); err != nil {
+			return fmt.Errorf("topology: channel %s: %w", c.Name, err)
 		}
 	}
 	for _, o := range t.Orgs {

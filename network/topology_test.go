@@ -74,7 +74,14 @@ func TestValidateRejectsBrokenTopologies(t *testing.T) {
 		{"a channel name with a space", func(t *Topology) { t.Channels[0].Name = "an hui" }, "bad channel"},
 		{"ports beyond 65535", func(t *Topology) { t.BasePort = 65500 }, "out of range"},
 		{"privileged ports", func(t *Topology) { t.BasePort = 80 }, "out of range"},
-		{"an organisation on no channel", func(t *Topology) { t.Orgs = append(t.Orgs, Org{Name: "nanjing", MSPID: "NanjingMSP"}) }, "on no channel"},
+		{"an organisation on no channel", func(t *Topology) {
+			t.Orgs = append(t.Orgs, Org{Name: "nanjing", MSPID: "NanjingMSP", Province: "jiangsu"})
+		}, "on no channel"},
+		{"a province that is no organisation", func(t *Topology) { t.Orgs[1].Province = "fujian" }, `province "fujian" is no organisation`},
+		{"a city whose province is not on its channel", func(t *Topology) { t.Orgs[2].Province = "shanghai" }, "no province of the membership"},
+		{"two provinces of one prefix", func(t *Topology) { t.Orgs[4].Prefix = "31" }, "prefix 31 is both"},
+		{"a province without a prefix", func(t *Topology) { t.Orgs[3].Prefix = "" }, "not a two-digit"},
+		{"a city with a prefix", func(t *Topology) { t.Orgs[1].Prefix = "34" }, "has no prefix of its own"},
 		{"a negative past time window", func(t *Topology) { t.TimeWindow.Past = -time.Minute }, "past side -1m0s is out of range"},
 		{"a zero future time window", func(t *Topology) { t.TimeWindow.Future = 0 }, "future side 0s is out of range"},
 		{"a future time window of a day", func(t *Topology) { t.TimeWindow.Future = 24 * time.Hour }, "future side 24h0m0s is out of range"},

@@ -28,6 +28,11 @@ func (c *Client) GrantAccreditation(ctx context.Context, req api.AccreditationRe
 	return call[api.Tx[*record.Accreditation]](c, ctx, http.MethodPost, "/v1/registry/accreditations", req)
 }
 
+// Members reads the channel's membership from the ledger.
+func (c *Client) Members(ctx context.Context) (*api.Read[*record.Membership], error) {
+	return call[api.Read[*record.Membership]](c, ctx, http.MethodGet, "/v1/registry/members", nil)
+}
+
 // Agency reads an agency's owner and every grant it has had.
 func (c *Client) Agency(ctx context.Context, agency string) (*api.Read[*record.AgencyGrants], error) {
 	return call[api.Read[*record.AgencyGrants]](c, ctx, http.MethodGet, "/v1/registry/accreditations/"+esc(agency), nil)

@@ -3,6 +3,8 @@ package contracts
 import (
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +45,21 @@ func newChain(t testing.TB) *chain {
 		}
 		c.ids[s.name] = id
 	}
+	c.govern()
 	return c
+}
+
+// anhuiMembers is the first membership of anhui: the province and its two
+// cities.
+var anhuiMembers = []record.Organisation{{MSPID: "AnhuiMSP", Province: "AnhuiMSP", Prefix: "34"},
+	{MSPID: "HefeiMSP", Province: "AnhuiMSP"}, {MSPID: "WuhuMSP", Province: "AnhuiMSP"}}
+
+// govern configures the channel with anhui's organisations and has the
+// admins of two of them approve its first membership.
+func (c *chain) govern() {
+	c.l.Configure(Name, "AnhuiMSP", "HefeiMSP", "WuhuMSP")
+	c.must("anhui-admin", "registry:ApproveMembership", jsonArg(c.t, anhuiMembers))
+	c.must("hefei-admin", "registry:ApproveMembership", jsonArg(c.t, anhuiMembers))
 }
 
 // call invokes fn with args as who and commits on success, endorsed by all.
@@ -187,6 +203,11 @@ func TestMalformedArgumentsGetStableCodes(t *testing.T) {
 		{"a grant in force at a bad time", "registry:GrantAt", []string{"hefei-amr", "t", "340100", "soon"}, record.CodeInvalidArgument},
 		{"an agency that was never accredited", "registry:GetAgency", []string{"nobody"}, record.CodeNotAccredited},
 		{"a grant check of no licence", "licence:CheckGrant", []string{"BL-404"}, record.CodeNotFound},
+		{"a membership that is not a list", "registry:ApproveMembership", []string{`{"mspId":"AnhuiMSP"}`}, record.CodeInvalidArgument},
+		{"a first membership again", "registry:ApproveMembership", []string{jsonArg(t, anhuiMembers)}, record.CodeAlreadyExists},
+		{"a member with an unknown field", "registry:AddMember", []string{`{"mspId":"BengbuMSP","province":"AnhuiMSP","city":"x"}`}, record.CodeInvalidArgument},
+		{"a member already in", "registry:AddMember", []string{`{"mspId":"WuhuMSP","province":"AnhuiMSP"}`}, record.CodeAlreadyExists},
+		{"the removal of no member", "registry:RemoveMember", []string{"BengbuMSP"}, record.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +254,34 @@ func TestGrantsThroughTheContracts(t *testing.T) {
 	}
 	if len(ag.Grants) != 2 || ag.MSPID != "HefeiMSP" {
 		t.Errorf("agency %+v", ag)
+	}
+}
+
+// TestTheMembershipThroughTheContracts: a province adds an organisation the
+// configuration admits and removes it; GetMembership and
+// MembershipHistory answer every client.
+func TestTheMembershipThroughTheContracts(t *testing.T) {
+	c := newChain(t)
+	c.l.Configure(Name, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
+	c.must("anhui-admin", "registry:AddMember", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`)
+	c.must("anhui-admin", "registry:RemoveMember", "BengbuMSP")
+	var m record.Membership
+	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GetMembership")), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Revision != 3 || len(m.Orgs) != 3 || m.Change != (record.MembershipChange{Op: record.MembershipRemove, MSPID: "BengbuMSP"}) {
+		t.Errorf("membership %+v", m)
+	}
+	var h []record.Membership
+	if err := json.Unmarshal([]byte(c.must("hefei-issuer", "registry:MembershipHistory")), &h); err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for _, v := range h {
+		ops = append(ops, fmt.Sprintf("%d %s %s", v.Revision, v.Change.Op, v.Change.MSPID))
+	}
+	if want := []string{"1 bootstrap ", "2 add BengbuMSP", "3 remove BengbuMSP"}; !slices.Equal(ops, want) {
+		t.Errorf("history %q, want %q", ops, want)
 	}
 }
 

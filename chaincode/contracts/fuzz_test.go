@@ -23,6 +23,7 @@ func FuzzDecodeArguments(f *testing.F) {
 	f.Add(`{"grantId":"a:000001","seq":1,"agencyId":"a","mspId":"HefeiMSP","types":["t"],"region":"340100","validFrom":"2026-01-01T00:00:00Z","validTo":"2027-01-01T00:00:00Z"}`)
 	f.Add(`[{"proof":{"response":"CgA=","endorsements":[{"endorser":"CgA=","signature":"MAY="}]},"block":7}]`)
 	f.Add(`{"channel":"anhui","chaincode":"wanledger","orgs":[{"mspId":"HefeiMSP","rootCerts":["-----BEGIN CERTIFICATE-----"]}]}`)
+	f.Add(`[{"mspId":"AnhuiMSP","province":"AnhuiMSP","prefix":"34"},{"mspId":"HefeiMSP","province":"AnhuiMSP"}]`)
 	f.Fuzz(func(t *testing.T, arg string) {
 		coded := func(err error) {
 			if err != nil && record.CodeOf(err) == "" {
@@ -57,6 +58,13 @@ func FuzzDecodeArguments(f *testing.F) {
 		_, err = Decode[record.RelaySource]("rs", arg, MaxArg)
 		coded(err)
 		_, err = Decode[[]record.RelayItem]("ri", arg, MaxBatchArg)
+		coded(err)
+		if orgs, err := Decode[[]record.Organisation]("orgs", arg, MaxArg); err == nil {
+			coded(record.CheckMembership(orgs))
+		} else {
+			coded(err)
+		}
+		_, err = Decode[record.Organisation]("org", arg, MaxArg)
 		coded(err)
 		for _, l := range record.ReasonLists {
 			_, err = domain.ParseReason(l.Kind, arg)

@@ -6,8 +6,9 @@ import (
 	"github.com/wanledger/wanledger/chaincode/domain"
 )
 
-// Registry is the registry contract: licence types, accredited issuers,
-// agency seal keys, role bindings and gateway endpoints.
+// Registry is the registry contract: the channel's membership, licence
+// types, accredited issuers, agency seal keys, role bindings and gateway
+// endpoints.
 type Registry struct {
 	contractapi.Contract
 }
@@ -22,7 +23,7 @@ func NewRegistry() *Registry {
 // GetEvaluateTransactions lists the registry's queries.
 func (r *Registry) GetEvaluateTransactions() []string {
 	return []string{"Version", "WhoAmI", "GetLicenceType", "ListLicenceTypes", "GetAgency", "GetGrant", "GrantAt", "ListAccreditations",
-		"GetSealKey", "ListSealKeys", "ListRoles", "GetGatewayEndpoint"}
+		"GetSealKey", "ListSealKeys", "ListRoles", "GetGatewayEndpoint", "GetMembership", "MembershipHistory"}
 }
 
 // VersionInfo describes the running chaincode.

@@ -19,8 +19,10 @@ import (
 	"github.com/wanledger/wanledger/chaincode/stubstate"
 )
 
+// state is the domain's State over the transaction's stub, memoizing what
+// the domain reads of the channel's governance once per transaction.
 func state(ctx contractapi.TransactionContextInterface) domain.State {
-	return stubstate.New(ctx.GetStub(), ctx.GetClientIdentity())
+	return domain.Memo(stubstate.New(ctx.GetStub(), ctx.GetClientIdentity()))
 }
 
 // Argument size limits.

@@ -105,7 +105,11 @@ func requireRecorder(s State, tx txContext, a *record.Authorization) error {
 		if s.Channel() != a.Crossing.To {
 			return record.Errorf(record.CodeForbidden, "accesses under authorization %s are recorded on channel %s", a.ID, a.Crossing.To)
 		}
-		if !MemberOf(s.Channel(), a.Owner) {
+		ownerIsMember, err := isMember(s, a.Owner)
+		if err != nil {
+			return err
+		}
+		if !ownerIsMember {
 			recorder, role = a.Requester, record.RoleRequester
 		}
 	}
@@ -226,7 +230,11 @@ func RecordDenial(s State, d record.DenialRequest) (*record.AccessRecord, error)
 			return nil, record.Errorf(record.CodeInvalidArgument, "authorization %s covers dataset %s, not %s", a.ID, a.DatasetID, d.DatasetID)
 		}
 	}
-	if !MemberOf(s.Channel(), d.Requester) && !crossing {
+	requesterIsMember, err := isMember(s, d.Requester)
+	if err != nil {
+		return nil, err
+	}
+	if !requesterIsMember && !crossing {
 		return nil, record.Errorf(record.CodeInvalidArgument, "requester %q is not a member of channel %s", d.Requester, s.Channel())
 	}
 	rec := &record.AccessRecord{ID: tx.txID, Kind: record.KindDenial, AuthorizationID: d.AuthorizationID, Owner: tx.caller.MSPID,

@@ -47,6 +47,7 @@ func BenchmarkRecordAccess(b *testing.B) {
 	w := newWorld(b)
 	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
 	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
 	a := authorization()
 	a.MaxUses = 0
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })
@@ -66,6 +67,7 @@ func BenchmarkTraceOver100k(b *testing.B) {
 	w.bind("hefei-admin", "hefei-owner", record.RoleDataOwner, "")
 	w.bind("wuhu-admin", "wuhu-requester", record.RoleRequester, "")
 	w.bind("anhui-admin", "anhui-auditor", record.RoleAuditor, "")
+	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.RegisterDataset(s, household()) })
 	a := authorization()
 	a.MaxUses, a.ValidTo = 0, t0.AddDate(1, 0, 0)
 	w.must("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, a) })

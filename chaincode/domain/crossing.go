@@ -7,27 +7,27 @@ import (
 )
 
 // crossingTo resolves the crossing of a record whose second party is an
-// organisation of another channel: a channel of the ledger that has the
-// party as a member (want.To, if the caller named one) and that this
-// channel registered as a relay source (ApproveSource) with the party
-// among its organisations; and the carrier, the one member of this channel
-// among that source's organisations (want.Carrier, if named). first, the
-// party acting here, must not be an organisation of the other channel: it
-// would act there itself. It reads single keys only: Fabric refuses paged
-// queries in a transaction that writes.
+// organisation of another channel: a channel that this channel registered
+// as a relay source (ApproveSource) with the party among its organisations
+// (want.To, if the caller named one); and the carrier, the one member of
+// this channel among that source's organisations (want.Carrier, if named).
+// first, the party acting here, must not be an organisation of the other
+// channel: it would act there itself. It reads single keys only: Fabric
+// refuses paged queries in a transaction that writes.
 func crossingTo(s State, first, second string, want *record.Crossing) (*record.Crossing, error) {
 	if want == nil {
 		want = &record.Crossing{}
 	}
+	chans, err := sourceChannels(s)
+	if err != nil {
+		return nil, err
+	}
 	var found []record.RelaySource
-	for _, c := range channelMembers {
-		if c.channel == s.Channel() || !slices.Contains(c.members, second) || want.To != "" && want.To != c.channel {
+	for _, c := range chans {
+		if want.To != "" && want.To != c {
 			continue
 		}
-		a, err := relaySource(s, c.channel)
-		if record.CodeOf(err) == record.CodeNotFound {
-			continue
-		}
+		a, err := relaySource(s, c)
 		if err != nil {
 			return nil, err
 		}
@@ -45,8 +45,12 @@ func crossingTo(s State, first, second string, want *record.Crossing) (*record.C
 	if hasOrg(src, first) {
 		return nil, record.Errorf(record.CodeInvalidArgument, "%s is an organisation of channel %s: it acts there itself", first, src.Channel)
 	}
+	ms, err := members(s)
+	if err != nil {
+		return nil, err
+	}
 	var carriers []string
-	for _, m := range ChannelMembers(s.Channel()) {
+	for _, m := range ms {
 		if hasOrg(src, m) && (want.Carrier == "" || want.Carrier == m) {
 			carriers = append(carriers, m)
 		}
@@ -62,19 +66,23 @@ func hasOrg(src record.RelaySource, msp string) bool {
 }
 
 // standIns are the organisations whose endorsements stand for the parties
-// on channel: each party that is a member, and for one that is not the
+// on this channel: each party that is a member, and for one that is not the
 // crossing's carrier (a member of both channels).
-func standIns(channel string, c *record.Crossing, parties ...string) []string {
+func standIns(s State, c *record.Crossing, parties ...string) ([]string, error) {
 	var out []string
 	for _, p := range parties {
-		if !MemberOf(channel, p) && c != nil {
+		member, err := isMember(s, p)
+		if err != nil {
+			return nil, err
+		}
+		if !member && c != nil {
 			p = c.Carrier
 		}
 		if !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // localParty is the party of a crossing record that acts on channel: the
@@ -120,7 +128,14 @@ func checkArrival(s State, c *record.Crossing, src, first, second string) error 
 		return record.Errorf(record.CodeProofInvalid, "the record crosses from %s to %s, not between %s and %s", c.From, c.To, src, here)
 	}
 	local, remote := localParty(c, here, first, second), localParty(c, src, first, second)
-	if !MemberOf(here, local) || !MemberOf(here, c.Carrier) || MemberOf(here, remote) {
+	m, err := membership(s)
+	if err != nil {
+		return err
+	}
+	_, localIn := m.Org(local)
+	_, carrierIn := m.Org(c.Carrier)
+	_, remoteIn := m.Org(remote)
+	if !localIn || !carrierIn || remoteIn {
 		return record.Errorf(record.CodeProofInvalid, "on %s, %s must be a member and %s not, carried by member %s", here, local, remote, c.Carrier)
 	}
 	return nil

@@ -50,7 +50,7 @@ func newCrossWorlds(t testing.TB) *crossWorlds {
 func (c *crossWorlds) registerBoth() {
 	c.register()
 	delta := record.RelaySource{Channel: "delta", Chaincode: chaincodeName}
-	for _, msp := range domain.ChannelMembers("delta") {
+	for _, msp := range memberIDs("delta") {
 		delta.Orgs = append(delta.Orgs, c.orgs[msp].RelayOrg())
 	}
 	for _, admin := range []string{"anhui-admin", "hefei-admin"} {
@@ -235,4 +235,29 @@ func cancellationVoid(h *record.Handoff) bool {
 		}
 	}
 	return false
+}
+
+// TestApprovingTheSourceInForceAgainListsItsChannel: on a ledger whose list
+// of source channels lacks delta (its sources approved before the list was
+// kept), nothing crosses to delta until an admin approves delta's
+// definition in force again.
+func TestApprovingTheSourceInForceAgainListsItsChannel(t *testing.T) {
+	c := newCrossWorlds(t)
+	c.registerBoth()
+	tx := c.src.l.Begin(c.src.ids["anhui-admin"].Serialize(), c.src.now)
+	if err := tx.DelState("\x00relay~sources\x00all\x00"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(memberIDs("anhui")...); err != nil {
+		t.Fatal(err)
+	}
+	open := func(s domain.State) (any, error) { return domain.Open(s, crossHandoff()) }
+	_, err := c.src.run("hefei-clerk", open)
+	wantCode(t, err, record.CodeInvalidArgument)
+	delta := record.RelaySource{Channel: "delta", Chaincode: chaincodeName}
+	for _, msp := range memberIDs("delta") {
+		delta.Orgs = append(delta.Orgs, c.orgs[msp].RelayOrg())
+	}
+	c.src.must("wuhu-admin", func(s domain.State) (any, error) { return domain.ApproveSource(s, delta) })
+	c.src.must("hefei-clerk", open)
 }

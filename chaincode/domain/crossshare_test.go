@@ -72,7 +72,7 @@ func TestAnAuthorizationToShanghaiIsUsedOnDeltaAndItsTrailComesBack(t *testing.T
 	_, err := c.src.run("hefei-owner", func(s domain.State) (any, error) { return domain.GrantAuthorization(s, crossAuthorization()) })
 	wantCode(t, err, record.CodeInvalidArgument) // no relay source has ShanghaiMSP yet
 	c.grantAcross()
-	if p, _ := c.dst.l.PolicyOf("\x00authorization\x00AUTH-X\x00"); p != "AND(AnhuiMSP.peer, OutOf(2, ShanghaiMSP.peer, JiangsuMSP.peer, ZhejiangMSP.peer))" {
+	if p, _ := c.dst.l.PolicyOf("\x00authorization\x00AUTH-X\x00"); p != "AND(AnhuiMSP.peer, OutOf(2, JiangsuMSP.peer, ShanghaiMSP.peer, ZhejiangMSP.peer))" {
 		t.Errorf("on delta every use needs the carrier, for Hefei, and a majority; policy %q", p)
 	}
 	granted := c.recordAccess("social-assistance")

@@ -48,8 +48,8 @@ func RegisterDataset(s State, d record.Dataset) (*record.Dataset, error) {
 	if err := putJSON(s, k, &d); err != nil {
 		return nil, err
 	}
-	if err := s.RequireEndorsers(k, d.Owner); err != nil {
-		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of dataset %s", d.ID)
+	if err := requireEndorsers(s, k, "dataset "+d.ID, d.Owner); err != nil {
+		return nil, err
 	}
 	return &d, emit(s, EventDatasetRegistered, &d)
 }

@@ -60,8 +60,8 @@ func provenEndpoint(s State, tx txContext, it record.RelayItem) (*record.Gateway
 }
 
 func applyEndpoint(s State, _ txContext, in *record.GatewayEndpoint) (string, error) {
-	if MemberOf(s.Channel(), in.MSPID) {
-		return record.OutcomeUnchanged, nil
+	if member, err := isMember(s, in.MSPID); err != nil || member {
+		return record.OutcomeUnchanged, err
 	}
 	held, err := heldEndpoint(s, in.MSPID)
 	switch {

@@ -1,71 +1,163 @@
 package domain
 
 import (
-	"slices"
+	"bytes"
+	"encoding/json"
+	"sync"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
-// The governments on the ledger: each organisation belongs to a province,
-// and each province owns a two-digit prefix of the national administrative
-// division codes (GB/T 2260) its regions use. A new organisation is added
-// here and by a chaincode upgrade, on the record.
-var provinceOf = []struct{ msp, province, prefix string }{
-	{"AnhuiMSP", "AnhuiMSP", "34"},
-	{"HefeiMSP", "AnhuiMSP", "34"},
-	{"WuhuMSP", "AnhuiMSP", "34"},
-	{"ShanghaiMSP", "ShanghaiMSP", "31"},
-	{"JiangsuMSP", "JiangsuMSP", "32"},
-	{"ZhejiangMSP", "ZhejiangMSP", "33"},
+// The governments on the ledger: each channel's membership (membership.go)
+// names its member organisations, the province each belongs to, and each
+// province's two-digit prefix of the national administrative division codes
+// (GB/T 2260) its regions use. Every rule below reads it from the ledger.
+
+const objMembership = "membership" // (channel) → the membership in force
+
+// Memo wraps a transaction's State so that the channel's membership is read
+// from the ledger once for the whole transaction, however many rules and
+// key-level policies consult it. It is exact: a transaction reads committed
+// state only, never its own writes. Contracts wrap the State of every
+// transaction in it; a State used unwrapped reads the membership at every
+// use.
+func Memo(s State) State {
+	if _, ok := s.(*memo); ok {
+		return s
+	}
+	return &memo{State: s}
 }
 
-// channelMembers are the organisations of each channel.
-var channelMembers = []struct {
-	channel string
-	members []string
-}{
-	{"anhui", []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}},
-	{"delta", []string{"AnhuiMSP", "ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}},
+type memo struct {
+	State
+	v *governed
 }
 
-// ChannelMembers returns the MSP IDs of a channel's member organisations,
-// or nil for a channel the ledger does not know. It is the one source of
-// channel membership: key-level endorsement policies count their majority
-// over it.
-func ChannelMembers(channel string) []string {
-	for _, c := range channelMembers {
-		if c.channel == channel {
-			return slices.Clone(c.members)
+// governed is a membership as decoded from its bytes on the ledger, with
+// its members' MSP IDs. It is shared, across transactions too: read it,
+// never modify it.
+type governed struct {
+	raw []byte
+	m   *record.Membership
+	ids []string
+}
+
+// lastDecoded keeps, per channel, the membership last decoded: issuance is
+// the hot path and the membership changes rarely, so a transaction reads
+// its bytes (which puts the key in its read set) and decodes them only if
+// they differ from the last. It is exactly what decoding would give, and
+// never decides anything by itself.
+var lastDecoded sync.Map // channel → *governed
+
+// membership returns the channel's membership in force, NOT_FOUND before
+// its first (ApproveMembership). The value is shared: read it, never modify
+// it.
+func membership(s State) (*record.Membership, error) {
+	v, err := governance(s)
+	if err != nil {
+		return nil, err
+	}
+	return v.m, nil
+}
+
+func governance(s State) (*governed, error) {
+	m, ok := s.(*memo)
+	if !ok {
+		return readMembership(s)
+	}
+	if m.v == nil {
+		v, err := readMembership(m.State)
+		if err != nil {
+			return nil, err
 		}
+		m.v = v
+	}
+	return m.v, nil
+}
+
+func readMembership(s State) (*governed, error) {
+	k, err := key(s, objMembership, s.Channel())
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.Get(k)
+	if err != nil {
+		return nil, record.Wrap(record.CodeInternal, err, "read the membership")
+	}
+	if b == nil {
+		return nil, record.Errorf(record.CodeNotFound, "channel %s has no membership on the ledger yet: the admins of its organisations approve one (registry:ApproveMembership)", s.Channel())
+	}
+	if last, ok := lastDecoded.Load(s.Channel()); ok && bytes.Equal(last.(*governed).raw, b) {
+		return last.(*governed), nil
+	}
+	var m record.Membership
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, record.Wrap(record.CodeInternal, err, "decode the membership")
+	}
+	v := &governed{raw: b, m: &m, ids: m.MSPIDs()}
+	lastDecoded.Store(s.Channel(), v)
+	return v, nil
+}
+
+// members returns the MSP IDs of the channel's members, sorted. The slice
+// is shared: read it, never modify it.
+func members(s State) ([]string, error) {
+	v, err := governance(s)
+	if err != nil {
+		return nil, err
+	}
+	return v.ids, nil
+}
+
+// isMember reports whether an organisation is a member of the channel.
+func isMember(s State, mspID string) (bool, error) {
+	m, err := membership(s)
+	if err != nil {
+		return false, err
+	}
+	_, ok := m.Org(mspID)
+	return ok, nil
+}
+
+// memberOrg returns a member of the channel, ok false for an organisation
+// that is none.
+func memberOrg(s State, mspID string) (o record.Organisation, ok bool, err error) {
+	m, err := membership(s)
+	if err != nil {
+		return record.Organisation{}, false, err
+	}
+	o, ok = m.Org(mspID)
+	return o, ok, nil
+}
+
+// requireMember refuses an organisation that is no member of the channel
+// (FORBIDDEN): one removed from the membership keeps its role bindings and
+// its agencies' grants, but what does names no longer.
+func requireMember(s State, mspID, does string) error {
+	member, err := isMember(s, mspID)
+	if err != nil || member {
+		return err
+	}
+	return record.Errorf(record.CodeForbidden, "%s is not a member of channel %s: only a member %s here", mspID, s.Channel(), does)
+}
+
+// isProvince reports whether an organisation is a province member of the
+// channel.
+func isProvince(s State, mspID string) (bool, error) {
+	o, ok, err := memberOrg(s, mspID)
+	return ok && o.IsProvince(), err
+}
+
+// requireEndorsers sets the key-level policy of k to "its owners and a
+// majority of the channel's members" (State.RequireEndorsers) over the
+// membership in force; what names the record in errors.
+func requireEndorsers(s State, k, what string, owners ...string) error {
+	ms, err := members(s)
+	if err != nil {
+		return err
+	}
+	if err := s.RequireEndorsers(k, ms, owners...); err != nil {
+		return record.Wrap(record.CodeInternal, err, "endorsement policy of %s", what)
 	}
 	return nil
-}
-
-// MemberOf reports whether an organisation is a member of the channel.
-func MemberOf(channel, msp string) bool {
-	return slices.Contains(ChannelMembers(channel), msp)
-}
-
-// ProvinceOf returns the province organisation an organisation belongs to.
-func ProvinceOf(msp string) (string, bool) {
-	for _, p := range provinceOf {
-		if p.msp == msp {
-			return p.province, true
-		}
-	}
-	return "", false
-}
-
-// IsProvince reports whether the organisation is a province's own.
-func IsProvince(msp string) bool {
-	p, ok := ProvinceOf(msp)
-	return ok && p == msp
-}
-
-// regionPrefix is the division-code prefix of a province organisation.
-func regionPrefix(province string) string {
-	for _, p := range provinceOf {
-		if p.msp == province {
-			return p.prefix
-		}
-	}
-	return ""
 }

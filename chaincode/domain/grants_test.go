@@ -172,7 +172,7 @@ func TestSealKeysNeedARunningGrant(t *testing.T) {
 // and issuer, and a Jiangsu admin.
 func deltaWorld(t *testing.T) *world {
 	w := newWorld(t)
-	w.l = fakestub.New("delta")
+	w.l = governedLedger(t, "delta")
 	for _, spec := range []struct{ name, msp string }{{"jiangsu-admin", "JiangsuMSP"}, {"shanghai-issuer", "ShanghaiMSP"}, {"anhui-admin", "AnhuiMSP"}} {
 		id, err := fakestub.NewIdentity(spec.msp, spec.name, spec.name != "shanghai-issuer")
 		if err != nil {

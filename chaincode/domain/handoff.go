@@ -39,7 +39,11 @@ func Open(s State, h record.Handoff) (*record.Handoff, error) {
 	if h.Target == tx.caller.MSPID || record.CheckID("target", h.Target) != nil {
 		return nil, record.Errorf(record.CodeInvalidArgument, "target %q must be another organisation", h.Target)
 	}
-	if MemberOf(s.Channel(), h.Target) {
+	targetIsMember, err := isMember(s, h.Target)
+	if err != nil {
+		return nil, err
+	}
+	if targetIsMember {
 		if h.Crossing != nil {
 			return nil, record.Errorf(record.CodeInvalidArgument, "a handoff to %s, a member of channel %s, crosses no channel", h.Target, s.Channel())
 		}
@@ -155,7 +159,11 @@ func move(s State, id string, tr transition, reason, result string) (*record.Han
 	if tr.origin {
 		party = h.Origin
 	}
-	if tx.caller.MSPID != party || !MemberOf(s.Channel(), party) {
+	partyIsMember, err := isMember(s, party)
+	if err != nil {
+		return nil, err
+	}
+	if tx.caller.MSPID != party || !partyIsMember {
 		return nil, record.Errorf(record.CodeForbidden, "only %s, on its own channel, may make handoff %s %s", party, id, tr.to)
 	}
 	if _, err := requireRole(s, tx.caller, record.RoleClerk); err != nil {
@@ -200,8 +208,12 @@ func putHandoff(s State, old, h *record.Handoff) error {
 		return err
 	}
 	if bound(h.Status) && (old == nil || !bound(old.Status)) {
-		if err := s.RequireEndorsers(k, standIns(s.Channel(), h.Crossing, h.Origin, h.Target)...); err != nil {
-			return record.Wrap(record.CodeInternal, err, "endorsement policy of handoff %s", h.ID)
+		owners, err := standIns(s, h.Crossing, h.Origin, h.Target)
+		if err != nil {
+			return err
+		}
+		if err := requireEndorsers(s, k, "handoff "+h.ID, owners...); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/wanledger/wanledger/api/record"
 )
@@ -59,23 +60,30 @@ func GrantAccreditation(s State, a record.Accreditation) (*record.Accreditation,
 
 // checkGrant checks a grant request of the caller.
 func checkGrant(s State, tx txContext, a *record.Accreditation) error {
-	if !tx.caller.Admin || !IsProvince(tx.caller.MSPID) {
+	granter, isMember, err := memberOrg(s, tx.caller.MSPID)
+	if err != nil {
+		return err
+	}
+	if !tx.caller.Admin || !isMember || !granter.IsProvince() {
 		return record.Errorf(record.CodeForbidden, "only a province's admin grants accreditations")
 	}
 	if err := record.CheckID("agency ID", a.AgencyID); err != nil {
 		return err
 	}
-	if p, ok := ProvinceOf(a.MSPID); !ok || p != tx.caller.MSPID {
-		return record.Errorf(record.CodeForbidden, "%s is not an organisation of %s", a.MSPID, tx.caller.MSPID)
-	}
 	// Off the channel, the organisation could never issue under the grant.
-	if !MemberOf(s.Channel(), a.MSPID) {
+	org, isMember, err := memberOrg(s, a.MSPID)
+	switch {
+	case err != nil:
+		return err
+	case !isMember:
 		return record.Errorf(record.CodeForbidden, "%s is not a member of channel %s", a.MSPID, s.Channel())
+	case org.Province != tx.caller.MSPID:
+		return record.Errorf(record.CodeForbidden, "%s is not an organisation of %s", a.MSPID, tx.caller.MSPID)
 	}
 	if !record.ValidRegion(a.Region) {
 		return record.Errorf(record.CodeInvalidArgument, "region %q is not a six-digit division code", a.Region)
 	}
-	if a.Region[:2] != regionPrefix(tx.caller.MSPID) {
+	if a.Region[:2] != granter.Prefix {
 		return record.Errorf(record.CodeWrongRegion, "region %s is outside %s", a.Region, tx.caller.MSPID)
 	}
 	if err := checkWindow("accreditation", a.ValidFrom, a.ValidTo); err != nil {
@@ -111,10 +119,7 @@ func putOwned(s State, v any, province, objectType string, attrs ...string) erro
 	if err := putJSON(s, k, v); err != nil {
 		return err
 	}
-	if err := s.RequireEndorsers(k, province); err != nil {
-		return record.Wrap(record.CodeInternal, err, "endorsement policy of %s %v", objectType, attrs)
-	}
-	return nil
+	return requireEndorsers(s, k, objectType+" "+strings.Join(attrs, ":"), province)
 }
 
 // WithdrawAccreditation ends one grant now. The granting province's admin

@@ -104,6 +104,9 @@ func issue(s State, tx txContext, req record.IssueRequest) (*record.Licence, err
 	if a.MSPID != tx.caller.MSPID {
 		return nil, record.Errorf(record.CodeForbidden, "agency %s belongs to %s", c.AgencyID, a.MSPID)
 	}
+	if err := requireMember(s, tx.caller.MSPID, "seals licences"); err != nil {
+		return nil, err
+	}
 	if err := checkSchema(t, c.Fields); err != nil {
 		return nil, err
 	}
@@ -154,8 +157,8 @@ func issue(s State, tx txContext, req record.IssueRequest) (*record.Licence, err
 			return nil, record.Wrap(record.CodeInternal, err, "write index")
 		}
 	}
-	if err := s.RequireEndorsers(k, tx.caller.MSPID); err != nil {
-		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of licence %s", c.ID)
+	if err := requireEndorsers(s, k, "licence "+c.ID, tx.caller.MSPID); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -295,6 +298,9 @@ func Renew(s State, r record.RenewRequest) (*record.Licence, error) {
 	}
 	a, err := grantInForce(s, l.AgencyID, tx.now, l.Type, l.Region)
 	if err != nil {
+		return nil, err
+	}
+	if err := requireMember(s, tx.caller.MSPID, "seals licences"); err != nil {
 		return nil, err
 	}
 	if err := checkValidity(t, l.ValidFrom, r.ValidTo, tx.now); err != nil {

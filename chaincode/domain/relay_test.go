@@ -25,7 +25,7 @@ const chaincodeName = "wanledger"
 func newRelayWorlds(t testing.TB) *relayWorlds {
 	t.Helper()
 	r := &relayWorlds{src: newWorld(t).setUp(), dst: newWorld(t), orgs: map[string]*relaytest.Org{}}
-	r.dst.l = fakestub.New("delta")
+	r.dst.l = governedLedger(t, "delta")
 	for _, spec := range []struct{ name, msp string }{{"jiangsu-admin", "JiangsuMSP"}, {"zhejiang-admin", "ZhejiangMSP"}} {
 		id, err := fakestub.NewIdentity(spec.msp, spec.name, true)
 		if err != nil {
@@ -34,7 +34,7 @@ func newRelayWorlds(t testing.TB) *relayWorlds {
 		r.dst.ids[spec.name] = id
 	}
 	r.dst.bind("shanghai-admin", "shanghai-clerk", record.RoleVerifier, "")
-	for _, msp := range domain.ChannelMembers("anhui") {
+	for _, msp := range memberIDs("anhui") {
 		r.orgs[msp] = relaytest.NewOrg(t, msp)
 	}
 	return r
@@ -43,7 +43,7 @@ func newRelayWorlds(t testing.TB) *relayWorlds {
 // source is the anhui definition delta's governance registers.
 func (r *relayWorlds) source() record.RelaySource {
 	src := record.RelaySource{Channel: "anhui", Chaincode: chaincodeName}
-	for _, msp := range domain.ChannelMembers("anhui") {
+	for _, msp := range memberIDs("anhui") {
 		src.Orgs = append(src.Orgs, r.orgs[msp].RelayOrg())
 	}
 	return src

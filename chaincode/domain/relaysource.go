@@ -17,6 +17,8 @@ const EventRelaySourceApproved = "relay.SourceApproved"
 const (
 	objRelaySource   = "relay~source"   // (channel) → the definition in effect
 	objRelayApproval = "relay~approval" // (channel, digest) → its approvals
+	objRelaySources  = "relay~sources"  // (allSources) → the channels with a definition in effect
+	allSources       = "all"
 	maxRelayOrgs     = 16
 )
 
@@ -36,8 +38,11 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 	if err != nil {
 		return nil, err
 	}
-	members := ChannelMembers(s.Channel())
-	if !tx.caller.Admin || !slices.Contains(members, tx.caller.MSPID) {
+	ms, err := members(s)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.caller.Admin || !slices.Contains(ms, tx.caller.MSPID) {
 		return nil, record.Errorf(record.CodeForbidden, "only an admin of a member of channel %s approves a relay source", s.Channel())
 	}
 	if err := validateSource(s.Channel(), &src); err != nil {
@@ -56,7 +61,7 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 	if err != nil {
 		return nil, err
 	}
-	a := &record.SourceApproval{Digest: gm.SM3Hex(canonical), Source: src, Needed: majority(len(members))}
+	a := &record.SourceApproval{Digest: gm.SM3Hex(canonical), Source: src, Needed: majority(len(ms))}
 	ak, err := key(s, objRelayApproval, src.Channel, a.Digest)
 	if err != nil {
 		return nil, err
@@ -90,7 +95,39 @@ func ApproveSource(s State, src record.RelaySource) (*record.SourceApproval, err
 			return nil, err
 		}
 	}
+	if a.Active {
+		if err := addSourceChannel(s, src.Channel); err != nil {
+			return nil, err
+		}
+	}
 	return a, emit(s, EventRelaySourceApproved, a)
+}
+
+// sourceChannels lists the channels with a source definition in effect,
+// sorted: one key, so that a transaction that writes can read them
+// (Fabric refuses paged queries there). An approval of the definition in
+// effect records its channel too, should the list lack it (a ledger whose
+// sources were approved before the list was kept).
+func sourceChannels(s State) ([]string, error) {
+	k, err := key(s, objRelaySources, allSources)
+	if err != nil {
+		return nil, err
+	}
+	var chans []string
+	_, err = getJSON(s, k, &chans)
+	return chans, err
+}
+
+func addSourceChannel(s State, channel string) error {
+	chans, err := sourceChannels(s)
+	if err != nil {
+		return err
+	}
+	i, found := slices.BinarySearch(chans, channel)
+	if found {
+		return nil
+	}
+	return putAt(s, slices.Insert(chans, i, channel), objRelaySources, allSources)
 }
 
 // validateSource checks a definition and sorts its organisations.

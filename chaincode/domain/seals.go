@@ -71,10 +71,7 @@ func putSeal(s State, tx txContext, k *record.SealKey) error {
 	if err := putJSON(s, sk, k); err != nil {
 		return err
 	}
-	if err := s.RequireEndorsers(sk, k.MSPID); err != nil {
-		return record.Wrap(record.CodeInternal, err, "endorsement policy of seal key %s", k.KeyID)
-	}
-	return nil
+	return requireEndorsers(s, sk, "seal key "+k.KeyID, k.MSPID)
 }
 
 // RotateSealKey replaces a key: the new key is valid from now, and the old

@@ -78,7 +78,11 @@ func GrantAuthorization(s State, a record.Authorization) (*record.Authorization,
 	if a.Requester == tx.caller.MSPID {
 		return nil, record.Errorf(record.CodeInvalidArgument, "an organisation needs no authorization for its own data")
 	}
-	if MemberOf(s.Channel(), a.Requester) {
+	requesterIsMember, err := isMember(s, a.Requester)
+	if err != nil {
+		return nil, err
+	}
+	if requesterIsMember {
 		if a.Crossing != nil {
 			return nil, record.Errorf(record.CodeInvalidArgument, "an authorization of %s, a member of channel %s, crosses no channel", a.Requester, s.Channel())
 		}
@@ -146,10 +150,11 @@ func putNewAuthorization(s State, a *record.Authorization) error {
 	if err := putIndex(s, a.ID, ixKey("auth-owner", a.Owner, a.ValidFrom, a.ID), ixKey("auth-requester", a.Requester, a.ValidFrom, a.ID)); err != nil {
 		return err
 	}
-	if err := s.RequireEndorsers(k, standIns(s.Channel(), a.Crossing, a.Owner)...); err != nil {
-		return record.Wrap(record.CodeInternal, err, "endorsement policy of authorization %s", a.ID)
+	owners, err := standIns(s, a.Crossing, a.Owner)
+	if err != nil {
+		return err
 	}
-	return nil
+	return requireEndorsers(s, k, "authorization "+a.ID, owners...)
 }
 
 // RevokeAuthorization ends an authorization now, for a reason code (see

@@ -24,13 +24,19 @@ type State interface {
 	Range(start, end string, pageSize int32, bookmark string) (kvs []KV, next string, err error)
 	History(key string) ([]Change, error)
 	// RequireEndorsers sets the key-level endorsement policy of key to
-	// "the owners and a majority of the channel's members": every later
-	// change needs the endorsement of a peer of each owner organisation
-	// (mspIDs) and of peers of more than half of the channel's members,
-	// the owners counted among them. In Fabric a key-level policy replaces
-	// the chaincode's majority policy for that key, so it repeats the
-	// majority rather than relying on it.
-	RequireEndorsers(key string, mspIDs ...string) error
+	// "the owners and a majority of the members": every later change needs
+	// the endorsement of a peer of each owner organisation and of peers of
+	// more than half of members (the channel's, as the ledger's membership
+	// names them), the owners counted among them; with no owners, of the
+	// majority alone. In Fabric a key-level policy replaces the
+	// chaincode's majority policy for that key, so it repeats the majority
+	// rather than relying on it.
+	RequireEndorsers(key string, members []string, owners ...string) error
+	// ChannelOrgs lists the MSP IDs of the application organisations of
+	// the channel's configuration as the endorsing peer holds it, sorted.
+	// A configuration update that changes them needs the signatures of a
+	// majority of the channel's admins.
+	ChannelOrgs() ([]string, error)
 	Emit(name string, payload []byte) error
 	TxID() string
 	Channel() string

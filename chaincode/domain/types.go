@@ -57,7 +57,11 @@ func PutLicenceType(s State, t record.LicenceType) (*record.LicenceType, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !tx.caller.Admin || !IsProvince(tx.caller.MSPID) {
+	province, err := isProvince(s, tx.caller.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.caller.Admin || !province {
 		return nil, record.Errorf(record.CodeForbidden, "only a province's admin defines licence types")
 	}
 	if err := validateType(&t); err != nil {
@@ -79,8 +83,8 @@ func PutLicenceType(s State, t record.LicenceType) (*record.LicenceType, error) 
 	if err := putJSON(s, k, &t); err != nil {
 		return nil, err
 	}
-	if err := s.RequireEndorsers(k, tx.caller.MSPID); err != nil {
-		return nil, record.Wrap(record.CodeInternal, err, "endorsement policy of type %s", t.Code)
+	if err := requireEndorsers(s, k, "type "+t.Code, tx.caller.MSPID); err != nil {
+		return nil, err
 	}
 	return &t, emit(s, EventLicenceTypePut, &t)
 }

@@ -41,7 +41,7 @@ const (
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	w := &world{t: t, l: fakestub.New("anhui"), now: t0, ids: map[string]*fakestub.Identity{}}
+	w := &world{t: t, l: governedLedger(t, "anhui"), now: t0, ids: map[string]*fakestub.Identity{}}
 	for _, spec := range []struct {
 		name, msp string
 		admin     bool
@@ -107,7 +107,7 @@ func (w *world) bind(admin, who string, role record.Role, agencyID string) {
 // run executes f as a transaction by the named identity and commits it,
 // endorsed by every member of the world's channel, if f succeeds.
 func (w *world) run(who string, f func(domain.State) (any, error)) (any, error) {
-	return w.runEndorsed(who, domain.ChannelMembers(w.l.Channel()), f)
+	return w.runEndorsed(who, w.l.Orgs(), f)
 }
 
 func (w *world) runEndorsed(who string, endorsers []string, f func(domain.State) (any, error)) (any, error) {
@@ -122,7 +122,7 @@ func (w *world) runEndorsed(who string, endorsers []string, f func(domain.State)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	v, err := f(stubstate.New(tx, ci))
+	v, err := f(domain.Memo(stubstate.New(tx, ci)))
 	if err != nil {
 		if len(tx.Writes()) != 0 && record.CodeOf(err) != record.CodeInternal {
 			// Writes of a refused transaction never commit; say so loudly if

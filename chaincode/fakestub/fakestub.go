@@ -1,7 +1,9 @@
 // Package fakestub is the project's in-memory Fabric ledger for chaincode
 // tests: world state with composite keys, paginated range and history
-// queries, one event per transaction, creator identities, transaction time,
-// and key-level endorsement policies checked when a transaction commits.
+// queries, one event per transaction, creator identities, signed proposals,
+// transaction time, key-level endorsement policies checked when a
+// transaction commits, and the peer's _lifecycle answering which
+// organisations the channel's configuration holds.
 //
 // Like a peer, a transaction reads only committed state (never its own
 // writes), its writes apply only when it commits, all or nothing, and it
@@ -52,6 +54,9 @@ type Ledger struct {
 	history map[string][]Version
 	events  []Event
 	txs     int
+
+	chaincode string   // the definition's name (Configure)
+	orgs      []string // the configuration's application organisations
 }
 
 // New returns an empty ledger of a channel.

@@ -12,7 +12,7 @@ import (
 
 // ownersAndMajority builds the key-level endorsement policy "a peer of
 // every owner, and peers of a majority (more than half) of the members,
-// the owners counted among them".
+// the owners counted among them"; with no owners, OutOf(majority, members).
 //
 // Fabric's validator lets each endorsement satisfy one principal only, so
 // the owners cannot be named twice (AND(owner, OutOf(majority, members))
@@ -26,9 +26,6 @@ import (
 func ownersAndMajority(owners, members []string) (*common.SignaturePolicyEnvelope, error) {
 	if len(members) == 0 {
 		return nil, errors.New("endorsement policy: the channel has no known members")
-	}
-	if len(owners) == 0 {
-		return nil, errors.New("endorsement policy: no owner")
 	}
 	owners = slices.Clone(owners)
 	slices.Sort(owners)
@@ -64,6 +61,9 @@ func ownersAndMajority(owners, members []string) (*common.SignaturePolicyEnvelop
 	}
 	if need > 0 {
 		rules = append(rules, nOutOf(need, others))
+	}
+	if len(owners) == 0 {
+		return &common.SignaturePolicyEnvelope{Rule: rules[0], Identities: principals}, nil
 	}
 	return &common.SignaturePolicyEnvelope{Rule: nOutOf(len(rules), rules), Identities: principals}, nil
 }

@@ -11,8 +11,15 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// requireEndorsers sets the policy of a key on a fake channel, commits, and
-// returns the committed validation parameter.
+// The members of the network's channels, as their memberships on the
+// ledger name them.
+var members = map[string][]string{
+	"anhui": {"AnhuiMSP", "HefeiMSP", "WuhuMSP"},
+	"delta": {"AnhuiMSP", "JiangsuMSP", "ShanghaiMSP", "ZhejiangMSP"},
+}
+
+// requireEndorsers sets the policy of a key on a fake channel over its
+// members, commits, and returns the committed validation parameter.
 func requireEndorsers(t *testing.T, channel string, owners ...string) ([]byte, error) {
 	t.Helper()
 	l := fakestub.New(channel)
@@ -25,7 +32,7 @@ func requireEndorsers(t *testing.T, channel string, owners ...string) ([]byte, e
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := New(tx, ci).RequireEndorsers("k", owners...); err != nil {
+	if err := New(tx, ci).RequireEndorsers("k", members[channel], owners...); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -88,6 +95,11 @@ func TestOwnersAndAMajorityOfEachChannel(t *testing.T) {
 		{"delta", []string{"ShanghaiMSP", "JiangsuMSP"}, "AND(JiangsuMSP.peer, ShanghaiMSP.peer, OR(AnhuiMSP.peer, ZhejiangMSP.peer))",
 			[][]string{{"ShanghaiMSP", "JiangsuMSP", "AnhuiMSP"}, {"ShanghaiMSP", "JiangsuMSP", "ZhejiangMSP"}},
 			[][]string{{"ShanghaiMSP", "JiangsuMSP"}, {"ShanghaiMSP", "AnhuiMSP", "ZhejiangMSP"}}},
+		// With no owners, the majority alone: the membership's own key.
+		{"anhui", nil, "OutOf(2, AnhuiMSP.peer, HefeiMSP.peer, WuhuMSP.peer)",
+			[][]string{{"AnhuiMSP", "WuhuMSP"}, {"HefeiMSP", "WuhuMSP"}}, [][]string{{"AnhuiMSP"}, {"WuhuMSP", "ShanghaiMSP"}, {}}},
+		{"delta", nil, "OutOf(3, AnhuiMSP.peer, JiangsuMSP.peer, ShanghaiMSP.peer, ZhejiangMSP.peer)",
+			[][]string{{"AnhuiMSP", "JiangsuMSP", "ZhejiangMSP"}}, [][]string{{"AnhuiMSP", "ShanghaiMSP"}, {"ZhejiangMSP"}}},
 		// An owner outside the channel does not count toward its majority.
 		{"anhui", []string{"ShanghaiMSP"}, "AND(ShanghaiMSP.peer, OutOf(2, AnhuiMSP.peer, HefeiMSP.peer, WuhuMSP.peer))",
 			[][]string{{"ShanghaiMSP", "AnhuiMSP", "WuhuMSP"}}, [][]string{{"ShanghaiMSP", "AnhuiMSP"}, {"AnhuiMSP", "HefeiMSP", "WuhuMSP"}}},
@@ -114,11 +126,11 @@ func TestOwnersAndAMajorityOfEachChannel(t *testing.T) {
 	}
 }
 
-func TestNoPolicyWithoutOwnersOrMembers(t *testing.T) {
+func TestNoPolicyWithoutMembersOrWithAnEmptyOwner(t *testing.T) {
 	for _, tc := range []struct {
 		channel string
 		owners  []string
-	}{{"anhui", nil}, {"anhui", []string{""}}, {"no-such-channel", []string{"HefeiMSP"}}} {
+	}{{"anhui", []string{""}}, {"no-such-channel", []string{"HefeiMSP"}}, {"no-such-channel", nil}} {
 		if _, err := requireEndorsers(t, tc.channel, tc.owners...); err == nil {
 			t.Errorf("%s %q: a policy was set", tc.channel, tc.owners)
 		}

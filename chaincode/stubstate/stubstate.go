@@ -92,10 +92,9 @@ func (s *State) History(key string) ([]domain.Change, error) {
 }
 
 // RequireEndorsers sets key's validation parameter to the policy "every
-// owner (mspIDs) and a majority of the channel's members" (see
-// ownersAndMajority), over the members domain.ChannelMembers names.
-func (s *State) RequireEndorsers(key string, mspIDs ...string) error {
-	p, err := ownersAndMajority(mspIDs, domain.ChannelMembers(s.Channel()))
+// owner and a majority of the members" (see ownersAndMajority).
+func (s *State) RequireEndorsers(key string, members []string, owners ...string) error {
+	p, err := ownersAndMajority(owners, members)
 	if err != nil {
 		return err
 	}

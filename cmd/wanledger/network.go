@@ -134,7 +134,7 @@ func newStatus(o *networkOptions) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "status",
-		Short: "Show every node: PID, ports, health and channel heights",
+		Short: "Show every node (PID, ports, health, channel heights) and whether each channel's membership on the ledger is the topology's",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			nw, err := o.open(cmd, false)
@@ -148,10 +148,13 @@ func newStatus(o *networkOptions) *cobra.Command {
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), st)
 			}
-			return network.PrintStatus(cmd.OutOrStdout(), st)
+			if err := network.PrintStatus(cmd.OutOrStdout(), st); err != nil {
+				return err
+			}
+			return network.PrintMembership(cmd.OutOrStdout(), nw.MembershipStatus(cmd.Context()))
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the nodes as JSON (without the memberships)")
 	return c
 }
 

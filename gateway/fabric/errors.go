@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/internal/fabricid"
@@ -73,30 +71,10 @@ func Classify(err error) *api.Error {
 // refusal finds a chaincode refusal among the peers' error details: the
 // first detail whose chaincode message carries a code.
 func refusal(err error) *api.Error {
-	st, ok := status.FromError(err)
-	if !ok {
-		return nil
-	}
-	for _, d := range st.Details() {
-		ed, ok := d.(*gwproto.ErrorDetail)
-		if !ok {
-			continue
-		}
-		if r := api.Refusal(chaincodeMessage(ed.GetMessage()), err); r != nil {
+	for _, m := range fabricid.ChaincodeMessages(err) {
+		if r := api.Refusal(m, err); r != nil {
 			return r
 		}
 	}
 	return nil
-}
-
-// chaincodeMessage is the chaincode's own message in an endorser's error
-// detail: Fabric's peer reports a chaincode error response as
-// "chaincode response <status>, <message>".
-func chaincodeMessage(detail string) string {
-	if rest, ok := strings.CutPrefix(detail, "chaincode response "); ok {
-		if _, msg, ok := strings.Cut(rest, ", "); ok {
-			return msg
-		}
-	}
-	return detail
 }

@@ -46,6 +46,12 @@ func newChain(t testing.TB) *chain {
 			t.Fatal(err)
 		}
 	}
+	// anhui's first membership, approved by the admins of Hefei and Wuhu.
+	c.l.Configure(contracts.Name, "AnhuiMSP", "HefeiMSP", "WuhuMSP")
+	members := toJSON(t, []record.Organisation{{MSPID: "AnhuiMSP", Province: "AnhuiMSP", Prefix: "34"},
+		{MSPID: "HefeiMSP", Province: "AnhuiMSP"}, {MSPID: "WuhuMSP", Province: "AnhuiMSP"}})
+	c.must("hefei-admin", "registry:ApproveMembership", members)
+	c.must("wuhu-admin", "registry:ApproveMembership", members)
 	c.must("hefei-admin", "registry:BindRole", c.ids["hefei-owner"].ClientID(), string(record.RoleDataOwner), "")
 	c.must("wuhu-admin", "registry:BindRole", c.ids["wuhu-requester"].ClientID(), string(record.RoleRequester), "")
 	c.must("hefei-owner", "share:RegisterDataset", toJSON(t, record.Dataset{ID: "hefei.household", Description: "户籍", Fields: []record.FieldSpec{

@@ -89,7 +89,7 @@ var (
 // resources register their operations, one resource per file.
 var resources = []func(*API){
 	(*API).licences, (*API).verify,
-	(*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
+	(*API).registryMembers, (*API).registryTypes, (*API).registryGrants, (*API).registrySeals, (*API).registryRoles,
 	(*API).datasets, (*API).authorizations, (*API).accesses, (*API).audit, (*API).handoffs, (*API).apiKeys,
 	(*API).presentations, (*API).snapshot, (*API).rows, (*API).mesh, (*API).fetch, (*API).network, (*API).baseline,
 }

@@ -14,6 +14,11 @@ func (s *Service) WhoAmI(ctx context.Context, who string) (api.Read[json.RawMess
 	return evaluate[json.RawMessage](ctx, s, who, "registry", "WhoAmI")
 }
 
+// Membership is the channel's membership, from the ledger.
+func (s *Service) Membership(ctx context.Context, who string) (api.Read[*record.Membership], error) {
+	return evaluate[*record.Membership](ctx, s, who, "registry", "GetMembership")
+}
+
 // PutLicenceType defines or changes licence type code; the caller's
 // province owns it.
 func (s *Service) PutLicenceType(ctx context.Context, who, code string, r api.LicenceTypeRequest) (api.Tx[*record.LicenceType], error) {

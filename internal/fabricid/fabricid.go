@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
@@ -134,6 +135,33 @@ func ErrorMessage(err error) string {
 		}
 	}
 	return msg
+}
+
+// ChaincodeMessages lists the chaincode's own messages among the peers'
+// error details that fabric-gateway attaches to err, in their order: a
+// peer reports a chaincode's error response as "chaincode response
+// <status>, <message>", and a chaincode refusal's message begins with its
+// code (record.CodeOf reads it).
+func ChaincodeMessages(err error) []string {
+	st, ok := status.FromError(err)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, d := range st.Details() {
+		ed, ok := d.(*gateway.ErrorDetail)
+		if !ok {
+			continue
+		}
+		msg := ed.GetMessage()
+		if rest, ok := strings.CutPrefix(msg, "chaincode response "); ok {
+			if _, m, ok := strings.Cut(rest, ", "); ok {
+				msg = m
+			}
+		}
+		out = append(out, msg)
+	}
+	return out
 }
 
 // CommitError is a transaction that was ordered but not committed as valid.
