@@ -10,7 +10,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wanledger/wanledger/gateway/config"
 	"github.com/wanledger/wanledger/gateway/relayconfig"
@@ -267,5 +269,70 @@ func readJSON(t *testing.T, file string, v any) {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", file, err)
+	}
+}
+
+// The ssh launcher of docs/operations.md (scripts/ssh-launcher.sh), with an
+// ssh that runs the remote command in a POSIX shell here instead of on
+// another machine: the node runs in its directory with its environment and
+// arguments, quotes, dollars and newlines included; a stop of the
+// launcher's process (what `down` does) and a hang-up of its session (the
+// end of an ssh connection) each reach the node as SIGTERM, and the
+// launcher ends with it.
+func TestTheSSHLauncherRunsTheNodeAsUpWould(t *testing.T) {
+	launcher, err := filepath.Abs("../scripts/ssh-launcher.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := t.TempDir()
+	ssh := "#!/bin/sh\n[ \"$1 $2 $3\" = '-tt -o BatchMode=yes' ] || { echo \"ssh stub: $*\"; exit 9; }\nexec /bin/sh -c \"$5\"\n"
+	if err := os.WriteFile(filepath.Join(stub, "ssh"), []byte(ssh), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const odd = "it's \"odd\" $HOME `x`\nsecond line"
+	node := `trap 'echo "got TERM"; exit 0' TERM; printf '%s|' "$PWD" "$ODD" "$0"; echo ready; while :; do sleep 0.1; done`
+	for _, how := range []struct {
+		name string
+		stop func(proc.Handle) error
+	}{
+		{"stopped", func(h proc.Handle) error { return syscall.Kill(h.PID, syscall.SIGTERM) }},
+		{"hung up", func(h proc.Handle) error { return syscall.Kill(-h.PID, syscall.SIGHUP) }}, // its whole session, as a terminal's end
+	} {
+		t.Run(how.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := proc.Spec{Path: "/bin/sh", Args: []string{"-c", node, "an argument with 'quotes'"},
+				Env: []string{"PATH=" + stub + ":/usr/bin:/bin", "ODD=" + odd}, Dir: dir,
+				LogFile: filepath.Join(dir, "node.log"), PIDFile: filepath.Join(dir, "node.pid"),
+				Launcher: []string{launcher, "wanledger@10.20.0.11"}}
+			h, err := proc.Start(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { h.Kill() })
+			want := dir + "|" + odd + "|an argument with 'quotes'|ready\n"
+			logHas(t, s.LogFile, want)
+			if err := how.stop(h); err != nil {
+				t.Fatal(err)
+			}
+			logHas(t, s.LogFile, "got TERM\n")
+			if !h.WaitExit(5 * time.Second) {
+				t.Error("the launcher still runs after its node stopped")
+			}
+		})
+	}
+}
+
+func logHas(t *testing.T, file, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(file)
+		if strings.Contains(string(b), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has no %q:\n%s", file, want, b)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

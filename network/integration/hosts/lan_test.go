@@ -125,10 +125,14 @@ func (l *lan) namespaceOf(pid int) (string, error) {
 
 // remove kills, by PID, any process still inside the test's host
 // namespaces (the test's own: down should have left none), then deletes
-// the namespaces, the switch's last; the links go with them.
+// the namespaces, the switch's last; the links go with them. What is
+// removed already is skipped.
 func (l *lan) remove() error {
 	var errs []error
 	for _, ns := range l.ns {
+		if !exists(ns) {
+			continue
+		}
 		pids, err := l.pids(ns)
 		errs = append(errs, err)
 		for _, pid := range pids {
@@ -139,7 +143,7 @@ func (l *lan) remove() error {
 		}
 	}
 	for _, ns := range append(slices.Collect(maps.Values(l.ns)), l.switchNS()) {
-		if _, err := os.Stat("/run/netns/" + ns); errors.Is(err, os.ErrNotExist) {
+		if !exists(ns) {
 			continue
 		}
 		if out, err := exec.Command(l.ip, "netns", "delete", ns).CombinedOutput(); err != nil {
@@ -147,6 +151,13 @@ func (l *lan) remove() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// exists reports whether a named namespace is there (ip keeps them under
+// /run/netns).
+func exists(ns string) bool {
+	_, err := os.Stat("/run/netns/" + ns)
+	return !errors.Is(err, os.ErrNotExist)
 }
 
 // leftovers lists what of the LAN is still there: its namespaces, and any
