@@ -1,6 +1,8 @@
 // Package network brings up, inspects and stops the project's Hyperledger
 // Fabric network as native processes: Raft orderers, one peer per
-// organisation, and one chaincode-as-a-service server per organisation.
+// organisation, and one chaincode-as-a-service server per organisation,
+// on the loopback address or on the hosts the topology names, each started
+// there through its host's launcher (ADR 40).
 //
 // Everything it makes lives in a run directory (Home). Up is idempotent: it
 // does only what is missing, and after Down it resumes the same ledgers.
