@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test test-caliper journey unit integration check fabric chromium wasm build clean
+.PHONY: up down purge status test test-hosts test-caliper journey unit integration check fabric chromium iproute2 wasm build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -26,6 +26,12 @@ test: check fabric chromium
 	$(GO) test -race -count=1 -timeout 40m ./...
 	scripts/journey.sh --fresh
 
+## test-hosts: the network across four hosts made of Linux network namespaces, brought up,
+## through the README's first journey and down again (network/integration/hosts). Needs root,
+## so not part of test; CI runs it after test.
+test-hosts: fabric iproute2
+	$(GO) test -tags hosts -count=1 -timeout 20m -v ./network/integration/hosts/
+
 ## journey: the README's first journey against the network `make up` runs
 journey: build
 	scripts/journey.sh
@@ -45,11 +51,16 @@ integration: fabric chromium
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags hosts ./network/integration/hosts/
 	GOOS=js GOARCH=wasm $(GO) vet ./gateway/pages/wasm
 
 ## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once
 chromium:
 	scripts/install-chromium.sh
+
+## iproute2: install Debian's iproute2 (the ip command) for test-hosts, once
+iproute2:
+	scripts/install-iproute2.sh
 
 ## fabric: build the pinned, patched Fabric tools once into the cache
 fabric: build

@@ -79,16 +79,17 @@ func (nw *Network) makeChaincodeTLS(o Org) (bool, error) {
 		return false, err
 	}
 	server, _ := nw.Topo.Node("chaincode." + o.Name)
-	if err := writeChaincodeTLS(o, server.Host, nw.Topo.Peer(o.Name).Host, want, tmp); err != nil {
+	if err := writeChaincodeTLS(o, server, nw.Topo.Peer(o.Name).Host, want, tmp); err != nil {
 		return false, errors.Join(err, os.RemoveAll(tmp))
 	}
 	return true, os.Rename(tmp, dir)
 }
 
 // writeChaincodeTLS makes a CA of the organisation, in its place, whose key
-// lives only in memory, and with it the certificates of the server (host name
-// server) and of the peer, into dir (files named as in c).
-func writeChaincodeTLS(o Org, server, peer string, c ChaincodeTLS, dir string) error {
+// lives only in memory, and with it the certificates of the server (its
+// host name and its host's names) and of the peer (host name peer), into
+// dir (files named as in c).
+func writeChaincodeTLS(o Org, server Node, peer string, c ChaincodeTLS, dir string) error {
 	in := func(f string) string { return filepath.Join(dir, filepath.Base(f)) }
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -111,8 +112,8 @@ func writeChaincodeTLS(o Org, server, peer string, c ChaincodeTLS, dir string) e
 		return err
 	}
 	ca := issuer{cert: cert, key: key}
-	if err := ca.issue(server, x509.ExtKeyUsageServerAuth, in(c.ServerCert), in(c.ServerKey)); err != nil {
+	if err := ca.issue(server.Host, x509.ExtKeyUsageServerAuth, server.On, in(c.ServerCert), in(c.ServerKey)); err != nil {
 		return err
 	}
-	return ca.issue(peer, x509.ExtKeyUsageClientAuth, in(c.PeerCert), in(c.PeerKey))
+	return ca.issue(peer, x509.ExtKeyUsageClientAuth, Host{}, in(c.PeerCert), in(c.PeerKey))
 }

@@ -60,7 +60,7 @@ func orgTLSCA(t *testing.T, dir string) *x509.Certificate {
 	}
 	ca, _ := x509.ParseCertificate(der)
 	crt, k := filepath.Join(dir, "user.crt"), filepath.Join(dir, "user.key")
-	if err := (issuer{cert: ca, key: key}).issue("User1@hefei.wanledger", x509.ExtKeyUsageClientAuth, crt, k); err != nil {
+	if err := (issuer{cert: ca, key: key}).issue("User1@hefei.wanledger", x509.ExtKeyUsageClientAuth, Host{}, crt, k); err != nil {
 		t.Fatal(err)
 	}
 	return parseCertFile(t, crt)

@@ -165,7 +165,7 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 		Fetch: config.Fetch{OwnerIdentity: DemoUser("data-owner"), CAs: nw.channelCAs(n.Org)},
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
-	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), tlsDir); err != nil {
+	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), n.On, tlsDir); err != nil {
 		return "", fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
 	}
 	cfg.Watch = nw.watched(n)

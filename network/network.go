@@ -1,6 +1,8 @@
 // Package network brings up, inspects and stops the project's Hyperledger
 // Fabric network as native processes: Raft orderers, one peer per
-// organisation, and one chaincode-as-a-service server per organisation.
+// organisation, and one chaincode-as-a-service server per organisation,
+// on the loopback address or on the hosts the topology names, each started
+// there through its host's launcher (ADR 40).
 //
 // Everything it makes lives in a run directory (Home). Up is idempotent: it
 // does only what is missing, and after Down it resumes the same ledgers.
@@ -11,13 +13,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/wanledger/wanledger/network/ccaas"
 	"github.com/wanledger/wanledger/network/fabricbin"
 	"github.com/wanledger/wanledger/network/proc"
 )
@@ -70,23 +73,13 @@ func (nw *Network) detail(format string, args ...any) {
 // Up brings the whole network up and reports whether it changed anything.
 func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	start := time.Now()
-	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
-		return false, err
-	}
-	if err := nw.checkHome(); err != nil {
+	if err := nw.begin(); err != nil {
 		return false, err
 	}
 	if err := nw.checkRunningWindow(); err != nil {
 		return false, err
 	}
-	steps := []struct {
-		name string
-		fn   func(context.Context) (bool, error)
-	}{
-		{"crypto material (cryptogen, NodeOUs on)", nw.ensureCrypto},
-		{"peer-to-chaincode TLS (a CA per organisation)", nw.ensureChaincodeTLS},
-		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
-		{"chaincode package and external builder", nw.ensurePackage},
+	steps := append(nw.filesSteps(), []step{
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
 		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},
 		{"orderers join channels (osnadmin)", nw.ensureOrdererChannels},
@@ -105,7 +98,30 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"relay sources approved by every member of each receiving channel", nw.ensureRelaySources},
 		{"relays", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindRelay) }},
 		{"demo: licence type, Hefei agency and seal key, licence " + DemoLicence + " (through the gateways)", nw.SeedDemo},
+	}...)
+	if changed, err = nw.run(ctx, steps); err != nil {
+		return changed, err
 	}
+	if changed {
+		nw.step("network up in %s", time.Since(start).Round(100*time.Millisecond))
+	} else {
+		nw.step("network already up: nothing changed")
+	}
+	nw.printDemo()
+	return changed, nil
+}
+
+// begin makes the run directory, or checks it was made for this topology.
+func (nw *Network) begin() error {
+	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
+		return err
+	}
+	return nw.checkHome()
+}
+
+// run runs steps in order, each numbered as it starts, and stops at the
+// first that fails.
+func (nw *Network) run(ctx context.Context, steps []step) (changed bool, err error) {
 	for i, s := range steps {
 		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
 		c, err := s.fn(ctx)
@@ -117,85 +133,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		}
 		changed = changed || c
 	}
-	if changed {
-		nw.step("network up in %s", time.Since(start).Round(100*time.Millisecond))
-	} else {
-		nw.step("network already up: nothing changed")
-	}
-	nw.printDemo()
 	return changed, nil
-}
-
-func (nw *Network) ensureCrypto(ctx context.Context) (bool, error) {
-	cfg, err := nw.Topo.RenderCryptoConfig(nw.Home)
-	if err != nil {
-		return false, err
-	}
-	cfgPath := filepath.Join(nw.Home.Config(), "crypto-config.yaml")
-	wrote, err := writeIfChanged(cfgPath, cfg, 0o644)
-	if err != nil {
-		return false, err
-	}
-	if _, err := os.Stat(nw.Home.Crypto()); err == nil {
-		if wrote {
-			return false, fmt.Errorf("%s exists but its cryptogen input changed: `wanledger down --purge` to start afresh", nw.Home.Crypto())
-		}
-		return false, nil
-	}
-	tmp := nw.Home.Crypto() + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
-		return false, err
-	}
-	if _, err := nw.fabric(ctx, nil, "cryptogen", "generate", "--config", cfgPath, "--output", tmp); err != nil {
-		return false, err
-	}
-	nw.detail("generated certificates for %d organisations", len(nw.Topo.Orgs)+len(nw.Topo.OrdererOrgs))
-	return true, os.Rename(tmp, nw.Home.Crypto())
-}
-
-func (nw *Network) ensureGenesis(ctx context.Context) (bool, error) {
-	cfg, err := nw.Topo.RenderConfigtx(nw.Home)
-	if err != nil {
-		return false, err
-	}
-	if _, err := writeIfChanged(filepath.Join(nw.Home.Config(), "configtx.yaml"), cfg, 0o644); err != nil {
-		return false, err
-	}
-	changed := false
-	for _, c := range nw.Topo.Channels {
-		block := nw.Home.GenesisBlock(c.Name)
-		if _, err := os.Stat(block); err == nil {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(block), 0o755); err != nil {
-			return changed, err
-		}
-		if _, err := nw.fabric(ctx, nil, "configtxgen", "-configPath", nw.Home.Config(),
-			"-profile", profileName(c.Name), "-channelID", c.Name, "-outputBlock", block+".tmp"); err != nil {
-			return changed, err
-		}
-		if err := os.Rename(block+".tmp", block); err != nil {
-			return changed, err
-		}
-		nw.detail("genesis block of %s", c.Name)
-		changed = true
-	}
-	return changed, nil
-}
-
-func (nw *Network) ensurePackage(context.Context) (bool, error) {
-	id, wrote, err := nw.PackageID()
-	if err != nil {
-		return false, err
-	}
-	b, err := ccaas.InstallBuilder(filepath.Join(nw.Home.Builders(), "ccaas"), nw.Self)
-	if err != nil {
-		return false, err
-	}
-	if wrote || b {
-		nw.detail("package %s", id)
-	}
-	return wrote || b, nil
 }
 
 // fabric runs a Fabric tool and returns its standard output. env, if not nil,
@@ -264,8 +202,8 @@ func (nw *Network) StartNode(ctx context.Context, name string) error {
 
 func (nw *Network) startNode(n Node) error {
 	for _, p := range n.Ports() {
-		if !portFree(p) {
-			return fmt.Errorf("start %s: port %d is in use by another process", n.Name, p)
+		if addr := net.JoinHostPort(n.On.Address, strconv.Itoa(p)); !portFree(addr) {
+			return fmt.Errorf("start %s: %s is in use by another process", n.Name, addr)
 		}
 	}
 	spec, err := nw.spec(n)
@@ -276,7 +214,11 @@ func (nw *Network) startNode(n Node) error {
 	if err != nil {
 		return fmt.Errorf("start %s: %w", n.Name, err)
 	}
-	nw.detail("started %-18s pid %-7d %s", n.Name, h.PID, n.ListenAddr())
+	on := ""
+	if n.On.Name != "" {
+		on = " on " + n.On.Name
+	}
+	nw.detail("started %-18s pid %-7d %s%s", n.Name, h.PID, n.ListenAddr(), on)
 	return nil
 }
 
@@ -285,7 +227,7 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return proc.Spec{}, err
 	}
-	s := proc.Spec{Dir: dir, LogFile: nw.Home.LogFile(n.Name), PIDFile: nw.Home.PIDFile(n.Name)}
+	s := proc.Spec{Dir: dir, LogFile: nw.Home.LogFile(n.Name), PIDFile: nw.Home.PIDFile(n.Name), Launcher: n.On.Exec}
 	var env []string
 	var err error
 	switch n.Kind {

@@ -2,8 +2,9 @@ package network
 
 import (
 	"context"
+	"errors"
 	"net"
-	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/wanledger/wanledger/internal/nodeops"
@@ -26,9 +27,15 @@ func scrape(ctx context.Context, opsAddr string) (nodeops.Metrics, error) {
 	return nodeops.Scrape(ctx, opsAddr)
 }
 
-// portFree reports whether nothing listens on the loopback port.
-func portFree(port int) bool {
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+// portFree reports whether nothing listens at addr (host:port): at an
+// address of this machine, whether it can be bound; at another machine's
+// (a host of the topology seen from where `up` runs), whether nothing
+// accepts connections there.
+func portFree(addr string) bool {
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRNOTAVAIL) {
+		return !dialable(addr)
+	}
 	if err != nil {
 		return false
 	}

@@ -68,7 +68,7 @@ func TestCertificatesNameTheOrganisationsPlace(t *testing.T) {
 		check(link.ServerCert, o.Place)
 		check(link.PeerCert, o.Place)
 		gw := t.TempDir()
-		if err := issueServerCert(h.OrgTLSCA(o), h.OrgTLSCAKey(o), "gateway."+o.Domain(), gw); err != nil {
+		if err := issueServerCert(h.OrgTLSCA(o), h.OrgTLSCAKey(o), "gateway."+o.Domain(), loopbackHost, gw); err != nil {
 			t.Fatal(err)
 		}
 		check(filepath.Join(gw, "server.crt"), o.Place)

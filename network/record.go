@@ -10,8 +10,8 @@ import (
 )
 
 // TopologyFile is the file of a run directory that records the topology it
-// was made for: organisations, orderers, channels, ports and the identities'
-// names. Its certificates and genesis blocks hold the same, so the run
+// was made for: organisations, orderers, channels, hosts, ports and the
+// identities' names. Its certificates and genesis blocks hold the same, so the run
 // directory is bound to it until `down --purge`.
 const TopologyFile = "network.json"
 
@@ -29,7 +29,7 @@ type MismatchError struct {
 
 func (e *MismatchError) Error() string {
 	if e.Setting == "topology" {
-		return fmt.Sprintf("%s was made for another topology (organisations, channels, orderers or identities differ from this version's): use the binary it was made with, or `wanledger down --purge` first", e.Home)
+		return fmt.Sprintf("%s was made for another topology (organisations, channels, orderers, hosts or identities differ from this version's): use the binary it was made with, or `wanledger down --purge` first", e.Home)
 	}
 	return fmt.Sprintf("%s was made with %s %s, not %s: leave the flag out (every command reads the run directory's own), or give another --home for another network", e.Home, e.Setting, e.Recorded, e.Asked)
 }

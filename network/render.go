@@ -19,15 +19,18 @@ type renderOrg struct {
 	MSPDir     string
 	AnchorHost string
 	AnchorPort int
+	SANs       []string // of its peer's TLS certificate
 }
 
 type renderOrdererOrg struct {
 	OrdererOrg
 	MSPDir   string
 	Endpoint string
+	SANs     []string // of its orderer's TLS certificate
 }
 
 type renderConsenter struct {
+	Host    string
 	Port    int
 	TLSCert string
 }
@@ -51,12 +54,12 @@ func (t Topology) renderData(h Home) renderData {
 	d := renderData{BatchTimeout: BatchTimeout, Users: cryptogenUsers}
 	for _, o := range t.Orgs {
 		p := t.Peer(o.Name)
-		d.Orgs = append(d.Orgs, renderOrg{Org: o, MSPDir: h.OrgMSP(o), AnchorHost: "127.0.0.1", AnchorPort: p.port(offListen)})
+		d.Orgs = append(d.Orgs, renderOrg{Org: o, MSPDir: h.OrgMSP(o), AnchorHost: p.On.Address, AnchorPort: p.port(offListen), SANs: p.On.sans()})
 	}
 	for i, o := range t.OrdererOrgs {
 		n := t.NodesOf(KindOrderer)[i]
-		d.OrdererOrgs = append(d.OrdererOrgs, renderOrdererOrg{OrdererOrg: o, MSPDir: h.OrdererOrgMSP(o), Endpoint: n.ListenAddr()})
-		d.Consenters = append(d.Consenters, renderConsenter{Port: n.port(offListen), TLSCert: h.NodeTLS(n).Cert})
+		d.OrdererOrgs = append(d.OrdererOrgs, renderOrdererOrg{OrdererOrg: o, MSPDir: h.OrdererOrgMSP(o), Endpoint: n.ListenAddr(), SANs: n.On.sans()})
+		d.Consenters = append(d.Consenters, renderConsenter{Host: n.On.Address, Port: n.port(offListen), TLSCert: h.NodeTLS(n).Cert})
 	}
 	for _, c := range t.Channels {
 		rc := renderChannel{Name: c.Name, Profile: profileName(c.Name)}

@@ -23,6 +23,8 @@ type NodeStatus struct {
 	MSPID   string               `json:"mspId"`
 	PID     int                  `json:"pid,omitempty"`
 	Running bool                 `json:"running"`
+	Host    string               `json:"host,omitempty"` // the name of its host, in a topology with hosts
+	Address string               `json:"address"`        // the IPv4 address it listens on
 	Ports   []int                `json:"ports"`
 	Health  string               `json:"health"` // "ok", "down", or the health error
 	Heights map[string]int       `json:"heights,omitempty"`
@@ -37,7 +39,7 @@ type NodeStatus struct {
 func (nw *Network) Status(ctx context.Context) ([]NodeStatus, error) {
 	var out []NodeStatus
 	for _, n := range nw.Topo.Nodes() {
-		s := NodeStatus{Name: n.Name, Kind: n.Kind, MSPID: n.MSPID, Ports: n.Ports(), Health: "down"}
+		s := NodeStatus{Name: n.Name, Kind: n.Kind, MSPID: n.MSPID, Host: n.On.Name, Address: n.On.Address, Ports: n.Ports(), Health: "down"}
 		h, err := proc.Read(nw.Home.PIDFile(n.Name))
 		switch {
 		case errors.Is(err, proc.ErrNotRunning):
@@ -91,10 +93,11 @@ func (nw *Network) addReading(ctx context.Context, n Node, s *NodeStatus) {
 	}
 }
 
-// PrintStatus writes a status table.
+// PrintStatus writes a status table; a node's address and ports read
+// "10.77.0.11:17030,17031,17032", its host's name before them if it has one.
 func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NODE\tMSP\tPID\tPORTS\tHEALTH\tHEIGHTS\tRSS\tCPU")
+	fmt.Fprintln(tw, "NODE\tMSP\tPID\tADDRESS\tHEALTH\tHEIGHTS\tRSS\tCPU")
 	for _, n := range nodes {
 		pid := "-"
 		if n.Running {
@@ -121,7 +124,11 @@ func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 			rss = fmt.Sprintf("%.0fMiB", float64(n.RSS)/(1<<20))
 			cpu = fmt.Sprintf("%.1fs", n.CPUSecs)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.MSPID, pid, strings.Join(ports, ","), n.Health, strings.Join(heights, " "), rss, cpu)
+		addr := n.Address + ":" + strings.Join(ports, ",")
+		if n.Host != "" {
+			addr = n.Host + " " + addr
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.MSPID, pid, addr, n.Health, strings.Join(heights, " "), rss, cpu)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -48,9 +48,9 @@ func loadIssuer(caCertFile, caKeyFile string) (issuer, error) {
 }
 
 // issueServerCert writes dir/server.crt and dir/server.key, a TLS server
-// certificate for host and the loopback names signed by a CA (cryptogen's
-// TLS CA: PEM certificate and PKCS #8 key), unless they exist.
-func issueServerCert(caCertFile, caKeyFile, host, dir string) error {
+// certificate for host and the names of the machine on it signed by a CA
+// (cryptogen's TLS CA: PEM certificate and PKCS #8 key), unless they exist.
+func issueServerCert(caCertFile, caKeyFile, host string, on Host, dir string) error {
 	certFile, keyFile := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
 	if _, err := os.Stat(certFile); err == nil {
 		return nil
@@ -62,13 +62,14 @@ func issueServerCert(caCertFile, caKeyFile, host, dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	return ca.issue(host, x509.ExtKeyUsageServerAuth, certFile, keyFile)
+	return ca.issue(host, x509.ExtKeyUsageServerAuth, on, certFile, keyFile)
 }
 
 // issue writes a new key (0600) and a certificate for cn signed by the CA,
-// in the CA's organisation and place, good for one use: a server certificate names cn and the loopback names, a
-// client certificate names nothing.
-func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, certFile, keyFile string) error {
+// in the CA's organisation and place, good for one use: a server
+// certificate names cn and the names of its host on (Host.sans), a client
+// certificate names nothing.
+func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, on Host, certFile, keyFile string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
@@ -80,7 +81,14 @@ func (ca issuer) issue(cn string, usage x509.ExtKeyUsage, certFile, keyFile stri
 		ExtKeyUsage: []x509.ExtKeyUsage{usage},
 	}
 	if usage == x509.ExtKeyUsageServerAuth {
-		tmpl.DNSNames, tmpl.IPAddresses = []string{cn, "localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
+		tmpl.DNSNames = []string{cn}
+		for _, n := range on.sans() {
+			if ip := net.ParseIP(n); ip != nil {
+				tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+			} else {
+				tmpl.DNSNames = append(tmpl.DNSNames, n)
+			}
+		}
 	}
 	der, err := sign(tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {

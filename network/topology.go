@@ -20,16 +20,9 @@ type Org struct {
 	// records both (Membership).
 	Province string
 	Prefix   string
-}
-
-// Place is where an organisation is, as the subjects of its certificates name
-// it (X.509 attributes C, ST and L; RFC 5280 §4.1.2.4): a two-letter ISO 3166
-// country code, the province (or province-level city) and the city, in
-// pinyin. Every certificate of the organisation's CAs carries it. The zero
-// Place leaves cryptogen's defaults (a run directory recorded before places
-// were named keeps its certificates).
-type Place struct {
-	Country, Province, Locality string
+	// Host names the Host its nodes run on; empty in a topology without
+	// hosts, whose nodes all run on the loopback address.
+	Host string `json:",omitempty"`
 }
 
 // Domain is the organisation's cryptogen domain.
@@ -40,6 +33,7 @@ type OrdererOrg struct {
 	Name  string // short name of the province that runs it: "anhui"
 	MSPID string // "AnhuiOrdererMSP"
 	Place Place
+	Host  string `json:",omitempty"` // as an Org's
 }
 
 // Domain is the orderer organisation's cryptogen domain.
@@ -51,15 +45,18 @@ type Channel struct {
 	Members []string // peer organisation names
 }
 
-// TLD is the top-level domain of every node name. Nodes are reached on the
-// loopback address; the names exist only in certificates.
+// TLD is the top-level domain of every node name. Nodes are reached at
+// their host's address; the names exist only in certificates.
 const TLD = "wanledger"
 
-// Topology is the whole network: who runs what, and on which ports.
+// Topology is the whole network: who runs what, on which hosts and ports.
 type Topology struct {
 	Orgs        []Org
 	OrdererOrgs []OrdererOrg
 	Channels    []Channel
+	// Hosts are the machines the nodes run on (ADR 40); none: every node
+	// runs on the loopback address where `up` runs.
+	Hosts []Host `json:",omitempty"`
 	// BasePort is the first port; each node takes a block of PortStride ports.
 	BasePort int
 	// TimeWindow bounds the proposal timestamps the peers endorse. It is a
@@ -156,6 +153,9 @@ func (t Topology) Validate() error {
 			return fmt.Errorf("topology: organisation %s is on no channel", o.Name)
 		}
 	}
+	if err := t.validateHosts(); err != nil {
+		return err
+	}
 	if err := t.TimeWindow.Validate(); err != nil {
 		return fmt.Errorf("topology: %w", err)
 	}
@@ -164,38 +164,6 @@ func (t Topology) Validate() error {
 		return fmt.Errorf("topology: ports %d-%d out of range", t.BasePort, last)
 	}
 	return nil
-}
-
-// Validate accepts the zero Place, or a country code of two capital letters
-// with a province and a city of 1 to 64 letters, digits, inner spaces, dots
-// and hyphens, starting with a letter (a PrintableString, and plain in YAML).
-func (p Place) Validate() error {
-	if p == (Place{}) {
-		return nil
-	}
-	if len(p.Country) != 2 || !upper(p.Country[0]) || !upper(p.Country[1]) {
-		return fmt.Errorf("country %q is not a two-letter ISO 3166 code", p.Country)
-	}
-	for _, v := range []string{p.Province, p.Locality} {
-		if !placeName(v) {
-			return fmt.Errorf("place name %q: want 1 to 64 letters, digits, spaces, dots or hyphens, starting with a letter", v)
-		}
-	}
-	return nil
-}
-
-func upper(b byte) bool { return b >= 'A' && b <= 'Z' }
-
-func placeName(s string) bool {
-	if s == "" || len(s) > 64 || !upper(s[0]) && !(s[0] >= 'a' && s[0] <= 'z') || s[len(s)-1] == ' ' {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == ' ' || r == '.' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // validName accepts lower-case names usable in domains, channel names and paths.
@@ -266,6 +234,7 @@ type Node struct {
 	MSPID  string
 	Host   string // certificate host name: "peer0.hefei.wanledger"
 	Domain string // cryptogen domain of its organisation
+	On     Host   // the host it runs on: its address and launcher
 	Index  int    // position in start order; fixes its ports
 	base   int
 }
@@ -295,11 +264,12 @@ func (n Node) ChaincodeAddr() string { return n.addr(offAdmin) }
 // of `wanledger bench` (ADR 31).
 func (n Node) BaselineAddr() string { return n.addr(offBaseline) }
 
-// MeshAddrs are a gateway's libp2p listen addresses: TCP and QUIC on
-// loopback, on the same port number.
+// MeshAddrs are a gateway's libp2p listen addresses: TCP and QUIC on its
+// host's address, on the same port number.
 func (n Node) MeshAddrs() []string {
+	ip := "/ip4/" + n.On.Address
 	p := strconv.Itoa(n.port(offMesh))
-	return []string{"/ip4/127.0.0.1/tcp/" + p, "/ip4/127.0.0.1/udp/" + p + "/quic-v1"}
+	return []string{ip + "/tcp/" + p, ip + "/udp/" + p + "/quic-v1"}
 }
 
 // OperationsAddr serves /healthz and /metrics: a gateway serves them beside
@@ -337,7 +307,7 @@ func (n Node) dialAddrs() []string {
 func (n Node) port(off int) int { return n.base + PortStride*n.Index + off }
 
 func (n Node) addr(off int) string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port(off)))
+	return net.JoinHostPort(n.On.Address, strconv.Itoa(n.port(off)))
 }
 
 // Nodes lists every process in start order: orderers, peers, chaincode
@@ -347,6 +317,7 @@ func (t Topology) Nodes() []Node {
 	var out []Node
 	add := func(n Node) {
 		n.Index, n.base = len(out), t.BasePort
+		n.On = t.HostOf(n)
 		out = append(out, n)
 	}
 	for _, o := range t.OrdererOrgs {

@@ -9,10 +9,25 @@
 #   scripts/journey.sh --fresh  on a network of its own: a new run directory on
 #                               free loopback ports, brought up with `wanledger up`
 #                               and always taken down again (by PID, `down --purge`)
+#   scripts/journey.sh --dir D  against the running network whose run directory is
+#                               D/.wanledger, with D/bin/wanledger (the test of a
+#                               network across hosts runs it on one of them)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-wanledger=$repo/bin/wanledger
+mode=${1:-}
+case "$mode $#" in
+" 0" | "--fresh 1" | "--dir 2") ;;
+*)
+	echo "usage: $0 [--fresh | --dir DIR]" >&2
+	exit 2
+	;;
+esac
+dir=$repo
+if [[ $mode == --dir ]]; then
+	dir=$(cd "$2" && pwd)
+fi
+wanledger=$dir/bin/wanledger
 [[ -x $wanledger ]] || { echo "journey: $wanledger is missing: run make build" >&2; exit 1; }
 
 # extract prints the journey's commands, each expected verdict turned into a
@@ -63,8 +78,7 @@ EOF
 # shellcheck source=ports.sh
 source "$repo/scripts/ports.sh"
 
-dir=$repo
-if [[ ${1:-} == --fresh ]]; then
+if [[ $mode == --fresh ]]; then
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/wanledger-journey-XXXXXX")
 	home=$dir/.wanledger
 	cleanup() {
@@ -78,9 +92,6 @@ if [[ ${1:-} == --fresh ]]; then
 	start=$SECONDS
 	"$wanledger" up --home "$home" --base-port "$base"
 	echo "journey: network up on ports $base+ in $((SECONDS - start)) s"
-elif [[ $# -gt 0 ]]; then
-	echo "usage: $0 [--fresh]" >&2
-	exit 2
 fi
 
 cd "$dir"

@@ -29,7 +29,7 @@ type networkOptions struct {
 func (o *networkOptions) register(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&o.home, "home", "", "run directory (default $"+network.EnvHome+" or ./.wanledger)")
 	root.PersistentFlags().IntVar(&o.basePort, "base-port", network.DefaultBasePort,
-		"first of the network's loopback ports, for a new run directory (an existing one keeps its own; another value is an error)")
+		"first of the network's ports, for a new run directory (an existing one keeps its own; another value is an error)")
 	o.basePortFlag = root.PersistentFlags().Lookup("base-port")
 }
 
@@ -91,6 +91,7 @@ func (o *networkOptions) open(cmd *cobra.Command, up bool) (*network.Network, er
 
 func newUp(o *networkOptions) *cobra.Command {
 	win := network.DefaultTimeWindow()
+	var prepare bool
 	c := &cobra.Command{
 		Use:   "up",
 		Short: "Bring the network up (idempotent; resumes the same ledgers after down)",
@@ -101,10 +102,16 @@ func newUp(o *networkOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = nw.Up(cmd.Context())
+			if prepare {
+				_, err = nw.Prepare(cmd.Context())
+			} else {
+				_, err = nw.Up(cmd.Context())
+			}
 			return err
 		},
 	}
+	c.Flags().BoolVar(&prepare, "prepare", false,
+		"only write every file the nodes read (crypto material, genesis blocks, keys, each node's configuration) and start nothing: what to copy to each host of a network across machines")
 	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,
 		"peers refuse a proposal, and orderers its transaction, whose timestamp is further behind their clock than this (1s to 1h)")
 	c.Flags().DurationVar(&win.Future, "proposal-future-window", win.Future,

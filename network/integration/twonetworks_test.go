@@ -21,11 +21,11 @@ type runHome struct {
 }
 
 // TestTwoNetworksOnOneMachine: beside the test network (A), the test brings
-// up a second, minimal one (B: Hefei's peer, chaincode server and gateway,
+// up a second, minimal one (B: Anhui's peer, chaincode server and gateway,
 // one orderer, channel anhui) with `up --base-port` in a run directory whose
 // network.json it wrote. status, peer-env (through Fabric's peer CLI), logs
 // and down each act on the run directory named (--home), never on the other
-// network, though both have a peer.hefei on a channel anhui: B's down stops
+// network, though both have a peer.anhui on a channel anhui: B's down stops
 // B's processes by PID and leaves A's running, with the same PIDs. A's base
 // port given for B is refused by every command, which then touches nothing.
 func TestTwoNetworksOnOneMachine(t *testing.T) {
@@ -54,12 +54,12 @@ func TestTwoNetworksOnOneMachine(t *testing.T) {
 	}
 	// logs reads B's topology: A's nodes are not B's.
 	_, stderr, err = cli(t, env, "logs", "orderer.shanghai", "--home", b.home)
-	if want := "no node \"orderer.shanghai\"; nodes are: orderer.anhui, peer.hefei, chaincode.hefei, gateway.hefei"; exitOf(err) != 1 || !strings.Contains(stderr, want) {
+	if want := "no node \"orderer.shanghai\"; nodes are: orderer.anhui, peer.anhui, chaincode.anhui, gateway.anhui"; exitOf(err) != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("logs orderer.shanghai of B: exit %d: %s; want 1 and %q", exitOf(err), stderr, want)
 	}
 
 	// A's base port given for B: refused (exit 2) naming both; nothing stops.
-	for _, c := range [][]string{{"status"}, {"peer-env", "hefei"}, {"logs", "peer.hefei"}, {"down"}, {"up"}} {
+	for _, c := range [][]string{{"status"}, {"peer-env", "anhui"}, {"logs", "peer.anhui"}, {"down"}, {"up"}} {
 		_, stderr, err := cli(t, env, append(c, "--home", b.home, "--base-port", fmt.Sprint(a.topo.BasePort))...)
 		if want := fmt.Sprintf("--base-port %d, not %d", b.topo.BasePort, a.topo.BasePort); exitOf(err) != 2 || !strings.Contains(stderr, want) {
 			t.Errorf("%v of B with A's base port: exit %d: %s; want 2 and %q", c, exitOf(err), stderr, want)
@@ -92,11 +92,11 @@ func TestTwoNetworksOnOneMachine(t *testing.T) {
 // those of the network beside it.
 func minimalTopology(t *testing.T, beside network.Topology) network.Topology {
 	t.Helper()
-	hefei := network.Place{Country: "CN", Province: "Anhui", Locality: "Hefei"}
+	place := network.Place{Country: "CN", Province: "Anhui", Locality: "Hefei"}
 	topo := network.Topology{
-		Orgs:        []network.Org{{Name: "hefei", MSPID: "HefeiMSP", Place: hefei}},
-		OrdererOrgs: []network.OrdererOrg{{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei}},
-		Channels:    []network.Channel{{Name: "anhui", Members: []string{"hefei"}}},
+		Orgs:        []network.Org{{Name: "anhui", MSPID: "AnhuiMSP", Place: place, Province: "anhui", Prefix: "34"}},
+		OrdererOrgs: []network.OrdererOrg{{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: place}},
+		Channels:    []network.Channel{{Name: "anhui", Members: []string{"anhui"}}},
 		TimeWindow:  network.DefaultTimeWindow(),
 	}
 	n := len(topo.Nodes()) * network.PortStride
@@ -175,53 +175,53 @@ func runningPIDs(t *testing.T, env *nettest.Env, n runHome) map[string]int {
 
 var blockchainInfo = regexp.MustCompile(`Blockchain info: \{"height":(\d+)`)
 
-// checkPeerEnv: peer-env hefei of n points Fabric's CLI at n's Hefei peer,
-// as n's Hefei admin: `peer channel getinfo` succeeds (another network's
+// checkPeerEnv: peer-env anhui of n points Fabric's CLI at n's Anhui peer,
+// as n's Anhui admin: `peer channel getinfo` succeeds (another network's
 // peer would refuse both its TLS and its MSP) and reads the height status
 // shows for n's peer.
 func checkPeerEnv(t *testing.T, env *nettest.Env, dir string, n runHome) {
-	stdout, stderr, err := cli(t, env, "peer-env", "hefei", "--home", n.home)
-	if want := "export CORE_PEER_ADDRESS='" + n.topo.Peer("hefei").ListenAddr() + "'\n"; err != nil || !strings.Contains(stdout, want) ||
+	stdout, stderr, err := cli(t, env, "peer-env", "anhui", "--home", n.home)
+	if want := "export CORE_PEER_ADDRESS='" + n.topo.Peer("anhui").ListenAddr() + "'\n"; err != nil || !strings.Contains(stdout, want) ||
 		!strings.Contains(stdout, "export CORE_PEER_MSPCONFIGPATH='"+n.home+"/") {
-		t.Errorf("peer-env hefei of %s: exit %d: %s; want %q and an MSP in %s, in\n%s", n.name, exitOf(err), stderr, want, n.home, stdout)
+		t.Errorf("peer-env anhui of %s: exit %d: %s; want %q and an MSP in %s, in\n%s", n.name, exitOf(err), stderr, want, n.home, stdout)
 	}
 	before := peerHeight(t, env, n)
-	stdout, stderr, err = shell(t.Context(), t, env, dir, "eval \"$(bin/wanledger peer-env hefei --home '"+n.home+"')\"\npeer channel getinfo -c anhui")
+	stdout, stderr, err = shell(t.Context(), t, env, dir, "eval \"$(bin/wanledger peer-env anhui --home '"+n.home+"')\"\npeer channel getinfo -c anhui")
 	m := blockchainInfo.FindStringSubmatch(stdout + stderr)
 	if err != nil || m == nil {
-		t.Fatalf("peer channel getinfo as %s's Hefei admin: %v\n%s%s", n.name, err, stdout, stderr)
+		t.Fatalf("peer channel getinfo as %s's Anhui admin: %v\n%s%s", n.name, err, stdout, stderr)
 	}
 	got, _ := strconv.Atoi(m[1])
 	if after := peerHeight(t, env, n); got < before || got > after {
-		t.Errorf("getinfo through %s's peer-env reads height %d; its peer.hefei was at %d, then %d", n.name, got, before, after)
+		t.Errorf("getinfo through %s's peer-env reads height %d; its peer.anhui was at %d, then %d", n.name, got, before, after)
 	}
 }
 
-// peerHeight is the height of anhui at n's peer.hefei, as status shows it.
+// peerHeight is the height of anhui at n's peer.anhui, as status shows it.
 func peerHeight(t *testing.T, env *nettest.Env, n runHome) int {
 	t.Helper()
 	for _, s := range status(t, env, n) {
-		if s.Name == "peer.hefei" && s.Heights["anhui"] > 0 {
+		if s.Name == "peer.anhui" && s.Heights["anhui"] > 0 {
 			return s.Heights["anhui"]
 		}
 	}
-	t.Fatalf("status of %s shows no height of anhui at peer.hefei", n.name)
+	t.Fatalf("status of %s shows no height of anhui at peer.anhui", n.name)
 	return 0
 }
 
-// checkLogs: logs peer.hefei of this prints the end of this's peer log,
+// checkLogs: logs peer.anhui of this prints the end of this's peer log,
 // lines that the other network's log does not hold.
 func checkLogs(t *testing.T, env *nettest.Env, this, other runHome) {
-	stdout, stderr, err := cli(t, env, "logs", "peer.hefei", "-n", "5", "--home", this.home)
+	stdout, stderr, err := cli(t, env, "logs", "peer.anhui", "-n", "5", "--home", this.home)
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 	if err != nil || len(lines) != 5 {
-		t.Fatalf("logs peer.hefei -n 5 of %s: exit %d: %s; printed %d lines", this.name, exitOf(err), stderr, len(lines))
+		t.Fatalf("logs peer.anhui -n 5 of %s: exit %d: %s; printed %d lines", this.name, exitOf(err), stderr, len(lines))
 	}
-	own, err := os.ReadFile(network.Home(this.home).LogFile("peer.hefei"))
+	own, err := os.ReadFile(network.Home(this.home).LogFile("peer.anhui"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs, err := os.ReadFile(network.Home(other.home).LogFile("peer.hefei"))
+	theirs, err := os.ReadFile(network.Home(other.home).LogFile("peer.anhui"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,12 +18,18 @@ import (
 
 // Spec describes a process to start.
 type Spec struct {
-	Path    string   // executable
-	Args    []string // arguments, without the executable
-	Env     []string // full environment
-	Dir     string   // working directory
-	LogFile string   // stdout and stderr are appended here
-	PIDFile string
+	Path string   // executable
+	Args []string // arguments, without the executable
+	// Launcher, if not empty, is a command line put before Path and Args
+	// that runs them elsewhere (another network namespace, another
+	// machine): `ip netns exec NS`, or a script around ssh. It must replace
+	// itself with what it runs (exec), so that the PID recorded is the
+	// process's own, or the process must end with it.
+	Launcher []string
+	Env      []string // full environment
+	Dir      string   // working directory
+	LogFile  string   // stdout and stderr are appended here
+	PIDFile  string
 }
 
 // Handle is a process recorded in a PID file.
@@ -48,8 +55,13 @@ func Start(s Spec) (Handle, error) {
 		return Handle{}, err
 	}
 	defer logf.Close()
-	fmt.Fprintf(logf, "---- %s starting %s\n", time.Now().UTC().Format(time.RFC3339), filepath.Base(s.Path))
-	cmd := exec.Command(s.Path, s.Args...)
+	how := ""
+	if len(s.Launcher) > 0 {
+		how = " through " + strings.Join(s.Launcher, " ")
+	}
+	fmt.Fprintf(logf, "---- %s starting %s%s\n", time.Now().UTC().Format(time.RFC3339), filepath.Base(s.Path), how)
+	argv := append(append(slices.Clone(s.Launcher), s.Path), s.Args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir = s.Env, s.Dir
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

@@ -2,6 +2,7 @@ package proc
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,25 @@ func TestStopKillsAProcessThatIgnoresSIGTERM(t *testing.T) {
 	}
 	if h.Alive() {
 		t.Error("alive after a forced stop")
+	}
+}
+
+func TestALauncherThatExecsKeepsThePIDOfTheProcess(t *testing.T) {
+	s := spec(t, `echo "pid $$ launched $LAUNCHED"; exec sleep 60`)
+	s.Launcher = []string{"/usr/bin/env", "LAUNCHED=yes"}
+	h, err := Start(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Kill() })
+	want := fmt.Sprintf("pid %d launched yes\n", h.PID)
+	waitFor(t, func() bool { b, _ := os.ReadFile(s.LogFile); return strings.Contains(string(b), want) })
+	b, err := os.ReadFile(s.LogFile)
+	if err != nil || !strings.Contains(string(b), "starting sh through /usr/bin/env LAUNCHED=yes\n") {
+		t.Errorf("log %q, %v: want its start line to name the launcher", b, err)
+	}
+	if forced, err := h.Stop(5 * time.Second); err != nil || forced || h.Alive() {
+		t.Errorf("Stop = %v, %v; alive %v", forced, err, h.Alive())
 	}
 }
 
