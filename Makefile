@@ -20,15 +20,16 @@ purge: build
 status: build
 	$(BIN) status
 
-## test: static checks, unit tests, the integration tests on a real network, then the README's
-## first journey on a network of its own (scripts/journey.sh --fresh)
+## test: static checks, unit tests, the integration tests on a real network, the README's
+## first journey on a network of its own (scripts/journey.sh --fresh), then the network across
+## hosts (test-hosts, which needs root: without it, run unit and integration)
 test: check fabric chromium
 	$(GO) test -race -count=1 -timeout 40m ./...
 	scripts/journey.sh --fresh
+	$(MAKE) test-hosts
 
 ## test-hosts: the network across four hosts made of Linux network namespaces, brought up,
-## through the README's first journey and down again (network/integration/hosts). Needs root,
-## so not part of test; CI runs it after test.
+## through the README's first journey and down again (network/integration/hosts). Needs root.
 test-hosts: fabric iproute2
 	$(GO) test -tags hosts -count=1 -timeout 20m -v ./network/integration/hosts/
 
