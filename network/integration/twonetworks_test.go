@@ -39,7 +39,7 @@ func TestTwoNetworksOnOneMachine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("up B: exit %d\n%s%s", exitOf(err), stdout, stderr)
 	}
-	if !strings.Contains(stdout, "no demo: the topology has no organisation anhui, wuhu, shanghai") {
+	if !strings.Contains(stdout, "no demo: the topology has no organisation hefei, wuhu, shanghai") {
 		t.Errorf("up B did not say it seeds no demo:\n%s", stdout)
 	}
 
