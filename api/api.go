@@ -64,6 +64,9 @@ const (
 	CodeUnavailable     = "UNAVAILABLE"
 	CodeConflict        = "CONFLICT"
 	CodeEndorsement     = "ENDORSEMENT_FAILED"
+	// CodeStorageFull (507) refuses a write while the gateway's cache disk
+	// is short of its reserve (its configuration's cacheMinFree).
+	CodeStorageFull = "STORAGE_FULL"
 )
 
 // Read is the answer to a read: the data and the block height it reflects.
