@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test test-caliper journey unit integration check fabric chromium wasm build clean
+.PHONY: up down purge status test test-faults test-caliper journey unit integration check fabric chromium wasm build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -20,11 +20,18 @@ purge: build
 status: build
 	$(BIN) status
 
-## test: static checks, unit tests, the integration tests on a real network, then the README's
-## first journey on a network of its own (scripts/journey.sh --fresh)
+## test: static checks, unit tests, the integration tests on a real network, the README's
+## first journey on a network of its own (scripts/journey.sh --fresh), then the fault suite
 test: check fabric chromium
 	$(GO) test -race -count=1 -timeout 40m ./...
 	scripts/journey.sh --fresh
+	$(MAKE) test-faults
+
+## test-faults: the fault suite (network/faults, build tag faults, ADR 39) on a network of five
+## orderers of its own: orderers, a peer, a gateway and the relay killed under load, a gateway's
+## cache disk filled; each one's figures are in its log. As root: it mounts a tmpfs.
+test-faults: fabric
+	$(GO) test -race -count=1 -tags faults -timeout 30m -v ./network/faults/
 
 ## journey: the README's first journey against the network `make up` runs
 journey: build
@@ -45,6 +52,7 @@ integration: fabric chromium
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags faults ./network/faults/
 	GOOS=js GOARCH=wasm $(GO) vet ./gateway/pages/wasm
 
 ## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once
