@@ -47,7 +47,7 @@ func TestAPeerKilledMidLoadCatchesUpToTheSameState(t *testing.T) {
 	})
 	rp.fault(r, injected{What: "SIGKILL, started again after 10 s", Node: node, DownSeconds: secs(down),
 		Recovery: "from its start to having every block Hefei's peer had when it started"}, at, started, caughtUp)
-	t.Logf("%s had the %d blocks it missed %s after its start", node, missed, caughtUp.Sub(started).Round(10*time.Millisecond))
+	t.Logf("%s reached height %d (Hefei's peer's when it started) %s after its start", node, missed, caughtUp.Sub(started).Round(10*time.Millisecond))
 	rep := r.wait(t)
 	state := sameState(t, env, "anhui")
 	rp.Checks["sameState"] = state
