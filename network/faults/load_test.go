@@ -40,7 +40,8 @@ type load struct {
 // the test does.
 func startLoad(t *testing.T, env *nettest.Env, l loadgen.Load, ops ...string) *load {
 	t.Helper()
-	short := strings.ToLower(strings.TrimPrefix(t.Name(), "Test"))
+	name := t.Name()
+	short := strings.ToLower(name[strings.LastIndexByte(name, '/')+1:])
 	short = short[:min(len(short), 8)]
 	r := &load{prefix: "fault-" + short + "-" + strconv.FormatInt(time.Now().UnixMilli(), 36), load: l, ops: ops, done: make(chan struct{})}
 	cfg := bench.Config{Home: env.Net.Home, Org: "hefei", Operations: ops, Load: l, Prefix: r.prefix,
