@@ -27,7 +27,7 @@ func gatewayKilledMidLoad(t *testing.T) {
 	rp := newReport("SIGKILL the gateway the load writes through (Hefei's), started again after 3 s", r)
 	r.running(t, 8*time.Second)
 	at := kill9(t, env, node)
-	time.Sleep(3 * time.Second)
+	time.Sleep(time.Until(at.Add(3 * time.Second)))
 	down := time.Since(at)
 	start(t, env, node)
 	back := r.resumed(t, at, time.Minute)

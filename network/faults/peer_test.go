@@ -26,7 +26,7 @@ func peerKilledMidLoad(t *testing.T) {
 	rp := newReport("SIGKILL a peer (Wuhu's) mid-load, started again after 10 s", r)
 	r.running(t, 6*time.Second)
 	at := kill9(t, env, node)
-	time.Sleep(10 * time.Second)
+	time.Sleep(time.Until(at.Add(10 * time.Second)))
 	missed := hefei.height(t)
 	down := time.Since(at)
 	start(t, env, node)

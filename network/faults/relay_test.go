@@ -39,7 +39,7 @@ func relayKilledMidBurst(t *testing.T) {
 	r.running(t, 10*time.Second)
 	at := kill9(t, env, node)
 	atKill := revisions(t, source, ids, true)
-	time.Sleep(5 * time.Second)
+	time.Sleep(time.Until(at.Add(5 * time.Second)))
 	down := time.Since(at)
 	start(t, env, node)
 	caughtUp := carried(t, target, atKill)
