@@ -139,15 +139,15 @@ func (s *Service) fail(op string, err error) *api.Error {
 var ErrStorageFull = api.Errorf(http.StatusInsufficientStorage, api.CodeStorageFull,
 	"the gateway's cache disk is full: it takes no writes until space is freed; reads answer from the cache as it stands")
 
-// writable refuses a write (fn) while the cache's disk is full: a
-// Service without a cache (Options.Store nil) takes every write.
+// writable refuses a write (fn) while the cache's disk is full (the
+// follower logs it, once): a Service without a cache (Options.Store nil)
+// takes every write.
 func (s *Service) writable(fn string) error {
 	if s.store == nil {
 		return nil
 	}
 	err := s.store.Space()
 	if errors.Is(err, cache.ErrDiskFull) {
-		s.log.Warn("write refused: the cache's disk is full", "op", fn, "err", err)
 		return ErrStorageFull
 	}
 	if err != nil {
