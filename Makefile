@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/wanledger
 
-.PHONY: up down purge status test test-hosts test-caliper journey unit integration check fabric chromium iproute2 wasm build clean
+.PHONY: up down purge status test test-faults test-hosts test-caliper journey unit integration check fabric chromium iproute2 wasm build clean
 
 ## up: build wanledger and the Fabric tools (cached), then bring the network up
 up: build
@@ -21,12 +21,20 @@ status: build
 	$(BIN) status
 
 ## test: static checks, unit tests, the integration tests on a real network, the README's
-## first journey on a network of its own (scripts/journey.sh --fresh), then the network across
-## hosts (test-hosts, which needs root: without it, run unit and integration)
+## first journey on a network of its own (scripts/journey.sh --fresh), the fault suite and the
+## network across hosts. As root: the fault suite mounts a tmpfs, the hosts are network
+## namespaces; without root, run unit and integration.
 test: check fabric chromium
 	$(GO) test -race -count=1 -timeout 40m ./...
 	scripts/journey.sh --fresh
+	$(MAKE) test-faults
 	$(MAKE) test-hosts
+
+## test-faults: the fault suite (network/faults, build tag faults, ADR 39) on a network of five
+## orderers of its own: orderers, a peer, a gateway and the relay killed under load, a gateway's
+## cache disk filled; each one's figures are in its log. As root: it mounts a tmpfs.
+test-faults: fabric
+	$(GO) test -race -count=1 -tags faults -timeout 30m -v ./network/faults/
 
 ## test-hosts: the network across four hosts made of Linux network namespaces, brought up,
 ## through the README's first journey and down again (network/integration/hosts). Needs root.
@@ -53,6 +61,7 @@ check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags hosts ./network/integration/hosts/
+	$(GO) vet -tags faults ./network/faults/
 	GOOS=js GOARCH=wasm $(GO) vet ./gateway/pages/wasm
 
 ## chromium: install Debian's chromium (and a Chinese font) for the browser tests, once

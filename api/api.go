@@ -67,6 +67,9 @@ const (
 	// CodeCrossOrigin refuses a call another site's page made with the
 	// browser's client certificate (mutual TLS).
 	CodeCrossOrigin = "CROSS_ORIGIN"
+	// CodeStorageFull (507) refuses a write while the gateway's cache disk
+	// is short of its reserve (its configuration's cacheMinFree).
+	CodeStorageFull = "STORAGE_FULL"
 )
 
 // Read is the answer to a read: the data and the block height it reflects.

@@ -83,7 +83,13 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler))
+	return newFixtureReserving(t, 0)
+}
+
+// newFixtureReserving is a fixture whose cache keeps reserve bytes free.
+func newFixtureReserving(t testing.TB, reserve uint64) *fixture {
+	t.Helper()
+	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), reserve)
 	if err != nil {
 		t.Fatal(err)
 	}

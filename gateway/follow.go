@@ -68,12 +68,39 @@ func (g *Gateway) followOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := g.store.ApplyBlock(b.GetHeader().GetNumber(), writes); err != nil {
+		if err := g.apply(ctx, b.GetHeader().GetNumber(), writes); err != nil {
 			return err
 		}
 		g.noteHeight()
 	}
 	return errors.New("block stream closed")
+}
+
+// diskFullRetry is how often the follower tries a block again while the
+// cache's disk is short of its reserve.
+const diskFullRetry = 500 * time.Millisecond
+
+// apply applies a block to the cache; while the cache's disk is full it
+// holds the block (and the stream behind it) and tries again, until the
+// disk has the reserve free or ctx ends.
+func (g *Gateway) apply(ctx context.Context, number uint64, writes []cache.Write) error {
+	for waited := false; ; waited = true {
+		_, err := g.store.ApplyBlock(number, writes)
+		if !errors.Is(err, cache.ErrDiskFull) {
+			if waited && err == nil {
+				g.log.Info("the cache's disk has its reserve again: applying blocks", "block", number)
+			}
+			return err
+		}
+		if !waited {
+			g.log.Error("the cache applies no block until space is freed; the API takes no writes meanwhile", "block", number, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(diskFullRetry):
+		}
+	}
 }
 
 // pollHeight asks the peer for its height every second.

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := cache.Open(cfg.DataDir, log.With("component", "cache"))
+	store, err := cache.Open(cfg.DataDir, log.With("component", "cache"), uint64(cfg.CacheMinFree))
 	if err != nil {
 		return err
 	}
@@ -259,11 +259,13 @@ func (g *Gateway) Handler() http.Handler {
 	return httpapi.RefuseUncleanPaths(mux)
 }
 
-// readyz answers 200 when the ledger answers and the cache has every block.
+// readyz answers 200 when the ledger answers, the cache has every block
+// and its disk has the reserve free.
 func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 	lag, stale := g.lag()
-	if stale || g.chain == nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "not ready", "cacheLagBlocks": lag, "stale": stale})
+	full := errors.Is(g.store.Space(), cache.ErrDiskFull)
+	if stale || full || g.chain == nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "not ready", "cacheLagBlocks": lag, "stale": stale, "cacheDiskFull": full})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "cacheLagBlocks": lag})

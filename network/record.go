@@ -83,6 +83,10 @@ type Settings struct {
 	// BasePortGiven says the base port was asked for (a flag), rather than
 	// left to the run directory or the default.
 	BasePortGiven bool
+	// Orderers, if not 0, is the number of orderers asked for (up
+	// --orderers): for a new run directory, the default topology
+	// WithOrderers; an existing one must have as many.
+	Orderers int
 	// Create lets a run directory without a network be made (up): it gets
 	// the default topology on BasePort.
 	Create bool
@@ -91,7 +95,8 @@ type Settings struct {
 // TopologyOf returns the topology a command acts on in the run directory
 // home: the one recorded there; for a new run directory, the default one if
 // s.Create, else ErrNoNetwork. A base port given that is not the recorded one
-// is a *MismatchError: it would name another network's ports.
+// is a *MismatchError: it would name another network's ports; so is a number
+// of orderers given that is not the recorded one.
 func TopologyOf(home string, s Settings) (Topology, error) {
 	rec, ok, err := RecordedTopology(home)
 	switch {
@@ -99,6 +104,8 @@ func TopologyOf(home string, s Settings) (Topology, error) {
 		return Topology{}, err
 	case ok && s.BasePortGiven && s.BasePort != rec.BasePort:
 		return Topology{}, &MismatchError{Home: home, Setting: "--base-port", Recorded: fmt.Sprint(rec.BasePort), Asked: fmt.Sprint(s.BasePort)}
+	case ok && s.Orderers != 0 && s.Orderers != len(rec.OrdererOrgs):
+		return Topology{}, &MismatchError{Home: home, Setting: "--orderers", Recorded: fmt.Sprint(len(rec.OrdererOrgs)), Asked: fmt.Sprint(s.Orderers)}
 	case ok:
 		return rec, nil
 	case !s.Create:
@@ -106,6 +113,9 @@ func TopologyOf(home string, s Settings) (Topology, error) {
 	}
 	t := Default()
 	t.BasePort = s.BasePort
+	if s.Orderers != 0 {
+		return t.WithOrderers(s.Orderers)
+	}
 	return t, nil
 }
 

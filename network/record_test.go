@@ -131,3 +131,28 @@ func TestUpRefusesAnotherTopologyOnARunDirectory(t *testing.T) {
 		t.Errorf("another topology: %v; want a topology MismatchError", err)
 	}
 }
+
+// up --orderers 5 makes a new run directory for five orderers; a run
+// directory of three refuses five, and says which it holds.
+func TestTopologyOfTakesANumberOfOrderersForANewRunDirectoryOnly(t *testing.T) {
+	empty := t.TempDir()
+	got, err := TopologyOf(empty, Settings{BasePort: 26000, Orderers: 5, Create: true})
+	if err != nil || len(got.OrdererOrgs) != 5 || got.BasePort != 26000 {
+		t.Fatalf("up --orderers 5 in an empty run directory: %+v, %v", got, err)
+	}
+	if _, err := TopologyOf(empty, Settings{BasePort: 26000, Orderers: 4, Create: true}); err == nil {
+		t.Error("four orderers were accepted")
+	}
+
+	home := t.TempDir()
+	b, _ := json.Marshal(Default())
+	writeRecord(t, home, b)
+	_, err = TopologyOf(home, Settings{BasePort: DefaultBasePort, Orderers: 5, Create: true})
+	var m *MismatchError
+	if !errors.As(err, &m) || m.Setting != "--orderers" || m.Recorded != "3" || m.Asked != "5" {
+		t.Errorf("five orderers asked of a run directory of three: %v; want a MismatchError 3/5", err)
+	}
+	if got, err := TopologyOf(home, Settings{BasePort: DefaultBasePort, Orderers: 3}); err != nil || len(got.OrdererOrgs) != 3 {
+		t.Errorf("three asked of three: %+v, %v", got.OrdererOrgs, err)
+	}
+}

@@ -30,7 +30,7 @@ func (o Org) Domain() string { return o.Name + "." + TLD }
 
 // OrdererOrg is an organisation that runs one Raft orderer.
 type OrdererOrg struct {
-	Name  string // short name of the province that runs it: "anhui"
+	Name  string // short name of the province or city that runs it: "anhui"
 	MSPID string // "AnhuiOrdererMSP"
 	Place Place
 	Host  string `json:",omitempty"` // as an Org's
@@ -80,7 +80,7 @@ var (
 
 // Default is the network of DESIGN §2: the province, two cities and the three
 // Yangtze River Delta partner provinces; three orderers run by three
-// different provinces.
+// different provinces (WithOrderers makes it five).
 func Default() Topology {
 	return Topology{
 		Orgs: []Org{
@@ -91,11 +91,7 @@ func Default() Topology {
 			{Name: "jiangsu", MSPID: "JiangsuMSP", Place: Place{"CN", "Jiangsu", "Nanjing"}, Province: "jiangsu", Prefix: "32"},
 			{Name: "zhejiang", MSPID: "ZhejiangMSP", Place: hangzhou, Province: "zhejiang", Prefix: "33"},
 		},
-		OrdererOrgs: []OrdererOrg{
-			{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei},
-			{Name: "shanghai", MSPID: "ShanghaiOrdererMSP", Place: shanghai},
-			{Name: "zhejiang", MSPID: "ZhejiangOrdererMSP", Place: hangzhou},
-		},
+		OrdererOrgs: ordererOrgs()[:DefaultOrderers],
 		Channels: []Channel{
 			{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}},
 			{Name: "delta", Members: []string{"anhui", "shanghai", "jiangsu", "zhejiang"}},
@@ -103,6 +99,38 @@ func Default() Topology {
 		BasePort:   DefaultBasePort,
 		TimeWindow: DefaultTimeWindow(),
 	}
+}
+
+// Numbers of orderers a topology may have: three by default, five to
+// survive two failed orderers at once (Raft's quorum is a majority).
+const (
+	DefaultOrderers = 3
+	MaxOrderers     = 5
+)
+
+// ordererOrgs are the organisations that may run an orderer, in the order
+// a topology takes them: Anhui, Shanghai and Zhejiang (the default three),
+// then Jiangsu and the city of Hefei. Of five, no province holds a Raft
+// quorum of three: Anhui's province and its capital hold two.
+func ordererOrgs() []OrdererOrg {
+	return []OrdererOrg{
+		{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei},
+		{Name: "shanghai", MSPID: "ShanghaiOrdererMSP", Place: shanghai},
+		{Name: "zhejiang", MSPID: "ZhejiangOrdererMSP", Place: hangzhou},
+		{Name: "jiangsu", MSPID: "JiangsuOrdererMSP", Place: Place{"CN", "Jiangsu", "Nanjing"}},
+		{Name: "hefei", MSPID: "HefeiOrdererMSP", Place: hefei},
+	}
+}
+
+// WithOrderers returns the topology with n orderers, DefaultOrderers or
+// MaxOrderers: the first n of the organisations that may run one. Every
+// node's ports follow from its position, so they all move with n.
+func (t Topology) WithOrderers(n int) (Topology, error) {
+	if n != DefaultOrderers && n != MaxOrderers {
+		return t, fmt.Errorf("%d orderers: want %d or %d", n, DefaultOrderers, MaxOrderers)
+	}
+	t.OrdererOrgs = ordererOrgs()[:n]
+	return t, nil
 }
 
 // Validate rejects a topology that cannot run.

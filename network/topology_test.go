@@ -122,3 +122,41 @@ func TestOnlyAnOrganisationOnTwoChannelsRunsARelay(t *testing.T) {
 		t.Errorf("relays = %v, want relay.anhui only", relays)
 	}
 }
+
+// Five orderers are run by five organisations, the default three first;
+// no province (by its places' province) runs a Raft quorum of them.
+func TestFiveOrderersAreRunByFiveOrganisationsWithoutAProvinceQuorum(t *testing.T) {
+	topo, err := Default().WithOrderers(MaxOrderers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := topo.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	orderers := topo.NodesOf(KindOrderer)
+	if len(orderers) != 5 {
+		t.Fatalf("%d orderers, want 5", len(orderers))
+	}
+	for i, o := range Default().OrdererOrgs {
+		if topo.OrdererOrgs[i] != o {
+			t.Errorf("orderer %d is %+v, want the default's %+v", i, topo.OrdererOrgs[i], o)
+		}
+	}
+	byProvince := map[string]int{}
+	for _, o := range topo.OrdererOrgs {
+		byProvince[o.Place.Province]++
+	}
+	for p, n := range byProvince {
+		if n > len(orderers)/2 {
+			t.Errorf("%s runs %d of %d orderers, a quorum", p, n, len(orderers))
+		}
+	}
+	if got := topo.Peer("hefei").ListenAddr(); got != "127.0.0.1:17060" {
+		t.Errorf("Hefei's peer listens on %s with five orderers, want the block after them", got)
+	}
+	for _, n := range []int{0, 1, 2, 4, 6} {
+		if _, err := Default().WithOrderers(n); err == nil {
+			t.Errorf("WithOrderers(%d) accepted", n)
+		}
+	}
+}

@@ -24,6 +24,8 @@ type networkOptions struct {
 	// window is the proposal time window; only up sets it, the other
 	// commands start no peer.
 	window *network.TimeWindow
+	// orderers is up's --orderers (0 for the other commands).
+	orderers int
 }
 
 func (o *networkOptions) register(root *cobra.Command) {
@@ -51,7 +53,7 @@ func (o *networkOptions) resolve(create bool) (string, network.Topology, error) 
 		return "", network.Topology{}, err
 	}
 	given := o.basePortFlag != nil && o.basePortFlag.Changed
-	topo, err := network.TopologyOf(home, network.Settings{BasePort: o.basePort, BasePortGiven: given, Create: create})
+	topo, err := network.TopologyOf(home, network.Settings{BasePort: o.basePort, BasePortGiven: given, Orderers: o.orderers, Create: create})
 	var mismatch *network.MismatchError
 	if errors.As(err, &mismatch) {
 		err = usageErr(err)
@@ -98,6 +100,11 @@ func newUp(o *networkOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.window = &win
+			if !cmd.Flags().Changed("orderers") {
+				o.orderers = 0 // the run directory's own, or the default
+			} else if _, err := network.Default().WithOrderers(o.orderers); err != nil {
+				return usagef("--orderers: %v", err)
+			}
 			nw, err := o.open(cmd, true)
 			if err != nil {
 				return err
@@ -112,6 +119,8 @@ func newUp(o *networkOptions) *cobra.Command {
 	}
 	c.Flags().BoolVar(&prepare, "prepare", false,
 		"only write every file the nodes read (crypto material, genesis blocks, keys, each node's configuration) and start nothing: what to copy to each host of a network across machines")
+	c.Flags().IntVar(&o.orderers, "orderers", network.DefaultOrderers, fmt.Sprintf(
+		"Raft orderers of a new run directory, %d or %d (an existing one keeps its own; another number is an error)", network.DefaultOrderers, network.MaxOrderers))
 	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,
 		"peers refuse a proposal, and orderers its transaction, whose timestamp is further behind their clock than this (1s to 1h)")
 	c.Flags().DurationVar(&win.Future, "proposal-future-window", win.Future,

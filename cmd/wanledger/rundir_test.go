@@ -98,3 +98,18 @@ func runRoot(args ...string) error {
 	root.SetArgs(args)
 	return root.Execute()
 }
+
+// up --orderers takes 3 or 5 (anything else is a usage error), and a run
+// directory made for three refuses five, naming both, before anything is
+// started or built.
+func TestUpRefusesAnotherNumberOfOrderers(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	err := runRoot("up", "--home", home, "--orderers", "5")
+	if exitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), "--orderers 3, not 5") {
+		t.Errorf("up --orderers 5 on a run directory of three: exit %d, %v; want a usage error naming both", exitCode(err), err)
+	}
+	err = runRoot("up", "--home", t.TempDir(), "--orderers", "4")
+	if exitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), "want 3 or 5") {
+		t.Errorf("up --orderers 4: exit %d, %v; want a usage error", exitCode(err), err)
+	}
+}

@@ -22,20 +22,24 @@ import (
 
 // Store is the cache.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
-	dec decoded
+	db      *badger.DB
+	log     *slog.Logger
+	dec     decoded
+	dir     string
+	reserve uint64 // bytes its filesystem keeps free (space.go)
 }
 
-// Open opens (or creates) the cache in dir. A cache written in another
-// format (an older version's) is emptied, to be rebuilt from block 0.
-func Open(dir string, log *slog.Logger) (*Store, error) {
+// Open opens (or creates) the cache in dir, which applies blocks only
+// while its filesystem has reserve bytes free (Space; 0: no reserve). A
+// cache written in another format (an older version's) is emptied, to be
+// rebuilt from block 0.
+func Open(dir string, log *slog.Logger, reserve uint64) (*Store, error) {
 	opts := badger.DefaultOptions(dir).WithLogger(badgerLogger{log}).WithLoggingLevel(badger.WARNING)
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, log: log, dir: dir, reserve: reserve}
 	s.dec.init()
 	err = s.checkFormat()
 	if err == nil {
@@ -98,8 +102,12 @@ func (s *Store) Height() (uint64, error) { return s.dec.now().height, nil }
 
 // ApplyBlock applies a block's writes (BlockWrites) and moves the height
 // past it, in one transaction. A block below the height was applied already
-// and is skipped; one beyond it is refused.
+// and is skipped; one beyond it is refused; none is applied while the disk
+// is short of the reserve (Space: a *DiskFullError).
 func (s *Store) ApplyBlock(number uint64, writes []Write) (applied bool, err error) {
+	if err := s.Space(); err != nil {
+		return false, err
+	}
 	err = s.db.Update(func(txn *badger.Txn) error {
 		h, err := heightIn(txn)
 		if err != nil {

@@ -18,7 +18,7 @@ import (
 
 func open(t testing.TB, dir string) *Store {
 	t.Helper()
-	s, err := Open(dir, slog.New(slog.DiscardHandler))
+	s, err := Open(dir, slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,11 @@ type Config struct {
 	Identities []Identity `json:"identities"`
 	KeysFile   string     `json:"keysFile"` // API keys, hashed
 	DataDir    string     `json:"dataDir"`  // Badger cache
+	// CacheMinFree is the space, in bytes, that dataDir's filesystem keeps
+	// free: with less, the cache applies no block and the API takes no
+	// write (507 STORAGE_FULL) until there is again (cache.ErrDiskFull).
+	// DefaultCacheMinFree if 0; at least MinCacheMinFree.
+	CacheMinFree int64 `json:"cacheMinFree,omitempty"`
 	// MaxStaleness is how long the cache may go without confirming it has
 	// every block before answers say they are stale.
 	MaxStaleness Duration `json:"maxStaleness"`
@@ -64,6 +69,15 @@ type Config struct {
 const (
 	DefaultBodyBudget = 32 << 20
 	MinBodyBudget     = 1 << 20
+)
+
+// Bounds of CacheMinFree. The default holds what Badger, with the
+// cache's options (its defaults: 64 MiB memtables, five level-0 tables),
+// may write after the last block applied: a memtable flush and the
+// compaction it may start.
+const (
+	DefaultCacheMinFree = 256 << 20
+	MinCacheMinFree     = 1 << 20
 )
 
 // Timeouts of a gateway. A zero field takes its default (DefaultTimeouts).
@@ -211,6 +225,12 @@ func (c *Config) validate() error {
 	}
 	if c.BodyBudget < MinBodyBudget {
 		errs = append(errs, fmt.Errorf("bodyBudget is %d bytes; it must be at least %d", c.BodyBudget, MinBodyBudget))
+	}
+	if c.CacheMinFree == 0 {
+		c.CacheMinFree = DefaultCacheMinFree
+	}
+	if c.CacheMinFree < MinCacheMinFree {
+		errs = append(errs, fmt.Errorf("cacheMinFree is %d bytes; it must be at least %d", c.CacheMinFree, MinCacheMinFree))
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Listen

@@ -60,6 +60,21 @@ func TestBodyBudgetDefaultsAndIsBounded(t *testing.T) {
 	}
 }
 
+func TestCacheMinFreeDefaultsAndIsBounded(t *testing.T) {
+	c, err := LoadConfig(write(t, `{`+base+`}`))
+	if err != nil || c.CacheMinFree != DefaultCacheMinFree {
+		t.Errorf("cacheMinFree %d, %v; want the default", c.CacheMinFree, err)
+	}
+	if c, err := LoadConfig(write(t, `{`+base+`,"cacheMinFree":16777216}`)); err != nil || c.CacheMinFree != 16<<20 {
+		t.Errorf("cacheMinFree of 16 MiB: %v", err)
+	}
+	for _, v := range []string{"1000", "-1"} {
+		if _, err := LoadConfig(write(t, `{`+base+`,"cacheMinFree":`+v+`}`)); err == nil || !strings.Contains(err.Error(), "cacheMinFree") {
+			t.Errorf("cacheMinFree %s: %v; want an error naming it", v, err)
+		}
+	}
+}
+
 func TestFetchResumeWaitDefaultsAndIsBounded(t *testing.T) {
 	c, err := LoadConfig(write(t, `{`+base+`}`))
 	if err != nil {

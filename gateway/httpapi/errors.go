@@ -195,7 +195,7 @@ func describeErrors(doc *huma.OpenAPI) {
 			if op == nil {
 				continue
 			}
-			op.Responses["default"] = answer("the ledger or the gateway failed (5XX): UNAVAILABLE, ENDORSEMENT_FAILED, INTERNAL")
+			op.Responses["default"] = answer("the ledger or the gateway failed (5XX): UNAVAILABLE, ENDORSEMENT_FAILED, INTERNAL, or STORAGE_FULL (507: a write while the cache's disk is full)")
 			op.Responses["400"] = answer("BAD_REQUEST: the request is malformed or fails its schema; the message names at most three locations")
 			op.Responses["401"] = answer("UNAUTHENTICATED: no API key, or one that is not valid")
 			op.Responses["403"] = answer("FORBIDDEN: the key lacks the operation's role, or the ledger refused the identity; CROSS_ORIGIN: another site's page sent it with a browser's client certificate")

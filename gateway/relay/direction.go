@@ -120,6 +120,7 @@ func (d *direction) follow(ctx context.Context) error {
 		return err
 	}
 	p := &pending{next: start}
+	var since time.Time // when the oldest pending change was read
 	for {
 		var b *common.Block
 		var ok bool
@@ -133,11 +134,11 @@ func (d *direction) follow(ctx context.Context) error {
 			select {
 			case b, ok = <-blocks:
 			default:
-				if b, ok = d.behind(ctx, p, blocks); b == nil && ok {
+				if b, ok = d.behind(ctx, p, blocks, since); b == nil && ok {
 					if err := d.flush(ctx, p); err != nil {
 						return err
 					}
-					start = p.next
+					start, since = p.next, time.Time{}
 					continue
 				}
 			}
@@ -149,34 +150,49 @@ func (d *direction) follow(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if len(p.changes) == 0 && len(cs) > 0 {
+			since = time.Now()
+		}
 		p.add(b.GetHeader().GetNumber(), cs)
 		d.noteInFlight(p.oldest())
-		if len(p.changes) >= d.cfg.BatchSize {
+		if len(p.changes) >= d.cfg.BatchSize || len(p.changes) > 0 && time.Since(since) >= maxHold {
 			if err := d.flush(ctx, p); err != nil {
 				return err
 			}
-			start = p.next
+			start, since = p.next, time.Time{}
 		}
 	}
 }
 
-// behindWait bounds the wait for a block the source is known to hold.
-const behindWait = 2 * time.Second
+// behindWait bounds the wait for a block the source is known to hold, and
+// maxHold the time a change read waits for later blocks to join its
+// import: under a steady load on fewer records than BatchSize, the source
+// is always ahead and a batch never fills, so without it nothing would be
+// imported until the load stopped.
+const (
+	behindWait = 2 * time.Second
+	maxHold    = 2 * time.Second
+)
 
 // behind takes the next block when the source's height, as last polled,
 // says it holds blocks not read yet: under load, changes of many blocks
 // then go in one import instead of one per block, so the relay keeps up.
 // It returns no block (and ok) when the pending changes should be
-// flushed now: the source holds no more, BatchSize is near, or the block
-// is not there within behindWait.
-func (d *direction) behind(ctx context.Context, p *pending, blocks <-chan *common.Block) (*common.Block, bool) {
+// flushed now: the source holds no more, BatchSize is near, the oldest
+// (read at since, if any) has waited maxHold, or the block is not there
+// within behindWait.
+func (d *direction) behind(ctx context.Context, p *pending, blocks <-chan *common.Block, since time.Time) (*common.Block, bool) {
 	d.mu.Lock()
 	height := d.st.SourceHeight
 	d.mu.Unlock()
-	if p.next >= height || len(p.changes) >= d.cfg.BatchSize {
+	wait := behindWait
+	if !since.IsZero() {
+		wait = min(wait, maxHold-time.Since(since))
+	}
+	if p.next >= height || len(p.changes) >= d.cfg.BatchSize || wait <= 0 {
 		return nil, true
 	}
-	t := time.NewTimer(behindWait)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case b, ok := <-blocks:

@@ -15,13 +15,17 @@ type BaselineLedger interface {
 }
 
 // BaselineWrite writes one key of the baseline chaincode as identity who,
-// blind, and waits for its commit (ADR 31). A ledger that writes no
-// baseline answers 404 NOT_FOUND.
+// blind, and waits for its commit (ADR 31), unless the cache's disk is
+// full, like every write. A ledger that writes no baseline answers 404
+// NOT_FOUND.
 func (s *Service) BaselineWrite(ctx context.Context, who string, r api.BaselineWriteRequest) (api.Tx[api.BaselineWrite], error) {
 	var t api.Tx[api.BaselineWrite]
 	b, ok := s.ledger.(BaselineLedger)
 	if !ok {
 		return t, ErrNoBaseline
+	}
+	if err := s.writable(record.BaselinePut); err != nil {
+		return t, err
 	}
 	res, err := b.BaselineWrite(ctx, who, r.Key, r.Value)
 	if err != nil {

@@ -53,7 +53,7 @@ const (
 // Options are a service's parts.
 type Options struct {
 	Ledger Ledger
-	Store  *cache.Store
+	Store  *cache.Store // nil: no cache (a test that only writes)
 	Clock  Clock
 	// Verifier judges verifications; one per gateway, for its seal memo.
 	Verifier *verifier.Verifier
@@ -132,6 +132,30 @@ func (s *Service) fail(op string, err error) *api.Error {
 	return ae
 }
 
+// ErrStorageFull answers a write while the cache's disk is short of its
+// reserve (cache.ErrDiskFull): the cache would not take in what the write
+// commits, so the gateway takes none until space is freed; reads are
+// answered from the cache as it stands, stale after maxStaleness.
+var ErrStorageFull = api.Errorf(http.StatusInsufficientStorage, api.CodeStorageFull,
+	"the gateway's cache disk is full: it takes no writes until space is freed; reads answer from the cache as it stands")
+
+// writable refuses a write (fn) while the cache's disk is full (the
+// follower logs it, once): a Service without a cache (Options.Store nil)
+// takes every write.
+func (s *Service) writable(fn string) error {
+	if s.store == nil {
+		return nil
+	}
+	err := s.store.Space()
+	if errors.Is(err, cache.ErrDiskFull) {
+		return ErrStorageFull
+	}
+	if err != nil {
+		return s.fail(fn, err)
+	}
+	return nil
+}
+
 // badRequest is a 400 BAD_REQUEST answer.
 func badRequest(format string, args ...any) *api.Error {
 	return api.Errorf(http.StatusBadRequest, api.CodeBadRequest, format, args...)
@@ -156,9 +180,13 @@ func evaluate[T any](ctx context.Context, s *Service, who, contract, fn string, 
 	return r, nil
 }
 
-// submit runs a transaction as identity who and waits for its commit.
+// submit runs a transaction as identity who and waits for its commit,
+// unless the cache's disk is full (writable).
 func submit[T any](ctx context.Context, s *Service, who, contract, fn string, args ...string) (api.Tx[T], error) {
 	var t api.Tx[T]
+	if err := s.writable(fn); err != nil {
+		return t, err
+	}
 	res, err := s.ledger.Submit(ctx, who, contract, fn, args...)
 	if err != nil {
 		return t, s.fail(fn, err)

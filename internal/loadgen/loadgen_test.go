@@ -156,7 +156,8 @@ type coded string
 func (c coded) Error() string { return string(c) + ": refused" }
 
 // Failures count by their code, preparations that failed too; only the
-// succeeded requests count items and acknowledged writes.
+// succeeded requests count items and acknowledged writes. Observe is told
+// of every request, with its code and acknowledged writes.
 func TestFailuresAreCountedByCode(t *testing.T) {
 	op := failingOp{testOp{items: 2, do: func(_ context.Context, i int) ([]Ack, error) {
 		if i%3 == 0 {
@@ -171,7 +172,22 @@ func TestFailuresAreCountedByCode(t *testing.T) {
 		}
 		return "OTHER"
 	}
-	res := Run(t.Context(), Load{Clients: 3, Duration: time.Hour, Requests: 30, Timeout: time.Minute}, op, Options{CodeOf: codeOf})
+	var mu sync.Mutex
+	observed := map[string]int{}
+	observedAcks := 0
+	observe := func(o Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		if (o.Err == nil) != (o.Code == "") || o.Answered.Before(o.Sent) {
+			t.Errorf("outcome %+v", o)
+		}
+		observed[o.Code]++
+		observedAcks += len(o.Acks)
+	}
+	res := Run(t.Context(), Load{Clients: 3, Duration: time.Hour, Requests: 30, Timeout: time.Minute}, op, Options{CodeOf: codeOf, Observe: observe})
+	if observed["CONFLICT"] != 10 || observed["OTHER"] != 4 || observed[""] != 16 || observedAcks != 32 {
+		t.Errorf("observed %v and %d acks; want each request told once, with its code and acks", observed, observedAcks)
+	}
 	// i in 0..29: 10 multiples of 3 refused; of the rest, 1 of 5 (5, 25,
 	// …: i%5 == 0 and i%3 != 0 → 5, 10, 20, 25) fails to prepare.
 	want := map[string]int{"CONFLICT": 10, "OTHER": 4}

@@ -55,6 +55,21 @@ type Options struct {
 	Clock Clock
 	// Producers is how many goroutines prepare requests; 0: 4.
 	Producers int
+	// Observe, if not nil, is told of each request as it ends, answered or
+	// failed, from the goroutine that sent it (so it must be safe for
+	// concurrent use, and quick). A request interrupted by ctx's end is
+	// not told.
+	Observe func(Outcome)
+}
+
+// Outcome is one request's end: when it was sent and answered, the writes
+// it acknowledged, and its failure (Err nil if it succeeded) with its code.
+// A request whose preparation failed was sent and answered at once.
+type Outcome struct {
+	Sent, Answered time.Time
+	Acks           []Ack
+	Err            error
+	Code           string
 }
 
 // prepared is a request made ready by a producer.
@@ -186,12 +201,14 @@ func (r *runner) send(ctx context.Context, due time.Time) {
 		return
 	}
 	if p.err != nil {
-		r.rec.failed(r.o.CodeOf(p.err), p.err)
+		now := r.o.Clock.Now()
+		r.fail(Outcome{Sent: now, Answered: now, Err: p.err})
 		return
 	}
+	sent := r.o.Clock.Now()
 	from := due
 	if from.IsZero() {
-		from = r.o.Clock.Now()
+		from = sent
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.load.Timeout)
 	acks, err := p.call(cctx)
@@ -206,8 +223,20 @@ func (r *runner) send(ctx context.Context, due time.Time) {
 	}
 	r.mu.Unlock()
 	if err != nil {
-		r.rec.failed(r.o.CodeOf(err), err)
+		r.fail(Outcome{Sent: sent, Answered: now, Err: err})
 		return
 	}
 	r.rec.succeeded(now.Sub(from), r.op.Items(), acks)
+	if r.o.Observe != nil {
+		r.o.Observe(Outcome{Sent: sent, Answered: now, Acks: acks})
+	}
+}
+
+// fail records a failed request by its code and tells Observe.
+func (r *runner) fail(o Outcome) {
+	o.Code = r.o.CodeOf(o.Err)
+	r.rec.failed(o.Code, o.Err)
+	if r.o.Observe != nil {
+		r.o.Observe(o)
+	}
 }

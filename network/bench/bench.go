@@ -48,6 +48,10 @@ type Config struct {
 	RelayLag func(context.Context) (uint64, error)
 	// Progress receives a line as each step starts and ends.
 	Progress io.Writer
+	// Observe, if not nil, is told of each timed request of an operation
+	// as it ends (loadgen.Options.Observe), for a caller that acts while
+	// the load runs, as the fault tests do.
+	Observe func(operation string, o loadgen.Outcome)
 }
 
 // ErrUsage marks a configuration that cannot run.
@@ -125,7 +129,11 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 			return rep, err
 		}
 		fmt.Fprintf(c.Progress, "==> %s: %s\n", name, c.Load)
-		res := loadgen.Run(ctx, c.Load, op, loadgen.Options{CodeOf: CodeOf, Producers: op.producers})
+		opts := loadgen.Options{CodeOf: CodeOf, Producers: op.producers}
+		if c.Observe != nil {
+			opts.Observe = func(o loadgen.Outcome) { c.Observe(name, o) }
+		}
+		res := loadgen.Run(ctx, c.Load, op, opts)
 		rep.add(name, res)
 		fmt.Fprintf(c.Progress, "    %d requests, %.1f %s/s, p99 %.1f ms, %d failed\n", res.Requests, res.ItemsPerSecond(), operations[name].unit, res.Latency.P99, res.Failed)
 		if ctx.Err() != nil {

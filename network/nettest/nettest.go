@@ -47,14 +47,24 @@ func Get(tb testing.TB) *Env {
 	return shared
 }
 
-// Main starts the network, runs the tests, stops the network and checks that
-// no process it started is left. It does not return.
-func Main(m *testing.M) {
-	os.Exit(run(m))
+// Option changes the topology of the network Main starts.
+type Option func(network.Topology) (network.Topology, error)
+
+// Orderers starts the network with n Raft orderers (3 or 5) instead of the
+// default topology's three.
+func Orderers(n int) Option {
+	return func(t network.Topology) (network.Topology, error) { return t.WithOrderers(n) }
 }
 
-func run(m *testing.M) int {
-	env, err := start()
+// Main starts the network (the default topology, changed by opts), runs
+// the tests, stops the network and checks that no process it started is
+// left. It does not return.
+func Main(m *testing.M, opts ...Option) {
+	os.Exit(run(m, opts))
+}
+
+func run(m *testing.M, opts []Option) int {
+	env, err := start(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nettest: start network:", err)
 		if env != nil {
@@ -81,7 +91,7 @@ func run(m *testing.M) int {
 // future side is the default).
 const PastWindow = time.Minute
 
-func start() (*Env, error) {
+func start(opts []Option) (*Env, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "wanledger-it-")
@@ -98,6 +108,11 @@ func start() (*Env, error) {
 		return nil, err
 	}
 	topo := network.Default()
+	for _, o := range opts {
+		if topo, err = o(topo); err != nil {
+			return nil, err
+		}
+	}
 	// A past window of a minute keeps the tests that hold a transaction
 	// beyond it short.
 	topo.TimeWindow.Past = PastWindow
