@@ -21,8 +21,10 @@ import (
 	"embed"
 	"encoding/json"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/wanledger/wanledger/api/record"
@@ -89,8 +91,13 @@ func New(log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// /ui/assets/X is assets/X of files; ServeHTTP hands it nothing else.
-	return &Handler{tmpl: parsed, assets: http.StripPrefix("/ui", http.FileServerFS(files)), log: log}
+	// /ui/assets/X is X of the assets directory, and nothing outside it
+	// (not the templates) whatever the path's dot segments.
+	assets, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err) // the directory is embedded: this cannot fail
+	}
+	return &Handler{tmpl: parsed, assets: http.StripPrefix("/ui/assets", http.FileServerFS(assets)), log: log}
 }
 
 func templates() []string {
@@ -119,13 +126,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == wasmPath:
 		serveWASM(w, r)
-	case strings.HasPrefix(p, "/ui/assets/") && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".wasm.gz"):
+	case strings.HasPrefix(p, "/ui/assets/") && path.Clean(p) == p && !strings.HasSuffix(p, ".wasm.gz"):
 		w.Header().Set("Cache-Control", "no-cache")
 		h.assets.ServeHTTP(w, r)
 	case p == "/ui/qr.svg":
 		serveQR(w, r)
 	case p == "/":
 		h.render(w, r, "index.html", "index.title")
+	case p == "/ui/":
+		http.Redirect(w, r, "/", http.StatusFound)
 	default:
 		for _, pg := range Pages {
 			if p == pg.Path {

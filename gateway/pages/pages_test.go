@@ -229,10 +229,17 @@ func TestTheRefusalsExplainedAreTheAPIs(t *testing.T) {
 	}
 }
 
-// Other paths are 404, other methods 405, both short texts.
+// Other paths are 404, other methods 405, both short texts; /ui/ is the
+// index's. No path under /ui/assets/ reaches outside the assets, however
+// its dot segments are escaped.
 func TestOtherPathsAndMethodsAreRefused(t *testing.T) {
 	mux := newMux(t)
-	for _, path := range []string{"/ui", "/ui/", "/ui/verify/", "/ui/Verify", "/ui/assets/", "/ui/assets/nothing.js", "/ui/pages.go", "/ui/templates/layout.html", "/index.html"} {
+	if res := get(t, mux, "/ui/", nil); res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/" {
+		t.Errorf("/ui/: %d %s, want a redirect to the index", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, path := range []string{"/ui", "/ui/verify/",
+		"/ui/assets/%2e%2e/templates/verify.html", "/ui/assets/..%2ftemplates/layout.html", "/ui/assets/%2E%2E%2Ftemplates%2Flayout.html",
+		"/ui/assets/wasm/..%2f..%2ftemplates/layout.html", "/ui/Verify", "/ui/assets/", "/ui/assets/nothing.js", "/ui/pages.go", "/ui/templates/layout.html", "/index.html"} {
 		res := get(t, mux, path, nil)
 		if path == "/ui" || path == "/index.html" { // not the pages' routes
 			if res.StatusCode == http.StatusOK {
