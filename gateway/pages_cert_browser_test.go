@@ -85,7 +85,7 @@ func newMTLSGateway(t *testing.T) *mtlsGateway {
 // entry with the organisation's MSP ID, even one with no role; a write a
 // browser says another site made with the certificate is refused
 // CROSS_ORIGIN before the role is checked, while the same call without a
-// browser's headers reaches the role check.
+// browser's headers reaches the role check; so is a read.
 func TestACertificateSeesItselfAndAnotherSiteCannotUseIt(t *testing.T) {
 	m := newMTLSGateway(t)
 	for _, c := range []struct {
@@ -120,6 +120,25 @@ func TestACertificateSeesItselfAndAnotherSiteCannotUseIt(t *testing.T) {
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusForbidden || e.Code != c.code {
 			t.Errorf("a revocation sent %q: %d %+v %v", c.site, resp.StatusCode, e, err)
+		}
+	}
+	// A read another site asks for is refused too, before it is built;
+	// every answer is kept out of caches.
+	for _, c := range []struct {
+		site string
+		code int
+	}{{"cross-site", http.StatusForbidden}, {"same-site", http.StatusForbidden}, {"none", http.StatusOK}, {"same-origin", http.StatusOK}, {"", http.StatusOK}} {
+		req, _ := http.NewRequest(http.MethodGet, m.url+"/v1/keys/self", nil)
+		if c.site != "" {
+			req.Header.Set("Sec-Fetch-Site", c.site)
+		}
+		resp, err := m.client(m.auditor).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.code || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("a read sent %q: %d %q %q, want %d, no-store, nosniff", c.site, resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("X-Content-Type-Options"), c.code)
 		}
 	}
 }

@@ -27,6 +27,11 @@ type keyContext struct{}
 // clients that are not browsers send neither header and pass.
 func (a *API) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Answers are for the caller alone: no cache keeps them (a report a
+		// browser opened would otherwise stay in its disk cache), and no
+		// browser reads them as anything but their Content-Type.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if keyless(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
@@ -46,7 +51,7 @@ func (a *API) keyOf(r *http.Request) (keys.APIKey, *api.Error) {
 		if err != nil {
 			return key, api.Errorf(http.StatusUnauthorized, api.CodeUnauthenticated, "the client certificate is bound to no key")
 		}
-		if err := a.crossSite.Check(r); err != nil {
+		if err := a.crossSite.Check(r); err != nil || crossSiteRead(r) {
 			return keys.APIKey{}, api.Errorf(http.StatusForbidden, api.CodeCrossOrigin, "a call another site makes with this browser's client certificate is refused")
 		}
 		return key, nil
@@ -73,4 +78,15 @@ func (a *API) requireRoles(roles []string) func(huma.Context, func(huma.Context)
 		}
 		next(ctx)
 	}
+}
+
+// crossSiteRead reports whether a browser says another site made r, of
+// any method (Fetch Metadata, W3C): such a read cannot be answered to
+// that site, but would still make the gateway build it (a signed audit
+// report, a snapshot). http.CrossOriginProtection checks only writes.
+// A request without the header (not a browser's) or a navigation the user
+// typed ("none") is the caller's own.
+func crossSiteRead(r *http.Request) bool {
+	s := r.Header.Get("Sec-Fetch-Site")
+	return s != "" && s != "same-origin" && s != "none"
 }
