@@ -9,13 +9,30 @@ function decodeImage(canvas) {
   return code && code.data ? code.data : null;
 }
 
-/** decodePicture is the text of the QR code in a picture file, or null. */
+/**
+ * maxSide is the longest side, in pixels, a picture is read at: a QR code
+ * that fills a fair part of a picture stays readable, and a phone's photo
+ * (4000 pixels and more) no longer holds the page for many seconds.
+ */
+const maxSide = 1600;
+
+/**
+ * decodePicture is the text of the QR code in a picture file, or null (none
+ * found, or not a picture the browser decodes). The picture is decoded off
+ * the page's thread and read at most maxSide pixels on its longest side.
+ */
 export async function decodePicture(file) {
-  const bitmap = await createImageBitmap(file);
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return null;
+  }
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  canvas.getContext('2d').drawImage(bitmap, 0, 0);
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   return decodeImage(canvas);
 }
