@@ -161,11 +161,31 @@ func ensureKeyFile(path string) (*gm.PrivateKey, error) {
 	return key, err
 }
 
+// demoOrgs are the organisations the demo acts as: the province, the
+// agency's city, the verifier and the verifier across provinces.
+var demoOrgs = []string{DemoProvince, DemoIssuerOrg, DemoVerifierOrg, demoCrossVerifierOrg}
+
+// missingDemoOrgs lists the demo's organisations the topology lacks.
+func (t Topology) missingDemoOrgs() []string {
+	var missing []string
+	for _, o := range demoOrgs {
+		if _, ok := t.Org(o); !ok {
+			missing = append(missing, o)
+		}
+	}
+	return missing
+}
+
 // SeedDemo seeds the demo through the gateways' HTTP API, each step as the
 // organisation whose job it is, with the run directory's demo keys; it
 // skips what the ledger and the run directory hold already, and reports
-// whether it changed anything. The gateways must be up.
+// whether it changed anything. The gateways must be up. A topology without
+// the demo's organisations gets no demo: SeedDemo says so and does nothing.
 func (nw *Network) SeedDemo(ctx context.Context) (bool, error) {
+	if missing := nw.Topo.missingDemoOrgs(); len(missing) > 0 {
+		nw.detail("no demo: the topology has no organisation %s", strings.Join(missing, ", "))
+		return false, nil
+	}
 	seal, holder, salt, err := nw.Home.demoFiles()
 	if err != nil {
 		return false, err
@@ -190,8 +210,11 @@ func (nw *Network) SeedDemo(ctx context.Context) (bool, error) {
 	return changed, nil
 }
 
-// printDemo says what the demo is and where its files are.
+// printDemo says what the demo is and where its files are, if there is one.
 func (nw *Network) printDemo() {
+	if len(nw.Topo.missingDemoOrgs()) > 0 {
+		return
+	}
 	h := nw.Home
 	wd, _ := os.Getwd()
 	rel := func(p string) string { // relative to the working directory if under it

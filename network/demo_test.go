@@ -1,12 +1,14 @@
 package network
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/network/fabricbin"
 )
 
 // The demo's local secrets are made once, secret, and read back unchanged.
@@ -57,5 +59,37 @@ func TestTheDemoGrantMustCoverTheLicencesFromTheirStart(t *testing.T) {
 		if got := demoGrantIn([]*record.Accreditation{c.g}); got != c.want {
 			t.Errorf("grant %+v: %v, want %v", c.g, got, c.want)
 		}
+	}
+}
+
+// A topology without the demo's organisations (here Hefei alone) gets no
+// demo: seeding says which are missing and makes nothing, not even the
+// demo's files, and up prints no demo.
+func TestATopologyWithoutTheDemosOrganisationsGetsNoDemo(t *testing.T) {
+	topo := Topology{
+		Orgs:        []Org{{Name: "hefei", MSPID: "HefeiMSP", Place: hefei}},
+		OrdererOrgs: []OrdererOrg{{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei}},
+		Channels:    []Channel{{Name: "anhui", Members: []string{"hefei"}}},
+		BasePort:    DefaultBasePort, TimeWindow: DefaultTimeWindow(),
+	}
+	var out bytes.Buffer
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := nw.SeedDemo(t.Context())
+	if err != nil || changed || !strings.Contains(out.String(), "no organisation anhui, wuhu, shanghai") {
+		t.Errorf("SeedDemo = %v, %v; printed %q", changed, err, out.String())
+	}
+	if _, err := os.Stat(nw.Home.DemoDir()); !os.IsNotExist(err) {
+		t.Errorf("the demo's directory: %v; want none", err)
+	}
+	out.Reset()
+	nw.printDemo()
+	if out.Len() != 0 {
+		t.Errorf("printDemo printed %q", out.String())
+	}
+	if missing := Default().missingDemoOrgs(); len(missing) != 0 {
+		t.Errorf("the default topology lacks the demo's %v", missing)
 	}
 }

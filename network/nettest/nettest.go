@@ -101,7 +101,7 @@ func start() (*Env, error) {
 	// A past window of a minute keeps the tests that hold a transaction
 	// beyond it short.
 	topo.TimeWindow.Past = PastWindow
-	if topo.BasePort, err = freeBase(len(topo.Nodes()) * network.PortStride); err != nil {
+	if topo.BasePort, err = FreeBase(len(topo.Nodes()) * network.PortStride); err != nil {
 		return nil, err
 	}
 	nw, err := network.New(topo, filepath.Join(dir, "home"), fab, self, prefixWriter{})
@@ -129,10 +129,11 @@ func (prefixWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// freeBase finds a block of n free loopback ports below the kernel's
+// FreeBase finds a block of n free loopback ports below the kernel's
 // ephemeral range, so that no outgoing connection of the test can take a
-// node's port while the node is stopped for a restart.
-func freeBase(n int) (int, error) {
+// node's port while the node is stopped for a restart. A test that starts
+// a network of its own takes its ports from here.
+func FreeBase(n int) (int, error) {
 	low := ephemeralLow()
 	if low-n <= 10000 {
 		return 0, fmt.Errorf("the ephemeral port range starts at %d: no room below it", low)
