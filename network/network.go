@@ -8,7 +8,6 @@ package network
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,7 +66,33 @@ func (nw *Network) detail(format string, args ...any) {
 	fmt.Fprintf(nw.Out, "    "+format+"\n", args...)
 }
 
+// step is one step of a command that changes the network: fn does what
+// is missing, and reports whether it changed anything.
+type step struct {
+	name string
+	fn   func(context.Context) (bool, error)
+}
+
+// run runs the steps in order, each announced by a numbered progress
+// line, and stops at the first that fails.
+func (nw *Network) run(ctx context.Context, steps []step) (changed bool, err error) {
+	for i, s := range steps {
+		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
+		c, err := s.fn(ctx)
+		if err != nil {
+			return changed, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if !c {
+			nw.detail("unchanged")
+		}
+		changed = changed || c
+	}
+	return changed, nil
+}
+
 // Up brings the whole network up and reports whether it changed anything.
+// It refuses a topology with an organisation whose addition or removal has
+// not finished (*PendingError).
 func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	start := time.Now()
 	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
@@ -79,10 +104,10 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	if err := nw.checkRunningWindow(); err != nil {
 		return false, err
 	}
-	steps := []struct {
-		name string
-		fn   func(context.Context) (bool, error)
-	}{
+	if err := nw.Topo.pending(); err != nil {
+		return false, err
+	}
+	steps := []step{
 		{"crypto material (cryptogen, NodeOUs on)", nw.ensureCrypto},
 		{"peer-to-chaincode TLS (a CA per organisation)", nw.ensureChaincodeTLS},
 		{"channel genesis blocks (configtxgen)", nw.ensureGenesis},
@@ -106,16 +131,9 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 		{"relays", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindRelay) }},
 		{"demo: licence type, Hefei agency and seal key, licence " + DemoLicence + " (through the gateways)", nw.SeedDemo},
 	}
-	for i, s := range steps {
-		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
-		c, err := s.fn(ctx)
-		if err != nil {
-			return changed, fmt.Errorf("%s: %w", s.name, err)
-		}
-		if !c {
-			nw.detail("unchanged")
-		}
-		changed = changed || c
+	changed, err = nw.run(ctx, steps)
+	if err != nil {
+		return changed, err
 	}
 	if changed {
 		nw.step("network up in %s", time.Since(start).Round(100*time.Millisecond))
@@ -223,28 +241,12 @@ func lastLines(s string, n int) string {
 // ensureNodes starts every node of a kind that is not running, then waits for
 // all of them to be ready.
 func (nw *Network) ensureNodes(ctx context.Context, kind Kind) (bool, error) {
-	changed := false
 	nodes := nw.Topo.NodesOf(kind)
-	for _, n := range nodes {
-		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err == nil {
-			continue
-		} else if !errors.Is(err, proc.ErrNotRunning) {
-			return changed, err
-		}
-		if err := nw.startNode(n); err != nil {
-			return changed, err
-		}
-		changed = true
-	}
-	for _, n := range nodes {
-		if err := nw.waitReady(ctx, n); err != nil {
-			return changed, err
-		}
-	}
-	if changed {
+	changed, err := nw.ensureNodesOf(ctx, nodes)
+	if changed && err == nil {
 		nw.detail("%d %s nodes ready", len(nodes), kind)
 	}
-	return changed, nil
+	return changed, err
 }
 
 // StartNode starts one node that is not running.
@@ -298,15 +300,10 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 	case KindChaincode:
 		s.Path, s.Args = nw.Self, []string{"chaincode", "serve"}
 		env, err = nw.chaincodeEnv(n)
-	case KindGateway:
+	case KindGateway, KindRelay:
 		var cfg string
-		if cfg, err = nw.writeGatewayConfig(n); err == nil {
-			s.Path, s.Args = nw.Self, []string{"gateway", "--config", cfg}
-		}
-	case KindRelay:
-		var cfg string
-		if cfg, err = nw.writeRelayConfig(n); err == nil {
-			s.Path, s.Args = nw.Self, []string{"relay", "--config", cfg}
+		if cfg, err = nw.writeNodeConfig(n); err == nil {
+			s.Path, s.Args = nw.Self, []string{string(n.Kind), "--config", cfg}
 		}
 	}
 	if err != nil {
@@ -372,35 +369,8 @@ func tail(path string, n int) string {
 // Down stops every node, chaincode servers first, by PID: SIGTERM, then
 // SIGKILL after a grace period. purge also removes the run directory.
 func (nw *Network) Down(purge bool) error {
-	nodes := nw.Topo.Nodes()
-	var errs []error
-	stopped := 0
-	for i := len(nodes) - 1; i >= 0; i-- {
-		n := nodes[i]
-		h, err := proc.Read(nw.Home.PIDFile(n.Name))
-		if errors.Is(err, proc.ErrNotRunning) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		forced, err := h.Stop(15 * time.Second)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stop %s: %w", n.Name, err))
-			continue
-		}
-		how := "stopped"
-		if forced {
-			how = "killed after the grace period"
-		}
-		nw.detail("%-18s pid %-7d %s", n.Name, h.PID, how)
-		if err := os.Remove(nw.Home.PIDFile(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-		stopped++
-	}
-	if err := errors.Join(errs...); err != nil {
+	stopped, err := nw.stopNodes(nw.Topo.Nodes())
+	if err != nil {
 		return err
 	}
 	if stopped == 0 {

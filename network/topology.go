@@ -20,6 +20,16 @@ type Org struct {
 	// records both (Membership).
 	Province string
 	Prefix   string
+	// Base is the first port of an organisation added to a running network
+	// (org add): its peer, chaincode server, gateway and relay take the
+	// AddedBlock ports from there, one node block each, so that no other
+	// node's ports move. It is zero for an organisation the network was
+	// made with, whose nodes are laid out by kind from the topology's
+	// BasePort.
+	Base int `json:",omitempty"`
+	// Pending marks an organisation whose addition or removal has not
+	// finished (org add, org remove): up refuses to run until it has.
+	Pending bool `json:",omitempty"`
 }
 
 // Place is where an organisation is, as the subjects of its certificates name
@@ -159,11 +169,7 @@ func (t Topology) Validate() error {
 	if err := t.TimeWindow.Validate(); err != nil {
 		return fmt.Errorf("topology: %w", err)
 	}
-	last := t.BasePort + PortStride*len(t.Nodes())
-	if t.BasePort < 1024 || last > 65535 {
-		return fmt.Errorf("topology: ports %d-%d out of range", t.BasePort, last)
-	}
-	return nil
+	return t.validatePorts()
 }
 
 // Validate accepts the zero Place, or a country code of two capital letters
@@ -266,8 +272,7 @@ type Node struct {
 	MSPID  string
 	Host   string // certificate host name: "peer0.hefei.wanledger"
 	Domain string // cryptogen domain of its organisation
-	Index  int    // position in start order; fixes its ports
-	base   int
+	base   int    // first port of its block of PortStride
 }
 
 // Port offsets inside a node's block.
@@ -334,7 +339,7 @@ func (n Node) dialAddrs() []string {
 	return []string{n.ListenAddr()}
 }
 
-func (n Node) port(off int) int { return n.base + PortStride*n.Index + off }
+func (n Node) port(off int) int { return n.base + off }
 
 func (n Node) addr(off int) string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port(off)))
@@ -342,31 +347,39 @@ func (n Node) addr(off int) string {
 
 // Nodes lists every process in start order: orderers, peers, chaincode
 // servers, gateways, and the relay of each organisation on two or more
-// channels.
+// channels. The nodes of the organisations the network was made with take
+// consecutive blocks of PortStride ports from BasePort, in this order; an
+// added organisation's take its own blocks from its Base (addedSlot).
 func (t Topology) Nodes() []Node {
 	var out []Node
-	add := func(n Node) {
-		n.Index, n.base = len(out), t.BasePort
+	laid := 0
+	add := func(n Node, o Org) {
+		if o.Base == 0 {
+			n.base = t.BasePort + PortStride*laid
+			laid++
+		} else {
+			n.base = o.Base + PortStride*addedSlot[n.Kind]
+		}
 		out = append(out, n)
 	}
 	for _, o := range t.OrdererOrgs {
 		add(Node{Name: "orderer." + o.Name, Kind: KindOrderer, Org: o.Name, MSPID: o.MSPID,
-			Host: "orderer." + o.Domain(), Domain: o.Domain()})
+			Host: "orderer." + o.Domain(), Domain: o.Domain()}, Org{})
 	}
 	for _, o := range t.Orgs {
 		add(Node{Name: "peer." + o.Name, Kind: KindPeer, Org: o.Name, MSPID: o.MSPID,
-			Host: "peer0." + o.Domain(), Domain: o.Domain()})
+			Host: "peer0." + o.Domain(), Domain: o.Domain()}, o)
 	}
 	for _, o := range t.Orgs {
 		add(Node{Name: "chaincode." + o.Name, Kind: KindChaincode, Org: o.Name, MSPID: o.MSPID,
-			Host: "ccaas." + o.Domain(), Domain: o.Domain()})
+			Host: "ccaas." + o.Domain(), Domain: o.Domain()}, o)
 	}
 	for _, o := range t.Orgs {
-		add(Node{Name: "gateway." + o.Name, Kind: KindGateway, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()})
+		add(Node{Name: "gateway." + o.Name, Kind: KindGateway, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()}, o)
 	}
 	for _, o := range t.Orgs {
 		if len(t.ChannelsOf(o.Name)) > 1 {
-			add(Node{Name: "relay." + o.Name, Kind: KindRelay, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()})
+			add(Node{Name: "relay." + o.Name, Kind: KindRelay, Org: o.Name, MSPID: o.MSPID, Domain: o.Domain()}, o)
 		}
 	}
 	return out
