@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -80,6 +81,11 @@ func (nw *Network) changeConfig(ctx context.Context, c configChange) (bool, erro
 	}
 	if err := nw.waitConfig(ctx, dir, c, wait); err != nil {
 		return false, errors.Join(submitErr, err)
+	}
+	if submitErr != nil {
+		nw.detail("%s: the update was refused, but an earlier one made the change (%v)", c.channel, submitErr)
+	} else {
+		nw.detail("%s: update signed by the admins of %s, submitted by %s's", c.channel, strings.Join(signers, ", "), signers[len(signers)-1])
 	}
 	return true, nil
 }

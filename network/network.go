@@ -104,7 +104,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	if err := nw.checkRunningWindow(); err != nil {
 		return false, err
 	}
-	if err := nw.Topo.pending(); err != nil {
+	if err := nw.Topo.Pending(); err != nil {
 		return false, err
 	}
 	steps := []step{

@@ -102,7 +102,7 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		}
 		return cur, nw.Topo, nil
 	}
-	if err := nw.Topo.pending(); err != nil {
+	if err := nw.Topo.Pending(); err != nil {
 		return Org{}, Topology{}, err
 	}
 	if o.Base, err = nw.Topo.freeBlock(); err != nil {

@@ -19,7 +19,7 @@ import (
 func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, error) {
 	start := time.Now()
 	o, ok := nw.Topo.Org(name)
-	if !ok || o.Name != name {
+	if !ok {
 		nw.step("%s is no organisation of this network: nothing to remove", name)
 		return false, nil
 	}
@@ -30,7 +30,7 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	case len(on) != 1 || on[0].Name != channel:
 		return false, fmt.Errorf("%w: %s is on %v, not on %s alone; org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, on, channel)
 	}
-	if err := nw.Topo.pending(); err != nil && !o.Pending {
+	if err := nw.Topo.Pending(); err != nil && !o.Pending {
 		return false, err
 	}
 	marked := nw.Topo.withPending(o.Name, true)

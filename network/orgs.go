@@ -141,9 +141,9 @@ func (e *PendingError) Error() string {
 		e.Org, e.Org, e.Province, e.Channel, e.Org, e.Channel)
 }
 
-// pending returns a *PendingError for the first organisation that is
+// Pending returns a *PendingError for the first organisation that is
 // Pending, nil if none is.
-func (t Topology) pending() error {
+func (t Topology) Pending() error {
 	for _, o := range t.Orgs {
 		if o.Pending {
 			return &PendingError{Org: o.Name, Province: o.Province, Channel: t.GatewayChannel(o.Name)}
