@@ -43,7 +43,7 @@ type configChange struct {
 // one that an interrupted run submitted and that took effect meanwhile:
 // the configuration, read again, tells.
 func (nw *Network) changeConfig(ctx context.Context, c configChange) (bool, error) {
-	dir := nw.Home.Path("config", "update", c.channel)
+	dir := nw.Home.Path("config", "update")
 	if err := os.RemoveAll(dir); err != nil {
 		return false, err
 	}

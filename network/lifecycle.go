@@ -222,21 +222,27 @@ func (nw *Network) installOn(ctx context.Context, d definition, o Org) (bool, er
 	if err != nil {
 		return false, err
 	}
-	out, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
-	if err != nil {
+	has := func() (bool, error) {
+		out, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
+		if err != nil {
+			return false, err
+		}
+		var q struct {
+			Installed []installed `json:"installed_chaincodes"`
+		}
+		if err := json.Unmarshal([]byte(out), &q); err != nil {
+			return false, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
+		}
+		return slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }), nil
+	}
+	if in, err := has(); in || err != nil {
 		return false, err
-	}
-	var q struct {
-		Installed []installed `json:"installed_chaincodes"`
-	}
-	if err := json.Unmarshal([]byte(out), &q); err != nil {
-		return false, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
-	}
-	if slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }) {
-		return false, nil
 	}
 	if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage(d.name)); err != nil {
-		return false, err
+		// An interrupted run's install may have gone through meanwhile.
+		if in, _ := has(); !in {
+			return false, err
+		}
 	}
 	nw.detail("%s installed on peer.%s", d.name, o.Name)
 	return true, nil

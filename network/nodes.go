@@ -34,13 +34,18 @@ func (nw *Network) writeNodeConfig(n Node) (string, error) {
 // restartStale restarts each running gateway and relay, other than
 // except's, whose configuration file is not the one the topology renders
 // now (after an organisation joined or left a channel: the members it
-// counts, the CAs whose clients it serves), and reports whether it
-// restarted any. A node stopped before it was started again has its old
-// file still, so a later run restarts it too.
+// counts, the CAs whose clients it serves), starts any that is not
+// running, and reports whether it did either.
 func (nw *Network) restartStale(ctx context.Context, except string) (bool, error) {
 	changed := false
+	var others []Node
 	for _, n := range nw.Topo.Nodes() {
-		if n.Org == except || n.Kind != KindGateway && n.Kind != KindRelay {
+		if n.Org != except && (n.Kind == KindGateway || n.Kind == KindRelay) {
+			others = append(others, n)
+		}
+	}
+	for _, n := range others {
+		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); errors.Is(err, proc.ErrNotRunning) {
 			continue
 		}
 		path, want, err := nw.nodeConfig(n)
@@ -64,11 +69,14 @@ func (nw *Network) restartStale(ctx context.Context, except string) (bool, error
 		nw.detail("%s restarted with its new configuration", n.Name)
 		changed = true
 	}
-	return changed, nil
+	// One stopped before it was started again has its new file already.
+	started, err := nw.ensureNodesOf(ctx, others)
+	return changed || started, err
 }
 
 // ensureNodesOf starts each of the nodes that is not running, then waits
-// for all of them to be ready.
+// for all of them to be ready. A node running without its PID file (its
+// start was interrupted before the file was written) is recorded instead.
 func (nw *Network) ensureNodesOf(ctx context.Context, nodes []Node) (bool, error) {
 	changed := false
 	for _, n := range nodes {
@@ -76,6 +84,12 @@ func (nw *Network) ensureNodesOf(ctx context.Context, nodes []Node) (bool, error
 			continue
 		} else if !errors.Is(err, proc.ErrNotRunning) {
 			return changed, err
+		}
+		if adopted, err := nw.adopt(n); err != nil || adopted {
+			if err != nil {
+				return changed, err
+			}
+			continue
 		}
 		if err := nw.startNode(n); err != nil {
 			return changed, err
@@ -121,4 +135,21 @@ func (nw *Network) stopNodes(nodes []Node) (int, error) {
 		stopped++
 	}
 	return stopped, errors.Join(errs...)
+}
+
+// adopt records the node's process in its PID file if one runs in the
+// node's directory without it, and reports whether it did.
+func (nw *Network) adopt(n Node) (bool, error) {
+	hs, err := proc.InDir(nw.Home.NodeDir(n.Name))
+	switch {
+	case err != nil || len(hs) == 0:
+		return false, err
+	case len(hs) > 1:
+		return false, fmt.Errorf("%d processes run in %s without a PID file: stop them", len(hs), nw.Home.NodeDir(n.Name))
+	}
+	if err := hs[0].Record(nw.Home.PIDFile(n.Name)); err != nil {
+		return false, err
+	}
+	nw.detail("%s found running as pid %d without its PID file: recorded", n.Name, hs[0].PID)
+	return true, nil
 }

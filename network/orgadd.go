@@ -128,13 +128,12 @@ func nodeOf(t Topology, k Kind, org string) Node {
 // writes cryptogen's input for the whole topology, as up would have.
 func (nw *Network) ensureOrgCrypto(ctx context.Context, o Org) (bool, error) {
 	changed := false
-	dir := nw.Home.orgDir(o)
+	dir, tmp := nw.Home.orgDir(o), nw.Home.Path("crypto.add")
+	if err := os.RemoveAll(tmp); err != nil {
+		return false, err
+	}
 	switch _, err := os.Stat(dir); {
 	case errors.Is(err, os.ErrNotExist):
-		tmp := nw.Home.Path("crypto.add", o.Name)
-		if err := os.RemoveAll(tmp); err != nil {
-			return false, err
-		}
 		cfg, err := Topology{Orgs: []Org{o}}.RenderCryptoConfig(nw.Home)
 		if err != nil {
 			return false, err
@@ -149,7 +148,7 @@ func (nw *Network) ensureOrgCrypto(ctx context.Context, o Org) (bool, error) {
 		if err := os.Rename(filepath.Join(out, "peerOrganizations", o.Domain()), dir); err != nil {
 			return false, err
 		}
-		if err := os.RemoveAll(filepath.Dir(tmp)); err != nil {
+		if err := os.RemoveAll(tmp); err != nil {
 			return false, err
 		}
 		nw.detail("certificates of %s in %s", o.MSPID, dir)

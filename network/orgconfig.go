@@ -13,7 +13,10 @@ import (
 // MSP (root and TLS root certificates, NodeOUs) and its policies (Readers,
 // Writers, Admins, Endorsement), without anchor peers.
 func (nw *Network) orgGroup(ctx context.Context, o Org) (map[string]any, error) {
-	dir := nw.Home.Path("config", "print", o.Name)
+	dir := nw.Home.Path("config", "print")
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -39,21 +42,17 @@ func (nw *Network) orgGroup(ctx context.Context, o Org) (map[string]any, error) 
 // admitOrg adds the organisation's group to the channel's application
 // organisations, signed by a majority of the channel's admins.
 func (nw *Network) admitOrg(ctx context.Context, o Org, channel string) (bool, error) {
-	g, err := nw.orgGroup(ctx, o)
-	if err != nil {
-		return false, err
-	}
-	reader := nw.province(o)
 	return nw.changeConfig(ctx, configChange{
-		channel: channel, reader: reader,
+		channel: channel, reader: nw.province(o),
 		done: func(cfg map[string]any) bool { _, in := applicationOrgs(cfg)[o.MSPID]; return in },
 		apply: func(cfg map[string]any) error {
 			orgs := applicationOrgs(cfg)
 			if orgs == nil {
 				return fmt.Errorf("channel %s has no application organisations in its configuration", channel)
 			}
+			g, err := nw.orgGroup(ctx, o)
 			orgs[o.MSPID] = g
-			return nil
+			return err
 		},
 		signers: func(cfg map[string]any) ([]string, error) { return nw.adminMajority(cfg, channel, o.Name) },
 	})
