@@ -188,8 +188,10 @@ func (n *testNet) invoke(t *testing.T, code string, endorsers ...string) string 
 		args = append(args, "--peerAddresses", topo.Peer(e).ListenAddr(), "--tlsRootCertFiles", nw.Home.OrgTLSCA(o))
 	}
 	out, err := n.peerCLI(t, "anhui", args...)
-	if m := committed.FindStringSubmatch(out); m != nil && m[2] == topo.Peer(endorsers[0]).ListenAddr() {
-		return m[1]
+	for _, m := range committed.FindAllStringSubmatch(out, -1) {
+		if m[2] == topo.Peer(endorsers[0]).ListenAddr() {
+			return m[1]
+		}
 	}
 	t.Fatalf("invoke endorsed by %v: %v\n%s", endorsers, err, out)
 	return ""
