@@ -2,7 +2,6 @@ package orgs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -18,9 +17,9 @@ import (
 	"github.com/wanledger/wanledger/network"
 )
 
-// licenceType is the type every licence of the tests has, defined by
-// Anhui's admin.
-const licenceType = "BL"
+// licenceType is the type of every licence of the tests: the demo's,
+// which up defined.
+const licenceType = network.DemoType
 
 // client is a gateway client of org with the run directory's demo key of
 // role.
@@ -33,26 +32,26 @@ func (n *testNet) client(t *testing.T, org, role string) *apiclient.Client {
 	return apiclient.New(k.Gateway, k.Key)
 }
 
-// defineType has Anhui's admin define the licence type.
-func (n *testNet) defineType(t *testing.T) {
+// demoLicence is the demo's licence, which up had Hefei's demo agency
+// issue: its holder's credential.
+func (n *testNet) demoLicence(t *testing.T) credential.Credential {
 	t.Helper()
-	req := api.LicenceTypeRequest{Name: "营业执照", MaxValidityDays: 3660, MutualRecognition: true,
-		Fields: []record.FieldSpec{{Name: "name", Type: record.FieldString, Required: true}, {Name: "creditCode", Type: record.FieldString, Required: true}}}
-	if _, err := n.client(t, "anhui", keys.RoleAdmin).PutLicenceType(context.Background(), licenceType, req); err != nil {
-		t.Fatalf("define %s: %v", licenceType, err)
+	c, err := issuance.ReadCredential(issuance.CredentialFile(network.Home(n.home).DemoCredentials(), network.DemoLicence))
+	if err != nil {
+		t.Fatal(err)
 	}
+	return c
 }
 
 // agency is an issuing agency of an organisation: Anhui accredits it for
 // the licence type in its region; its organisation's admin registers its
-// seal key and, with bind, binds the organisation's issuer to it (Hefei's
-// issuer is bound to its demo agency by up).
+// seal key and binds the organisation's issuer to it.
 type agency struct {
 	org, id, region string
 	seal            *gm.PrivateKey
 }
 
-func (n *testNet) accredit(t *testing.T, org, mspID, id, region string, bind bool) agency {
+func (n *testNet) accredit(t *testing.T, org, mspID, id, region string) agency {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().Truncate(time.Second)
@@ -71,15 +70,13 @@ func (n *testNet) accredit(t *testing.T, org, mspID, id, region string, bind boo
 		_, err := admin.RegisterSeal(ctx, key)
 		return err
 	})
-	if bind {
-		me, err := n.client(t, org, string(record.RoleIssuer)).WhoAmI(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req := api.RoleRequest{ClientID: me.Data.ClientID, Role: string(record.RoleIssuer), AgencyID: id}
-		if _, err := admin.BindRole(ctx, req); err != nil {
-			t.Fatalf("%s's admin binding its issuer to %s: %v", org, id, err)
-		}
+	me, err := n.client(t, org, string(record.RoleIssuer)).WhoAmI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := api.RoleRequest{ClientID: me.Data.ClientID, Role: string(record.RoleIssuer), AgencyID: id}
+	if _, err := admin.BindRole(ctx, req); err != nil {
+		t.Fatalf("%s's admin binding its issuer to %s: %v", org, id, err)
 	}
 	return agency{org: org, id: id, region: region, seal: seal}
 }
@@ -101,7 +98,7 @@ func (n *testNet) issue(t *testing.T, a agency, id string) credential.Credential
 	now := time.Now().Truncate(time.Second)
 	draft := issuance.Draft{ID: id, Type: licenceType, AgencyID: a.id, Region: a.region, SealKeyID: a.id + "-seal",
 		Holder:    issuance.Holder{CitizenID: "340104199001011234", PublicKey: holder.Public().Hex()},
-		Fields:    issuance.Fields{"name": "示例科技有限公司", "creditCode": "91340100MA2XXXXX1Q"},
+		Fields:    issuance.Fields{"name": "蚌埠示例科技有限公司", "creditCode": "91340300MA2XXXXX1Q", "legalRepresentative": "李娜"},
 		ValidFrom: now.Add(-time.Minute), ValidTo: now.AddDate(1, 0, 0)}
 	var is *issuance.Issued
 	eventually(t, a.org+"'s issuer issuing "+id, func() error {
@@ -143,10 +140,4 @@ func (n *testNet) verifies(t *testing.T, org string, c credential.Credential) {
 		}
 		return nil
 	})
-}
-
-// refused reports whether err is the gateway refusing with code.
-func refused(err error, code record.Code) bool {
-	var e *api.Error
-	return errors.As(err, &e) && e.Code == string(code)
 }

@@ -1,7 +1,9 @@
 // Package orgs tests wanledger org add and org remove on a network of its
-// own: Anhui, Hefei and Wuhu on channel anhui, one orderer of Anhui's, made
-// by `wanledger up` from a network.json the test writes, and stopped by
-// PID when the tests end. It does not start the shared test network.
+// own: Anhui, Hefei and Wuhu on channel anhui, Anhui and Shanghai on delta,
+// Anhui's relay between them, one orderer of Anhui's; made by `wanledger
+// up` from a network.json the test writes (up seeds the demo: all its
+// organisations are there), and stopped by PID when the tests end. It does
+// not start the shared test network.
 package orgs
 
 import (
@@ -71,10 +73,14 @@ func startNet(t *testing.T) *testNet {
 			{Name: "anhui", MSPID: "AnhuiMSP", Place: anhui, Province: "anhui", Prefix: "34"},
 			{Name: "hefei", MSPID: "HefeiMSP", Place: anhui, Province: "anhui"},
 			{Name: "wuhu", MSPID: "WuhuMSP", Place: network.Place{Country: "CN", Province: "Anhui", Locality: "Wuhu"}, Province: "anhui"},
+			{Name: "shanghai", MSPID: "ShanghaiMSP", Place: network.Place{Country: "CN", Province: "Shanghai", Locality: "Shanghai"}, Province: "shanghai", Prefix: "31"},
 		},
 		OrdererOrgs: []network.OrdererOrg{{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: anhui}},
-		Channels:    []network.Channel{{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}}},
-		TimeWindow:  network.DefaultTimeWindow(),
+		Channels: []network.Channel{
+			{Name: "anhui", Members: []string{"anhui", "hefei", "wuhu"}},
+			{Name: "delta", Members: []string{"anhui", "shanghai"}},
+		},
+		TimeWindow: network.DefaultTimeWindow(),
 	}
 	var err error
 	if topo.BasePort, err = nettest.FreeBase(len(topo.Nodes())*network.PortStride + 2*network.AddedBlock); err != nil {
