@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -97,8 +98,8 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		asked := o
 		asked.Base, asked.Pending = cur.Base, cur.Pending
 		if !reflect.DeepEqual(asked, cur) || len(on) != 1 || on[0].Name != s.Channel {
-			return Org{}, Topology{}, fmt.Errorf("%w: %s is in the topology already as %+v on %s; org add takes a new organisation to one channel, or the same again",
-				ErrOrgSpec, cur.Name, cur, on)
+			return Org{}, Topology{}, fmt.Errorf("%w: %s is in the topology already (%s of %s, in %s, on %s): org add takes a new organisation to one channel, or repeats the same addition",
+				ErrOrgSpec, cur.Name, cur.MSPID, cur.Province, cur.Place.Locality, strings.Join(channelNames(on), ", "))
 		}
 		return cur, nw.Topo, nil
 	}

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -28,7 +29,7 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	case o.Base == 0:
 		return false, fmt.Errorf("%w: %s was part of the network when it was made; its nodes' ports are laid out with the others', so only an organisation added by `wanledger org add` can be removed", ErrOrgSpec, o.Name)
 	case len(on) != 1 || on[0].Name != channel:
-		return false, fmt.Errorf("%w: %s is on %v, not on %s alone; org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, on, channel)
+		return false, fmt.Errorf("%w: %s is on %s, not on %s alone: org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, strings.Join(channelNames(on), ", "), channel)
 	}
 	if err := nw.Topo.Pending(); err != nil && !o.Pending {
 		return false, err

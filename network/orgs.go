@@ -37,7 +37,7 @@ func (t Topology) orgOf(s OrgSpec) (Org, error) {
 	}
 	c, ok := t.Channel(s.Channel)
 	if !ok {
-		return bad("no channel %q (channels: %s)", s.Channel, strings.Join(t.channelNames(), ", "))
+		return bad("no channel %q (channels: %s)", s.Channel, strings.Join(channelNames(t.Channels), ", "))
 	}
 	o := Org{Name: s.Name, MSPID: title(s.Name) + "MSP", Province: s.Province, Prefix: s.Prefix,
 		Place: Place{Country: "CN", Province: title(s.Name), Locality: s.City}}
@@ -76,9 +76,9 @@ func title(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (t Topology) channelNames() []string {
+func channelNames(cs []Channel) []string {
 	var out []string
-	for _, c := range t.Channels {
+	for _, c := range cs {
 		out = append(out, c.Name)
 	}
 	return out

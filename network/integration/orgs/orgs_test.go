@@ -3,7 +3,10 @@ package orgs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -36,6 +39,7 @@ const addSteps = 18
 func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 	n := startNet(t)
 	hefeiLicence := n.demoLicence(t)
+	n.refusesBadRequests(t)
 
 	start := time.Now()
 	out := n.mustCLI(t, "bengbu added to anhui", "org", "add", "bengbu", "--province", "anhui", "--channel", "anhui")
@@ -68,6 +72,9 @@ func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 		for k := 1; k <= addSteps; k++ {
 			if out, killed := n.killedAt(t, k, args...); !killed {
 				t.Fatalf("org add ended before step %d:\n%s", k, out)
+			}
+			if k == addSteps/2 {
+				n.saysPending(t, "huainan")
 			}
 		}
 		n.mustCLI(t, "huainan added to anhui", args...)
@@ -136,6 +143,50 @@ func (n *testNet) remove(t *testing.T, bengbuLicence credential.Credential) {
 	n.mustCLI(t, "bengbu is no organisation of this network: nothing to remove", args...)
 	n.refusedByTheChannel(t, "bengbu", "BengbuMSP")
 	n.verifies(t, "wuhu", bengbuLicence)
+}
+
+// refusesBadRequests: org add and org remove refuse, with exit 2 and
+// before changing anything, what the topology cannot take.
+func (n *testNet) refusesBadRequests(t *testing.T) {
+	t.Helper()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, "lower-case letters"},
+		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, `"hefei" is no province`},
+		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "province shanghai is no member of channel anhui"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, `no channel "huaihe"`},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "place name"},
+		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "wuhu is in the topology already"},
+		{[]string{"org", "remove", "hefei", "--channel", "anhui"}, "only an organisation added by `wanledger org add` can be removed"},
+	} {
+		before, err := os.ReadFile(network.Home(n.home).Path(network.TopologyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, stderr, err := n.cli(c.args...)
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("wanledger %s: %v, %s; want exit 2 and %q", strings.Join(c.args, " "), err, stderr, c.want)
+		}
+		if after, err := os.ReadFile(network.Home(n.home).Path(network.TopologyFile)); err != nil || string(after) != string(before) {
+			t.Errorf("wanledger %s changed %s", strings.Join(c.args, " "), network.TopologyFile)
+		}
+	}
+}
+
+// saysPending: while the organisation's addition has not finished, status
+// says so and up refuses to run, naming both ways out.
+func (n *testNet) saysPending(t *testing.T, org string) {
+	t.Helper()
+	want := "organisation " + org + " is being added or removed: finish with `wanledger org add " + org + " --province anhui --channel anhui`, or undo with `wanledger org remove " + org + " --channel anhui`"
+	n.mustCLI(t, want, "status")
+	_, stderr, err := n.cli("up")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("up while %s is pending: %v, %s; want exit 1 and %q", org, err, stderr, want)
+	}
 }
 
 // caughtUp wants every node of the organisation running and healthy, and
