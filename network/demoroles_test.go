@@ -138,7 +138,7 @@ func TestGatewayActsAsAdminAndTheDemoRolesIdentities(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := nw.Topo.Node("gateway.hefei")
-	path, err := nw.writeGatewayConfig(n)
+	path, err := nw.writeNodeConfig(n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,10 +137,11 @@ func (nw *Network) channelCAs(org string) map[string]string {
 	return cas
 }
 
-// writeGatewayConfig writes a gateway's configuration: it serves its
-// organisation's gateway channel through its own peer, with the operator's
-// overrides (OverridesFile) laid over it.
-func (nw *Network) writeGatewayConfig(n Node) (string, error) {
+// gatewayConfig renders a gateway's configuration file (its path and
+// content): it serves its organisation's gateway channel through its own
+// peer, with the operator's overrides (OverridesFile) laid over it. It
+// issues the gateway's TLS server certificate if it has none.
+func (nw *Network) gatewayConfig(n Node) (string, []byte, error) {
 	org, _ := nw.Topo.Org(n.Org)
 	var ids []config.Identity
 	for _, c := range demoIdentities() {
@@ -166,18 +167,16 @@ func (nw *Network) writeGatewayConfig(n Node) (string, error) {
 	}
 	tlsDir := filepath.Join(nw.Home.NodeDir(n.Name), "tls")
 	if err := issueServerCert(nw.Home.OrgTLSCA(org), nw.Home.OrgTLSCAKey(org), "gateway."+org.Domain(), n.On, tlsDir); err != nil {
-		return "", fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
+		return "", nil, fmt.Errorf("TLS certificate of %s: %w", n.Name, err)
 	}
 	cfg.Watch = nw.watched(n)
 	cfg.MTLS = &config.MTLSConfig{Listen: n.MTLSAddr(), Cert: filepath.Join(tlsDir, "server.crt"), Key: filepath.Join(tlsDir, "server.key"),
 		ClientCA: nw.Home.OrgTLSCA(org)}
 	b, err := withOverrides(nw.Home.NodeDir(n.Name), cfg)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	path := filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json")
-	_, err = writeIfChanged(path, append(b, '\n'), 0o644)
-	return path, err
+	return filepath.Join(nw.Home.NodeDir(n.Name), "gateway.json"), append(b, '\n'), nil
 }
 
 // watched is what a gateway's operator watches (GET /v1/network): its

@@ -204,32 +204,48 @@ type installed struct {
 
 // ensureInstalled installs a chaincode's package on every peer that lacks it.
 func (nw *Network) ensureInstalled(ctx context.Context, d definition) (bool, error) {
+	changed := false
+	for _, o := range nw.Topo.Orgs {
+		did, err := nw.installOn(ctx, d, o)
+		if err != nil {
+			return changed, err
+		}
+		changed = changed || did
+	}
+	return changed, nil
+}
+
+// installOn installs a chaincode's package on the organisation's peer
+// unless it has it.
+func (nw *Network) installOn(ctx context.Context, d definition, o Org) (bool, error) {
 	id, _, err := nw.packageOf(d)
 	if err != nil {
 		return false, err
 	}
-	changed := false
-	for _, o := range nw.Topo.Orgs {
+	has := func() (bool, error) {
 		out, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
 		if err != nil {
-			return changed, err
+			return false, err
 		}
 		var q struct {
 			Installed []installed `json:"installed_chaincodes"`
 		}
 		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			return changed, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
+			return false, fmt.Errorf("queryinstalled on peer.%s: %w", o.Name, err)
 		}
-		if slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }) {
-			continue
-		}
-		if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage(d.name)); err != nil {
-			return changed, err
-		}
-		nw.detail("%s installed on peer.%s", d.name, o.Name)
-		changed = true
+		return slices.ContainsFunc(q.Installed, func(c installed) bool { return c.PackageID == id }), nil
 	}
-	return changed, nil
+	if in, err := has(); in || err != nil {
+		return false, err
+	}
+	if _, err := nw.peerCLI(ctx, o.Name, "lifecycle", "chaincode", "install", nw.Home.ChaincodePackage(d.name)); err != nil {
+		// An interrupted run's install may have gone through meanwhile.
+		if in, _ := has(); !in {
+			return false, err
+		}
+	}
+	nw.detail("%s installed on peer.%s", d.name, o.Name)
+	return true, nil
 }
 
 // committedSequence returns the sequence of a chaincode's definition

@@ -10,7 +10,6 @@ package network
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -71,6 +70,8 @@ func (nw *Network) detail(format string, args ...any) {
 }
 
 // Up brings the whole network up and reports whether it changed anything.
+// It refuses a topology with an organisation whose addition or removal has
+// not finished (*PendingError).
 func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	start := time.Now()
 	if err := nw.begin(); err != nil {
@@ -111,8 +112,13 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	return changed, nil
 }
 
-// begin makes the run directory, or checks it was made for this topology.
+// begin makes the run directory, or checks it was made for this topology,
+// and refuses a topology with an organisation whose addition or removal
+// has not finished (*PendingError).
 func (nw *Network) begin() error {
+	if err := nw.Topo.Pending(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
 		return err
 	}
@@ -161,28 +167,12 @@ func lastLines(s string, n int) string {
 // ensureNodes starts every node of a kind that is not running, then waits for
 // all of them to be ready.
 func (nw *Network) ensureNodes(ctx context.Context, kind Kind) (bool, error) {
-	changed := false
 	nodes := nw.Topo.NodesOf(kind)
-	for _, n := range nodes {
-		if _, err := proc.Read(nw.Home.PIDFile(n.Name)); err == nil {
-			continue
-		} else if !errors.Is(err, proc.ErrNotRunning) {
-			return changed, err
-		}
-		if err := nw.startNode(n); err != nil {
-			return changed, err
-		}
-		changed = true
-	}
-	for _, n := range nodes {
-		if err := nw.waitReady(ctx, n); err != nil {
-			return changed, err
-		}
-	}
-	if changed {
+	changed, err := nw.ensureNodesOf(ctx, nodes)
+	if changed && err == nil {
 		nw.detail("%d %s nodes ready", len(nodes), kind)
 	}
-	return changed, nil
+	return changed, err
 }
 
 // StartNode starts one node that is not running.
@@ -240,15 +230,10 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 	case KindChaincode:
 		s.Path, s.Args = nw.Self, []string{"chaincode", "serve"}
 		env, err = nw.chaincodeEnv(n)
-	case KindGateway:
+	case KindGateway, KindRelay:
 		var cfg string
-		if cfg, err = nw.writeGatewayConfig(n); err == nil {
-			s.Path, s.Args = nw.Self, []string{"gateway", "--config", cfg}
-		}
-	case KindRelay:
-		var cfg string
-		if cfg, err = nw.writeRelayConfig(n); err == nil {
-			s.Path, s.Args = nw.Self, []string{"relay", "--config", cfg}
+		if cfg, err = nw.writeNodeConfig(n); err == nil {
+			s.Path, s.Args = nw.Self, []string{string(n.Kind), "--config", cfg}
 		}
 	}
 	if err != nil {
@@ -314,35 +299,8 @@ func tail(path string, n int) string {
 // Down stops every node, chaincode servers first, by PID: SIGTERM, then
 // SIGKILL after a grace period. purge also removes the run directory.
 func (nw *Network) Down(purge bool) error {
-	nodes := nw.Topo.Nodes()
-	var errs []error
-	stopped := 0
-	for i := len(nodes) - 1; i >= 0; i-- {
-		n := nodes[i]
-		h, err := proc.Read(nw.Home.PIDFile(n.Name))
-		if errors.Is(err, proc.ErrNotRunning) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		forced, err := h.Stop(15 * time.Second)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stop %s: %w", n.Name, err))
-			continue
-		}
-		how := "stopped"
-		if forced {
-			how = "killed after the grace period"
-		}
-		nw.detail("%-18s pid %-7d %s", n.Name, h.PID, how)
-		if err := os.Remove(nw.Home.PIDFile(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-		stopped++
-	}
-	if err := errors.Join(errs...); err != nil {
+	stopped, err := nw.stopNodes(nw.Topo.Nodes())
+	if err != nil {
 		return err
 	}
 	if stopped == 0 {

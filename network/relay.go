@@ -22,9 +22,10 @@ import (
 // plain client, with no role (the proofs carry the trust).
 const RelayUser = "User1"
 
-// writeRelayConfig writes a relay's configuration: it relays between every
-// channel of its organisation, through its organisation's peer.
-func (nw *Network) writeRelayConfig(n Node) (string, error) {
+// relayConfig renders a relay's configuration file (its path and
+// content): it relays between every channel of its organisation, through
+// its organisation's peer.
+func (nw *Network) relayConfig(n Node) (string, []byte, error) {
 	org, _ := nw.Topo.Org(n.Org)
 	msp, _ := nw.Home.User(org, RelayUser)
 	cfg := relayconfig.Config{Org: org.Name, MSPID: org.MSPID, MSPDir: msp, Chaincode: ChaincodeName,
@@ -33,8 +34,11 @@ func (nw *Network) writeRelayConfig(n Node) (string, error) {
 	for _, c := range nw.Topo.ChannelsOf(org.Name) {
 		cfg.Channels = append(cfg.Channels, relayconfig.Channel{Name: c.Name, Members: nw.memberMSPIDs(c)})
 	}
-	path := filepath.Join(nw.Home.NodeDir(n.Name), "relay.json")
-	return path, writeJSONFile(path, cfg, 0o644)
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(nw.Home.NodeDir(n.Name), "relay.json"), append(b, '\n'), nil
 }
 
 func (nw *Network) memberMSPIDs(c Channel) []string {

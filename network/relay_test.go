@@ -55,7 +55,7 @@ func TestTheRelayConfigAndSourcesComeFromTheTopologyAndTheCryptoMaterial(t *test
 	}
 
 	n, _ := nw.Topo.Node("relay.anhui")
-	path, err := nw.writeRelayConfig(n)
+	path, err := nw.writeNodeConfig(n)
 	if err != nil {
 		t.Fatal(err)
 	}

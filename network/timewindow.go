@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wanledger/wanledger/network/proc"
@@ -110,4 +111,34 @@ func readEnviron(pid int) ([]byte, error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return nil, nil
+}
+
+// runningWindow is the window the network's first running peer was
+// started with, or the topology's if no peer runs: a peer that joins a
+// running network takes the window of the others.
+func (nw *Network) runningWindow() (TimeWindow, error) {
+	w := nw.Topo.TimeWindow
+	for _, n := range nw.Topo.NodesOf(KindPeer) {
+		h, err := proc.Read(nw.Home.PIDFile(n.Name))
+		if err != nil {
+			continue
+		}
+		environ, err := readEnviron(h.PID)
+		if err != nil {
+			return w, fmt.Errorf("read the environment of %s (pid %d): %w", n.Name, h.PID, err)
+		}
+		for _, v := range bytes.Split(environ, []byte{0}) {
+			k, val, _ := strings.Cut(string(v), "=")
+			side := map[string]*time.Duration{"CORE_PEER_AUTHENTICATION_PROPOSALPASTWINDOW": &w.Past,
+				"CORE_PEER_AUTHENTICATION_PROPOSALFUTUREWINDOW": &w.Future}[k]
+			if side == nil {
+				continue
+			}
+			if *side, err = time.ParseDuration(val); err != nil {
+				return w, fmt.Errorf("%s runs with %s: %w", n.Name, v, err)
+			}
+		}
+		return w, w.Validate()
+	}
+	return w, nil
 }

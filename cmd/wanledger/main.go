@@ -37,6 +37,7 @@ func newRoot() *cobra.Command {
 		newStatus(&opts),
 		newPeerEnv(&opts),
 		newLogs(&opts),
+		newOrg(&opts),
 		newFabric(),
 		newChaincode(),
 		newBuilder(),

@@ -33,7 +33,8 @@ func TestPrintExportsQuotesForTheShell(t *testing.T) {
 }
 
 func TestCommandsRejectWrongArguments(t *testing.T) {
-	for _, args := range [][]string{{"up", "extra"}, {"peer-env"}, {"logs"}, {"nosuch"}} {
+	for _, args := range [][]string{{"up", "extra"}, {"peer-env"}, {"logs"}, {"nosuch"},
+		{"org", "add"}, {"org", "add", "bengbu"}, {"org", "add", "bengbu", "--province", "anhui"}, {"org", "remove", "bengbu"}} {
 		root := newRoot()
 		root.SetArgs(args)
 		root.SetOut(&bytes.Buffer{})

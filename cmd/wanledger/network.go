@@ -167,6 +167,11 @@ func newStatus(o *networkOptions) *cobra.Command {
 			if err := network.PrintStatus(cmd.OutOrStdout(), st); err != nil {
 				return err
 			}
+			if err := nw.Topo.Pending(); err != nil {
+				if _, err := fmt.Fprintln(cmd.OutOrStdout(), err); err != nil {
+					return err
+				}
+			}
 			return network.PrintMembership(cmd.OutOrStdout(), nw.MembershipStatus(cmd.Context()))
 		},
 	}

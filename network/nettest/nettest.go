@@ -98,12 +98,7 @@ func start(opts []Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	self := filepath.Join(dir, "wanledger")
-	build := exec.CommandContext(ctx, "go", "build", "-o", self, "github.com/wanledger/wanledger/cmd/wanledger")
-	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("build wanledger: %w: %s", err, out)
-	}
-	fab, err := fabricbin.Ensure(ctx, os.Stderr)
+	self, fab, err := Tools(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +125,19 @@ func start(opts []Option) (*Env, error) {
 	}
 	fmt.Fprintf(os.Stderr, "nettest: network up on ports %d+ in %s\n", topo.BasePort, time.Since(start).Round(100*time.Millisecond))
 	return env, nil
+}
+
+// Tools builds the wanledger executable into dir and returns its path with
+// the Fabric tools, built first if the cache lacks them: what a test that
+// starts a network of its own needs.
+func Tools(ctx context.Context, dir string) (self string, fab fabricbin.Install, err error) {
+	self = filepath.Join(dir, "wanledger")
+	build := exec.CommandContext(ctx, "go", "build", "-o", self, "github.com/wanledger/wanledger/cmd/wanledger")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fab, fmt.Errorf("build wanledger: %w: %s", err, out)
+	}
+	fab, err = fabricbin.Ensure(ctx, os.Stderr)
+	return self, fab, err
 }
 
 // prefixWriter sends the network's progress to stderr, marked as the harness's.

@@ -75,11 +75,40 @@ func Start(s Spec) (Handle, error) {
 		return Handle{}, fmt.Errorf("read start time of %d: %w", cmd.Process.Pid, err)
 	}
 	h := Handle{PID: cmd.Process.Pid, StartTime: st}
-	if err := os.WriteFile(s.PIDFile, []byte(fmt.Sprintf("%d %d\n", h.PID, h.StartTime)), 0o644); err != nil {
+	if err := h.Record(s.PIDFile); err != nil {
 		cmd.Process.Kill()
 		return Handle{}, err
 	}
 	return h, nil
+}
+
+// Record writes the process's PID file.
+func (h Handle) Record(pidFile string) error {
+	return os.WriteFile(pidFile, []byte(fmt.Sprintf("%d %d\n", h.PID, h.StartTime)), 0o644)
+}
+
+// InDir lists the live processes whose working directory is dir. A
+// process that was started in a directory of its own, but whose starter
+// was killed before it wrote the PID file, is found there.
+func InDir(dir string) ([]Handle, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	var out []Handle
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd")); err != nil || cwd != dir {
+			continue
+		}
+		if s, err := readStat(pid); err == nil && s.state != 'Z' {
+			out = append(out, Handle{PID: pid, StartTime: s.start})
+		}
+	}
+	return out, nil
 }
 
 // Read returns the process recorded in pidFile if it is still alive.

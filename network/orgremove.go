@@ -1,0 +1,74 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RemoveOrg takes an organisation added by AddOrg off its channel (wanledger
+// org remove, ADR 41) and reports whether it changed anything: its
+// province's admin removes it from the channel's membership on the ledger,
+// a majority of the other members' admins remove it from the channel's
+// configuration (from then on no endorsement of its peer counts, and no
+// identity of it is a reader or writer of the channel), and its nodes are
+// stopped by PID. Its files (certificates, ledger, keys, logs) stay in the
+// run directory. Each step does only what is missing, so the same call
+// after a failure at any step ends as one that never failed; the topology
+// marks the organisation Pending first and drops it last.
+func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, error) {
+	start := time.Now()
+	o, ok := nw.Topo.Org(name)
+	if !ok {
+		nw.step("%s is no organisation of this network: nothing to remove", name)
+		return false, nil
+	}
+	on := nw.Topo.ChannelsOf(o.Name)
+	switch {
+	case o.Base == 0:
+		return false, fmt.Errorf("%w: %s was part of the network when it was made; its nodes' ports are laid out with the others', so only an organisation added by `wanledger org add` can be removed", ErrOrgSpec, o.Name)
+	case len(on) != 1 || on[0].Name != channel:
+		return false, fmt.Errorf("%w: %s is on %s, not on %s alone: org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, strings.Join(channelNames(on), ", "), channel)
+	}
+	if err := nw.Topo.Pending(); err != nil && !o.Pending {
+		return false, err
+	}
+	marked := nw.Topo.withPending(o.Name, true)
+	after := *nw
+	after.Topo = nw.Topo.withoutOrg(o.Name)
+	var own []Node
+	for _, n := range nw.Topo.Nodes() {
+		if n.Org == o.Name {
+			own = append(own, n)
+		}
+	}
+	steps := []step{
+		{"topology: " + o.Name + " recorded as being removed (" + TopologyFile + ")",
+			func(context.Context) (bool, error) { return nw.record(marked) }},
+		{fmt.Sprintf("membership of %s on the ledger: %s's admin removes %s (registry:RemoveMember)", channel, nw.province(o), o.MSPID),
+			func(ctx context.Context) (bool, error) { return nw.removeMember(ctx, o, channel) }},
+		{fmt.Sprintf("channel %s no longer admits %s: configuration update signed by a majority of the other members' admins", channel, o.MSPID),
+			func(ctx context.Context) (bool, error) { return nw.evictOrg(ctx, o, channel) }},
+		{"nodes of " + o.Name + " stopped (by PID)", func(context.Context) (bool, error) {
+			n, err := nw.stopNodes(own)
+			return n > 0, err
+		}},
+		{"the other gateways and relays restarted where the new membership changes their configuration",
+			func(ctx context.Context) (bool, error) { return after.restartStale(ctx, o.Name) }},
+		{"relay sources approved by every member of each receiving channel", after.ensureRelaySources},
+		{"topology: " + o.Name + " removed; its files stay in the run directory", func(context.Context) (bool, error) {
+			wrote, err := nw.record(after.Topo)
+			if err != nil {
+				return wrote, err
+			}
+			cfg, err := nw.writeCryptoConfig()
+			return wrote || cfg, err
+		}},
+	}
+	changed, err := nw.run(ctx, steps)
+	if err == nil {
+		nw.step("%s removed from %s in %s", o.Name, channel, time.Since(start).Round(100*time.Millisecond))
+	}
+	return changed, err
+}

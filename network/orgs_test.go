@@ -1,0 +1,247 @@
+package network
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/wanledger/wanledger/network/fabricbin"
+	"google.golang.org/protobuf/proto"
+)
+
+// bengbu is the default topology's Bengbu, as org add would add it.
+func withBengbu(t *testing.T) (Org, Topology) {
+	t.Helper()
+	topo := Default()
+	o, err := topo.orgOf(OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Base = topo.portsEnd()
+	return o, topo.withOrg(o, "anhui")
+}
+
+func portsByNode(t Topology) map[string][]int {
+	out := map[string][]int{}
+	for _, n := range t.Nodes() {
+		out[n.Name] = n.Ports()
+	}
+	return out
+}
+
+// An added organisation's nodes take the block after the network's ports,
+// and no other node's ports move, neither when it joins nor when it
+// leaves.
+func TestAnAddedOrganisationsNodesTakeABlockOfTheirOwn(t *testing.T) {
+	before := Default()
+	o, after := withBengbu(t)
+	if err := after.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if want := DefaultBasePort + PortStride*len(before.Nodes()); o.Base != want {
+		t.Errorf("Bengbu's base %d, want %d, the first port after the network's", o.Base, want)
+	}
+	got := portsByNode(after)
+	for name, ports := range portsByNode(before) {
+		if !slices.Equal(got[name], ports) {
+			t.Errorf("%s moved from %v to %v", name, ports, got[name])
+		}
+	}
+	for kind, slot := range map[string]int{"peer": 0, "chaincode": 1, "gateway": 2} {
+		if p := got[kind+".bengbu"]; len(p) == 0 || p[0] != o.Base+PortStride*slot {
+			t.Errorf("%s.bengbu on %v, want from %d", kind, p, o.Base+PortStride*slot)
+		}
+	}
+	if after.portsEnd() != o.Base+AddedBlock {
+		t.Errorf("the ports end at %d, want %d", after.portsEnd(), o.Base+AddedBlock)
+	}
+	if back := after.withoutOrg("bengbu"); !reflect.DeepEqual(back, before) {
+		t.Errorf("without Bengbu the topology is %+v, not the one before", back)
+	}
+}
+
+func TestValidateRejectsAnAddedOrganisationOnTakenPorts(t *testing.T) {
+	tests := []struct {
+		name string
+		base func(Topology) int
+		want string
+	}{
+		{"inside the network's ports", func(t Topology) int { return t.BasePort + 5*PortStride }, "overlap"},
+		{"across another added organisation's", func(t Topology) int { return t.portsEnd() - PortStride }, "overlap"},
+		{"beyond 65535", func(Topology) int { return 65530 }, "out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, topo := withBengbu(t)
+			o := Org{Name: "huainan", MSPID: "HuainanMSP", Province: "anhui", Base: tt.base(topo)}
+			if err := topo.withOrg(o, "anhui").Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOrgAddNamesAndPlacesTheOrganisation(t *testing.T) {
+	tests := []struct {
+		name string
+		spec OrgSpec
+		want Org
+		err  string
+	}{
+		{"a city of a province on the channel", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui"},
+			Org{Name: "bengbu", MSPID: "BengbuMSP", Place: Place{"CN", "Anhui", "Bengbu"}, Province: "anhui"}, ""},
+		{"a city whose place is named", OrgSpec{Name: "maanshan", Province: "anhui", Channel: "anhui", City: "Ma-anshan"},
+			Org{Name: "maanshan", MSPID: "MaanshanMSP", Place: Place{"CN", "Anhui", "Ma-anshan"}, Province: "anhui"}, ""},
+		{"a province with its prefix and capital", OrgSpec{Name: "jiangxi", Province: "jiangxi", Channel: "delta", Prefix: "36", City: "Nanchang"},
+			Org{Name: "jiangxi", MSPID: "JiangxiMSP", Place: Place{"CN", "Jiangxi", "Nanchang"}, Province: "jiangxi", Prefix: "36"}, ""},
+		{"a province without its capital", OrgSpec{Name: "jiangxi", Province: "jiangxi", Channel: "delta", Prefix: "36"}, Org{}, "--city"},
+		{"a channel that does not exist", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "huaihe"}, Org{}, `no channel "huaihe"`},
+		{"a province that is no organisation", OrgSpec{Name: "bengbu", Province: "fujian", Channel: "anhui"}, Org{}, "no province"},
+		{"a city as province", OrgSpec{Name: "bengbu", Province: "hefei", Channel: "anhui"}, Org{}, "no province"},
+		{"a province off the channel", OrgSpec{Name: "suzhou", Province: "jiangsu", Channel: "anhui"}, Org{}, "no member of channel anhui"},
+		{"a city with a prefix", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", Prefix: "34"}, Org{}, "only a province"},
+		{"a name with capitals", OrgSpec{Name: "Bengbu", Province: "anhui", Channel: "anhui"}, Org{}, "lower-case"},
+		{"a city name YAML would misread", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", City: "Beng: bu"}, Org{}, "place name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Default().orgOf(tt.spec)
+			switch {
+			case tt.err == "" && (err != nil || got != tt.want):
+				t.Errorf("orgOf = %+v, %v; want %+v", got, err, tt.want)
+			case tt.err != "" && (!errors.Is(err, ErrOrgSpec) || !strings.Contains(err.Error(), tt.err)):
+				t.Errorf("orgOf = %v, want ErrOrgSpec with %q", err, tt.err)
+			}
+		})
+	}
+}
+
+// Adding an organisation that is being added resumes it; another one
+// waits until it is done; the same name with other settings is refused.
+func TestOrgAddResumesOnlyTheSameAddition(t *testing.T) {
+	o, topo := withBengbu(t)
+	o.Pending = true
+	topo = topo.withPending("bengbu", true)
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, next, err := nw.planAdd(OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui"})
+	if err != nil || got != o || !reflect.DeepEqual(next, topo) {
+		t.Errorf("resuming Bengbu: %+v, %v", got, err)
+	}
+	_, _, err = nw.planAdd(OrgSpec{Name: "huainan", Province: "anhui", Channel: "anhui"})
+	var pending *PendingError
+	if !errors.As(err, &pending) || pending.Org != "bengbu" || !strings.Contains(err.Error(), "wanledger org add bengbu --province anhui --channel anhui") {
+		t.Errorf("adding Huainan while Bengbu is pending: %v", err)
+	}
+	if _, _, err := nw.planAdd(OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", City: "Huaiyuan"}); !errors.Is(err, ErrOrgSpec) {
+		t.Errorf("Bengbu again in another city: %v", err)
+	}
+	if _, err := nw.Up(t.Context()); !errors.As(err, &pending) {
+		t.Errorf("up with Bengbu pending: %v, want a *PendingError", err)
+	}
+}
+
+// The signers of an update that the channel's admins approve are a
+// majority of the organisations of its configuration, in the topology's
+// order, without the one the update is about.
+func TestAMajorityOfTheChannelsAdminsSigns(t *testing.T) {
+	_, topo := withBengbu(t)
+	nw := &Network{Topo: topo}
+	cfg := func(msps ...string) map[string]any {
+		orgs := map[string]any{}
+		for _, m := range msps {
+			orgs[m] = map[string]any{}
+		}
+		return map[string]any{"channel_group": map[string]any{"groups": map[string]any{"Application": map[string]any{"groups": orgs}}}}
+	}
+	for _, tt := range []struct {
+		cfg    map[string]any
+		except string
+		want   []string
+	}{
+		{cfg("AnhuiMSP", "HefeiMSP", "WuhuMSP"), "bengbu", []string{"anhui", "hefei"}},
+		{cfg("AnhuiMSP", "HefeiMSP", "WuhuMSP", "BengbuMSP"), "bengbu", []string{"anhui", "hefei", "wuhu"}},
+		{cfg("AnhuiMSP", "HefeiMSP", "WuhuMSP", "BengbuMSP"), "anhui", []string{"hefei", "wuhu", "bengbu"}},
+	} {
+		got, err := nw.adminMajority(tt.cfg, "anhui", tt.except)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("adminMajority(%v, except %s) = %v, %v; want %v", applicationOrgs(tt.cfg), tt.except, got, err, tt.want)
+		}
+	}
+	if _, err := nw.adminMajority(cfg("AnhuiMSP", "ShanghaiMSP", "JiangsuMSP"), "anhui", ""); err == nil {
+		t.Error("a configuration of other organisations found signers")
+	}
+}
+
+func TestTheUpdateEnvelopeIsAConfigUpdateOfTheChannel(t *testing.T) {
+	update := []byte("computed by configtxlator")
+	b, err := envelopeOf("anhui", update)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env common.Envelope
+	var payload common.Payload
+	var header common.ChannelHeader
+	var cue common.ConfigUpdateEnvelope
+	for _, u := range []struct {
+		b func() []byte
+		m proto.Message
+	}{
+		{func() []byte { return b }, &env},
+		{func() []byte { return env.Payload }, &payload},
+		{func() []byte { return payload.GetHeader().GetChannelHeader() }, &header},
+		{func() []byte { return payload.Data }, &cue},
+	} {
+		if err := proto.Unmarshal(u.b(), u.m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if header.Type != int32(common.HeaderType_CONFIG_UPDATE) || header.ChannelId != "anhui" || string(cue.ConfigUpdate) != string(update) || len(cue.Signatures) != 0 {
+		t.Errorf("envelope: header %v, update %q, %d signatures", &header, cue.ConfigUpdate, len(cue.Signatures))
+	}
+}
+
+// The command that finishes a pending addition repeats the one that began
+// it, which a resumed addition must match.
+func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
+	for _, s := range []OrgSpec{
+		{Name: "bengbu", Province: "anhui", Channel: "anhui"},
+		{Name: "maanshan", Province: "anhui", Channel: "anhui", City: "Ma anshan"},
+		{Name: "jiangxi", Province: "jiangxi", Channel: "delta", Prefix: "36", City: "Nanchang"},
+	} {
+		o, err := Default().orgOf(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Base, o.Pending = Default().portsEnd(), true
+		var pending *PendingError
+		if err := Default().withOrg(o, s.Channel).Pending(); !errors.As(err, &pending) {
+			t.Fatalf("Pending() = %v", err)
+		}
+		args := strings.Fields(strings.ReplaceAll(pending.Add, "'Ma anshan'", "Ma_anshan"))
+		got := OrgSpec{Name: args[3]}
+		for i := 4; i+1 < len(args); i += 2 {
+			v := strings.ReplaceAll(args[i+1], "_", " ")
+			switch args[i] {
+			case "--province":
+				got.Province = v
+			case "--channel":
+				got.Channel = v
+			case "--city":
+				got.City = v
+			case "--prefix":
+				got.Prefix = v
+			default:
+				t.Errorf("%s: unexpected %s", pending.Add, args[i])
+			}
+		}
+		if again, err := Default().orgOf(got); err != nil || again != (Org{Name: o.Name, MSPID: o.MSPID, Place: o.Place, Province: o.Province, Prefix: o.Prefix}) {
+			t.Errorf("%s makes %+v, %v; want %+v", pending.Add, again, err, o)
+		}
+	}
+}
