@@ -64,10 +64,11 @@ func TestTheDemoGrantMustCoverTheLicencesFromTheirStart(t *testing.T) {
 
 // A topology without the demo's organisations (here Hefei alone) gets no
 // demo: seeding says which are missing and makes nothing, not even the
-// demo's files, and up prints no demo.
+// demo's files, and up prints no demo. Hefei is its own province here: a
+// channel's members belong to provinces among them.
 func TestATopologyWithoutTheDemosOrganisationsGetsNoDemo(t *testing.T) {
 	topo := Topology{
-		Orgs:        []Org{{Name: "hefei", MSPID: "HefeiMSP", Place: hefei}},
+		Orgs:        []Org{{Name: "hefei", MSPID: "HefeiMSP", Place: hefei, Province: "hefei", Prefix: "34"}},
 		OrdererOrgs: []OrdererOrg{{Name: "anhui", MSPID: "AnhuiOrdererMSP", Place: hefei}},
 		Channels:    []Channel{{Name: "anhui", Members: []string{"hefei"}}},
 		BasePort:    DefaultBasePort, TimeWindow: DefaultTimeWindow(),
