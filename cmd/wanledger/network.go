@@ -94,16 +94,18 @@ func (o *networkOptions) open(cmd *cobra.Command, up bool) (*network.Network, er
 func newUp(o *networkOptions) *cobra.Command {
 	win := network.DefaultTimeWindow()
 	var prepare bool
+	var orderers int // up's own: o.orderers stays 0 for the other commands
 	c := &cobra.Command{
 		Use:   "up",
 		Short: "Bring the network up (idempotent; resumes the same ledgers after down)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.window = &win
-			if !cmd.Flags().Changed("orderers") {
-				o.orderers = 0 // the run directory's own, or the default
-			} else if _, err := network.Default().WithOrderers(o.orderers); err != nil {
-				return usagef("--orderers: %v", err)
+			if cmd.Flags().Changed("orderers") { // else the run directory's own, or the default
+				if _, err := network.Default().WithOrderers(orderers); err != nil {
+					return usagef("--orderers: %v", err)
+				}
+				o.orderers = orderers
 			}
 			nw, err := o.open(cmd, true)
 			if err != nil {
@@ -119,7 +121,7 @@ func newUp(o *networkOptions) *cobra.Command {
 	}
 	c.Flags().BoolVar(&prepare, "prepare", false,
 		"only write every file the nodes read (crypto material, genesis blocks, keys, each node's configuration) and start nothing: what to copy to each host of a network across machines")
-	c.Flags().IntVar(&o.orderers, "orderers", network.DefaultOrderers, fmt.Sprintf(
+	c.Flags().IntVar(&orderers, "orderers", network.DefaultOrderers, fmt.Sprintf(
 		"Raft orderers of a new run directory, %d or %d (an existing one keeps its own; another number is an error)", network.DefaultOrderers, network.MaxOrderers))
 	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,
 		"peers refuse a proposal, and orderers its transaction, whose timestamp is further behind their clock than this (1s to 1h)")

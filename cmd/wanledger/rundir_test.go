@@ -17,8 +17,13 @@ import (
 // base port.
 func recordNetwork(t *testing.T, port int) string {
 	t.Helper()
+	return recordTopology(t, network.Default(), port)
+}
+
+// recordTopology makes a run directory that records topo on base port.
+func recordTopology(t *testing.T, topo network.Topology, port int) string {
+	t.Helper()
 	home := t.TempDir()
-	topo := network.Default()
 	topo.BasePort = port
 	b, err := json.Marshal(topo)
 	if err != nil {
@@ -111,5 +116,19 @@ func TestUpRefusesAnotherNumberOfOrderers(t *testing.T) {
 	err = runRoot("up", "--home", t.TempDir(), "--orderers", "4")
 	if exitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), "want 3 or 5") {
 		t.Errorf("up --orderers 4: exit %d, %v; want a usage error", exitCode(err), err)
+	}
+}
+
+// A command other than up reads a run directory's own number of orderers,
+// whatever up's --orderers defaults to (org remove of an organisation the
+// topology lacks changes nothing).
+func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
+	five, err := network.Default().WithOrderers(network.MaxOrderers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := recordTopology(t, five, 23000)
+	if err := runRoot("org", "remove", "bengbu", "--channel", "anhui", "--home", home); err != nil {
+		t.Errorf("org remove on a run directory of five orderers: %v", err)
 	}
 }
