@@ -120,15 +120,15 @@ func TestUpRefusesAnotherNumberOfOrderers(t *testing.T) {
 }
 
 // A command other than up reads a run directory's own number of orderers,
-// whatever up's --orderers defaults to (org remove of an organisation the
-// topology lacks changes nothing).
+// whatever up's --orderers defaults to (down on a network with nothing
+// running stops nothing).
 func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
 	five, err := network.Default().WithOrderers(network.MaxOrderers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	home := recordTopology(t, five, 23000)
-	if err := runRoot("org", "remove", "bengbu", "--channel", "anhui", "--home", home); err != nil {
-		t.Errorf("org remove on a run directory of five orderers: %v", err)
+	if err := runRoot("down", "--home", home); err != nil {
+		t.Errorf("down on a run directory of five orderers: %v", err)
 	}
 }
