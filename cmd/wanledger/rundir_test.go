@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,11 +23,7 @@ func recordTopology(t *testing.T, topo network.Topology, port int) string {
 	t.Helper()
 	home := t.TempDir()
 	topo.BasePort = port
-	b, err := json.Marshal(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, network.TopologyFile), b, 0o644); err != nil {
+	if err := network.RecordTopology(home, topo); err != nil {
 		t.Fatal(err)
 	}
 	return home
