@@ -106,17 +106,23 @@ func TestACertificateSeesItselfAndAnotherSiteCannotUseIt(t *testing.T) {
 			t.Errorf("self of %s: %d %+v %v", c.cert.Cert, resp.StatusCode, self, err)
 		}
 	}
-	for _, c := range []struct{ site, code string }{{"cross-site", "CROSS_ORIGIN"}, {"same-site", "CROSS_ORIGIN"}, {"", "FORBIDDEN"}, {"same-origin", "FORBIDDEN"}} {
-		req, _ := http.NewRequest(http.MethodPost, m.url+"/v1/keys/cert-User9/revoke", nil)
-		if c.site != "" {
-			req.Header.Set("Sec-Fetch-Site", c.site)
+	// fromSite sends the auditor's call as a browser says site made it
+	// ("": not a browser).
+	fromSite := func(method, path, site string) *http.Response {
+		req, _ := http.NewRequest(method, m.url+path, nil)
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
 		}
 		resp, err := m.client(m.auditor).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
+		return resp
+	}
+	for _, c := range []struct{ site, code string }{{"cross-site", "CROSS_ORIGIN"}, {"same-site", "CROSS_ORIGIN"}, {"", "FORBIDDEN"}, {"same-origin", "FORBIDDEN"}} {
+		resp := fromSite(http.MethodPost, "/v1/keys/cert-User9/revoke", c.site)
 		var e struct{ Code string }
-		err = json.NewDecoder(resp.Body).Decode(&e)
+		err := json.NewDecoder(resp.Body).Decode(&e)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusForbidden || e.Code != c.code {
 			t.Errorf("a revocation sent %q: %d %+v %v", c.site, resp.StatusCode, e, err)
@@ -128,14 +134,7 @@ func TestACertificateSeesItselfAndAnotherSiteCannotUseIt(t *testing.T) {
 		site string
 		code int
 	}{{"cross-site", http.StatusForbidden}, {"same-site", http.StatusForbidden}, {"none", http.StatusOK}, {"same-origin", http.StatusOK}, {"", http.StatusOK}} {
-		req, _ := http.NewRequest(http.MethodGet, m.url+"/v1/keys/self", nil)
-		if c.site != "" {
-			req.Header.Set("Sec-Fetch-Site", c.site)
-		}
-		resp, err := m.client(m.auditor).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := fromSite(http.MethodGet, "/v1/keys/self", c.site)
 		resp.Body.Close()
 		if resp.StatusCode != c.code || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("a read sent %q: %d %q %q, want %d, no-store, nosniff", c.site, resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("X-Content-Type-Options"), c.code)

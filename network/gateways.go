@@ -191,3 +191,13 @@ func (nw *Network) watched(gw Node) config.Watch {
 	}
 	return w
 }
+
+// printPages names each gateway's pages (docs/pages.md): on its HTTP
+// listener, signed in with an API key; on its mutual-TLS listener, with
+// the organisation's client certificate.
+func (nw *Network) printPages() {
+	nw.step("pages (sign in with an API key on http, with the organisation's client certificate on https)")
+	for _, n := range nw.Topo.NodesOf(KindGateway) {
+		nw.detail("%-10s http://%s/   https://%s/", n.Org, n.ListenAddr(), n.MTLSAddr())
+	}
+}

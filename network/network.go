@@ -108,6 +108,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	} else {
 		nw.step("network already up: nothing changed")
 	}
+	nw.printPages()
 	nw.printDemo()
 	return changed, nil
 }

@@ -119,21 +119,28 @@ func TopologyOf(home string, s Settings) (Topology, error) {
 	return t, nil
 }
 
+// RecordTopology writes t as home's TopologyFile (indented JSON), as up
+// records it in a new run directory; an operator (or a test) that writes it
+// before the first up chooses the topology up brings up.
+func RecordTopology(home string, t Topology) error {
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = writeIfChanged(Home(home).Path(TopologyFile), append(b, '\n'), 0o644)
+	return err
+}
+
 // checkHome makes sure an existing run directory was made for this topology
 // (its certificates and genesis blocks name the ports and identities), and
 // records the topology in a new one.
 func (nw *Network) checkHome() error {
-	want, err := json.MarshalIndent(nw.Topo, "", "  ")
-	if err != nil {
-		return err
-	}
 	rec, ok, err := RecordedTopology(string(nw.Home))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		_, err := writeIfChanged(nw.Home.Path(TopologyFile), append(want, '\n'), 0o644)
-		return err
+		return RecordTopology(string(nw.Home), nw.Topo)
 	}
 	rec.TimeWindow = nw.Topo.TimeWindow // a setting of each start, not recorded
 	switch {

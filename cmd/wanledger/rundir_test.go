@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,11 +23,7 @@ func recordTopology(t *testing.T, topo network.Topology, port int) string {
 	t.Helper()
 	home := t.TempDir()
 	topo.BasePort = port
-	b, err := json.Marshal(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, network.TopologyFile), b, 0o644); err != nil {
+	if err := network.RecordTopology(home, topo); err != nil {
 		t.Fatal(err)
 	}
 	return home
@@ -120,8 +114,9 @@ func TestUpRefusesAnotherNumberOfOrderers(t *testing.T) {
 }
 
 // A command other than up reads a run directory's own number of orderers,
-// whatever up's --orderers defaults to (org remove of an organisation the
-// topology lacks changes nothing).
+// whatever up's --orderers defaults to (down on a network with nothing
+// running stops nothing; org remove of an organisation the topology lacks
+// changes nothing).
 func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
 	five, err := network.Default().WithOrderers(network.MaxOrderers)
 	if err != nil {
@@ -130,5 +125,8 @@ func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
 	home := recordTopology(t, five, 23000)
 	if err := runRoot("org", "remove", "bengbu", "--channel", "anhui", "--home", home); err != nil {
 		t.Errorf("org remove on a run directory of five orderers: %v", err)
+	}
+	if err := runRoot("down", "--home", home); err != nil {
+		t.Errorf("down on a run directory of five orderers: %v", err)
 	}
 }

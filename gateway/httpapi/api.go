@@ -124,7 +124,7 @@ func New(o Options) http.Handler {
 		register(a)
 	}
 	describeErrors(a.h.OpenAPI())
-	return a.requireKey(routesOrError(a.mux))
+	return private(a.requireKey(routesOrError(a.mux)))
 }
 
 // op describes an operation; a key without one of roles gets 403 before

@@ -27,11 +27,6 @@ type keyContext struct{}
 // clients that are not browsers send neither header and pass.
 func (a *API) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Answers are for the caller alone: no cache keeps them (a report a
-		// browser opened would otherwise stay in its disk cache), and no
-		// browser reads them as anything but their Content-Type.
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if keyless(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
@@ -78,6 +73,17 @@ func (a *API) requireRoles(roles []string) func(huma.Context, func(huma.Context)
 		}
 		next(ctx)
 	}
+}
+
+// private marks every answer as the caller's alone: no cache keeps it (a
+// report a browser opened would otherwise stay in its disk cache), and no
+// browser reads it as anything but its Content-Type.
+func private(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // crossSiteRead reports whether a browser says another site made r, of

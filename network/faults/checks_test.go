@@ -19,22 +19,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// eventually polls f until it returns nil, or fails the test after within.
-func eventually(t *testing.T, within time.Duration, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %v", within, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // apiClient is a demo API key's client of an organisation's gateway.
 func apiClient(t *testing.T, env *nettest.Env, org, role string) *apiclient.Client {
 	t.Helper()
@@ -50,7 +34,7 @@ func apiClient(t *testing.T, env *nettest.Env, org, role string) *apiclient.Clie
 func raftLeader(t *testing.T, env *nettest.Env, channel string, dead []string) string {
 	t.Helper()
 	var leader string
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		leaders, _ := env.Net.RaftLeaders(t.Context())
 		if l := leaders[channel]; l != "" && !slices.Contains(dead, l) {
 			leader = l
@@ -65,7 +49,7 @@ func raftLeader(t *testing.T, env *nettest.Env, channel string, dead []string) s
 // channel.
 func orderersCaughtUp(t *testing.T, env *nettest.Env) {
 	t.Helper()
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		for _, ch := range env.Net.Topo.Channels {
 			heights := map[string]float64{}
 			for _, o := range env.Net.Topo.NodesOf(network.KindOrderer) {
@@ -126,7 +110,7 @@ func sameState(t *testing.T, env *nettest.Env, channel string) peerState {
 		chains = append(chains, chainOn(t, env, m, channel))
 	}
 	var first peerState
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		for i, c := range chains {
 			s, err := stateOf(t.Context(), c)
 			if err != nil {
@@ -149,7 +133,7 @@ func sameState(t *testing.T, env *nettest.Env, channel string) peerState {
 func cacheEqualsLedger(t *testing.T, env *nettest.Env, org string, ids []string, height uint64) int {
 	t.Helper()
 	c := apiClient(t, env, org, "verifier")
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		r, err := c.Licence(t.Context(), network.DemoLicence, false)
 		if err != nil {
 			return err

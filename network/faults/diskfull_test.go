@@ -55,7 +55,7 @@ func cacheDiskFillsUp(t *testing.T) {
 	filler := filepath.Join(dir, "filler")
 	fill(t, filler, dir, cacheReserve/2)
 	full := time.Now()
-	eventually(t, 10*time.Second, func() error { return refusing(t, r, full) })
+	nettest.Eventually(t, 10*time.Second, func() error { return refusing(t, r, full) })
 	fill(t, filler, dir, 0)
 	if h, err := env.Net.Handle(node); err != nil || !h.Alive() {
 		t.Fatalf("%s died on a full disk: %v", node, err)

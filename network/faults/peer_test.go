@@ -33,7 +33,7 @@ func peerKilledMidLoad(t *testing.T) {
 	started := time.Now()
 	wuhu := chainOn(t, env, "wuhu", "anhui")
 	var caughtUp time.Time
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		info, err := wuhu.info(t.Context())
 		if err != nil {
 			return err

@@ -94,7 +94,7 @@ func relayKilledMidBurst(t *testing.T) {
 func relayIdle(t *testing.T, env *nettest.Env, node string) {
 	t.Helper()
 	n, _ := env.Net.Topo.Node(node)
-	eventually(t, 5*time.Minute, func() error {
+	nettest.Eventually(t, 5*time.Minute, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		r := nodeops.Read(ctx, n.Target(), time.Now)
@@ -129,7 +129,7 @@ func revisions(t *testing.T, c *apiclient.Client, ids []string, fresh bool) map[
 // relayed, at least at the revision want gives it, and returns when.
 func carried(t *testing.T, target *apiclient.Client, want map[string]int) time.Time {
 	t.Helper()
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		for id, rev := range want {
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 			r, err := target.Licence(ctx, id, false)

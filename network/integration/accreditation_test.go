@@ -106,7 +106,7 @@ func (d *agencyDesk) issue(id string) (grantID, salt string) {
 // and 422, are retried, for up to 10 seconds.
 func lagging(t *testing.T, g gw, method, path string, body, out any) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		var raw json.RawMessage
 		switch st := g.call(method, path, body, &raw); st {
 		case http.StatusOK:
@@ -128,7 +128,7 @@ func lagging(t *testing.T, g gw, method, path string, body, out any) {
 func stillValid(t *testing.T, verifier gw, licences *client.Contract, id, salt, grantID string) {
 	t.Helper()
 	req := api.VerifyRequest{LicenceID: id, Disclosed: []api.Disclosure{{Name: "name", Value: "示例", Salt: salt}}}
-	eventually(t, 20*time.Second, func() error {
+	nettest.Eventually(t, 20*time.Second, func() error {
 		var v api.Verdict
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
 		if !v.Valid || v.Source != "cache" {

@@ -56,7 +56,7 @@ func TestTheAuditorPageTracesExportsAndItsReportChecksOnTheNetwork(t *testing.T)
 
 	auditor := gatewayAs(t, env, "hefei", "auditor")
 	var trail api.Read[record.Page[*record.AccessRecord]]
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		if st := auditor.call(http.MethodGet, "/v1/audit/trace?by=dataset&key="+dataset, nil, &trail); st != http.StatusOK || len(trail.Data.Items) != 4 {
 			return fmt.Errorf("Hefei's peer traces %d records (%d)", len(trail.Data.Items), st)
 		}

@@ -92,7 +92,7 @@ func TestCaliperConfigNamesTheRunDirectorysIdentitiesAndPeers(t *testing.T) {
 
 	// As Caliper's verify round evaluates.
 	verifier := chaincode(ids["WuhuMSP/verifier"])
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		out, err := verifier.EvaluateWithContext(ctx, "licence:Evidence", client.WithArguments(batch.Licences[0]))
 		if err != nil {
 			return err

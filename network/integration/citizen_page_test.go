@@ -43,7 +43,7 @@ func TestTheCitizenPagesPresentationIsAcceptedByTheVerifierPage(t *testing.T) {
 	walletDir, _ := walletHolder(t, env, dir, agency, sealID, id, "340104199303031234", seal, fields, now)
 	others := otherHoldersCredential(t, agency, sealID, seal, now)
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
-	eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
+	nettest.Eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
 		var v api.Verdict
 		if st := wuhu.call(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id}, &v); st != http.StatusOK || v.Status == "" {
 			return fmt.Errorf("Wuhu does not know %s yet: %d %+v", id, st, v)
@@ -127,7 +127,7 @@ func TestTheCitizenPagesPresentationIsAcceptedByTheVerifierPage(t *testing.T) {
 	b.Screenshot("network-wallet-who-verified")
 
 	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		p.Refresh()
 		if got := p.Statuses()[id]; got != string(record.StatusRevoked) {
 			return fmt.Errorf("Wuhu's citizen page shows %s %q", id, got)

@@ -143,7 +143,7 @@ func TestCLIRegistryTypePutAndGet(t *testing.T) {
 	if put.TxID == "" || put.Data.Code != code || put.Data.Province != "AnhuiMSP" {
 		t.Fatalf("registry types put printed %+v", put)
 	}
-	eventually(t, 15*time.Second, func() error {
+	nettest.Eventually(t, 15*time.Second, func() error {
 		var got api.Read[record.LicenceType]
 		stdout, stderr, err := cli(t, env, "registry", "types", "get", code, "--url", anhuiAdmin.url, "--key", anhuiAdmin.key, "--json")
 		if err != nil {

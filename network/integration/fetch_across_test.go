@@ -9,6 +9,7 @@ import (
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/apiclient"
 	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/network/nettest"
 )
 
 // TestFetchAcrossChannelsFromShanghai: a Hefei data owner on anhui
@@ -27,7 +28,7 @@ func TestFetchAcrossChannelsFromShanghai(t *testing.T) {
 		info api.FetchInfo
 		rows []map[string]string
 	)
-	eventually(t, time.Minute, func() error { // until the authorization reached delta
+	nettest.Eventually(t, time.Minute, func() error { // until the authorization reached delta
 		var err error
 		info, rows, err = w.fetch(w.ask(auth, "address"))
 		var ae *api.Error
@@ -57,7 +58,7 @@ func TestFetchAcrossChannelsFromShanghai(t *testing.T) {
 	if onAnhui.ID != info.AccessID || onAnhui.ResponseDigest != info.ResponseDigest || onAnhui.Source == nil || onAnhui.Source.Channel != "delta" {
 		t.Fatalf("anhui's record %+v; want access %s relayed from delta with digest %s", onAnhui, info.AccessID, info.ResponseDigest)
 	}
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		a, err := w.owner.Authorization(ctx, auth)
 		if err != nil {
 			return err

@@ -22,6 +22,7 @@ import (
 	"github.com/wanledger/wanledger/gateway/mesh"
 	"github.com/wanledger/wanledger/internal/fabricid"
 	"github.com/wanledger/wanledger/network"
+	"github.com/wanledger/wanledger/network/nettest"
 )
 
 // TestFetchAuthorizedRowsOnTheTrail: Wuhu fetches through POST /v1/fetch
@@ -187,7 +188,7 @@ func TestFetchExactlyMaxUsesOfConcurrentFetches(t *testing.T) {
 		t.Errorf("%d of %d fetches returned rows (refused: %v), want exactly %d", ok, tries, refused, uses)
 	}
 	accesses := 0
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		p, err := w.audit.Trace(t.Context(), apiclient.TraceQuery{By: record.TraceByAuthorization, Value: auth}, apiclient.Paging{Limit: 100})
 		if err != nil {
 			return err

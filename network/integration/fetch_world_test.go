@@ -57,7 +57,7 @@ func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		var ids []string
 		var eps [][]record.GatewayEndpoint
 		for _, a := range admins {
@@ -147,7 +147,7 @@ func (w *fetchWorld) want(fields []string, subjects ...string) []map[string]stri
 // records.
 func (w *fetchWorld) trail(auth string, n int) []*record.AccessRecord {
 	var items []*record.AccessRecord
-	eventually(w.t, 30*time.Second, func() error {
+	nettest.Eventually(w.t, 30*time.Second, func() error {
 		p, err := w.audit.Trace(w.t.Context(), apiclient.TraceQuery{By: record.TraceByAuthorization, Value: auth}, apiclient.Paging{Limit: 100})
 		if err != nil {
 			return err

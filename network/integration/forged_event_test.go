@@ -49,7 +49,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 	ledgerLicence := func(id string) record.Licence {
 		t.Helper()
 		var l record.Licence
-		eventually(t, 15*time.Second, func() error {
+		nettest.Eventually(t, 15*time.Second, func() error {
 			out, err := licences.EvaluateWithContext(ctx, "Get", client.WithArguments(id))
 			if err != nil {
 				return fmt.Errorf("Get %s: %s", id, fabricid.ErrorMessage(err))
@@ -68,7 +68,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 			fn, reason = "Reinstate", "INVESTIGATION_CLOSED"
 		}
 		var tx *client.Transaction
-		eventually(t, 15*time.Second, func() error { // until Hefei's peer has the latest block
+		nettest.Eventually(t, 15*time.Second, func() error { // until Hefei's peer has the latest block
 			p, err := licences.NewProposal(fn, client.WithArguments("FORGE-H1", reason), client.WithEndorsingOrganizations(hefei.MSPID))
 			if err != nil {
 				return err
@@ -124,7 +124,7 @@ func TestForgedEventsDoNotReachTheGatewayCaches(t *testing.T) {
 			BlockHeight uint64         `json:"blockHeight"`
 			Data        record.Licence `json:"data"`
 		}
-		eventually(t, 30*time.Second, func() error { // the cache has the forged transactions' block
+		nettest.Eventually(t, 30*time.Second, func() error { // the cache has the forged transactions' block
 			if st := verifier.call(http.MethodGet, "/v1/licences/FORGE-W1", nil, &l); st != http.StatusOK || l.BlockHeight <= last {
 				return fmt.Errorf("%s's cache: %d at height %d, the forged transactions are in block %d", org, st, l.BlockHeight, last)
 			}

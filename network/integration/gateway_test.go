@@ -186,7 +186,7 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 	req := api.VerifyRequest{LicenceID: "GW-0001", Disclosed: []api.Disclosure{{Name: "name", Value: "合肥示例", Salt: salts["name"]}}}
 
 	var v api.Verdict
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
 		if !v.Valid {
 			return fmt.Errorf("verdict %+v", v)
@@ -200,7 +200,7 @@ func TestIssueThroughHefeiVerifyThroughWuhuAndSeeTheRevocationWithinOneBlock(t *
 	var rev txAnswer
 	gatewayAs(t, env, "hefei", "issuer").must(http.MethodPost, "/v1/licences/GW-0001/revoke", map[string]string{"reason": "FRAUD", "reasonText": "forged papers"}, &rev)
 	// The first verdict that reflects the revocation's block says revoked.
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		verifier.must(http.MethodPost, "/v1/verify", req, &v)
 		if v.BlockHeight <= rev.BlockNumber {
 			return fmt.Errorf("Wuhu's cache at height %d, the revocation is in block %d", v.BlockHeight, rev.BlockNumber)
@@ -276,7 +276,7 @@ func TestAGatewayKilledMidStreamResumesAndItsCacheEqualsTheLedger(t *testing.T) 
 		t.Fatal(err)
 	}
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		for _, id := range ids {
 			var cached, ledger struct {
 				Data record.Licence `json:"data"`

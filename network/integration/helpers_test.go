@@ -163,22 +163,6 @@ func (w *writer) stop() ([]string, int) {
 	return append([]string(nil), w.acked...), w.failed
 }
 
-// eventually polls f until it returns nil or the time is up.
-func eventually(t *testing.T, within time.Duration, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %v", within, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // settled waits until every member peer of channel has the blocks org's
 // peer has: a transaction committed through one peer reaches the others in
 // their own time, and an endorsement by a peer that lags reads the state
@@ -191,7 +175,7 @@ func settled(t *testing.T, env *nettest.Env, channel, org string) {
 		t.Fatal(err)
 	}
 	ch, _ := env.Net.Topo.Channel(channel)
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		for _, m := range ch.Members {
 			got, err := peerChainInfo(ctx, env, m, channel)
 			if err != nil {

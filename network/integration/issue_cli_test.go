@@ -63,7 +63,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: "HefeiMSP",
 		Types: []string{typ}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	hefeiAdmin := gatewayAs(t, env, "hefei", keys.RoleAdmin)
-	eventually(t, 15*time.Second, func() error {
+	nettest.Eventually(t, 15*time.Second, func() error {
 		if st := hefeiAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know accreditation %s yet: %d", agency, st)
 		}
@@ -73,7 +73,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(1, 0, 0)}, nil)
 	issuer := gatewayAs(t, env, "hefei", "issuer")
 	bindIssuer(t, hefeiAdmin, issuer, agency)
-	eventually(t, 15*time.Second, func() error { // Hefei's cache has the type the command checks drafts against
+	nettest.Eventually(t, 15*time.Second, func() error { // Hefei's cache has the type the command checks drafts against
 		if st := issuer.call(http.MethodGet, "/v1/registry/types/"+typ, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know type %s yet: %d", typ, st)
 		}
@@ -156,7 +156,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
 	verify := func(req api.VerifyRequest) api.Verdict {
 		var v api.Verdict
-		eventually(t, 20*time.Second, func() error {
+		nettest.Eventually(t, 20*time.Second, func() error {
 			if st := verifier.call(http.MethodPost, "/v1/verify", req, &v); st != http.StatusOK {
 				return fmt.Errorf("verify %s: %d", req.LicenceID, st)
 			}
@@ -214,7 +214,7 @@ func TestTheIssueCommandSealsLocallyAndWuhuVerifiesTheHoldersCredential(t *testi
 	if err := json.Unmarshal([]byte(out), &renewed); err != nil || renewed.TxID == "" {
 		t.Fatalf("licence renew printed %q: %v", out, err)
 	}
-	eventually(t, 20*time.Second, func() error {
+	nettest.Eventually(t, 20*time.Second, func() error {
 		var l struct {
 			Data record.Licence `json:"data"`
 		}

@@ -74,7 +74,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	// Once Wuhu's peer has the licence, Wuhu cannot revoke it: neither its
 	// admin nor a Wuhu client.
 	wuhuLicences := contract(t, env, "wuhu", "Admin", "licence")
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		_, err := wuhuLicences.EvaluateWithContext(ctx, "Get", client.WithArguments(c.ID))
 		return err
 	})
@@ -107,7 +107,7 @@ func TestLicenceLifecycleOnTheRealNetwork(t *testing.T) {
 	// Wuhu's peer has the last block.
 	verifier := contract(t, env, "wuhu", "User1", "licence")
 	want := []record.Status{record.StatusActive, record.StatusSuspended, record.StatusActive, record.StatusRevoked}
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		out, err := verifier.EvaluateWithContext(ctx, "History", client.WithArguments(c.ID))
 		if err != nil {
 			return err
@@ -150,7 +150,7 @@ func submitEndorsedBy(t *testing.T, c *client.Contract, orgs []string, fn string
 	// The named peers may not have committed the latest block yet; endorse
 	// again until they have.
 	var tx *client.Transaction
-	eventually(t, 15*time.Second, func() error {
+	nettest.Eventually(t, 15*time.Second, func() error {
 		p, err := c.NewProposal(fn, client.WithArguments(args...), client.WithEndorsingOrganizations(orgs...))
 		if err != nil {
 			return err

@@ -163,7 +163,7 @@ func TestMeshGatewayRefusesUnregisteredPeers(t *testing.T) {
 		view.eps = st.Data.Endpoints
 		view.mu.Unlock()
 	}
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		refresh()
 		if _, _, err := view.Endpoint("HefeiMSP"); err != nil {
 			return err
@@ -186,11 +186,11 @@ func TestMeshGatewayRefusesUnregisteredPeers(t *testing.T) {
 	if _, err := registry(env.Gateway(t, "wuhu", "Admin"), "anhui").SubmitTransaction("SetGatewayEndpoint", outsider.ID().String(), toJSON(t, outsider.Addrs())); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, time.Minute, func() error { return pingGateway(ctx, outsider, "HefeiMSP") })
+	nettest.Eventually(t, time.Minute, func() error { return pingGateway(ctx, outsider, "HefeiMSP") })
 	if _, err := wuhu.RegisterMesh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		for _, c := range outsider.Libp2p().Network().Conns() {
 			c.Close()
 		}

@@ -21,7 +21,7 @@ func TestMeshEndpointsReachTheOtherChannel(t *testing.T) {
 	for _, pair := range []struct{ at, of, channel string }{{"hefei", "shanghai", "delta"}, {"shanghai", "hefei", "anhui"}} {
 		t.Run(pair.of+" at "+pair.at, func(t *testing.T) {
 			of, _ := env.Net.Topo.Org(pair.of)
-			eventually(t, 60*time.Second, func() error {
+			nettest.Eventually(t, 60*time.Second, func() error {
 				own, err := adminClient(t, env, pair.of).Mesh(ctx)
 				if err != nil {
 					return err

@@ -90,7 +90,7 @@ func TestSubmittedTransactionCommitsOnEveryMemberPeerAtTheSameHeightAndHash(t *t
 			ch, _ := env.Net.Topo.Channel(m.channel)
 			// Each member peer commits the block in its own time.
 			for _, org := range ch.Members {
-				eventually(t, 30*time.Second, func() error {
+				nettest.Eventually(t, 30*time.Second, func() error {
 					code, err := txValidation(ctx, env, org, m.channel, st.TransactionID)
 					if err == nil && code != peer.TxValidationCode_VALID {
 						err = fmt.Errorf("peer.%s validated %s as %s", org, st.TransactionID, code)
@@ -98,7 +98,7 @@ func TestSubmittedTransactionCommitsOnEveryMemberPeerAtTheSameHeightAndHash(t *t
 					return err
 				})
 			}
-			eventually(t, 30*time.Second, func() error { return sameChain(ctx, env, ch, st.BlockNumber+1) })
+			nettest.Eventually(t, 30*time.Second, func() error { return sameChain(ctx, env, ch, st.BlockNumber+1) })
 
 			// Another member reads what was written.
 			reader := env.Gateway(t, ch.Members[len(ch.Members)-1], "User1")
@@ -194,7 +194,7 @@ func TestOrderersSurviveRestartsAndLeaderKill(t *testing.T) {
 
 	// Load: the restart deadlock needs a WAL with some history.
 	const loadBlocks = 60
-	eventually(t, 3*time.Minute, func() error {
+	nettest.Eventually(t, 3*time.Minute, func() error {
 		h := ordererHeight(ctx, env, env.Net.Topo.NodesOf(network.KindOrderer)[0], ch.Name)
 		if h < loadBlocks {
 			return fmt.Errorf("anhui at %d blocks, loading to %d", h, loadBlocks)
@@ -251,7 +251,7 @@ func TestOrderersSurviveRestartsAndLeaderKill(t *testing.T) {
 			t.Fatalf("acknowledged transaction %s is %s on the ledger", tx, code)
 		}
 	}
-	eventually(t, 30*time.Second, func() error { return sameChain(ctx, env, ch, 0) })
+	nettest.Eventually(t, 30*time.Second, func() error { return sameChain(ctx, env, ch, 0) })
 }
 
 func restart(t *testing.T, env *nettest.Env, n network.Node) {
@@ -266,7 +266,7 @@ func restart(t *testing.T, env *nettest.Env, n network.Node) {
 // waitCaughtUp waits until the orderer has the same height as the others.
 func waitCaughtUp(t *testing.T, env *nettest.Env, n network.Node, channel string) {
 	t.Helper()
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		var top uint64
 		for _, o := range env.Net.Topo.NodesOf(network.KindOrderer) {
 			top = max(top, ordererHeight(t.Context(), env, o, channel))
@@ -293,7 +293,7 @@ func ordererHeight(ctx context.Context, env *nettest.Env, n network.Node, channe
 func raftLeader(t *testing.T, env *nettest.Env, channel string) network.Node {
 	t.Helper()
 	var leader network.Node
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		leaders, _ := env.Net.RaftLeaders(t.Context())
 		n, ok := env.Net.Topo.Node(leaders[channel])
 		if !ok {

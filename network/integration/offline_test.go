@@ -40,7 +40,7 @@ func TestOfflineSnapshotsBeforeAndAfterARevocation(t *testing.T) {
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
 	// wuhuSees waits until Wuhu's cache has the licence in status st.
 	wuhuSees := func(st record.Status) {
-		eventually(t, 30*time.Second, func() error {
+		nettest.Eventually(t, 30*time.Second, func() error {
 			var v api.Verdict
 			if code := wuhu.call(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id}, &v); code != http.StatusOK || v.Status != st {
 				return fmt.Errorf("Wuhu sees %s as %q (HTTP %d), want %s", id, v.Status, code, st)

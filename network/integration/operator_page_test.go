@@ -45,7 +45,7 @@ func TestTheOperatorPageWatchesTheNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	var st api.NetworkStatus
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		st = api.NetworkStatus{}
 		op.must(http.MethodGet, "/v1/network", nil, &st)
 		return healthyNetwork(st)
@@ -81,7 +81,7 @@ func TestTheOperatorPageWatchesTheNetwork(t *testing.T) {
 	b.Screenshot("network-operator-healthy")
 
 	var victim network.Node
-	eventually(t, time.Minute, func() error {
+	nettest.Eventually(t, time.Minute, func() error {
 		leaders, missing := env.Net.RaftLeaders(ctx)
 		if len(missing) > 0 {
 			return fmt.Errorf("no Raft leader of %v", missing)

@@ -152,7 +152,7 @@ func TestTheDocumentedInvokeWritesOnEachChannel(t *testing.T) {
 			if err != nil || !strings.Contains(stderr, "Chaincode invoke successful") || tx == nil {
 				t.Fatalf("endorsed by %s alone, without --waitForEvent: %v; want the CLI's success\n%s", o.Name, err, stderr)
 			}
-			eventually(t, 30*time.Second, func() error {
+			nettest.Eventually(t, 30*time.Second, func() error {
 				code, err := txValidation(ctx, env, o.Name, ch[1], tx[1])
 				if err == nil && code != peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE {
 					t.Fatalf("the transaction the CLI called successful: %s", code)

@@ -44,7 +44,7 @@ func pageAgency(t *testing.T, env *nettest.Env, dir, agency, sealID, typ string,
 	anhuiAdmin.must(http.MethodPost, "/v1/registry/accreditations", api.AccreditationRequest{AgencyID: agency, MSPID: "HefeiMSP",
 		Types: []string{typ}, Region: "340100", ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}, nil)
 	hefeiAdmin := gatewayAs(t, env, "hefei", keys.RoleAdmin)
-	eventually(t, 15*time.Second, func() error {
+	nettest.Eventually(t, 15*time.Second, func() error {
 		if st := hefeiAdmin.call(http.MethodGet, "/v1/registry/accreditations/"+agency, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know accreditation %s yet: %d", agency, st)
 		}
@@ -54,7 +54,7 @@ func pageAgency(t *testing.T, env *nettest.Env, dir, agency, sealID, typ string,
 		PublicKey: keygen.PublicKey, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(2, 0, 0)}, nil)
 	issuer = gatewayAs(t, env, "hefei", "issuer")
 	bindIssuer(t, hefeiAdmin, issuer, agency)
-	eventually(t, 15*time.Second, func() error { // Hefei's cache has the type and the seal key
+	nettest.Eventually(t, 15*time.Second, func() error { // Hefei's cache has the type and the seal key
 		if st := issuer.call(http.MethodGet, "/v1/registry/types/"+typ, nil, nil); st != http.StatusOK {
 			return fmt.Errorf("Hefei's gateway does not know type %s yet: %d", typ, st)
 		}
@@ -103,7 +103,7 @@ func TestTheIssuerPageIssuesAndChangesLicencesOnTheNetwork(t *testing.T) {
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
 	verdict := func(req api.VerifyRequest, valid bool) api.Verdict { // Wuhu's, once it is the one wanted
 		var v api.Verdict
-		eventually(t, 30*time.Second, func() error {
+		nettest.Eventually(t, 30*time.Second, func() error {
 			if st := wuhu.call(http.MethodPost, "/v1/verify", req, &v); st != http.StatusOK || v.Valid != valid {
 				return fmt.Errorf("Wuhu's verdict on %s: %d %+v", req.LicenceID, st, v)
 			}

@@ -34,7 +34,7 @@ func TestTheVerifierPageAcceptsAWalletsPresentationOnTheNetwork(t *testing.T) {
 	walletDir, _ := walletHolder(t, env, dir, agency, sealID, id, "340104199202021234", seal,
 		issuance.Fields{"name": "合肥页面科技", "creditCode": "91340100MA2PAGE01Q"}, now)
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
-	eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
+	nettest.Eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
 		var v api.Verdict
 		if st := wuhu.call(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id}, &v); st != http.StatusOK || v.Status == "" {
 			return fmt.Errorf("Wuhu does not know %s yet: %d %+v", id, st, v)
@@ -116,7 +116,7 @@ func TestTheVerifierPageAcceptsAWalletsPresentationOnTheNetwork(t *testing.T) {
 	b.Screenshot("network-verify-valid-zh")
 
 	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
-	eventually(t, 30*time.Second, func() error { // each try a fresh nonce and presentation
+	nettest.Eventually(t, 30*time.Second, func() error { // each try a fresh nonce and presentation
 		if got := v.Paste(present("")); got != "无效" {
 			return fmt.Errorf("Wuhu's page does not see the revocation yet: %q", got)
 		}

@@ -36,7 +36,7 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 
 	wuhu := gatewayAs(t, env, "wuhu", "verifier")
 	gwArgs := []string{"--url", wuhu.url, "--key", wuhu.key}
-	eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
+	nettest.Eventually(t, 30*time.Second, func() error { // Wuhu's cache has the licence
 		var v api.Verdict
 		if st := wuhu.call(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id}, &v); st != http.StatusOK || v.Status == "" {
 			return fmt.Errorf("Wuhu does not know %s yet: %d %+v", id, st, v)
@@ -110,7 +110,7 @@ func TestAHolderPresentsToWuhuOnceAndSeesWhoVerified(t *testing.T) {
 	}
 
 	mustSubmit(t, contract(t, env, "hefei", "User1", "licence"), "Revoke", id, "FRAUD", "")
-	eventually(t, 30*time.Second, func() error { // each try a fresh nonce and presentation
+	nettest.Eventually(t, 30*time.Second, func() error { // each try a fresh nonce and presentation
 		v, code, err := verify(present())
 		if v.Status != record.StatusRevoked {
 			return fmt.Errorf("Wuhu does not see the revocation yet: %+v %s", v, code)

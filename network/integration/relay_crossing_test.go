@@ -37,7 +37,7 @@ func TestAHefeiHandoffToShanghaiIsOneHandoffOnBothChannels(t *testing.T) {
 	reaches := func(g gw, who string, status record.HandoffStatus) record.Handoff {
 		t.Helper()
 		var h record.Handoff
-		eventually(t, 20*time.Second, func() error {
+		nettest.Eventually(t, 20*time.Second, func() error {
 			if h = handoff(g); h.Status != status {
 				return fmt.Errorf("%s sees handoff XH-1 %q, want %q", who, h.Status, status)
 			}
@@ -58,7 +58,7 @@ func TestAHefeiHandoffToShanghaiIsOneHandoffOnBothChannels(t *testing.T) {
 		{"start", api.HandoffMove{}, record.HandoffInProgress},
 		{"complete", api.HandoffMove{ResultDigest: gm.SM3Hex([]byte("licence transferred"))}, record.HandoffCompleted},
 	} {
-		eventually(t, 20*time.Second, func() error { // until every delta endorser has the last change
+		nettest.Eventually(t, 20*time.Second, func() error { // until every delta endorser has the last change
 			var e api.Error
 			if st := shanghai.call(http.MethodPost, "/v1/handoffs/XH-1/"+step.action, step.move, &e); st != http.StatusOK {
 				return fmt.Errorf("%s: %d %s", step.action, st, e.Message)
@@ -93,7 +93,7 @@ func TestAHefeiAuthorizationIsUsedInShanghaiAndTracedOnBothChannels(t *testing.T
 	requester := gatewayAs(t, env, "shanghai", "requester")
 	share := contractOn(t, env, "delta", "shanghai", requester.identity, "share")
 	ask := record.DataRequest{AuthorizationID: "XA-1", DatasetID: "hefei.xp-enterprises", Fields: []string{"creditCode"}, Purpose: "BUSINESS_REGISTRATION"}
-	eventually(t, 20*time.Second, func() error { // until the authorization reached delta
+	nettest.Eventually(t, 20*time.Second, func() error { // until the authorization reached delta
 		_, _, err := fabricid.Submit(t.Context(), share, "RecordAccess", 1, signedAccess(t, env, "shanghai", requester.identity, ask, "response"))
 		if err != nil {
 			return fmt.Errorf("access on delta: %s", fabricid.ErrorMessage(err))
@@ -103,7 +103,7 @@ func TestAHefeiAuthorizationIsUsedInShanghaiAndTracedOnBothChannels(t *testing.T
 	responseDigest := gm.SM3Hex([]byte("response"))
 	for _, auditor := range []string{"hefei", "shanghai"} {
 		a := gatewayAs(t, env, auditor, "auditor")
-		eventually(t, 20*time.Second, func() error {
+		nettest.Eventually(t, 20*time.Second, func() error {
 			var page struct {
 				Data struct {
 					Items []record.AccessRecord `json:"items"`
@@ -119,7 +119,7 @@ func TestAHefeiAuthorizationIsUsedInShanghaiAndTracedOnBothChannels(t *testing.T
 		})
 	}
 	var onAnhui api.Read[record.Authorization]
-	eventually(t, 20*time.Second, func() error {
+	nettest.Eventually(t, 20*time.Second, func() error {
 		owner.must(http.MethodGet, "/v1/authorizations/XA-1", nil, &onAnhui)
 		if onAnhui.Data.Uses != 1 {
 			return fmt.Errorf("anhui counts %d uses of XA-1, want 1", onAnhui.Data.Uses)

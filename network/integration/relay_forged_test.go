@@ -36,7 +36,7 @@ func TestAForgedRelayedRecordIsRefusedOnChain(t *testing.T) {
 	endorsed := func(orgs ...string) *record.RelayProof {
 		t.Helper()
 		var p *record.RelayProof
-		eventually(t, 20*time.Second, func() error { // until each endorsing peer has the licence's block
+		nettest.Eventually(t, 20*time.Second, func() error { // until each endorsing peer has the licence's block
 			prop, err := exporter.NewProposal("ExportLicence", client.WithArguments(c.ID), client.WithEndorsingOrganizations(orgs...))
 			if err != nil {
 				return err
@@ -137,7 +137,7 @@ func TestAForgedRelayedRecordIsRefusedOnChain(t *testing.T) {
 	// The genuine proof imports (or the relay brought it already: the two
 	// imports may conflict once), and delta holds the licence as anhui's
 	// peers endorsed it.
-	eventually(t, 20*time.Second, func() error {
+	nettest.Eventually(t, 20*time.Second, func() error {
 		if err := submit(*genuine); err != nil {
 			return errors.New(fabricid.ErrorMessage(err))
 		}

@@ -58,7 +58,7 @@ func TestRevocationPropagationHefeiToShanghai(t *testing.T) {
 		issue(ids[i])
 	}
 	// Every licence reaches both caches, valid, before the clock starts.
-	eventually(t, 5*time.Minute, func() error {
+	nettest.Eventually(t, 5*time.Minute, func() error {
 		for _, id := range ids {
 			for _, g := range []gw{wuhu, shanghai} {
 				v, err := verdictOf(t.Context(), g, id)

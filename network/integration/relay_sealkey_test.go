@@ -29,7 +29,7 @@ func TestASealKeyRevokedAtTheSourceFailsTheRelayedLicence(t *testing.T) {
 		t.Helper()
 		g := gatewayAs(t, env, who, "verifier")
 		var v api.Verdict
-		eventually(t, 30*time.Second, func() error {
+		nettest.Eventually(t, 30*time.Second, func() error {
 			g.must(http.MethodPost, path, req, &v)
 			if v.Valid != want {
 				return fmt.Errorf("%s's verdict on %s (%s): %+v", who, id, path, v)

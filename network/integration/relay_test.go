@@ -67,7 +67,7 @@ func awaitRelayed(t *testing.T, source, target *client.Contract, id string, sinc
 		t.Fatal(err)
 	}
 	var r *record.RelayedLicence
-	eventually(t, within, func() error {
+	nettest.Eventually(t, within, func() error {
 		if r, err = readRelayed(ctx, target, id); err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func TestRelayKilledDuringABurstResumesExactlyOnce(t *testing.T) {
 		})
 	}
 	// Kill the relay with a third of the changes committed.
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		if acked < licences*changes/3 && len(errs) == 0 {
@@ -308,7 +308,7 @@ func relaysIdle(t *testing.T, env *nettest.Env) {
 		}
 		return nil
 	}
-	eventually(t, 2*time.Minute, func() error {
+	nettest.Eventually(t, 2*time.Minute, func() error {
 		if err := idle(); err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func TestLicencesAreVerifiedAcrossProvinces(t *testing.T) {
 			verdict := func(want bool) api.Verdict {
 				t.Helper()
 				var v api.Verdict
-				eventually(t, 20*time.Second, func() error {
+				nettest.Eventually(t, 20*time.Second, func() error {
 					verifier.must(http.MethodPost, "/v1/verify", req, &v)
 					if v.Valid != want {
 						return fmt.Errorf("%s's verdict on %s: %+v", c.verifier, c.id, v)

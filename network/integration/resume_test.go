@@ -44,7 +44,7 @@ func TestUpAfterDownResumesTheSameLedgers(t *testing.T) {
 	}
 	// The write made before is still on the ledger (up has since put the
 	// gateway's own endpoint back: the marker is found by its transaction).
-	eventually(t, 30*time.Second, func() error {
+	nettest.Eventually(t, 30*time.Second, func() error {
 		code, err := txValidation(ctx, env, "hefei", "anhui", st.TransactionID)
 		if err == nil && code != peer.TxValidationCode_VALID {
 			err = fmt.Errorf("after down and up the write of %s is %s", st.TransactionID, code)

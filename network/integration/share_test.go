@@ -92,7 +92,7 @@ func TestAtMostMaxUsesAccessesCommit(t *testing.T) {
 	// The auditor's own peer may commit the last block a moment later.
 	auditor := contract(t, env, "anhui", "User1", "audit")
 	q := toJSON(t, record.TraceQuery{By: record.TraceByAuthorization, Key: "AUTH-IT-1", PageSize: 100})
-	eventually(t, 10*time.Second, func() error {
+	nettest.Eventually(t, 10*time.Second, func() error {
 		out, err := auditor.EvaluateWithContext(ctx, "Trace", client.WithArguments(q))
 		if err != nil {
 			return errors.New(fabricid.ErrorMessage(err))

@@ -171,7 +171,7 @@ func wuhuVerdict(t *testing.T, env *nettest.Env, id string, d api.Disclosure) ap
 	}
 	verifier := gatewayAs(t, env, "wuhu", "verifier")
 	var v api.Verdict
-	eventually(t, 15*time.Second, func() error {
+	nettest.Eventually(t, 15*time.Second, func() error {
 		verifier.must(http.MethodPost, "/v1/verify", api.VerifyRequest{LicenceID: id, Disclosed: []api.Disclosure{d}}, &v)
 		if v.BlockHeight < info.Height {
 			return fmt.Errorf("Wuhu's cache at height %d, its peer at %d", v.BlockHeight, info.Height)

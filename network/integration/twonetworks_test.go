@@ -32,7 +32,9 @@ func TestTwoNetworksOnOneMachine(t *testing.T) {
 	env := nettest.Get(t)
 	a := runHome{"A", string(env.Net.Home), env.Net.Topo}
 	b := runHome{"B", t.TempDir(), minimalTopology(t, a.topo)}
-	writeTopology(t, b.home, b.topo)
+	if err := network.RecordTopology(b.home, b.topo); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { stopNetwork(t, env, b) })
 
 	stdout, stderr, err := cli(t, env, "up", "--home", b.home, "--base-port", fmt.Sprint(b.topo.BasePort))
@@ -113,18 +115,6 @@ func minimalTopology(t *testing.T, beside network.Topology) network.Topology {
 	}
 	t.Fatal("no free ports clear of the test network's")
 	return topo
-}
-
-// writeTopology records topo in a new run directory, as up would.
-func writeTopology(t *testing.T, home string, topo network.Topology) {
-	t.Helper()
-	b, err := json.MarshalIndent(topo, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(network.Home(home).Path(network.TopologyFile), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // stopNetwork stops what the test started in n's run directory, by PID

@@ -300,3 +300,20 @@ func (e *Env) GatewayOver(conn grpc.ClientConnInterface, org, user string) (*cli
 		client.WithSubmitTimeout(10*time.Second),
 		client.WithCommitStatusTimeout(time.Minute))
 }
+
+// Eventually polls f every 250 ms until it returns nil, or fails the test
+// with f's last error once within has passed.
+func Eventually(tb testing.TB, within time.Duration, f func() error) {
+	tb.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		err := f()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("after %s: %v", within, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

@@ -63,7 +63,9 @@ func TestTheNetworkRunsAcrossFourHosts(t *testing.T) {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeTopology(t, home, topo)
+	if err := network.RecordTopology(home, topo); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { stop(t, topo, home, self) })
 
 	// The files every node reads, written without starting anything (what
@@ -223,19 +225,6 @@ func run(ctx context.Context, t *testing.T, dir string, argv ...string) string {
 		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out.String())
 	}
 	return out.String()
-}
-
-// writeTopology records topo in a new run directory, as an operator does
-// before the first up.
-func writeTopology(t *testing.T, home string, topo network.Topology) {
-	t.Helper()
-	b, err := json.MarshalIndent(topo, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(network.Home(home).Path(network.TopologyFile), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // stop stops, by PID, whatever of the network still runs (down), so that a
