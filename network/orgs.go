@@ -1,7 +1,6 @@
 package network
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -209,11 +208,7 @@ func (nw *Network) record(topo Topology) (bool, error) {
 	if err := topo.Validate(); err != nil {
 		return false, err
 	}
-	b, err := json.MarshalIndent(topo, "", "  ")
-	if err != nil {
-		return false, err
-	}
-	wrote, err := writeIfChanged(nw.Home.Path(TopologyFile), append(b, '\n'), 0o644)
+	wrote, err := writeTopology(nw.Home, topo)
 	if err != nil {
 		return wrote, err
 	}

@@ -123,12 +123,18 @@ func TopologyOf(home string, s Settings) (Topology, error) {
 // records it in a new run directory; an operator (or a test) that writes it
 // before the first up chooses the topology up brings up.
 func RecordTopology(home string, t Topology) error {
+	_, err := writeTopology(Home(home), t)
+	return err
+}
+
+// writeTopology writes t as home's TopologyFile, reporting whether the file
+// changed.
+func writeTopology(home Home, t Topology) (bool, error) {
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = writeIfChanged(Home(home).Path(TopologyFile), append(b, '\n'), 0o644)
-	return err
+	return writeIfChanged(home.Path(TopologyFile), append(b, '\n'), 0o644)
 }
 
 // checkHome makes sure an existing run directory was made for this topology

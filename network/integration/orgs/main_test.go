@@ -197,18 +197,14 @@ func (n *testNet) killedAt(t *testing.T, k int, args ...string) (string, bool) {
 	return out.String(), killed
 }
 
-// eventually retries check for up to a minute, until it succeeds.
+// eventually retries check for up to a minute, until it succeeds, naming
+// what it waited for when it gives up.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		err := check()
-		if err == nil {
-			return
+	nettest.Eventually(t, time.Minute, func() error {
+		if err := check(); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still %v after a minute", what, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		return nil
+	})
 }
