@@ -3,9 +3,11 @@ package network
 import (
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wanledger/wanledger/internal/profiling"
 	"github.com/wanledger/wanledger/network/fabricbin"
 )
 
@@ -59,5 +61,31 @@ func TestAdminEnvNamesEveryPeerOnTheRunDirectorysPorts(t *testing.T) {
 		if got[v+"_ADDRESS"] != topo.Peer(o.Name).ListenAddr() || got[v+"_CA"] != nw.Home.OrgTLSCA(o) {
 			t.Errorf("%s: %s_ADDRESS=%q, %s_CA=%q", o.Name, v, got[v+"_ADDRESS"], v, got[v+"_CA"])
 		}
+	}
+}
+
+func TestProfileEnvNamesEachKindsOwnSetting(t *testing.T) {
+	topo := Default()
+	for _, n := range topo.Nodes() {
+		env := strings.Join(profileEnv(n), " ")
+		addr := n.ProfileAddr()
+		var want string
+		switch n.Kind {
+		case KindOrderer:
+			want = "ORDERER_GENERAL_PROFILE_ENABLED=true ORDERER_GENERAL_PROFILE_ADDRESS=" + addr
+		case KindPeer:
+			want = "CORE_PEER_PROFILE_ENABLED=true CORE_PEER_PROFILE_LISTENADDRESS=" + addr
+		default:
+			want = profiling.EnvAddress + "=" + addr
+		}
+		if env != want {
+			t.Errorf("%s: %q, want %q", n.Name, env, want)
+		}
+		if slices.Contains(n.Ports(), n.port(offProfile)) {
+			t.Errorf("%s: its profile port %d is one of its usual ports %v", n.Name, n.port(offProfile), n.Ports())
+		}
+	}
+	if p, _ := topo.Node("peer.hefei"); p.ProfileAddr() != "127.0.0.1:17044" {
+		t.Errorf("peer.hefei profiles on %s, want 127.0.0.1:17044 as up's help says", p.ProfileAddr())
 	}
 }

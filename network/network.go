@@ -44,6 +44,9 @@ type Network struct {
 	Self string
 	// Out receives progress lines.
 	Out io.Writer
+	// Profile makes the nodes this Network starts serve their Go runtime
+	// profiles on their ProfileAddr (profile.go).
+	Profile bool
 }
 
 // New checks the topology and returns a network rooted at home.
@@ -192,7 +195,11 @@ func (nw *Network) StartNode(ctx context.Context, name string) error {
 }
 
 func (nw *Network) startNode(n Node) error {
-	for _, p := range n.Ports() {
+	ports := n.Ports()
+	if nw.Profile {
+		ports = append(ports, n.port(offProfile))
+	}
+	for _, p := range ports {
 		if addr := net.JoinHostPort(n.On.Address, strconv.Itoa(p)); !portFree(addr) {
 			return fmt.Errorf("start %s: %s is in use by another process", n.Name, addr)
 		}
@@ -239,6 +246,9 @@ func (nw *Network) spec(n Node) (proc.Spec, error) {
 	}
 	if err != nil {
 		return proc.Spec{}, err
+	}
+	if nw.Profile {
+		env = append(env, profileEnv(n)...)
 	}
 	s.Env = append(baseEnv(), env...)
 	return s, nil

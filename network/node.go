@@ -36,6 +36,7 @@ const (
 	offBaseline   = 1 // a chaincode server's baseline chaincode (ADR 31)
 	offOperations = 2 // /healthz and /metrics
 	offMesh       = 3 // a gateway's libp2p host: TCP and UDP (QUIC) alike
+	offProfile    = 4 // runtime profiles, when up runs with --profile
 )
 
 // ListenAddr is the node's main gRPC address.
@@ -70,6 +71,10 @@ func (n Node) OperationsAddr() string {
 	}
 	return n.addr(offOperations)
 }
+
+// ProfileAddr serves the node's Go runtime profiles (/debug/pprof/) when
+// the network was started with profiling on.
+func (n Node) ProfileAddr() string { return n.addr(offProfile) }
 
 // Ports lists the ports the node listens on.
 func (n Node) Ports() []int {

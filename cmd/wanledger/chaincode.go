@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/chaincode/server"
 	"github.com/wanledger/wanledger/chaincode/serverconfig"
+	"github.com/wanledger/wanledger/internal/profiling"
 	"github.com/wanledger/wanledger/network/ccaas"
 )
 
@@ -19,6 +20,9 @@ func newChaincode() *cobra.Command {
 			// The shim's servers have no stop: the process ends with the
 			// first that fails, or on SIGTERM, and the peer reconnects to its
 			// successor on the next invocation.
+			if err := profiling.FromEnv(nil); err != nil {
+				return err
+			}
 			servers, err := server.Servers(serverconfig.FromEnv())
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/gateway"
 	"github.com/wanledger/wanledger/gateway/config"
+	"github.com/wanledger/wanledger/internal/profiling"
 )
 
 func newGateway() *cobra.Command {
@@ -21,6 +22,9 @@ func newGateway() *cobra.Command {
 				return inputErr(configFile, err)
 			}
 			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "gateway", "org", cfg.Org)
+			if err := profiling.FromEnv(log); err != nil {
+				return err
+			}
 			return gateway.Run(cmd.Context(), cfg, log)
 		},
 	}

@@ -93,7 +93,7 @@ func (o *networkOptions) open(cmd *cobra.Command, up bool) (*network.Network, er
 
 func newUp(o *networkOptions) *cobra.Command {
 	win := network.DefaultTimeWindow()
-	var prepare bool
+	var prepare, profile bool
 	var orderers int // up's own: o.orderers stays 0 for the other commands
 	c := &cobra.Command{
 		Use:   "up",
@@ -111,6 +111,7 @@ func newUp(o *networkOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			nw.Profile = profile
 			if prepare {
 				_, err = nw.Prepare(cmd.Context())
 			} else {
@@ -121,6 +122,8 @@ func newUp(o *networkOptions) *cobra.Command {
 	}
 	c.Flags().BoolVar(&prepare, "prepare", false,
 		"only write every file the nodes read (crypto material, genesis blocks, keys, each node's configuration) and start nothing: what to copy to each host of a network across machines")
+	c.Flags().BoolVar(&profile, "profile", false,
+		"the nodes up starts serve Go runtime profiles (/debug/pprof/) on their listen port + 4 (peer.hefei: 17044 on the default network), loopback or their host; nodes already running keep how they were started")
 	c.Flags().IntVar(&orderers, "orderers", network.DefaultOrderers, fmt.Sprintf(
 		"Raft orderers of a new run directory, %d or %d (an existing one keeps its own; another number is an error)", network.DefaultOrderers, network.MaxOrderers))
 	c.Flags().DurationVar(&win.Past, "proposal-past-window", win.Past,

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wanledger/wanledger/gateway/relay"
 	"github.com/wanledger/wanledger/gateway/relayconfig"
+	"github.com/wanledger/wanledger/internal/profiling"
 )
 
 func newRelay() *cobra.Command {
@@ -21,6 +22,9 @@ func newRelay() *cobra.Command {
 				return inputErr(configFile, err)
 			}
 			log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("component", "relay", "org", cfg.Org)
+			if err := profiling.FromEnv(log); err != nil {
+				return err
+			}
 			return relay.Run(cmd.Context(), cfg, log)
 		},
 	}
