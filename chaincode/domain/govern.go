@@ -15,12 +15,12 @@ import (
 
 const objMembership = "membership" // (channel) → the membership in force
 
-// Memo wraps a transaction's State so that the channel's membership is read
-// from the ledger once for the whole transaction, however many rules and
-// key-level policies consult it. It is exact: a transaction reads committed
+// Memo wraps a transaction's State so that each key, the channel's
+// membership among them, is read from the ledger once for the whole
+// transaction, however many rules, licences of a batch and key-level
+// policies consult it (memo.Get). It is exact: a transaction reads committed
 // state only, never its own writes. Contracts wrap the State of every
-// transaction in it; a State used unwrapped reads the membership at every
-// use.
+// transaction in it; a State used unwrapped reads at every use.
 func Memo(s State) State {
 	if _, ok := s.(*memo); ok {
 		return s
@@ -30,7 +30,30 @@ func Memo(s State) State {
 
 type memo struct {
 	State
-	v *governed
+	v     *governed
+	reads map[string][]byte // every key read, with what the ledger answered (nil: absent)
+}
+
+// Get reads each key from the ledger once per transaction. It is exact: a
+// transaction reads committed state only, never its own writes, so a second
+// read of a key answers what the first did, and Fabric's read set holds the
+// key once either way. A batch of licences of one agency so reads its
+// issuer's role, the licence type, the agency, its grants and its seal key
+// once, not once a licence. The bytes are shared: read them, never modify
+// them.
+func (m *memo) Get(key string) ([]byte, error) {
+	if b, ok := m.reads[key]; ok {
+		return b, nil
+	}
+	b, err := m.State.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if m.reads == nil {
+		m.reads = make(map[string][]byte)
+	}
+	m.reads[key] = b
+	return b, nil
 }
 
 // governed is a membership as decoded from its bytes on the ledger, with
