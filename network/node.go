@@ -91,10 +91,15 @@ func (n Node) Ports() []int {
 }
 
 // dialAddrs are the addresses a ready node accepts connections on: its
-// listen address, and a chaincode server's baseline address too.
+// listen address, a chaincode server's baseline address too, and an
+// orderer's channel participation address, which it opens after the others
+// and osnadmin needs next.
 func (n Node) dialAddrs() []string {
-	if n.Kind == KindChaincode {
+	switch n.Kind {
+	case KindChaincode:
 		return []string{n.ListenAddr(), n.BaselineAddr()}
+	case KindOrderer:
+		return []string{n.ListenAddr(), n.AdminAddr()}
 	}
 	return []string{n.ListenAddr()}
 }

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,14 @@ func TestFiveOrderersAreRunByFiveOrganisationsWithoutAProvinceQuorum(t *testing.
 		if _, err := Default().WithOrderers(n); err == nil {
 			t.Errorf("WithOrderers(%d) accepted", n)
 		}
+	}
+}
+
+// up waits for an orderer's channel participation address before it runs
+// osnadmin against it: a loaded machine opens it after the gRPC listener.
+func TestAnOrdererIsReadyWhenItsAdminAddressAnswers(t *testing.T) {
+	o := Default().NodesOf(KindOrderer)[0]
+	if got := o.dialAddrs(); !slices.Contains(got, o.AdminAddr()) || !slices.Contains(got, o.ListenAddr()) {
+		t.Errorf("an orderer is dialled at %v, want its listen and admin addresses", got)
 	}
 }
