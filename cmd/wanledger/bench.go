@@ -98,7 +98,7 @@ func (o *networkOptions) bench(cmd *cobra.Command, ops []string, f benchFlags) e
 	if _, ok := topo.Org(f.org); !ok {
 		return usagef("--org %q: no such organisation in %s", f.org, home)
 	}
-	cfg.Home, cfg.RelayLag = network.Home(home), topo.RelayLag
+	cfg.Home, cfg.RelayLag, cfg.Nodes = network.Home(home), topo.RelayLag, topo.Nodes()
 	var acks *os.File
 	if f.acks != "" {
 		if acks, err = os.OpenFile(f.acks, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {

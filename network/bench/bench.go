@@ -46,6 +46,10 @@ type Config struct {
 	// have yet to carry (network.Topology.RelayLag): before an operation
 	// the bench waits until they carried everything.
 	RelayLag func(context.Context) (uint64, error)
+	// Nodes are the network's processes whose CPU time each operation's
+	// report divides by its items (CPUReport); with none, or none running
+	// on this machine, the report has no CPU figures.
+	Nodes []network.Node
 	// Progress receives a line as each step starts and ends.
 	Progress io.Writer
 	// Observe, if not nil, is told of each timed request of an operation
@@ -128,13 +132,25 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if err := d.quiet(ctx); err != nil {
 			return rep, err
 		}
+		idle, start, metered, err := d.idle(ctx)
+		if err != nil {
+			return rep, err
+		}
 		fmt.Fprintf(c.Progress, "==> %s: %s\n", name, c.Load)
 		opts := loadgen.Options{CodeOf: CodeOf, Producers: op.producers}
 		if c.Observe != nil {
 			opts.Observe = func(o loadgen.Outcome) { c.Observe(name, o) }
 		}
 		res := loadgen.Run(ctx, c.Load, op, opts)
-		rep.add(name, res)
+		var cpu *CPUReport
+		if metered && ctx.Err() == nil {
+			if err := d.quiet(ctx); err != nil {
+				return rep, err
+			}
+			end, _ := sampleCPU(c.Home, c.Nodes)
+			cpu = cpuSpent(start, end, res.Items, idle)
+		}
+		rep.add(name, res, cpu)
 		fmt.Fprintf(c.Progress, "    %d requests, %.1f %s/s, p99 %.1f ms, %d failed\n", res.Requests, res.ItemsPerSecond(), operations[name].unit, res.Latency.P99, res.Failed)
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
@@ -168,6 +184,25 @@ func (d *deps) quiet(ctx context.Context) error {
 		break
 	}
 	return sleep(ctx, settle)
+}
+
+// idleTime is how long the bench measures the network's idle CPU use
+// before each operation.
+const idleTime = 5 * time.Second
+
+// idle measures the nodes' CPU use a second over idleTime with no load,
+// and returns it with the sample that ends it; metered is false when no
+// node runs on this machine.
+func (d *deps) idle(ctx context.Context) (rate map[network.Kind]float64, end cpuSample, metered bool, err error) {
+	start, ok := sampleCPU(d.Home, d.Nodes)
+	if !ok {
+		return nil, cpuSample{}, false, nil
+	}
+	if err := sleep(ctx, idleTime); err != nil {
+		return nil, cpuSample{}, false, err
+	}
+	end, _ = sampleCPU(d.Home, d.Nodes)
+	return idleRate(start, end), end, true, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/internal/loadgen"
+	"github.com/wanledger/wanledger/network"
 )
 
 func TestValidateRefusesWhatCannotRun(t *testing.T) {
@@ -96,18 +97,35 @@ func result(n, items int, elapsed time.Duration, errs map[string]int) loadgen.Re
 		Latency: loadgen.Latency{P50: 10, P90: 20, P99: 40, Max: 80, Mean: 12}}
 }
 
+// spent is the CPU report of items over a 10 s window in which the peers
+// worked peerMs and the gateways gatewayMs, besides an idle 10 ms a second
+// of the peers' and 5 of the gateways'.
+func spent(items int, peerMs, gatewayMs float64) *CPUReport {
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+	t0 := time.Unix(1e9, 0)
+	idleStart := cpuSample{at: t0.Add(-5 * time.Second), used: map[network.Kind]time.Duration{network.KindPeer: 0, network.KindGateway: 0}}
+	start := cpuSample{at: t0, used: map[network.Kind]time.Duration{network.KindPeer: ms(50), network.KindGateway: ms(25)}}
+	end := cpuSample{at: t0.Add(10 * time.Second), used: map[network.Kind]time.Duration{
+		network.KindPeer: ms(50 + 100 + peerMs), network.KindGateway: ms(25 + 50 + gatewayMs)}}
+	return cpuSpent(start, end, items, idleRate(idleStart, start))
+}
+
 // Each operation's rate is set against the mean of the baseline's runs,
 // those after it too; the JSON has the shape docs/bench.md gives.
 func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 	c := Config{Org: "hefei", Load: loadgen.Load{Clients: 64, Duration: 10 * time.Second}}
 	r := newReport(c, "http://127.0.0.1:31150")
-	r.add("issue", result(900, 1, 10*time.Second, map[string]int{"CONFLICT": 3, "UNAVAILABLE": 1}))
-	if r.Baseline != nil || r.Operations[0].XBaseline != nil {
+	r.add("issue", result(900, 1, 10*time.Second, map[string]int{"CONFLICT": 3, "UNAVAILABLE": 1}), spent(900, 2700, 900))
+	if r.Baseline != nil || r.Operations[0].XBaseline != nil || r.Operations[0].CPU.XBaseline != nil {
 		t.Fatal("a ratio without a baseline run")
 	}
-	r.add("baseline", result(1000, 1, 10*time.Second, map[string]int{}))
-	r.add("batch", result(50, 50, 10*time.Second, map[string]int{}))
-	r.add("baseline", result(1200, 1, 10*time.Second, map[string]int{}))
+	r.add("baseline", result(1000, 1, 10*time.Second, map[string]int{}), spent(1000, 1000, 0))
+	r.add("batch", result(50, 50, 10*time.Second, map[string]int{}), nil)
+	r.add("baseline", result(1200, 1, 10*time.Second, map[string]int{}), spent(1200, 1200, 0))
+	if c := r.Operations[0].CPU; c.MsPerItem["peer"] != 3 || c.MsPerItem["gateway"] != 1 || c.TotalMsPerItem != 4 ||
+		c.IdleMsPerSecond != 15 || c.XBaseline == nil || *c.XBaseline != 4 {
+		t.Errorf("issue's CPU %+v, want 3 ms a licence of the peers', 1 of the gateways' (idle subtracted), 4 × the baseline's 1", c)
+	}
 	for i, want := range []float64{90.0 / 110, 100.0 / 110, 250.0 / 110, 120.0 / 110} {
 		o := r.Operations[i]
 		if o.XBaseline == nil || *o.XBaseline < want-1e-9 || *o.XBaseline > want+1e-9 {
@@ -130,19 +148,26 @@ func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 		CPUs       int      `json:"cpus"`
 		Baseline   *float64 `json:"baselineWritesPerSecond"`
 		Operations []struct {
-			Operation         string             `json:"operation"`
-			Unit              string             `json:"unit"`
-			Requests          int                `json:"requests"`
-			Succeeded         int                `json:"succeeded"`
-			Failed            int                `json:"failed"`
-			Items             int                `json:"items"`
-			ElapsedSeconds    float64            `json:"elapsedSeconds"`
-			RequestsPerSecond float64            `json:"requestsPerSecond"`
-			ItemsPerSecond    float64            `json:"itemsPerSecond"`
-			XBaseline         *float64           `json:"xBaseline"`
-			Latency           map[string]float64 `json:"latencyMs"`
-			Errors            map[string]int     `json:"errors"`
-			ErrorSamples      map[string]string  `json:"errorSamples"`
+			Operation         string   `json:"operation"`
+			Unit              string   `json:"unit"`
+			Requests          int      `json:"requests"`
+			Succeeded         int      `json:"succeeded"`
+			Failed            int      `json:"failed"`
+			Items             int      `json:"items"`
+			ElapsedSeconds    float64  `json:"elapsedSeconds"`
+			RequestsPerSecond float64  `json:"requestsPerSecond"`
+			ItemsPerSecond    float64  `json:"itemsPerSecond"`
+			XBaseline         *float64 `json:"xBaseline"`
+			CPU               *struct {
+				MsPerItem       map[string]float64 `json:"msPerItem"`
+				TotalMsPerItem  float64            `json:"totalMsPerItem"`
+				WindowSeconds   float64            `json:"windowSeconds"`
+				IdleMsPerSecond float64            `json:"idleMsPerSecond"`
+				XBaseline       *float64           `json:"xBaseline"`
+			} `json:"cpu"`
+			Latency      map[string]float64 `json:"latencyMs"`
+			Errors       map[string]int     `json:"errors"`
+			ErrorSamples map[string]string  `json:"errorSamples"`
 		} `json:"operations"`
 	}
 	dec := json.NewDecoder(&buf)
@@ -170,6 +195,7 @@ func TestTheReportSetsEachRateAgainstTheBaseline(t *testing.T) {
 	out := buf.String()
 	for _, want := range []string{"closed loop, 64 clients, 10s an operation; gateway of hefei (http://127.0.0.1:31150)", "×baseline",
 		"90.0 licences", "0.82", "250.0 licences", "2.27", "issue failed: CONFLICT 3, UNAVAILABLE 1",
+		"  issue     4.00 (4.00 × the baseline's): peer 3.00, gateway 1.00; idle 15 ms/s over 10 s",
 		"  first CONFLICT: CONFLICT (HTTP 409): the transaction did not commit"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)

@@ -46,6 +46,9 @@ type OpReport struct {
 	ItemsPerSecond    float64 `json:"itemsPerSecond"`
 	// XBaseline is ItemsPerSecond ÷ the baseline's writes a second.
 	XBaseline *float64 `json:"xBaseline,omitempty"`
+	// CPU is the network's CPU time per item; absent when the bench could
+	// not read it (no node runs on this machine).
+	CPU *CPUReport `json:"cpu,omitempty"`
 }
 
 func newReport(c Config, gateway string) *Report {
@@ -57,15 +60,19 @@ func newReport(c Config, gateway string) *Report {
 }
 
 // add adds an operation's result and sets every ratio to the baseline's
-// mean rate so far.
-func (r *Report) add(name string, res loadgen.Result) {
+// mean rate, and mean CPU time a write, so far.
+func (r *Report) add(name string, res loadgen.Result, cpu *CPUReport) {
 	r.Operations = append(r.Operations, OpReport{Operation: name, Unit: operations[name].unit, Result: res,
-		ElapsedSeconds: res.Elapsed.Seconds(), RequestsPerSecond: res.PerSecond(), ItemsPerSecond: res.ItemsPerSecond()})
-	var sum float64
-	var n int
+		ElapsedSeconds: res.Elapsed.Seconds(), RequestsPerSecond: res.PerSecond(), ItemsPerSecond: res.ItemsPerSecond(), CPU: cpu})
+	var sum, cpuSum float64
+	var n, cpuN int
 	for _, o := range r.Operations {
-		if o.Operation == "baseline" {
-			sum, n = sum+o.ItemsPerSecond, n+1
+		if o.Operation != "baseline" {
+			continue
+		}
+		sum, n = sum+o.ItemsPerSecond, n+1
+		if o.CPU != nil {
+			cpuSum, cpuN = cpuSum+o.CPU.TotalMsPerItem, cpuN+1
 		}
 	}
 	if n == 0 || sum == 0 {
@@ -76,6 +83,10 @@ func (r *Report) add(name string, res loadgen.Result) {
 	for i := range r.Operations {
 		x := r.Operations[i].ItemsPerSecond / base
 		r.Operations[i].XBaseline = &x
+		if c := r.Operations[i].CPU; c != nil && cpuN > 0 && cpuSum > 0 {
+			cx := c.TotalMsPerItem / (cpuSum / float64(cpuN))
+			c.XBaseline = &cx
+		}
 	}
 }
 
@@ -110,6 +121,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	r.writeCPU(w)
 	for _, o := range r.Operations {
 		if o.Failed == 0 {
 			continue
