@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wanledger/wanledger/network/fabricbin"
@@ -127,20 +128,42 @@ func (nw *Network) begin() error {
 }
 
 // run runs steps in order, each numbered as it starts, and stops at the
-// first that fails.
+// first that fails. A step's outcome is what it printed; one that printed
+// nothing gets "unchanged", or "done" if it changed something, so that
+// every step ends in one outcome and never in two that disagree.
 func (nw *Network) run(ctx context.Context, steps []step) (changed bool, err error) {
+	out := nw.Out
+	defer func() { nw.Out = out }()
 	for i, s := range steps {
 		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
+		w := &countingWriter{w: out}
+		nw.Out = w
 		c, err := s.fn(ctx)
+		nw.Out = out
 		if err != nil {
 			return changed, fmt.Errorf("%s: %w", s.name, err)
 		}
-		if !c {
+		switch {
+		case w.n.Load() > 0:
+		case c:
+			nw.detail("done")
+		default:
 			nw.detail("unchanged")
 		}
 		changed = changed || c
 	}
 	return changed, nil
+}
+
+// countingWriter counts the writes made through it (a step's lines).
+type countingWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n.Add(1)
+	return c.w.Write(p)
 }
 
 // fabric runs a Fabric tool and returns its standard output. env, if not nil,

@@ -165,6 +165,9 @@ func (nw *Network) ensureOrgCrypto(ctx context.Context, o Org) (bool, error) {
 	if err != nil {
 		return changed, err
 	}
+	if wrote {
+		nw.detail("%s names %s (cryptogen's input for the whole topology)", filepath.Join(nw.Home.Config(), "crypto-config.yaml"), o.MSPID)
+	}
 	made, err := nw.makeChaincodeTLS(o)
 	if made {
 		nw.detail("%s: chaincode link CA, server and peer certificates in %s", o.MSPID, nw.Home.chaincodeTLSDir(o))

@@ -35,8 +35,9 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 		return false, err
 	}
 	marked := nw.Topo.withPending(o.Name, true)
-	after := *nw
-	after.Topo = nw.Topo.withoutOrg(o.Name)
+	// after is the network without the organisation, as each step sees it
+	// when it runs (with the step's output).
+	after := func() *Network { a := *nw; a.Topo = nw.Topo.withoutOrg(o.Name); return &a }
 	var own []Node
 	for _, n := range nw.Topo.Nodes() {
 		if n.Org == o.Name {
@@ -55,10 +56,10 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 			return n > 0, err
 		}},
 		{"the other gateways and relays restarted where the new membership changes their configuration",
-			func(ctx context.Context) (bool, error) { return after.restartStale(ctx, o.Name) }},
-		{"relay sources approved by every member of each receiving channel", after.ensureRelaySources},
+			func(ctx context.Context) (bool, error) { return after().restartStale(ctx, o.Name) }},
+		{"relay sources approved by every member of each receiving channel", func(ctx context.Context) (bool, error) { return after().ensureRelaySources(ctx) }},
 		{"topology: " + o.Name + " removed; its files stay in the run directory", func(context.Context) (bool, error) {
-			wrote, err := nw.record(after.Topo)
+			wrote, err := nw.record(after().Topo)
 			if err != nil {
 				return wrote, err
 			}
