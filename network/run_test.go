@@ -31,7 +31,10 @@ func TestEachStepPrintsOneOutcome(t *testing.T) {
 	var out strings.Builder
 	nw := &Network{Out: &out}
 	_, err := nw.run(t.Context(), []step{
-		{"waits and changes nothing", func(context.Context) (bool, error) { nw.detail("all peers see each other after 7.6s"); return false, nil }},
+		{"waits and changes nothing", func(context.Context) (bool, error) {
+			nw.detail("all peers see each other after 7.6s")
+			return false, nil
+		}},
 		{"finds nothing to do", func(context.Context) (bool, error) { return false, nil }},
 		{"changes something and says what", func(context.Context) (bool, error) { nw.detail("peer.bengbu joined anhui"); return true, nil }},
 		{"changes something silently", func(context.Context) (bool, error) { return true, nil }},
