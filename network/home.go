@@ -3,6 +3,7 @@ package network
 import (
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // EnvHome names the run directory; the default is .wanledger in the working
@@ -125,3 +126,27 @@ func (h Home) OrgMSP(o Org) string { return filepath.Join(h.orgDir(o), "msp") }
 
 // OrdererOrgMSP is the orderer organisation's channel MSP directory.
 func (h Home) OrdererOrgMSP(o OrdererOrg) string { return filepath.Join(h.ordererOrgDir(o), "msp") }
+
+// Command is the wanledger command line of args acting on this run
+// directory, as hints print it for pasting: followed by --home and the
+// directory unless it is the default one (DefaultHome), which the command
+// acts on without the flag. The directory is quoted for a POSIX shell if
+// it needs to be.
+func (h Home) Command(args string) string {
+	cmd := "wanledger " + args
+	if def, err := DefaultHome(); err != nil || def != string(h) {
+		cmd += " --home " + shellWord(string(h))
+	}
+	return cmd
+}
+
+// shellWord quotes s for a POSIX shell unless every byte of it is one a
+// shell takes literally.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,@%=", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}

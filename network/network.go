@@ -118,7 +118,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 // and refuses a topology with an organisation whose addition or removal
 // has not finished (*PendingError).
 func (nw *Network) begin() error {
-	if err := nw.Topo.Pending(); err != nil {
+	if err := nw.Pending(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {

@@ -107,7 +107,7 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		}
 		return cur, nw.Topo, nil
 	}
-	if err := nw.Topo.Pending(); err != nil {
+	if err := nw.Pending(); err != nil {
 		return Org{}, Topology{}, err
 	}
 	if o.Base, err = nw.Topo.freeBlock(nw.Topo.hostOf(o.Host)); err != nil {

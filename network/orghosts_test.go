@@ -101,8 +101,8 @@ func TestAnAddedOrganisationRunsOnItsHost(t *testing.T) {
 			t.Errorf("%s names %v %v, not its host's address 127.0.0.12", file, c.DNSNames, c.IPAddresses)
 		}
 	}
-	want := "finish with `wanledger org add bengbu --province anhui --host others --channel anhui`"
-	if err := next.Pending(); err == nil || !strings.Contains(err.Error(), want) {
+	want := "finish with `wanledger org add bengbu --province anhui --host others --channel anhui --home " + string(nw.Home) + "`"
+	if err := nw.Pending(); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Pending() = %v, want %q", err, want)
 	}
 }

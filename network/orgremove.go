@@ -31,7 +31,7 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	case len(on) != 1 || on[0].Name != channel:
 		return false, fmt.Errorf("%w: %s is on %s, not on %s alone: org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, strings.Join(channelNames(on), ", "), channel)
 	}
-	if err := nw.Topo.Pending(); err != nil && !o.Pending {
+	if err := nw.Pending(); err != nil && !o.Pending {
 		return false, err
 	}
 	marked := nw.Topo.withPending(o.Name, true)

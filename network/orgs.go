@@ -161,31 +161,33 @@ type PendingError struct {
 	Org     string
 	Channel string
 	// Add is the org add command line that finishes the addition: the
-	// organisation's name and the flags that made it.
-	Add string
+	// organisation's name and the flags that made it; Remove is the org
+	// remove command line that undoes it. Both name the run directory
+	// unless it is the default one (Home.Command).
+	Add, Remove string
 }
 
 func (e *PendingError) Error() string {
-	return fmt.Sprintf("organisation %s is being added or removed: finish with `%s`, or undo with `wanledger org remove %s --channel %s`",
-		e.Org, e.Add, e.Org, e.Channel)
+	return fmt.Sprintf("organisation %s is being added or removed: finish with `%s`, or undo with `%s`", e.Org, e.Add, e.Remove)
 }
 
-// Pending returns a *PendingError for the first organisation that is
-// Pending, nil if none is.
-func (t Topology) Pending() error {
-	for _, o := range t.Orgs {
+// Pending returns a *PendingError for the first organisation of the
+// network's topology that is Pending, nil if none is.
+func (nw *Network) Pending() error {
+	for _, o := range nw.Topo.Orgs {
 		if o.Pending {
-			ch := t.GatewayChannel(o.Name)
-			return &PendingError{Org: o.Name, Channel: ch, Add: addCommand(o, ch)}
+			ch := nw.Topo.GatewayChannel(o.Name)
+			return &PendingError{Org: o.Name, Channel: ch, Add: nw.Home.Command(addArgs(o, ch)),
+				Remove: nw.Home.Command(fmt.Sprintf("org remove %s --channel %s", o.Name, ch))}
 		}
 	}
 	return nil
 }
 
-// addCommand is the org add command line that adds o to channel: the
-// flags that made it, those left at their defaults omitted.
-func addCommand(o Org, channel string) string {
-	cmd := fmt.Sprintf("wanledger org add %s --province %s", o.Name, o.Province)
+// addArgs are the org add arguments that add o to channel: the flags
+// that made it, those left at their defaults omitted.
+func addArgs(o Org, channel string) string {
+	cmd := fmt.Sprintf("org add %s --province %s", o.Name, o.Province)
 	if o.Prefix != "" {
 		cmd += " --prefix " + o.Prefix
 	}

@@ -207,8 +207,9 @@ func TestTheUpdateEnvelopeIsAConfigUpdateOfTheChannel(t *testing.T) {
 }
 
 // The command that finishes a pending addition repeats the one that began
-// it, which a resumed addition must match.
+// it, which a resumed addition must match, on the same run directory.
 func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
+	home := t.TempDir()
 	for _, s := range []OrgSpec{
 		{Name: "bengbu", Province: "anhui", Channel: "anhui"},
 		{Name: "maanshan", Province: "anhui", Channel: "anhui", City: "Ma anshan"},
@@ -220,14 +221,22 @@ func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
 		}
 		o.Base, o.Pending = Default().portsEnd(), true
 		var pending *PendingError
-		if err := Default().withOrg(o, s.Channel).Pending(); !errors.As(err, &pending) {
+		nw := &Network{Topo: Default().withOrg(o, s.Channel), Home: Home(home)}
+		if err := nw.Pending(); !errors.As(err, &pending) {
 			t.Fatalf("Pending() = %v", err)
+		}
+		if want := "wanledger org remove " + o.Name + " --channel " + s.Channel + " --home " + home; pending.Remove != want {
+			t.Errorf("undo with %q, want %q", pending.Remove, want)
 		}
 		args := strings.Fields(strings.ReplaceAll(pending.Add, "'Ma anshan'", "Ma_anshan"))
 		got := OrgSpec{Name: args[3]}
 		for i := 4; i+1 < len(args); i += 2 {
 			v := strings.ReplaceAll(args[i+1], "_", " ")
 			switch args[i] {
+			case "--home":
+				if v != home {
+					t.Errorf("%s: --home %s, want %s", pending.Add, v, home)
+				}
 			case "--province":
 				got.Province = v
 			case "--channel":
@@ -243,5 +252,29 @@ func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
 		if again, err := Default().orgOf(got); err != nil || again != (Org{Name: o.Name, MSPID: o.MSPID, Place: o.Place, Province: o.Province, Prefix: o.Prefix}) {
 			t.Errorf("%s makes %+v, %v; want %+v", pending.Add, again, err, o)
 		}
+	}
+}
+
+// A hint names the run directory unless it is the default one, which a
+// pasted command acts on without --home; a directory a shell would split
+// is quoted.
+func TestAHintNamesTheRunDirectoryUnlessItIsTheDefault(t *testing.T) {
+	t.Setenv(EnvHome, "")
+	def, err := DefaultHome()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ home, want string }{
+		{def, "wanledger down --purge"},
+		{"/tmp/net", "wanledger down --purge --home /tmp/net"},
+		{"/tmp/my net's", `wanledger down --purge --home '/tmp/my net'\''s'`},
+	} {
+		if got := Home(tt.home).Command("down --purge"); got != tt.want {
+			t.Errorf("Home(%q).Command = %q, want %q", tt.home, got, tt.want)
+		}
+	}
+	t.Setenv(EnvHome, "/tmp/net")
+	if got := Home("/tmp/net").Command("status"); got != "wanledger status" {
+		t.Errorf("with $%s the run directory: %q", EnvHome, got)
 	}
 }
