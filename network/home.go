@@ -57,6 +57,14 @@ func (h Home) Builders() string { return h.Path("builders") }
 // every peer.
 func (h Home) ChaincodePackage(name string) string { return h.Path("chaincode", name+".tar.gz") }
 
+// removed tells whether the run directory holds the crypto material of a
+// peer organisation by that name: for one the topology lacks, an
+// organisation org remove took off the network (its files stay).
+func (h Home) removed(name string) bool {
+	_, err := os.Stat(h.orgDir(Org{Name: name}))
+	return err == nil
+}
+
 // orgDir is a peer organisation's cryptogen directory.
 func (h Home) orgDir(o Org) string {
 	return filepath.Join(h.Crypto(), "peerOrganizations", o.Domain())

@@ -26,9 +26,9 @@ func TestOrgAddNamesAHostOfTheTopologyOrNone(t *testing.T) {
 		err  string
 	}{
 		{"a host of the topology", spreadTopology(), on("others"), ""},
-		{"no host where there are hosts", spreadTopology(), bengbu, "name the one its nodes run on (--host hefei, others, orderers)"},
-		{"a host the topology lacks", spreadTopology(), on("lhasa"), `no host "lhasa" (hosts: hefei, others, orderers)`},
-		{"a host where there are none", Default(), on("others"), `host "others": the topology has no hosts`},
+		{"no host where there are hosts", spreadTopology(), bengbu, "--host: missing: the topology has hosts, name the one its nodes run on (hefei, others, orderers)"},
+		{"a host the topology lacks", spreadTopology(), on("lhasa"), "--host lhasa: no such host (hosts: hefei, others, orderers)"},
+		{"a host where there are none", Default(), on("others"), "--host others: the topology has no hosts"},
 		{"no host where there are none", Default(), bengbu, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

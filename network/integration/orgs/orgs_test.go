@@ -147,7 +147,7 @@ func (n *testNet) remove(t *testing.T, bengbuLicence credential.Credential) {
 	if strings.Contains(out, "bengbu") {
 		t.Errorf("status names Bengbu after its removal:\n%s", out)
 	}
-	n.mustCLI(t, "bengbu is no organisation of this network: nothing to remove", args...)
+	n.mustCLI(t, "bengbu was removed from this network already", args...)
 	n.refusedByTheChannel(t, "bengbu", "BengbuMSP")
 	n.verifies(t, "wuhu", bengbuLicence)
 }
@@ -160,14 +160,16 @@ func (n *testNet) refusesBadRequests(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, "lower-case letters"},
-		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, `"hefei" is no province`},
-		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "province shanghai is no member of channel anhui"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, `no channel "huaihe"`},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "place name"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, `host "wuhu": the topology has no hosts`},
-		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "wuhu is in the topology already"},
+		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, `name "Bengbu": want 1 to 32 lower-case letters`},
+		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, "--province hefei: no province"},
+		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "--province shanghai: not a member of channel anhui"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, "--channel huaihe: no such channel"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "--city: place name"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, "--host wuhu: the topology has no hosts"},
+		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "organisation wuhu: part of the network since it was made"},
+		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "anhui"}, "organisation wuhu: part of the network since it was made"},
 		{[]string{"org", "remove", "hefei", "--channel", "anhui"}, "only an organisation added by `wanledger org add` can be removed"},
+		{[]string{"org", "remove", "bengbuu", "--channel", "anhui"}, "bengbuu is no organisation of this network: nothing to remove"},
 	} {
 		before, err := os.ReadFile(network.Home(n.home).Path(network.TopologyFile))
 		if err != nil {
