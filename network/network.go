@@ -10,6 +10,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -140,7 +141,10 @@ func (nw *Network) run(ctx context.Context, steps []step) (changed bool, err err
 		nw.Out = w
 		c, err := s.fn(ctx)
 		nw.Out = out
-		if err != nil {
+		switch why := ended(ctx); {
+		case err != nil && why != nil: // whatever failed, it failed for this one cause
+			return changed, fmt.Errorf("%s: %w", s.name, why)
+		case err != nil:
 			return changed, fmt.Errorf("%s: %w", s.name, err)
 		}
 		switch {
@@ -175,9 +179,42 @@ func (nw *Network) fabric(ctx context.Context, env []string, tool string, args .
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("%s %s: %w: %s", tool, strings.Join(args[:min(len(args), 3)], " "), err, lastLines(stderr.String()+stdout.String(), 6))
+		return stdout.String(), toolError(ctx, tool, args, err, stderr.String()+stdout.String())
 	}
 	return stdout.String(), nil
+}
+
+// errInterrupted is a command interrupted (SIGINT, SIGTERM: its context
+// was cancelled) while it ran a step.
+var errInterrupted = errors.New("interrupted")
+
+// ended is why ctx ended, nil if it has not: errInterrupted if it was
+// cancelled, else its error (its deadline passed).
+func ended(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return errInterrupted
+	}
+	return ctx.Err()
+}
+
+// toolError is a failed run of a Fabric tool, in one sentence: the tool
+// and its subcommand, then why it failed (interrupted, or the process's
+// error and the last lines it printed, if it printed any).
+func toolError(ctx context.Context, tool string, args []string, err error, output string) error {
+	what := tool
+	for _, a := range args[:min(len(args), 3)] {
+		if strings.HasPrefix(a, "-") || strings.Contains(a, "/") {
+			break
+		}
+		what += " " + a
+	}
+	if why := ended(ctx); why != nil {
+		return fmt.Errorf("%s: %w", what, why)
+	}
+	if out := lastLines(output, 6); out != "" {
+		return fmt.Errorf("%s: %w; it printed: %s", what, err, out)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func lastLines(s string, n int) string {

@@ -2,6 +2,8 @@ package network
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,5 +82,44 @@ func TestStep2OfAReAddSaysWhatItWrote(t *testing.T) {
 		if got := outcomes(out.String()); len(got) != 1 || len(got[0]) != 1 || !strings.HasPrefix(got[0][0], want) {
 			t.Errorf("run %d: step 2 printed %q, want one line %q", i+1, got, want)
 		}
+	}
+}
+
+// A Fabric tool's failure reads as one sentence: the tool and its
+// subcommand, then one cause, with no colon left dangling when the tool
+// printed nothing; a command interrupted says so once, whatever each of
+// its parts failed with.
+func TestAFailedToolReadsAsOneSentencePerCause(t *testing.T) {
+	fab, err := fabricbin.Ensure(t.Context(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, err := New(Default(), t.TempDir(), fab, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = nw.fabric(cancelled, nil, "peer", "channel", "update", "-f", "/nonexistent/update.pb")
+	if err == nil || err.Error() != "peer channel update: interrupted" {
+		t.Errorf("peer interrupted: %q", err)
+	}
+	_, err = nw.fabric(t.Context(), nil, "configtxlator", "proto_decode", "--input", "/nonexistent/block.pb", "--type", "common.Block")
+	if err == nil || !strings.HasPrefix(err.Error(), "configtxlator proto_decode: exit status 1; it printed: ") || strings.HasSuffix(err.Error(), ": ") {
+		t.Errorf("configtxlator failing: %q", err)
+	}
+	killed := errors.New("signal: killed")
+	if err := toolError(t.Context(), "peer", []string{"channel", "update", "-f", "x.pb"}, killed, "\n"); err.Error() != "peer channel update: signal: killed" || !errors.Is(err, killed) {
+		t.Errorf("a tool killed without output: %q", err)
+	}
+
+	nw.Out = io.Discard
+	_, err = nw.run(cancelled, []step{{"channel anhui admits BengbuMSP", func(ctx context.Context) (bool, error) {
+		_, a := nw.fabric(ctx, nil, "peer", "channel", "update")
+		_, b := nw.fabric(ctx, nil, "peer", "channel", "fetch", "config")
+		return false, errors.Join(a, b)
+	}}})
+	if err == nil || err.Error() != "channel anhui admits BengbuMSP: interrupted" {
+		t.Errorf("a step interrupted: %q", err)
 	}
 }
