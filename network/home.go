@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,24 @@ func (h Home) Builders() string { return h.Path("builders") }
 // ChaincodePackage is the package of a chaincode (by name) installed on
 // every peer.
 func (h Home) ChaincodePackage(name string) string { return h.Path("chaincode", name+".tar.gz") }
+
+// CheckOrg tells whether name is an organisation of the network whose
+// run directory this is and whose topology is t; the error says when it is
+// no longer one (org remove took it off; its files stay), or names those
+// that are.
+func (h Home) CheckOrg(t Topology, name string) error {
+	if _, ok := t.Org(name); ok {
+		return nil
+	}
+	if validName(name) && h.removed(name) {
+		return fmt.Errorf("%s is no longer part of the network in %s: org remove took it off (its files stay there)", name, h)
+	}
+	var names []string
+	for _, o := range t.Orgs {
+		names = append(names, o.Name)
+	}
+	return fmt.Errorf("%q is no organisation of the network in %s (organisations: %s)", name, h, strings.Join(names, ", "))
+}
 
 // removed tells whether the run directory holds the crypto material of a
 // peer organisation by that name: for one the topology lacks, an

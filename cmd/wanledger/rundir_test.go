@@ -155,3 +155,27 @@ func TestOrgRemoveOfATypoIsAUsageErrorButOfARemovedOrganisationNothingToDo(t *te
 		t.Errorf("org remove bengbu, removed already: %v, want nothing to do", err)
 	}
 }
+
+// --as of an organisation org remove took off says so, before dialling its
+// stopped gateway (its demo keys file stays); of a name the network never
+// had, it names the organisations.
+func TestAsARemovedOrganisationSaysItLeft(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	removed(t, home, "bengbu")
+	gw := filepath.Join(home, "gateways", "bengbu")
+	if err := os.MkdirAll(gw, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gw, "demo-keys.json"), []byte(`[{"key":"k","identity":"Verifier","roles":["verifier"],"gateway":"http://127.0.0.1:9"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for as, want := range map[string]string{
+		"bengbu/verifier":  "--as bengbu/verifier: bengbu is no longer part of the network in " + home + ": org remove took it off (its files stay there)",
+		"bengbuu/verifier": `--as bengbuu/verifier: "bengbuu" is no organisation of the network in ` + home + " (organisations: anhui, hefei, wuhu, shanghai, jiangsu, zhejiang)",
+	} {
+		err := runRoot("whoami", "--as", as, "--home", home)
+		if exitCode(err) != exitUsage || err == nil || err.Error() != want {
+			t.Errorf("whoami --as %s: exit %d, %v; want a usage error %q", as, exitCode(err), err, want)
+		}
+	}
+}
