@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -165,9 +164,7 @@ func approvalCounts(active *record.SourceApproval, proposals []record.SourceAppr
 func sourceInEffect(ctx context.Context, c *client.Contract, channel string) (*record.SourceApproval, error) {
 	out, err := c.EvaluateWithContext(ctx, "GetSource", client.WithArguments(channel))
 	if err != nil {
-		if slices.ContainsFunc(fabricid.ChaincodeMessages(err), func(m string) bool {
-			return record.CodeOf(errors.New(m)) == record.CodeNotFound
-		}) {
+		if notFound(err) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("GetSource: %s", fabricid.ErrorMessage(err))
