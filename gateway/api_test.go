@@ -89,7 +89,7 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureReserving is a fixture whose cache keeps reserve bytes free.
 func newFixtureReserving(t testing.TB, reserve uint64) *fixture {
 	t.Helper()
-	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), reserve)
+	store, err := cache.Open(t.TempDir(), "anhui", slog.New(slog.DiscardHandler), reserve)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,7 +159,7 @@ func newWorld(t testing.TB) *world {
 // nil, before the gateway starts.
 func newWorldWith(t testing.TB, edit func(*config.Config)) *world {
 	t.Helper()
-	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), 0)
+	store, err := cache.Open(t.TempDir(), "anhui", slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := cache.Open(cfg.DataDir, log.With("component", "cache"), uint64(cfg.CacheMinFree))
+	store, err := cache.Open(cfg.DataDir, cfg.Channel, log.With("component", "cache"), uint64(cfg.CacheMinFree))
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func newMTLSGateway(t *testing.T) *mtlsGateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), 0)
+	store, err := cache.Open(t.TempDir(), "anhui", slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,14 +62,14 @@ func (nw *Network) makeChaincodeTLS(o Org) (bool, error) {
 	if _, err := os.Stat(dir); err == nil {
 		for _, f := range want.files() {
 			if _, err := os.Stat(f); err != nil {
-				return false, fmt.Errorf("incomplete chaincode link material: %w (`wanledger down --purge` to start afresh)", err)
+				return false, fmt.Errorf("incomplete chaincode link material: %w (`%s` to start afresh)", err, nw.Home.Command("down --purge"))
 			}
 		}
 		return false, nil
 	}
 	builds := filepath.Join(nw.Home.NodeDir(nw.Topo.Peer(o.Name).Name), "data", "externalbuilder", "builds")
 	if _, err := os.Stat(builds); err == nil {
-		return false, fmt.Errorf("%s is missing but the peer already built the chaincode with older certificates: `wanledger down --purge` to start afresh", dir)
+		return false, fmt.Errorf("%s is missing but the peer already built the chaincode with older certificates: `%s` to start afresh", dir, nw.Home.Command("down --purge"))
 	}
 	tmp := dir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {

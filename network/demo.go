@@ -233,10 +233,6 @@ func (nw *Network) printDemo() {
 	} {
 		nw.detail("%-26s %s", f[0]+":", rel(f[1]))
 	}
-	home := ""
-	if def, err := DefaultHome(); err != nil || def != string(h) {
-		home = " --home " + string(h)
-	}
-	nw.detail("try it (README, \"Your first journey\"): bin/wanledger verify %s --credential %s --as %s/verifier%s",
-		DemoLicence, rel(issuance.CredentialFile(h.DemoCredentials(), DemoLicence)), DemoVerifierOrg, home)
+	nw.detail("try it (README, \"Your first journey\"): bin/%s", h.Command(fmt.Sprintf("verify %s --credential %s --as %s/verifier",
+		DemoLicence, rel(issuance.CredentialFile(h.DemoCredentials(), DemoLicence)), DemoVerifierOrg)))
 }

@@ -31,6 +31,7 @@ type demoSeeder struct {
 	province, cityAdmin, issuer, verifier, crossVerifier *apiclient.Client
 	cityMSP                                              string
 	credentials, sealFile                                string
+	purge                                                string // the command that resets the demo
 	detail                                               func(format string, args ...any)
 }
 
@@ -39,7 +40,8 @@ func (nw *Network) demoSeeder() (*demoSeeder, error) {
 	if !ok {
 		return nil, fmt.Errorf("the demo needs organisation %s", DemoIssuerOrg)
 	}
-	s := &demoSeeder{cityMSP: city.MSPID, credentials: nw.Home.DemoCredentials(), sealFile: nw.Home.DemoSealKeyFile(), detail: nw.detail}
+	s := &demoSeeder{cityMSP: city.MSPID, credentials: nw.Home.DemoCredentials(), sealFile: nw.Home.DemoSealKeyFile(), detail: nw.detail,
+		purge: nw.Home.Command("down --purge")}
 	for _, c := range []struct {
 		dst       **apiclient.Client
 		org, role string
@@ -145,7 +147,7 @@ func (s *demoSeeder) ensureSealKey(ctx context.Context, seal *gm.PrivateKey) (bo
 	case err != nil:
 		return false, err
 	case found && k.PublicKey != seal.Public().Hex():
-		s.detail("warning: seal key %s on the ledger is not the one in %s; `wanledger down --purge` resets the demo", DemoSealKeyID, s.sealFile)
+		s.detail("warning: seal key %s on the ledger is not the one in %s; `%s` resets the demo", DemoSealKeyID, s.sealFile, s.purge)
 		return false, nil
 	case found:
 		return false, nil
@@ -179,7 +181,7 @@ func (s *demoSeeder) ensureLicence(ctx context.Context, seal, holder *gm.Private
 		}
 		// Issued, but up stopped before the credential got its name.
 		if err := os.Rename(pending, credFile); err != nil {
-			s.detail("warning: %s is on the ledger but its credential file %s is missing; `wanledger down --purge` resets the demo", DemoLicence, credFile)
+			s.detail("warning: %s is on the ledger but its credential file %s is missing; `%s` resets the demo", DemoLicence, credFile, s.purge)
 			return false, nil
 		}
 		return true, nil

@@ -166,7 +166,7 @@ func (nw *Network) clientEnv(orgName, user string) ([]string, error) {
 		return nil, fmt.Errorf("unknown organisation %q (one of %s)", orgName, strings.Join(nw.orgNames(), ", "))
 	}
 	if _, err := os.Stat(nw.Home.Crypto()); err != nil {
-		return nil, fmt.Errorf("no network in %s yet: run `wanledger up` first", nw.Home)
+		return nil, fmt.Errorf("no network in %s yet: run `%s` first", nw.Home, nw.Home.Command("up"))
 	}
 	p := nw.Topo.Peer(org.Name)
 	cfg, err := nw.peerConfigDir(p)

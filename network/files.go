@@ -78,7 +78,7 @@ func (nw *Network) ensureCrypto(ctx context.Context) (bool, error) {
 	}
 	if _, err := os.Stat(nw.Home.Crypto()); err == nil {
 		if wrote {
-			return false, fmt.Errorf("%s exists but its cryptogen input changed: `wanledger down --purge` to start afresh", nw.Home.Crypto())
+			return false, fmt.Errorf("%s exists but its cryptogen input changed: `%s` to start afresh", nw.Home.Crypto(), nw.Home.Command("down --purge"))
 		}
 		return false, nil
 	}

@@ -29,7 +29,9 @@ func (h Home) DemoKeysFile(org string) string { return h.Path("gateways", org, "
 
 // ensureKeys makes each organisation's demo API keys once, and binds the
 // TLS client certificates of its Admin and of each demo role's identity to
-// keys for the mutual-TLS listener.
+// keys for the mutual-TLS listener. Demo keys made before name the
+// organisation's gateway where it listens now (an organisation removed and
+// added again may have other ports).
 func (nw *Network) ensureKeys(context.Context) (bool, error) {
 	changed := false
 	for _, o := range nw.Topo.Orgs {
@@ -42,13 +44,20 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 		case !errors.Is(err, os.ErrNotExist):
 			return changed, err
 		}
-		added := false
+		added, made := false, false
 		if len(stored) == 0 {
 			demo, err := nw.demoKeys(o)
 			if err != nil {
 				return changed, err
 			}
-			stored, added = demo, true
+			stored, added, made = demo, true, true
+			nw.detail("%s: demo API keys in %s", o.Name, nw.Home.DemoKeysFile(o.Name))
+		} else {
+			moved, err := nw.moveDemoKeys(o)
+			if err != nil {
+				return changed, err
+			}
+			changed = changed || moved
 		}
 		for _, c := range demoIdentities() {
 			subject := c.user + "@" + o.Domain()
@@ -63,12 +72,40 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 		if err := writeJSONFile(nw.Home.KeysFile(o.Name), stored, 0o600); err != nil {
 			return changed, err
 		}
+		if !made {
+			nw.detail("%s: API keys of its client certificates added to %s", o.Name, nw.Home.KeysFile(o.Name))
+		}
 		changed = true
 	}
-	if changed {
-		nw.detail("demo API keys in %s", nw.Home.Path("gateways", "<org>", "demo-keys.json"))
-	}
 	return changed, nil
+}
+
+// moveDemoKeys has the organisation's demo keys, if it has any, name its
+// gateway's address of the topology, reporting whether they named another.
+func (nw *Network) moveDemoKeys(o Org) (bool, error) {
+	b, err := os.ReadFile(nw.Home.DemoKeysFile(o.Name))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var demo []DemoKey
+	if err := json.Unmarshal(b, &demo); err != nil {
+		return false, fmt.Errorf("%s: %w", nw.Home.DemoKeysFile(o.Name), err)
+	}
+	gw := "http://" + nodeOf(nw.Topo, KindGateway, o.Name).ListenAddr()
+	moved := false
+	for i := range demo {
+		if demo[i].Gateway != gw {
+			demo[i].Gateway, moved = gw, true
+		}
+	}
+	if !moved {
+		return false, nil
+	}
+	nw.detail("%s: demo API keys in %s name its gateway at %s now", o.Name, nw.Home.DemoKeysFile(o.Name), gw)
+	return true, writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600)
 }
 
 // demoKeys makes an organisation's demo keys, writes their secrets to its

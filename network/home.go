@@ -1,8 +1,10 @@
 package network
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // EnvHome names the run directory; the default is .wanledger in the working
@@ -55,6 +57,32 @@ func (h Home) Builders() string { return h.Path("builders") }
 // ChaincodePackage is the package of a chaincode (by name) installed on
 // every peer.
 func (h Home) ChaincodePackage(name string) string { return h.Path("chaincode", name+".tar.gz") }
+
+// CheckOrg tells whether name is an organisation of the network whose
+// run directory this is and whose topology is t; the error says when it is
+// no longer one (org remove took it off; its files stay), or names those
+// that are.
+func (h Home) CheckOrg(t Topology, name string) error {
+	if _, ok := t.Org(name); ok {
+		return nil
+	}
+	if validName(name) && h.removed(name) {
+		return fmt.Errorf("%s is no longer part of the network in %s: org remove took it off (its files stay there)", name, h)
+	}
+	var names []string
+	for _, o := range t.Orgs {
+		names = append(names, o.Name)
+	}
+	return fmt.Errorf("%q is no organisation of the network in %s (organisations: %s)", name, h, strings.Join(names, ", "))
+}
+
+// removed tells whether the run directory holds the crypto material of a
+// peer organisation by that name: for one the topology lacks, an
+// organisation org remove took off the network (its files stay).
+func (h Home) removed(name string) bool {
+	_, err := os.Stat(h.orgDir(Org{Name: name}))
+	return err == nil
+}
 
 // orgDir is a peer organisation's cryptogen directory.
 func (h Home) orgDir(o Org) string {
@@ -125,3 +153,27 @@ func (h Home) OrgMSP(o Org) string { return filepath.Join(h.orgDir(o), "msp") }
 
 // OrdererOrgMSP is the orderer organisation's channel MSP directory.
 func (h Home) OrdererOrgMSP(o OrdererOrg) string { return filepath.Join(h.ordererOrgDir(o), "msp") }
+
+// Command is the wanledger command line of args acting on this run
+// directory, as hints print it for pasting: followed by --home and the
+// directory unless it is the default one (DefaultHome), which the command
+// acts on without the flag. The directory is quoted for a POSIX shell if
+// it needs to be.
+func (h Home) Command(args string) string {
+	cmd := "wanledger " + args
+	if def, err := DefaultHome(); err != nil || def != string(h) {
+		cmd += " --home " + shellWord(string(h))
+	}
+	return cmd
+}
+
+// shellWord quotes s for a POSIX shell unless every byte of it is one a
+// shell takes literally.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,@%=", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}

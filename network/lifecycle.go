@@ -159,20 +159,27 @@ func (nw *Network) ensurePeerChannels(ctx context.Context) (bool, error) {
 // waitGossip waits until every peer knows every other member peer of each of
 // its channels; until then endorsement plans across organisations fail.
 func (nw *Network) waitGossip(ctx context.Context) (bool, error) {
+	d, err := nw.gossipWait(ctx)
+	if err == nil && d > time.Second {
+		nw.detail("all peers see each other after %s", d.Round(100*time.Millisecond))
+	}
+	return false, err
+}
+
+// gossipWait waits up to two minutes until every peer knows every other
+// member peer of its channels, and returns how long it waited.
+func (nw *Network) gossipWait(ctx context.Context) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	start := time.Now()
 	for {
 		missing := nw.gossipMissing(ctx)
 		if len(missing) == 0 {
-			if d := time.Since(start); d > time.Second {
-				nw.detail("all peers see each other after %s", d.Round(100*time.Millisecond))
-			}
-			return false, nil
+			return time.Since(start), nil
 		}
 		select {
 		case <-ctx.Done():
-			return false, fmt.Errorf("peers do not see each other: %s", strings.Join(missing, "; "))
+			return time.Since(start), fmt.Errorf("peers do not see each other: %s", strings.Join(missing, "; "))
 		case <-time.After(500 * time.Millisecond):
 		}
 	}

@@ -85,6 +85,13 @@ func (e *MembershipMismatchError) Error() string {
 // errNoMembership means a channel's ledger holds no membership yet.
 var errNoMembership = errors.New("no membership on the ledger yet")
 
+// notFound tells whether a peer's answer is the chaincode's NOT_FOUND.
+func notFound(err error) bool {
+	return err != nil && slices.ContainsFunc(fabricid.ChaincodeMessages(err), func(m string) bool {
+		return record.CodeOf(errors.New(m)) == record.CodeNotFound
+	})
+}
+
 // LedgerMembership reads channel c's membership (registry:GetMembership)
 // through its first member's peer, as that organisation's client.
 func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Membership, error) {
@@ -92,9 +99,7 @@ func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Mem
 	err := nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
 		out, err := r.EvaluateWithContext(ctx, "GetMembership")
 		if err != nil {
-			if slices.ContainsFunc(fabricid.ChaincodeMessages(err), func(m string) bool {
-				return record.CodeOf(errors.New(m)) == record.CodeNotFound
-			}) {
+			if notFound(err) {
 				return errNoMembership
 			}
 			return fmt.Errorf("GetMembership: %s", fabricid.ErrorMessage(err))

@@ -10,6 +10,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wanledger/wanledger/network/fabricbin"
@@ -120,7 +122,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 // and refuses a topology with an organisation whose addition or removal
 // has not finished (*PendingError).
 func (nw *Network) begin() error {
-	if err := nw.Topo.Pending(); err != nil {
+	if err := nw.Pending(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(string(nw.Home), 0o755); err != nil {
@@ -130,20 +132,45 @@ func (nw *Network) begin() error {
 }
 
 // run runs steps in order, each numbered as it starts, and stops at the
-// first that fails.
+// first that fails. A step's outcome is what it printed; one that printed
+// nothing gets "unchanged", or "done" if it changed something, so that
+// every step ends in one outcome and never in two that disagree.
 func (nw *Network) run(ctx context.Context, steps []step) (changed bool, err error) {
+	out := nw.Out
+	defer func() { nw.Out = out }()
 	for i, s := range steps {
 		nw.step("[%d/%d] %s", i+1, len(steps), s.name)
+		w := &countingWriter{w: out}
+		nw.Out = w
 		c, err := s.fn(ctx)
-		if err != nil {
+		nw.Out = out
+		switch why := ended(ctx); {
+		case err != nil && why != nil: // whatever failed, it failed for this one cause
+			return changed, fmt.Errorf("%s: %w", s.name, why)
+		case err != nil:
 			return changed, fmt.Errorf("%s: %w", s.name, err)
 		}
-		if !c {
+		switch {
+		case w.n.Load() > 0:
+		case c:
+			nw.detail("done")
+		default:
 			nw.detail("unchanged")
 		}
 		changed = changed || c
 	}
 	return changed, nil
+}
+
+// countingWriter counts the writes made through it (a step's lines).
+type countingWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n.Add(1)
+	return c.w.Write(p)
 }
 
 // fabric runs a Fabric tool and returns its standard output. env, if not nil,
@@ -155,9 +182,42 @@ func (nw *Network) fabric(ctx context.Context, env []string, tool string, args .
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("%s %s: %w: %s", tool, strings.Join(args[:min(len(args), 3)], " "), err, lastLines(stderr.String()+stdout.String(), 6))
+		return stdout.String(), toolError(ctx, tool, args, err, stderr.String()+stdout.String())
 	}
 	return stdout.String(), nil
+}
+
+// errInterrupted is a command interrupted (SIGINT, SIGTERM: its context
+// was cancelled) while it ran a step.
+var errInterrupted = errors.New("interrupted")
+
+// ended is why ctx ended, nil if it has not: errInterrupted if it was
+// cancelled, else its error (its deadline passed).
+func ended(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return errInterrupted
+	}
+	return ctx.Err()
+}
+
+// toolError is a failed run of a Fabric tool, in one sentence: the tool
+// and its subcommand, then why it failed (interrupted, or the process's
+// error and the last lines it printed, if it printed any).
+func toolError(ctx context.Context, tool string, args []string, err error, output string) error {
+	what := tool
+	for _, a := range args[:min(len(args), 3)] {
+		if strings.HasPrefix(a, "-") || strings.Contains(a, "/") {
+			break
+		}
+		what += " " + a
+	}
+	if why := ended(ctx); why != nil {
+		return fmt.Errorf("%s: %w", what, why)
+	}
+	if out := lastLines(output, 6); out != "" {
+		return fmt.Errorf("%s: %w; it printed: %s", what, err, out)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func lastLines(s string, n int) string {

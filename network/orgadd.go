@@ -98,16 +98,19 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		return Org{}, Topology{}, err
 	}
 	if cur, ok := nw.Topo.Org(o.Name); ok {
-		on := nw.Topo.ChannelsOf(cur.Name)
+		on := strings.Join(channelNames(nw.Topo.ChannelsOf(cur.Name)), ", ")
 		asked := o
 		asked.Base, asked.Pending = cur.Base, cur.Pending
-		if !reflect.DeepEqual(asked, cur) || len(on) != 1 || on[0].Name != s.Channel {
-			return Org{}, Topology{}, fmt.Errorf("%w: %s is in the topology already (%s of %s, in %s, on %s): org add takes a new organisation to one channel, or repeats the same addition",
-				ErrOrgSpec, cur.Name, cur.MSPID, cur.Province, cur.Place.Locality, strings.Join(channelNames(on), ", "))
+		switch {
+		case cur.Base == 0:
+			return Org{}, Topology{}, specErr("organisation "+cur.Name, "part of the network since it was made (on %s): org add adds an organisation the network does not have", on)
+		case !reflect.DeepEqual(asked, cur) || on != s.Channel:
+			return Org{}, Topology{}, specErr("organisation "+cur.Name, "in the topology already (%s of %s, in %s, on %s): org add takes a new organisation to one channel, or repeats the same addition",
+				cur.MSPID, cur.Province, cur.Place.Locality, on)
 		}
 		return cur, nw.Topo, nil
 	}
-	if err := nw.Topo.Pending(); err != nil {
+	if err := nw.Pending(); err != nil {
 		return Org{}, Topology{}, err
 	}
 	if o.Base, err = nw.Topo.freeBlock(nw.Topo.hostOf(o.Host)); err != nil {
@@ -116,7 +119,7 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 	o.Pending = true
 	next := nw.Topo.withOrg(o, s.Channel)
 	if err := next.Validate(); err != nil {
-		return Org{}, Topology{}, fmt.Errorf("%w: %w", ErrOrgSpec, err)
+		return Org{}, Topology{}, &SpecError{What: "organisation " + o.Name, Err: err}
 	}
 	return o, next, nil
 }
@@ -164,6 +167,9 @@ func (nw *Network) ensureOrgCrypto(ctx context.Context, o Org) (bool, error) {
 	wrote, err := nw.writeCryptoConfig()
 	if err != nil {
 		return changed, err
+	}
+	if wrote {
+		nw.detail("%s names %s (cryptogen's input for the whole topology)", filepath.Join(nw.Home.Config(), "crypto-config.yaml"), o.MSPID)
 	}
 	made, err := nw.makeChaincodeTLS(o)
 	if made {

@@ -26,9 +26,9 @@ func TestOrgAddNamesAHostOfTheTopologyOrNone(t *testing.T) {
 		err  string
 	}{
 		{"a host of the topology", spreadTopology(), on("others"), ""},
-		{"no host where there are hosts", spreadTopology(), bengbu, "name the one its nodes run on (--host hefei, others, orderers)"},
-		{"a host the topology lacks", spreadTopology(), on("lhasa"), `no host "lhasa" (hosts: hefei, others, orderers)`},
-		{"a host where there are none", Default(), on("others"), `host "others": the topology has no hosts`},
+		{"no host where there are hosts", spreadTopology(), bengbu, "--host: missing: the topology has hosts, name the one its nodes run on (hefei, others, orderers)"},
+		{"a host the topology lacks", spreadTopology(), on("lhasa"), "--host lhasa: no such host (hosts: hefei, others, orderers)"},
+		{"a host where there are none", Default(), on("others"), "--host others: the topology has no hosts"},
 		{"no host where there are none", Default(), bengbu, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,8 +101,8 @@ func TestAnAddedOrganisationRunsOnItsHost(t *testing.T) {
 			t.Errorf("%s names %v %v, not its host's address 127.0.0.12", file, c.DNSNames, c.IPAddresses)
 		}
 	}
-	want := "finish with `wanledger org add bengbu --province anhui --host others --channel anhui`"
-	if err := next.Pending(); err == nil || !strings.Contains(err.Error(), want) {
+	want := "finish with `wanledger org add bengbu --province anhui --host others --channel anhui --home " + string(nw.Home) + "`"
+	if err := nw.Pending(); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Pending() = %v, want %q", err, want)
 	}
 }

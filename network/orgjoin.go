@@ -64,10 +64,11 @@ func (nw *Network) waitCaughtUp(ctx context.Context, o Org, channel string) (boo
 	start, p := time.Now(), nw.Topo.Peer(o.Name)
 	wctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
+	h := 0
 	for {
-		h, err := peerHeight(wctx, p, channel)
+		var err error
+		h, err = peerHeight(wctx, p, channel)
 		if err == nil && h >= want {
-			nw.detail("%s at height %d of %s (the members' peers were at %d) after %s", p.Name, h, channel, want, time.Since(start).Round(100*time.Millisecond))
 			break
 		}
 		select {
@@ -76,7 +77,13 @@ func (nw *Network) waitCaughtUp(ctx context.Context, o Org, channel string) (boo
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return nw.waitGossip(ctx)
+	caught := time.Since(start)
+	if _, err := nw.gossipWait(ctx); err != nil {
+		return false, err
+	}
+	nw.detail("%s at height %d of %s (the members' peers were at %d) after %s; every peer sees every member peer after %s",
+		p.Name, h, channel, want, caught.Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
+	return false, nil
 }
 
 // inForce lists the chaincode definitions committed on the channel: the

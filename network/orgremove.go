@@ -17,26 +17,34 @@ import (
 // run directory. Each step does only what is missing, so the same call
 // after a failure at any step ends as one that never failed; the topology
 // marks the organisation Pending first and drops it last.
+//
+// An organisation removed already (not in the topology, its files in the
+// run directory) is nothing to remove; any other name the topology lacks
+// is a *SpecError naming those org remove can remove.
 func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, error) {
 	start := time.Now()
 	o, ok := nw.Topo.Org(name)
 	if !ok {
-		nw.step("%s is no organisation of this network: nothing to remove", name)
-		return false, nil
+		if validName(name) && nw.Home.removed(name) {
+			nw.step("%s was removed from this network already (its files stay in %s): nothing to remove", name, nw.Home)
+			return false, nil
+		}
+		return false, specErr("", "%s is no organisation of this network: nothing to remove (%s)", name, nw.removable())
 	}
 	on := nw.Topo.ChannelsOf(o.Name)
 	switch {
 	case o.Base == 0:
-		return false, fmt.Errorf("%w: %s was part of the network when it was made; its nodes' ports are laid out with the others', so only an organisation added by `wanledger org add` can be removed", ErrOrgSpec, o.Name)
+		return false, specErr("organisation "+o.Name, "part of the network since it was made; its nodes' ports are laid out with the others', so only an organisation added by `wanledger org add` can be removed")
 	case len(on) != 1 || on[0].Name != channel:
-		return false, fmt.Errorf("%w: %s is on %s, not on %s alone: org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, strings.Join(channelNames(on), ", "), channel)
+		return false, specErr("", "%s is not on channel %s; it is on %s", o.Name, channel, strings.Join(channelNames(on), ", "))
 	}
-	if err := nw.Topo.Pending(); err != nil && !o.Pending {
+	if err := nw.Pending(); err != nil && !o.Pending {
 		return false, err
 	}
 	marked := nw.Topo.withPending(o.Name, true)
-	after := *nw
-	after.Topo = nw.Topo.withoutOrg(o.Name)
+	// after is the network without the organisation, as each step sees it
+	// when it runs (with the step's output).
+	after := func() *Network { a := *nw; a.Topo = nw.Topo.withoutOrg(o.Name); return &a }
 	var own []Node
 	for _, n := range nw.Topo.Nodes() {
 		if n.Org == o.Name {
@@ -55,10 +63,10 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 			return n > 0, err
 		}},
 		{"the other gateways and relays restarted where the new membership changes their configuration",
-			func(ctx context.Context) (bool, error) { return after.restartStale(ctx, o.Name) }},
-		{"relay sources approved by every member of each receiving channel", after.ensureRelaySources},
+			func(ctx context.Context) (bool, error) { return after().restartStale(ctx, o.Name) }},
+		{"relay sources approved by every member of each receiving channel", func(ctx context.Context) (bool, error) { return after().ensureRelaySources(ctx) }},
 		{"topology: " + o.Name + " removed; its files stay in the run directory", func(context.Context) (bool, error) {
-			wrote, err := nw.record(after.Topo)
+			wrote, err := nw.record(after().Topo)
 			if err != nil {
 				return wrote, err
 			}
@@ -71,4 +79,19 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 		nw.step("%s removed from %s in %s", o.Name, channel, time.Since(start).Round(100*time.Millisecond))
 	}
 	return changed, err
+}
+
+// removable says which organisations org remove can remove: those org
+// add added.
+func (nw *Network) removable() string {
+	var names []string
+	for _, o := range nw.Topo.Orgs {
+		if o.Base != 0 {
+			names = append(names, o.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "org remove removes an organisation org add added, and there is none"
+	}
+	return "org remove can remove " + strings.Join(names, ", ")
 }

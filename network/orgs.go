@@ -25,41 +25,65 @@ type OrgSpec struct {
 	Host string
 }
 
-// ErrOrgSpec is an OrgSpec that the topology cannot take.
-var ErrOrgSpec = errors.New("bad organisation")
+// ErrOrgSpec is a request of org add or org remove that the topology
+// cannot take: every *SpecError is one (errors.Is).
+var ErrOrgSpec = errors.New("a request the topology cannot take")
+
+// SpecError is a request of org add or org remove that the topology
+// cannot take. What names what was wrong, as the command line gave it
+// ("--channel huaihe", `name "Bengbu"`), or is empty when Err says it.
+type SpecError struct {
+	What string
+	Err  error
+}
+
+func (e *SpecError) Error() string {
+	if e.What == "" {
+		return e.Err.Error()
+	}
+	return e.What + ": " + e.Err.Error()
+}
+
+func (e *SpecError) Unwrap() error { return e.Err }
+
+// Is makes every SpecError an ErrOrgSpec.
+func (e *SpecError) Is(target error) bool { return target == ErrOrgSpec }
+
+// specErr makes a *SpecError about what.
+func specErr(what, format string, args ...any) error {
+	return &SpecError{What: what, Err: fmt.Errorf(format, args...)}
+}
 
 // orgOf returns the organisation spec names: MSP ID "<Name>MSP", placed in
 // the country and province of its province organisation (a new province:
 // in CN), with no ports yet.
 func (t Topology) orgOf(s OrgSpec) (Org, error) {
-	bad := func(format string, args ...any) (Org, error) {
-		return Org{}, fmt.Errorf("%w: "+format, append([]any{ErrOrgSpec}, args...)...)
-	}
+	bad := func(what, format string, args ...any) (Org, error) { return Org{}, specErr(what, format, args...) }
 	if !validName(s.Name) {
-		return bad("%q: want 1 to 32 lower-case letters and digits, starting with a letter", s.Name)
+		return bad(fmt.Sprintf("name %q", s.Name), "want 1 to 32 lower-case letters and digits, starting with a letter")
 	}
 	c, ok := t.Channel(s.Channel)
 	if !ok {
-		return bad("no channel %q (channels: %s)", s.Channel, strings.Join(channelNames(t.Channels), ", "))
+		return bad("--channel "+s.Channel, "no such channel (channels: %s)", strings.Join(channelNames(t.Channels), ", "))
 	}
 	if err := t.checkHostOf(s); err != nil {
-		return bad("%v", err)
+		return Org{}, err
 	}
 	o := Org{Name: s.Name, MSPID: title(s.Name) + "MSP", Province: s.Province, Prefix: s.Prefix, Host: s.Host,
 		Place: Place{Country: "CN", Province: title(s.Name), Locality: s.City}}
 	if s.Province == s.Name {
 		if s.City == "" {
-			return bad("a province names its capital (--city)")
+			return bad("--city", "a province names its capital")
 		}
 	} else {
 		p, ok := t.Org(s.Province)
 		switch {
 		case !ok || p.Name != s.Province || p.Province != p.Name:
-			return bad("%q is no province of the topology", s.Province)
+			return bad("--province "+s.Province, "no province of the topology")
 		case !slices.Contains(c.Members, p.Name):
-			return bad("province %s is no member of channel %s: its admin adds the organisation", p.Name, c.Name)
+			return bad("--province "+s.Province, "not a member of channel %s, so its admin cannot add the organisation to it", c.Name)
 		case s.Prefix != "":
-			return bad("only a province has a division-code prefix of its own")
+			return bad("--prefix "+s.Prefix, "only a province has a division-code prefix of its own")
 		}
 		o.Place.Province = title(p.Name)
 		if p.Place != (Place{}) {
@@ -70,7 +94,7 @@ func (t Topology) orgOf(s OrgSpec) (Org, error) {
 		}
 	}
 	if err := o.Place.Validate(); err != nil {
-		return bad("%v", err)
+		return bad("--city", "%v", err)
 	}
 	return o, nil
 }
@@ -87,13 +111,13 @@ func (t Topology) checkHostOf(s OrgSpec) error {
 	}
 	switch {
 	case len(names) == 0 && s.Host != "":
-		return fmt.Errorf("host %q: the topology has no hosts, its nodes run on %s (no --host)", s.Host, Loopback)
+		return specErr("--host "+s.Host, "the topology has no hosts, its nodes run on %s (leave --host out)", Loopback)
 	case len(names) == 0:
 		return nil
 	case s.Host == "":
-		return fmt.Errorf("the topology has hosts: name the one its nodes run on (--host %s)", strings.Join(names, ", "))
+		return specErr("--host", "missing: the topology has hosts, name the one its nodes run on (%s)", strings.Join(names, ", "))
 	}
-	return fmt.Errorf("no host %q (hosts: %s)", s.Host, strings.Join(names, ", "))
+	return specErr("--host "+s.Host, "no such host (hosts: %s)", strings.Join(names, ", "))
 }
 
 func title(s string) string {
@@ -161,31 +185,33 @@ type PendingError struct {
 	Org     string
 	Channel string
 	// Add is the org add command line that finishes the addition: the
-	// organisation's name and the flags that made it.
-	Add string
+	// organisation's name and the flags that made it; Remove is the org
+	// remove command line that undoes it. Both name the run directory
+	// unless it is the default one (Home.Command).
+	Add, Remove string
 }
 
 func (e *PendingError) Error() string {
-	return fmt.Sprintf("organisation %s is being added or removed: finish with `%s`, or undo with `wanledger org remove %s --channel %s`",
-		e.Org, e.Add, e.Org, e.Channel)
+	return fmt.Sprintf("organisation %s is being added or removed: finish with `%s`, or undo with `%s`", e.Org, e.Add, e.Remove)
 }
 
-// Pending returns a *PendingError for the first organisation that is
-// Pending, nil if none is.
-func (t Topology) Pending() error {
-	for _, o := range t.Orgs {
+// Pending returns a *PendingError for the first organisation of the
+// network's topology that is Pending, nil if none is.
+func (nw *Network) Pending() error {
+	for _, o := range nw.Topo.Orgs {
 		if o.Pending {
-			ch := t.GatewayChannel(o.Name)
-			return &PendingError{Org: o.Name, Channel: ch, Add: addCommand(o, ch)}
+			ch := nw.Topo.GatewayChannel(o.Name)
+			return &PendingError{Org: o.Name, Channel: ch, Add: nw.Home.Command(addArgs(o, ch)),
+				Remove: nw.Home.Command(fmt.Sprintf("org remove %s --channel %s", o.Name, ch))}
 		}
 	}
 	return nil
 }
 
-// addCommand is the org add command line that adds o to channel: the
-// flags that made it, those left at their defaults omitted.
-func addCommand(o Org, channel string) string {
-	cmd := fmt.Sprintf("wanledger org add %s --province %s", o.Name, o.Province)
+// addArgs are the org add arguments that add o to channel: the flags
+// that made it, those left at their defaults omitted.
+func addArgs(o Org, channel string) string {
+	cmd := fmt.Sprintf("org add %s --province %s", o.Name, o.Province)
 	if o.Prefix != "" {
 		cmd += " --prefix " + o.Prefix
 	}

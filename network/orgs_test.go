@@ -2,6 +2,7 @@ package network
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -98,13 +99,13 @@ func TestOrgAddNamesAndPlacesTheOrganisation(t *testing.T) {
 		{"a province with its prefix and capital", OrgSpec{Name: "jiangxi", Province: "jiangxi", Channel: "delta", Prefix: "36", City: "Nanchang"},
 			Org{Name: "jiangxi", MSPID: "JiangxiMSP", Place: Place{"CN", "Jiangxi", "Nanchang"}, Province: "jiangxi", Prefix: "36"}, ""},
 		{"a province without its capital", OrgSpec{Name: "jiangxi", Province: "jiangxi", Channel: "delta", Prefix: "36"}, Org{}, "--city"},
-		{"a channel that does not exist", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "huaihe"}, Org{}, `no channel "huaihe"`},
-		{"a province that is no organisation", OrgSpec{Name: "bengbu", Province: "fujian", Channel: "anhui"}, Org{}, "no province"},
+		{"a channel that does not exist", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "huaihe"}, Org{}, "--channel huaihe: no such channel (channels: anhui, delta)"},
+		{"a province that is no organisation", OrgSpec{Name: "bengbu", Province: "fujian", Channel: "anhui"}, Org{}, "--province fujian: no province"},
 		{"a city as province", OrgSpec{Name: "bengbu", Province: "hefei", Channel: "anhui"}, Org{}, "no province"},
-		{"a province off the channel", OrgSpec{Name: "suzhou", Province: "jiangsu", Channel: "anhui"}, Org{}, "no member of channel anhui"},
+		{"a province off the channel", OrgSpec{Name: "suzhou", Province: "jiangsu", Channel: "anhui"}, Org{}, "--province jiangsu: not a member of channel anhui"},
 		{"a city with a prefix", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", Prefix: "34"}, Org{}, "only a province"},
-		{"a name with capitals", OrgSpec{Name: "Bengbu", Province: "anhui", Channel: "anhui"}, Org{}, "lower-case"},
-		{"a city name YAML would misread", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", City: "Beng: bu"}, Org{}, "place name"},
+		{"a name with capitals", OrgSpec{Name: "Bengbu", Province: "anhui", Channel: "anhui"}, Org{}, `name "Bengbu": want 1 to 32 lower-case`},
+		{"a city name YAML would misread", OrgSpec{Name: "bengbu", Province: "anhui", Channel: "anhui", City: "Beng: bu"}, Org{}, "--city: place name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,8 +208,9 @@ func TestTheUpdateEnvelopeIsAConfigUpdateOfTheChannel(t *testing.T) {
 }
 
 // The command that finishes a pending addition repeats the one that began
-// it, which a resumed addition must match.
+// it, which a resumed addition must match, on the same run directory.
 func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
+	home := t.TempDir()
 	for _, s := range []OrgSpec{
 		{Name: "bengbu", Province: "anhui", Channel: "anhui"},
 		{Name: "maanshan", Province: "anhui", Channel: "anhui", City: "Ma anshan"},
@@ -220,14 +222,22 @@ func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
 		}
 		o.Base, o.Pending = Default().portsEnd(), true
 		var pending *PendingError
-		if err := Default().withOrg(o, s.Channel).Pending(); !errors.As(err, &pending) {
+		nw := &Network{Topo: Default().withOrg(o, s.Channel), Home: Home(home)}
+		if err := nw.Pending(); !errors.As(err, &pending) {
 			t.Fatalf("Pending() = %v", err)
+		}
+		if want := "wanledger org remove " + o.Name + " --channel " + s.Channel + " --home " + home; pending.Remove != want {
+			t.Errorf("undo with %q, want %q", pending.Remove, want)
 		}
 		args := strings.Fields(strings.ReplaceAll(pending.Add, "'Ma anshan'", "Ma_anshan"))
 		got := OrgSpec{Name: args[3]}
 		for i := 4; i+1 < len(args); i += 2 {
 			v := strings.ReplaceAll(args[i+1], "_", " ")
 			switch args[i] {
+			case "--home":
+				if v != home {
+					t.Errorf("%s: --home %s, want %s", pending.Add, v, home)
+				}
 			case "--province":
 				got.Province = v
 			case "--channel":
@@ -243,5 +253,78 @@ func TestThePendingAdditionNamesTheCommandThatFinishesIt(t *testing.T) {
 		if again, err := Default().orgOf(got); err != nil || again != (Org{Name: o.Name, MSPID: o.MSPID, Place: o.Place, Province: o.Province, Prefix: o.Prefix}) {
 			t.Errorf("%s makes %+v, %v; want %+v", pending.Add, again, err, o)
 		}
+	}
+}
+
+// A hint names the run directory unless it is the default one, which a
+// pasted command acts on without --home; a directory a shell would split
+// is quoted.
+func TestAHintNamesTheRunDirectoryUnlessItIsTheDefault(t *testing.T) {
+	t.Setenv(EnvHome, "")
+	def, err := DefaultHome()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ home, want string }{
+		{def, "wanledger down --purge"},
+		{"/tmp/net", "wanledger down --purge --home /tmp/net"},
+		{"/tmp/my net's", `wanledger down --purge --home '/tmp/my net'\''s'`},
+	} {
+		if got := Home(tt.home).Command("down --purge"); got != tt.want {
+			t.Errorf("Home(%q).Command = %q, want %q", tt.home, got, tt.want)
+		}
+	}
+	t.Setenv(EnvHome, "/tmp/net")
+	if got := Home("/tmp/net").Command("status"); got != "wanledger status" {
+		t.Errorf("with $%s the run directory: %q", EnvHome, got)
+	}
+}
+
+// org add refuses an organisation the network was made with, whatever the
+// channel, before anything runs: it would have no block of ports.
+func TestOrgAddRefusesAnOrganisationTheNetworkWasMadeWith(t *testing.T) {
+	nw, err := New(Default(), t.TempDir(), fabricbin.Install{}, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []string{"anhui", "delta"} {
+		_, _, err := nw.planAdd(OrgSpec{Name: "wuhu", Province: "anhui", Channel: ch})
+		if !errors.Is(err, ErrOrgSpec) || !strings.Contains(err.Error(), "organisation wuhu: part of the network since it was made (on anhui)") {
+			t.Errorf("org add wuhu --channel %s: %v, want an ErrOrgSpec naming it a founding organisation", ch, err)
+		}
+	}
+}
+
+// org remove refuses, naming what it can remove, a name that is no
+// organisation of the network, and one on another channel; an
+// organisation removed already (its files in the run directory) is
+// nothing to remove.
+func TestOrgRemoveTellsATypoFromAnOrganisationRemovedAlready(t *testing.T) {
+	_, topo := withBengbu(t)
+	var out strings.Builder
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(nw.Home.orgDir(Org{Name: "huainan"}), 0o755); err != nil { // removed earlier: its files stay
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, channel, err string }{
+		{"bengbuu", "anhui", "bengbuu is no organisation of this network: nothing to remove (org remove can remove bengbu)"},
+		{"Bengbu/../x", "anhui", "is no organisation of this network"},
+		{"bengbu", "delta", "bengbu is not on channel delta; it is on anhui"},
+		{"hefei", "anhui", "organisation hefei: part of the network since it was made"},
+	} {
+		changed, err := nw.RemoveOrg(t.Context(), tt.name, tt.channel)
+		if changed || !errors.Is(err, ErrOrgSpec) || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("org remove %s --channel %s: %v, %v; want ErrOrgSpec %q", tt.name, tt.channel, changed, err, tt.err)
+		}
+	}
+	if changed, err := nw.RemoveOrg(t.Context(), "huainan", "anhui"); changed || err != nil || !strings.Contains(out.String(), "huainan was removed from this network already") {
+		t.Errorf("org remove huainan, removed already: %v, %v, %q", changed, err, out.String())
+	}
+	nw.Topo = Default()
+	if _, err := nw.RemoveOrg(t.Context(), "bengbuu", "anhui"); err == nil || !strings.Contains(err.Error(), "there is none") {
+		t.Errorf("org remove bengbuu, nothing added: %v", err)
 	}
 }

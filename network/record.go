@@ -109,7 +109,7 @@ func TopologyOf(home string, s Settings) (Topology, error) {
 	case ok:
 		return rec, nil
 	case !s.Create:
-		return Topology{}, fmt.Errorf("%s: %w (no %s): run `wanledger up` first, or give the --home of a running network", home, ErrNoNetwork, TopologyFile)
+		return Topology{}, fmt.Errorf("%s: %w (no %s): run `%s` first, or give the --home of a running network", home, ErrNoNetwork, TopologyFile, Home(home).Command("up"))
 	}
 	t := Default()
 	t.BasePort = s.BasePort

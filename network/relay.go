@@ -83,7 +83,8 @@ func (nw *Network) RelaySource(c Channel) (record.RelaySource, error) {
 
 // ensureRelaySources has the admin of every member of each channel approve
 // (relay:ApproveSource) the definition of each other channel it is relayed
-// from, unless that admin's approval of the same definition is recorded.
+// from, unless that definition is the one in effect on the channel, or
+// that admin's approval of it counts in the current generation.
 func (nw *Network) ensureRelaySources(ctx context.Context) (bool, error) {
 	changed := false
 	for _, c := range nw.Topo.Channels {
@@ -111,7 +112,7 @@ func (nw *Network) ensureRelaySources(ctx context.Context) (bool, error) {
 }
 
 // approveSource approves src on channel as org's admin, through org's peer,
-// unless the approval is recorded already.
+// unless approvalCounts says there is nothing to approve.
 func (nw *Network) approveSource(ctx context.Context, org, channel string, src record.RelaySource) (bool, error) {
 	o, _ := nw.Topo.Org(org)
 	arg, err := json.Marshal(src)
@@ -120,8 +121,12 @@ func (nw *Network) approveSource(ctx context.Context, org, channel string, src r
 	}
 	did := false
 	err = nw.withContract(org, "Admin", channel, "relay", func(c *client.Contract) error {
-		approved, err := sourceApproved(ctx, c, src.Channel, gm.SM3Hex(arg), o.MSPID)
-		if err != nil || approved {
+		active, err := sourceInEffect(ctx, c, src.Channel)
+		if err != nil {
+			return err
+		}
+		proposals, err := sourceApprovals(ctx, c, src.Channel)
+		if err != nil || approvalCounts(active, proposals, gm.SM3Hex(arg), o.MSPID) {
 			return err
 		}
 		if _, _, err := fabricid.Submit(ctx, c, "ApproveSource", 5, string(arg)); err != nil {
@@ -133,26 +138,58 @@ func (nw *Network) approveSource(ctx context.Context, org, channel string, src r
 	return did, err
 }
 
-// sourceApproved tells whether mspID approved the definition of digest
-// (relay:ListSourceApprovals, page by page).
-func sourceApproved(ctx context.Context, c *client.Contract, channel, digest, mspID string) (bool, error) {
+// approvalCounts tells whether mspID has nothing to approve for the
+// definition of digest: it is the definition in effect (active; nil when
+// none is), or mspID's approval of it is recorded in the current
+// generation. An approval recorded in an earlier generation (made before
+// the definition in effect took effect) counts no more on the ledger
+// (relay:ApproveSource), so it is made again: a definition that was in
+// effect before, such as the one without an organisation that has left,
+// needs a fresh majority.
+func approvalCounts(active *record.SourceApproval, proposals []record.SourceApproval, digest, mspID string) bool {
+	gen := 0
+	if active != nil {
+		if active.Digest == digest {
+			return true
+		}
+		gen = active.Generation
+	}
+	return slices.ContainsFunc(proposals, func(a record.SourceApproval) bool {
+		return a.Digest == digest && !a.Active && a.Generation == gen && slices.Contains(a.Approvers, mspID)
+	})
+}
+
+// sourceInEffect is the channel's definition in effect of a source
+// channel (relay:GetSource), nil if none is.
+func sourceInEffect(ctx context.Context, c *client.Contract, channel string) (*record.SourceApproval, error) {
+	out, err := c.EvaluateWithContext(ctx, "GetSource", client.WithArguments(channel))
+	if err != nil {
+		if notFound(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("GetSource: %s", fabricid.ErrorMessage(err))
+	}
+	var a record.SourceApproval
+	return &a, json.Unmarshal(out, &a)
+}
+
+// sourceApprovals lists the definitions proposed for a source channel
+// and their approvals (relay:ListSourceApprovals, page by page).
+func sourceApprovals(ctx context.Context, c *client.Contract, channel string) ([]record.SourceApproval, error) {
+	var all []record.SourceApproval
 	bookmark := ""
 	for {
 		out, err := c.EvaluateWithContext(ctx, "ListSourceApprovals", client.WithArguments(channel, "50", bookmark))
 		if err != nil {
-			return false, fmt.Errorf("ListSourceApprovals: %s", fabricid.ErrorMessage(err))
+			return nil, fmt.Errorf("ListSourceApprovals: %s", fabricid.ErrorMessage(err))
 		}
 		var page record.Page[record.SourceApproval]
 		if err := json.Unmarshal(out, &page); err != nil {
-			return false, err
+			return nil, err
 		}
-		for _, a := range page.Items {
-			if a.Digest == digest && slices.Contains(a.Approvers, mspID) {
-				return true, nil
-			}
-		}
+		all = append(all, page.Items...)
 		if page.Bookmark == "" || page.Bookmark == bookmark || len(page.Items) == 0 {
-			return false, nil
+			return all, nil
 		}
 		bookmark = page.Bookmark
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wanledger/wanledger/api/record"
 	"github.com/wanledger/wanledger/gateway/relayconfig"
 	"github.com/wanledger/wanledger/internal/relayproof"
 	"github.com/wanledger/wanledger/network/fabricbin"
@@ -82,5 +83,39 @@ func TestTheRelayConfigAndSourcesComeFromTheTopologyAndTheCryptoMaterial(t *test
 	}
 	if src.Channel != "delta" || src.Chaincode != ChaincodeName || !slices.Equal(ids, []string{"AnhuiMSP", "JiangsuMSP", "ShanghaiMSP", "ZhejiangMSP"}) {
 		t.Errorf("source = %s %s %v, want delta's four organisations sorted", src.Channel, src.Chaincode, ids)
+	}
+}
+
+// A definition is approved again unless it is the one in effect or the
+// admin's approval of it counts in the current generation: the definition
+// of anhui without Bengbu, in effect before Bengbu joined, was replaced
+// when Bengbu's CA was approved, so its old approvals count no more once
+// Bengbu has left.
+func TestARelaySourceIsApprovedAgainUnlessItsApprovalCountsNow(t *testing.T) {
+	without := record.SourceApproval{Digest: "d0", Generation: 1, Approvers: []string{"AnhuiMSP", "ShanghaiMSP"}}
+	with := record.SourceApproval{Digest: "d1", Generation: 2, Approvers: []string{"AnhuiMSP", "ShanghaiMSP"}, Active: true}
+	pending := record.SourceApproval{Digest: "d2", Generation: 2, Approvers: []string{"AnhuiMSP"}}
+	for _, tt := range []struct {
+		name      string
+		active    *record.SourceApproval
+		proposals []record.SourceApproval
+		digest    string
+		msp       string
+		counts    bool
+	}{
+		{"the definition in effect", &with, []record.SourceApproval{without, with}, "d1", "ShanghaiMSP", true},
+		{"the definition in effect, by an admin who never approved it", &with, []record.SourceApproval{without, with}, "d1", "JiangsuMSP", true},
+		{"a definition replaced since its approvals", &with, []record.SourceApproval{without, with}, "d0", "AnhuiMSP", false},
+		{"one approved by this admin in the current generation", &with, []record.SourceApproval{without, with, pending}, "d2", "AnhuiMSP", true},
+		{"one approved by another admin in the current generation", &with, []record.SourceApproval{without, with, pending}, "d2", "ShanghaiMSP", false},
+		{"one never proposed", &with, []record.SourceApproval{without, with}, "d3", "AnhuiMSP", false},
+		{"a first definition, approved by this admin", nil, []record.SourceApproval{{Digest: "d0", Approvers: []string{"AnhuiMSP"}}}, "d0", "AnhuiMSP", true},
+		{"a first definition, not approved by this admin", nil, []record.SourceApproval{{Digest: "d0", Approvers: []string{"AnhuiMSP"}}}, "d0", "ShanghaiMSP", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := approvalCounts(tt.active, tt.proposals, tt.digest, tt.msp); got != tt.counts {
+				t.Errorf("approvalCounts = %v, want %v", got, tt.counts)
+			}
+		})
 	}
 }

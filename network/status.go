@@ -28,6 +28,7 @@ type NodeStatus struct {
 	Ports   []int                `json:"ports"`
 	Health  string               `json:"health"` // "ok", "down", or the health error
 	Heights map[string]int       `json:"heights,omitempty"`
+	Left    []string             `json:"leftChannels,omitempty"` // a peer's channels its organisation has left: their heights are not shown
 	Leader  []string             `json:"raftLeaderOf,omitempty"`
 	Relays  []api.RelayDirection `json:"relays,omitempty"` // a relay's directions and their lag
 	RSS     int64                `json:"rssBytes,omitempty"`
@@ -68,21 +69,32 @@ func (n Node) Target() nodeops.Target {
 	return nodeops.Target{Name: n.Name, Kind: string(n.Kind), MSPID: n.MSPID, Address: addr}
 }
 
-// addReading adds the node's health, the channel heights (and Raft
-// leadership) it reports, and a relay's directions.
+// addReading adds what the node's operations endpoint reports.
 func (nw *Network) addReading(ctx context.Context, n Node, s *NodeStatus) {
 	ctx, cancel := context.WithTimeout(ctx, opsTimeout)
 	defer cancel()
-	r := nodeops.Read(ctx, n.Target(), time.Now)
+	nw.Topo.applyReading(n, nodeops.Read(ctx, n.Target(), time.Now), s)
+}
+
+// applyReading adds the node's health, the channel heights (and Raft
+// leadership) it reports, and a relay's directions. A peer keeps its
+// ledger of a channel its organisation has left (org remove), which no
+// longer grows: that channel is listed as left, without its height.
+func (t Topology) applyReading(n Node, r api.NodeReading, s *NodeStatus) {
 	s.Health = "ok"
 	if r.Health != api.HealthOK {
 		s.Health = r.Problem
 	}
 	s.Relays = r.Relay
 	if r.Cache != nil { // a gateway's height is its cache's, on the channel it serves
-		s.Heights = map[string]int{nw.Topo.GatewayChannel(n.Org): int(r.Cache.Height)}
+		s.Heights = map[string]int{t.GatewayChannel(n.Org): int(r.Cache.Height)}
 	}
+	member := t.ChannelsOf(n.Org)
 	for _, c := range r.Channels {
+		if n.Kind == KindPeer && !slices.ContainsFunc(member, func(m Channel) bool { return m.Name == c.Channel }) {
+			s.Left = append(s.Left, c.Channel)
+			continue
+		}
 		if s.Heights == nil {
 			s.Heights = map[string]int{}
 		}
@@ -116,6 +128,9 @@ func PrintStatus(w io.Writer, nodes []NodeStatus) error {
 			heights = append(heights, fmt.Sprintf("%s=%d%s", ch, h, mark))
 		}
 		sort.Strings(heights)
+		for _, ch := range n.Left {
+			heights = append(heights, "left "+ch)
+		}
 		for _, r := range n.Relays {
 			heights = append(heights, fmt.Sprintf("%s→%s lag %d blocks %.1fs", r.Source, r.Target, r.LagBlocks, r.LagSeconds))
 		}

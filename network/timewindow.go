@@ -91,8 +91,8 @@ func (nw *Network) checkRunningWindow() error {
 		for _, v := range want {
 			if !slices.ContainsFunc(vars, func(b []byte) bool { return string(b) == v }) {
 				return fmt.Errorf("%s runs with another time window than past %s, future %s: "+
-					"a node reads it when it starts, so run `wanledger down`, then `up` with the new window",
-					n.Name, nw.Topo.TimeWindow.Past, nw.Topo.TimeWindow.Future)
+					"a node reads it when it starts, so run `%s`, then `up` with the new window",
+					n.Name, nw.Topo.TimeWindow.Past, nw.Topo.TimeWindow.Future, nw.Home.Command("down"))
 			}
 		}
 	}

@@ -75,9 +75,12 @@ func (o *clientOptions) demoClient() (*apiclient.Client, error) {
 	if role != keys.RoleAdmin && role != keys.RoleOperator && network.DemoUser(role) == "" {
 		return nil, usagef("--as %s: no demo role %q; want admin, operator or one of %s", o.as, role, strings.Join(demoRoleNames(), ", "))
 	}
-	home, _, err := o.net.resolve(false)
+	home, topo, err := o.net.resolve(false)
 	if err != nil {
 		return nil, err
+	}
+	if err := network.Home(home).CheckOrg(topo, org); err != nil {
+		return nil, usagef("--as %s: %w", o.as, err)
 	}
 	k, err := network.Home(home).DemoKey(org, role)
 	if err != nil {

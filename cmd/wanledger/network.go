@@ -172,7 +172,7 @@ func newStatus(o *networkOptions) *cobra.Command {
 			if err := network.PrintStatus(cmd.OutOrStdout(), st); err != nil {
 				return err
 			}
-			if err := nw.Topo.Pending(); err != nil {
+			if err := nw.Pending(); err != nil {
 				if _, err := fmt.Fprintln(cmd.OutOrStdout(), err); err != nil {
 					return err
 				}

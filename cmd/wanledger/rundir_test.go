@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestUpRefusesAnotherNumberOfOrderers(t *testing.T) {
 
 // A command other than up reads a run directory's own number of orderers,
 // whatever up's --orderers defaults to (down on a network with nothing
-// running stops nothing; org remove of an organisation the topology lacks
+// running stops nothing; org remove of an organisation removed already
 // changes nothing).
 func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
 	five, err := network.Default().WithOrderers(network.MaxOrderers)
@@ -123,10 +124,58 @@ func TestCommandsTakeTheRunDirectorysOrderers(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := recordTopology(t, five, 23000)
+	removed(t, home, "bengbu")
 	if err := runRoot("org", "remove", "bengbu", "--channel", "anhui", "--home", home); err != nil {
 		t.Errorf("org remove on a run directory of five orderers: %v", err)
 	}
 	if err := runRoot("down", "--home", home); err != nil {
 		t.Errorf("down on a run directory of five orderers: %v", err)
+	}
+}
+
+// removed leaves in home the files of an organisation org remove took off
+// the network: its crypto material stays.
+func removed(t *testing.T, home, org string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(network.Home(home).Crypto(), "peerOrganizations", org+"."+network.TLD), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// org remove of a name that is no organisation of the network is a usage
+// error naming what it can remove; of one removed already, nothing to do.
+func TestOrgRemoveOfATypoIsAUsageErrorButOfARemovedOrganisationNothingToDo(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	removed(t, home, "bengbu")
+	err := runRoot("org", "remove", "bengbuu", "--channel", "anhui", "--home", home)
+	if exitCode(err) != exitUsage || !strings.Contains(err.Error(), "bengbuu is no organisation of this network: nothing to remove (org remove removes an organisation org add added, and there is none)") {
+		t.Errorf("org remove bengbuu: exit %d, %v; want a usage error", exitCode(err), err)
+	}
+	if err := runRoot("org", "remove", "bengbu", "--channel", "anhui", "--home", home); err != nil {
+		t.Errorf("org remove bengbu, removed already: %v, want nothing to do", err)
+	}
+}
+
+// --as of an organisation org remove took off says so, before dialling its
+// stopped gateway (its demo keys file stays); of a name the network never
+// had, it names the organisations.
+func TestAsARemovedOrganisationSaysItLeft(t *testing.T) {
+	home := recordNetwork(t, 23000)
+	removed(t, home, "bengbu")
+	gw := filepath.Join(home, "gateways", "bengbu")
+	if err := os.MkdirAll(gw, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gw, "demo-keys.json"), []byte(`[{"key":"k","identity":"Verifier","roles":["verifier"],"gateway":"http://127.0.0.1:9"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for as, want := range map[string]string{
+		"bengbu/verifier":  "--as bengbu/verifier: bengbu is no longer part of the network in " + home + ": org remove took it off (its files stay there)",
+		"bengbuu/verifier": `--as bengbuu/verifier: "bengbuu" is no organisation of the network in ` + home + " (organisations: anhui, hefei, wuhu, shanghai, jiangsu, zhejiang)",
+	} {
+		err := runRoot("whoami", "--as", as, "--home", home)
+		if exitCode(err) != exitUsage || err == nil || err.Error() != want {
+			t.Errorf("whoami --as %s: exit %d, %v; want a usage error %q", as, exitCode(err), err, want)
+		}
 	}
 }

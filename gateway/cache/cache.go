@@ -29,11 +29,16 @@ type Store struct {
 	reserve uint64 // bytes its filesystem keeps free (space.go)
 }
 
-// Open opens (or creates) the cache in dir, which applies blocks only
-// while its filesystem has reserve bytes free (Space; 0: no reserve). A
-// cache written in another format (an older version's) is emptied, to be
-// rebuilt from block 0.
-func Open(dir string, log *slog.Logger, reserve uint64) (*Store, error) {
+// Open opens (or creates) the cache in dir of the channel named, which
+// applies blocks only while its filesystem has reserve bytes free (Space;
+// 0: no reserve). A cache belongs to the channel it was built from: one
+// of another channel (a gateway whose organisation left one channel and
+// joined another, ADR 41), of none recorded, or written in another format
+// (an older version's) is emptied, to be rebuilt from block 0.
+func Open(dir, channel string, log *slog.Logger, reserve uint64) (*Store, error) {
+	if channel == "" {
+		return nil, fmt.Errorf("open cache %s: no channel", dir)
+	}
 	opts := badger.DefaultOptions(dir).WithLogger(badgerLogger{log}).WithLoggingLevel(badger.WARNING)
 	db, err := badger.Open(opts)
 	if err != nil {
@@ -41,7 +46,7 @@ func Open(dir string, log *slog.Logger, reserve uint64) (*Store, error) {
 	}
 	s := &Store{db: db, log: log, dir: dir, reserve: reserve}
 	s.dec.init()
-	err = s.checkFormat()
+	err = s.checkFormat(channel)
 	if err == nil {
 		err = s.db.View(func(txn *badger.Txn) error {
 			h, err := heightIn(txn)
@@ -60,8 +65,9 @@ func Open(dir string, log *slog.Logger, reserve uint64) (*Store, error) {
 func (s *Store) Close() error { return s.db.Close() }
 
 var (
-	heightKey = []byte("meta/height")
-	formatKey = []byte("meta/format")
+	heightKey  = []byte("meta/height")
+	formatKey  = []byte("meta/format")
+	channelKey = []byte("meta/channel")
 )
 
 // format names the cache's layout: ledger keys under statePrefix, filled
@@ -72,27 +78,50 @@ var (
 // endpoints, those of "write-sets/4" the audit index (written.go).
 const format = "write-sets/5"
 
-func (s *Store) checkFormat() error {
-	var have []byte
+// checkFormat empties the cache unless it is of this format and of the
+// channel, and records both.
+func (s *Store) checkFormat(channel string) error {
+	var have, of []byte
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(formatKey)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
+		var err error
+		if have, err = metaIn(txn, formatKey); err != nil {
 			return err
 		}
-		have, err = item.ValueCopy(nil)
+		of, err = metaIn(txn, channelKey)
 		return err
 	})
-	if err != nil || string(have) == format {
+	switch {
+	case err != nil || string(have) == format && string(of) == channel:
 		return err
+	case have == nil && of == nil:
+	case string(have) != format:
+		s.log.Info("cache of another format: rebuilding it from block 0", "format", string(have), "want", format)
+	case of == nil:
+		s.log.Info("cache of no recorded channel (an older version's): rebuilding it from block 0", "want", channel)
+	default:
+		s.log.Info("cache of another channel: rebuilding it from block 0", "channel", string(of), "want", channel)
 	}
-	s.log.Info("cache of another format: rebuilding it from block 0", "format", string(have), "want", format)
 	if err := s.db.DropAll(); err != nil {
 		return err
 	}
-	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(formatKey, []byte(format)) })
+	return s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(formatKey, []byte(format)); err != nil {
+			return err
+		}
+		return txn.Set(channelKey, []byte(channel))
+	})
+}
+
+// metaIn reads a meta key's value, nil if it has none.
+func metaIn(txn *badger.Txn, key []byte) ([]byte, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
 }
 
 // Height is the number of blocks the cache reflects: the next block it

@@ -18,7 +18,7 @@ import (
 
 func open(t testing.TB, dir string) *Store {
 	t.Helper()
-	s, err := Open(dir, slog.New(slog.DiscardHandler), 0)
+	s, err := Open(dir, "anhui", slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +221,65 @@ func TestACacheOfAnotherFormatIsRebuiltFromBlockZero(t *testing.T) {
 	s = open(t, dir)
 	if h, err := s.Height(); err != nil || h != 1 {
 		t.Errorf("a cache of the current format was not kept: height %d, %v", h, err)
+	}
+}
+
+// TestACacheBelongsToTheChannelItWasBuiltFrom: a gateway whose
+// organisation left delta and joined anhui (ADR 41) opens its cache for
+// anhui, which must not answer with delta's licences nor resume from
+// delta's height; opened for the channel it was built from, a cache is
+// kept; one of no recorded channel (an older version's) is rebuilt.
+func TestACacheBelongsToTheChannelItWasBuiltFrom(t *testing.T) {
+	dir := t.TempDir()
+	openFor := func(channel string) *Store {
+		t.Helper()
+		s, err := Open(dir, channel, slog.New(slog.DiscardHandler), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := openFor("delta")
+	for n, id := range []string{"BL-0001", "BL-0002"} {
+		if _, err := s.ApplyBlock(uint64(n), []Write{{Key: key(t, "licence", id), Value: []byte(`{"id":"` + id + `"}`)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s = openFor("delta")
+	if h, _ := s.Height(); h != 2 {
+		t.Errorf("delta's cache opened for delta: height %d, want 2 (kept)", h)
+	}
+	wantStatus(t, s, "BL-0001", "")
+	s.Close()
+	s = openFor("anhui")
+	if h, _ := s.Height(); h != 0 {
+		t.Errorf("delta's cache opened for anhui: height %d, want 0 (rebuilt)", h)
+	}
+	wantAbsent(t, s, "BL-0001")
+	s.Close()
+
+	if _, err := Open(dir, "", slog.New(slog.DiscardHandler), 0); err == nil {
+		t.Error("a cache opened for no channel")
+	}
+	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete(channelKey); err != nil {
+			return err
+		}
+		return txn.Set(heightKey, []byte{0, 0, 0, 0, 0, 0, 0, 9})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = openFor("anhui")
+	defer s.Close()
+	if h, _ := s.Height(); h != 0 {
+		t.Errorf("a cache of no recorded channel: height %d, want 0 (rebuilt)", h)
 	}
 }
 

@@ -26,7 +26,7 @@ func TestACacheShortOfItsReserveAppliesNoBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := Open(dir, slog.New(slog.DiscardHandler), whole+1)
+	s, err := Open(dir, "anhui", slog.New(slog.DiscardHandler), whole+1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestACacheShortOfItsReserveAppliesNoBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err = Open(dir, slog.New(slog.DiscardHandler), 1<<20)
+	s, err = Open(dir, "anhui", slog.New(slog.DiscardHandler), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ type ledger struct {
 }
 
 func newLedger(t *testing.T) *ledger {
-	s, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), 0)
+	s, err := cache.Open(t.TempDir(), "anhui", slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	store, err := cache.Open(t.TempDir(), slog.New(slog.DiscardHandler), 0)
+	store, err := cache.Open(t.TempDir(), "anhui", slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 			t.Errorf("org add printed no step %d of %d:\n%s", k, addSteps, out)
 		}
 	}
+	oneOutcomePerStep(t, out)
 	n.mustCLI(t, "network already up: nothing changed", "up")
 	n.caughtUp(t, "bengbu")
 	n.verifies(t, "bengbu", hefeiLicence)
@@ -93,6 +95,8 @@ func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 		}
 		n.mustCLI(t, "huainan removed from anhui", "org", "remove", "huainan", "--channel", "anhui")
 	})
+
+	t.Run("bengbu joins delta", func(t *testing.T) { n.joinsAnotherChannel(t, hefeiLicence) })
 }
 
 // remove takes Bengbu off anhui: the command is killed as it begins to
@@ -147,9 +151,16 @@ func (n *testNet) remove(t *testing.T, bengbuLicence credential.Credential) {
 	if strings.Contains(out, "bengbu") {
 		t.Errorf("status names Bengbu after its removal:\n%s", out)
 	}
-	n.mustCLI(t, "bengbu is no organisation of this network: nothing to remove", args...)
+	n.mustCLI(t, "bengbu was removed from this network already", args...)
 	n.refusedByTheChannel(t, "bengbu", "BengbuMSP")
 	n.verifies(t, "wuhu", bengbuLicence)
+	if got := n.sourceOrgs(t, "delta", "anhui"); !slices.Equal(got, []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}) {
+		t.Errorf("delta's definition of anhui as a relay source names %v after Bengbu left, want its CA no longer trusted", got)
+	}
+	_, stderr, err := n.cli("whoami", "--as", "bengbu/verifier")
+	if want := "bengbu is no longer part of the network in " + n.home; err == nil || !strings.Contains(stderr, want) {
+		t.Errorf("--as bengbu/verifier after its removal: %v, %s; want %q", err, stderr, want)
+	}
 }
 
 // refusesBadRequests: org add and org remove refuse, with exit 2 and
@@ -160,14 +171,16 @@ func (n *testNet) refusesBadRequests(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, "lower-case letters"},
-		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, `"hefei" is no province`},
-		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "province shanghai is no member of channel anhui"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, `no channel "huaihe"`},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "place name"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, `host "wuhu": the topology has no hosts`},
-		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "wuhu is in the topology already"},
+		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, `name "Bengbu": want 1 to 32 lower-case letters`},
+		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, "--province hefei: no province"},
+		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "--province shanghai: not a member of channel anhui"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, "--channel huaihe: no such channel"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "--city: place name"},
+		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, "--host wuhu: the topology has no hosts"},
+		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "organisation wuhu: part of the network since it was made"},
+		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "anhui"}, "organisation wuhu: part of the network since it was made"},
 		{[]string{"org", "remove", "hefei", "--channel", "anhui"}, "only an organisation added by `wanledger org add` can be removed"},
+		{[]string{"org", "remove", "bengbuu", "--channel", "anhui"}, "bengbuu is no organisation of this network: nothing to remove"},
 	} {
 		before, err := os.ReadFile(network.Home(n.home).Path(network.TopologyFile))
 		if err != nil {
@@ -188,7 +201,8 @@ func (n *testNet) refusesBadRequests(t *testing.T) {
 // says so and up refuses to run, naming both ways out.
 func (n *testNet) saysPending(t *testing.T, org string) {
 	t.Helper()
-	want := "organisation " + org + " is being added or removed: finish with `wanledger org add " + org + " --province anhui --channel anhui`, or undo with `wanledger org remove " + org + " --channel anhui`"
+	want := "organisation " + org + " is being added or removed: finish with `wanledger org add " + org + " --province anhui --channel anhui --home " + n.home +
+		"`, or undo with `wanledger org remove " + org + " --channel anhui --home " + n.home + "`"
 	n.mustCLI(t, want, "status")
 	_, stderr, err := n.cli("up")
 	var ee *exec.ExitError
