@@ -49,6 +49,10 @@ func (nw *Network) ensureKeys(context.Context) (bool, error) {
 				return changed, err
 			}
 			stored, added = demo, true
+		} else if moved, err := nw.demoKeysFollowGateway(o); err != nil {
+			return changed, err
+		} else if moved {
+			changed = true
 		}
 		for _, c := range demoIdentities() {
 			subject := c.user + "@" + o.Domain()
@@ -92,6 +96,34 @@ func (nw *Network) demoKeys(o Org) ([]keys.APIKey, error) {
 		}
 	}
 	return stored, writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600)
+}
+
+// demoKeysFollowGateway rewrites the gateway address in the organisation's
+// demo keys file to where its gateway listens now, if it names another: an
+// organisation removed and added again keeps its files but may take other
+// ports (org add). It reports whether it rewrote the file.
+func (nw *Network) demoKeysFollowGateway(o Org) (bool, error) {
+	var demo []DemoKey
+	switch b, err := os.ReadFile(nw.Home.DemoKeysFile(o.Name)); {
+	case errors.Is(err, os.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case json.Unmarshal(b, &demo) != nil:
+		return false, fmt.Errorf("%s: not a list of demo keys", nw.Home.DemoKeysFile(o.Name))
+	}
+	gw, _ := nw.Topo.Node("gateway." + o.Name)
+	url, moved := "http://"+gw.ListenAddr(), false
+	for i := range demo {
+		if demo[i].Gateway != url {
+			demo[i].Gateway, moved = url, true
+		}
+	}
+	if !moved {
+		return false, nil
+	}
+	nw.detail("%s's demo keys name its gateway at %s", o.Name, url)
+	return true, writeJSONFile(nw.Home.DemoKeysFile(o.Name), demo, 0o600)
 }
 
 // demoIdentity is a demo key's Fabric identity (a cryptogen user) and role.
