@@ -3,6 +3,7 @@ package network
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -50,5 +51,40 @@ func TestStoppingTheNodesStopsOneRunningWithoutItsPIDFile(t *testing.T) {
 	}
 	if _, err := proc.Read(nw.Home.PIDFile("peer.bengbu")); err != proc.ErrNotRunning {
 		t.Errorf("the PID file of peer.bengbu: %v, want none", err)
+	}
+}
+
+// Fabric keeps a chaincode's external build across a peer's restarts, with
+// the connection.json its release wrote: the chaincode server's address and
+// TLS material of then. A peer about to start forgets them, so that it
+// releases them anew from its environment: an organisation removed and
+// added again on other ports (org add) reaches its chaincode server where
+// it listens now.
+func TestAPeerAboutToStartForgetsItsChaincodeBuilds(t *testing.T) {
+	_, topo := withBengbu(t)
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := topo.Peer("bengbu")
+	release := filepath.Join(nw.Home.chaincodeBuilds(peer.Name), "wanledger_0.1.0-0123", "release", "chaincode", "server")
+	if err := os.MkdirAll(release, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(release, "connection.json"), []byte(`{"address":"127.0.0.1:17230"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(nw.Home.NodeDir(peer.Name), "data", "ledgersData")
+	if err := os.MkdirAll(ledger, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.forgetChaincodeBuilds(peer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(nw.Home.chaincodeBuilds(peer.Name)); !os.IsNotExist(err) {
+		t.Errorf("the peer's chaincode builds are still there: %v", err)
+	}
+	if _, err := os.Stat(ledger); err != nil {
+		t.Errorf("the peer's ledger went with them: %v", err)
 	}
 }
