@@ -31,6 +31,17 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	case len(on) != 1 || on[0].Name != channel:
 		return false, fmt.Errorf("%w: %s is on %s, not on %s alone: org remove takes an organisation off its one channel", ErrOrgSpec, o.Name, strings.Join(channelNames(on), ", "), channel)
 	}
+	// The ledger removes a province after its organisations: refused there,
+	// this removal would stay pending and stop theirs.
+	var cities []string
+	for _, c := range nw.Topo.Orgs {
+		if c.Province == o.Name && c.Name != o.Name {
+			cities = append(cities, c.Name)
+		}
+	}
+	if len(cities) > 0 {
+		return false, fmt.Errorf("%w: province %s still has organisations of its own (%s): org remove them first", ErrOrgSpec, o.Name, strings.Join(cities, ", "))
+	}
 	if err := nw.Topo.Pending(); err != nil && !o.Pending {
 		return false, err
 	}
