@@ -67,7 +67,7 @@ func (nw *Network) makeChaincodeTLS(o Org) (bool, error) {
 		}
 		return false, nil
 	}
-	builds := filepath.Join(nw.Home.NodeDir(nw.Topo.Peer(o.Name).Name), "data", "externalbuilder", "builds")
+	builds := nw.Home.chaincodeBuilds(nw.Topo.Peer(o.Name).Name)
 	if _, err := os.Stat(builds); err == nil {
 		return false, fmt.Errorf("%s is missing but the peer already built the chaincode with older certificates: `%s` to start afresh", dir, nw.Home.Command("down --purge"))
 	}

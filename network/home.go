@@ -45,6 +45,12 @@ func (h Home) GenesisBlock(channel string) string {
 // NodeDir holds a node's data and configuration.
 func (h Home) NodeDir(node string) string { return h.Path("nodes", node) }
 
+// chaincodeBuilds is where a peer keeps its external chaincode builds
+// (under its CORE_PEER_FILESYSTEMPATH).
+func (h Home) chaincodeBuilds(peer string) string {
+	return filepath.Join(h.NodeDir(peer), "data", "externalbuilder", "builds")
+}
+
 // LogFile is a node's log.
 func (h Home) LogFile(node string) string { return h.Path("logs", node+".log") }
 

@@ -264,6 +264,9 @@ func (nw *Network) startNode(n Node) error {
 			return fmt.Errorf("start %s: %s is in use by another process", n.Name, addr)
 		}
 	}
+	if err := nw.forgetChaincodeBuilds(n); err != nil {
+		return err
+	}
 	spec, err := nw.spec(n)
 	if err != nil {
 		return err
@@ -278,6 +281,19 @@ func (nw *Network) startNode(n Node) error {
 	}
 	nw.detail("started %-18s pid %-7d %s%s", n.Name, h.PID, n.ListenAddr(), on)
 	return nil
+}
+
+// forgetChaincodeBuilds removes a peer's external chaincode builds, which
+// Fabric keeps across restarts with the connection.json their release wrote
+// (its chaincode server's address and TLS material of then): the peer, about
+// to start, builds and releases them anew from its environment, the
+// topology's now (an organisation removed and added again may have other
+// ports). A ccaas build copies one small file. Other nodes have none.
+func (nw *Network) forgetChaincodeBuilds(n Node) error {
+	if n.Kind != KindPeer {
+		return nil
+	}
+	return os.RemoveAll(nw.Home.chaincodeBuilds(n.Name))
 }
 
 func (nw *Network) spec(n Node) (proc.Spec, error) {

@@ -105,13 +105,23 @@ func (nw *Network) ensureNodesOf(ctx context.Context, nodes []Node) (bool, error
 }
 
 // stopNodes stops the nodes that run, in reverse order, by PID: SIGTERM,
-// then SIGKILL after a grace period. It returns how many it stopped.
+// then SIGKILL after a grace period. A node running without its PID file
+// (its start was interrupted before the file was written) is recorded
+// first (adopt), so that down, and org remove undoing an interrupted org
+// add, leave none running. It returns how many it stopped.
 func (nw *Network) stopNodes(nodes []Node) (int, error) {
 	var errs []error
 	stopped := 0
 	for i := len(nodes) - 1; i >= 0; i-- {
 		n := nodes[i]
 		h, err := proc.Read(nw.Home.PIDFile(n.Name))
+		if errors.Is(err, proc.ErrNotRunning) {
+			if _, aerr := nw.adopt(n); aerr != nil {
+				errs = append(errs, aerr)
+				continue
+			}
+			h, err = proc.Read(nw.Home.PIDFile(n.Name))
+		}
 		if errors.Is(err, proc.ErrNotRunning) {
 			continue
 		}

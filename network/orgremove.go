@@ -38,6 +38,17 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	case len(on) != 1 || on[0].Name != channel:
 		return false, specErr("", "%s is not on channel %s; it is on %s", o.Name, channel, strings.Join(channelNames(on), ", "))
 	}
+	// The ledger removes a province after its organisations: refused there,
+	// this removal would stay pending and stop theirs.
+	var cities []string
+	for _, c := range nw.Topo.Orgs {
+		if c.Province == o.Name && c.Name != o.Name {
+			cities = append(cities, c.Name)
+		}
+	}
+	if len(cities) > 0 {
+		return false, specErr("province "+o.Name, "still has organisations of its own (%s): org remove them first", strings.Join(cities, ", "))
+	}
 	if err := nw.Pending(); err != nil && !o.Pending {
 		return false, err
 	}

@@ -328,3 +328,36 @@ func TestOrgRemoveTellsATypoFromAnOrganisationRemovedAlready(t *testing.T) {
 		t.Errorf("org remove bengbuu, nothing added: %v", err)
 	}
 }
+
+// A province added by org add that has organisations of its own on its
+// channel is not removed before them: the ledger would refuse its removal
+// (registry:RemoveMember, INVALID_TRANSITION) after the topology marked it
+// pending, and a pending organisation stops org remove of any other, so
+// its cities could not leave first either. The command refuses at once,
+// naming them, and the topology is left as it was.
+func TestOrgRemoveTakesAProvinceOffAfterItsOrganisations(t *testing.T) {
+	topo := Default()
+	jiangxi, err := topo.orgOf(OrgSpec{Name: "jiangxi", Province: "jiangxi", Prefix: "36", City: "Nanchang", Channel: "delta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jiangxi.Base = topo.portsEnd()
+	topo = topo.withOrg(jiangxi, "delta")
+	nanchang, err := topo.orgOf(OrgSpec{Name: "nanchang", Province: "jiangxi", Channel: "delta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nanchang.Base = topo.portsEnd()
+	topo = topo.withOrg(nanchang, "delta")
+	nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = nw.RemoveOrg(t.Context(), "jiangxi", "delta")
+	if !errors.Is(err, ErrOrgSpec) || !strings.Contains(err.Error(), "nanchang") {
+		t.Errorf("removing Jiangxi before Nanchang: %v, want ErrOrgSpec naming nanchang", err)
+	}
+	if p := nw.Pending(); p != nil {
+		t.Errorf("the refused removal left the topology pending: %v", p)
+	}
+}
