@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/wanledger/wanledger/api/record"
@@ -40,6 +42,21 @@ type Verdict struct {
 	Assurance      string        `json:"assurance" enum:"status-only,holder-bound" doc:"status-only: a licence looked up by ID, saying nothing of who showed it; holder-bound: a presentation signed by the licence's holder key over this gateway's nonce"`
 	HolderVerified bool          `json:"holderVerified" doc:"true only for a presentation whose key binding verified: the presenter holds the licence's key"`
 	RelayedFrom    *Relayed      `json:"relayedFrom,omitempty" doc:"for a licence relayed from another channel, judged by the latest grant and seal key relayed from its source and the type its proof carried: its source channel, block, transaction and endorsers, and the relay lag; absent for this channel's own licences"`
+}
+
+// Err is nil for a valid verdict, and otherwise an error naming each
+// failed check with its detail: "NOT VALID (seal: …; status: …)".
+func (v Verdict) Err() error {
+	if v.Valid {
+		return nil
+	}
+	var failed []string
+	for _, ch := range v.Checks {
+		if !ch.OK {
+			failed = append(failed, ch.Name+": "+ch.Detail)
+		}
+	}
+	return fmt.Errorf("NOT VALID (%s)", strings.Join(failed, "; "))
 }
 
 // Check names.

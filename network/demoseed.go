@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/wanledger/wanledger/api"
@@ -242,16 +241,7 @@ func (s *demoSeeder) verifyAt(ctx context.Context, whose string, verifier *apicl
 		if err != nil {
 			return err
 		}
-		if !v.Valid {
-			var failed []string
-			for _, ch := range v.Checks {
-				if !ch.OK {
-					failed = append(failed, ch.Name+": "+ch.Detail)
-				}
-			}
-			return fmt.Errorf("NOT VALID (%s)", strings.Join(failed, "; "))
-		}
-		return nil
+		return v.Err()
 	})
 	if err == nil {
 		s.detail("%s verified VALID by %s gateway, every field disclosed", req.LicenceID, whose)

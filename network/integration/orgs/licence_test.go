@@ -2,8 +2,6 @@ package orgs
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -129,15 +127,6 @@ func (n *testNet) verifies(t *testing.T, org string, c credential.Credential) {
 		if err != nil {
 			return err
 		}
-		if !verdict.Valid {
-			var failed []string
-			for _, ch := range verdict.Checks {
-				if !ch.OK {
-					failed = append(failed, ch.Name+": "+ch.Detail)
-				}
-			}
-			return fmt.Errorf("NOT VALID (%s)", strings.Join(failed, "; "))
-		}
-		return nil
+		return verdict.Err()
 	})
 }
