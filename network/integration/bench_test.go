@@ -34,19 +34,26 @@ type benchReport struct {
 	CPUs       int      `json:"cpus"`
 	Baseline   *float64 `json:"baselineWritesPerSecond"`
 	Operations []struct {
-		Operation         string             `json:"operation"`
-		Unit              string             `json:"unit"`
-		Requests          int                `json:"requests"`
-		Succeeded         int                `json:"succeeded"`
-		Failed            int                `json:"failed"`
-		Items             int                `json:"items"`
-		ElapsedSeconds    float64            `json:"elapsedSeconds"`
-		RequestsPerSecond float64            `json:"requestsPerSecond"`
-		ItemsPerSecond    float64            `json:"itemsPerSecond"`
-		XBaseline         *float64           `json:"xBaseline"`
-		Latency           map[string]float64 `json:"latencyMs"`
-		Errors            map[string]int     `json:"errors"`
-		ErrorSamples      map[string]string  `json:"errorSamples"`
+		Operation         string   `json:"operation"`
+		Unit              string   `json:"unit"`
+		Requests          int      `json:"requests"`
+		Succeeded         int      `json:"succeeded"`
+		Failed            int      `json:"failed"`
+		Items             int      `json:"items"`
+		ElapsedSeconds    float64  `json:"elapsedSeconds"`
+		RequestsPerSecond float64  `json:"requestsPerSecond"`
+		ItemsPerSecond    float64  `json:"itemsPerSecond"`
+		XBaseline         *float64 `json:"xBaseline"`
+		CPU               *struct {
+			MsPerItem       map[string]float64 `json:"msPerItem"`
+			TotalMsPerItem  float64            `json:"totalMsPerItem"`
+			WindowSeconds   float64            `json:"windowSeconds"`
+			IdleMsPerSecond float64            `json:"idleMsPerSecond"`
+			XBaseline       *float64           `json:"xBaseline"`
+		} `json:"cpu"`
+		Latency      map[string]float64 `json:"latencyMs"`
+		Errors       map[string]int     `json:"errors"`
+		ErrorSamples map[string]string  `json:"errorSamples"`
 	} `json:"operations"`
 }
 
@@ -95,6 +102,13 @@ func TestBenchDrivesEveryOperationAndItsWritesAreOnTheLedger(t *testing.T) {
 		}
 		if o.XBaseline == nil || o.ItemsPerSecond <= 0 || o.Latency["p50"] <= 0 || o.Latency["p99"] < o.Latency["p50"] || o.Latency["max"] < o.Latency["p99"] {
 			t.Errorf("%s: rate %g ×baseline %v, latency %v", o.Operation, o.ItemsPerSecond, o.XBaseline, o.Latency)
+		}
+		// The CPU figures: every kind of node of the test network, over a
+		// window at least as long as the load (other tests share the
+		// network, so the idle rate subtracted may be off; no sign is
+		// asserted).
+		if c := o.CPU; c == nil || c.XBaseline == nil || c.WindowSeconds < o.ElapsedSeconds || len(c.MsPerItem) != 5 {
+			t.Errorf("%s: CPU %+v, want one figure a kind of node over at least %g s and a ratio to the baseline's", o.Operation, c, o.ElapsedSeconds)
 		}
 	}
 
