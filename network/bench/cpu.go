@@ -16,9 +16,10 @@ import (
 // "relay") and in total. Its window runs from the start of the operation's
 // load until the relays have carried what it wrote, so it holds the other
 // channel's share too; the network's idle work over the window (measured
-// just before the load: IdleMsPerSecond) is subtracted. Unlike a throughput it does not depend on what
-// else the machine runs, which makes it the figure to compare on a shared
-// machine.
+// just before the load: IdleMsPerSecond) is subtracted. Unlike a
+// throughput it hardly depends on what else the machine runs, which makes
+// it the figure to compare on a shared machine. A node restarted within the
+// window makes it meaningless (its counter starts again).
 type CPUReport struct {
 	MsPerItem       map[string]float64 `json:"msPerItem"`
 	TotalMsPerItem  float64            `json:"totalMsPerItem"`
