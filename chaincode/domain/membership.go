@@ -151,10 +151,12 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 }
 
 // RemoveMember removes an organisation from the channel's membership, by
-// the admin of its province (a province's own), once the channel's
-// configuration no longer holds it: its removal there, a configuration
-// update signed by a majority of the channel's admins, comes first
-// (FORBIDDEN before), so no organisation alone removes another or itself.
+// the admin of its province, once the channel's configuration no longer
+// holds it: its removal there, a configuration update signed by a majority
+// of the channel's admins, comes first (FORBIDDEN before), so no
+// organisation alone removes another or itself. A province, whose own
+// admin the channel no longer admits by then, is removed by the admin of
+// another member province.
 // A province leaves only after its organisations, and the last member
 // stays. The organisation's record (province, prefix) is kept as a former
 // member's, which AddMember holds it to. The change needs the endorsement
@@ -178,7 +180,12 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	if !ok {
 		return nil, record.Errorf(record.CodeNotFound, "%s is not a member of channel %s", mspID, s.Channel())
 	}
-	if tx.caller.MSPID != o.Province {
+	config, err := channelOrgs(s)
+	if err != nil {
+		return nil, err
+	}
+	inConfig := slices.Contains(config, mspID)
+	if !mayRemove(cur, o, tx.caller.MSPID, inConfig) {
 		return nil, record.Errorf(record.CodeForbidden, "only %s's admin removes %s", o.Province, mspID)
 	}
 	if o.IsProvince() && slices.ContainsFunc(cur.Orgs, func(c record.Organisation) bool { return c.Province == mspID && c.MSPID != mspID }) {
@@ -187,11 +194,7 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	if len(cur.Orgs) == 1 {
 		return nil, record.Errorf(record.CodeInvalidTransition, "%s is the last member of channel %s", mspID, s.Channel())
 	}
-	config, err := channelOrgs(s)
-	if err != nil {
-		return nil, err
-	}
-	if slices.Contains(config, mspID) {
+	if inConfig {
 		return nil, record.Errorf(record.CodeForbidden, "%s is an organisation of channel %s's configuration: remove %s from channel %s's configuration first: a configuration update signed by a majority of its admins", mspID, s.Channel(), mspID, s.Channel())
 	}
 	orgs := slices.DeleteFunc(slices.Clone(cur.Orgs), func(c record.Organisation) bool { return c.MSPID == mspID })
@@ -231,6 +234,17 @@ func putMembership(s State, mk string, m *record.Membership) error {
 		return record.Wrap(record.CodeInternal, err, "endorsement policy of the membership")
 	}
 	return nil
+}
+
+// mayRemove tells whether the caller's organisation removes o: o's
+// province, or for a province the configuration no longer holds, another
+// member province.
+func mayRemove(cur *record.Membership, o record.Organisation, caller string, inConfig bool) bool {
+	if caller == o.Province {
+		return true
+	}
+	p, ok := cur.Org(caller)
+	return o.IsProvince() && !inConfig && ok && p.IsProvince()
 }
 
 // checkFormer refuses a former member of the channel that comes back with
