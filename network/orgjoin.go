@@ -274,8 +274,8 @@ func (nw *Network) remover(o Org, c Channel) string {
 
 // changeMembership submits a membership change as the admin of
 // organisation by, endorsed by the named organisations (none named, as the
-// gateway plans);
-// a failed one that an interrupted run's change made moot is no failure.
+// gateway plans); a failed one that an interrupted run's change made moot
+// is no failure.
 func (nw *Network) changeMembership(ctx context.Context, o Org, c Channel, by string, endorsers []string, fn, arg string, member bool) (bool, error) {
 	var m record.Membership
 	err := nw.withContract(by, "Admin", c.Name, "registry", func(r *client.Contract) error {

@@ -156,11 +156,11 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 // of the channel's admins, comes first (FORBIDDEN before), so no
 // organisation alone removes another or itself. A province, whose own
 // admin the channel no longer admits by then, is removed by the admin of
-// another member province.
-// A province leaves only after its organisations, and the last member
-// stays. The organisation's record (province, prefix) is kept as a former
-// member's, which AddMember holds it to. The change needs the endorsement
-// of a majority of the members before it.
+// another member province. A province leaves only after its
+// organisations, and the last member stays. The organisation's record
+// (province, prefix) is kept as a former member's, which AddMember holds
+// it to. The change needs the endorsement of a majority of the members
+// before it.
 func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	tx, err := begin(s)
 	if err != nil {
