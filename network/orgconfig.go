@@ -62,8 +62,9 @@ func (nw *Network) admitOrg(ctx context.Context, o Org, channel string) (bool, e
 // application organisations, signed by a majority of the channel's admins
 // other than its own.
 func (nw *Network) evictOrg(ctx context.Context, o Org, channel string) (bool, error) {
+	c, _ := nw.Topo.Channel(channel)
 	return nw.changeConfig(ctx, configChange{
-		channel: channel, reader: nw.province(o),
+		channel: channel, reader: nw.remover(o, c),
 		done: func(cfg map[string]any) bool { _, in := applicationOrgs(cfg)[o.MSPID]; return !in },
 		apply: func(cfg map[string]any) error {
 			delete(applicationOrgs(cfg), o.MSPID)

@@ -229,26 +229,57 @@ func (nw *Network) addMember(ctx context.Context, o Org, channel string) (bool, 
 	if err != nil {
 		return false, err
 	}
-	return nw.changeMembership(ctx, o, c, "AddMember", string(arg), true)
+	return nw.changeMembership(ctx, o, c, nw.province(o), nil, "AddMember", string(arg), true)
 }
 
 // removeMember has the organisation's province's admin remove it from the
 // channel's membership on the ledger (registry:RemoveMember), unless it is
-// no member.
+// no member; for a province, which the channel no longer admits once
+// evicted, the admin of another member province. It runs after the
+// eviction (the chaincode refuses before), so the organisation's peer no
+// longer counts: the other members endorse, named to the gateway, which
+// might still plan the evicted peer from what gossip last knew.
 func (nw *Network) removeMember(ctx context.Context, o Org, channel string) (bool, error) {
 	c, _ := nw.Topo.Channel(channel)
-	if _, in, err := nw.isMember(ctx, o, c); err != nil || !in {
+	m, err := nw.LedgerMembership(ctx, c)
+	if err != nil {
 		return false, err
 	}
-	return nw.changeMembership(ctx, o, c, "RemoveMember", o.MSPID, false)
+	if _, in := m.Org(o.MSPID); !in {
+		return false, nil
+	}
+	var others []string
+	for _, r := range m.Orgs {
+		if r.MSPID != o.MSPID {
+			others = append(others, r.MSPID)
+		}
+	}
+	return nw.changeMembership(ctx, o, c, nw.remover(o, c), others, "RemoveMember", o.MSPID, false)
 }
 
-// changeMembership submits a membership change as the province's admin;
-// a failed one that an interrupted run's change made moot is no failure.
-func (nw *Network) changeMembership(ctx context.Context, o Org, c Channel, fn, arg string, member bool) (bool, error) {
+// remover is the organisation whose admin acts for the organisation's
+// removal from channel c: its province, or for a province, which the
+// channel stops admitting, another province on c (itself if none).
+func (nw *Network) remover(o Org, c Channel) string {
+	if p := nw.province(o); p != o.Name {
+		return p
+	}
+	for _, name := range c.Members {
+		if p, ok := nw.Topo.Org(name); ok && p.Name != o.Name && p.Province == p.Name {
+			return p.Name
+		}
+	}
+	return o.Name
+}
+
+// changeMembership submits a membership change as the admin of
+// organisation by, endorsed by the named organisations (none named, as the
+// gateway plans); a failed one that an interrupted run's change made moot
+// is no failure.
+func (nw *Network) changeMembership(ctx context.Context, o Org, c Channel, by string, endorsers []string, fn, arg string, member bool) (bool, error) {
 	var m record.Membership
-	err := nw.withContract(nw.province(o), "Admin", c.Name, "registry", func(r *client.Contract) error {
-		out, _, err := fabricid.Submit(ctx, r, fn, 5, arg)
+	err := nw.withContract(by, "Admin", c.Name, "registry", func(r *client.Contract) error {
+		out, _, err := fabricid.SubmitEndorsed(ctx, r, fn, 5, endorsers, arg)
 		if err != nil {
 			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
 		}
@@ -260,6 +291,6 @@ func (nw *Network) changeMembership(ctx context.Context, o Org, c Channel, fn, a
 		}
 		return false, err
 	}
-	nw.detail("%s's admin: %s %s on %s, membership revision %d", nw.province(o), fn, o.MSPID, c.Name, m.Revision)
+	nw.detail("%s's admin: %s %s on %s, membership revision %d", by, fn, o.MSPID, c.Name, m.Revision)
 	return true, nil
 }

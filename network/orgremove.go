@@ -8,11 +8,12 @@ import (
 )
 
 // RemoveOrg takes an organisation added by AddOrg off its channel (wanledger
-// org remove, ADR 41) and reports whether it changed anything: its
-// province's admin removes it from the channel's membership on the ledger,
-// a majority of the other members' admins remove it from the channel's
-// configuration (from then on no endorsement of its peer counts, and no
-// identity of it is a reader or writer of the channel), and its nodes are
+// org remove, ADR 41) and reports whether it changed anything: a majority
+// of the other members' admins remove it from the channel's configuration
+// (from then on no endorsement of its peer counts, and no identity of it
+// is a reader or writer of the channel), then its province's admin (for a
+// province, another member province's) removes it from the channel's
+// membership on the ledger, which refuses that before, and its nodes are
 // stopped by PID. Its files (certificates, ledger, keys, logs) stay in the
 // run directory. Each step does only what is missing, so the same call
 // after a failure at any step ends as one that never failed; the topology
@@ -65,10 +66,10 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 	steps := []step{
 		{"topology: " + o.Name + " recorded as being removed (" + TopologyFile + ")",
 			func(context.Context) (bool, error) { return nw.record(marked) }},
-		{fmt.Sprintf("membership of %s on the ledger: %s's admin removes %s (registry:RemoveMember)", channel, nw.province(o), o.MSPID),
-			func(ctx context.Context) (bool, error) { return nw.removeMember(ctx, o, channel) }},
 		{fmt.Sprintf("channel %s no longer admits %s: configuration update signed by a majority of the other members' admins", channel, o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.evictOrg(ctx, o, channel) }},
+		{fmt.Sprintf("membership of %s on the ledger: %s's admin removes %s (registry:RemoveMember), endorsed by the other members", channel, nw.remover(o, on[0]), o.MSPID),
+			func(ctx context.Context) (bool, error) { return nw.removeMember(ctx, o, channel) }},
 		{"nodes of " + o.Name + " stopped (by PID)", func(context.Context) (bool, error) {
 			n, err := nw.stopNodes(own)
 			return n > 0, err

@@ -334,7 +334,8 @@ func TestOrgRemoveTellsATypoFromAnOrganisationRemovedAlready(t *testing.T) {
 // (registry:RemoveMember, INVALID_TRANSITION) after the topology marked it
 // pending, and a pending organisation stops org remove of any other, so
 // its cities could not leave first either. The command refuses at once,
-// naming them, and the topology is left as it was.
+// naming them, and the topology is left as it was. A city is removed from
+// the membership by its province's admin, a province by another's.
 func TestOrgRemoveTakesAProvinceOffAfterItsOrganisations(t *testing.T) {
 	topo := Default()
 	jiangxi, err := topo.orgOf(OrgSpec{Name: "jiangxi", Province: "jiangxi", Prefix: "36", City: "Nanchang", Channel: "delta"})
@@ -359,5 +360,17 @@ func TestOrgRemoveTakesAProvinceOffAfterItsOrganisations(t *testing.T) {
 	}
 	if p := nw.Pending(); p != nil {
 		t.Errorf("the refused removal left the topology pending: %v", p)
+	}
+	// Once evicted, Jiangxi's admin is no longer admitted by delta: another
+	// province's admin removes it from the membership; Nanchang's is
+	// Jiangxi's.
+	delta, _ := topo.Channel("delta")
+	if by := nw.remover(jiangxi, delta); by == "jiangxi" || by == "nanchang" {
+		t.Errorf("Jiangxi's removal by %s, want another province of delta", by)
+	} else if o, _ := topo.Org(by); o.Province != o.Name {
+		t.Errorf("Jiangxi's removal by %s, no province", by)
+	}
+	if by := nw.remover(nanchang, delta); by != "jiangxi" {
+		t.Errorf("Nanchang's removal by %s, want jiangxi", by)
 	}
 }

@@ -258,12 +258,13 @@ func TestGrantsThroughTheContracts(t *testing.T) {
 }
 
 // TestTheMembershipThroughTheContracts: a province adds an organisation the
-// configuration admits and removes it; GetMembership and
+// configuration admits and, once evicted, removes it; GetMembership and
 // MembershipHistory answer every client.
 func TestTheMembershipThroughTheContracts(t *testing.T) {
 	c := newChain(t)
 	c.l.Configure(Name, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
 	c.must("anhui-admin", "registry:AddMember", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`)
+	c.l.Configure(Name, "AnhuiMSP", "HefeiMSP", "WuhuMSP") // Bengbu's eviction
 	c.must("anhui-admin", "registry:RemoveMember", "BengbuMSP")
 	var m record.Membership
 	if err := json.Unmarshal([]byte(c.must("wuhu-verifier", "registry:GetMembership")), &m); err != nil {

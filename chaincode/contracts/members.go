@@ -28,7 +28,7 @@ func (r *Registry) AddMember(ctx contractapi.TransactionContextInterface, org st
 }
 
 // RemoveMember removes an organisation from the channel's membership (its
-// province's admin).
+// province's admin), once the channel's configuration no longer holds it.
 func (r *Registry) RemoveMember(ctx contractapi.TransactionContextInterface, mspID string) (string, error) {
 	return reply(domain.RemoveMember(state(ctx), mspID))
 }

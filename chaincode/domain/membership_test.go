@@ -135,8 +135,8 @@ func (w *world) membership() *record.Membership {
 
 // TestAProvinceAddsAndRemovesItsOrganisations: once Anhui's admin adds
 // Bengbu, the chaincode counts Bengbu a member of Anhui (a grant to it
-// is allowed) and every key-level policy counts four members; removed, it
-// is none again. The history keeps every version.
+// is allowed) and every key-level policy counts four members; removed
+// after the configuration's update, it is none again. The history keeps every version.
 func TestAProvinceAddsAndRemovesItsOrganisations(t *testing.T) {
 	w := bengbuWorld(t).setUp()
 	grant := func() error {
@@ -165,6 +165,7 @@ func TestAProvinceAddsAndRemovesItsOrganisations(t *testing.T) {
 		t.Errorf("a grant's policy counts four members: %q", p)
 	}
 
+	w.evict("BengbuMSP")
 	m = w.must("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, "BengbuMSP") }).(*record.Membership)
 	if m.Revision != 3 || !slices.Equal(m.MSPIDs(), memberIDs("anhui")) {
 		t.Errorf("after the removal: %+v", m)
@@ -354,12 +355,14 @@ func TestATransactionReadsTheMembershipOnce(t *testing.T) {
 	}
 }
 
-// TestAnOrganisationRemovedSealsNoMoreLicences: Anhui removes Hefei; Hefei's
+// TestAnOrganisationRemovedSealsNoMoreLicences: once the configuration no
+// longer holds Hefei, Anhui removes it; Hefei's
 // issuer keeps its binding and its agency's grant, but neither issues nor
 // renews; the province withdraws the grant as before.
 func TestAnOrganisationRemovedSealsNoMoreLicences(t *testing.T) {
 	w := newWorld(t).setUp()
 	c := w.issue("BL-1").Content
+	w.evict("HefeiMSP")
 	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, "HefeiMSP") })
 	_, err := w.run("hefei-issuer", func(s domain.State) (any, error) { return domain.Issue(s, w.request(w.content("BL-2"))) })
 	wantCode(t, err, record.CodeForbidden)

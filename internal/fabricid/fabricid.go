@@ -180,8 +180,19 @@ func (e *CommitError) Error() string {
 // at different heights, returned different results. Any other failure
 // returns at once.
 func Submit(ctx context.Context, c *client.Contract, name string, attempts int, args ...string) ([]byte, *client.Status, error) {
+	return SubmitEndorsed(ctx, c, name, attempts, nil, args...)
+}
+
+// SubmitEndorsed is Submit with the endorsing organisations named (MSP
+// IDs; the gateway asks a peer of each), instead of planned by the peer's
+// gateway from the policies it discovers; none named, it plans.
+func SubmitEndorsed(ctx context.Context, c *client.Contract, name string, attempts int, endorsers []string, args ...string) ([]byte, *client.Status, error) {
+	opts := []client.ProposalOption{client.WithArguments(args...)}
+	if len(endorsers) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
+	}
 	for i := 1; ; i++ {
-		res, st, err := submitOnce(ctx, c, name, args)
+		res, st, err := submitOnce(ctx, c, name, opts)
 		if err == nil || i >= attempts || !readConflict(err) {
 			return res, st, err
 		}
@@ -193,8 +204,8 @@ func Submit(ctx context.Context, c *client.Contract, name string, attempts int, 
 	}
 }
 
-func submitOnce(ctx context.Context, c *client.Contract, name string, args []string) ([]byte, *client.Status, error) {
-	res, commit, err := c.SubmitAsyncWithContext(ctx, name, client.WithArguments(args...))
+func submitOnce(ctx context.Context, c *client.Contract, name string, opts []client.ProposalOption) ([]byte, *client.Status, error) {
+	res, commit, err := c.SubmitAsyncWithContext(ctx, name, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
