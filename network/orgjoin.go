@@ -139,6 +139,25 @@ func (nw *Network) eachInForce(ctx context.Context, channel string, f func(Chann
 	return changed, nil
 }
 
+// ApprovedPackage reads the package ID an organisation's approval names
+// from `peer lifecycle chaincode queryapproved --output json`: "" when the
+// approval names no local package.
+func ApprovedPackage(out []byte) (string, error) {
+	var q struct {
+		Source struct {
+			Type struct {
+				LocalPackage struct {
+					PackageID string `json:"package_id"`
+				} `json:"LocalPackage"`
+			} `json:"Type"`
+		} `json:"source"`
+	}
+	if err := json.Unmarshal(out, &q); err != nil {
+		return "", err
+	}
+	return q.Source.Type.LocalPackage.PackageID, nil
+}
+
 // approveCommitted approves a committed definition as the organisation,
 // unless its approval of the definition, with the package of this
 // version, is recorded.
@@ -151,19 +170,11 @@ func (nw *Network) approveCommitted(ctx context.Context, o Org, c Channel, d def
 		"--sequence", strconv.Itoa(d.sequence), "--output", "json")
 	switch {
 	case err == nil:
-		var q struct {
-			Source struct {
-				Type struct {
-					LocalPackage struct {
-						PackageID string `json:"package_id"`
-					} `json:"LocalPackage"`
-				} `json:"Type"`
-			} `json:"source"`
-		}
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
+		approved, err := ApprovedPackage([]byte(out))
+		if err != nil {
 			return false, fmt.Errorf("queryapproved on peer.%s: %w", o.Name, err)
 		}
-		if q.Source.Type.LocalPackage.PackageID == id {
+		if approved == id {
 			return false, nil
 		}
 	case !strings.Contains(err.Error(), "could not fetch approved chaincode definition"):

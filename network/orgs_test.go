@@ -374,3 +374,18 @@ func TestOrgRemoveTakesAProvinceOffAfterItsOrganisations(t *testing.T) {
 		t.Errorf("Nanchang's removal by %s, want jiangxi", by)
 	}
 }
+
+// ApprovedPackage reads queryapproved's JSON as Fabric prints it, and ""
+// for an approval that names no local package.
+func TestApprovedPackageReadsQueryapproved(t *testing.T) {
+	out := `{"sequence":1,"version":"0.1.0","source":{"Type":{"LocalPackage":{"package_id":"wanledger:ab12"}}}}`
+	if id, err := ApprovedPackage([]byte(out)); err != nil || id != "wanledger:ab12" {
+		t.Errorf("ApprovedPackage = %q, %v", id, err)
+	}
+	if id, err := ApprovedPackage([]byte(`{"sequence":1,"source":{"Type":{"Unavailable":{}}}}`)); err != nil || id != "" {
+		t.Errorf("an approval without a local package: %q, %v", id, err)
+	}
+	if _, err := ApprovedPackage([]byte("not json")); err == nil {
+		t.Error("no error for output that is not JSON")
+	}
+}

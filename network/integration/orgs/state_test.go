@@ -183,23 +183,14 @@ func (n *testNet) approved(t *testing.T, org string) bool {
 	if err != nil {
 		return false
 	}
-	var q struct {
-		Source struct {
-			Type struct {
-				LocalPackage struct {
-					PackageID string `json:"package_id"`
-				} `json:"LocalPackage"`
-			} `json:"Type"`
-		} `json:"source"`
-	}
-	if err := json.Unmarshal([]byte(out), &q); err != nil {
+	id, err := network.ApprovedPackage([]byte(out))
+	if err != nil {
 		t.Fatal(err)
 	}
 	installed, err := n.peerCLI(t, org, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
 	if err != nil {
 		t.Fatalf("queryinstalled as %s: %v\n%s", org, err, installed)
 	}
-	id := q.Source.Type.LocalPackage.PackageID
 	return id != "" && strings.Contains(installed, `"package_id": "`+id+`"`)
 }
 
