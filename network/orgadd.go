@@ -54,6 +54,8 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 		{cc.Name + " server started", func(ctx context.Context) (bool, error) { return nw.ensureNodesOf(ctx, []Node{cc}) }},
 		{"chaincode definitions in force approved by " + o.MSPID,
 			func(ctx context.Context) (bool, error) { return nw.approveInForce(ctx, o, ch) }},
+		{fmt.Sprintf("%s's admin asks to join %s as %s's (registry:RequestMembership; a province adds itself)", o.MSPID, ch, nw.province(o)),
+			func(ctx context.Context) (bool, error) { return nw.requestMembership(ctx, o, ch) }},
 		{fmt.Sprintf("membership of %s on the ledger: %s's admin adds %s (registry:AddMember, endorsed by a majority of the members)", ch, nw.province(o), o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.addMember(ctx, o, ch) }},
 		{o.MSPID + "'s demo identities bound to their roles", func(ctx context.Context) (bool, error) {

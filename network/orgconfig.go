@@ -42,8 +42,9 @@ func (nw *Network) orgGroup(ctx context.Context, o Org) (map[string]any, error) 
 // admitOrg adds the organisation's group to the channel's application
 // organisations, signed by a majority of the channel's admins.
 func (nw *Network) admitOrg(ctx context.Context, o Org, channel string) (bool, error) {
+	c, _ := nw.Topo.Channel(channel)
 	return nw.changeConfig(ctx, configChange{
-		channel: channel, reader: nw.province(o),
+		channel: channel, reader: nw.actor(o, c),
 		done: func(cfg map[string]any) bool { _, in := applicationOrgs(cfg)[o.MSPID]; return in },
 		apply: func(cfg map[string]any) error {
 			orgs := applicationOrgs(cfg)
@@ -64,7 +65,7 @@ func (nw *Network) admitOrg(ctx context.Context, o Org, channel string) (bool, e
 func (nw *Network) evictOrg(ctx context.Context, o Org, channel string) (bool, error) {
 	c, _ := nw.Topo.Channel(channel)
 	return nw.changeConfig(ctx, configChange{
-		channel: channel, reader: nw.remover(o, c),
+		channel: channel, reader: nw.actor(o, c),
 		done: func(cfg map[string]any) bool { _, in := applicationOrgs(cfg)[o.MSPID]; return !in },
 		apply: func(cfg map[string]any) error {
 			delete(applicationOrgs(cfg), o.MSPID)

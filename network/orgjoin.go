@@ -243,6 +243,31 @@ func (nw *Network) addMember(ctx context.Context, o Org, channel string) (bool, 
 	return nw.changeMembership(ctx, o, c, nw.province(o), nil, "AddMember", string(arg), true)
 }
 
+// requestMembership has the organisation's own admin ask to join the
+// channel's membership as its province's (registry:RequestMembership),
+// the consent AddMember needs, unless it is a member already or a
+// province, which adds itself.
+func (nw *Network) requestMembership(ctx context.Context, o Org, channel string) (bool, error) {
+	c, _ := nw.Topo.Channel(channel)
+	want, err := nw.memberRecord(o, c)
+	if err != nil || want.IsProvince() {
+		return false, err
+	}
+	if _, in, err := nw.isMember(ctx, o, c); err != nil || in {
+		return false, err
+	}
+	arg, err := json.Marshal(want)
+	if err != nil {
+		return false, err
+	}
+	return true, nw.withContract(o.Name, "Admin", c.Name, "registry", func(r *client.Contract) error {
+		if _, _, err := fabricid.Submit(ctx, r, "RequestMembership", 5, string(arg)); err != nil {
+			return fmt.Errorf("RequestMembership: %s", fabricid.ErrorMessage(err))
+		}
+		return nil
+	})
+}
+
 // removeMember has the organisation's province's admin remove it from the
 // channel's membership on the ledger (registry:RemoveMember), unless it is
 // no member; for a province, which the channel no longer admits once
@@ -265,13 +290,14 @@ func (nw *Network) removeMember(ctx context.Context, o Org, channel string) (boo
 			others = append(others, r.MSPID)
 		}
 	}
-	return nw.changeMembership(ctx, o, c, nw.remover(o, c), others, "RemoveMember", o.MSPID, false)
+	return nw.changeMembership(ctx, o, c, nw.actor(o, c), others, "RemoveMember", o.MSPID, false)
 }
 
-// remover is the organisation whose admin acts for the organisation's
-// removal from channel c: its province, or for a province, which the
-// channel stops admitting, another province on c (itself if none).
-func (nw *Network) remover(o Org, c Channel) string {
+// actor is the organisation whose admin acts on channel c for o's
+// admission and removal: o's province, or for a province, which the
+// channel does not admit before its admission nor after its eviction,
+// another province on c (itself if none).
+func (nw *Network) actor(o Org, c Channel) string {
 	if p := nw.province(o); p != o.Name {
 		return p
 	}

@@ -68,7 +68,7 @@ func (nw *Network) RemoveOrg(ctx context.Context, name, channel string) (bool, e
 			func(context.Context) (bool, error) { return nw.record(marked) }},
 		{fmt.Sprintf("channel %s no longer admits %s: configuration update signed by a majority of the other members' admins", channel, o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.evictOrg(ctx, o, channel) }},
-		{fmt.Sprintf("membership of %s on the ledger: %s's admin removes %s (registry:RemoveMember), endorsed by the other members", channel, nw.remover(o, on[0]), o.MSPID),
+		{fmt.Sprintf("membership of %s on the ledger: %s's admin removes %s (registry:RemoveMember), endorsed by the other members", channel, nw.actor(o, on[0]), o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.removeMember(ctx, o, channel) }},
 		{"nodes of " + o.Name + " stopped (by PID)", func(context.Context) (bool, error) {
 			n, err := nw.stopNodes(own)

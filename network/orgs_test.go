@@ -365,12 +365,12 @@ func TestOrgRemoveTakesAProvinceOffAfterItsOrganisations(t *testing.T) {
 	// province's admin removes it from the membership; Nanchang's is
 	// Jiangxi's.
 	delta, _ := topo.Channel("delta")
-	if by := nw.remover(jiangxi, delta); by == "jiangxi" || by == "nanchang" {
+	if by := nw.actor(jiangxi, delta); by == "jiangxi" || by == "nanchang" {
 		t.Errorf("Jiangxi's removal by %s, want another province of delta", by)
 	} else if o, _ := topo.Org(by); o.Province != o.Name {
 		t.Errorf("Jiangxi's removal by %s, no province", by)
 	}
-	if by := nw.remover(nanchang, delta); by != "jiangxi" {
+	if by := nw.actor(nanchang, delta); by != "jiangxi" {
 		t.Errorf("Nanchang's removal by %s, want jiangxi", by)
 	}
 }

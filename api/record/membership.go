@@ -76,6 +76,17 @@ type MembershipApproval struct {
 	Record
 }
 
+// MembershipRequest is an organisation's consent to join a channel's
+// membership as an organisation of a province, recorded by its own admin
+// (registry:RequestMembership) before that province's admin adds it
+// (registry:AddMember), which must name the same province. A province
+// adds itself and needs none.
+type MembershipRequest struct {
+	Channel string `json:"channel" doc:"the channel whose membership the organisation asks to join"`
+	Organisation
+	Record
+}
+
 // CheckMembership checks a list of member organisations and sorts it by
 // MSP ID: 1 to MaxMembers organisations, each named once; a province has
 // a two-digit division-code prefix of its own (11 to 99), no other

@@ -38,7 +38,7 @@ func newChain(t testing.TB) *chain {
 	for _, s := range []struct {
 		name, msp string
 		admin     bool
-	}{{"anhui-admin", "AnhuiMSP", true}, {"hefei-admin", "HefeiMSP", true}, {"hefei-issuer", "HefeiMSP", false}, {"wuhu-verifier", "WuhuMSP", false}, {"wuhu-admin", "WuhuMSP", true}} {
+	}{{"anhui-admin", "AnhuiMSP", true}, {"hefei-admin", "HefeiMSP", true}, {"hefei-issuer", "HefeiMSP", false}, {"wuhu-verifier", "WuhuMSP", false}, {"wuhu-admin", "WuhuMSP", true}, {"bengbu-admin", "BengbuMSP", true}} {
 		id, err := fakestub.NewIdentity(s.msp, s.name, s.admin)
 		if err != nil {
 			t.Fatal(err)
@@ -257,13 +257,16 @@ func TestGrantsThroughTheContracts(t *testing.T) {
 	}
 }
 
-// TestTheMembershipThroughTheContracts: a province adds an organisation the
-// configuration admits and, once evicted, removes it; GetMembership and
+// TestTheMembershipThroughTheContracts: an organisation the configuration
+// admits asks to join as a province's, the province adds it and, once
+// evicted, removes it; GetMembership and
 // MembershipHistory answer every client.
 func TestTheMembershipThroughTheContracts(t *testing.T) {
 	c := newChain(t)
 	c.l.Configure(Name, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
-	c.must("anhui-admin", "registry:AddMember", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`)
+	bengbu := `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`
+	c.must("bengbu-admin", "registry:RequestMembership", bengbu)
+	c.must("anhui-admin", "registry:AddMember", bengbu)
 	c.l.Configure(Name, "AnhuiMSP", "HefeiMSP", "WuhuMSP") // Bengbu's eviction
 	c.must("anhui-admin", "registry:RemoveMember", "BengbuMSP")
 	var m record.Membership

@@ -27,6 +27,17 @@ func (r *Registry) AddMember(ctx contractapi.TransactionContextInterface, org st
 	return reply(domain.AddMember(state(ctx), o))
 }
 
+// RequestMembership records an organisation's consent to join the
+// channel's membership as an organisation of a province (its own admin):
+// a JSON Organisation.
+func (r *Registry) RequestMembership(ctx contractapi.TransactionContextInterface, org string) (string, error) {
+	o, err := Decode[record.Organisation]("organisation", org, MaxArg)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.RequestMembership(state(ctx), o))
+}
+
 // RemoveMember removes an organisation from the channel's membership (its
 // province's admin), once the channel's configuration no longer holds it.
 func (r *Registry) RemoveMember(ctx contractapi.TransactionContextInterface, mspID string) (string, error) {

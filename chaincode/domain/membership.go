@@ -17,7 +17,6 @@ const (
 
 const (
 	objMembershipApproval = "membership~approval" // (digest) → its approvals
-	objFormerMember       = "membership~former"   // (channel, MSP ID) → its last record as a member
 )
 
 // ApproveMembership records the caller's organisation's approval of the
@@ -87,6 +86,9 @@ func ApproveMembership(s State, orgs []record.Organisation) (*record.MembershipA
 	a.Needed, a.Active, a.Record = majority(len(config)), false, tx.record()
 	if n >= a.Needed {
 		a.Active = true
+		if err := holdPrefixes(s, orgs); err != nil {
+			return nil, err
+		}
 		first := &record.Membership{Channel: s.Channel(), Orgs: orgs, Revision: 1, Change: record.MembershipChange{Op: record.MembershipBootstrap}, Record: tx.record()}
 		if err := putMembership(s, mk, first); err != nil {
 			return nil, err
@@ -100,11 +102,12 @@ func ApproveMembership(s State, orgs []record.Organisation) (*record.MembershipA
 
 // AddMember adds an organisation of the channel's configuration to the
 // channel's membership: a province by its own admin, with a division-code
-// prefix no other member province holds; any other organisation by the
-// admin of its province, a member. A former member comes back only with
-// the province and prefix it left with (FORBIDDEN otherwise). The change
-// needs the endorsement of a majority of the members before it (the
-// membership key's policy).
+// prefix no other province holds or held on the channel; any other
+// organisation by the admin of its province, a member, once its own admin
+// asked to join as that province's (RequestMembership). A former member
+// comes back only with the province and prefix it left with. Each of
+// these refusals is FORBIDDEN. The change needs the endorsement of a
+// majority of the members before it (the membership key's policy).
 func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 	tx, err := begin(s)
 	if err != nil {
@@ -133,18 +136,20 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 	if tx.caller.MSPID != o.Province {
 		return nil, record.Errorf(record.CodeForbidden, "only %s's admin adds %s", o.Province, o.MSPID)
 	}
-	config, err := channelOrgs(s)
-	if err != nil {
+	if err := inConfiguration(s, o.MSPID); err != nil {
 		return nil, err
-	}
-	if !slices.Contains(config, o.MSPID) {
-		return nil, record.Errorf(record.CodeForbidden, "%s is not an organisation of channel %s's configuration: a configuration update admits it first", o.MSPID, s.Channel())
 	}
 	if err := checkFormer(s, o); err != nil {
 		return nil, err
 	}
+	if err := consented(s, o); err != nil {
+		return nil, err
+	}
 	orgs := append(slices.Clone(cur.Orgs), o)
 	if err := record.CheckMembership(orgs); err != nil {
+		return nil, err
+	}
+	if err := holdPrefixes(s, orgs); err != nil {
 		return nil, err
 	}
 	return changeMembership(s, tx, cur, orgs, record.MembershipChange{Op: record.MembershipAdd, MSPID: o.MSPID}, EventMemberAdded)
@@ -156,7 +161,8 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 // of the channel's admins, comes first (FORBIDDEN before), so no
 // organisation alone removes another or itself. A province, whose own
 // admin the channel no longer admits by then, is removed by the admin of
-// another member province. A province leaves only after its
+// another member province, and so is an organisation whose province the
+// configuration dropped first. A province leaves only after its
 // organisations, and the last member stays. The organisation's record
 // (province, prefix) is kept as a former member's, which AddMember holds
 // it to. The change needs the endorsement of a majority of the members
@@ -185,7 +191,7 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 		return nil, err
 	}
 	inConfig := slices.Contains(config, mspID)
-	if !mayRemove(cur, o, tx.caller.MSPID, inConfig) {
+	if !mayRemove(cur, o, tx.caller.MSPID, config) {
 		return nil, record.Errorf(record.CodeForbidden, "only %s's admin removes %s", o.Province, mspID)
 	}
 	if o.IsProvince() && slices.ContainsFunc(cur.Orgs, func(c record.Organisation) bool { return c.Province == mspID && c.MSPID != mspID }) {
@@ -196,6 +202,9 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	}
 	if inConfig {
 		return nil, record.Errorf(record.CodeForbidden, "%s is an organisation of channel %s's configuration: remove %s from channel %s's configuration first: a configuration update signed by a majority of its admins", mspID, s.Channel(), mspID, s.Channel())
+	}
+	if err := holdPrefixes(s, cur.Orgs); err != nil {
+		return nil, err
 	}
 	orgs := slices.DeleteFunc(slices.Clone(cur.Orgs), func(c record.Organisation) bool { return c.MSPID == mspID })
 	fk, err := key(s, objFormerMember, s.Channel(), mspID)
@@ -232,37 +241,6 @@ func putMembership(s State, mk string, m *record.Membership) error {
 	}
 	if err := s.RequireEndorsers(mk, m.MSPIDs()); err != nil {
 		return record.Wrap(record.CodeInternal, err, "endorsement policy of the membership")
-	}
-	return nil
-}
-
-// mayRemove tells whether the caller's organisation removes o: o's
-// province, or for a province the configuration no longer holds, another
-// member province.
-func mayRemove(cur *record.Membership, o record.Organisation, caller string, inConfig bool) bool {
-	if caller == o.Province {
-		return true
-	}
-	p, ok := cur.Org(caller)
-	return o.IsProvince() && !inConfig && ok && p.IsProvince()
-}
-
-// checkFormer refuses a former member of the channel that comes back with
-// another province or prefix than it left with: no organisation takes
-// another's division codes by leaving and rejoining. The record is read
-// whether or not there is one, so it is in the transaction's read set.
-func checkFormer(s State, o record.Organisation) error {
-	fk, err := key(s, objFormerMember, s.Channel(), o.MSPID)
-	if err != nil {
-		return err
-	}
-	var was record.Organisation
-	found, err := getJSON(s, fk, &was)
-	if err != nil || !found {
-		return err
-	}
-	if was.Province != o.Province || was.Prefix != o.Prefix {
-		return record.Errorf(record.CodeForbidden, "%s left channel %s as an organisation of province %s with prefix %q: it rejoins only as that", o.MSPID, s.Channel(), was.Province, was.Prefix)
 	}
 	return nil
 }

@@ -111,7 +111,8 @@ func TestApprovalsOfDifferentMembershipsDoNotAddUp(t *testing.T) {
 }
 
 // bengbuWorld is the anhui world whose configuration admits a fourth
-// organisation, Bengbu, that is no member yet.
+// organisation, Bengbu, that is no member yet and whose admin asked to
+// join as Anhui's.
 func bengbuWorld(t *testing.T) *world {
 	w := newWorld(t)
 	for _, spec := range []struct {
@@ -125,7 +126,14 @@ func bengbuWorld(t *testing.T) *world {
 		w.ids[spec.name] = id
 	}
 	w.l.Configure(chaincodeName, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
+	w.requestMembership("bengbu-admin", city("BengbuMSP", "AnhuiMSP"))
 	return w
+}
+
+// requestMembership has who ask for o to join w's channel.
+func (w *world) requestMembership(who string, o record.Organisation) {
+	w.t.Helper()
+	w.must(who, func(s domain.State) (any, error) { return domain.RequestMembership(s, o) })
 }
 
 func (w *world) membership() *record.Membership {

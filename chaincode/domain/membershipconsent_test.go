@@ -91,6 +91,7 @@ func TestAFormerMemberComesBackOnlyAsItLeft(t *testing.T) {
 	b.must("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, "BengbuMSP") })
 	b.l.Configure(chaincodeName, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
 	wantCode(t, addMember(b, "bengbu-admin", province("BengbuMSP", "44")), record.CodeForbidden)
+	b.requestMembership("bengbu-admin", city("BengbuMSP", "AnhuiMSP"))
 	if err := addMember(b, "anhui-admin", city("BengbuMSP", "AnhuiMSP")); err != nil {
 		t.Errorf("Bengbu rejoins as Anhui's: %v", err)
 	}
@@ -100,4 +101,39 @@ func TestAFormerMemberComesBackOnlyAsItLeft(t *testing.T) {
 func addMember(w *world, who string, o record.Organisation) error {
 	_, err := w.run(who, func(s domain.State) (any, error) { return domain.AddMember(s, o) })
 	return err
+}
+
+// TestAProvinceEvictedBeforeItsCitiesLeavesWithThem: on delta, a
+// configuration update evicts Fujian before its city Bengbu. Fujian's
+// admin, no longer admitted, cannot remove Bengbu: another member
+// province's does, once the configuration drops Bengbu too, and then
+// Fujian.
+func TestAProvinceEvictedBeforeItsCitiesLeavesWithThem(t *testing.T) {
+	w := bengbuWorld(t)
+	w.l = governedLedger(t, "delta")
+	delta := w.l.Orgs()
+	w.l.Configure(chaincodeName, append(slices.Clone(delta), "BengbuMSP", "FujianMSP")...)
+	if err := addMember(w, "fujian-admin", province("FujianMSP", "35")); err != nil {
+		t.Fatal(err)
+	}
+	w.requestMembership("bengbu-admin", city("BengbuMSP", "FujianMSP"))
+	if err := addMember(w, "fujian-admin", city("BengbuMSP", "FujianMSP")); err != nil {
+		t.Fatal(err)
+	}
+	remove := func(msp string) error {
+		_, err := w.run("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, msp) })
+		return err
+	}
+	w.evict("FujianMSP")
+	wantCode(t, remove("BengbuMSP"), record.CodeForbidden) // still in the configuration
+	wantCode(t, remove("FujianMSP"), record.CodeInvalidTransition)
+	w.evict("BengbuMSP")
+	for _, msp := range []string{"BengbuMSP", "FujianMSP"} {
+		if err := remove(msp); err != nil {
+			t.Fatalf("Anhui removes %s: %v", msp, err)
+		}
+	}
+	if m := w.membership(); !slices.Equal(m.MSPIDs(), delta) {
+		t.Errorf("membership %v, want %v", m.MSPIDs(), delta)
+	}
 }

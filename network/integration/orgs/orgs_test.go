@@ -21,7 +21,7 @@ import (
 )
 
 // addSteps is how many steps org add has.
-const addSteps = 18
+const addSteps = 19
 
 // TestAnOrganisationJoinsARunningChannelAndLeavesIt: on a running network
 // (Anhui, Hefei and Wuhu on anhui; Anhui and Shanghai on delta), `org add
