@@ -54,7 +54,7 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 		{cc.Name + " server started", func(ctx context.Context) (bool, error) { return nw.ensureNodesOf(ctx, []Node{cc}) }},
 		{"chaincode definitions in force approved by " + o.MSPID,
 			func(ctx context.Context) (bool, error) { return nw.approveInForce(ctx, o, ch) }},
-		{fmt.Sprintf("%s's admin asks to join %s as %s's (registry:RequestMembership; a province adds itself)", o.MSPID, ch, nw.province(o)),
+		{nw.requestLabel(o, ch),
 			func(ctx context.Context) (bool, error) { return nw.requestMembership(ctx, o, ch) }},
 		{fmt.Sprintf("membership of %s on the ledger: %s's admin adds %s (registry:AddMember, endorsed by a majority of the members)", ch, nw.province(o), o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.addMember(ctx, o, ch) }},
@@ -124,6 +124,14 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		return Org{}, Topology{}, &SpecError{What: "organisation " + o.Name, Err: err}
 	}
 	return o, next, nil
+}
+
+// requestLabel names the step of the organisation's consent to join.
+func (nw *Network) requestLabel(o Org, channel string) string {
+	if p := nw.province(o); p != o.Name {
+		return fmt.Sprintf("%s's admin asks to join %s as %s's organisation (registry:RequestMembership)", o.MSPID, channel, p)
+	}
+	return fmt.Sprintf("%s, a province, joins %s by its own admin: it asks no one", o.MSPID, channel)
 }
 
 // nodeOf returns an organisation's node of a kind.
