@@ -109,6 +109,23 @@ func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Mem
 	return &m, err
 }
 
+// membershipHistory reads every version of channel c's membership on its
+// ledger, oldest first; none before its first.
+func (nw *Network) membershipHistory(ctx context.Context, c Channel) ([]record.Membership, error) {
+	var h []record.Membership
+	err := nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
+		out, err := r.EvaluateWithContext(ctx, "MembershipHistory")
+		switch {
+		case notFound(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("MembershipHistory: %s", fabricid.ErrorMessage(err))
+		}
+		return json.Unmarshal(out, &h)
+	})
+	return h, err
+}
+
 // ensureMembership gives each channel whose ledger holds no membership the
 // topology's: the admins of its members approve it in turn
 // (registry:ApproveMembership) until it takes effect, with a majority. A

@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/wanledger/wanledger/api/record"
 )
 
 // AddOrg adds an organisation to a channel of the running network
@@ -30,6 +33,11 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 		return false, err
 	}
 	ch := s.Channel
+	if _, recorded := nw.Topo.Org(o.Name); !recorded {
+		if err := nw.checkClaim(ctx, o, next, ch); err != nil {
+			return false, err
+		}
+	}
 	peer, cc, gw := next.Peer(o.Name), nodeOf(next, KindChaincode, o.Name), nodeOf(next, KindGateway, o.Name)
 	where := ""
 	if o.Host != "" {
@@ -124,6 +132,37 @@ func (nw *Network) planAdd(s OrgSpec) (Org, Topology, error) {
 		return Org{}, Topology{}, &SpecError{What: "organisation " + o.Name, Err: err}
 	}
 	return o, next, nil
+}
+
+// checkClaim refuses, before any step changes the network, an
+// organisation the channel's ledger would refuse at its membership step
+// (ADR 43): a former member coming back as another province's or with
+// another prefix, and a province whose prefix another province holds or
+// held on the channel. It reads every version of the membership
+// (registry:MembershipHistory).
+func (nw *Network) checkClaim(ctx context.Context, o Org, next Topology, channel string) error {
+	nc, _ := next.Channel(channel)
+	orgs, err := next.Membership(nc)
+	if err != nil {
+		return err
+	}
+	want := orgs[slices.IndexFunc(orgs, func(r record.Organisation) bool { return r.MSPID == o.MSPID })]
+	c, _ := nw.Topo.Channel(channel)
+	history, err := nw.membershipHistory(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, m := range history {
+		for _, r := range m.Orgs {
+			switch {
+			case r.MSPID == want.MSPID && r != want:
+				return specErr("organisation "+o.Name, "%s was a member of %s as %s: it rejoins only as that", o.MSPID, channel, describe(r))
+			case want.IsProvince() && r.IsProvince() && r.Prefix == want.Prefix && r.MSPID != want.MSPID:
+				return specErr("--prefix", "%s is province %s's on channel %s (revision %d of its membership): a province's division-code prefix stays its own, also after it left", want.Prefix, r.MSPID, channel, m.Revision)
+			}
+		}
+	}
+	return nil
 }
 
 // requestLabel names the step of the organisation's consent to join.

@@ -117,20 +117,24 @@ func Connect(mspID, mspDir string, conn grpc.ClientConnInterface, opts ...client
 	return client.Connect(id, opts...)
 }
 
-// ErrorMessage returns err's message followed by the messages of the peers'
-// error details that fabric-gateway attaches (where a chaincode's refusal,
-// with its code prefix, is found).
+// ErrorMessage returns err's message on one line, followed by each
+// distinct message of the peers' error details that fabric-gateway
+// attaches (where a chaincode's refusal, with its code prefix, is found),
+// with the MSP ID of the first peer that gave it. fabric-gateway's own
+// multi-line rendering of the details is left out.
 func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	msg := err.Error()
+	msg, _, _ := strings.Cut(err.Error(), "\nDetails:")
 	st, ok := status.FromError(err)
 	if !ok {
 		return msg
 	}
+	seen := map[string]bool{}
 	for _, d := range st.Details() {
-		if ed, ok := d.(*gateway.ErrorDetail); ok {
+		if ed, ok := d.(*gateway.ErrorDetail); ok && !seen[ed.GetMessage()] {
+			seen[ed.GetMessage()] = true
 			msg += "; " + ed.GetMspId() + ": " + ed.GetMessage()
 		}
 	}

@@ -24,3 +24,25 @@ func TestErrorMessageAddsThePeersDetails(t *testing.T) {
 		t.Error("plain errors are not passed through")
 	}
 }
+
+// renderedErr renders its status with the details on lines of their own,
+// as fabric-gateway's transaction errors do.
+type renderedErr struct{ st *status.Status }
+
+func (e renderedErr) Error() string {
+	return "endorse error: " + e.st.Message() + "\nDetails:\n  - Address: 127.0.0.1:7051"
+}
+func (e renderedErr) GRPCStatus() *status.Status { return e.st }
+
+func TestErrorMessageIsOneLineWithEachRefusalOnce(t *testing.T) {
+	refusal := "chaincode response 500, FORBIDDEN: prefix 35 is province FujianMSP's"
+	st, err := status.New(codes.Aborted, "failed to endorse transaction").WithDetails(
+		&gateway.ErrorDetail{MspId: "MinnanMSP", Message: refusal}, &gateway.ErrorDetail{MspId: "AnhuiMSP", Message: refusal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "endorse error: failed to endorse transaction; MinnanMSP: " + refusal
+	if msg := ErrorMessage(renderedErr{st}); msg != want {
+		t.Errorf("ErrorMessage = %q, want %q", msg, want)
+	}
+}

@@ -40,7 +40,7 @@ const addSteps = 19
 func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 	n := startNet(t)
 	hefeiLicence := n.demoLicence(t)
-	n.refusesBadRequests(t)
+	n.refuses(t, badRequests)
 
 	start := time.Now()
 	out := n.mustCLI(t, "bengbu added to anhui", "org", "add", "bengbu", "--province", "anhui", "--channel", "anhui")
@@ -155,6 +155,10 @@ func (n *testNet) remove(t *testing.T, bengbuLicence credential.Credential) {
 	}
 	n.mustCLI(t, "bengbu was removed from this network already", args...)
 	n.refusedByTheChannel(t, "bengbu", "BengbuMSP")
+	// The ledger's membership history holds Bengbu as Anhui's: it comes
+	// back only as that, which org add says before changing anything.
+	n.refuses(t, []refusal{{[]string{"org", "add", "bengbu", "--province", "bengbu", "--prefix", "36", "--city", "Bengbu", "--channel", "anhui"},
+		"BengbuMSP was a member of anhui as an organisation of AnhuiMSP: it rejoins only as that"}})
 	n.verifies(t, "wuhu", bengbuLicence)
 	if got := n.sourceOrgs(t, "delta", "anhui"); !slices.Equal(got, []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}) {
 		t.Errorf("delta's definition of anhui as a relay source names %v after Bengbu left, want its CA no longer trusted", got)
@@ -165,25 +169,30 @@ func (n *testNet) remove(t *testing.T, bengbuLicence credential.Credential) {
 	}
 }
 
-// refusesBadRequests: org add and org remove refuse, with exit 2 and
-// before changing anything, what the topology cannot take.
-func (n *testNet) refusesBadRequests(t *testing.T) {
+// refusal is a command org add or org remove refuses, and what it says.
+type refusal struct {
+	args []string
+	want string
+}
+
+// badRequests are what the topology cannot take.
+var badRequests = []refusal{
+	{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, `name "Bengbu": want 1 to 32 lower-case letters`},
+	{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, "--province hefei: no province"},
+	{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "--province shanghai: not a member of channel anhui"},
+	{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, "--channel huaihe: no such channel"},
+	{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "--city: place name"},
+	{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, "--host wuhu: the topology has no hosts"},
+	{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "organisation wuhu: part of the network since it was made"},
+	{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "anhui"}, "organisation wuhu: part of the network since it was made"},
+	{[]string{"org", "remove", "hefei", "--channel", "anhui"}, "only an organisation added by `wanledger org add` can be removed"},
+	{[]string{"org", "remove", "bengbuu", "--channel", "anhui"}, "bengbuu is no organisation of this network: nothing to remove"},
+}
+
+// refuses: each command exits 2 before changing anything.
+func (n *testNet) refuses(t *testing.T, cases []refusal) {
 	t.Helper()
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"org", "add", "Bengbu", "--province", "anhui", "--channel", "anhui"}, `name "Bengbu": want 1 to 32 lower-case letters`},
-		{[]string{"org", "add", "bengbu", "--province", "hefei", "--channel", "anhui"}, "--province hefei: no province"},
-		{[]string{"org", "add", "bengbu", "--province", "shanghai", "--channel", "anhui"}, "--province shanghai: not a member of channel anhui"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "huaihe"}, "--channel huaihe: no such channel"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--city", "Beng'bu"}, "--city: place name"},
-		{[]string{"org", "add", "bengbu", "--province", "anhui", "--channel", "anhui", "--host", "wuhu"}, "--host wuhu: the topology has no hosts"},
-		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "delta"}, "organisation wuhu: part of the network since it was made"},
-		{[]string{"org", "add", "wuhu", "--province", "anhui", "--channel", "anhui"}, "organisation wuhu: part of the network since it was made"},
-		{[]string{"org", "remove", "hefei", "--channel", "anhui"}, "only an organisation added by `wanledger org add` can be removed"},
-		{[]string{"org", "remove", "bengbuu", "--channel", "anhui"}, "bengbuu is no organisation of this network: nothing to remove"},
-	} {
+	for _, c := range cases {
 		before, err := os.ReadFile(network.Home(n.home).Path(network.TopologyFile))
 		if err != nil {
 			t.Fatal(err)
