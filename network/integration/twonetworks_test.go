@@ -32,6 +32,7 @@ func TestTwoNetworksOnOneMachine(t *testing.T) {
 	env := nettest.Get(t)
 	a := runHome{"A", string(env.Net.Home), env.Net.Topo}
 	b := runHome{"B", t.TempDir(), minimalTopology(t, a.topo)}
+	t.Cleanup(nettest.StopOnInterrupt(b.home))
 	if err := network.RecordTopology(b.home, b.topo); err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,8 @@ func Orderers(n int) Option {
 
 // Main starts the network (the default topology, changed by opts), runs
 // the tests, stops the network and checks that no process it started is
-// left. It does not return.
+// left. It does not return. Interrupted (Ctrl-C), it stops the processes
+// of its run directory first (StopOnInterrupt).
 func Main(m *testing.M, opts ...Option) {
 	os.Exit(run(m, opts))
 }
@@ -98,6 +99,7 @@ func start(opts []Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	StopOnInterrupt(dir)
 	self, fab, err := Tools(ctx, dir)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,7 @@ func TestTheNetworkRunsAcrossFourHosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(nettest.StopOnInterrupt(dir))
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("run directory and logs kept in %s", dir)

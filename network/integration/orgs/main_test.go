@@ -44,6 +44,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	nettest.StopOnInterrupt(scratch)
 	if self, fab, err = nettest.Tools(ctx, scratch); err != nil {
 		fmt.Fprintln(os.Stderr, "orgs:", err)
 		return 1
