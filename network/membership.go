@@ -96,16 +96,7 @@ func notFound(err error) bool {
 // through its first member's peer, as that organisation's client.
 func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Membership, error) {
 	var m record.Membership
-	err := nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
-		out, err := r.EvaluateWithContext(ctx, "GetMembership")
-		if err != nil {
-			if notFound(err) {
-				return errNoMembership
-			}
-			return fmt.Errorf("GetMembership: %s", fabricid.ErrorMessage(err))
-		}
-		return json.Unmarshal(out, &m)
-	})
+	err := nw.queryRegistry(ctx, c, "GetMembership", &m)
 	return &m, err
 }
 
@@ -113,17 +104,26 @@ func (nw *Network) LedgerMembership(ctx context.Context, c Channel) (*record.Mem
 // ledger, oldest first; none before its first.
 func (nw *Network) membershipHistory(ctx context.Context, c Channel) ([]record.Membership, error) {
 	var h []record.Membership
-	err := nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
-		out, err := r.EvaluateWithContext(ctx, "MembershipHistory")
+	if err := nw.queryRegistry(ctx, c, "MembershipHistory", &h); err != nil && !errors.Is(err, errNoMembership) {
+		return nil, err
+	}
+	return h, nil
+}
+
+// queryRegistry evaluates a query of the registry contract on channel c,
+// as a user of its first member, and decodes its JSON answer into out;
+// errNoMembership for NOT_FOUND.
+func (nw *Network) queryRegistry(ctx context.Context, c Channel, fn string, out any) error {
+	return nw.withContract(c.Members[0], "User1", c.Name, "registry", func(r *client.Contract) error {
+		b, err := r.EvaluateWithContext(ctx, fn)
 		switch {
 		case notFound(err):
-			return nil
+			return errNoMembership
 		case err != nil:
-			return fmt.Errorf("MembershipHistory: %s", fabricid.ErrorMessage(err))
+			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
 		}
-		return json.Unmarshal(out, &h)
+		return json.Unmarshal(b, out)
 	})
-	return h, err
 }
 
 // ensureMembership gives each channel whose ledger holds no membership the
