@@ -62,8 +62,8 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 		{cc.Name + " server started", func(ctx context.Context) (bool, error) { return nw.ensureNodesOf(ctx, []Node{cc}) }},
 		{"chaincode definitions in force approved by " + o.MSPID,
 			func(ctx context.Context) (bool, error) { return nw.approveInForce(ctx, o, ch) }},
-		{nw.requestLabel(o, ch),
-			func(ctx context.Context) (bool, error) { return nw.requestMembership(ctx, o, ch) }},
+		{nw.consentLabel(o, ch),
+			func(ctx context.Context) (bool, error) { return nw.consentToJoin(ctx, o, ch) }},
 		{fmt.Sprintf("membership of %s on the ledger: %s's admin adds %s (registry:AddMember, endorsed by a majority of the members)", ch, nw.province(o), o.MSPID),
 			func(ctx context.Context) (bool, error) { return nw.addMember(ctx, o, ch) }},
 		{o.MSPID + "'s demo identities bound to their roles", func(ctx context.Context) (bool, error) {
@@ -165,12 +165,13 @@ func (nw *Network) checkClaim(ctx context.Context, o Org, next Topology, channel
 	return nil
 }
 
-// requestLabel names the step of the organisation's consent to join.
-func (nw *Network) requestLabel(o Org, channel string) string {
+// consentLabel names the step of the consents to the organisation's
+// joining.
+func (nw *Network) consentLabel(o Org, channel string) string {
 	if p := nw.province(o); p != o.Name {
 		return fmt.Sprintf("%s's admin asks to join %s as %s's organisation (registry:RequestMembership)", o.MSPID, channel, p)
 	}
-	return fmt.Sprintf("%s, a province, joins %s by its own admin: it asks no one", o.MSPID, channel)
+	return fmt.Sprintf("admins of a majority of %s's members approve %s as a province with prefix %s (registry:ApproveProvince)", channel, o.MSPID, o.Prefix)
 }
 
 // nodeOf returns an organisation's node of a kind.

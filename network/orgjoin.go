@@ -243,28 +243,62 @@ func (nw *Network) addMember(ctx context.Context, o Org, channel string) (bool, 
 	return nw.changeMembership(ctx, o, c, nw.province(o), nil, "AddMember", string(arg), true)
 }
 
-// requestMembership has the organisation's own admin ask to join the
-// channel's membership as its province's (registry:RequestMembership),
-// the consent AddMember needs, unless it is a member already or a
-// province, which adds itself.
-func (nw *Network) requestMembership(ctx context.Context, o Org, channel string) (bool, error) {
+// consentToJoin records the consents AddMember needs, unless the
+// organisation is a member already (ADR 43): for a province, the
+// approvals of admins of a majority of the members
+// (registry:ApproveProvince), each member's admin in the topology's order
+// until they are enough; for any other, its own admin's request to join
+// as its province's (registry:RequestMembership).
+func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bool, error) {
 	c, _ := nw.Topo.Channel(channel)
 	want, err := nw.memberRecord(o, c)
-	if err != nil || want.IsProvince() {
+	if err != nil {
 		return false, err
 	}
-	if _, in, err := nw.isMember(ctx, o, c); err != nil || in {
+	m, err := nw.LedgerMembership(ctx, c)
+	if err != nil {
 		return false, err
+	}
+	if _, in := m.Org(o.MSPID); in {
+		return false, nil
 	}
 	arg, err := json.Marshal(want)
 	if err != nil {
 		return false, err
 	}
-	return true, nw.withContract(o.Name, "Admin", c.Name, "registry", func(r *client.Contract) error {
-		if _, _, err := fabricid.Submit(ctx, r, "RequestMembership", 5, string(arg)); err != nil {
-			return fmt.Errorf("RequestMembership: %s", fabricid.ErrorMessage(err))
+	if !want.IsProvince() {
+		return true, nw.submitAs(ctx, o.Name, c.Name, "RequestMembership", string(arg), nil)
+	}
+	for _, name := range c.Members {
+		p, _ := nw.Topo.Org(name)
+		if _, member := m.Org(p.MSPID); !member {
+			continue
 		}
-		return nil
+		var a record.ProvinceApproval
+		if err := nw.submitAs(ctx, name, c.Name, "ApproveProvince", string(arg), &a); err != nil {
+			return true, err
+		}
+		nw.detail("%s's admin approves %s as a province with prefix %s: %d of %d needed", name, o.MSPID, want.Prefix, len(a.Approvers), a.Needed)
+		if len(a.Approvers) >= a.Needed {
+			return true, nil
+		}
+	}
+	return true, fmt.Errorf("%s: too few members of %s approved it as a province", o.MSPID, c.Name)
+}
+
+// submitAs submits a registry transaction on a channel as an
+// organisation's admin, the endorsers planned by its peer's gateway, and
+// decodes its answer into out unless out is nil.
+func (nw *Network) submitAs(ctx context.Context, org, channel, fn, arg string, out any) error {
+	return nw.withContract(org, "Admin", channel, "registry", func(r *client.Contract) error {
+		b, _, err := fabricid.Submit(ctx, r, fn, 5, arg)
+		if err != nil {
+			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
+		}
+		if out == nil {
+			return nil
+		}
+		return json.Unmarshal(b, out)
 	})
 }
 

@@ -87,6 +87,19 @@ type MembershipRequest struct {
 	Record
 }
 
+// ProvinceApproval is the approval, by admins of the channel's members,
+// of an organisation joining its membership as a province with a prefix
+// (registry:ApproveProvince). The province's own admin adds it
+// (registry:AddMember) once admins of a majority of the members approved
+// that prefix.
+type ProvinceApproval struct {
+	Channel string `json:"channel" doc:"the channel whose membership the province joins"`
+	Organisation
+	Approvers []string `json:"approvers" doc:"MSP IDs of the members whose admins approved, sorted"`
+	Needed    int      `json:"needed" doc:"how many members' approvals the addition needs: a majority of the members"`
+	Record
+}
+
 // CheckMembership checks a list of member organisations and sorts it by
 // MSP ID: 1 to MaxMembers organisations, each named once; a province has
 // a two-digit division-code prefix of its own (11 to 99), no other

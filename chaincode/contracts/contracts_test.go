@@ -299,3 +299,27 @@ func TestOnlyTransactionsAreExported(t *testing.T) {
 		t.Errorf("Version: %v", err)
 	}
 }
+
+// TestExtraArgumentsAreRefused: a transaction called with more arguments
+// than it takes is refused INVALID_ARGUMENT, in any contract, and changes
+// nothing; with fewer, contract-api refuses it.
+func TestExtraArgumentsAreRefused(t *testing.T) {
+	c := newChain(t)
+	c.l.Configure(Name, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
+	for _, call := range [][]string{
+		{"bengbu-admin", "registry:RequestMembership", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`, "x"},
+		{"wuhu-verifier", "GetMembership", ""},
+		{"wuhu-verifier", "licence:Get", "BL-0001", "x"},
+	} {
+		_, err := c.call(call[0], call[1], call[2:]...)
+		if record.CodeOf(err) != record.CodeInvalidArgument {
+			t.Errorf("%s with %d arguments: %v, want INVALID_ARGUMENT", call[1], len(call)-2, err)
+		}
+	}
+	if _, err := c.call("anhui-admin", "registry:AddMember", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`); record.CodeOf(err) != record.CodeForbidden {
+		t.Errorf("AddMember after a refused request: %v, want FORBIDDEN (no request recorded)", err)
+	}
+	if _, err := c.call("anhui-admin", "registry:AddMember"); err == nil {
+		t.Error("AddMember without its argument was accepted")
+	}
+}

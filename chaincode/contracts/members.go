@@ -38,6 +38,17 @@ func (r *Registry) RequestMembership(ctx contractapi.TransactionContextInterface
 	return reply(domain.RequestMembership(state(ctx), o))
 }
 
+// ApproveProvince approves an organisation joining the channel's
+// membership as a province with a prefix (an admin of a member): a JSON
+// Organisation.
+func (r *Registry) ApproveProvince(ctx contractapi.TransactionContextInterface, org string) (string, error) {
+	o, err := Decode[record.Organisation]("organisation", org, MaxArg)
+	if err != nil {
+		return "", err
+	}
+	return reply(domain.ApproveProvince(state(ctx), o))
+}
+
 // RemoveMember removes an organisation from the channel's membership (its
 // province's admin), once the channel's configuration no longer holds it.
 func (r *Registry) RemoveMember(ctx contractapi.TransactionContextInterface, mspID string) (string, error) {

@@ -6,14 +6,16 @@ import (
 	"github.com/wanledger/wanledger/api/record"
 )
 
-// EventMembershipRequested is emitted when an organisation asks to join a
-// channel's membership.
-const EventMembershipRequested = "registry.MembershipRequested"
+// Events of the consents to join a channel's membership.
+const (
+	EventMembershipRequested = "registry.MembershipRequested"
+	EventProvinceApproved    = "registry.ProvinceApproved"
+)
 
 const (
-	objMembershipRequest = "membership~request" // (channel, MSP ID) → its consent to join as an organisation of a province
-	objFormerMember      = "membership~former"  // (channel, MSP ID) → its last record as a member
-	objProvincePrefix    = "membership~prefix"  // (channel, prefix) → MSP ID of the province that holds it
+	objMembershipRequest = "membership~request"  // (channel, MSP ID) → its consent to join as an organisation of a province
+	objProvinceApproval  = "membership~province" // (channel, MSP ID, prefix) → the members' approvals of it as a province
+	objFormerMember      = "membership~former"   // (channel, MSP ID) → its last record as a member
 )
 
 // RequestMembership records the consent of an organisation of the
@@ -67,12 +69,84 @@ func RequestMembership(s State, o record.Organisation) (*record.MembershipReques
 	return r, emit(s, EventMembershipRequested, r)
 }
 
-// consented checks that the organisation consents to join as o: a
-// province by adding itself, any other by its recorded request naming o's
-// province, which the addition then consumes (FORBIDDEN otherwise). The
-// request key is read whether or not there is one, so it is in the
+// ApproveProvince records the approval, by the admin of a member of the
+// channel, of organisation o, which the channel's configuration holds and
+// is no member, joining the membership as a province with prefix
+// o.Prefix: a two-digit GB/T 2260 prefix no province holds or held on the
+// channel (ALREADY_EXISTS for a member's, FORBIDDEN for a former
+// member's), and for a former member the prefix it left with. A
+// configuration update admits an organisation without saying what it
+// is, so the members say it here: the province's own admin adds it
+// (AddMember) once admins of a majority of the members approved that
+// prefix (ADR 43). Approvals of another prefix do not add up; the
+// addition consumes them.
+func ApproveProvince(s State, o record.Organisation) (*record.ProvinceApproval, error) {
+	tx, err := begin(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := record.CheckID("MSP ID", o.MSPID); err != nil {
+		return nil, err
+	}
+	switch {
+	case !o.IsProvince():
+		return nil, record.Errorf(record.CodeInvalidArgument, "%s is approved as a province: its province is itself", o.MSPID)
+	case !record.ValidPrefix(o.Prefix):
+		return nil, record.Errorf(record.CodeInvalidArgument, "province %s: prefix %.8q is not a two-digit division code prefix (11 to 99)", o.MSPID, o.Prefix)
+	}
+	cur, err := membership(s)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := cur.Org(tx.caller.MSPID); !ok || !tx.caller.Admin {
+		return nil, record.Errorf(record.CodeForbidden, "only an admin of a member of channel %s approves a province", s.Channel())
+	}
+	if _, ok := cur.Org(o.MSPID); ok {
+		return nil, record.Errorf(record.CodeAlreadyExists, "%s is a member of channel %s", o.MSPID, s.Channel())
+	}
+	if err := inConfiguration(s, o.MSPID); err != nil {
+		return nil, err
+	}
+	if err := checkFormer(s, o); err != nil {
+		return nil, err
+	}
+	if err := record.CheckMembership(append(slices.Clone(cur.Orgs), o)); err != nil {
+		return nil, err
+	}
+	if err := prefixFree(s, o); err != nil {
+		return nil, err
+	}
+	ak, err := key(s, objProvinceApproval, s.Channel(), o.MSPID, o.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	a := &record.ProvinceApproval{}
+	if _, err := getJSON(s, ak, a); err != nil {
+		return nil, err
+	}
+	a.Channel, a.Organisation, a.Record = s.Channel(), o, tx.record()
+	if !slices.Contains(a.Approvers, tx.caller.MSPID) {
+		a.Approvers = append(a.Approvers, tx.caller.MSPID)
+		slices.Sort(a.Approvers)
+	}
+	a.Needed = majority(len(cur.Orgs))
+	if err := putJSON(s, ak, a); err != nil {
+		return nil, err
+	}
+	return a, emit(s, EventProvinceApproved, a)
+}
+
+// consented checks that the organisation consents to join as o, and the
+// members to o as a province (FORBIDDEN otherwise): any organisation but a
+// province by its recorded request naming o's province; a province by
+// adding itself, once admins of a majority of the members approved it
+// with o's prefix. The addition consumes the request or the approvals.
+// The key is read whether or not there is one, so it is in the
 // transaction's read set.
-func consented(s State, o record.Organisation) error {
+func consented(s State, cur *record.Membership, o record.Organisation) error {
+	if o.IsProvince() {
+		return approvedProvince(s, cur, o)
+	}
 	rk, err := key(s, objMembershipRequest, s.Channel(), o.MSPID)
 	if err != nil {
 		return err
@@ -82,45 +156,62 @@ func consented(s State, o record.Organisation) error {
 	switch {
 	case err != nil:
 		return err
-	case o.IsProvince():
 	case !found:
 		return record.Errorf(record.CodeForbidden, "%s has not asked to join channel %s: its own admin asks first, naming its province (registry:RequestMembership)", o.MSPID, s.Channel())
 	case r.Province != o.Province:
 		return record.Errorf(record.CodeForbidden, "%s asked to join channel %s as an organisation of %s, not of %s", o.MSPID, s.Channel(), r.Province, o.Province)
 	}
-	if !found {
-		return nil
+	return consume(s, rk)
+}
+
+// approvedProvince checks that admins of a majority of the members
+// approved o as a province with its prefix, counting only those still
+// members, and consumes their approvals.
+func approvedProvince(s State, cur *record.Membership, o record.Organisation) error {
+	ak, err := key(s, objProvinceApproval, s.Channel(), o.MSPID, o.Prefix)
+	if err != nil {
+		return err
 	}
-	if err := s.Del(rk); err != nil {
-		return record.Wrap(record.CodeInternal, err, "consume %s's request", o.MSPID)
+	var a record.ProvinceApproval
+	if _, err := getJSON(s, ak, &a); err != nil {
+		return err
+	}
+	n := 0
+	for _, m := range a.Approvers {
+		if _, ok := cur.Org(m); ok {
+			n++
+		}
+	}
+	if need := majority(len(cur.Orgs)); n < need {
+		return record.Errorf(record.CodeForbidden, "%s joins channel %s as a province with prefix %s once admins of %d of its %d members approved that (registry:ApproveProvince): %d did", o.MSPID, s.Channel(), o.Prefix, need, len(cur.Orgs), n)
+	}
+	return consume(s, ak)
+}
+
+// consume deletes a consent the addition used.
+func consume(s State, k string) error {
+	if err := s.Del(k); err != nil {
+		return record.Wrap(record.CodeInternal, err, "consume %q", k)
 	}
 	return nil
 }
 
-// holdPrefixes records each province of orgs as the holder of its
-// division-code prefix on the channel, where no province holds it yet,
-// and refuses (FORBIDDEN) a province whose prefix another province held:
-// a prefix, once a province's on a channel, stays that province's after
-// it leaves (ADR 43), so none takes another's division codes.
-func holdPrefixes(s State, orgs []record.Organisation) error {
-	for _, o := range orgs {
-		if !o.IsProvince() {
-			continue
-		}
-		pk, err := key(s, objProvincePrefix, s.Channel(), o.Prefix)
-		if err != nil {
-			return err
-		}
-		var holder string
-		found, err := getJSON(s, pk, &holder)
-		switch {
-		case err != nil:
-			return err
-		case found && holder != o.MSPID:
-			return record.Errorf(record.CodeForbidden, "prefix %s is province %s's on channel %s: a division-code prefix stays with the province that held it, also after it left", o.Prefix, holder, s.Channel())
-		case !found:
-			if err := putJSON(s, pk, o.MSPID); err != nil {
-				return err
+// prefixFree refuses (FORBIDDEN) a province whose prefix another province
+// held in any version of the channel's membership: a prefix, once a
+// province's on a channel, stays that province's after it leaves (ADR 43),
+// so none takes another's division codes. The membership's history, in
+// which the membership key's every version is, says it for a ledger of any
+// age; a change to the membership between endorsement and commit fails
+// the transaction, whose read set holds the membership key.
+func prefixFree(s State, o record.Organisation) error {
+	versions, err := membershipVersions(s)
+	if err != nil {
+		return err
+	}
+	for _, m := range versions {
+		for _, p := range m.Orgs {
+			if p.IsProvince() && p.Prefix == o.Prefix && p.MSPID != o.MSPID {
+				return record.Errorf(record.CodeForbidden, "prefix %s is province %s's on channel %s (revision %d of its membership): a division-code prefix stays with the province that held it, also after it left", o.Prefix, p.MSPID, s.Channel(), m.Revision)
 			}
 		}
 	}

@@ -86,9 +86,6 @@ func ApproveMembership(s State, orgs []record.Organisation) (*record.MembershipA
 	a.Needed, a.Active, a.Record = majority(len(config)), false, tx.record()
 	if n >= a.Needed {
 		a.Active = true
-		if err := holdPrefixes(s, orgs); err != nil {
-			return nil, err
-		}
 		first := &record.Membership{Channel: s.Channel(), Orgs: orgs, Revision: 1, Change: record.MembershipChange{Op: record.MembershipBootstrap}, Record: tx.record()}
 		if err := putMembership(s, mk, first); err != nil {
 			return nil, err
@@ -142,14 +139,16 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 	if err := checkFormer(s, o); err != nil {
 		return nil, err
 	}
-	if err := consented(s, o); err != nil {
-		return nil, err
-	}
 	orgs := append(slices.Clone(cur.Orgs), o)
 	if err := record.CheckMembership(orgs); err != nil {
 		return nil, err
 	}
-	if err := holdPrefixes(s, orgs); err != nil {
+	if o.IsProvince() {
+		if err := prefixFree(s, o); err != nil {
+			return nil, err
+		}
+	}
+	if err := consented(s, cur, o); err != nil {
 		return nil, err
 	}
 	return changeMembership(s, tx, cur, orgs, record.MembershipChange{Op: record.MembershipAdd, MSPID: o.MSPID}, EventMemberAdded)
@@ -202,9 +201,6 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	}
 	if inConfig {
 		return nil, record.Errorf(record.CodeForbidden, "%s is an organisation of channel %s's configuration: remove %s from channel %s's configuration first: a configuration update signed by a majority of its admins", mspID, s.Channel(), mspID, s.Channel())
-	}
-	if err := holdPrefixes(s, cur.Orgs); err != nil {
-		return nil, err
 	}
 	orgs := slices.DeleteFunc(slices.Clone(cur.Orgs), func(c record.Organisation) bool { return c.MSPID == mspID })
 	fk, err := key(s, objFormerMember, s.Channel(), mspID)
@@ -275,6 +271,16 @@ func MembershipHistory(s State) ([]record.Membership, error) {
 	if _, err := begin(s); err != nil {
 		return nil, err
 	}
+	out, err := membershipVersions(s)
+	if err == nil && len(out) == 0 {
+		err = record.Errorf(record.CodeNotFound, "channel %s has no membership on the ledger yet", s.Channel())
+	}
+	return out, err
+}
+
+// membershipVersions reads every version of the channel's membership,
+// oldest first; none before the first.
+func membershipVersions(s State) ([]record.Membership, error) {
 	mk, err := key(s, objMembership, s.Channel())
 	if err != nil {
 		return nil, err
@@ -282,9 +288,6 @@ func MembershipHistory(s State) ([]record.Membership, error) {
 	changes, err := s.History(mk)
 	if err != nil {
 		return nil, record.Wrap(record.CodeInternal, err, "history of the membership")
-	}
-	if len(changes) == 0 {
-		return nil, record.Errorf(record.CodeNotFound, "channel %s has no membership on the ledger yet", s.Channel())
 	}
 	out := make([]record.Membership, 0, len(changes))
 	for _, c := range slices.Backward(changes) { // peers return the newest first

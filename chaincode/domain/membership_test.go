@@ -130,6 +130,14 @@ func bengbuWorld(t *testing.T) *world {
 	return w
 }
 
+// approveProvince has the admins approve o as a province of w's channel.
+func (w *world) approveProvince(o record.Organisation, admins ...string) {
+	w.t.Helper()
+	for _, a := range admins {
+		w.must(a, func(s domain.State) (any, error) { return domain.ApproveProvince(s, o) })
+	}
+}
+
 // requestMembership has who ask for o to join w's channel.
 func (w *world) requestMembership(who string, o record.Organisation) {
 	w.t.Helper()
@@ -188,8 +196,8 @@ func TestAProvinceAddsAndRemovesItsOrganisations(t *testing.T) {
 }
 
 // TestAProvinceJoinsByItsOwnAdminWithAPrefixOfItsOwn: a new province of
-// the configuration adds itself; a prefix another province holds is
-// refused.
+// the configuration adds itself once a majority of the members approved
+// it with its prefix; a prefix another province holds is refused.
 func TestAProvinceJoinsByItsOwnAdminWithAPrefixOfItsOwn(t *testing.T) {
 	w := bengbuWorld(t)
 	w.l.Configure(chaincodeName, "AnhuiMSP", "FujianMSP", "HefeiMSP", "WuhuMSP")
@@ -200,6 +208,9 @@ func TestAProvinceJoinsByItsOwnAdminWithAPrefixOfItsOwn(t *testing.T) {
 	wantCode(t, add("anhui-admin", province("FujianMSP", "35")), record.CodeForbidden)
 	wantCode(t, add("fujian-admin", province("FujianMSP", "34")), record.CodeAlreadyExists)
 	wantCode(t, add("fujian-admin", province("FujianMSP", "3")), record.CodeInvalidArgument)
+	w.approveProvince(province("FujianMSP", "35"), "anhui-admin")
+	wantCode(t, add("fujian-admin", province("FujianMSP", "35")), record.CodeForbidden) // 1 of 3 approved
+	w.approveProvince(province("FujianMSP", "35"), "hefei-admin")
 	if err := add("fujian-admin", province("FujianMSP", "35")); err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,7 @@ func TestAFormerMemberComesBackOnlyAsItLeft(t *testing.T) {
 	if m := w.membership(); m.Revision != 2 || slices.Contains(m.MSPIDs(), "ShanghaiMSP") {
 		t.Fatalf("membership %+v", m)
 	}
+	w.approveProvince(province("ShanghaiMSP", "31"), "anhui-admin", "jiangsu-admin")
 	if err := add("shanghai-admin", province("ShanghaiMSP", "31")); err != nil {
 		t.Fatalf("Shanghai rejoins as it left: %v", err)
 	}
@@ -113,6 +114,7 @@ func TestAProvinceEvictedBeforeItsCitiesLeavesWithThem(t *testing.T) {
 	w.l = governedLedger(t, "delta")
 	delta := w.l.Orgs()
 	w.l.Configure(chaincodeName, append(slices.Clone(delta), "BengbuMSP", "FujianMSP")...)
+	w.approveProvince(province("FujianMSP", "35"), "anhui-admin", "shanghai-admin", "jiangsu-admin")
 	if err := addMember(w, "fujian-admin", province("FujianMSP", "35")); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ func TestANewcomerDoesNotTakeAFormerProvincesPrefix(t *testing.T) {
 	if slices.Contains(w.membership().MSPIDs(), "FujianMSP") {
 		t.Fatalf("Fujian took Shanghai's prefix 31: %+v", w.membership())
 	}
+	w.approveProvince(province("ShanghaiMSP", "31"), "anhui-admin", "jiangsu-admin")
 	if err := addMember(w, "shanghai-admin", province("ShanghaiMSP", "31")); err != nil {
 		t.Errorf("Shanghai rejoins as it left: %v", err)
 	}
@@ -39,6 +40,7 @@ func TestAProvinceDoesNotClaimANewcomerAlone(t *testing.T) {
 	w := bengbuWorld(t)
 	w.l.Configure(chaincodeName, "AnhuiMSP", "BengbuMSP", "FujianMSP", "HefeiMSP", "WuhuMSP")
 	wantCode(t, addMember(w, "anhui-admin", city("FujianMSP", "AnhuiMSP")), record.CodeForbidden)
+	w.approveProvince(province("FujianMSP", "35"), "anhui-admin", "hefei-admin")
 	if err := addMember(w, "fujian-admin", province("FujianMSP", "35")); err != nil {
 		t.Errorf("Fujian joins as a province: %v", err)
 	}
@@ -96,5 +98,67 @@ func TestALaterRequestReplacesAnEarlier(t *testing.T) {
 	wantCode(t, addMember(w, "shanghai-admin", city("FujianMSP", "ShanghaiMSP")), record.CodeForbidden)
 	if err := addMember(w, "anhui-admin", city("FujianMSP", "AnhuiMSP")); err != nil {
 		t.Fatalf("Anhui adds Fujian as it asked last: %v", err)
+	}
+}
+
+// TestANewcomerDoesNotMakeItselfAProvinceAlone: Bengbu, admitted to
+// anhui's configuration and asking to join as Anhui's city, cannot add
+// itself as a province with 35, Fujian's division codes: a configuration
+// update admits an MSP without saying what it is, and a prefix once held
+// stays held, so a newcomer alone would take 35 from Fujian for good. The
+// members' approvals decide, and approvals of another prefix, or of an
+// organisation that is no member, do not count.
+func TestANewcomerDoesNotMakeItselfAProvinceAlone(t *testing.T) {
+	w := bengbuWorld(t)
+	wantCode(t, addMember(w, "bengbu-admin", province("BengbuMSP", "35")), record.CodeForbidden)
+	w.approveProvince(province("BengbuMSP", "36"), "anhui-admin", "hefei-admin")
+	w.approveProvince(province("BengbuMSP", "35"), "wuhu-admin")
+	wantCode(t, addMember(w, "bengbu-admin", province("BengbuMSP", "35")), record.CodeForbidden)
+	if slices.Contains(w.membership().MSPIDs(), "BengbuMSP") {
+		t.Fatalf("Bengbu made itself a province: %+v", w.membership())
+	}
+	w.l.Configure(chaincodeName, "AnhuiMSP", "BengbuMSP", "FujianMSP", "HefeiMSP", "WuhuMSP")
+	w.approveProvince(province("FujianMSP", "35"), "anhui-admin", "hefei-admin")
+	if err := addMember(w, "fujian-admin", province("FujianMSP", "35")); err != nil {
+		t.Errorf("Fujian joins with its own prefix 35: %v", err)
+	}
+}
+
+// TestOnlyAMembersAdminApprovesAProvince: the approval is a member's
+// admin's, of an organisation of the configuration that is no member, as
+// a province with a free prefix.
+func TestOnlyAMembersAdminApprovesAProvince(t *testing.T) {
+	w := bengbuWorld(t)
+	w.l = governedLedger(t, "delta")
+	w.evict("ShanghaiMSP")
+	w.must("anhui-admin", func(s domain.State) (any, error) { return domain.RemoveMember(s, "ShanghaiMSP") })
+	w.l.Configure(chaincodeName, "AnhuiMSP", "FujianMSP", "JiangsuMSP", "ShanghaiMSP", "ZhejiangMSP")
+	approve := func(who string, o record.Organisation) error {
+		_, err := w.run(who, func(s domain.State) (any, error) { return domain.ApproveProvince(s, o) })
+		return err
+	}
+	for _, c := range []struct {
+		what, who string
+		o         record.Organisation
+		want      record.Code
+	}{
+		{"by itself", "fujian-admin", province("FujianMSP", "35"), record.CodeForbidden},
+		{"by a former member", "shanghai-admin", province("FujianMSP", "35"), record.CodeForbidden},
+		{"by a member that is no admin", "anhui-clerk", province("FujianMSP", "35"), record.CodeForbidden},
+		{"as a city", "anhui-admin", city("FujianMSP", "AnhuiMSP"), record.CodeInvalidArgument},
+		{"with a bad prefix", "anhui-admin", province("FujianMSP", "3a"), record.CodeInvalidArgument},
+		{"with a member's prefix", "anhui-admin", province("FujianMSP", "34"), record.CodeAlreadyExists},
+		{"with a former province's prefix", "anhui-admin", province("FujianMSP", "31"), record.CodeForbidden},
+		{"of a member", "anhui-admin", province("JiangsuMSP", "32"), record.CodeAlreadyExists},
+		{"of no organisation of the configuration", "anhui-admin", province("BengbuMSP", "36"), record.CodeForbidden},
+		{"of a former member otherwise than it left", "anhui-admin", province("ShanghaiMSP", "36"), record.CodeForbidden},
+	} {
+		if err := approve(c.who, c.o); record.CodeOf(err) != c.want {
+			t.Errorf("approval %s: %v, want %s", c.what, err, c.want)
+		}
+	}
+	a := w.must("anhui-admin", func(s domain.State) (any, error) { return domain.ApproveProvince(s, province("FujianMSP", "35")) }).(*record.ProvinceApproval)
+	if a.Needed != 2 || !slices.Equal(a.Approvers, []string{"AnhuiMSP"}) {
+		t.Errorf("approval %+v", a)
 	}
 }

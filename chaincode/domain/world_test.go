@@ -47,7 +47,7 @@ func newWorld(t testing.TB) *world {
 		admin     bool
 	}{
 		{"anhui-admin", "AnhuiMSP", true}, {"hefei-admin", "HefeiMSP", true}, {"wuhu-admin", "WuhuMSP", true},
-		{"shanghai-admin", "ShanghaiMSP", true}, {"hefei-clerk", "HefeiMSP", false}, {"hefei-issuer", "HefeiMSP", false},
+		{"shanghai-admin", "ShanghaiMSP", true}, {"jiangsu-admin", "JiangsuMSP", true}, {"hefei-clerk", "HefeiMSP", false}, {"hefei-issuer", "HefeiMSP", false},
 		{"wuhu-issuer", "WuhuMSP", false}, {"hefei-verifier", "HefeiMSP", false}, {"wuhu-verifier", "WuhuMSP", false},
 		{"hefei-owner", "HefeiMSP", false}, {"wuhu-requester", "WuhuMSP", false}, {"anhui-auditor", "AnhuiMSP", false},
 		{"wuhu-clerk", "WuhuMSP", false}, {"shanghai-clerk", "ShanghaiMSP", false},
