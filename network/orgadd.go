@@ -75,6 +75,9 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 		}},
 		{o.Name + "'s gateway API keys", nw.ensureKeys},
 		{gw.Name + " started", func(ctx context.Context) (bool, error) { return nw.ensureNodesOf(ctx, []Node{gw}) }},
+		{"the other gateways and relays restarted where the new membership changes their configuration",
+			func(ctx context.Context) (bool, error) { return nw.restartStale(ctx, o.Name) }},
+		{"relay sources approved by every member of each receiving channel", nw.ensureRelaySources},
 		{"gateway mesh endpoint of " + o.MSPID + " registered on the ledger", func(ctx context.Context) (bool, error) {
 			did, err := nw.registerMesh(ctx, o)
 			if did {
@@ -82,9 +85,6 @@ func (nw *Network) AddOrg(ctx context.Context, s OrgSpec) (bool, error) {
 			}
 			return did, err
 		}},
-		{"the other gateways and relays restarted where the new membership changes their configuration",
-			func(ctx context.Context) (bool, error) { return nw.restartStale(ctx, o.Name) }},
-		{"relay sources approved by every member of each receiving channel", nw.ensureRelaySources},
 		{"topology: " + o.Name + " added", func(context.Context) (bool, error) { return nw.record(next.withPending(o.Name, false)) }},
 	}
 	changed, err := nw.run(ctx, steps)

@@ -158,9 +158,13 @@ func (t Topology) withOrg(o Org, channel string) Topology {
 	return t
 }
 
-// withoutOrg returns t without the organisation named.
+// withoutOrg returns t without the organisation named, whose ports, if
+// it was added, are retired.
 func (t Topology) withoutOrg(name string) Topology {
 	t = t.clone()
+	if o, ok := t.Org(name); ok && o.Base != 0 {
+		t.RetiredPorts = max(t.RetiredPorts, o.Base+AddedBlock)
+	}
 	t.Orgs = slices.DeleteFunc(t.Orgs, func(o Org) bool { return o.Name == name })
 	for i, c := range t.Channels {
 		t.Channels[i].Members = slices.DeleteFunc(c.Members, func(m string) bool { return m == name })

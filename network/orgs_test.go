@@ -59,7 +59,11 @@ func TestAnAddedOrganisationsNodesTakeABlockOfTheirOwn(t *testing.T) {
 	if after.portsEnd() != o.Base+AddedBlock {
 		t.Errorf("the ports end at %d, want %d", after.portsEnd(), o.Base+AddedBlock)
 	}
-	if back := after.withoutOrg("bengbu"); !reflect.DeepEqual(back, before) {
+	back := after.withoutOrg("bengbu")
+	if back.RetiredPorts != o.Base+AddedBlock || back.portsEnd() != o.Base+AddedBlock {
+		t.Errorf("without Bengbu its ports end at %d, retired up to %d: want both %d, never given again", back.portsEnd(), back.RetiredPorts, o.Base+AddedBlock)
+	}
+	if back.RetiredPorts = 0; !reflect.DeepEqual(back, before) {
 		t.Errorf("without Bengbu the topology is %+v, not the one before", back)
 	}
 }

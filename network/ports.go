@@ -50,10 +50,11 @@ func (t Topology) validatePorts() error {
 	return nil
 }
 
-// portsEnd is the port after the last one the topology's nodes, and its
-// added organisations' reserved blocks, take.
+// portsEnd is the port after the last one the topology's nodes, its
+// added organisations' reserved blocks, and the removed organisations'
+// retired ones take.
 func (t Topology) portsEnd() int {
-	end := t.BasePort
+	end := max(t.BasePort, t.RetiredPorts)
 	for _, n := range t.Nodes() {
 		end = max(end, n.base+PortStride)
 	}

@@ -67,6 +67,12 @@ type Topology struct {
 	Hosts []Host `json:",omitempty"`
 	// BasePort is the first port; each node takes a block of PortStride ports.
 	BasePort int
+	// RetiredPorts is the port after the last block of an organisation
+	// that was removed: no organisation added later takes a port below
+	// it. Fabric's peers, and the gateways' connections, know a node by
+	// its address: an endorser reached at a removed organisation's
+	// address stays that organisation's until the peer restarts.
+	RetiredPorts int `json:",omitempty"`
 	// TimeWindow bounds the proposal timestamps the peers endorse. It is a
 	// setting of each start, not recorded with the run directory.
 	TimeWindow TimeWindow `json:"-"`
