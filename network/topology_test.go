@@ -81,7 +81,7 @@ func TestValidateRejectsBrokenTopologies(t *testing.T) {
 		{"a province that is no organisation", func(t *Topology) { t.Orgs[1].Province = "fujian" }, `province "fujian" is no organisation`},
 		{"a city whose province is not on its channel", func(t *Topology) { t.Orgs[2].Province = "shanghai" }, "no province of the membership"},
 		{"two provinces of one prefix", func(t *Topology) { t.Orgs[4].Prefix = "31" }, "prefix 31 is both"},
-		{"a province without a prefix", func(t *Topology) { t.Orgs[3].Prefix = "" }, "not a two-digit"},
+		{"a province without a prefix", func(t *Topology) { t.Orgs[3].Prefix = "" }, "is not the GB/T 2260 prefix of a provincial-level division"},
 		{"a city with a prefix", func(t *Topology) { t.Orgs[1].Prefix = "34" }, "has no prefix of its own"},
 		{"a negative past time window", func(t *Topology) { t.TimeWindow.Past = -time.Minute }, "past side -1m0s is out of range"},
 		{"a zero future time window", func(t *Topology) { t.TimeWindow.Future = 0 }, "future side 0s is out of range"},

@@ -102,7 +102,7 @@ type ProvinceApproval struct {
 
 // CheckMembership checks a list of member organisations and sorts it by
 // MSP ID: 1 to MaxMembers organisations, each named once; a province has
-// a two-digit division-code prefix of its own (11 to 99), no other
+// a two-digit division-code prefix of its own (ProvincePrefixes), no other
 // province's; any other organisation belongs to a province of the list
 // and has no prefix.
 func CheckMembership(orgs []Organisation) error {
@@ -122,7 +122,7 @@ func CheckMembership(orgs []Organisation) error {
 			continue
 		}
 		if !ValidPrefix(o.Prefix) {
-			return Errorf(CodeInvalidArgument, "province %s: prefix %.8q is not a two-digit division code prefix (11 to 99)", o.MSPID, o.Prefix)
+			return Errorf(CodeInvalidArgument, "province %s: prefix %.8q is not the GB/T 2260 prefix of a provincial-level division (11 to 15, 21 to 23, 31 to 37, 41 to 46, 50 to 54, 61 to 65, 71, 81, 82)", o.MSPID, o.Prefix)
 		}
 		if p, taken := prefixes[o.Prefix]; taken {
 			return Errorf(CodeAlreadyExists, "prefix %s is both %s's and %s's", o.Prefix, p, o.MSPID)
@@ -144,8 +144,16 @@ func CheckMembership(orgs []Organisation) error {
 	return nil
 }
 
-// ValidPrefix reports whether p is a two-digit GB/T 2260 province prefix:
-// 11 to 99.
-func ValidPrefix(p string) bool {
-	return len(p) == 2 && p[0] >= '1' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p != "10"
+// ProvincePrefixes are the first two digits of the GB/T 2260 codes of
+// the provincial-level divisions: provinces, autonomous regions,
+// municipalities and special administrative regions (11 Beijing … 82
+// Macao).
+var ProvincePrefixes = []string{
+	"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+	"41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+	"71", "81", "82",
 }
+
+// ValidPrefix reports whether p is the two-digit GB/T 2260 prefix of a
+// provincial-level division (ProvincePrefixes).
+func ValidPrefix(p string) bool { return slices.Contains(ProvincePrefixes, p) }

@@ -88,11 +88,8 @@ func ApproveProvince(s State, o record.Organisation) (*record.ProvinceApproval, 
 	if err := record.CheckID("MSP ID", o.MSPID); err != nil {
 		return nil, err
 	}
-	switch {
-	case !o.IsProvince():
+	if !o.IsProvince() {
 		return nil, record.Errorf(record.CodeInvalidArgument, "%s is approved as a province: its province is itself", o.MSPID)
-	case !record.ValidPrefix(o.Prefix):
-		return nil, record.Errorf(record.CodeInvalidArgument, "province %s: prefix %.8q is not a two-digit division code prefix (11 to 99)", o.MSPID, o.Prefix)
 	}
 	cur, err := membership(s)
 	if err != nil {
@@ -233,7 +230,11 @@ func checkFormer(s State, o record.Organisation) error {
 		return err
 	}
 	if was.Province != o.Province || was.Prefix != o.Prefix {
-		return record.Errorf(record.CodeForbidden, "%s left channel %s as an organisation of province %s with prefix %q: it rejoins only as that", o.MSPID, s.Channel(), was.Province, was.Prefix)
+		as := "an organisation of " + was.Province
+		if was.IsProvince() {
+			as = "a province with prefix " + was.Prefix
+		}
+		return record.Errorf(record.CodeForbidden, "%s left channel %s as %s: it rejoins only as that", o.MSPID, s.Channel(), as)
 	}
 	return nil
 }
