@@ -10,9 +10,10 @@ import (
 )
 
 // registryCommands: licence types, accreditations and their grants, seal
-// keys and role bindings. Datasets are under share.
+// keys, role bindings and the channel's membership. Datasets are under
+// share.
 func (o *clientOptions) registryCommands() *cobra.Command {
-	c := &cobra.Command{Use: "registry", Short: "Licence types, accreditations, seal keys and roles, through a gateway"}
+	c := &cobra.Command{Use: "registry", Short: "Licence types, accreditations, seal keys, roles and members, through a gateway"}
 	o.register(c)
 	group := func(use, short string, subs ...*cobra.Command) *cobra.Command {
 		g := &cobra.Command{Use: use, Short: short}
@@ -63,7 +64,11 @@ func (o *clientOptions) registryCommands() *cobra.Command {
 		}}
 	sr.add(revokeSeal)
 	revokeSeal.Flags().StringVar(&effectiveAt, "effective-at", "", "RFC 3339: revoked since (past or now, never future)")
-	c.AddCommand(
+	members := &cobra.Command{Use: "members", Short: "Show the channel's membership on the ledger: each organisation, its province and a province's prefix, and the revision", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return run(o, cmd, func(c *apiclient.Client, ctx context.Context) (any, error) { return c.Members(ctx) })
+		}}
+	c.AddCommand(members,
 		group("types", "Licence types",
 			put, getCommand(o, "get CODE", "Show a licence type", (*apiclient.Client).LicenceType)),
 		group("accreditations", "Agencies' accreditations",

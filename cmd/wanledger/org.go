@@ -22,8 +22,12 @@ func newOrgAdd(o *networkOptions) *cobra.Command {
 		Short: "Add an organisation to a channel of the running network (idempotent; run it again after a failure)",
 		Long: `Add an organisation to a channel of the running network: its crypto material, the
 channel configuration update signed by a majority of the channel's admins, its anchor peer,
-its peer joined, the chaincode installed and approved, its chaincode server, its membership
-on the ledger (added by its province's admin), its gateway with its keys, and the topology.
+its peer joined, the chaincode installed and approved, its chaincode server, the consents
+to its joining (a city's own request to join as its province's; a new province's approval,
+with its prefix, by a majority of the members' admins), its membership on the ledger (added
+by its province's admin), its gateway with its keys, and the topology. It first checks the
+channel's membership history: a former member rejoins only as it left, and a province's
+prefix, once held on a channel, stays that province's for good.
 In a topology with hosts (network.json "Hosts"), --host names the one its nodes run on.
 Each step does only what is missing: after a failure, the same command finishes the work.`,
 		Example: `  wanledger org add bengbu --province anhui --channel anhui
@@ -43,7 +47,7 @@ Each step does only what is missing: after a failure, the same command finishes 
 	c.Flags().StringVar(&s.Province, "province", "", "short name of its province's organisation (its own name for a province)")
 	c.Flags().StringVar(&s.Channel, "channel", "", "the channel it joins")
 	c.Flags().StringVar(&s.City, "city", "", "its city in pinyin, as its certificates name it (default: its name, capitalised; a province names its capital)")
-	c.Flags().StringVar(&s.Prefix, "prefix", "", "a province's two-digit prefix of its regions' division codes (GB/T 2260)")
+	c.Flags().StringVar(&s.Prefix, "prefix", "", "a province's two-digit prefix of its regions' division codes (GB/T 2260, e.g. 35 for Fujian): kept for good on the channel")
 	c.Flags().StringVar(&s.Host, "host", "", "the host of network.json its nodes run on (required when the topology has hosts; none: loopback)")
 	c.MarkFlagRequired("province") //nolint:errcheck // the flag exists
 	c.MarkFlagRequired("channel")  //nolint:errcheck // the flag exists
