@@ -135,7 +135,7 @@ func setupFetch(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 	until := now.Add(maxRelayWait + d.Load.Duration + d.Load.Timeout)
 	grant := api.AuthorizationRequest{Requester: self.MSPID, DatasetID: dataset, Fields: []string{"address", "members"},
 		Purpose: fetchPurpose, LegalBasis: fetchLegalBasis, ValidFrom: now.Add(-time.Minute), ValidTo: until.Add(10 * time.Minute), MaxUses: uses}
-	fmt.Fprintf(d.Progress, "    dataset %s of %s, %d rows; %d authorizations for %s, %d uses each\n", dataset, d.Owner, fetchRowCount, d.Load.Clients, self.MSPID, uses)
+	fmt.Fprintf(d.Progress, "    dataset %s of %s, %d rows; %d authorizations for %s, each with %d uses for this run\n", dataset, d.Owner, fetchRowCount, d.Load.Clients, self.MSPID, uses)
 	f := fetcher{c: req, dataset: dataset, fields: grant.Fields, want: fetchRows()}
 	ids := make([]string, d.Load.Clients)
 	g, gctx := errgroup.WithContext(ctx)
