@@ -171,8 +171,9 @@ func setupFetch(ctx context.Context, d *deps, pos int) (*opFunc, error) {
 	return &opFunc{items: 1, prepare: func(context.Context, int) (loadgen.Call, error) { return call, nil }}, nil
 }
 
-// ensureDataset registers the dataset unless the ledger has it as the
-// owner's, and imports its rows (an import replaces them).
+// ensureDataset registers the dataset unless the ledger has it, and
+// imports its rows (an import replaces them; the owner's gateway refuses
+// it for another organisation's dataset, or one of other fields).
 func ensureDataset(ctx context.Context, owner *apiclient.Client, id string) error {
 	_, err := owner.RegisterDataset(ctx, api.DatasetRequest{ID: id, Fields: fetchFields, Description: "bench: households receiving minimum living assistance"})
 	var ae *api.Error
