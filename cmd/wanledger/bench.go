@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,10 +34,10 @@ func quietCollector() {
 
 // benchFlags are the flags of `wanledger bench`.
 type benchFlags struct {
-	org, rate, prefix, acks string
-	clients, requests       int
-	duration, timeout       time.Duration
-	asJSON                  bool
+	org, owner, rate, prefix, acks string
+	clients, requests              int
+	duration, timeout              time.Duration
+	asJSON                         bool
 }
 
 func newBench(o *networkOptions) *cobra.Command {
@@ -56,6 +57,7 @@ when the run completed, whatever failed in it.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.bench(cmd, args, f) }}
 	fl := c.Flags()
 	fl.StringVar(&f.org, "org", "hefei", "the organisation whose gateway and demo keys are used (issuing needs the demo agency's, hefei)")
+	fl.StringVar(&f.owner, "owner", "", "fetch: the organisation whose dataset --org's requester fetches, a member of --org's channel (default: its first other member)")
 	fl.IntVar(&f.clients, "clients", 64, "clients, each with one request in flight (with --rate: the most requests in flight)")
 	fl.StringVar(&f.rate, "rate", "", "an open loop of this many requests a second, e.g. 200/s (also 200, or 12000/m)")
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "how long each operation starts requests")
@@ -95,7 +97,7 @@ func (o *networkOptions) bench(cmd *cobra.Command, ops []string, f benchFlags) e
 	if f.prefix == "" {
 		f.prefix = bench.DefaultPrefix(time.Now())
 	}
-	cfg := bench.Config{Org: f.org, Operations: ops, Load: load, Prefix: f.prefix, Progress: cmd.ErrOrStderr(),
+	cfg := bench.Config{Org: f.org, Owner: f.owner, Operations: ops, Load: load, Prefix: f.prefix, Progress: cmd.ErrOrStderr(),
 		Deploy: func(ctx context.Context) (bool, error) {
 			nw, err := o.open(cmd, false)
 			if err != nil {
@@ -111,8 +113,13 @@ func (o *networkOptions) bench(cmd *cobra.Command, ops []string, f benchFlags) e
 	if err != nil {
 		return err
 	}
-	if _, ok := topo.Org(f.org); !ok {
+	org, ok := topo.Org(f.org)
+	if !ok {
 		return usagef("--org %q: no such organisation in %s", f.org, home)
+	}
+	cfg.Org = org.Name
+	if cfg.Owner, err = fetchOwner(topo, org.Name, f.owner); err != nil && slices.Contains(ops, "fetch") {
+		return err
 	}
 	cfg.Home, cfg.RelayLag, cfg.Nodes = network.Home(home), topo.RelayLag, topo.Nodes()
 	var acks *os.File
@@ -137,6 +144,28 @@ func (o *networkOptions) bench(cmd *cobra.Command, ops []string, f benchFlags) e
 		err = errors.Join(out(cmd.OutOrStdout()), err)
 	}
 	return err
+}
+
+// fetchOwner is the organisation named by --owner, or the first member of
+// org's gateway channel after org whose gateway serves it too. It must be
+// another organisation on that channel: the bench fetches within one
+// channel.
+func fetchOwner(topo network.Topology, org, flag string) (string, error) {
+	ch := topo.GatewayChannel(org)
+	if flag != "" {
+		o, ok := topo.Org(flag)
+		if !ok || o.Name == org || topo.GatewayChannel(o.Name) != ch {
+			return "", usagef("--owner %q: want another organisation whose gateway serves channel %s, as %s's does", flag, ch, org)
+		}
+		return o.Name, nil
+	}
+	c, _ := topo.Channel(ch)
+	for _, m := range c.Members {
+		if m != org && topo.GatewayChannel(m) == ch {
+			return m, nil
+		}
+	}
+	return "", usagef("fetch: no other organisation's gateway serves channel %s, as %s's does", ch, org)
 }
 
 // writeAcks writes each acknowledged write of the report, a JSON object a

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/wanledger/wanledger/network"
 )
 
 func TestParseRateReadsPerSecondAndPerMinute(t *testing.T) {
@@ -30,6 +32,7 @@ func TestBenchRefusesWhatCannotRunAsAUsageError(t *testing.T) {
 		{"bench", "issue", "--duration", "-1s"},
 		{"bench", "revoke"},
 		{"bench", "issue", "--prefix", "a/b"},
+		{"bench", "fetch", "--owner", "hefei"},
 	} {
 		if got, out := execute(t, append(args, "--home", home)...); got != exitUsage {
 			t.Errorf("wanledger %s: exit %d, want %d\n%s", strings.Join(args, " "), got, exitUsage, out)
@@ -38,5 +41,27 @@ func TestBenchRefusesWhatCannotRunAsAUsageError(t *testing.T) {
 	// A good bench in a run directory with no network is an error.
 	if got, out := execute(t, "bench", "verify", "--home", home); got != exitError || !strings.Contains(out, "wanledger up") {
 		t.Errorf("bench without a network: exit %d, want %d\n%s", got, exitError, out)
+	}
+}
+
+// fetch's owner is another organisation whose gateway serves --org's
+// channel: the first such member by default.
+func TestFetchOwnerIsAnotherMemberOfTheChannel(t *testing.T) {
+	topo := network.Default()
+	for _, tt := range []struct{ org, flag, want string }{
+		{"hefei", "", "anhui"},
+		{"anhui", "", "hefei"},
+		{"hefei", "wuhu", "wuhu"},
+		{"hefei", "WuhuMSP", "wuhu"},
+		{"shanghai", "", "jiangsu"},
+	} {
+		if got, err := fetchOwner(topo, tt.org, tt.flag); err != nil || got != tt.want {
+			t.Errorf("fetchOwner(%s, %q) = %q, %v; want %s", tt.org, tt.flag, got, err, tt.want)
+		}
+	}
+	for _, flag := range []string{"hefei", "shanghai", "nowhere"} {
+		if _, err := fetchOwner(topo, "hefei", flag); exitCode(err) != exitUsage {
+			t.Errorf("fetchOwner(hefei, %q): %v, want a usage error", flag, err)
+		}
 	}
 }

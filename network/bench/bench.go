@@ -1,14 +1,15 @@
 // Package bench is `wanledger bench`: it drives a running network's
 // gateway with the operations of the project (issuing licences alone and
 // in batches, verifying, verifying holders' presentations, suspending and
-// revoking) and with the baseline chaincode's blind write, under a load of
+// revoking, fetching another organisation's data) and with the baseline chaincode's blind write, under a load of
 // package loadgen, and reports each one's throughput, latency percentiles
 // and failures by code, and its throughput as a ratio to the baseline's
 // measured in the same run (ADR 31).
 //
 // Everything it needs comes from the run directory: the organisation's
-// demo API keys, and the demo's seal key, province salt, citizen's wallet
-// and credential of licence BL-0001 (network.SeedDemo).
+// demo API keys (and the data owner's, for fetch), and the demo's seal
+// key, province salt, citizen's wallet and credential of licence BL-0001
+// (network.SeedDemo).
 package bench
 
 import (
@@ -34,6 +35,10 @@ type Config struct {
 	// Org is the organisation whose gateway and demo keys the operations
 	// use; the issuing operations need the demo agency's, Hefei's.
 	Org string
+	// Owner is the organisation whose dataset the fetch operation fetches,
+	// through Org's gateway as Org's requester: another member of the
+	// channel Org's gateway serves; the fetch operation needs one.
+	Owner string
 	// Operations are run one after the other, in this order (Names).
 	Operations []string
 	Load       loadgen.Load
@@ -75,6 +80,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Load.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if slices.Contains(c.Operations, "fetch") && c.Owner == c.Org {
+		errs = append(errs, fmt.Errorf("fetch fetches another organisation's data: its owner cannot be %s", c.Org))
 	}
 	if slices.Contains(c.Operations, "revoke") && c.Load.Planned() == 0 {
 		errs = append(errs, errors.New("revoke revokes a licence a request, issued beforehand: give a rate, or a number of requests"))
@@ -221,6 +229,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 type deps struct {
 	Config
 	url     string
+	hc      *http.Client
 	clients map[string]*apiclient.Client
 }
 
@@ -229,13 +238,22 @@ type deps struct {
 func (c Config) open() (*deps, error) {
 	// A connection a client, and one a producer (present has one a client).
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.Load.Clients, IdleConnTimeout: time.Minute}}
-	d := &deps{Config: c, clients: map[string]*apiclient.Client{}}
+	d := &deps{Config: c, hc: hc, clients: map[string]*apiclient.Client{}}
 	for _, role := range []string{"issuer", "verifier"} {
-		k, err := c.Home.DemoKey(c.Org, role)
+		cl, err := d.client(c.Org, role)
 		if err != nil {
 			return nil, err
 		}
-		d.url, d.clients[role] = k.Gateway, &apiclient.Client{URL: k.Gateway, Key: k.Key, HTTP: hc}
+		d.url, d.clients[role] = cl.URL, cl
 	}
 	return d, nil
+}
+
+// client is a client of org's gateway with its demo key of role.
+func (d *deps) client(org, role string) (*apiclient.Client, error) {
+	k, err := d.Home.DemoKey(org, role)
+	if err != nil {
+		return nil, err
+	}
+	return &apiclient.Client{URL: k.Gateway, Key: k.Key, HTTP: d.hc}, nil
 }

@@ -18,7 +18,7 @@ import (
 )
 
 func TestValidateRefusesWhatCannotRun(t *testing.T) {
-	ok := Config{Operations: []string{"baseline", "issue"}, Load: loadgen.Load{Clients: 64, Duration: time.Second}, Prefix: "bench-1"}
+	ok := Config{Org: "hefei", Owner: "anhui", Operations: []string{"baseline", "issue", "fetch"}, Load: loadgen.Load{Clients: 64, Duration: time.Second}, Prefix: "bench-1"}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("a good configuration: %v", err)
 	}
@@ -30,6 +30,7 @@ func TestValidateRefusesWhatCannotRun(t *testing.T) {
 		{"no operation", func(c *Config) { c.Operations = nil }, "at least one operation"},
 		{"an unknown operation", func(c *Config) { c.Operations = []string{"issue", "mint"} }, `no operation "mint"`},
 		{"revoke in an unbounded closed loop", func(c *Config) { c.Operations = []string{"revoke"} }, "revoke"},
+		{"fetch from its own organisation", func(c *Config) { c.Operations, c.Owner = []string{"fetch"}, c.Org }, "fetch"},
 		{"a prefix that is no ID", func(c *Config) { c.Prefix = "a/b" }, "prefix"},
 		{"a prefix too long", func(c *Config) { c.Prefix = strings.Repeat("p", MaxPrefix+1) }, "prefix"},
 		{"no clients", func(c *Config) { c.Load.Clients = 0 }, "clients"},

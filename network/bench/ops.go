@@ -31,6 +31,7 @@ var operations = map[string]operation{
 	"present":  {"verifications of holders' presentations of BL-0001, each to a nonce asked for beforehand", "verdicts", setupPresent},
 	"suspend":  {"suspensions and reinstatements, in turn, of licences issued beforehand", "changes", setupSuspend},
 	"revoke":   {"revocations of licences issued beforehand, one a request", "changes", setupRevoke},
+	"fetch":    {"fetches of a few rows of --owner's dataset over the mesh, each an access on the ledger", "fetches", setupFetch},
 }
 
 // batchSize is how many licences a batch issues: the most a batch holds
@@ -39,7 +40,7 @@ const batchSize = 50
 
 // Names lists the operations in the order docs present them.
 func Names() []string {
-	return []string{"baseline", "issue", "batch", "verify", "present", "suspend", "revoke"}
+	return []string{"baseline", "issue", "batch", "verify", "present", "suspend", "revoke", "fetch"}
 }
 
 // Describe is one line on each operation, for help.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
@@ -80,12 +81,14 @@ func benchJSON(t *testing.T, env *nettest.Env, args ...string) benchReport {
 // every request succeeds, each operation's rate is set against the
 // baseline's, and every write acknowledged is a valid transaction in the
 // block it was acknowledged in, on another organisation's peer, with the
-// licence in the state it left. The same issuance again is refused
+// licence in the state it left; each fetch, of Anhui's dataset by Hefei,
+// is an access on the auditor's trail. The same issuance again is refused
 // ALREADY_EXISTS six times, counted by code.
 func TestBenchDrivesEveryOperationAndItsWritesAreOnTheLedger(t *testing.T) {
 	env := nettest.Get(t)
+	meshReady(t, env, "hefei", "anhui") // fetch's requester and owner
 	acksFile := filepath.Join(t.TempDir(), "acks.jsonl")
-	ops := []string{"issue", "baseline", "batch", "verify", "present", "suspend", "revoke"}
+	ops := []string{"issue", "baseline", "batch", "verify", "present", "suspend", "revoke", "fetch"}
 	load := []string{"--clients", "2", "--requests", "6", "--duration", "1m", "--prefix", "it-bench"}
 	r := benchJSON(t, env, append(append(slices.Clone(ops), load...), "--acks", acksFile)...)
 
@@ -152,6 +155,27 @@ func TestBenchDrivesEveryOperationAndItsWritesAreOnTheLedger(t *testing.T) {
 			t.Errorf("%s's transaction %s: block %d (%v), acknowledged in %d", a.Operation, a.TxID, b.GetHeader().GetNumber(), err, a.Block)
 		}
 	}
+	// Every fetch, and the first fetch under each client's authorization
+	// off the clock, is an access of Hefei's to Anhui's dataset.
+	auditGW := gatewayAs(t, env, "anhui", "auditor")
+	dataset := fmt.Sprintf("it-bench-%d", slices.Index(ops, "fetch")+1)
+	var trail []*record.AccessRecord
+	nettest.Eventually(t, 30*time.Second, func() error {
+		p, err := apiclient.New(auditGW.url, auditGW.key).Trace(t.Context(), apiclient.TraceQuery{By: record.TraceByDataset, Value: dataset}, apiclient.Paging{Limit: 100})
+		if err != nil {
+			return err
+		}
+		if trail = p.Data.Items; len(trail) != 6+2 {
+			return fmt.Errorf("the trail of dataset %s holds %d records, want 8", dataset, len(trail))
+		}
+		return nil
+	})
+	for _, a := range trail {
+		if a.Kind != record.KindAccess || a.Owner != "AnhuiMSP" || a.Requester != "HefeiMSP" || a.ResponseDigest == "" || !strings.HasPrefix(a.AuthorizationID, dataset+"-") {
+			t.Errorf("fetch's access %+v, want an access of HefeiMSP to AnhuiMSP's %s", a, dataset)
+		}
+	}
+
 	issuer := gatewayAs(t, env, "hefei", "issuer")
 	c := apiclient.New(issuer.url, issuer.key)
 	status := map[string]record.Status{"issue": record.StatusActive, "batch": record.StatusActive, "suspend": record.StatusSuspended, "revoke": record.StatusRevoked}

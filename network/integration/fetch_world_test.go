@@ -37,11 +37,9 @@ type fetchWorld struct {
 // fetchSetup is fetchSetupFor Wuhu's requester.
 func fetchSetup(t *testing.T) *fetchWorld { return fetchSetupFor(t, "wuhu") }
 
-// fetchSetupFor registers Hefei's and the requesting organisation's
-// gateways' mesh endpoints again (other tests overwrite them) and waits
-// until each gateway's cache names both (an organisation of another
-// channel's through the relay), then registers a dataset of Hefei's and
-// imports its rows.
+// fetchSetupFor has Hefei's and the requesting organisation's gateways
+// reach each other on the mesh (meshReady), then registers a dataset of
+// Hefei's and imports its rows.
 func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 	env := nettest.Get(t)
 	ctx := t.Context()
@@ -51,7 +49,35 @@ func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 	auditGW := gatewayAs(t, env, "anhui", "auditor")
 	w := &fetchWorld{t: t, env: env, owner: apiclient.New(ownerGW.url, ownerGW.key), req: apiclient.New(reqGW.url, reqGW.key),
 		audit: apiclient.New(auditGW.url, auditGW.key), reqGW: reqGW, requester: reqOrg.MSPID, dataset: fmt.Sprintf("hefei.fetch-%d", time.Now().UnixNano())}
-	admins := []*apiclient.Client{adminClient(t, env, "hefei"), adminClient(t, env, requester)}
+	meshReady(t, env, "hefei", requester)
+	if _, err := w.owner.RegisterDataset(ctx, api.DatasetRequest{ID: w.dataset, Description: "合肥市低保家庭",
+		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString, Required: true}, {Name: "members", Type: record.FieldNumber}}}); err != nil {
+		t.Fatal(err)
+	}
+	csv := "_subject,address,members\n"
+	for i := range 6 {
+		r := map[string]string{"_subject": pseudonym(i % 3), "address": fmt.Sprintf("长江路 %d 号", i+1), "members": fmt.Sprint(i + 1)}
+		w.rows = append(w.rows, r)
+		csv += r["_subject"] + "," + r["address"] + "," + r["members"] + "\n"
+	}
+	if _, err := w.owner.ImportRows(ctx, w.dataset, "text/csv", strings.NewReader(csv)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// meshReady registers the gateways' mesh endpoints of orgs again (other
+// tests overwrite them) and waits until each gateway's cache names all of
+// them (an organisation of another channel's through the relay).
+func meshReady(t *testing.T, env *nettest.Env, orgs ...string) {
+	t.Helper()
+	ctx := t.Context()
+	var admins []*apiclient.Client
+	var msps []string
+	for _, org := range orgs {
+		o, _ := env.Net.Topo.Org(org)
+		admins, msps = append(admins, adminClient(t, env, org)), append(msps, o.MSPID)
+	}
 	for _, a := range admins {
 		if _, err := a.RegisterMesh(ctx); err != nil {
 			t.Fatal(err)
@@ -68,7 +94,7 @@ func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 			ids, eps = append(ids, st.Data.PeerID), append(eps, st.Data.Endpoints)
 		}
 		for i := range eps {
-			for j, msp := range []string{"HefeiMSP", w.requester} {
+			for j, msp := range msps {
 				if !slices.ContainsFunc(eps[i], func(ep record.GatewayEndpoint) bool { return ep.MSPID == msp && ep.PeerID == ids[j] }) {
 					return fmt.Errorf("gateway %d's cache does not yet name %s's peer %s", i, msp, ids[j])
 				}
@@ -76,20 +102,6 @@ func fetchSetupFor(t *testing.T, requester string) *fetchWorld {
 		}
 		return nil
 	})
-	if _, err := w.owner.RegisterDataset(ctx, api.DatasetRequest{ID: w.dataset, Description: "合肥市低保家庭",
-		Fields: []record.FieldSpec{{Name: "address", Type: record.FieldString, Required: true}, {Name: "members", Type: record.FieldNumber}}}); err != nil {
-		t.Fatal(err)
-	}
-	csv := "_subject,address,members\n"
-	for i := range 6 {
-		r := map[string]string{"_subject": pseudonym(i % 3), "address": fmt.Sprintf("长江路 %d 号", i+1), "members": fmt.Sprint(i + 1)}
-		w.rows = append(w.rows, r)
-		csv += r["_subject"] + "," + r["address"] + "," + r["members"] + "\n"
-	}
-	if _, err := w.owner.ImportRows(ctx, w.dataset, "text/csv", strings.NewReader(csv)); err != nil {
-		t.Fatal(err)
-	}
-	return w
 }
 
 // grant grants the requester fields of the dataset for social assistance.
