@@ -32,22 +32,23 @@ const (
 type NetworkStatus struct {
 	At       time.Time        `json:"at" doc:"RFC 3339: when the gateway answered, by its clock; a node's age is at minus its readAt"`
 	Nodes    []NodeReading    `json:"nodes" doc:"this gateway first, then every node it watches, in the order of its configuration"`
-	Channels []ChannelSummary `json:"channels" doc:"every channel a node reported, by name"`
+	Channels []ChannelSummary `json:"channels" doc:"every channel a node reported, by name, but for a channel a peer's organisation has left (leftChannels)"`
 }
 
 // NodeReading is what a node's operations endpoint answered, once.
 type NodeReading struct {
-	Name     string           `json:"name" doc:"the node's name, e.g. peer.hefei"`
-	Kind     string           `json:"kind" enum:"peer,orderer,chaincode,gateway,relay" doc:"what the node is"`
-	MSPID    string           `json:"mspId" doc:"the MSP ID of the organisation that runs it"`
-	Address  string           `json:"address" doc:"host:port read: its operations endpoint (a chaincode server: its listener; this gateway: its API)"`
-	Self     bool             `json:"self,omitempty" doc:"true for this gateway, which answers"`
-	Health   string           `json:"health" enum:"ok,failing,down" doc:"ok; failing: it answered, not healthy; down: no answer within the timeout"`
-	Problem  string           `json:"problem,omitempty" doc:"why it is not ok, or what of it could not be read, at most 200 bytes"`
-	ReadAt   time.Time        `json:"readAt" doc:"RFC 3339: when it was read, by the gateway's clock"`
-	Channels []ChannelHeight  `json:"channels,omitempty" doc:"a peer's or orderer's channels (this gateway: the one it serves, as its cache has it), by name"`
-	Cache    *CacheReading    `json:"cache,omitempty" doc:"a gateway's cache"`
-	Relay    []RelayDirection `json:"relay,omitempty" doc:"a relay's directions"`
+	Name         string           `json:"name" doc:"the node's name, e.g. peer.hefei"`
+	Kind         string           `json:"kind" enum:"peer,orderer,chaincode,gateway,relay" doc:"what the node is"`
+	MSPID        string           `json:"mspId" doc:"the MSP ID of the organisation that runs it"`
+	Address      string           `json:"address" doc:"host:port read: its operations endpoint (a chaincode server: its listener; this gateway: its API)"`
+	Self         bool             `json:"self,omitempty" doc:"true for this gateway, which answers"`
+	Health       string           `json:"health" enum:"ok,failing,down" doc:"ok; failing: it answered, not healthy; down: no answer within the timeout"`
+	Problem      string           `json:"problem,omitempty" doc:"why it is not ok, or what of it could not be read, at most 200 bytes"`
+	ReadAt       time.Time        `json:"readAt" doc:"RFC 3339: when it was read, by the gateway's clock"`
+	Channels     []ChannelHeight  `json:"channels,omitempty" doc:"a peer's or orderer's channels, by name (a peer's: but those in leftChannels; this gateway: the one it serves, as its cache has it)"`
+	LeftChannels []string         `json:"leftChannels,omitempty" doc:"a peer's channels its organisation has left, by name: the peer keeps their ledger, which no longer grows; no height is given"`
+	Cache        *CacheReading    `json:"cache,omitempty" doc:"a gateway's cache"`
+	Relay        []RelayDirection `json:"relay,omitempty" doc:"a relay's directions"`
 }
 
 // ChannelHeight is a node's height of one channel.

@@ -69,8 +69,26 @@ func (c *chainLedger) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// peerOps serves what nodeops reads of a Fabric peer's operations
+// endpoint: /healthz, and /metrics in the Prometheus text format with the
+// peer's ledger_blockchain_height: 1 block of anhui, 9 of delta.
+func peerOps(t *testing.T) *nodeServer {
+	return serveNode(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz":
+			w.Write([]byte(`{"status":"OK","time":"2026-01-01T00:00:00Z"}`))
+		case "/metrics":
+			w.Write([]byte("# HELP ledger_blockchain_height Height of the chain in blocks.\n# TYPE ledger_blockchain_height gauge\n" +
+				"ledger_blockchain_height{channel=\"anhui\"} 1\nledger_blockchain_height{channel=\"delta\"} 9\n"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+}
+
 // watching is a gateway that watches another gateway, a relay, a peer
-// whose port nothing listens on and a chaincode server's listener.
+// whose port nothing listens on, a peer whose organisation is on anhui
+// and has left delta, and a chaincode server's listener.
 type watching struct {
 	*world
 	relay *nodeServer
@@ -79,6 +97,7 @@ type watching struct {
 func newWatching(t *testing.T) *watching {
 	other := newWorld(t)
 	rl := serveNode(t, newRelay(t).Handler())
+	bengbu := peerOps(t)
 	cc, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +114,7 @@ func newWatching(t *testing.T) *watching {
 			{Name: "gateway.wuhu", Kind: api.NodeGateway, MSPID: "WuhuMSP", Address: strings.TrimPrefix(other.srv.URL, "http://")},
 			{Name: "relay.anhui", Kind: api.NodeRelay, MSPID: "AnhuiMSP", Address: rl.addr},
 			{Name: "peer.hefei", Kind: api.NodePeer, MSPID: "HefeiMSP", Address: gone.Addr().String()},
+			{Name: "peer.bengbu", Kind: api.NodePeer, MSPID: "BengbuMSP", Address: bengbu.addr, Channels: []string{"anhui"}},
 			{Name: "chaincode.hefei", Kind: api.NodeChaincode, MSPID: "HefeiMSP", Address: cc.Addr().String()},
 		}}
 	})
@@ -115,8 +135,10 @@ func (w *watching) network(t *testing.T) (api.NetworkStatus, map[string]api.Node
 
 // GET /v1/network answers the gateway itself first, then each watched
 // node in the configuration's order, read from its operations endpoint; a
-// node that does not answer is down and the call still succeeds. A reading
-// is answered again within watch.maxAge, read anew after it.
+// node that does not answer is down and the call still succeeds. A peer's
+// channel its organisation has left is answered as left, without a height,
+// and the channels' summary does not count it. A reading is answered again
+// within watch.maxAge, read anew after it.
 func TestTheNetworkIsReadFromEachWatchedNode(t *testing.T) {
 	w := newWatching(t)
 	w.must("ProvinceAdmin", http.MethodPut, "/v1/registry/types/BL", api.LicenceTypeRequest{Name: "营业执照", MaxValidityDays: 3650,
@@ -126,7 +148,7 @@ func TestTheNetworkIsReadFromEachWatchedNode(t *testing.T) {
 	for _, n := range st.Nodes {
 		names = append(names, n.Name)
 	}
-	if strings.Join(names, " ") != "gateway.hefei gateway.wuhu relay.anhui peer.hefei chaincode.hefei" || !st.At.Equal(w.chain.Now()) {
+	if strings.Join(names, " ") != "gateway.hefei gateway.wuhu relay.anhui peer.hefei peer.bengbu chaincode.hefei" || !st.At.Equal(w.chain.Now()) {
 		t.Fatalf("nodes %v at %v", names, st.At)
 	}
 	self := nodes["gateway.hefei"]
@@ -142,6 +164,10 @@ func TestTheNetworkIsReadFromEachWatchedNode(t *testing.T) {
 	}
 	if p := nodes["peer.hefei"]; p.Health != api.HealthDown || !strings.Contains(p.Problem, "refused") {
 		t.Errorf("a peer that does not answer: %+v", p)
+	}
+	if p := nodes["peer.bengbu"]; p.Health != api.HealthOK || p.Problem != "" || len(p.Channels) != 1 || p.Channels[0] != (api.ChannelHeight{Channel: "anhui", Height: 1}) ||
+		len(p.LeftChannels) != 1 || p.LeftChannels[0] != "delta" {
+		t.Errorf("a peer whose organisation left delta: %+v", p)
 	}
 	if c := nodes["chaincode.hefei"]; c.Health != api.HealthOK {
 		t.Errorf("a chaincode server that accepts: %+v", c)

@@ -40,9 +40,10 @@ func (w *watching) reads(t *testing.T) int {
 // answer down), the channel's height, the relay's directions and how old
 // each reading is. A relay stopped is shown down within a refresh, and
 // back once restarted; while the tab is hidden or the updates are paused
-// the page reads nothing, and reads at once when shown or resumed. In
-// Chinese, the words are Chinese. It passes axe in each state, with no
-// console error or policy violation.
+// the page reads nothing, and reads at once when shown or resumed. A
+// peer's channel its organisation has left is shown as left, without a
+// height, and not among the channels. In Chinese, the words are Chinese.
+// It passes axe in each state, with no console error or policy violation.
 func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 	w := newWatching(t)
 	b := browsertest.Start(t, browsertest.Options{})
@@ -56,12 +57,12 @@ func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 	}
 	o.SignIn(w.keys["Operator"])
 	nodes, _ := o.Await(browsertest.Timeout, func(n map[string]pagetest.Node) error {
-		if len(n) != 5 {
+		if len(n) != 6 {
 			return errNodes(n)
 		}
 		return nil
 	})
-	self, relay, peer := nodes["gateway.hefei"], nodes["relay.anhui"], nodes["peer.hefei"]
+	self, relay, peer, left := nodes["gateway.hefei"], nodes["relay.anhui"], nodes["peer.hefei"], nodes["peer.bengbu"]
 	if self.Health != "ok" || self.Shown != "✔ healthy" || self.Heights["anhui"] != 0 || self.Lag["cache"] != 0 || self.Age < 0 || !strings.HasSuffix(self.AgeText, "s ago") {
 		t.Errorf("the gateway itself: %+v", self)
 	}
@@ -71,11 +72,15 @@ func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 	if peer.Health != "down" || peer.Shown != "✘ down" || !strings.Contains(peer.Problem, "refused") {
 		t.Errorf("the peer that does not answer: %+v", peer)
 	}
-	if got := o.Summary(); got != "1 of 5 nodes are not healthy: peer.hefei down." {
+	if left.Health != "ok" || len(left.Heights) != 1 || left.Heights["anhui"] != 1 || len(left.Left) != 1 ||
+		left.Left["delta"] != "delta: left by its organisation (the ledger no longer grows)" {
+		t.Errorf("the peer whose organisation left delta: %+v", left)
+	}
+	if got := o.Summary(); got != "1 of 6 nodes are not healthy: peer.hefei down." {
 		t.Errorf("summary: %q", got)
 	}
-	if c := o.Channels()["anhui"]; c.Height != 0 || c.Leader != "none" {
-		t.Errorf("channels: %+v", o.Channels())
+	if c := o.Channels(); len(c) != 1 || c["anhui"].Height != 1 || c["anhui"].Leader != "none" {
+		t.Errorf("channels: %+v; want anhui alone, not the left delta", c)
 	}
 	b.CheckAccessibility()
 	b.Screenshot("operator-en")
@@ -89,7 +94,7 @@ func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 		return nil
 	})
 	t.Logf("the relay was shown down %s after it stopped", took.Round(100*time.Millisecond))
-	if got := o.Summary(); got != "2 of 5 nodes are not healthy: relay.anhui down, peer.hefei down." {
+	if got := o.Summary(); got != "2 of 6 nodes are not healthy: relay.anhui down, peer.hefei down." {
 		t.Errorf("summary: %q", got)
 	}
 	b.CheckAccessibility()
@@ -151,10 +156,11 @@ func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 		}
 		return nil
 	})
-	if nodes["peer.hefei"].Shown != "✘ 无响应" || nodes["relay.anhui"].Shown != "✔ 正常" || !strings.HasSuffix(nodes["relay.anhui"].AgeText, "秒前") {
+	if nodes["peer.hefei"].Shown != "✘ 无响应" || nodes["relay.anhui"].Shown != "✔ 正常" || !strings.HasSuffix(nodes["relay.anhui"].AgeText, "秒前") ||
+		nodes["peer.bengbu"].Left["delta"] != "delta：所属机构已退出（账本不再增长）" {
 		t.Errorf("in Chinese: %+v", nodes)
 	}
-	if got := o.Summary(); got != "5 个节点中有 1 个不正常：peer.hefei 无响应。" {
+	if got := o.Summary(); got != "6 个节点中有 1 个不正常：peer.hefei 无响应。" {
 		t.Errorf("in Chinese, the summary: %q", got)
 	}
 	b.CheckAccessibility()

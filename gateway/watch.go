@@ -24,7 +24,7 @@ func newWatch(g *Gateway) *watch {
 	w.Defaults(g.cfg.Org) // a configuration not loaded from a file
 	targets := make([]nodeops.Target, len(w.Nodes))
 	for i, n := range w.Nodes {
-		targets[i] = nodeops.Target{Name: n.Name, Kind: n.Kind, MSPID: n.MSPID, Address: n.Address}
+		targets[i] = nodeops.Target{Name: n.Name, Kind: n.Kind, MSPID: n.MSPID, Address: n.Address, Channels: n.Channels}
 	}
 	return &watch{g: g, self: w.Self, nodes: nodeops.NewWatcher(nodeops.WatchOptions{Targets: targets, Timeout: w.Timeout.Duration,
 		Parallel: w.Parallel, MaxAge: w.MaxAge.Duration, Clock: g.clock})}

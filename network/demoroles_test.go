@@ -162,12 +162,15 @@ func TestGatewayActsAsAdminAndTheDemoRolesIdentities(t *testing.T) {
 	}
 	// Its operator watches its organisation's peer, chaincode server and
 	// relay (Hefei runs none), and every orderer, by their operations
-	// endpoints.
+	// endpoints; the peer with its organisation's channel.
 	var watched []string
 	for _, w := range cfg.Watch.Nodes {
 		watched = append(watched, w.Name)
-		if n, _ := nw.Topo.Node(w.Name); w.Kind != string(n.Kind) || w.Address != n.Target().Address || w.MSPID != n.MSPID {
+		if n, _ := nw.Topo.Node(w.Name); w.Kind != string(n.Kind) || w.Address != nw.Topo.Target(n).Address || w.MSPID != n.MSPID {
 			t.Errorf("watched %+v, node %+v", w, n)
+		}
+		if want := map[bool][]string{true: {"anhui"}}[w.Kind == "peer"]; !slices.Equal(w.Channels, want) {
+			t.Errorf("watched %s with channels %v, want %v", w.Name, w.Channels, want)
 		}
 	}
 	if want := []string{"orderer.anhui", "orderer.shanghai", "orderer.zhejiang", "peer.hefei", "chaincode.hefei"}; cfg.Watch.Self != "gateway.hefei" || !slices.Equal(watched, want) {

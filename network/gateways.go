@@ -217,13 +217,14 @@ func (nw *Network) gatewayConfig(n Node) (string, []byte, error) {
 }
 
 // watched is what a gateway's operator watches (GET /v1/network): its
-// organisation's peer, chaincode server and relay, and every orderer.
+// organisation's peer (with its organisation's channels), chaincode server
+// and relay, and every orderer.
 func (nw *Network) watched(gw Node) config.Watch {
 	w := config.Watch{Self: gw.Name}
 	for _, n := range nw.Topo.Nodes() {
 		if n.Kind == KindOrderer || n.Org == gw.Org && n.Kind != KindGateway {
-			t := n.Target()
-			w.Nodes = append(w.Nodes, config.WatchedNode{Name: t.Name, Kind: t.Kind, MSPID: t.MSPID, Address: t.Address})
+			t := nw.Topo.Target(n)
+			w.Nodes = append(w.Nodes, config.WatchedNode{Name: t.Name, Kind: t.Kind, MSPID: t.MSPID, Address: t.Address, Channels: t.Channels})
 		}
 	}
 	return w

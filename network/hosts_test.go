@@ -59,8 +59,8 @@ func TestEachNodeListensAndIsDialledOnItsOrganisationsHost(t *testing.T) {
 		if !ok {
 			t.Fatalf("no node %s", c.node)
 		}
-		if n.On.Name != c.host || n.ListenAddr() != c.listen || n.Target().Address != c.ops {
-			t.Errorf("%s on %q at %s (operations %s), want %s at %s (%s)", c.node, n.On.Name, n.ListenAddr(), n.Target().Address, c.host, c.listen, c.ops)
+		if n.On.Name != c.host || n.ListenAddr() != c.listen || topo.Target(n).Address != c.ops {
+			t.Errorf("%s on %q at %s (operations %s), want %s at %s (%s)", c.node, n.On.Name, n.ListenAddr(), topo.Target(n).Address, c.host, c.listen, c.ops)
 		}
 	}
 	gw, _ := topo.Node("gateway.hefei")

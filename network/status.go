@@ -60,41 +60,42 @@ func (nw *Network) Status(ctx context.Context) ([]NodeStatus, error) {
 }
 
 // Target is how nodeops reads the node: its operations endpoint (a
-// chaincode server: its listener).
-func (n Node) Target() nodeops.Target {
+// chaincode server: its listener), and a peer's organisation's channels,
+// so that a channel it has left (org remove) is read as left. `status`
+// and the gateways' watch (GET /v1/network) read nodes so.
+func (t Topology) Target(n Node) nodeops.Target {
 	addr := n.OperationsAddr()
 	if n.Kind == KindChaincode {
 		addr = n.ListenAddr()
 	}
-	return nodeops.Target{Name: n.Name, Kind: string(n.Kind), MSPID: n.MSPID, Address: addr}
+	tg := nodeops.Target{Name: n.Name, Kind: string(n.Kind), MSPID: n.MSPID, Address: addr}
+	if n.Kind == KindPeer {
+		tg.Channels = channelNames(t.ChannelsOf(n.Org))
+	}
+	return tg
 }
 
 // addReading adds what the node's operations endpoint reports.
 func (nw *Network) addReading(ctx context.Context, n Node, s *NodeStatus) {
 	ctx, cancel := context.WithTimeout(ctx, opsTimeout)
 	defer cancel()
-	nw.Topo.applyReading(n, nodeops.Read(ctx, n.Target(), time.Now), s)
+	nw.Topo.applyReading(n, nodeops.Read(ctx, nw.Topo.Target(n), time.Now), s)
 }
 
 // applyReading adds the node's health, the channel heights (and Raft
-// leadership) it reports, and a relay's directions. A peer keeps its
-// ledger of a channel its organisation has left (org remove), which no
-// longer grows: that channel is listed as left, without its height.
+// leadership) it reports, and a relay's directions. A peer's channels its
+// organisation has left, read as such (Target), are listed as left,
+// without their height.
 func (t Topology) applyReading(n Node, r api.NodeReading, s *NodeStatus) {
 	s.Health = "ok"
 	if r.Health != api.HealthOK {
 		s.Health = r.Problem
 	}
-	s.Relays = r.Relay
+	s.Relays, s.Left = r.Relay, r.LeftChannels
 	if r.Cache != nil { // a gateway's height is its cache's, on the channel it serves
 		s.Heights = map[string]int{t.GatewayChannel(n.Org): int(r.Cache.Height)}
 	}
-	member := t.ChannelsOf(n.Org)
 	for _, c := range r.Channels {
-		if n.Kind == KindPeer && !slices.ContainsFunc(member, func(m Channel) bool { return m.Name == c.Channel }) {
-			s.Left = append(s.Left, c.Channel)
-			continue
-		}
 		if s.Heights == nil {
 			s.Heights = map[string]int{}
 		}

@@ -116,3 +116,27 @@ func TestWatchedNodesAreCheckedAndTheBoundsDefault(t *testing.T) {
 		t.Errorf("%d nodes: %v", MaxWatched+1, err)
 	}
 }
+
+// A watched peer's channels are its organisation's: a peer's only, each a
+// channel's name given once, at most 64.
+func TestAWatchedPeersChannelsAreChecked(t *testing.T) {
+	node := func(kind, channels string) string {
+		return `{` + base + `,"watch":{"nodes":[{"name":"peer.hefei","kind":"` + kind + `","mspId":"HefeiMSP","address":"127.0.0.1:17042","channels":[` + channels + `]}]}}`
+	}
+	c, err := LoadConfig(write(t, node("peer", `"anhui","delta"`)))
+	if err != nil || strings.Join(c.Watch.Nodes[0].Channels, " ") != "anhui delta" {
+		t.Fatalf("a peer's channels: %v", err)
+	}
+	many := `"c0"` + strings.Repeat(`,"c0"`, 64)
+	for _, c := range []struct{ kind, channels, want string }{
+		{"orderer", `"anhui"`, "watch.nodes[0]: channels are named for a peer only, not kind orderer"},
+		{"peer", `"anhui","an hui"`, `watch.nodes[0]: channel "an hui" is invalid`},
+		{"peer", `"anhui",""`, `watch.nodes[0]: channel "" is invalid`},
+		{"peer", `"anhui","anhui"`, `watch.nodes[0]: channel "anhui" is invalid or named twice`},
+		{"peer", many, "watch.nodes[0]: 65 channels; at most 64"},
+	} {
+		if _, err := LoadConfig(write(t, node(c.kind, c.channels))); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("a %s's channels [%.40s]: %v; want %q", c.kind, c.channels, err, c.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/wanledger/wanledger/api"
+	"github.com/wanledger/wanledger/api/record"
+	"github.com/wanledger/wanledger/internal/nodeops"
 )
 
 // Watch names the nodes whose operations endpoints the gateway reads to
@@ -38,6 +40,12 @@ type WatchedNode struct {
 	// Address is the host:port of its operations endpoint, read over plain
 	// HTTP (a chaincode server's listener, which is only connected to).
 	Address string `json:"address"`
+	// Channels are a peer's organisation's channels (at most
+	// nodeops.MaxChannels; names as a relay's channels). A channel the peer
+	// reports that is not among them its organisation has left: it is
+	// answered as left (leftChannels), without a height. Empty: every
+	// channel the peer reports.
+	Channels []string `json:"channels,omitempty"`
 }
 
 // MaxWatched bounds Watch.Nodes.
@@ -65,7 +73,8 @@ func (w *Watch) Defaults(org string) {
 }
 
 // fill sets the defaults and refuses what cannot be read: an unknown kind,
-// a name given twice, an address that is not host:port, bounds out of range.
+// a name given twice, an address that is not host:port, a peer's channels
+// that are not channels' names, bounds out of range.
 func (w *Watch) fill(org string) []error {
 	w.Defaults(org)
 	var errs []error
@@ -91,6 +100,7 @@ func (w *Watch) fill(org string) []error {
 		if host, port, err := net.SplitHostPort(n.Address); err != nil || host == "" || !validPort(port) {
 			errs = append(errs, fmt.Errorf("%s: address %q is not host:port", at, n.Address))
 		}
+		errs = append(errs, n.checkChannels(at)...)
 	}
 	for _, d := range []struct {
 		name    string
@@ -111,6 +121,27 @@ func (w *Watch) fill(org string) []error {
 	}
 	if w.Parallel < 1 || w.Parallel > 64 {
 		errs = append(errs, fmt.Errorf("watch.parallel is %d; it must be 1 to 64", w.Parallel))
+	}
+	return errs
+}
+
+// checkChannels refuses channels of a node other than a peer, more than
+// nodeops.MaxChannels, and a name that is not a channel's or is given twice.
+func (n WatchedNode) checkChannels(at string) []error {
+	if len(n.Channels) == 0 {
+		return nil
+	}
+	if n.Kind != api.NodePeer {
+		return []error{fmt.Errorf("%s: channels are named for a peer only, not kind %s", at, n.Kind)}
+	}
+	if len(n.Channels) > nodeops.MaxChannels {
+		return []error{fmt.Errorf("%s: %d channels; at most %d", at, len(n.Channels), nodeops.MaxChannels)}
+	}
+	var errs []error
+	for i, c := range n.Channels {
+		if err := record.CheckID("channel name", c); err != nil || slices.Contains(n.Channels[:i], c) {
+			errs = append(errs, fmt.Errorf("%s: channel %.40q is invalid or named twice", at, c))
+		}
 	}
 	return errs
 }

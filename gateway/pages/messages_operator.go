@@ -36,6 +36,7 @@ func init() {
 		"js.op.leads":          {"Raft 领导者", "Raft leader"},
 		"js.op.behind":         {"落后 {n} 个区块", "{n} blocks behind"},
 		"js.op.noLeader":       {"无", "none"},
+		"js.op.left":           {"{channel}：所属机构已退出（账本不再增长）", "{channel}: left by its organisation (the ledger no longer grows)"},
 		"js.op.cacheLag":       {"缓存落后节点 {n} 个区块", "cache {n} blocks behind its peer"},
 		"js.op.stale":          {"缓存已过时", "the cache is stale"},
 		"js.op.relayLag":       {"{source} → {target}：落后 {blocks} 个区块，{seconds} 秒", "{source} → {target}: {blocks} blocks, {seconds} s behind"},

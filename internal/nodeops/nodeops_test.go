@@ -90,6 +90,38 @@ func TestAnOrdererReportsItsHeightsAndRaftLeadership(t *testing.T) {
 	}
 }
 
+// A peer keeps its ledger of a channel its organisation has left, which
+// no longer grows: read with its organisation's channels, that channel is
+// left, without a height, and the summary does not count it. Read without
+// them, or as an orderer, every channel is the node's.
+func TestAPeersChannelItsOrganisationLeftIsLeftAndNotSummarized(t *testing.T) {
+	addr := (&node{health: http.StatusOK, body: "OK", metrics: "testdata/peer.metrics"}).serve(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	r := Read(ctx, Target{Name: "peer.bengbu", Kind: api.NodePeer, MSPID: "BengbuMSP", Address: addr, Channels: []string{"anhui"}}, time.Now)
+	if r.Health != api.HealthOK || r.Problem != "" || !slices.Equal(r.Channels, []api.ChannelHeight{{Channel: "anhui", Height: 40}}) ||
+		!slices.Equal(r.LeftChannels, []string{"delta"}) {
+		t.Errorf("a peer whose organisation left delta: %+v", r)
+	}
+	orderer := api.NodeReading{Name: "orderer.anhui", Channels: []api.ChannelHeight{{Channel: "anhui", Height: 40, RaftLeader: true}, {Channel: "delta", Height: 21}}}
+	if got := Summarize([]api.NodeReading{r, orderer}); !slices.Equal(got,
+		[]api.ChannelSummary{{Channel: "anhui", Height: 40, RaftLeader: "orderer.anhui"}, {Channel: "delta", Height: 21}}) {
+		t.Errorf("summary: %+v; want delta at the orderer's 21, not the left peer's 23", got)
+	}
+	if got := Summarize([]api.NodeReading{r}); !slices.Equal(got, []api.ChannelSummary{{Channel: "anhui", Height: 40}}) {
+		t.Errorf("summary of the peer alone: %+v", got)
+	}
+	for _, tg := range []Target{{Kind: api.NodePeer, Address: addr}, {Kind: api.NodeOrderer, Address: addr, Channels: []string{"anhui"}}} {
+		if r := Read(ctx, tg, time.Now); len(r.Channels) != 2 || r.LeftChannels != nil {
+			t.Errorf("a %s read with channels %v: %+v", tg.Kind, tg.Channels, r)
+		}
+	}
+	r = Read(ctx, Target{Kind: api.NodePeer, Address: addr, Channels: []string{"shanghai"}}, time.Now)
+	if r.Channels != nil || !slices.Equal(r.LeftChannels, []string{"anhui", "delta"}) {
+		t.Errorf("a peer with none of its organisation's channels: %+v", r)
+	}
+}
+
 func TestANodeThatDoesNotAnswerIsDownAndOneThatSaysItIsUnwellIsFailing(t *testing.T) {
 	for _, kind := range []string{api.NodePeer, api.NodeRelay, api.NodeChaincode} {
 		if r := read(t, kind, closedAddr(t)); r.Health != api.HealthDown || !strings.Contains(r.Problem, "refused") || r.Channels != nil {

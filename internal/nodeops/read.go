@@ -18,6 +18,11 @@ import (
 // has none: its listener, which Read only connects to).
 type Target struct {
 	Name, Kind, MSPID, Address string
+	// Channels are a peer's organisation's channels, by name. A peer keeps
+	// its ledger of a channel its organisation has left, which no longer
+	// grows: a channel it reports that is not among them is read as left
+	// (api.NodeReading.LeftChannels). Empty: every channel it reports.
+	Channels []string
 }
 
 // Bounds of a reading: its problem, in bytes; its channels, and a relay's
@@ -32,7 +37,9 @@ const (
 // from /metrics, a gateway's cache from /metrics, a relay's directions from
 // /status). A node that does not answer is HealthDown, one that answers
 // /healthz with another status than 200 HealthFailing; a part that cannot
-// be read is named in Problem. ReadAt is now() once the node answered.
+// be read is named in Problem. A peer's channel not among t.Channels (if
+// it names any) is in LeftChannels, not Channels. ReadAt is now() once
+// the node answered.
 func Read(ctx context.Context, t Target, now func() time.Time) (r api.NodeReading) {
 	r = api.NodeReading{Name: t.Name, Kind: t.Kind, MSPID: t.MSPID, Address: t.Address, Health: api.HealthOK}
 	defer func() { r.ReadAt = now().UTC() }()
@@ -64,6 +71,9 @@ func Read(ctx context.Context, t Target, now func() time.Time) (r api.NodeReadin
 		if m, err = Scrape(ctx, t.Address); err == nil {
 			fill(&r, m)
 		}
+		if t.Kind == api.NodePeer && len(t.Channels) > 0 {
+			r.Channels, r.LeftChannels = split(r.Channels, t.Channels)
+		}
 	}
 	if err != nil && r.Problem == "" {
 		r.Problem = problem(err)
@@ -94,6 +104,19 @@ func fill(r *api.NodeReading, m Metrics) {
 			r.Problem = fmt.Sprintf("%d channels; the first %d shown", n, MaxChannels)
 		}
 	}
+}
+
+// split parts a peer's channels into those of its organisation (member)
+// and those it has left, by name.
+func split(channels []api.ChannelHeight, member []string) (in []api.ChannelHeight, left []string) {
+	for _, c := range channels {
+		if slices.Contains(member, c.Channel) {
+			in = append(in, c)
+		} else {
+			left = append(left, c.Channel)
+		}
+	}
+	return in, left
 }
 
 // problem is err's text, cut to MaxProblem bytes on a character boundary.
@@ -130,7 +153,8 @@ func ReadAll(ctx context.Context, targets []Target, parallel int, timeout time.D
 
 // Summarize is every channel the readings name, by name: the highest
 // height a node reported, and the orderer that reported leading its Raft
-// cluster (the first, in the readings' order).
+// cluster (the first, in the readings' order). A peer's left channels
+// (LeftChannels) are not counted: their ledger no longer grows.
 func Summarize(readings []api.NodeReading) []api.ChannelSummary {
 	var out []api.ChannelSummary
 	for _, r := range readings {

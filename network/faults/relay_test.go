@@ -97,7 +97,7 @@ func relayIdle(t *testing.T, env *nettest.Env, node string) {
 	nettest.Eventually(t, 5*time.Minute, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		r := nodeops.Read(ctx, n.Target(), time.Now)
+		r := nodeops.Read(ctx, env.Net.Topo.Target(n), time.Now)
 		if r.Health != api.HealthOK || len(r.Relay) == 0 {
 			return fmt.Errorf("%s: %s %s", node, r.Health, r.Problem)
 		}

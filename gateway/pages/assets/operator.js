@@ -2,7 +2,8 @@
 // sees it (GET /v1/network) every few seconds while the tab is visible and
 // live updates are not paused, and shows each channel's highest height and
 // Raft leader, and each node's health (a mark and a word, never colour
-// alone), channel heights, cache or relay lag, and how old its reading is.
+// alone), channel heights (a peer's channel its organisation has left: as
+// left, without a height), cache or relay lag, and how old its reading is.
 import { api, el, lang, msg, signIn } from './app.js';
 
 const $ = (id) => document.getElementById(id);
@@ -84,6 +85,7 @@ function nodeRow(n, highest) {
     if (highest[c.channel] > c.height) li.append(el('span', ' · ' + msg('op.behind', { n: highest[c.channel] - c.height })));
     list.append(li);
   }
+  for (const c of n.leftChannels ?? []) list.append(el('li', msg('op.left', { channel: c }), { 'data-channel': c, 'data-left': '' }));
   heights.append(list);
   row.append(name, el('td', n.mspId), health, heights, lagCell(n), el('td', '', { class: 'age', 'data-read-at': n.readAt }));
   return row;

@@ -31,6 +31,7 @@ type Node struct {
 	Shown   string            // the health's mark and word, as shown
 	Problem string            // why it is not ok, as shown
 	Heights map[string]uint64 // by channel
+	Left    map[string]string // the channels shown as left by its organisation, with what is shown
 	Leads   []string          // the channels it shows it leads
 	Lag     map[string]uint64 // blocks: "cache", or a relay's direction "anhui→delta"
 	Age     int               // how old its reading is, in seconds, as shown
@@ -44,6 +45,7 @@ func (o *Operator) Nodes() map[string]Node {
 		Shown: r.querySelector('.health .mark').textContent + r.querySelector('.health strong').textContent,
 		Problem: r.querySelector('.health .problem')?.textContent ?? '',
 		Heights: Object.fromEntries([...r.querySelectorAll('li[data-height]')].map(l => [l.dataset.channel, Number(l.dataset.height)])),
+		Left: Object.fromEntries([...r.querySelectorAll('li[data-left]')].map(l => [l.dataset.channel, l.textContent])),
 		Leads: [...r.querySelectorAll('li[data-height]')].filter(l => l.querySelector('.leader')).map(l => l.dataset.channel),
 		Lag: Object.fromEntries([...r.querySelectorAll('li[data-lag]')].map(l => [l.dataset.direction ?? 'cache', Number(l.dataset.lag)])),
 		Age: Number(r.querySelector('td.age').dataset.age ?? -1),
