@@ -64,7 +64,7 @@ type testNet struct {
 }
 
 // startNet writes the network's topology into a new run directory, on free
-// ports with room after them for two added organisations, brings it up
+// ports with room after them for four added organisations (a removed one's ports are not given again), brings it up
 // with `wanledger up`, and stops it by PID when the test ends.
 func startNet(t *testing.T) *testNet {
 	t.Helper()
@@ -84,7 +84,7 @@ func startNet(t *testing.T) *testNet {
 		TimeWindow: network.DefaultTimeWindow(),
 	}
 	var err error
-	if topo.BasePort, err = nettest.FreeBase(len(topo.Nodes())*network.PortStride + 2*network.AddedBlock); err != nil {
+	if topo.BasePort, err = nettest.FreeBase(len(topo.Nodes())*network.PortStride + 4*network.AddedBlock); err != nil {
 		t.Fatal(err)
 	}
 	n := &testNet{home: filepath.Join(scratch, strings.ReplaceAll(t.Name(), "/", "-"))}

@@ -97,6 +97,25 @@ func TestAnOrganisationJoinsARunningChannelAndLeavesIt(t *testing.T) {
 	})
 
 	t.Run("bengbu joins delta", func(t *testing.T) { n.joinsAnotherChannel(t, hefeiLicence) })
+	t.Run("a new province joins delta and leaves", func(t *testing.T) { n.newProvince(t) })
+}
+
+// newProvince: Fujian joins delta as a province with prefix 35, which the
+// members approved (ADR 43), and leaves; its prefix stays its own, and
+// org add of another province with 35 is refused before any step.
+func (n *testNet) newProvince(t *testing.T) {
+	out := n.mustCLI(t, "fujian added to delta", "org", "add", "fujian", "--province", "fujian", "--prefix", "35", "--city", "Fuzhou", "--channel", "delta")
+	if !strings.Contains(out, "approves FujianMSP as a province with prefix 35") {
+		t.Errorf("org add fujian printed no approval of the members:\n%s", out)
+	}
+	var m record.Membership
+	n.query(t, "anhui", "delta", &m, "registry:GetMembership")
+	if o, ok := m.Org("FujianMSP"); !ok || !o.IsProvince() || o.Prefix != "35" {
+		t.Errorf("delta's membership has Fujian as %+v (%v), want a province with prefix 35", o, ok)
+	}
+	n.mustCLI(t, "fujian removed from delta", "org", "remove", "fujian", "--channel", "delta")
+	n.refuses(t, []refusal{{[]string{"org", "add", "minnan", "--province", "minnan", "--prefix", "35", "--city", "Xiamen", "--channel", "delta"},
+		"35 is province FujianMSP's on channel delta"}})
 }
 
 // remove takes Bengbu off anhui: the command is killed as it begins to
