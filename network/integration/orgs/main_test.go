@@ -64,8 +64,9 @@ type testNet struct {
 }
 
 // startNet writes the network's topology into a new run directory, on free
-// ports with room after them for four added organisations (a removed one's ports are not given again), brings it up
-// with `wanledger up`, and stops it by PID when the test ends.
+// ports with room after them for four added organisations (a removed
+// one's ports are not given again), brings it up with `wanledger up`, and
+// stops it by PID when the test ends.
 func startNet(t *testing.T) *testNet {
 	t.Helper()
 	anhui := network.Place{Country: "CN", Province: "Anhui", Locality: "Hefei"}
