@@ -31,10 +31,8 @@ func RequestMembership(s State, o record.Organisation) (*record.MembershipReques
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []struct{ what, v string }{{"MSP ID", o.MSPID}, {"province", o.Province}} {
-		if err := record.CheckID(f.what, f.v); err != nil {
-			return nil, err
-		}
+	if err := checkIDs(o); err != nil {
+		return nil, err
 	}
 	if !tx.caller.Admin || tx.caller.MSPID != o.MSPID {
 		return nil, record.Errorf(record.CodeForbidden, "only %s's admin asks for %s to join channel %s", o.MSPID, o.MSPID, s.Channel())
@@ -45,17 +43,7 @@ func RequestMembership(s State, o record.Organisation) (*record.MembershipReques
 	case o.Prefix != "":
 		return nil, record.Errorf(record.CodeInvalidArgument, "%s is no province: its regions are %s's, it has no prefix of its own", o.MSPID, o.Province)
 	}
-	cur, err := membership(s)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := cur.Org(o.MSPID); ok {
-		return nil, record.Errorf(record.CodeAlreadyExists, "%s is a member of channel %s", o.MSPID, s.Channel())
-	}
-	if p, ok := cur.Org(o.Province); !ok || !p.IsProvince() {
-		return nil, record.Errorf(record.CodeInvalidArgument, "%s is no province member of channel %s", o.Province, s.Channel())
-	}
-	if err := inConfiguration(s, o.MSPID); err != nil {
+	if _, err := joining(s, o); err != nil {
 		return nil, err
 	}
 	rk, err := key(s, objMembershipRequest, s.Channel(), o.MSPID)
@@ -85,7 +73,7 @@ func ApproveProvince(s State, o record.Organisation) (*record.ProvinceApproval, 
 	if err != nil {
 		return nil, err
 	}
-	if err := record.CheckID("MSP ID", o.MSPID); err != nil {
+	if err := checkIDs(o); err != nil {
 		return nil, err
 	}
 	if !o.IsProvince() {
@@ -98,10 +86,7 @@ func ApproveProvince(s State, o record.Organisation) (*record.ProvinceApproval, 
 	if _, ok := cur.Org(tx.caller.MSPID); !ok || !tx.caller.Admin {
 		return nil, record.Errorf(record.CodeForbidden, "only an admin of a member of channel %s approves a province", s.Channel())
 	}
-	if _, ok := cur.Org(o.MSPID); ok {
-		return nil, record.Errorf(record.CodeAlreadyExists, "%s is a member of channel %s", o.MSPID, s.Channel())
-	}
-	if err := inConfiguration(s, o.MSPID); err != nil {
+	if _, err := joining(s, o); err != nil {
 		return nil, err
 	}
 	if err := checkFormer(s, o); err != nil {
@@ -131,6 +116,34 @@ func ApproveProvince(s State, o record.Organisation) (*record.ProvinceApproval, 
 		return nil, err
 	}
 	return a, emit(s, EventProvinceApproved, a)
+}
+
+// checkIDs checks an organisation's MSP ID and province's.
+func checkIDs(o record.Organisation) error {
+	for _, f := range []struct{ what, v string }{{"MSP ID", o.MSPID}, {"province", o.Province}} {
+		if err := record.CheckID(f.what, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// joining reads the membership o is to join: o is no member
+// (ALREADY_EXISTS), belongs, unless a province, to a member province
+// (INVALID_ARGUMENT), and is an organisation of the channel's
+// configuration (FORBIDDEN).
+func joining(s State, o record.Organisation) (*record.Membership, error) {
+	cur, err := membership(s)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := cur.Org(o.MSPID); ok {
+		return nil, record.Errorf(record.CodeAlreadyExists, "%s is a member of channel %s", o.MSPID, s.Channel())
+	}
+	if p, ok := cur.Org(o.Province); !o.IsProvince() && (!ok || !p.IsProvince()) {
+		return nil, record.Errorf(record.CodeInvalidArgument, "%s is no province member of channel %s", o.Province, s.Channel())
+	}
+	return cur, inConfiguration(s, o.MSPID)
 }
 
 // consented checks that the organisation consents to join as o, and the

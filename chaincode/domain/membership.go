@@ -113,28 +113,15 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 	if !tx.caller.Admin {
 		return nil, record.Errorf(record.CodeForbidden, "only a province's admin adds a member")
 	}
-	for _, f := range []struct{ what, v string }{{"MSP ID", o.MSPID}, {"province", o.Province}} {
-		if err := record.CheckID(f.what, f.v); err != nil {
-			return nil, err
-		}
+	if err := checkIDs(o); err != nil {
+		return nil, err
 	}
-	cur, err := membership(s)
+	cur, err := joining(s, o)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := cur.Org(o.MSPID); ok {
-		return nil, record.Errorf(record.CodeAlreadyExists, "%s is a member of channel %s", o.MSPID, s.Channel())
-	}
-	if !o.IsProvince() {
-		if p, ok := cur.Org(o.Province); !ok || !p.IsProvince() {
-			return nil, record.Errorf(record.CodeInvalidArgument, "%s is no province member of channel %s", o.Province, s.Channel())
-		}
-	}
 	if tx.caller.MSPID != o.Province {
 		return nil, record.Errorf(record.CodeForbidden, "only %s's admin adds %s", o.Province, o.MSPID)
-	}
-	if err := inConfiguration(s, o.MSPID); err != nil {
-		return nil, err
 	}
 	if err := checkFormer(s, o); err != nil {
 		return nil, err
