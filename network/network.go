@@ -85,6 +85,7 @@ func (nw *Network) Up(ctx context.Context) (changed bool, err error) {
 	if err := nw.checkRunningWindow(); err != nil {
 		return false, err
 	}
+	nw.warnEphemeral()
 	steps := append(nw.filesSteps(), []step{
 		{"orderers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindOrderer) }},
 		{"peers", func(ctx context.Context) (bool, error) { return nw.ensureNodes(ctx, KindPeer) }},

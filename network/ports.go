@@ -3,8 +3,10 @@ package network
 import (
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // addedSlot is the block, counted from the organisation's Base, that each
@@ -85,4 +87,42 @@ func (t Topology) freeBlock(h Host) (int, error) {
 		base += AddedBlock
 	}
 	return 0, fmt.Errorf("no block of %d free ports after %d for a new organisation", AddedBlock, t.portsEnd())
+}
+
+// EphemeralPorts is the kernel's range of local ports for outgoing
+// connections (net.ipv4.ip_local_port_range; 32768-60999, Linux's
+// default, if it cannot be read).
+func EphemeralPorts() (low, high int) {
+	low, high = 32768, 60999
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return low, high
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return low, high
+	}
+	l, errL := strconv.Atoi(f[0])
+	h, errH := strconv.Atoi(f[1])
+	if errL != nil || errH != nil || l > h {
+		return low, high
+	}
+	return l, h
+}
+
+// warnEphemeral warns when the ports of a network on this machine lie in
+// the kernel's range for outgoing connections: a connection of any
+// process, a node's own included, may take a node's port while the node
+// restarts, and the node then cannot listen on it.
+func (nw *Network) warnEphemeral() {
+	if len(nw.Topo.Hosts) > 0 {
+		return // other machines' kernels choose their own
+	}
+	low, high := EphemeralPorts()
+	first, end := nw.Topo.BasePort, nw.Topo.portsEnd()
+	if end <= low || first > high {
+		return
+	}
+	nw.step("warning: ports %d-%d overlap the kernel's range for outgoing connections, %d-%d (net.ipv4.ip_local_port_range): a connection may take a node's port while the node restarts; a new run directory with a --base-port of at most %d avoids it (docs/operations.md, \"Ports\")",
+		first, end-1, low, high, max(low-(end-first)-4*AddedBlock, 1024))
 }

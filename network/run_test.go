@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,5 +122,31 @@ func TestAFailedToolReadsAsOneSentencePerCause(t *testing.T) {
 	}}})
 	if err == nil || err.Error() != "channel anhui admits BengbuMSP: interrupted" {
 		t.Errorf("a step interrupted: %q", err)
+	}
+}
+
+// A network whose ports lie in the kernel's range for outgoing
+// connections is warned of it, with a base port that avoids it; one below
+// it is not.
+func TestUpWarnsOfPortsInTheEphemeralRange(t *testing.T) {
+	low, _ := EphemeralPorts()
+	for _, c := range []struct {
+		base int
+		warn bool
+	}{{low, true}, {low - 5000, false}} {
+		topo := Default()
+		topo.BasePort = c.base
+		var out strings.Builder
+		nw, err := New(topo, t.TempDir(), fabricbin.Install{}, "/opt/wanledger", &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nw.warnEphemeral()
+		if got := strings.Contains(out.String(), "warning: ports"); got != c.warn {
+			t.Errorf("base port %d: warned %v, want %v: %q", c.base, got, c.warn, out.String())
+		}
+		if c.warn && !strings.Contains(out.String(), fmt.Sprintf("--base-port of at most %d", low-topo.portsEnd()+c.base-4*AddedBlock)) {
+			t.Errorf("the warning names no base port clear of the range: %q", out.String())
+		}
 	}
 }

@@ -159,7 +159,7 @@ func (prefixWriter) Write(p []byte) (int, error) {
 // node's port while the node is stopped for a restart. A test that starts
 // a network of its own takes its ports from here.
 func FreeBase(n int) (int, error) {
-	low := ephemeralLow()
+	low, _ := network.EphemeralPorts()
 	if low-n <= 10000 {
 		return 0, fmt.Errorf("the ephemeral port range starts at %d: no room below it", low)
 	}
@@ -179,24 +179,6 @@ func FreeBase(n int) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no block of %d free loopback ports found", n)
-}
-
-// ephemeralLow is the first port the kernel hands out to outgoing
-// connections (32768 if it cannot be read).
-func ephemeralLow() int {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err != nil {
-		return 32768
-	}
-	f := strings.Fields(string(b))
-	if len(f) != 2 {
-		return 32768
-	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil {
-		return 32768
-	}
-	return n
 }
 
 // stop stops the network by PID and then looks for any process still
