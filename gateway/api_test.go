@@ -380,3 +380,20 @@ func TestFreeTextStaysOffTheLedger(t *testing.T) {
 		t.Errorf("free text as the code: %d, calls %v", st, f.ledger.calls)
 	}
 }
+
+// TestEveryAnswerIsDatedByTheGatewaysClock: the pages time a nonce's
+// expiry by the answers' Date, so it is the gateway's clock, not the
+// machine's.
+func TestEveryAnswerIsDatedByTheGatewaysClock(t *testing.T) {
+	w := newWorld(t)
+	for _, path := range []string{"/healthz", "/ui/verify", "/v1/verify/nonce"} {
+		res, err := http.Get(w.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got, want := res.Header.Get("Date"), w.chain.Now().UTC().Format(http.TimeFormat); got != want {
+			t.Errorf("%s: Date %q, want the gateway's clock's %q", path, got, want)
+		}
+	}
+}

@@ -256,7 +256,18 @@ func (g *Gateway) Handler() http.Handler {
 			g.m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()
 		}}))
 	pages.New(g.log).Register(mux)
-	return httpapi.RefuseUncleanPaths(mux)
+	return dated(g.clock, httpapi.RefuseUncleanPaths(mux))
+}
+
+// dated gives every answer the Date of the gateway's clock, by which the
+// pages time what the gateway's records say in its clock (a nonce's
+// expiry; docs/pages.md), rather than the Go server's default, the
+// machine's.
+func dated(clock func() time.Time, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", clock().UTC().Format(http.TimeFormat))
+		h.ServeHTTP(w, r)
+	})
 }
 
 // readyz answers 200 when the ledger answers, the cache has every block

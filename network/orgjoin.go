@@ -52,30 +52,10 @@ func peerHeight(ctx context.Context, p Node, channel string) (int, error) {
 // the channel as the other members' peers had when it began, and until
 // every peer knows every other member peer of its channels (gossip).
 func (nw *Network) waitCaughtUp(ctx context.Context, o Org, channel string) (bool, error) {
-	c, _ := nw.Topo.Channel(channel)
-	want := 0
-	for _, m := range c.Members {
-		if m != o.Name {
-			if h, err := peerHeight(ctx, nw.Topo.Peer(m), channel); err == nil {
-				want = max(want, h)
-			}
-		}
-	}
 	start, p := time.Now(), nw.Topo.Peer(o.Name)
-	wctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
-	h := 0
-	for {
-		var err error
-		h, err = peerHeight(wctx, p, channel)
-		if err == nil && h >= want {
-			break
-		}
-		select {
-		case <-wctx.Done():
-			return false, fmt.Errorf("%s at height %d of %s, %d wanted (%v)", p.Name, h, channel, want, err)
-		case <-time.After(500 * time.Millisecond):
-		}
+	h, want, err := nw.reachHeight(ctx, channel, p, o.Name)
+	if err != nil {
+		return false, err
 	}
 	caught := time.Since(start)
 	if _, err := nw.gossipWait(ctx); err != nil {
@@ -84,6 +64,33 @@ func (nw *Network) waitCaughtUp(ctx context.Context, o Org, channel string) (boo
 	nw.detail("%s at height %d of %s (the members' peers were at %d) after %s; every peer sees every member peer after %s",
 		p.Name, h, channel, want, caught.Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
 	return false, nil
+}
+
+// reachHeight waits, at most 3 minutes, until peer p has the blocks of
+// the channel that the other members' peers (all but skip's) have now,
+// and answers its height and theirs.
+func (nw *Network) reachHeight(ctx context.Context, channel string, p Node, skip string) (h, want int, err error) {
+	c, _ := nw.Topo.Channel(channel)
+	for _, m := range c.Members {
+		if m != skip {
+			if h, err := peerHeight(ctx, nw.Topo.Peer(m), channel); err == nil {
+				want = max(want, h)
+			}
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	for {
+		h, err = peerHeight(wctx, p, channel)
+		if err == nil && h >= want {
+			return h, want, nil
+		}
+		select {
+		case <-wctx.Done():
+			return h, want, fmt.Errorf("%s at height %d of %s, %d wanted (%v)", p.Name, h, channel, want, err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // inForce lists the chaincode definitions committed on the channel: the
@@ -267,7 +274,10 @@ func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bo
 		return false, err
 	}
 	if !want.IsProvince() {
-		return true, nw.submitAs(ctx, o.Name, c.Name, "RequestMembership", string(arg), nil)
+		if err := nw.submitAs(ctx, o.Name, c.Name, "RequestMembership", string(arg), nil); err != nil {
+			return true, err
+		}
+		return true, nw.consentsCommitted(ctx, c)
 	}
 	for _, name := range c.Members {
 		p, _ := nw.Topo.Org(name)
@@ -280,10 +290,22 @@ func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bo
 		}
 		nw.detail("%s's admin approves %s as a province with prefix %s: %d of %d needed", name, o.MSPID, want.Prefix, len(a.Approvers), a.Needed)
 		if len(a.Approvers) >= a.Needed {
-			return true, nil
+			return true, nw.consentsCommitted(ctx, c)
 		}
 	}
 	return true, fmt.Errorf("%s: too few members of %s approved it as a province", o.MSPID, c.Name)
+}
+
+// consentsCommitted waits until every peer of the channel has the
+// consents just committed, each through one organisation's peer: the
+// peers that endorse the addition next read them.
+func (nw *Network) consentsCommitted(ctx context.Context, c Channel) error {
+	for _, m := range c.Members {
+		if _, _, err := nw.reachHeight(ctx, c.Name, nw.Topo.Peer(m), ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // submitAs submits a registry transaction on a channel as an

@@ -190,10 +190,15 @@ func (t Topology) Validate() error {
 			return fmt.Errorf("topology: channel %s: %w", c.Name, err)
 		}
 	}
+	prefixes := map[string]string{}
 	for _, o := range t.Orgs {
 		if len(t.ChannelsOf(o.Name)) == 0 {
 			return fmt.Errorf("topology: organisation %s is on no channel", o.Name)
 		}
+		if p, taken := prefixes[o.Prefix]; taken && o.Prefix != "" {
+			return fmt.Errorf("topology: prefix %s is both %s's and %s's: a province's division codes are its own on every channel", o.Prefix, p, o.Name)
+		}
+		prefixes[o.Prefix] = o.Name
 	}
 	if err := t.validateHosts(); err != nil {
 		return err

@@ -170,3 +170,18 @@ func TestAnOrdererIsReadyWhenItsAdminAddressAnswers(t *testing.T) {
 		t.Errorf("an orderer is dialled at %v, want its listen and admin addresses", got)
 	}
 }
+
+// A province's prefix is its own on every channel: Fujian on anhui cannot
+// have 31, Shanghai's on delta, though no channel has both.
+func TestValidateRejectsAPrefixOfAnotherChannelsProvince(t *testing.T) {
+	topo := Default()
+	fujian := Org{Name: "fujian", MSPID: "FujianMSP", Province: "fujian", Prefix: "31", Place: Place{"CN", "Fujian", "Fuzhou"}, Base: topo.portsEnd()}
+	err := topo.withOrg(fujian, "anhui").Validate()
+	if err == nil || !strings.Contains(err.Error(), "prefix 31 is both") {
+		t.Errorf("Validate() = %v, want prefix 31 refused", err)
+	}
+	fujian.Prefix = "35"
+	if err := topo.withOrg(fujian, "anhui").Validate(); err != nil {
+		t.Errorf("Fujian with 35: %v", err)
+	}
+}

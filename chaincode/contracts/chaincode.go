@@ -15,7 +15,7 @@ const (
 )
 
 // all returns every contract of the chaincode, each refusing a call with
-// more arguments than its transaction takes (arity).
+// another number of arguments than its transaction takes (arity).
 func all() []contractapi.ContractInterface {
 	r, l, s, a, h, rl := NewRegistry(), NewLicence(), NewShare(), NewAudit(), NewHandoff(), NewRelay()
 	contracts := []contractapi.ContractInterface{r, l, s, a, h, rl}
@@ -28,9 +28,9 @@ func all() []contractapi.ContractInterface {
 var contextType = reflect.TypeFor[contractapi.TransactionContextInterface]()
 
 // arity returns a contract's before-transaction function: it refuses
-// INVALID_ARGUMENT a call of one of its transactions with more arguments
-// than the transaction takes, which contract-api would ignore (it refuses
-// fewer itself).
+// INVALID_ARGUMENT a call of one of its transactions with another number
+// of arguments than the transaction takes. contract-api would ignore extra
+// ones, and refuse missing ones without a code.
 func arity(c contractapi.ContractInterface) func(contractapi.TransactionContextInterface) error {
 	takes := map[string]int{}
 	t := reflect.TypeOf(c)
@@ -46,7 +46,7 @@ func arity(c contractapi.ContractInterface) func(contractapi.TransactionContextI
 		if _, after, ok := strings.Cut(fn, ":"); ok {
 			name = after
 		}
-		if n, ok := takes[name]; ok && len(params) > n {
+		if n, ok := takes[name]; ok && len(params) != n {
 			return record.Errorf(record.CodeInvalidArgument, "%.80s takes %d arguments, not %d", fn, n, len(params))
 		}
 		return nil

@@ -302,7 +302,7 @@ func TestOnlyTransactionsAreExported(t *testing.T) {
 
 // TestExtraArgumentsAreRefused: a transaction called with more arguments
 // than it takes is refused INVALID_ARGUMENT, in any contract, and changes
-// nothing; with fewer, contract-api refuses it.
+// nothing.
 func TestExtraArgumentsAreRefused(t *testing.T) {
 	c := newChain(t)
 	c.l.Configure(Name, "AnhuiMSP", "BengbuMSP", "HefeiMSP", "WuhuMSP")
@@ -318,8 +318,5 @@ func TestExtraArgumentsAreRefused(t *testing.T) {
 	}
 	if _, err := c.call("anhui-admin", "registry:AddMember", `{"mspId":"BengbuMSP","province":"AnhuiMSP"}`); record.CodeOf(err) != record.CodeForbidden {
 		t.Errorf("AddMember after a refused request: %v, want FORBIDDEN (no request recorded)", err)
-	}
-	if _, err := c.call("anhui-admin", "registry:AddMember"); err == nil {
-		t.Error("AddMember without its argument was accepted")
 	}
 }

@@ -22,7 +22,9 @@ const (
 )
 
 // SetGatewayEndpoint records the calling organisation's gateway endpoint;
-// only an admin of that organisation sets it (FORBIDDEN otherwise). A
+// only an admin of that organisation, a member of the channel's
+// membership, sets it (FORBIDDEN otherwise): every gateway admits it on
+// the mesh, so a newcomer the members have not added has none (ADR 43). A
 // peer ID is one organisation's: another's is ALREADY_EXISTS, so that no
 // organisation passes for another's gateway on the mesh.
 func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.GatewayEndpoint, error) {
@@ -32,6 +34,13 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 	}
 	if !tx.caller.Admin {
 		return nil, record.Errorf(record.CodeForbidden, "only an admin of %s sets its gateway endpoint", tx.caller.MSPID)
+	}
+	m, err := membership(s)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := m.Org(tx.caller.MSPID); !ok {
+		return nil, record.Errorf(record.CodeForbidden, "%s is no member of channel %s: its gateway endpoint follows its membership", tx.caller.MSPID, s.Channel())
 	}
 	if err := checkEndpoint(peerID, addrs); err != nil {
 		return nil, err
@@ -48,6 +57,26 @@ func SetGatewayEndpoint(s State, peerID string, addrs []string) (*record.Gateway
 		return nil, err
 	}
 	return ep, emit(s, EventGatewayEndpointSet, ep)
+}
+
+// dropEndpoint deletes an organisation's own gateway endpoint on this
+// channel, and its peer ID's index entry, as it leaves the membership;
+// one relayed from another channel stays, the other channel's.
+func dropEndpoint(s State, msp string) error {
+	ep, err := heldEndpoint(s, msp)
+	if err != nil || ep == nil || ep.Source != nil {
+		return err
+	}
+	for _, k := range [][]string{{objEndpoint, msp}, {objEndpointPeer, ep.PeerID}} {
+		key, err := key(s, k[0], k[1])
+		if err != nil {
+			return err
+		}
+		if err := s.Del(key); err != nil {
+			return record.Wrap(record.CodeInternal, err, "delete %s's gateway endpoint", msp)
+		}
+	}
+	return nil
 }
 
 // heldEndpoint is an organisation's endpoint as this channel holds it, nil

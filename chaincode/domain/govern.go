@@ -31,7 +31,8 @@ func Memo(s State) State {
 type memo struct {
 	State
 	v     *governed
-	reads map[string][]byte // every key read, with what the ledger answered (nil: absent)
+	reads map[string][]byte   // every key read, with what the ledger answered (nil: absent)
+	hists map[string][]Change // every key's history read
 }
 
 // Get reads each key from the ledger once per transaction. It is exact: a
@@ -54,6 +55,23 @@ func (m *memo) Get(key string) ([]byte, error) {
 	}
 	m.reads[key] = b
 	return b, nil
+}
+
+// History reads each key's history once per transaction, as Get reads
+// its value: the history is of committed blocks only.
+func (m *memo) History(key string) ([]Change, error) {
+	if h, ok := m.hists[key]; ok {
+		return h, nil
+	}
+	h, err := m.State.History(key)
+	if err != nil {
+		return nil, err
+	}
+	if m.hists == nil {
+		m.hists = make(map[string][]Change)
+	}
+	m.hists[key] = h
+	return h, nil
 }
 
 // governed is a membership as decoded from its bytes on the ledger, with

@@ -209,23 +209,34 @@ func consume(s State, k string) error {
 // prefixFree refuses (FORBIDDEN) a province whose prefix another province
 // held in any version of the channel's membership: a prefix, once a
 // province's on a channel, stays that province's after it leaves (ADR 43),
-// so none takes another's division codes. The membership's history, in
-// which the membership key's every version is, says it for a ledger of any
-// age; a change to the membership between endorsement and commit fails
-// the transaction, whose read set holds the membership key.
+// so none takes another's division codes.
 func prefixFree(s State, o record.Organisation) error {
+	holder, revision, err := prefixHolder(s, o.Prefix)
+	if err != nil || holder == "" || holder == o.MSPID {
+		return err
+	}
+	return record.Errorf(record.CodeForbidden, "prefix %s is province %s's on channel %s (revision %d of its membership): a division-code prefix stays with the province that held it, also after it left", o.Prefix, holder, s.Channel(), revision)
+}
+
+// prefixHolder is the province that holds or held a division-code prefix
+// on the channel, and the first revision of the membership it held it in;
+// "" if none. The membership's history, in which the membership key's
+// every version is, says it for a ledger of any age; a change to the
+// membership between endorsement and commit fails the transaction, whose
+// read set holds the membership key.
+func prefixHolder(s State, prefix string) (string, int, error) {
 	versions, err := membershipVersions(s)
 	if err != nil {
-		return err
+		return "", 0, err
 	}
 	for _, m := range versions {
 		for _, p := range m.Orgs {
-			if p.IsProvince() && p.Prefix == o.Prefix && p.MSPID != o.MSPID {
-				return record.Errorf(record.CodeForbidden, "prefix %s is province %s's on channel %s (revision %d of its membership): a division-code prefix stays with the province that held it, also after it left", o.Prefix, p.MSPID, s.Channel(), m.Revision)
+			if p.IsProvince() && p.Prefix == prefix {
+				return p.MSPID, m.Revision, nil
 			}
 		}
 	}
-	return nil
+	return "", 0, nil
 }
 
 // checkFormer refuses a former member of the channel that comes back with

@@ -151,7 +151,7 @@ func AddMember(s State, o record.Organisation) (*record.Membership, error) {
 // configuration dropped first. A province leaves only after its
 // organisations, and the last member stays. The organisation's record
 // (province, prefix) is kept as a former member's, which AddMember holds
-// it to. The change needs the endorsement of a majority of the members
+// it to; its own gateway endpoint on the channel is deleted. The change needs the endorsement of a majority of the members
 // before it.
 func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	tx, err := begin(s)
@@ -188,6 +188,9 @@ func RemoveMember(s State, mspID string) (*record.Membership, error) {
 	}
 	if inConfig {
 		return nil, record.Errorf(record.CodeForbidden, "%s is an organisation of channel %s's configuration: remove %s from channel %s's configuration first: a configuration update signed by a majority of its admins", mspID, s.Channel(), mspID, s.Channel())
+	}
+	if err := dropEndpoint(s, mspID); err != nil {
+		return nil, err
 	}
 	orgs := slices.DeleteFunc(slices.Clone(cur.Orgs), func(c record.Organisation) bool { return c.MSPID == mspID })
 	fk, err := key(s, objFormerMember, s.Channel(), mspID)

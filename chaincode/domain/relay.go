@@ -2,6 +2,7 @@ package domain
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 
@@ -119,6 +120,9 @@ func provenLicence(s State, tx txContext, it record.RelayItem) (*record.RelayedL
 	if err := consistentExport(exp); err != nil {
 		return nil, err
 	}
+	if err := regionOfItsProvince(s, exp); err != nil {
+		return nil, err
+	}
 	l := exp.Licence
 	return &record.RelayedLicence{Evidence: exp.Evidence, Type: exp.Type,
 		Source: record.Source{Channel: exp.Channel, TxID: l.TxID, Block: it.Block, Endorsers: endorsers}, Record: tx.record()}, nil
@@ -186,6 +190,34 @@ func consistentExport(exp *record.LicenceExport) error {
 		return record.Errorf(record.CodeProofInvalid, "the export's seal key %s is not the licence's %s", exp.SealKey.KeyID, l.SealKeyID)
 	case l.GrantID != "" && (exp.Grant == nil || exp.Grant.GrantID != l.GrantID):
 		return record.Errorf(record.CodeProofInvalid, "the export lacks the licence's grant %s", l.GrantID)
+	}
+	return nil
+}
+
+// regionOfItsProvince refuses (WRONG_REGION) a relayed licence of a region
+// whose prefix a province of this channel holds or held, unless that
+// province granted it: on its channel a province's division codes are its
+// own (ADR 43), also when another channel let another province take them.
+// The membership key is read, so a change to it between endorsement and
+// commit fails the import.
+func regionOfItsProvince(s State, exp *record.LicenceExport) error {
+	l := exp.Licence
+	if len(l.Region) < 2 {
+		return record.Errorf(record.CodeProofInvalid, "licence %s names no region", l.ID)
+	}
+	if _, err := membership(s); err != nil && record.CodeOf(err) != record.CodeNotFound {
+		return err
+	}
+	holder, _, err := prefixHolder(s, l.Region[:2])
+	if err != nil || holder == "" {
+		return err
+	}
+	granter := ""
+	if exp.Grant != nil {
+		granter = exp.Grant.Province
+	}
+	if granter != holder {
+		return record.Errorf(record.CodeWrongRegion, "licence %s is of region %s, whose prefix %s is province %s's on channel %s, and %s granted it", l.ID, l.Region, l.Region[:2], holder, s.Channel(), cmp.Or(granter, "no province"))
 	}
 	return nil
 }
