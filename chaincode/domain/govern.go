@@ -42,36 +42,26 @@ type memo struct {
 // issuer's role, the licence type, the agency, its grants and its seal key
 // once, not once a licence. The bytes are shared: read them, never modify
 // them.
-func (m *memo) Get(key string) ([]byte, error) {
-	if b, ok := m.reads[key]; ok {
-		return b, nil
-	}
-	b, err := m.State.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if m.reads == nil {
-		m.reads = make(map[string][]byte)
-	}
-	m.reads[key] = b
-	return b, nil
-}
+func (m *memo) Get(key string) ([]byte, error) { return once(&m.reads, key, m.State.Get) }
 
 // History reads each key's history once per transaction, as Get reads
 // its value: the history is of committed blocks only.
-func (m *memo) History(key string) ([]Change, error) {
-	if h, ok := m.hists[key]; ok {
-		return h, nil
+func (m *memo) History(key string) ([]Change, error) { return once(&m.hists, key, m.State.History) }
+
+// once answers what read answered for key the first time, kept in cache.
+func once[T any](cache *map[string]T, key string, read func(string) (T, error)) (T, error) {
+	if v, ok := (*cache)[key]; ok {
+		return v, nil
 	}
-	h, err := m.State.History(key)
+	v, err := read(key)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	if m.hists == nil {
-		m.hists = make(map[string][]Change)
+	if *cache == nil {
+		*cache = make(map[string]T)
 	}
-	m.hists[key] = h
-	return h, nil
+	(*cache)[key] = v
+	return v, nil
 }
 
 // governed is a membership as decoded from its bytes on the ledger, with
