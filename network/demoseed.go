@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -132,7 +133,20 @@ func (s *demoSeeder) ensureGrant(ctx context.Context) (bool, error) {
 	}
 	grant := api.AccreditationRequest{AgencyID: DemoAgency, MSPID: s.cityMSP, Types: []string{DemoType}, Region: DemoRegion,
 		ValidFrom: demoGrantFrom, ValidTo: demoGrantTo}
-	if _, err := s.province.GrantAccreditation(ctx, grant); err != nil {
+	// A peer that endorses the grant may not have committed the type just
+	// defined yet (NOT_FOUND): the refused proposal wrote nothing, and is
+	// made again.
+	var fatal error
+	err := waitFor(ctx, "every endorsing peer to have licence type "+DemoType, func() error {
+		_, err := s.province.GrantAccreditation(ctx, grant)
+		var ae *api.Error
+		if err != nil && !(errors.As(err, &ae) && ae.Code == string(record.CodeNotFound)) {
+			fatal = err
+			return nil
+		}
+		return err
+	})
+	if err = cmp.Or(fatal, err); err != nil {
 		return false, fmt.Errorf("accredit %s: %w", DemoAgency, err)
 	}
 	s.detail("agency %s (%s) accredited for %s in %s by Anhui's admin", DemoAgency, s.cityMSP, DemoType, DemoRegion)
