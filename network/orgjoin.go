@@ -70,7 +70,16 @@ func (nw *Network) waitCaughtUp(ctx context.Context, o Org, channel string) (boo
 // the channel that the other members' peers (all but skip's) have now,
 // and answers its height and theirs.
 func (nw *Network) reachHeight(ctx context.Context, channel string, p Node, skip string) (h, want int, err error) {
+	want = nw.membersHeight(ctx, channel, skip)
+	h, err = nw.waitHeight(ctx, channel, p, want)
+	return h, want, err
+}
+
+// membersHeight is the highest height of the channel that its members'
+// peers, all but skip's, have now.
+func (nw *Network) membersHeight(ctx context.Context, channel, skip string) int {
 	c, _ := nw.Topo.Channel(channel)
+	want := 0
 	for _, m := range c.Members {
 		if m != skip {
 			if h, err := peerHeight(ctx, nw.Topo.Peer(m), channel); err == nil {
@@ -78,16 +87,22 @@ func (nw *Network) reachHeight(ctx context.Context, channel string, p Node, skip
 			}
 		}
 	}
+	return want
+}
+
+// waitHeight waits, at most 3 minutes, until peer p has want blocks of
+// the channel, and answers its height.
+func (nw *Network) waitHeight(ctx context.Context, channel string, p Node, want int) (h int, err error) {
 	wctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	for {
 		h, err = peerHeight(wctx, p, channel)
 		if err == nil && h >= want {
-			return h, want, nil
+			return h, nil
 		}
 		select {
 		case <-wctx.Done():
-			return h, want, fmt.Errorf("%s at height %d of %s, %d wanted (%v)", p.Name, h, channel, want, err)
+			return h, fmt.Errorf("%s at height %d of %s, %d wanted (%v)", p.Name, h, channel, want, err)
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
@@ -274,7 +289,7 @@ func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bo
 		return false, err
 	}
 	if !want.IsProvince() {
-		if err := nw.submitAs(ctx, o.Name, c.Name, "RequestMembership", string(arg), nil); err != nil {
+		if err := nw.submitAs(ctx, o.Name, c.Name, nil, "RequestMembership", string(arg), nil); err != nil {
 			return true, err
 		}
 		return true, nw.consentsCommitted(ctx, c)
@@ -285,7 +300,7 @@ func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bo
 			continue
 		}
 		var a record.ProvinceApproval
-		if err := nw.submitAs(ctx, name, c.Name, "ApproveProvince", string(arg), &a); err != nil {
+		if err := nw.submitAs(ctx, name, c.Name, nil, "ApproveProvince", string(arg), &a); err != nil {
 			return true, err
 		}
 		nw.detail("%s's admin approves %s as a province with prefix %s: %d of %d needed", name, o.MSPID, want.Prefix, len(a.Approvers), a.Needed)
@@ -300,8 +315,9 @@ func (nw *Network) consentToJoin(ctx context.Context, o Org, channel string) (bo
 // consents just committed, each through one organisation's peer: the
 // peers that endorse the addition next read them.
 func (nw *Network) consentsCommitted(ctx context.Context, c Channel) error {
+	want := nw.membersHeight(ctx, c.Name, "")
 	for _, m := range c.Members {
-		if _, _, err := nw.reachHeight(ctx, c.Name, nw.Topo.Peer(m), ""); err != nil {
+		if _, err := nw.waitHeight(ctx, c.Name, nw.Topo.Peer(m), want); err != nil {
 			return err
 		}
 	}
@@ -309,11 +325,12 @@ func (nw *Network) consentsCommitted(ctx context.Context, c Channel) error {
 }
 
 // submitAs submits a registry transaction on a channel as an
-// organisation's admin, the endorsers planned by its peer's gateway, and
-// decodes its answer into out unless out is nil.
-func (nw *Network) submitAs(ctx context.Context, org, channel, fn, arg string, out any) error {
+// organisation's admin, endorsed by the organisations named (none named:
+// as its peer's gateway plans), and decodes its answer into out unless
+// out is nil.
+func (nw *Network) submitAs(ctx context.Context, org, channel string, endorsers []string, fn, arg string, out any) error {
 	return nw.withContract(org, "Admin", channel, "registry", func(r *client.Contract) error {
-		b, _, err := fabricid.Submit(ctx, r, fn, 5, arg)
+		b, _, err := fabricid.SubmitEndorsed(ctx, r, fn, 5, endorsers, arg)
 		if err != nil {
 			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
 		}
@@ -371,14 +388,7 @@ func (nw *Network) actor(o Org, c Channel) string {
 // is no failure.
 func (nw *Network) changeMembership(ctx context.Context, o Org, c Channel, by string, endorsers []string, fn, arg string, member bool) (bool, error) {
 	var m record.Membership
-	err := nw.withContract(by, "Admin", c.Name, "registry", func(r *client.Contract) error {
-		out, _, err := fabricid.SubmitEndorsed(ctx, r, fn, 5, endorsers, arg)
-		if err != nil {
-			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
-		}
-		return json.Unmarshal(out, &m)
-	})
-	if err != nil {
+	if err := nw.submitAs(ctx, by, c.Name, endorsers, fn, arg, &m); err != nil {
 		if _, in, rerr := nw.isMember(ctx, o, c); rerr == nil && in == member {
 			return true, nil
 		}
