@@ -124,7 +124,7 @@ func (nw *Network) bindDemoRoles(ctx context.Context, o Org) (int, error) {
 		if slices.ContainsFunc(bound, func(b roleBinding) bool { return b.ClientID == id && b.Role == role && !b.Revoked }) {
 			continue
 		}
-		if _, _, err := fabricid.Submit(ctx, admin, "BindRole", 5, id, role, agency); err != nil {
+		if _, err := nw.submit(ctx, o.Name, admin, nil, "BindRole", id, role, agency); err != nil {
 			return n, fmt.Errorf("bind %s to %s: %s", DemoUser(role), role, fabricid.ErrorMessage(err))
 		}
 		n++

@@ -156,7 +156,7 @@ func (nw *Network) ensureMembership(ctx context.Context) (bool, error) {
 		for _, m := range c.Members {
 			var a record.MembershipApproval
 			err := nw.withContract(m, "Admin", c.Name, "registry", func(r *client.Contract) error {
-				out, _, err := fabricid.Submit(ctx, r, "ApproveMembership", 5, string(arg))
+				out, err := nw.submit(ctx, m, r, nil, "ApproveMembership", string(arg))
 				if err != nil {
 					return fmt.Errorf("ApproveMembership: %s", fabricid.ErrorMessage(err))
 				}
@@ -173,6 +173,16 @@ func (nw *Network) ensureMembership(ctx context.Context) (bool, error) {
 		}
 	}
 	return changed, nil
+}
+
+// submit submits fn of contract c, a contract of org's client through
+// org's peer, endorsed by the organisations named (none named: as the
+// peer's gateway plans), in five attempts at most (fabricid.SubmitWith),
+// and returns its answer.
+func (nw *Network) submit(ctx context.Context, org string, c *client.Contract, endorsers []string, fn string, args ...string) ([]byte, error) {
+	o, _ := nw.Topo.Org(org)
+	out, _, err := fabricid.SubmitWith(ctx, c, fn, fabricid.SubmitOptions{Attempts: 5, Local: o.MSPID, Endorsers: endorsers}, args...)
+	return out, err
 }
 
 // withContract calls f with a contract of the chaincode on channel, as user

@@ -330,7 +330,7 @@ func (nw *Network) consentsCommitted(ctx context.Context, c Channel) error {
 // out is nil.
 func (nw *Network) submitAs(ctx context.Context, org, channel string, endorsers []string, fn, arg string, out any) error {
 	return nw.withContract(org, "Admin", channel, "registry", func(r *client.Contract) error {
-		b, _, err := fabricid.SubmitEndorsed(ctx, r, fn, 5, endorsers, arg)
+		b, err := nw.submit(ctx, org, r, endorsers, fn, arg)
 		if err != nil {
 			return fmt.Errorf("%s: %s", fn, fabricid.ErrorMessage(err))
 		}

@@ -129,7 +129,7 @@ func (nw *Network) approveSource(ctx context.Context, org, channel string, src r
 		if err != nil || approvalCounts(active, proposals, gm.SM3Hex(arg), o.MSPID) {
 			return err
 		}
-		if _, _, err := fabricid.Submit(ctx, c, "ApproveSource", 5, string(arg)); err != nil {
+		if _, err := nw.submit(ctx, org, c, nil, "ApproveSource", string(arg)); err != nil {
 			return fmt.Errorf("ApproveSource: %s", fabricid.ErrorMessage(err))
 		}
 		did = true

@@ -1,6 +1,6 @@
 // Package fabric is a gateway's Fabric layer: one gRPC connection to the
 // organisation's peer, a fabric-gateway client per configured identity,
-// submits (read conflicts retried) and evaluates with the configured
+// submits (started again while the peers disagree) and evaluates with the configured
 // timeouts, the channel's blocks and height, and the classification of
 // every failure into the API's error (Classify).
 package fabric
@@ -27,6 +27,7 @@ type Fabric struct {
 	channel  string
 	cc       string
 	baseline string // the baseline chaincode, or ""
+	mspID    string // the organisation whose peer this is
 }
 
 var (
@@ -34,7 +35,7 @@ var (
 	_ service.BaselineLedger = (*Fabric)(nil)
 )
 
-// submitAttempts bounds the retries of read conflicts.
+// submitAttempts bounds the attempts of a transaction the peers disagree on.
 const submitAttempts = 5
 
 // Dial connects to the peer as each configured identity.
@@ -43,7 +44,7 @@ func Dial(c *config.Config) (*Fabric, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode, baseline: c.Baseline}
+	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode, baseline: c.Baseline, mspID: c.MSPID}
 	for _, id := range c.Identities {
 		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn,
 			client.WithEvaluateTimeout(c.Timeouts.Evaluate.Duration), client.WithEndorseTimeout(c.Timeouts.Endorse.Duration),
@@ -81,14 +82,16 @@ func (f *Fabric) network(identity string) (*client.Network, error) {
 	return gw.GetNetwork(f.channel), nil
 }
 
-// Submit submits and waits for the commit, retrying read conflicts only.
-// Its errors are classified (*api.Error).
+// Submit submits and waits for the commit, starting again while the peers
+// disagree on what it reads (fabricid.SubmitWith): a read conflict, or
+// another organisation's peer refusing what this organisation's peer
+// endorsed. Its errors are classified (*api.Error).
 func (f *Fabric) Submit(ctx context.Context, identity, contract, fn string, args ...string) (service.Result, error) {
 	c, err := f.contract(identity, contract)
 	if err != nil {
 		return service.Result{}, Classify(err)
 	}
-	return submit(ctx, c, fn, args...)
+	return f.submit(ctx, c, fn, args...)
 }
 
 // BaselineWrite writes one key of the baseline chaincode through the same
@@ -102,13 +105,14 @@ func (f *Fabric) BaselineWrite(ctx context.Context, identity, key, value string)
 	if err != nil {
 		return service.Result{}, Classify(err)
 	}
-	return submit(ctx, net.GetContract(f.baseline), record.BaselinePut, key, value)
+	return f.submit(ctx, net.GetContract(f.baseline), record.BaselinePut, key, value)
 }
 
 // submit submits a transaction of contract c and waits for its commit,
-// retrying read conflicts only; its errors are classified.
-func submit(ctx context.Context, c *client.Contract, fn string, args ...string) (service.Result, error) {
-	payload, st, err := fabricid.Submit(ctx, c, fn, submitAttempts, args...)
+// starting it again while the peers disagree (fabricid.SubmitWith); its
+// errors are classified.
+func (f *Fabric) submit(ctx context.Context, c *client.Contract, fn string, args ...string) (service.Result, error) {
+	payload, st, err := fabricid.SubmitWith(ctx, c, fn, fabricid.SubmitOptions{Attempts: submitAttempts, Local: f.mspID}, args...)
 	if err != nil {
 		return service.Result{}, Classify(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,7 +159,7 @@ func ChaincodeMessages(err error) []string {
 			continue
 		}
 		msg := ed.GetMessage()
-		if rest, ok := strings.CutPrefix(msg, "chaincode response "); ok {
+		if rest, ok := strings.CutPrefix(msg, chaincodeResponse); ok {
 			if _, m, ok := strings.Cut(rest, ", "); ok {
 				msg = m
 			}
@@ -167,6 +168,9 @@ func ChaincodeMessages(err error) []string {
 	}
 	return out
 }
+
+// chaincodeResponse begins a peer's report of a chaincode's error response.
+const chaincodeResponse = "chaincode response "
 
 // CommitError is a transaction that was ordered but not committed as valid.
 type CommitError struct {
@@ -177,33 +181,54 @@ func (e *CommitError) Error() string {
 	return fmt.Sprintf("transaction %s failed validation: %s", e.Status.TransactionID, e.Status.Code)
 }
 
-// Submit endorses, submits and waits for the commit of a transaction. It
-// starts again from endorsement, up to attempts times in all and after a
-// short random pause, when another transaction changed what this one read:
-// the commit failed with an MVCC read conflict, or the endorsing peers,
-// at different heights, returned different results. Any other failure
-// returns at once.
+// Submit endorses, submits and waits for the commit of a transaction,
+// planned by the peer's gateway, attempts times at most; it is
+// SubmitWith without a local organisation, so a refusal is final.
 func Submit(ctx context.Context, c *client.Contract, name string, attempts int, args ...string) ([]byte, *client.Status, error) {
-	return SubmitEndorsed(ctx, c, name, attempts, nil, args...)
+	return SubmitWith(ctx, c, name, SubmitOptions{Attempts: attempts}, args...)
 }
 
-// SubmitEndorsed is Submit with the endorsing organisations named (MSP
-// IDs; the gateway asks a peer of each), instead of planned by the peer's
-// gateway from the policies it discovers; none named, it plans.
-func SubmitEndorsed(ctx context.Context, c *client.Contract, name string, attempts int, endorsers []string, args ...string) ([]byte, *client.Status, error) {
+// SubmitOptions says who endorses a transaction and how often Submit
+// starts it again.
+type SubmitOptions struct {
+	// Attempts bounds the attempts in all (at least one is made).
+	Attempts int
+	// Local is the MSP ID of the organisation whose peer the client's
+	// gateway is; "" for unknown.
+	Local string
+	// Endorsers are the MSP IDs of the organisations asked to endorse (a
+	// peer of each); none named, the peer's gateway plans from the
+	// policies it discovers.
+	Endorsers []string
+}
+
+// SubmitWith endorses, submits and waits for the commit of a transaction.
+// It starts again from endorsement, up to o.Attempts times in all and
+// after a random pause that doubles each time (from 20–200 ms), while the
+// peers disagree on the state the transaction reads, as peers at different
+// heights do until the one behind commits the latest block:
+//   - the commit failed with an MVCC read conflict;
+//   - the endorsing peers returned different results;
+//   - another organisation's peer refused what the local organisation's
+//     peer endorsed (refusedElsewhere): say, NOT_FOUND for a licence type
+//     the client itself defined in the block before.
+//
+// Any other failure returns at once, and so does the refusal that still
+// stands after the last attempt.
+func SubmitWith(ctx context.Context, c *client.Contract, name string, o SubmitOptions, args ...string) ([]byte, *client.Status, error) {
 	opts := []client.ProposalOption{client.WithArguments(args...)}
-	if len(endorsers) > 0 {
-		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
+	if len(o.Endorsers) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(o.Endorsers...))
 	}
 	for i := 1; ; i++ {
 		res, st, err := submitOnce(ctx, c, name, opts)
-		if err == nil || i >= attempts || !readConflict(err) {
+		if err == nil || i >= o.Attempts || !(readConflict(err) || refusedElsewhere(err, o.Local, o.Endorsers)) {
 			return res, st, err
 		}
 		select {
 		case <-ctx.Done():
 			return nil, st, ctx.Err()
-		case <-time.After(time.Duration(20+rand.IntN(180)) * time.Millisecond):
+		case <-time.After(time.Duration(20+rand.IntN(180)) * time.Millisecond << (i - 1)):
 		}
 	}
 }
@@ -247,4 +272,31 @@ func readConflict(err error) bool {
 		}
 	}
 	return false
+}
+
+// refusedElsewhere tells whether err is an endorsement the local
+// organisation's peer gave and other organisations' peers refused: the
+// local organisation is among those asked (a planning gateway asks its own
+// peer first, and answers that peer's refusal alone), and every peer error
+// detail is a chaincode's answer from another organisation.
+func refusedElsewhere(err error, local string, endorsers []string) bool {
+	if local == "" || len(endorsers) > 0 && !slices.Contains(endorsers, local) {
+		return false
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	n := 0
+	for _, d := range st.Details() {
+		ed, ok := d.(*gateway.ErrorDetail)
+		if !ok {
+			continue
+		}
+		if ed.GetMspId() == local || !strings.HasPrefix(ed.GetMessage(), chaincodeResponse) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }

@@ -46,3 +46,45 @@ func TestErrorMessageIsOneLineWithEachRefusalOnce(t *testing.T) {
 		t.Errorf("ErrorMessage = %q, want %q", msg, want)
 	}
 }
+
+// A refusal from another organisation's peer of what the local peer
+// endorsed is a disagreement, started again; the local peer's own refusal,
+// a peer that did not answer, or a refusal when the local organisation was
+// not asked is final.
+func TestRefusedElsewhereOnlyWhenTheLocalPeerEndorsed(t *testing.T) {
+	detailed := func(ds ...*gateway.ErrorDetail) error {
+		st := status.New(codes.Aborted, "failed to collect enough transaction endorsements")
+		for _, d := range ds {
+			var err error
+			if st, err = st.WithDetails(d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return st.Err()
+	}
+	notFound := func(msp string) *gateway.ErrorDetail {
+		return &gateway.ErrorDetail{MspId: msp, Message: `chaincode response 404, NOT_FOUND: no licence type "sh-accr-licence"`}
+	}
+	for _, c := range []struct {
+		name      string
+		err       error
+		local     string
+		endorsers []string
+		want      bool
+	}{
+		{"another peer refused", detailed(notFound("JiangsuMSP")), "ShanghaiMSP", nil, true},
+		{"two other peers refused", detailed(notFound("JiangsuMSP"), notFound("ZhejiangMSP")), "ShanghaiMSP", nil, true},
+		{"asked by name, the local among them", detailed(notFound("JiangsuMSP")), "ShanghaiMSP", []string{"ShanghaiMSP", "JiangsuMSP"}, true},
+		{"the local peer refused", detailed(notFound("ShanghaiMSP")), "ShanghaiMSP", nil, false},
+		{"the local and another refused", detailed(notFound("JiangsuMSP"), notFound("ShanghaiMSP")), "ShanghaiMSP", nil, false},
+		{"the local not asked", detailed(notFound("JiangsuMSP")), "ShanghaiMSP", []string{"JiangsuMSP", "ZhejiangMSP"}, false},
+		{"local unknown", detailed(notFound("JiangsuMSP")), "", nil, false},
+		{"a peer down, not a chaincode answer", detailed(&gateway.ErrorDetail{MspId: "JiangsuMSP", Message: "rpc error: code = Unavailable"}), "ShanghaiMSP", nil, false},
+		{"no details", detailed(), "ShanghaiMSP", nil, false},
+		{"not a gRPC error", errors.New("plain"), "ShanghaiMSP", nil, false},
+	} {
+		if got := refusedElsewhere(c.err, c.local, c.endorsers); got != c.want {
+			t.Errorf("%s: refusedElsewhere = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

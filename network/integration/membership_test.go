@@ -60,7 +60,7 @@ func TestTheMembershipIsOnTheLedgerAndNoOrganisationAloneChangesIt(t *testing.T)
 
 	anhui := contract(t, env, "anhui", "Admin", "registry")
 	all := []string{"AnhuiMSP", "HefeiMSP", "WuhuMSP"}
-	_, _, err = fabricid.SubmitEndorsed(t.Context(), anhui, "RemoveMember", 1, all, "WuhuMSP")
+	_, _, err = fabricid.SubmitWith(t.Context(), anhui, "RemoveMember", fabricid.SubmitOptions{Attempts: 1, Endorsers: all}, "WuhuMSP")
 	if got := failureCode(err); got != string(record.CodeForbidden) {
 		t.Errorf("Anhui's admin removed Wuhu, a member of anhui's configuration, endorsed by %v: %v (code %q), want FORBIDDEN", all, err, got)
 	} else if want := "remove WuhuMSP from channel anhui's configuration first"; !strings.Contains(fabricid.ErrorMessage(err), want) {

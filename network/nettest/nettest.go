@@ -13,8 +13,6 @@ package nettest
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,33 +150,6 @@ func (prefixWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
-}
-
-// FreeBase finds a block of n free loopback ports below the kernel's
-// ephemeral range, so that no outgoing connection of the test can take a
-// node's port while the node is stopped for a restart. A test that starts
-// a network of its own takes its ports from here.
-func FreeBase(n int) (int, error) {
-	low, _ := network.EphemeralPorts()
-	if low-n <= 10000 {
-		return 0, fmt.Errorf("the ephemeral port range starts at %d: no room below it", low)
-	}
-	for range 50 {
-		base := 10000 + rand.IntN(low-n-10000)
-		free := true
-		for p := base; p < base+n && free; p++ {
-			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
-			if err != nil {
-				free = false
-				continue
-			}
-			l.Close()
-		}
-		if free {
-			return base, nil
-		}
-	}
-	return 0, fmt.Errorf("no block of %d free loopback ports found", n)
 }
 
 // stop stops the network by PID and then looks for any process still
