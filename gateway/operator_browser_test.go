@@ -42,7 +42,8 @@ func (w *watching) reads(t *testing.T) int {
 // back once restarted; while the tab is hidden or the updates are paused
 // the page reads nothing, and reads at once when shown or resumed. A
 // peer's channel its organisation has left is shown as left, without a
-// height, and not among the channels. In Chinese, the words are Chinese.
+// height, and not among the channels. In Chinese, the words are Chinese,
+// a refusal's too.
 // It passes axe in each state, with no console error or policy violation.
 func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 	w := newWatching(t)
@@ -174,6 +175,11 @@ func TestTheOperatorPageShowsTheNetworkLive(t *testing.T) {
 	time.Sleep(6 * time.Second)
 	if after := w.reads(t); after != before {
 		t.Errorf("signed out, the page read the network %d times", after-before)
+	}
+	// A key of another role is refused in the page's words.
+	o.SignIn(w.keys["Verifier"])
+	if got := o.SignInError(); got != "FORBIDDEN: 您登录的身份无权进行此操作。" {
+		t.Errorf("a verifier's key, in Chinese: %q", got)
 	}
 	b.NoProblems()
 }

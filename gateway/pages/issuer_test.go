@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wanledger/wanledger/api"
 	"github.com/wanledger/wanledger/api/record"
 )
 
@@ -44,5 +45,25 @@ func TestTheCodesTheIssuerPageExplainsAreTheLedgers(t *testing.T) {
 		if code, ok := strings.CutPrefix(k, "js.issuer.code."); ok && !slices.Contains(record.Codes, record.Code(code)) {
 			t.Errorf("%s explains %s, which is no code of the ledger", k, code)
 		}
+	}
+}
+
+// The codes every page explains are the ledger's or the gateway's own.
+func TestTheCodesThePagesExplainAreTheAPIs(t *testing.T) {
+	gateway := []string{api.CodeUnauthenticated, api.CodeBadRequest, api.CodeUnavailable, api.CodeConflict, api.CodeEndorsement,
+		api.CodeCrossOrigin, api.CodeStorageFull, api.CodeMethodNotAllowed, api.CodeUnsupportedMediaType}
+	n := 0
+	for k := range messages {
+		code, ok := strings.CutPrefix(k, "js.code.")
+		if !ok {
+			continue
+		}
+		n++
+		if !slices.Contains(record.Codes, record.Code(code)) && !slices.Contains(gateway, code) {
+			t.Errorf("%s explains %s, which the API does not answer", k, code)
+		}
+	}
+	if n == 0 {
+		t.Error("no page explains the API's codes")
 	}
 }

@@ -36,6 +36,20 @@ export function has(key) {
   return key in messages;
 }
 
+/**
+ * reason is an error for a person, on one line: an API error's code, then
+ * on a Chinese page the page's own words for that code (code.<CODE>, the
+ * gateway's messages being English), else the gateway's message; an
+ * unreachable gateway (NETWORK) in the page's words; any other error's
+ * message after fallback, the code to show for it.
+ */
+export function reason(e, fallback = '') {
+  if (e.code === 'NETWORK') return msg('network');
+  const code = e.code || fallback;
+  const text = lang === 'zh' && has('code.' + code) ? msg('code.' + code) : e.message;
+  return code ? code + ': ' + text : text;
+}
+
 /** el makes an element with its text and attributes. */
 export function el(tag, text, attrs = {}) {
   const e = document.createElement(tag);
@@ -216,7 +230,7 @@ async function checkCertificate() {
 
 /** refused shows why a sign-in failed: its code and message. */
 function refused(e) {
-  signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
+  signOut(reason(e));
 }
 
 /**
@@ -254,7 +268,7 @@ export function signIn(path, ready, gone = () => {}, roles = []) {
       if (sessionStorage.getItem(keyName)) error.textContent = ''; // the page may have refused the key
 
     } catch (e) {
-      if (e.status !== 401) signOut(e.code === 'NETWORK' ? msg('network') : e.code + ': ' + e.message);
+      if (e.status !== 401) signOut(reason(e));
     }
   });
   document.getElementById('signout').addEventListener('click', () => signOut());

@@ -3,7 +3,7 @@
 // draws the trace's timeline (timeline.js), and exports the whole trace
 // as CSV (csv.js, made here) or as the gateway's signed report (GET
 // /v1/audit/report, saved byte for byte).
-import { api, apiBytes, el, msg, save, signIn, signOut } from './app.js';
+import { api, apiBytes, el, msg, reason, save, signIn, signOut } from './app.js';
 import { csv } from './csv.js';
 import * as timeline from './timeline.js';
 
@@ -108,7 +108,7 @@ async function trace() {
   try {
     await showPage();
   } catch (e) {
-    status(e.code + ': ' + e.message);
+    status(reason(e));
     return;
   }
   $('results').focus();
@@ -126,7 +126,7 @@ async function turn(by) {
   try {
     await showPage();
   } catch (e) {
-    status(e.code + ': ' + e.message);
+    status(reason(e));
   }
   const keep = by > 0 ? $('next') : $('prev');
   (keep.disabled ? $('results') : keep).focus();
@@ -155,7 +155,7 @@ async function exportCSV() {
       cursor = page.data.bookmark ?? '';
     } while (cursor && records.length <= maxRecords);
   } catch (e) {
-    exported(e.code + ': ' + e.message);
+    exported(reason(e));
     return;
   }
   const name = fileName('csv');
@@ -172,7 +172,7 @@ async function exportReport() {
     data = await apiBytes('/v1/audit/report?' + params(query), reportType);
     report = JSON.parse(await data.text()).report;
   } catch (e) {
-    exported((e.code ?? 'REPORT') + ': ' + e.message);
+    exported(reason(e, 'REPORT'));
     return;
   }
   const name = fileName('json');

@@ -6,7 +6,7 @@
 // list, with an optional explanation of which only the SM3 digest goes on
 // the ledger, and for a revocation an effective time (POST
 // /v1/licences/{id}/suspend|reinstate|revoke).
-import { api, ApiError, el, has, msg } from './app.js';
+import { api, ApiError, el, has, msg, reason } from './app.js';
 import { call } from './wasm.js';
 import { $, agency, explain, licenceType, localInput, path, result, rfc3339, shown } from './issue-common.js';
 
@@ -74,7 +74,7 @@ async function find() {
   try {
     l = (await api('GET', path('licences', id) + '?fresh=true')).data;
   } catch (e) {
-    if (e.status !== 401) say(e.code + ': ' + e.message);
+    if (e.status !== 401) say(reason(e));
     $('licence-facts').hidden = true;
     $('change-form').hidden = true;
     return;

@@ -1,7 +1,7 @@
 // issue-common.js: what the parts of the issuer's page share: the agency's
 // seal key and province salt (in this tab's memory only, never stored or
 // sent), time fields, downloads, answers and how a failure reads.
-import { ApiError, api, el, has, lang, msg } from './app.js';
+import { ApiError, api, el, has, lang, msg, reason } from './app.js';
 
 /**
  * agency is what the issuer gave and the ledger confirmed: the seal key's
@@ -61,7 +61,7 @@ export function credentialBlob(text) {
 
 /** failure is a one-line reading of an error: the API's code and message, or the module's error. */
 export function failure(e) {
-  if (e instanceof ApiError) return e.code + ': ' + e.message;
+  if (e instanceof ApiError) return reason(e);
   return msg('issuer.notSealed') + ' ' + e.message;
 }
 

@@ -4,7 +4,7 @@
 // Raft leader, and each node's health (a mark and a word, never colour
 // alone), channel heights (a peer's channel its organisation has left: as
 // left, without a height), cache or relay lag, and how old its reading is.
-import { api, el, lang, msg, signIn } from './app.js';
+import { api, el, lang, msg, reason, signIn } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const every = 5000; // ms between reads
@@ -37,7 +37,7 @@ async function read() {
     $('error').textContent = '';
   } catch (e) {
     if (e.status === 401) return; // signed out
-    $('error').textContent = (last ? msg('op.old', { n: age(last.st.at) }) + ' ' : '') + e.code + ': ' + e.message;
+    $('error').textContent = (last ? msg('op.old', { n: age(last.st.at) }) + ' ' : '') + reason(e);
   }
   plan();
 }

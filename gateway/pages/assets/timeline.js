@@ -3,7 +3,7 @@
 // dashed one, and as text: a caption that sums it up, which is also the
 // chart's accessible name, and a table of every interval.
 import uPlot from './vendor/uPlot.esm.js';
-import { el, lang, msg } from './app.js';
+import { el, lang, msg, reason } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 let plot = null;
@@ -31,7 +31,7 @@ export function clear() {
 export function failed(e) {
   clear();
   $('timeline').hidden = false;
-  $('timeline-caption').textContent = msg('audit.noTimeline') + ' ' + e.code + ': ' + e.message;
+  $('timeline-caption').textContent = msg('audit.noTimeline') + ' ' + reason(e);
   $('chart').setAttribute('aria-label', $('timeline-caption').textContent);
   $('timeline-table').tBodies[0].replaceChildren();
 }

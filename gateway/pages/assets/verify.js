@@ -5,7 +5,7 @@
 // gateway verify it (POST /v1/presentations/verify), then shows the
 // verdict, each check and its reason, the disclosed fields and the basis
 // of the verdict.
-import { api, ApiError, el, gatewayNow, has as hasMessage, lang, msg, signIn } from './app.js';
+import { api, ApiError, el, gatewayNow, has as hasMessage, lang, msg, reason, signIn } from './app.js';
 import { Scanner, decodePicture } from './scan.js';
 
 const $ = (id) => document.getElementById(id);
@@ -22,7 +22,7 @@ async function newNonce() {
     current = await api('GET', '/v1/verify/nonce');
   } catch (e) {
     current = null;
-    status(e.code + ': ' + e.message);
+    status(reason(e));
     return;
   }
   $('nonce').textContent = current.nonce;

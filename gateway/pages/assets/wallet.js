@@ -7,7 +7,7 @@
 // page asks, with no API key, each licence's status and who verified or
 // accessed data about the holder (POST /v1/holder/activity). Presentations
 // are made in present.js.
-import { ApiError, el, has as hasMessage, lang, msg, openApi } from './app.js';
+import { ApiError, el, has as hasMessage, lang, msg, openApi, reason } from './app.js';
 import { call, load } from './wasm.js';
 import * as present from './present.js';
 
@@ -27,7 +27,7 @@ function label(kind, code) {
 /** problem is a module's or the API's error for a person: its message, or the code's. */
 function problem(e) {
   if (e.code && hasMessage('wallet.err.' + e.code)) return msg('wallet.err.' + e.code);
-  if (e instanceof ApiError) return e.code + ': ' + e.message;
+  if (e instanceof ApiError) return reason(e);
   return e.message;
 }
 
