@@ -274,12 +274,20 @@ func readConflict(err error) bool {
 	return false
 }
 
-// refusedElsewhere tells whether err is an endorsement the local
-// organisation's peer gave and other organisations' peers refused: the
-// local organisation is among those asked (a planning gateway asks its own
-// peer first, and answers that peer's refusal alone), and every peer error
-// detail is a chaincode's answer from another organisation.
+// refusedElsewhere tells whether err is an endorsement (nothing was sent
+// to the orderers) that the local organisation's peer gave and other
+// organisations' peers refused (othersRefused).
 func refusedElsewhere(err error, local string, endorsers []string) bool {
+	var ee *client.EndorseError
+	return errors.As(err, &ee) && othersRefused(err, local, endorsers)
+}
+
+// othersRefused tells whether the peers' error details of err say that
+// other organisations refused what the local one endorsed: the local
+// organisation is among those asked (a planning gateway asks its own peer
+// first, and answers that peer's refusal alone), and every detail is a
+// chaincode's answer from another organisation.
+func othersRefused(err error, local string, endorsers []string) bool {
 	if local == "" || len(endorsers) > 0 && !slices.Contains(endorsers, local) {
 		return false
 	}

@@ -51,7 +51,7 @@ func TestErrorMessageIsOneLineWithEachRefusalOnce(t *testing.T) {
 // endorsed is a disagreement, started again; the local peer's own refusal,
 // a peer that did not answer, or a refusal when the local organisation was
 // not asked is final.
-func TestRefusedElsewhereOnlyWhenTheLocalPeerEndorsed(t *testing.T) {
+func TestOthersRefusedOnlyWhenTheLocalPeerEndorsed(t *testing.T) {
 	detailed := func(ds ...*gateway.ErrorDetail) error {
 		st := status.New(codes.Aborted, "failed to collect enough transaction endorsements")
 		for _, d := range ds {
@@ -83,8 +83,22 @@ func TestRefusedElsewhereOnlyWhenTheLocalPeerEndorsed(t *testing.T) {
 		{"no details", detailed(), "ShanghaiMSP", nil, false},
 		{"not a gRPC error", errors.New("plain"), "ShanghaiMSP", nil, false},
 	} {
-		if got := refusedElsewhere(c.err, c.local, c.endorsers); got != c.want {
-			t.Errorf("%s: refusedElsewhere = %v, want %v", c.name, got, c.want)
+		if got := othersRefused(c.err, c.local, c.endorsers); got != c.want {
+			t.Errorf("%s: othersRefused = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// Only an endorsement's failure is started again: the same details on an
+// error that is not fabric-gateway's EndorseError (one that may have
+// reached the orderers) are not.
+func TestRefusedElsewhereIsAnEndorsementsFailure(t *testing.T) {
+	st, err := status.New(codes.Aborted, "failed to collect enough transaction endorsements").WithDetails(
+		&gateway.ErrorDetail{MspId: "JiangsuMSP", Message: "chaincode response 404, NOT_FOUND: no licence type"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !othersRefused(st.Err(), "ShanghaiMSP", nil) || refusedElsewhere(st.Err(), "ShanghaiMSP", nil) {
+		t.Error("a bare gRPC error is taken for an endorsement's failure")
 	}
 }
