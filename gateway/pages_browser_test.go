@@ -164,6 +164,14 @@ func TestTheVerifierPageVerifiesPresentations(t *testing.T) {
 	b.CheckAccessibility()
 	b.Screenshot("verify-not-valid-zh")
 
+	// A malformed presentation is refused in the page's own words, the
+	// gateway's English message left out.
+	if got := v.Paste("not a presentation"); got != "拒绝" || v.RefusalCode() != "PRESENTATION_CHARSET" ||
+		b.Text("#refusal-reason") != "出示内容格式有误，无法读取（可能扫描或粘贴不完整）。请持证人重新出示。" ||
+		browsertest.Eval[bool](b, `document.getElementById('refusal-message') !== null`) {
+		t.Errorf("a malformed presentation, in Chinese: %q %q %q", got, v.RefusalCode(), b.Text("#refusal-reason"))
+	}
+
 	// Signing out while the camera looks at nothing forgets the key and
 	// stops the camera.
 	if err := browsertest.WriteImageVideo(video, image.NewGray(image.Rect(0, 0, 320, 240))); err != nil {

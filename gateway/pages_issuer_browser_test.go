@@ -157,6 +157,9 @@ func TestTheIssuerPageSealsInTheTabAndShowsTheLedgersAnswers(t *testing.T) {
 	if got := p.Text("#change-outcome"); got != "已撤销: PAGE-1" {
 		t.Errorf("in Chinese: %q", got)
 	}
+	if got := p.Change("reinstate", "ISSUE_RESOLVED", ""); got != "refused" || p.Text("#change-details") != "INVALID_TRANSITION: 证照当前的状态不允许此操作。" {
+		t.Errorf("a reinstatement of a revoked licence, in Chinese: %s %q", got, p.Text("#change-details"))
+	}
 	b.CheckAccessibility()
 	b.Screenshot("issue-revoked-zh")
 

@@ -102,7 +102,9 @@ var DefaultTimeouts = Timeouts{
 	BodyWait: Duration{2 * time.Second},
 }
 
-// fill sets defaults and checks each timeout lies in [100ms, 1h].
+// fill sets defaults and checks each timeout lies in [100ms, 1h], and that
+// a submission's timeouts in all (endorse + submit + commitStatus) end
+// before the HTTP write timeout, so that its client hears the outcome.
 func (t *Timeouts) fill() []error {
 	var errs []error
 	for _, f := range []struct {
@@ -119,6 +121,9 @@ func (t *Timeouts) fill() []error {
 		if f.v.Duration < 100*time.Millisecond || f.v.Duration > time.Hour {
 			errs = append(errs, fmt.Errorf("timeouts.%s is %s; it must be 100ms to 1h", f.name, f.v.Duration))
 		}
+	}
+	if s := t.Endorse.Duration + t.Submit.Duration + t.CommitStatus.Duration; s >= t.Write.Duration {
+		errs = append(errs, fmt.Errorf("timeouts.endorse + submit + commitStatus is %s; it must be below timeouts.write (%s), or a client loses the answer of a transaction that commits", s, t.Write.Duration))
 	}
 	return errs
 }

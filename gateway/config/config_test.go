@@ -42,6 +42,11 @@ func TestTimeoutsDefaultAndAreBounded(t *testing.T) {
 			t.Errorf("want an error about %s, got %v", want, err)
 		}
 	}
+	// A submission's timeouts in all must end before the HTTP answer's.
+	_, err = LoadConfig(write(t, `{`+base+`,"timeouts":{"endorse":"30s","commitStatus":"90s"}}`))
+	if err == nil || !strings.Contains(err.Error(), "below timeouts.write (2m0s)") {
+		t.Errorf("endorse + submit + commitStatus of 2m5s against write 2m: %v", err)
+	}
 }
 
 func TestBodyBudgetDefaultsAndIsBounded(t *testing.T) {

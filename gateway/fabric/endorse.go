@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/wanledger/wanledger/internal/fabricid"
 )
 
 // Endorse has peers of the given organisations endorse a transaction as
@@ -20,7 +21,7 @@ func (f *Fabric) Endorse(ctx context.Context, identity, contract, fn string, org
 	if err != nil {
 		return nil, Classify(err)
 	}
-	tx, err := p.EndorseWithContext(ctx)
+	tx, err := fabricid.Within(ctx, f.timeouts.Endorse.Duration, p.EndorseWithContext)
 	if err != nil {
 		return nil, Classify(err)
 	}

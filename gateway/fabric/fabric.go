@@ -28,6 +28,7 @@ type Fabric struct {
 	cc       string
 	baseline string // the baseline chaincode, or ""
 	mspID    string // the organisation whose peer this is
+	timeouts config.Timeouts
 }
 
 var (
@@ -44,11 +45,9 @@ func Dial(c *config.Config) (*Fabric, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode, baseline: c.Baseline, mspID: c.MSPID}
+	f := &Fabric{conn: conn, gws: map[string]*client.Gateway{}, channel: c.Channel, cc: c.Chaincode, baseline: c.Baseline, mspID: c.MSPID, timeouts: c.Timeouts}
 	for _, id := range c.Identities {
-		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn,
-			client.WithEvaluateTimeout(c.Timeouts.Evaluate.Duration), client.WithEndorseTimeout(c.Timeouts.Endorse.Duration),
-			client.WithSubmitTimeout(c.Timeouts.Submit.Duration), client.WithCommitStatusTimeout(c.Timeouts.CommitStatus.Duration))
+		gw, err := fabricid.Connect(c.MSPID, id.MSPDir, conn)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("identity %s: %w", id.Name, err)
@@ -109,10 +108,18 @@ func (f *Fabric) BaselineWrite(ctx context.Context, identity, key, value string)
 }
 
 // submit submits a transaction of contract c and waits for its commit,
-// starting it again while the peers disagree (fabricid.SubmitWith); its
-// errors are classified.
+// starting it again while the peers disagree (fabricid.SubmitWith), each
+// step within its configured timeout and every attempt within one
+// attempt's timeouts in all, which the configuration keeps below the HTTP
+// write timeout: a client hears how its transaction ended, or 504
+// UNAVAILABLE if the commit status did not come in time. Its errors are
+// classified.
 func (f *Fabric) submit(ctx context.Context, c *client.Contract, fn string, args ...string) (service.Result, error) {
-	payload, st, err := fabricid.SubmitWith(ctx, c, fn, fabricid.SubmitOptions{Attempts: submitAttempts, Local: f.mspID}, args...)
+	t := f.timeouts
+	ctx, cancel := context.WithTimeout(ctx, t.Endorse.Duration+t.Submit.Duration+t.CommitStatus.Duration)
+	defer cancel()
+	payload, st, err := fabricid.SubmitWith(ctx, c, fn, fabricid.SubmitOptions{Attempts: submitAttempts, Local: f.mspID,
+		Endorse: t.Endorse.Duration, Submit: t.Submit.Duration, CommitStatus: t.CommitStatus.Duration}, args...)
 	if err != nil {
 		return service.Result{}, Classify(err)
 	}
@@ -125,6 +132,8 @@ func (f *Fabric) Evaluate(ctx context.Context, identity, contract, fn string, ar
 	if err != nil {
 		return nil, Classify(err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeouts.Evaluate.Duration)
+	defer cancel()
 	out, err := c.EvaluateWithContext(ctx, fn, client.WithArguments(args...))
 	if err != nil {
 		return nil, Classify(err)
@@ -147,6 +156,8 @@ func (f *Fabric) Blocks(ctx context.Context, start uint64) (<-chan *common.Block
 
 // Height asks the peer for the channel's height (its errors classified).
 func (f *Fabric) Height(ctx context.Context) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.timeouts.Evaluate.Duration)
+	defer cancel()
 	out, err := f.anyGateway().GetNetwork(f.channel).GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(f.channel))
 	if err != nil {
 		return 0, Classify(err)

@@ -8,7 +8,7 @@ func init() {
 		"js.code.UNAUTHENTICATED":        {"未登录或密钥无效。", "Not signed in, or the key is not valid."},
 		"js.code.FORBIDDEN":              {"您登录的身份无权进行此操作。", "The identity you signed in with may not do this."},
 		"js.code.CROSS_ORIGIN":           {"网关拒绝了来自其他网站的请求。", "The gateway refused a request from another site."},
-		"js.code.NOT_FOUND":              {"账本上没有此记录。", "The ledger has no such record."},
+		"js.code.NOT_FOUND":              {"未找到所请求的记录或路径。", "No such record or path."},
 		"js.code.INVALID_ARGUMENT":       {"请求内容不被接受，请检查填写的内容。", "The request was not accepted; check what was entered."},
 		"js.code.BAD_REQUEST":            {"请求格式有误。", "The request is malformed."},
 		"js.code.TOO_LARGE":              {"请求或查询的范围过大。", "The request or the range asked for is too large."},

@@ -218,7 +218,8 @@ func TestEveryScriptMessageExists(t *testing.T) {
 
 // The refusals the page explains are codes the API answers.
 func TestTheRefusalsExplainedAreTheAPIs(t *testing.T) {
-	known := map[string]bool{api.CodeNonceUsed: true, api.CodeNonceExpired: true, api.CodeNonceUnknown: true, string(record.CodeNotFound): true}
+	known := map[string]bool{api.CodeNonceUsed: true, api.CodeNonceExpired: true, api.CodeNonceUnknown: true, api.CodeNonceNotIssued: true,
+		api.CodeNonceCapacity: true, string(record.CodeNotFound): true, "malformed": true} // malformed: the format's codes of a malformed presentation
 	for code := range api.PresentationRefusals {
 		known[code] = true
 	}

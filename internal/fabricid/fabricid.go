@@ -200,6 +200,11 @@ type SubmitOptions struct {
 	// peer of each); none named, the peer's gateway plans from the
 	// policies it discovers.
 	Endorsers []string
+	// Endorse, Submit and CommitStatus bound each attempt's endorsement,
+	// its hand-over to the orderers and the wait for its commit status
+	// (fabric-gateway applies its own timeout options only to calls
+	// without a context); zero leaves a step to ctx alone.
+	Endorse, Submit, CommitStatus time.Duration
 }
 
 // SubmitWith endorses, submits and waits for the commit of a transaction.
@@ -221,7 +226,7 @@ func SubmitWith(ctx context.Context, c *client.Contract, name string, o SubmitOp
 		opts = append(opts, client.WithEndorsingOrganizations(o.Endorsers...))
 	}
 	for i := 1; ; i++ {
-		res, st, err := submitOnce(ctx, c, name, opts)
+		res, st, err := submitOnce(ctx, c, name, opts, o)
 		if err == nil || i >= o.Attempts || !(readConflict(err) || refusedElsewhere(err, o.Local, o.Endorsers)) {
 			return res, st, err
 		}
@@ -233,19 +238,40 @@ func SubmitWith(ctx context.Context, c *client.Contract, name string, o SubmitOp
 	}
 }
 
-func submitOnce(ctx context.Context, c *client.Contract, name string, opts []client.ProposalOption) ([]byte, *client.Status, error) {
-	res, commit, err := c.SubmitAsyncWithContext(ctx, name, opts...)
+// submitOnce endorses, submits and waits for the commit status of one
+// attempt, each step within its timeout of o.
+func submitOnce(ctx context.Context, c *client.Contract, name string, opts []client.ProposalOption, o SubmitOptions) ([]byte, *client.Status, error) {
+	p, err := c.NewProposal(name, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := commit.StatusWithContext(ctx)
+	tx, err := Within(ctx, o.Endorse, p.EndorseWithContext)
+	if err != nil {
+		return nil, nil, err
+	}
+	commit, err := Within(ctx, o.Submit, tx.SubmitWithContext)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := Within(ctx, o.CommitStatus, commit.StatusWithContext)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !st.Successful {
 		return nil, st, &CommitError{Status: st}
 	}
-	return res, st, nil
+	return tx.Result(), st, nil
+}
+
+// Within calls f with ctx bounded by d (ctx alone if d is 0), as
+// fabric-gateway's *WithContext calls take it.
+func Within[T any](ctx context.Context, d time.Duration, f func(context.Context, ...grpc.CallOption) (T, error)) (T, error) {
+	if d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	return f(ctx)
 }
 
 // mismatch is how a peer's gateway reports endorsers that disagree.

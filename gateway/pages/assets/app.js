@@ -274,7 +274,7 @@ export function signIn(path, ready, gone = () => {}, roles = []) {
   document.getElementById('signout').addEventListener('click', () => signOut());
   if (sessionStorage.getItem(keyName)) {
     checkKey().catch((e) => {
-      if (e.status !== 401) signOut(e.message);
+      if (e.status !== 401) signOut(reason(e));
     });
   } else {
     show(false);

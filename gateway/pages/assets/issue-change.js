@@ -52,7 +52,8 @@ function showLicence(l) {
   if (last) {
     const code = last.reason?.split(':')[0] ?? '';
     const reason = has('reason.' + code) ? `${msg('reason.' + code)} (${last.reason})` : last.reason ?? '';
-    fact('issuer.lastChange', `${statusLabel(last.status)}: ${reason}, ${shown(last.effectiveAt)}`, 'lic-change', last.reason ?? '');
+    const what = reason ? `${statusLabel(last.status)}: ${reason}` : statusLabel(last.status);
+    fact('issuer.lastChange', `${what}, ${shown(last.effectiveAt)}`, 'lic-change', last.reason ?? '');
   }
   dl.hidden = false;
   dl.dataset.seq = String(Number(dl.dataset.seq ?? 0) + 1); // licences shown so far

@@ -88,16 +88,29 @@ export function result(part, outcome, heading) {
   return details;
 }
 
-/** explain adds to details why something failed: its code, message and explanation. */
+/**
+ * explain adds to details why something failed: its code, then on a
+ * Chinese page the page's words for it (issuer.code.<CODE>, else
+ * code.<CODE>), on an English page the gateway's message and the page's
+ * explanation; where the page has no words for a code, the gateway's
+ * message in either language.
+ */
 export function explain(details, e) {
   if (!(e instanceof ApiError)) {
     details.append(el('p', msg('issuer.notSealed')), el('p', e.message, { class: 'error', lang: 'en' }));
     return;
   }
+  const why = ['issuer.code.' + e.code, 'code.' + e.code].find(has);
   const p = el('p', null, { class: 'error' });
-  p.append(el('code', e.code, { class: 'code' }), document.createTextNode(': '), el('span', e.message, { lang: 'en' }));
+  p.append(el('code', e.code, { class: 'code' }), document.createTextNode(': '));
+  if (lang === 'zh' && why) {
+    p.append(el('span', msg(why)));
+    details.append(p);
+    return;
+  }
+  p.append(el('span', e.message, { lang: 'en' }));
   details.append(p);
-  if (has('issuer.code.' + e.code)) details.append(el('p', msg('issuer.code.' + e.code)));
+  if (why?.startsWith('issuer.')) details.append(el('p', msg(why)));
 }
 
 /** facts is a list of facts: [message key, value, id] each. */

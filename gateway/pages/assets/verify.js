@@ -149,14 +149,24 @@ function showVerdict(v) {
   $('result').focus();
 }
 
-/** showRefusal shows a refused presentation: its code and the gateway's reason. */
+/**
+ * showRefusal shows a refused presentation: its code, the page's words for
+ * it (refusal.<CODE>; refusal.malformed for the presentation format's
+ * codes of a malformed one, docs/credential-format.md; else code.<CODE>)
+ * and, on an English page or where the page has no words for it, the
+ * gateway's message.
+ */
 function showRefusal(e) {
   const details = result('refused', msg('refused'));
   $('result').dataset.code = e.code;
   const p = el('p', null, { id: 'refusal' });
   p.append(el('strong', msg('code') + ': '), el('code', e.code, { id: 'refusal-code' }));
-  if (hasMessage('refusal.' + e.code)) details.append(el('p', msg('refusal.' + e.code), { id: 'refusal-reason' }));
-  details.append(p, el('p', e.message, { id: 'refusal-message', lang: 'en' }));
+  const malformed = e.status === 400 && /^(PRESENTATION|REFERENCE|DISCLOSURE|KEY_BINDING|SIGNATURE)_/.test(e.code);
+  const why = ['refusal.' + e.code, malformed ? 'refusal.malformed' : '', 'code.' + e.code].find(hasMessage);
+  if (why) details.append(el('p', msg(why), { id: 'refusal-reason' }));
+  details.append(p);
+  // The gateway's message is English: a Chinese page shows it only when it has no words of its own.
+  if (lang === 'en' || !why) details.append(el('p', e.message, { id: 'refusal-message', lang: 'en' }));
   $('result').focus();
 }
 
